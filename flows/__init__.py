@@ -1,0 +1,1 @@
+"""Prefect flows that wire the newsdedup stages; no logic lives here."""

@@ -1,0 +1,81 @@
+"""The newsdedup Prefect flow: ingest -> syndicated copies -> stories -> facts -> write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from newsdedup.config import Settings, load_config
+from newsdedup.embed import SentenceTransformerEmbedder
+from newsdedup.facts import resolve_stories
+from newsdedup.ingest import read_inputs
+from newsdedup.report import (
+    Summary,
+    articles_table,
+    facts_table,
+    rejects_table,
+    render_markdown,
+    stories_table,
+    summarize,
+)
+from newsdedup.stories import assign_stories
+from newsdedup.store import write_outputs
+from newsdedup.syndication import find_syndicates
+
+# Tables and models are passed in memory; hashing them for Prefect's cache would cost more than the stage.
+def stage(name: str):
+    """A Prefect task for one pipeline stage, with no input hashing or result persistence."""
+    return task(name=name, cache_policy=NO_CACHE, persist_result=False)
+
+
+@stage("ingest")
+def ingest(input_dir: Path, settings: Settings) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return read_inputs(input_dir, settings.ingest)
+
+
+@stage("syndicated-copies")
+def syndicate(documents: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return find_syndicates(documents, settings.syndication)
+
+
+@stage("stories")
+def cluster(documents: pl.DataFrame, embedder: SentenceTransformerEmbedder, settings: Settings) -> pl.DataFrame:
+    return assign_stories(documents, embedder, settings.stories)
+
+
+@stage("facts")
+def facts(documents: pl.DataFrame, embedder: SentenceTransformerEmbedder, settings: Settings):
+    return resolve_stories(documents, embedder, settings.facts)
+
+
+@stage("write")
+def write(out_dir: Path, documents, canon, fact_rows, rejects, pairs) -> Summary:
+    articles = articles_table(documents, canon)
+    stories = stories_table(documents, canon)
+    fact_rows, rejects = facts_table(fact_rows), rejects_table(rejects)
+    report = render_markdown(articles, stories, fact_rows, rejects, pairs)
+    write_outputs(
+        out_dir,
+        {"articles": articles, "stories": stories, "facts": fact_rows, "rejects": rejects, "copy_pairs": pairs},
+        {"report.md": report},
+    )
+    return summarize(articles, stories, fact_rows, rejects)
+
+
+@flow(name="newsdedup", log_prints=True)
+def dedup_flow(input_dir: str = "data/raw", output_dir: str = "data/clusters", config_path: str | None = None) -> Summary:
+    """Run every stage over input_dir and write the tables and report to output_dir."""
+    settings = load_config(config_path)
+    documents, rejects = ingest(Path(input_dir), settings)
+    documents, pairs = syndicate(documents, settings)
+    embedder = SentenceTransformerEmbedder(
+        settings.stories.model, settings.stories.batch_size, settings.stories.max_seq_length
+    )
+    documents = cluster(documents, embedder, settings)
+    canon, fact_rows = facts(documents, embedder, settings)
+    summary = write(Path(output_dir), documents, canon, fact_rows, rejects, pairs)
+    get_run_logger().info("newsdedup: %s", summary.line())
+    return summary

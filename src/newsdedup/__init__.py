@@ -1,0 +1,1 @@
+"""newsdedup: find syndicated copies and stories in news feeds."""

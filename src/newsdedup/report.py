@@ -1,0 +1,140 @@
+"""Output tables (articles, stories, facts, rejects) and the Markdown report editors read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from newsdedup.schema import ARTICLES, FACTS, REJECTS, STORIES, conform
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts a run ends with."""
+
+    articles: int
+    copy_groups: int
+    copies: int
+    stories: int
+    facts: int
+    rejects: int
+
+    def line(self) -> str:
+        return (
+            f"{self.articles} articles, {self.copy_groups} copy groups ({self.copies} copies), "
+            f"{self.stories} stories, {self.facts} added facts, {self.rejects} rejects"
+        )
+
+
+def articles_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
+    """One row per article with its copy group, story and whether it is the story's most complete version."""
+    flagged = documents.with_columns(
+        is_canonical=pl.col("article_id").is_in(canon["canonical_article_id"].implode()).fill_null(False)
+    )
+    return conform(flagged, ARTICLES, "articles").sort("article_id")
+
+
+def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
+    """One row per story: its title (the most complete version's), sizes, sources and dates."""
+    titles = documents.select(pl.col("article_id").alias("canonical_article_id"), "title")
+    stats = documents.group_by("story_id").agg(
+        pl.len().cast(pl.Int64).alias("n_articles"),
+        pl.col("syndicate_id").n_unique().cast(pl.Int64).alias("n_syndicates"),
+        pl.col("source").drop_nulls().unique().sort().alias("sources"),
+        pl.col("published").min().alias("first_published"),
+        pl.col("published").max().alias("last_published"),
+    )
+    table = canon.join(titles, on="canonical_article_id").join(stats, on="story_id")
+    return conform(table, STORIES, "stories").sort(["n_articles", "story_id"], descending=[True, False])
+
+
+def summarize(articles: pl.DataFrame, stories: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame) -> Summary:
+    """The counts printed at the end of a run."""
+    sizes = articles.group_by("syndicate_id").len().filter(pl.col("len") > 1)
+    return Summary(
+        articles=articles.height,
+        copy_groups=sizes.height,
+        copies=int(sizes["len"].sum() - sizes.height) if sizes.height else 0,
+        stories=stories.height,
+        facts=facts.height,
+        rejects=rejects.height,
+    )
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "undated"
+
+
+def _who(row: dict) -> str:
+    return f"{row['source'] or 'unknown source'}, {_day(row['published'])}, `{row['article_id']}`"
+
+
+def render_markdown(
+    articles: pl.DataFrame, stories: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame, pairs: pl.DataFrame
+) -> str:
+    """A readable report: every story with its most complete version, copy groups and added facts."""
+    summary = summarize(articles, stories, facts, rejects)
+    out = ["# newsdedup report", "", summary.line() + ".", ""]
+    score = {
+        frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)
+    } if pairs.height else {}
+    rows_by_story = articles.partition_by("story_id", as_dict=True)
+    facts_by_story = facts.partition_by("story_id", as_dict=True) if facts.height else {}
+    for story in stories.iter_rows(named=True):
+        members = rows_by_story[(story["story_id"],)].sort("article_id")
+        info = {r["article_id"]: r for r in members.iter_rows(named=True)}
+        canon = info[story["canonical_article_id"]]
+        dates = f"{_day(story['first_published'])} to {_day(story['last_published'])}"
+        out += [
+            f"## {story['title']}",
+            "",
+            f"`{story['story_id']}`: {story['n_articles']} articles in {story['n_syndicates']} copy groups; "
+            f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}.",
+            "",
+            f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
+            "",
+        ]
+        groups = members.group_by("syndicate_id", maintain_order=True).agg(pl.col("article_id"))
+        copy_groups = [ids for ids in groups["article_id"].to_list() if len(ids) > 1]
+        if copy_groups:
+            out += ["### Copy groups", ""]
+            for ids in copy_groups:
+                lead = max(ids, key=lambda a: (info[a]["n_words"], a))
+                out.append(f"- original (longest): {info[lead]['title']} ({_who(info[lead])}, {info[lead]['n_words']} words)")
+                for a in sorted(ids):
+                    if a == lead:
+                        continue
+                    pair = score.get(frozenset((a, lead)))
+                    how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
+                    out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
+            out.append("")
+        story_facts = facts_by_story.get((story["story_id"],))
+        if story_facts is not None and story_facts.height:
+            out += ["### Facts the other versions add", ""]
+            by_variant: dict[str, list[str]] = {}
+            for fact in story_facts.iter_rows(named=True):
+                by_variant.setdefault(fact["article_ids"][0], []).append(
+                    fact["text"] + (f" _(also in {', '.join(fact['article_ids'][1:])})_" if len(fact["article_ids"]) > 1 else "")
+                )
+            for article_id in sorted(by_variant):
+                out.append(f"**{info[article_id]['title']}** ({_who(info[article_id])})")
+                out.append("")
+                out += [f"- {text}" for text in by_variant[article_id]]
+                out.append("")
+    if rejects.height:
+        out += ["## Rejected inputs", "", "| file | reason |", "|---|---|"]
+        out += [f"| `{r['path']}` | {r['reason']} |" for r in rejects.sort("path").iter_rows(named=True)]
+        out.append("")
+    return "\n".join(out)
+
+
+def rejects_table(rejects: pl.DataFrame) -> pl.DataFrame:
+    """Rejects in a stable order."""
+    return conform(rejects, REJECTS, "rejects").sort("path")
+
+
+def facts_table(facts: pl.DataFrame) -> pl.DataFrame:
+    """Facts in a stable order."""
+    return conform(facts, FACTS, "facts").sort(["story_id", "fact_id"])

@@ -1,0 +1,82 @@
+"""Table contracts: the columns and dtypes of every table the pipeline reads or writes, written down once."""
+
+from __future__ import annotations
+
+import polars as pl
+
+UTC_TIME = pl.Datetime("us", "UTC")
+
+# One row per usable input article, as ingest produces it.
+DOCUMENTS: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "path": pl.String(),
+    "title": pl.String(),
+    "source": pl.String(),
+    "published": UTC_TIME,
+    "url": pl.String(),
+    "dateline": pl.String(),
+    "text": pl.String(),
+    "n_words": pl.Int64(),
+}
+
+# One row per input that could not be used.
+REJECTS: dict[str, pl.DataType] = {"path": pl.String(), "reason": pl.String()}
+
+# Output tables.
+ARTICLES: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "path": pl.String(),
+    "title": pl.String(),
+    "source": pl.String(),
+    "published": UTC_TIME,
+    "n_words": pl.Int64(),
+    "syndicate_id": pl.String(),
+    "story_id": pl.String(),
+    "is_canonical": pl.Boolean(),
+    "url": pl.String(),
+    "dateline": pl.String(),
+}
+
+STORIES: dict[str, pl.DataType] = {
+    "story_id": pl.String(),
+    "title": pl.String(),
+    "canonical_article_id": pl.String(),
+    "canonical_reason": pl.String(),
+    "n_articles": pl.Int64(),
+    "n_syndicates": pl.Int64(),
+    "sources": pl.List(pl.String()),
+    "first_published": UTC_TIME,
+    "last_published": UTC_TIME,
+}
+
+FACTS: dict[str, pl.DataType] = {
+    "story_id": pl.String(),
+    "fact_id": pl.String(),
+    "text": pl.String(),
+    "article_ids": pl.List(pl.String()),
+    "sources": pl.List(pl.String()),
+}
+
+
+class ContractError(ValueError):
+    """A table does not have the columns or dtypes its contract names."""
+
+
+def empty(contract: dict[str, pl.DataType]) -> pl.DataFrame:
+    """An empty table with exactly the contract's columns."""
+    return pl.DataFrame(schema=contract)
+
+
+def conform(df: pl.DataFrame, contract: dict[str, pl.DataType], name: str) -> pl.DataFrame:
+    """Check that df carries every contract column with its dtype, and return it in contract order."""
+    missing = [col for col in contract if col not in df.columns]
+    if missing:
+        raise ContractError(f"{name}: missing columns {missing}")
+    wrong = [
+        f"{col} is {df.schema[col]}, expected {dtype}"
+        for col, dtype in contract.items()
+        if df.schema[col] != dtype and not (df.height == 0 and df.schema[col] == pl.Null)
+    ]
+    if wrong:
+        raise ContractError(f"{name}: " + "; ".join(wrong))
+    return df.select(list(contract)).cast(contract)
