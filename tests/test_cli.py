@@ -1,0 +1,41 @@
+"""The command line: bad arguments and configs end in one clear line; a run prints its summary."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SEEDS
+from newsdedup.config import DEFAULT_CONFIG as CONFIG
+from newsdedup.cli import app
+
+runner = CliRunner()
+
+
+def test_missing_input_folder_is_one_line(tmp_path):
+    result = runner.invoke(app, ["run", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "input folder not found" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_bad_config_is_one_line(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[syndication]\nmin_jaccard = 1.5\n", encoding="utf-8")
+    result = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(tmp_path / "o"), "--config", str(config)])
+    assert result.exit_code == 2
+    assert "syndication.min_jaccard" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_run_prints_summary_and_report_path(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "in")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--input", str(tmp_path / "in"), "--output", str(out), "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    assert "5 articles, 0 copy groups (0 copies), 1 stories" in result.output
+    assert f"report: {out / 'report.md'}" in result.output
+    assert (out / "report.md").is_file()

@@ -1,0 +1,135 @@
+"""Most complete version and added facts: the real model on the seeds, a fake one for the logic."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+
+from conftest import SEEDS
+from newsdedup.config import FactsConfig, load_config
+from newsdedup.facts import Sentence, boilerplate_keys, resolve_stories, same_fact, sentence_key
+from newsdedup.ingest import read_inputs
+from newsdedup.normalize import content_words, names, numbers, split_sentences
+
+
+def _documents(folder, story_id="story_x") -> pl.DataFrame:
+    docs, rejects = read_inputs(folder, load_config().ingest)
+    assert rejects.height == 0, rejects
+    return docs.with_columns(syndicate_id=pl.col("article_id"), story_id=pl.lit(story_id))
+
+
+@pytest.fixture(scope="module")
+def seed_result(real_embedder):
+    docs = _documents(SEEDS)
+    canon, facts = resolve_stories(docs, real_embedder, load_config().facts)
+    return docs, canon, facts
+
+
+def test_most_complete_version_is_the_long_001_report(seed_result):
+    _, canon, _ = seed_result
+    row = canon.row(0, named=True)
+    assert row["canonical_article_id"].startswith("001_")
+    assert row["canonical_reason"].startswith("covers ")
+    covered, total = (int(x) for x in row["canonical_reason"].split()[1:4:2])
+    assert 0 < covered < total == row["n_facts"]
+
+
+def test_claims_only_other_outlets_make_are_added_facts(seed_result):
+    _, _, facts = seed_result
+    by_text = {f["text"]: f["article_ids"] for f in facts.iter_rows(named=True)}
+    herof = [t for t in by_text if "Operation Herof" in t]
+    personnel = [t for t in by_text if "84 personnel" in t]
+    rind = [t for t in by_text if "Shahid Rind" in t]
+    assert herof and by_text[herof[0]] == ["003_b5333d69a80e2512"]
+    assert personnel and by_text[personnel[0]] == ["003_b5333d69a80e2512"]
+    assert rind and by_text[rind[0]] == ["002_ae9f11a7c17e6c9e"]
+
+
+def test_what_001_already_says_is_not_an_added_fact(seed_result):
+    _, _, facts = seed_result
+    texts = facts["text"].to_list()
+    # each says "92 militants were killed" (with figures 001 also gives) and nothing 001 lacks
+    for said in (
+        "Pakistan says at least 92 militants were killed in coordinated attacks across Balochistan",
+        "Among the dead were at least 92 separatists, along with 15 security personnel and 18 civilians",
+        "Fifteen security personnel were killed, and militants targeted civilians",
+    ):
+        assert not any(t.startswith(said) for t in texts), said
+    assert not any(t.startswith("Pakistani forces killed at least 92") for t in texts)  # 001's own sentence
+
+
+def test_a_different_figure_is_a_fact(seed_result):
+    _, _, facts = seed_result
+    # 001 says at least 145 died; "over 120" is a different figure, so the claim is new
+    assert any("120 people were killed" in t for t in facts["text"].to_list())
+
+
+def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_embedder):
+    for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
+        shutil.copy(SEEDS / name, tmp_path / name)
+    herof = SEEDS.joinpath("003_b5333d69a80e2512.txt").read_text(encoding="utf-8").splitlines()[1]
+    (tmp_path / "005_other.txt").write_text(
+        "Another outlet on the Balochistan attacks\n\n" + herof + "\n\nThe attacks were condemned abroad by several governments on Sunday.\n",
+        encoding="utf-8",
+    )
+    _, facts = resolve_stories(_documents(tmp_path), real_embedder, load_config().facts)
+    herof_facts = facts.filter(pl.col("text").str.contains("Operation Herof"))
+    assert herof_facts.height == 1
+    assert herof_facts["article_ids"][0].to_list() == ["003_b5333d69a80e2512", "005_other"]
+
+
+def test_a_pure_copy_adds_nothing(tmp_path, fake_embedder):
+    body = SEEDS.joinpath("004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(body, encoding="utf-8")
+    copy = body.replace("Tags", "") + "\n\n(With inputs from Reuters)\n\nSign up for our daily newsletter to get updates in your inbox.\n"
+    (tmp_path / "b.txt").write_text("By Staff Reporter\n" + copy, encoding="utf-8")
+    canon, facts = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
+    assert facts.height == 0
+    assert canon.height == 1
+
+
+def test_singleton_story_needs_no_embedding(tmp_path, fake_embedder):
+    shutil.copy(SEEDS / "002_ae9f11a7c17e6c9e.txt", tmp_path / "a.txt")
+    canon, facts = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
+    assert canon["canonical_reason"][0].startswith("only version")
+    assert facts.height == 0
+    assert fake_embedder.calls == []
+
+
+def _sentence(text: str) -> Sentence:
+    return Sentence(sentence_key(text), text, ["a"], numbers(text), names(text), content_words(text))
+
+
+def test_same_fact_needs_same_numbers_and_names():
+    cfg = FactsConfig()
+    a = _sentence("At least 145 people died in the attacks on Saturday.")
+    b = _sentence("At least 120 people died in the attacks on Saturday.")
+    c = _sentence("At least 145 people were killed in the attacks on Saturday.")
+    d = _sentence("Shahid Rind said at least 145 people died in the attacks.")
+    assert same_fact(0.95, a, c, cfg)
+    assert not same_fact(0.95, a, b, cfg)  # different figure
+    assert not same_fact(0.95, a, d, cfg)  # a name the other lacks
+    assert not same_fact(cfg.same_fact_similarity - 0.01, a, c, cfg)
+
+
+def test_sentences_recurring_across_stories_are_boilerplate():
+    rows = pl.DataFrame(
+        {
+            "story_id": ["s1", "s2", "s3", "s1"],
+            "key": ["follow us for more news", "follow us for more news", "follow us for more news", "a fact"],
+        }
+    )
+    assert boilerplate_keys(rows, 3) == {"follow us for more news"}
+    assert boilerplate_keys(rows, 4) == set()
+
+
+def test_embeddings_are_computed_once_per_distinct_sentence(tmp_path, fake_embedder):
+    body = SEEDS.joinpath("003_b5333d69a80e2512.txt").read_text(encoding="utf-8")
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    docs = _documents(tmp_path)
+    resolve_stories(docs, fake_embedder, load_config().facts)
+    assert len(fake_embedder.calls) == 1
+    assert fake_embedder.calls[0] <= len(split_sentences(docs["text"][0]))  # not three times as many

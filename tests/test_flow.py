@@ -1,0 +1,95 @@
+"""The Prefect flow end to end, with the real model, on the seeds plus hand-made syndicated copies."""
+
+from __future__ import annotations
+
+import shutil
+
+import polars as pl
+import pytest
+
+from conftest import COPIES, SEEDS
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture(scope="module")
+def flow_run(tmp_path_factory, prefect_harness):
+    """Run the flow once on seeds + copies + a few bad files; return (input dir, output dir, summary)."""
+    from flows.dedup import dedup_flow
+
+    root = tmp_path_factory.mktemp("flow")
+    inp, out = root / "raw", root / "clusters"
+    shutil.copytree(SEEDS, inp / "seeds")
+    shutil.copytree(COPIES, inp / "copies", ignore=shutil.ignore_patterns("*.md", "*.csv"))
+    (inp / "bad").mkdir()
+    (inp / "bad" / "empty.txt").write_bytes(b"")
+    (inp / "bad" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (inp / "bad" / "broken.json").write_text('{"title": "x", "text": ', encoding="utf-8")
+    summary = dedup_flow(str(inp), str(out), None)
+    return inp, out, summary
+
+
+def test_flow_writes_every_output(flow_run):
+    _, out, _ = flow_run
+    for name in ("articles.parquet", "stories.parquet", "facts.parquet", "rejects.parquet", "report.md"):
+        assert (out / name).is_file(), name
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_every_input_is_an_article_or_a_reject(flow_run):
+    inp, out, summary = flow_run
+    articles = pl.read_parquet(out / "articles.parquet")
+    rejects = pl.read_parquet(out / "rejects.parquet")
+    seen = set(articles["path"].to_list()) | {p.split(":")[0] for p in rejects["path"].to_list()}
+    files = {p.relative_to(inp).as_posix() for p in inp.rglob("*") if p.is_file()}
+    assert files == seen
+    assert set(rejects["path"].to_list()) == {"bad/empty.txt", "bad/image.txt", "bad/broken.json"}
+    assert summary.rejects == 3
+
+
+def test_copies_join_their_seed_and_seeds_stay_apart(flow_run):
+    _, out, _ = flow_run
+    articles = pl.read_parquet(out / "articles.parquet")
+    syn = dict(zip(articles["path"].to_list(), articles["syndicate_id"].to_list()))
+    seeds = [p for p in syn if p.startswith("seeds/")]
+    assert len(seeds) == 5
+    assert len({syn[p] for p in seeds}) == 5, "two independent write-ups were merged as copies"
+    labels = pl.read_csv(COPIES / "labels.csv")
+    for file, seed in labels.iter_rows():
+        seed_path = next(p for p in seeds if p.split("/")[1].startswith(str(seed).zfill(3)))
+        assert syn[f"copies/{file}"] == syn[seed_path], f"{file} should be a copy of {seed_path}"
+
+
+def test_one_story_with_001_as_most_complete(flow_run):
+    _, out, summary = flow_run
+    stories = pl.read_parquet(out / "stories.parquet")
+    articles = pl.read_parquet(out / "articles.parquet")
+    assert stories.height == 1 and summary.stories == 1
+    story = stories.row(0, named=True)
+    assert story["n_articles"] == articles.height
+    canonical = articles.filter(pl.col("is_canonical"))
+    assert canonical.height == 1
+    # the long 001 report or one of its copies that carries as much
+    assert story["canonical_article_id"].startswith("seeds/001") or "001" in canonical["path"][0]
+    assert story["canonical_reason"].startswith("covers ")
+
+
+def test_added_facts_on_the_seeds(flow_run):
+    _, out, _ = flow_run
+    facts = pl.read_parquet(out / "facts.parquet")
+    texts = " || ".join(facts["text"].to_list())
+    assert "Operation Herof" in texts
+    assert "84 personnel" in texts
+    assert "Shahid Rind" in texts
+    for fact in facts.iter_rows(named=True):
+        assert fact["article_ids"], fact
+        assert len(fact["article_ids"]) == len(set(fact["article_ids"]))
+    assert facts["fact_id"].n_unique() == facts.height
+
+
+def test_report_names_the_story_and_the_rejects(flow_run):
+    _, out, _ = flow_run
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "Most complete version" in report
+    assert "Shahid Rind" in report
+    assert "bad/broken.json" in report and "invalid JSON" in report

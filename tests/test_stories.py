@@ -1,0 +1,113 @@
+"""Story clustering: copy groups embedded once, average linkage under a distance threshold, a time window."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import polars as pl
+
+from conftest import SEEDS
+from newsdedup.config import StoriesConfig, load_config
+from newsdedup.ingest import read_inputs
+from newsdedup.schema import DOCUMENTS
+from newsdedup.stories import assign_stories, cluster_stories, representatives
+
+
+def _unit(*rows: list[float]) -> np.ndarray:
+    v = np.array(rows, dtype=np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_close_vectors_cluster_and_far_ones_do_not():
+    vectors = _unit([1, 0, 0], [0.95, 0.05, 0], [0, 1, 0], [0, 0.97, 0.03], [0, 0, 1])
+    labels = cluster_stories(vectors, np.full(5, np.nan), StoriesConfig(distance_threshold=0.2))
+    assert labels[0] == labels[1] and labels[2] == labels[3]
+    assert len({labels[0], labels[2], labels[4]}) == 3
+
+
+def test_the_same_topic_days_apart_is_another_story():
+    vectors = _unit([1, 0, 0], [0.99, 0.01, 0], [0.98, 0.02, 0], [0.99, 0, 0.01])
+    days = np.array([0.0, 0.5, 10.0, np.nan])
+    labels = cluster_stories(vectors, days, StoriesConfig(distance_threshold=0.2, time_window_days=3))
+    assert labels[0] == labels[1]
+    assert labels[2] != labels[0]
+    assert labels[3] in (labels[0], labels[2])  # undated articles are never forced apart
+
+
+def test_sparse_path_agrees_with_dense_path():
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(6, 16))
+    vectors = np.vstack([c + 0.05 * rng.normal(size=(5, 16)) for c in centres])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    days = np.full(len(vectors), np.nan)
+    dense = cluster_stories(vectors, days, StoriesConfig(distance_threshold=0.3))
+    sparse = cluster_stories(vectors, days, StoriesConfig(distance_threshold=0.3, max_dense_component=2))
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(dense, sparse) == 1.0
+    assert len(set(dense.tolist())) == 6
+
+
+def _docs(rows: list[tuple[str, str, str, int]]) -> pl.DataFrame:
+    base = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    return pl.DataFrame(
+        [
+            {
+                "article_id": a, "path": a, "title": title, "source": None, "published": base + timedelta(days=d),
+                "url": None, "dateline": None, "text": text, "n_words": len(text.split()),
+            }
+            for a, title, text, d in rows
+        ],
+        schema=DOCUMENTS,
+    )
+
+
+def test_each_copy_group_is_embedded_once(fake_embedder):
+    text = "storm floods the northern coast towns and closes roads for days"
+    docs = _docs([("a", "Storm", text, 0), ("b", "Storm hits", text, 0), ("c", "Budget", "parliament passes the budget after a long debate", 0)])
+    docs = docs.with_columns(syndicate_id=pl.Series(["g1", "g1", "g2"]))
+    out = assign_stories(docs, fake_embedder, StoriesConfig(distance_threshold=0.5))
+    assert fake_embedder.calls == [2]
+    story = dict(zip(out["article_id"], out["story_id"]))
+    assert story["a"] == story["b"] != story["c"]
+
+
+def test_story_ids_are_deterministic_and_order_free(fake_embedder):
+    rows = [("x1", "Storm", "storm floods the coast", 0), ("x2", "Storm", "storm floods the coast again", 0), ("y", "Vote", "parliament votes", 0)]
+    docs = _docs(rows).with_columns(syndicate_id=pl.col("article_id"))
+    one = assign_stories(docs, fake_embedder, StoriesConfig())
+    two = assign_stories(docs.reverse(), fake_embedder, StoriesConfig())
+    assert one.sort("article_id")["story_id"].to_list() == two.sort("article_id")["story_id"].to_list()
+    assert all(s.startswith("story_") for s in one["story_id"])
+
+
+def test_representative_is_the_longest_member():
+    docs = _docs([("a", "short", "one two three", 0), ("b", "long", "one two three four five", 1)])
+    reps = representatives(docs.with_columns(syndicate_id=pl.lit("g")))
+    assert reps["representative"].to_list() == ["b"]
+    assert reps["published"][0] == datetime(2026, 2, 1, tzinfo=timezone.utc)
+
+
+def test_real_model_puts_the_five_seeds_in_one_story(real_embedder):
+    docs, _ = read_inputs(SEEDS, load_config().ingest)
+    docs = docs.with_columns(syndicate_id=pl.col("article_id"))
+    out = assign_stories(docs, real_embedder, load_config().stories)
+    assert out["story_id"].n_unique() == 1
+
+
+def test_real_model_keeps_an_unrelated_article_apart(real_embedder, tmp_path):
+    import shutil
+
+    shutil.copytree(SEEDS, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "other.txt").write_text(
+        "date 2026-02-01\nCentral bank holds interest rates steady\n\n"
+        "The central bank kept its benchmark interest rate unchanged on Thursday, citing easing inflation and a "
+        "stronger currency, and said it would watch wage growth closely before any cut later in the year.\n",
+        encoding="utf-8",
+    )
+    docs, _ = read_inputs(tmp_path, load_config().ingest)
+    out = assign_stories(docs.with_columns(syndicate_id=pl.col("article_id")), real_embedder, load_config().stories)
+    story = dict(zip(out["article_id"], out["story_id"]))
+    assert story["other"] != story["001_72621f2fa7bf588d"]
+    assert out["story_id"].n_unique() == 2
