@@ -162,7 +162,7 @@ def resolve_story(
         longest = max(copies, key=lambda a: (info[a]["n_words"], a)) == best
         reason += f"; {'longest' if longest else 'one'} of {len(copies)} copies"
     added: list[tuple[str, list[str]]] = []
-    for group in groups:
+    for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
         if covered[best][group].any():
             continue
         carriers = sorted({a for i in group for a in sents[i].article_ids})
@@ -226,4 +226,4 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
         orient="row",
     )
     facts = conform(pl.DataFrame(fact_rows, schema=FACTS), FACTS, "facts") if fact_rows else empty(FACTS)
-    return canon, facts.sort(["story_id", "fact_id"])
+    return canon, facts.sort("story_id", maintain_order=True)

@@ -136,5 +136,5 @@ def rejects_table(rejects: pl.DataFrame) -> pl.DataFrame:
 
 
 def facts_table(facts: pl.DataFrame) -> pl.DataFrame:
-    """Facts in a stable order."""
-    return conform(facts, FACTS, "facts").sort(["story_id", "fact_id"])
+    """Facts by story, each story's in the order its variants state them."""
+    return conform(facts, FACTS, "facts").sort("story_id", maintain_order=True)
