@@ -62,6 +62,205 @@ def run(
     typer.echo(f"report: {output / 'report.md'}")
 
 
+def _settings(config: Path):
+    from newsdedup.config import ConfigError, load_config
+
+    try:
+        return load_config(config)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _embedder(settings):
+    from newsdedup.embed import SentenceTransformerEmbedder
+
+    cfg = settings.stories
+    return SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+
+
+def _read_labels(path: Path):
+    import polars as pl
+
+    if not path.is_file():
+        fail(f"labels file not found: {path}")
+    try:
+        labels = pl.read_csv(path, infer_schema=False)
+    except Exception as exc:  # polars raises several error types for a bad CSV
+        fail(f"cannot read labels {path}: {exc}".splitlines()[0])
+    if "id" not in labels.columns or not {"syndicate_id", "story_id"} & set(labels.columns):
+        fail(f"labels {path} need an `id` column and `syndicate_id` and/or `story_id`")
+    return labels
+
+
+def _cluster(input: Path, settings):
+    """Ingest, copy groups and stories, without Prefect (scoring needs no outputs written)."""
+    from newsdedup.ingest import read_inputs
+    from newsdedup.stories import assign_stories
+    from newsdedup.syndication import find_syndicates
+
+    if not input.is_dir():
+        fail(f"input folder not found: {input}")
+    documents, rejects = read_inputs(input, settings.ingest)
+    documents, _ = find_syndicates(documents, settings.syndication)
+    return assign_stories(documents, _embedder(settings), settings.stories), rejects
+
+
+def _print_level(score) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{score.level}: {score.n_items} articles, {score.n_true_clusters} true / {score.n_pred_clusters} found clusters")
+    for col in ("measure", "precision", "recall", "F1"):
+        table.add_column(col)
+    table.add_row("pairwise", *(f"{v:.4f}" for v in (score.pairwise.precision, score.pairwise.recall, score.pairwise.f1)))
+    table.add_row("B-cubed", *(f"{v:.4f}" for v in (score.bcubed.precision, score.bcubed.recall, score.bcubed.f1)))
+    table.add_row("ARI", f"{score.ari:.4f}", "", "")
+    console = Console()
+    console.print(table)
+    for case in score.worst_merges + score.worst_splits:
+        what = "wrongly merged" if case.kind == "merged" else "wrongly split"
+        console.print(f"  {what}: {case.size} articles in {case.parts} groups: " + " | ".join(t[:70] for t in case.titles[:4]))
+
+
+@app.command()
+def evaluate(
+    input: Path = typer.Option(..., "--input", "-i", help="Folder of labelled articles."),
+    labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id."),
+    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON to this file."),
+) -> None:
+    """Run the pipeline on INPUT and score copy groups and stories against LABELS."""
+    import json
+
+    from newsdedup.evaluate import score_against_labels
+
+    settings = _settings(config)
+    truth = _read_labels(labels)
+    articles, _ = _cluster(input, settings)
+    scores, missing = score_against_labels(articles, truth)
+    if missing:
+        typer.echo(f"note: {missing} labelled ids were not found among the ingested articles", err=True)
+    for score in scores:
+        _print_level(score)
+    if json_out:
+        json_out.write_text(json.dumps({s.level: s.as_dict() for s in scores}, indent=2), encoding="utf-8")
+
+
+def _read_fact_pairs(sentences: Path, pairs: Path) -> tuple[list[str], list[str], "np.ndarray"]:
+    import json
+
+    import numpy as np
+    import polars as pl
+
+    for path in (sentences, pairs):
+        if not path.is_file():
+            fail(f"file not found: {path}")
+    text = {}
+    for n, line in enumerate(sentences.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                record = json.loads(line)
+                text[str(record["id"])] = record["text"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                fail(f"{sentences}:{n}: expected a JSON object with id and text")
+    table = pl.read_csv(pairs, schema_overrides={"id1": pl.String, "id2": pl.String})
+    unknown = set(table["id1"].to_list() + table["id2"].to_list()) - text.keys()
+    if unknown:
+        fail(f"{pairs}: {len(unknown)} sentence ids not in {sentences}, e.g. {sorted(unknown)[0]}")
+    left = [text[i] for i in table["id1"].to_list()]
+    right = [text[i] for i in table["id2"].to_list()]
+    return left, right, table["label"].cast(pl.Int64).to_numpy().astype(bool)
+
+
+@app.command("evaluate-facts")
+def evaluate_facts(
+    sentences: Path = typer.Option(..., "--sentences", help="JSONL of {id, text}."),
+    pairs: Path = typer.Option(..., "--pairs", help="CSV of id1,id2,label (1 = same fact)."),
+    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a line."),
+) -> None:
+    """Score the 'these two sentences state the same fact' decision on labelled pairs."""
+    import json
+    from dataclasses import asdict
+
+    from newsdedup.evaluate import binary_scores
+    from newsdedup.facts import judge_pairs
+
+    settings = _settings(config)
+    left, right, truth = _read_fact_pairs(sentences, pairs)
+    _, _, decided = judge_pairs(left, right, _embedder(settings), settings.facts)
+    score = binary_scores(truth, decided)
+    if json_out:
+        typer.echo(json.dumps(asdict(score)))
+    else:
+        typer.echo(
+            f"{len(truth)} pairs: accuracy {score.accuracy:.4f}, precision {score.precision:.4f}, "
+            f"recall {score.recall:.4f}, F1 {score.f1:.4f}"
+        )
+
+
+@app.command()
+def tune(
+    input: Path = typer.Option(..., "--input", "-i", help="Folder of labelled articles."),
+    labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id."),
+    out: Path = typer.Option(Path("config/tuned.toml"), "--out", "-o", help="Where to write the tuned config."),
+    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c", help="Starting config."),
+    fact_sentences: Path = typer.Option(None, "--fact-sentences", help="Optional JSONL {id, text} to tune fact similarity."),
+    fact_pairs: Path = typer.Option(None, "--fact-pairs", help="Optional CSV id1,id2,label to tune fact similarity."),
+) -> None:
+    """Search the thresholds that matter on labelled data and write a config; show default vs tuned."""
+    import polars as pl
+
+    from newsdedup.evaluate import score_against_labels
+    from newsdedup.ingest import read_inputs
+    from newsdedup.syndication import find_syndicates
+    from newsdedup.tune import to_toml, tune_fact_similarity, tune_stories, tune_syndication
+
+    settings = _settings(config)
+    truth = _read_labels(labels)
+    if not input.is_dir():
+        fail(f"input folder not found: {input}")
+    embedder = _embedder(settings)
+    documents, _ = read_inputs(input, settings.ingest)
+    ids = truth.select(pl.col("id").alias("article_id"), *[c for c in ("syndicate_id", "story_id") if c in truth.columns])
+    documents = documents.join(ids.rename({c: f"true_{c}" for c in ids.columns if c != "article_id"}), on="article_id")
+    tuned = settings
+    if "true_syndicate_id" in documents.columns:
+        best, _ = tune_syndication(documents, documents["true_syndicate_id"].to_list(), settings)
+        tuned = tuned.model_copy(update={"syndication": tuned.syndication.model_copy(update=best.params)})
+        typer.echo(f"copies: best {best.params} (ARI {best.score:.4f})")
+    if "true_story_id" in documents.columns:
+        grouped, _ = find_syndicates(documents, tuned.syndication)
+        best, _ = tune_stories(grouped, grouped["true_story_id"].to_list(), embedder, tuned)
+        tuned = tuned.model_copy(update={"stories": tuned.stories.model_copy(update=best.params)})
+        typer.echo(f"stories: best {best.params} (B-cubed F1 {best.score:.4f})")
+    if fact_sentences and fact_pairs:
+        from newsdedup.facts import judge_pairs
+
+        left, right, truth_pairs = _read_fact_pairs(fact_sentences, fact_pairs)
+        sims, compatible, _ = judge_pairs(left, right, embedder, settings.facts)
+        best, _ = tune_fact_similarity(sims, compatible, truth_pairs)
+        value = best.params["same_fact_similarity"]
+        facts_cfg = tuned.facts.model_copy(
+            update={"same_fact_similarity": value, "support_similarity": min(tuned.facts.support_similarity, value)}
+        )
+        tuned = tuned.model_copy(update={"facts": facts_cfg})
+        typer.echo(f"facts: best {best.params} (F1 {best.score:.4f})")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(to_toml(tuned), encoding="utf-8")
+    from newsdedup.stories import assign_stories
+
+    typer.echo("default vs tuned:")
+    for name, cfg in (("default", settings), ("tuned", tuned)):
+        grouped, _ = find_syndicates(documents, cfg.syndication)
+        scored, _ = score_against_labels(assign_stories(grouped, embedder, cfg.stories), truth)
+        typer.echo(
+            f"  {name:8s} "
+            + "; ".join(f"{s.level}: ARI {s.ari:.4f}, B-cubed F1 {s.bcubed.f1:.4f}, pairwise F1 {s.pairwise.f1:.4f}" for s in scored)
+        )
+    typer.echo(f"wrote {out}")
+
+
 def main() -> None:
     """Entry point for `python -m newsdedup`."""
     app(prog_name="newsdedup")

@@ -227,3 +227,25 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
     )
     facts = conform(pl.DataFrame(fact_rows, schema=FACTS), FACTS, "facts") if fact_rows else empty(FACTS)
     return canon, facts.sort("story_id", maintain_order=True)
+
+
+def as_sentence(text: str) -> Sentence:
+    """A standalone sentence with what it states."""
+    return Sentence(sentence_key(text), text, [], numbers(text), names(text), content_words(text))
+
+
+def judge_pairs(
+    left: list[str], right: list[str], embedder: Embedder, cfg: FactsConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For sentence pairs: cosine similarities, the number/name compatibility, and the same-fact decision."""
+    unique = sorted(set(left) | set(right))
+    row = {t: i for i, t in enumerate(unique)}
+    vectors = embedder.embed(unique)
+    a = vectors[[row[t] for t in left]]
+    b = vectors[[row[t] for t in right]]
+    sims = (a * b).sum(axis=1)
+    parsed = {t: as_sentence(t) for t in unique}
+    compatible = np.array(
+        [same_fact(1.0, parsed[x], parsed[y], cfg) for x, y in zip(left, right)], dtype=bool
+    )
+    return sims, compatible, (sims >= cfg.same_fact_similarity) & compatible

@@ -1,0 +1,105 @@
+"""Threshold search on labelled data: copy verification, story distance and time window, fact similarity."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from newsdedup.config import Settings
+from newsdedup.embed import Embedder
+from newsdedup.evaluate import bcubed, binary_scores
+from newsdedup.stories import _days, cluster_stories, embedding_text, representatives
+from newsdedup.syndication import UnionFind, candidate_pairs, fingerprint, group_id, is_copy, score_pair
+
+LSH_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+MIN_JACCARD = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+MIN_CONTAINMENT = (0.5, 0.6, 0.7, 0.8, 0.9)
+DISTANCES = tuple(round(x, 2) for x in np.arange(0.15, 0.76, 0.025))
+WINDOWS = (1.0, 2.0, 3.0, 5.0, 7.0, 14.0)
+FACT_SIMILARITY = tuple(round(x, 2) for x in np.arange(0.5, 0.96, 0.02))
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One setting tried and its score."""
+
+    params: dict
+    score: float
+
+
+def _labels_for(ids: list[str], pairs: list[tuple[int, int]]) -> list[str]:
+    uf = UnionFind(len(ids))
+    for i, j in pairs:
+        uf.union(i, j)
+    groups: dict[int, list[str]] = {}
+    for i, a in enumerate(ids):
+        groups.setdefault(uf.find(i), []).append(a)
+    name = {root: group_id("syn", members) for root, members in groups.items()}
+    return [name[uf.find(i)] for i in range(len(ids))]
+
+
+def tune_syndication(documents: pl.DataFrame, truth: list[str], settings: Settings) -> tuple[Trial, list[Trial]]:
+    """Best (lsh_threshold, min_jaccard, min_containment) by ARI of copy groups; candidates scored once each."""
+    from sklearn.metrics import adjusted_rand_score
+
+    cfg = settings.syndication
+    ids = documents["article_id"].to_list()
+    shingles, signatures = fingerprint(documents["text"].to_list(), cfg)
+    trials = []
+    for lsh in LSH_THRESHOLDS:
+        cands = sorted(candidate_pairs(ids, signatures, cfg.model_copy(update={"lsh_threshold": lsh})))
+        scores = [score_pair(shingles[i], shingles[j]) for i, j in cands]
+        for jac, con in itertools.product(MIN_JACCARD, MIN_CONTAINMENT):
+            trial_cfg = cfg.model_copy(update={"min_jaccard": jac, "min_containment": con})
+            kept = [pair for pair, s in zip(cands, scores) if is_copy(s, trial_cfg)]
+            ari = adjusted_rand_score(truth, _labels_for(ids, kept))
+            trials.append(Trial({"lsh_threshold": lsh, "min_jaccard": jac, "min_containment": con}, round(float(ari), 4)))
+    # Ties go to the strictest verification and the lowest LSH threshold (most recall for the same score).
+    best = max(trials, key=lambda t: (t.score, t.params["min_jaccard"] + t.params["min_containment"], -t.params["lsh_threshold"]))
+    return best, trials
+
+
+def tune_stories(
+    documents: pl.DataFrame, truth: list[str], embedder: Embedder, settings: Settings
+) -> tuple[Trial, list[Trial]]:
+    """Best (distance_threshold, time_window_days) by B-cubed F1 of stories; copy groups embedded once."""
+    reps = representatives(documents)
+    vectors = embedder.embed([embedding_text(t, x) for t, x in zip(reps["title"].to_list(), reps["text"].to_list())])
+    days = _days(reps["published"])
+    group_of = {g: i for i, g in enumerate(reps["syndicate_id"].to_list())}
+    index = np.array([group_of[g] for g in documents["syndicate_id"].to_list()])
+    truth_arr = np.asarray(truth)
+    trials = []
+    for distance, window in itertools.product(DISTANCES, WINDOWS):
+        cfg = settings.stories.model_copy(update={"distance_threshold": distance, "time_window_days": window})
+        labels = cluster_stories(vectors, days, cfg)[index]
+        trials.append(Trial({"distance_threshold": distance, "time_window_days": window}, bcubed(truth_arr, labels).f1))
+    best = max(trials, key=lambda t: (t.score, -abs(t.params["distance_threshold"] - settings.stories.distance_threshold)))
+    return best, trials
+
+
+def tune_fact_similarity(sims: np.ndarray, compatible: np.ndarray, truth: np.ndarray) -> tuple[Trial, list[Trial]]:
+    """Best same_fact_similarity by F1 on labelled sentence pairs (sims and the number/name check given)."""
+    trials = [Trial({"same_fact_similarity": t}, binary_scores(truth, (sims >= t) & compatible).f1) for t in FACT_SIMILARITY]
+    return max(trials, key=lambda t: t.score), trials
+
+
+def to_toml(settings: Settings) -> str:
+    """A config file for these settings, section by section."""
+    out = ["# Written by `newsdedup tune`: thresholds searched on labelled data.", ""]
+    for section, model in settings:
+        out.append(f"[{section}]")
+        for key, value in model.model_dump().items():
+            if isinstance(value, str):
+                out.append(f'{key} = "{value}"')
+            elif isinstance(value, (list, tuple)):
+                out.append(f"{key} = [" + ", ".join(f'"{v}"' for v in value) + "]")
+            elif isinstance(value, bool):
+                out.append(f"{key} = {str(value).lower()}")
+            else:
+                out.append(f"{key} = {value}")
+        out.append("")
+    return "\n".join(out)
