@@ -12,15 +12,7 @@ from newsdedup.config import Settings, load_config
 from newsdedup.embed import SentenceTransformerEmbedder
 from newsdedup.facts import resolve_stories
 from newsdedup.ingest import read_inputs
-from newsdedup.report import (
-    Summary,
-    articles_table,
-    facts_table,
-    rejects_table,
-    render_markdown,
-    stories_table,
-    summarize,
-)
+from newsdedup.report import Summary, build_outputs
 from newsdedup.stories import assign_stories
 from newsdedup.store import write_outputs
 from newsdedup.syndication import find_syndicates
@@ -53,16 +45,9 @@ def facts(documents: pl.DataFrame, embedder: SentenceTransformerEmbedder, settin
 
 @stage("write")
 def write(out_dir: Path, documents, canon, fact_rows, rejects, pairs) -> Summary:
-    articles = articles_table(documents, canon)
-    stories = stories_table(documents, canon)
-    fact_rows, rejects = facts_table(fact_rows), rejects_table(rejects)
-    report = render_markdown(articles, stories, fact_rows, rejects, pairs)
-    write_outputs(
-        out_dir,
-        {"articles": articles, "stories": stories, "facts": fact_rows, "rejects": rejects, "copy_pairs": pairs},
-        {"report.md": report},
-    )
-    return summarize(articles, stories, fact_rows, rejects)
+    tables, texts, summary = build_outputs(documents, canon, fact_rows, rejects, pairs)
+    write_outputs(out_dir, tables, texts)
+    return summary
 
 
 @flow(name="newsdedup", log_prints=True)

@@ -15,21 +15,22 @@ class ConfigError(ValueError):
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML `true` or "128" is a wrong type, never silently 1.0 or 128
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class IngestConfig(_Section):
-    extensions: tuple[str, ...] = (".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm")
+    extensions: list[str] = [".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm"]
     min_words: int = Field(15, ge=1)
     max_file_mb: float = Field(50, gt=0)
 
     @field_validator("extensions")
     @classmethod
-    def _dotted(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _dotted(cls, value: list[str]) -> list[str]:
         bad = [ext for ext in value if not ext.startswith(".")]
         if bad:
             raise ValueError(f"extensions must start with a dot, got {bad}")
-        return tuple(ext.lower() for ext in value)
+        return [ext.lower() for ext in value]
 
 
 class SyndicationConfig(_Section):

@@ -257,6 +257,8 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         elif ext in JSON_EXTENSIONS:
             data = json.loads(text)
             if isinstance(data, list):
+                if not data:
+                    yield rel, "JSON array with no articles"
                 for n, item in enumerate(data, start=1):
                     try:
                         yield parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")

@@ -27,7 +27,6 @@ _BOILERPLATE_LINE = [
         r"\ball rights reserved\b",
         r"^\(?\s*with (additional )?inputs? from\b[^)]*\)?\.?$",
         r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\b",
-        r"^by\s+[A-Z][\w.'\-]*(\s+[A-Z][\w.'\-]*){0,3}\s*((,|and|&|\||/)\s*[\w.' \-&|/]*)?$",
         r"^(photo|image|picture|photograph|file photo|video)s?(\s+credits?)?\s*[:|/]",
         r"^tags?\s*[:\-|]?\s*$",
         r"^tags?\s*[:|]\s*\S",
@@ -39,6 +38,10 @@ _BOILERPLATE_LINE = [
         r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
     )
 ]
+# "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE | AP": names only, case-sensitive,
+# so that "By Sunday, security forces had ..." stays story text.
+_NAME_RUN = r"[A-Z][\w.'\-]*(?:\s+(?:de|van|von|al|bin)?\s*[A-Z][\w.'\-]*){0,3}"
+_BYLINE = re.compile(rf"^By\s+{_NAME_RUN}(?:\s*(?:,|and|&|\||/)\s*{_NAME_RUN})*\.?$")
 # Short lines that credit a photo; the line above one is its caption.
 _CREDIT_LINE = re.compile(
     r"^\(?((photo|image|picture)\s*(credit)?\s*[:|/]\s*)?(reuters|ap|afp|getty images|epa|xinhua|anadolu|"
@@ -46,15 +49,17 @@ _CREDIT_LINE = re.compile(
     re.I,
 )
 _INLINE_CREDIT = re.compile(
-    r"\s*\((?:[^()]{0,60}\b(?:photo|photograph|image|picture|file pic)s?\b[^()]{0,60}|"
+    r"\s*\((?:(?:(?:ap|afp|reuters|getty(?: images)?|epa|file|representative|pti|ani|ians|xinhua)\s*)?"
+    r"(?:photo|photograph|image|picture|file pic)s?\s*(?:[:/|,-][^()]{0,60})?|"
     r"(?:agencies|reuters|ap|afp|pti|ians|ani|xinhua)|with (?:additional )?inputs? from [^()]{1,60})\)",
     re.I,
 )
 # "Islamabad, Feb 2:", "LONDON (Reuters) -", "WASHINGTON —", "Karachi, February 2, 2026:".
 _DATELINE = re.compile(
     r"^(?P<dateline>(?:[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,3})"
+    r"(?:,\s*(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,2})?"
     r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
-    r"(?:\s*\([A-Za-z .&]{2,30}\))?)\s*(?::|-{1,2}|\u2014|\u2013)\s+(?=\S)"
+    r"(?:\s*\([A-Za-z .&]{2,30}\))?)\s*(?P<sep>:|-{1,2}|\u2014|\u2013)\s+(?=\S)"
 )
 _MONTH_DAY = re.compile(r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}")
 _TAGS = re.compile(r"^tags?\s*([:|\-]\s*\S.*)?$", re.I)
@@ -95,7 +100,7 @@ def words(text: str) -> list[str]:
 def is_boilerplate_line(line: str) -> bool:
     """True for a line that is publishing furniture (credit, byline, tags, copyright, promo)."""
     line = fold(line).strip()
-    return bool(line) and any(p.search(line) for p in _BOILERPLATE_LINE)
+    return bool(line) and (bool(_BYLINE.match(line)) or any(p.search(line) for p in _BOILERPLATE_LINE))
 
 
 def is_credit_line(line: str) -> bool:
@@ -124,8 +129,13 @@ def split_dateline(text: str) -> tuple[str | None, str]:
         return None, text
     dateline = match.group("dateline")
     place = dateline.split(",")[0].split("(")[0].strip()
-    # Only a real dateline: an all-caps place, a month and day, or an agency in brackets.
-    if not (place.isupper() or _MONTH_DAY.search(dateline) or "(" in dateline):
+    dated = bool(_MONTH_DAY.search(dateline))
+    # Only a real dateline: "Place, Mon D:" before a colon; before a dash, an all-caps place, a date or
+    # an agency in brackets ("BLA: the group said" is no dateline).
+    if match.group("sep") == ":":
+        if not dated:
+            return None, text
+    elif not ((place.isupper() and len(place) > 3) or dated or "(" in dateline):
         return None, text
     return dateline.strip(), folded[match.end():]
 
@@ -206,10 +216,18 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def names(text: str) -> frozenset[str]:
-    """Lower-cased words of the capitalised names in a sentence, common sentence openers excluded."""
+    """Lower-cased words of the capitalised names in a sentence.
+
+    A capitalised word that opens the sentence counts only inside a longer name ("Shahid Rind said"),
+    since any sentence opens with a capital.
+    """
     found = set()
-    for match in _NAME.finditer(fold(text)):
-        for word in match.group(0).split():
+    folded = fold(text).strip()
+    for match in _NAME.finditer(folded):
+        parts = match.group(0).split()
+        if match.start() == 0 and len(parts) == 1:
+            continue
+        for word in parts:
             low = word.lower().removesuffix("'s").strip("'-")
             if low not in _NOT_NAMES and len(low) > 1:
                 found.add(low)

@@ -138,3 +138,15 @@ def rejects_table(rejects: pl.DataFrame) -> pl.DataFrame:
 def facts_table(facts: pl.DataFrame) -> pl.DataFrame:
     """Facts by story, each story's in the order its variants state them."""
     return conform(facts, FACTS, "facts").sort("story_id", maintain_order=True)
+
+
+def build_outputs(
+    documents: pl.DataFrame, canon: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame, pairs: pl.DataFrame
+) -> tuple[dict[str, pl.DataFrame], dict[str, str], Summary]:
+    """Every output of a run: the tables by name, the text reports by file name, and the summary counts."""
+    articles = articles_table(documents, canon)
+    stories = stories_table(documents, canon)
+    facts, rejects = facts_table(facts), rejects_table(rejects)
+    tables = {"articles": articles, "stories": stories, "facts": facts, "rejects": rejects, "copy_pairs": pairs}
+    texts = {"report.md": render_markdown(articles, stories, facts, rejects, pairs)}
+    return tables, texts, summarize(articles, stories, facts, rejects)

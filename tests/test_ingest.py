@@ -1,0 +1,484 @@
+"""ingest: seeds and every supported format become clean documents; every bad input becomes a reject, never an error."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from newsdedup.config import IngestConfig
+from newsdedup.ingest import BadInput, decode, list_inputs, parse_date, read_inputs
+from newsdedup.schema import DOCUMENTS, REJECTS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+COPIES = FIXTURES / "copies"
+CFG = IngestConfig()
+
+# A plain story paragraph long enough to pass min_words.
+BODY = (
+    "Police in Quetta said on Saturday that at least 92 militants were killed in coordinated attacks "
+    "across Balochistan province, officials said."
+)
+
+
+def _ingest(root: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return read_inputs(root, CFG)
+
+
+def _doc(docs: pl.DataFrame, article_id: str) -> dict:
+    rows = docs.filter(pl.col("article_id") == article_id).to_dicts()
+    assert len(rows) == 1, f"{article_id} not in {docs['article_id'].to_list()}"
+    return rows[0]
+
+
+def _reason(rejects: pl.DataFrame, path: str) -> str:
+    rows = rejects.filter(pl.col("path") == path)["reason"].to_list()
+    assert len(rows) == 1, f"{path} not rejected once: {rejects.to_dicts()}"
+    return rows[0]
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple[pl.DataFrame, pl.DataFrame]:
+    return _ingest(SEEDS)
+
+
+# --- the seeds -----------------------------------------------------------------------------------------
+
+
+def test_seeds_give_five_documents_and_no_rejects(seeds):
+    docs, rejects = seeds
+    assert docs.height == 5
+    assert rejects.height == 0
+    assert docs["article_id"].to_list() == [
+        "000_88db8367fec8dc5d",
+        "001_72621f2fa7bf588d",
+        "002_ae9f11a7c17e6c9e",
+        "003_b5333d69a80e2512",
+        "004_aa58e34a18a8b4a3",
+    ]
+
+
+def test_tables_follow_their_contracts(seeds):
+    docs, rejects = seeds
+    assert dict(docs.schema) == DOCUMENTS
+    assert dict(rejects.schema) == REJECTS
+
+
+def test_seed_004_title_and_body_without_headline_caption_or_tags(seeds):
+    doc = _doc(seeds[0], "004_aa58e34a18a8b4a3")
+    assert doc["title"] == "Pakistan says 92 militants killed after attacks in Balochistan"
+    assert doc["title"] not in doc["text"]
+    assert "Army soldiers gather at the site" not in doc["text"]
+    assert "Tags" not in doc["text"]
+    assert not any(line.strip() == "Reuters" for line in doc["text"].splitlines())
+    assert doc["text"].startswith("Pakistan says at least 92 militants were killed")
+
+
+def test_seed_000_date_header_and_credits(seeds):
+    doc = _doc(seeds[0], "000_88db8367fec8dc5d")
+    assert doc["published"] == datetime(2026, 2, 1, tzinfo=timezone.utc)
+    assert "(With inputs from Reuters)" not in doc["text"]
+    assert "(AP Photo" not in doc["text"]
+    assert "date 2026" not in doc["text"]
+    assert doc["text"].startswith("Over 120 people were killed")
+
+
+def test_seed_002_dateline_is_split_off(seeds):
+    doc = _doc(seeds[0], "002_ae9f11a7c17e6c9e")
+    assert doc["dateline"] == "Islamabad, Feb 2"
+    assert not doc["text"].startswith("Islamabad")
+    assert doc["text"].startswith("More than 120 people were killed")
+    assert "(Agencies)" not in doc["text"]
+
+
+def test_seed_003_title_from_first_line(seeds):
+    doc = _doc(seeds[0], "003_b5333d69a80e2512")
+    assert doc["title"] == "Pakistan military responds to Baloch rebel attacks; over 120 dead"
+    assert doc["published"] == datetime(2026, 2, 1, tzinfo=timezone.utc)
+    assert "Baloch insurgency, human rights violations" not in doc["text"]  # subheading
+
+
+def test_seed_bodies_are_folded_to_ascii_punctuation(seeds):
+    for text in seeds[0]["text"]:
+        assert "\u2019" not in text and "\u201c" not in text
+
+
+def test_untitled_seed_gets_its_first_sentence_as_title(seeds):
+    doc = _doc(seeds[0], "001_72621f2fa7bf588d")
+    assert doc["title"].startswith("At least 145 people died following coordinated attacks")
+    assert len(doc["title"]) <= 121
+
+
+def test_word_counts_match_the_bodies(seeds):
+    from newsdedup.normalize import words
+
+    for text, n in zip(seeds[0]["text"], seeds[0]["n_words"]):
+        assert n == len(words(text))
+
+
+# --- formats -------------------------------------------------------------------------------------------
+
+
+def test_jsonl_with_ids(tmp_path):
+    lines = [{"id": "wire-1", "title": "One", "text": BODY}, {"id": "wire-2", "title": "Two", "text": BODY + " Two."}]
+    (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert docs.select("article_id", "path", "title").rows() == [
+        ("wire-1", "feed.jsonl:1", "One"),
+        ("wire-2", "feed.jsonl:2", "Two"),
+    ]
+
+
+def test_jsonl_without_ids_gets_path_and_line_ids(tmp_path):
+    (tmp_path / "news").mkdir()
+    text = json.dumps({"title": "One", "text": BODY}) + "\n\n" + json.dumps({"title": "Three", "text": BODY + " 3."})
+    (tmp_path / "news" / "feed.ndjson").write_text(text, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    # The line number is the physical line, blank lines counted; the id is the path without extension.
+    assert docs.select("article_id", "path").rows() == [
+        ("news/feed:1", "news/feed.ndjson:1"),
+        ("news/feed:3", "news/feed.ndjson:3"),
+    ]
+
+
+def test_json_array(tmp_path):
+    items = [{"title": "A1", "text": BODY}, {"headline": "A2", "body": BODY + " Two.", "source": "Wire"}]
+    (tmp_path / "batch.json").write_text(json.dumps(items), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert docs.select("article_id", "path", "title", "source").rows() == [
+        ("batch:1", "batch.json:1", "A1", None),
+        ("batch:2", "batch.json:2", "A2", "Wire"),
+    ]
+
+
+def test_ninjs_1_record(tmp_path):
+    record = {
+        "uri": "urn:newsml:apnews.com:20260201:abc123",
+        "type": "text",
+        "headline": "Militants storm jail in Mastung",
+        "body_text": BODY,
+        "versioncreated": "2026-02-01T10:15:00Z",
+        "copyrightholder": "The Associated Press",
+    }
+    (tmp_path / "ap.json").write_text(json.dumps(record), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    doc = _doc(docs, "urn:newsml:apnews.com:20260201:abc123")
+    assert doc["title"] == "Militants storm jail in Mastung"
+    assert doc["source"] == "The Associated Press"
+    assert doc["published"] == datetime(2026, 2, 1, 10, 15, tzinfo=timezone.utc)
+    assert doc["text"] == BODY
+    assert doc["url"] is None  # a urn is an id, not a link
+
+
+def test_ninjs_2_record_prefers_the_plain_text_body(tmp_path):
+    record = {
+        "uri": "https://example.com/news/jail",
+        "headlines": [{"role": "main", "value": "Militants storm jail in Mastung"}],
+        "bodies": [
+            {"role": "main", "contenttype": "text/html", "value": "<p>HTML version of the story.</p>"},
+            {"role": "main", "contenttype": "text/plain", "value": BODY},
+        ],
+        "versioncreated": "2026-02-01T11:00:00+05:00",
+        "copyrightholder": "Agency",
+    }
+    (tmp_path / "n2.json").write_text(json.dumps(record), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    doc = _doc(docs, "https://example.com/news/jail")
+    assert doc["title"] == "Militants storm jail in Mastung"
+    assert doc["text"] == BODY
+    assert doc["url"] == "https://example.com/news/jail"
+    assert doc["published"] == datetime(2026, 2, 1, 6, 0, tzinfo=timezone.utc)
+
+
+def test_ninjs_2_html_only_body_is_turned_into_paragraphs(tmp_path):
+    record = {
+        "headlines": [{"value": "Jail raid"}],
+        "bodies": [{"contenttype": "text/html", "value": f"<p>{BODY}</p><p>Roads were <b>blocked</b> for hours.</p>"}],
+    }
+    (tmp_path / "n2html.json").write_text(json.dumps(record), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    text = _doc(docs, "n2html")["text"]
+    assert "<p>" not in text and "<b>" not in text
+    assert text == BODY + "\n\nRoads were blocked for hours."
+
+
+def test_html_page_fixture(tmp_path):
+    shutil.copy(COPIES / "004_copy.html", tmp_path)
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    doc = _doc(docs, "004_copy")
+    assert doc["title"] == "Pakistan says 92 militants killed after attacks in Balochistan"
+    assert doc["source"] == "Frontier Times"
+    assert doc["published"].date() == date(2026, 2, 1)
+    assert doc["text"].startswith("Pakistan says at least 92 militants were killed")
+    assert doc["text"].endswith("Security forces killed six militants after reaching the scene.")
+    for furniture in ("World", "Subscribe", "Most read", "Asian markets", "All rights reserved", "Privacy"):
+        assert furniture not in doc["text"]
+
+
+def test_text_fixture_with_new_headline_byline_and_copyright(tmp_path):
+    shutil.copy(COPIES / "001_trimmed.txt", tmp_path)
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    doc = _doc(docs, "001_trimmed")
+    assert doc["title"] == "Balochistan attacks leave at least 145 dead as militants strike across the province"
+    assert "Staff Reporter" not in doc["text"]
+    assert "Daily Courier" not in doc["text"]
+    assert doc["text"].startswith("At least 145 people died")
+
+
+def test_json_fixture_with_promo_and_tags(tmp_path):
+    shutil.copy(COPIES / "001_reparagraphed.json", tmp_path)
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    doc = _doc(docs, "courier-001")
+    assert doc["path"] == "001_reparagraphed.json"
+    assert doc["source"] == "Courier"
+    assert doc["published"] == datetime(2026, 2, 1, 9, 0, tzinfo=timezone.utc)
+    assert "newsletter" not in doc["text"] and "Tags" not in doc["text"]
+    assert doc["text"].endswith("has also conducted attacks in the region.")
+
+
+def test_text_header_lines_are_read(tmp_path):
+    text = f"title: Jail raid in Mastung\nsource: Dawn\ndate: 2026-02-02T08:30:00Z\nurl: https://dawn.example/1\n\n{BODY}\n"
+    (tmp_path / "dawn.txt").write_text(text, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "dawn")
+    assert (doc["title"], doc["source"], doc["url"]) == ("Jail raid in Mastung", "Dawn", "https://dawn.example/1")
+    assert doc["published"] == datetime(2026, 2, 2, 8, 30, tzinfo=timezone.utc)
+    assert doc["text"] == BODY
+
+
+def test_prose_starting_with_a_header_word_is_body(tmp_path):
+    text = "Source close to the military said the Baloch Liberation Army struck nine districts on Saturday, killing many people."
+    (tmp_path / "s.txt").write_text(text, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "s")
+    assert doc["source"] is None
+    assert doc["text"] == text
+
+
+# --- article ids ---------------------------------------------------------------------------------------
+
+
+def test_article_id_is_record_id_else_relative_path_without_extension(tmp_path):
+    (tmp_path / "wire" / "2026" / "02").mkdir(parents=True)
+    (tmp_path / "wire" / "2026" / "02" / "story.v2.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "wire" / "own.json").write_text(json.dumps({"id": "AP-777", "text": BODY}), encoding="utf-8")
+    (tmp_path / "UPPER.TXT").write_text(BODY, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert sorted(docs.select("article_id", "path").rows()) == [
+        ("AP-777", "wire/own.json"),
+        ("UPPER", "UPPER.TXT"),
+        ("wire/2026/02/story.v2", "wire/2026/02/story.v2.txt"),
+    ]
+
+
+def test_id_header_in_text_file_wins(tmp_path):
+    (tmp_path / "a.txt").write_text(f"id: reuters-42\n\n{BODY}", encoding="utf-8")
+    assert _ingest(tmp_path)[0]["article_id"].to_list() == ["reuters-42"]
+
+
+def test_hidden_files_and_folders_are_skipped(tmp_path):
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "x.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / "real.txt").write_text(BODY, encoding="utf-8")
+    assert [p.name for p in list_inputs(tmp_path)] == ["real.txt"]
+
+
+# --- decoding ------------------------------------------------------------------------------------------
+
+
+def test_cp1252_curly_quotes_decode_to_the_right_characters():
+    original = "Officials said \u201cthe attacks were repelled\u201d \u2013 the city\u2019s hospitals went on alert."
+    assert decode(original.encode("cp1252")) == original
+
+
+def test_latin1_text_decodes():
+    original = "Caf\u00e9 owners in Quetta said temperatures fell to 3\u00b0C, se\u00f1or \u00a7 2."
+    assert decode(original.encode("latin-1")) == original
+
+
+def test_bytes_undefined_in_cp1252_fall_back_to_latin1():
+    assert decode(b"caf\xe9 \x81") == "caf\u00e9 \x81"
+
+
+def test_utf8_bom_and_utf16_decode():
+    assert decode("\ufeffQuetta".encode("utf-8")) == "Quetta"
+    assert decode("Quetta caf\u00e9".encode("utf-16")) == "Quetta caf\u00e9"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"", "empty"), (b" \n\t\n", "empty"), (b"abc\x00def", "binary"), (b"\x01\x02\x03\x04 text\x05\x06", "binary")],
+)
+def test_decode_raises_bad_input(data, reason):
+    with pytest.raises(BadInput, match=reason):
+        decode(data)
+
+
+def test_cp1252_file_is_ingested_with_folded_quotes(tmp_path):
+    original = (
+        "Officials said \u201cthe attacks were repelled\u201d and the city\u2019s hospitals \u2013 all of them \u2013 "
+        "went on alert after militants struck police stations in Quetta."
+    )
+    (tmp_path / "cp.txt").write_bytes(original.encode("cp1252"))
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    text = _doc(docs, "cp")["text"]
+    assert "\"the attacks were repelled\"" in text and "city's hospitals - all of them -" in text
+    assert "\u00e2\u20ac" not in text and "\x93" not in text  # no mojibake
+
+
+def test_latin1_file_is_ingested(tmp_path):
+    original = "Caf\u00e9 owners in Quetta said the attacks on Saturday closed every shop on the main road for hours, se\u00f1or Khan said."
+    (tmp_path / "latin.txt").write_bytes(original.encode("latin-1"))
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert _doc(docs, "latin")["text"] == original
+
+
+# --- bad input: rejected with a reason, never raised -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b"  \n\n\t \r\n", "empty file"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)), "binary"),
+        ("nul.json", b'{"text": "a\x00b"}', "binary"),
+        ("broken.json", b'{"id": "x", "text": "abc"', "invalid JSON"),
+        ("list.json", b'"just a string"', "expected a JSON object"),
+        ("nobody.json", b'{"id": "x", "title": "Headline only"}', "no body text"),
+        ("nav.html", b'<html><head><title>Menu</title></head><body><nav><ul><li><a href="/a">World</a></li>'
+         b'<li><a href="/b">Asia</a></li></ul></nav></body></html>', "no article text"),
+        ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "unsupported file type '.pdf'"),
+        ("README", b"A file with no extension at all, long enough to be an article otherwise.", "no extension"),
+        ("short.txt", b"Too short to be an article.", "body too short (6 words, need 15)"),
+        ("furniture.txt", b"Tags: Pakistan, Balochistan\n", "no body text"),
+        ("headers.txt", b"date 2026-02-01\ntitle Headline without a body\n", "no body text"),
+    ],
+)
+def test_bad_file_is_rejected_with_reason(tmp_path, name, data, reason):
+    (tmp_path / name).write_bytes(data)
+    docs, rejects = _ingest(tmp_path)
+    assert docs.height == 0
+    got = _reason(rejects, name)
+    assert reason in got
+    assert "\n" not in got
+
+
+def test_jsonl_bad_line_is_rejected_and_good_lines_kept(tmp_path):
+    text = (
+        json.dumps({"id": "good-1", "text": BODY})
+        + "\n{not json\n"
+        + json.dumps({"id": "good-3", "text": BODY + " Three."})
+        + "\n[1, 2]\n"
+    )
+    (tmp_path / "mixed.jsonl").write_text(text, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["article_id"].to_list() == ["good-1", "good-3"]
+    assert rejects["path"].to_list() == ["mixed.jsonl:2", "mixed.jsonl:4"]
+    assert _reason(rejects, "mixed.jsonl:2").startswith("invalid JSON")
+    assert "expected a JSON object" in _reason(rejects, "mixed.jsonl:4")
+
+
+def test_json_array_bad_item_is_rejected_and_good_items_kept(tmp_path):
+    (tmp_path / "batch.json").write_text(json.dumps([{"text": BODY}, {"title": "no body"}, 7]), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["path"].to_list() == ["batch.json:1"]
+    assert sorted(rejects["path"].to_list()) == ["batch.json:2", "batch.json:3"]
+
+
+def test_empty_json_array_is_rejected(tmp_path):
+    (tmp_path / "empty_feed.json").write_text("[]", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.height == 0
+    assert rejects["path"].to_list() == ["empty_feed.json"]
+
+
+def test_duplicate_article_id_keeps_the_first_file(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps({"id": "same", "title": "First", "text": BODY}), encoding="utf-8")
+    (tmp_path / "b.json").write_text(json.dumps({"id": "same", "title": "Second", "text": BODY + " Again."}), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.select("article_id", "title").rows() == [("same", "First")]
+    assert _reason(rejects, "b.json") == "duplicate article_id 'same' (first in a.json)"
+
+
+def test_file_too_large_is_rejected_unread(tmp_path):
+    (tmp_path / "big.txt").write_text(BODY * 20, encoding="utf-8")
+    docs, rejects = read_inputs(tmp_path, IngestConfig(max_file_mb=0.001))
+    assert docs.height == 0
+    assert _reason(rejects, "big.txt").startswith("file too large")
+
+
+def test_min_words_comes_from_the_config(tmp_path):
+    (tmp_path / "short.txt").write_text("Militants stormed the district jail on Saturday.", encoding="utf-8")
+    assert read_inputs(tmp_path, IngestConfig(min_words=5))[0].height == 1
+    assert read_inputs(tmp_path, IngestConfig(min_words=50))[0].height == 0
+
+
+def test_empty_folder_gives_empty_tables_with_contract_columns(tmp_path):
+    docs, rejects = _ingest(tmp_path)
+    assert docs.height == 0 and rejects.height == 0
+    assert dict(docs.schema) == DOCUMENTS and dict(rejects.schema) == REJECTS
+
+
+def test_every_input_is_a_document_or_a_reject(tmp_path):
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, tmp_path)
+    for copy in ("000_update.txt", "001_reparagraphed.json", "001_trimmed.txt", "004_copy.html"):
+        shutil.copy(COPIES / copy, tmp_path)
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "empty.txt").write_bytes(b"")
+    (tmp_path / "bad" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "bad" / "nul.txt").write_bytes(b"abc\x00def")
+    (tmp_path / "bad" / "broken.json").write_text("{", encoding="utf-8")
+    (tmp_path / "bad" / "short.txt").write_text("Too short.", encoding="utf-8")
+    (tmp_path / "bad" / "dup.json").write_text(json.dumps({"id": "courier-001", "text": BODY}), encoding="utf-8")
+    (tmp_path / "feed.jsonl").write_text(json.dumps({"text": BODY}) + "\n{oops\n", encoding="utf-8")
+
+    docs, rejects = _ingest(tmp_path)
+
+    seen = docs["path"].to_list() + rejects["path"].to_list()
+    for file in list_inputs(tmp_path):
+        rel = file.relative_to(tmp_path).as_posix()
+        assert any(p == rel or p.startswith(rel + ":") for p in seen), f"{rel} is in neither table"
+    assert docs.height == 10  # 5 seeds + 4 copies + 1 good JSONL line
+    assert rejects.height == 7
+    assert docs["article_id"].is_unique().all()
+    assert docs["article_id"].to_list() == sorted(docs["article_id"].to_list())
+
+
+# --- dates ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-02-01", datetime(2026, 2, 1, tzinfo=timezone.utc)),
+        ("2026-02-01T09:00:00Z", datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
+        ("2026-02-01T14:00:00+05:00", datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
+        ("Sun, 01 Feb 2026 09:00:00 GMT", datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
+        ("1 February 2026", datetime(2026, 2, 1, tzinfo=timezone.utc)),
+        (1769936400, datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
+        (1769936400000, datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
+        ("", None),
+        (None, None),
+        ("not a date", None),
+    ],
+)
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected

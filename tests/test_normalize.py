@@ -1,0 +1,341 @@
+"""normalize: boilerplate and caption removal, datelines, numbers, names and shingles on literal lines and seeds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsdedup.normalize import (
+    clean_body,
+    fold,
+    is_boilerplate_line,
+    is_credit_line,
+    looks_like_headline,
+    names,
+    numbers,
+    shingle_hashes,
+    split_dateline,
+    split_sentences,
+    strip_inline_credits,
+    words,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_001 = FIXTURES / "seeds" / "001_72621f2fa7bf588d.txt"
+SEED_004 = FIXTURES / "seeds" / "004_aa58e34a18a8b4a3.txt"
+
+
+def _seed_paragraphs(path: Path) -> list[str]:
+    """The seed's paragraphs, its leading `date ...` header dropped."""
+    text = path.read_text(encoding="utf-8").strip().removeprefix("date 2026-02-01 ")
+    return [p.strip() for p in text.split("\n\n") if p.strip()]
+
+
+# --- fold and words ------------------------------------------------------------------------------------
+
+
+def test_fold_turns_typographic_quotes_dashes_and_spaces_into_ascii():
+    assert fold("\u201cFitna al-Hindustan\u201d \u2013 Pakistan\u2019s\u00a0army") == '"Fitna al-Hindustan" - Pakistan\'s army'
+
+
+def test_words_ignore_case_punctuation_and_typography():
+    assert words("Pakistan\u2019s 48\u2013hour toll: 133!") == ["pakistan", "s", "48", "hour", "toll", "133"]
+
+
+# --- boilerplate lines ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "\u00a9 2026 Daily Courier. All rights reserved.",
+        "Copyright 2026 Reuters",
+        "(With inputs from Reuters)",
+        "With inputs from PTI",
+        "(With additional inputs from agencies)",
+        "Tags",
+        "Tags: a, b",
+        "Tags: Pakistan, Balochistan",
+        "Sign up for our daily newsletter",
+        "Subscribe to our morning briefing",
+        "Read more: Pakistan says 92 militants killed",
+        "Also read: What is the Baloch Liberation Army?",
+        "By Jane Doe",
+        "By Staff Reporter",
+        "By Jane Doe and John Smith",
+        "Reporting by Asif Shahzad; Editing by Jane Smith",
+        "Advertisement",
+        "(Agencies)",
+    ],
+)
+def test_boilerplate_lines_are_recognised(line):
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pakistan says 92 militants killed after attacks in Balochistan",
+        "By the end of the day, the army had secured the area.",
+        "Byron Smith said the attacks were over.",
+        "Related coverage of the attacks continued on Sunday.",
+        "Reuters reported that 92 militants were killed.",
+        "Tagged as urgent, the report went out to every bureau.",
+        "Officials said militants also stormed a district jail, freeing at least 30 inmates.",
+        "",
+    ],
+)
+def test_story_lines_are_not_boilerplate(line):
+    assert not is_boilerplate_line(line)
+
+
+def test_paragraph_opening_with_by_and_a_weekday_is_not_a_byline():
+    assert not is_boilerplate_line("By Sunday, security forces had killed 92 militants and freed the hostages.")
+
+
+@pytest.mark.parametrize("line", ["Reuters", "(AP Photo/Anjum Naveed)", "Photo: AP/John Smith", "Getty Images"])
+def test_credit_lines_are_recognised(line):
+    assert is_credit_line(line)
+
+
+def test_long_sentence_naming_an_agency_is_not_a_credit_line():
+    assert not is_credit_line("Reuters reported that 92 militants were killed in the attacks on Saturday.")
+
+
+# --- inline credits ------------------------------------------------------------------------------------
+
+
+def test_inline_ap_photo_credit_is_removed():
+    line = "The violence disrupted daily life across several areas. (AP Photo/Representative Image )"
+    assert strip_inline_credits(line) == "The violence disrupted daily life across several areas."
+
+
+def test_inline_agencies_tag_is_removed():
+    assert strip_inline_credits("Experts said violence has intensified. (Agencies)") == "Experts said violence has intensified."
+
+
+def test_inline_with_inputs_from_is_removed():
+    assert strip_inline_credits("The province was calm on Sunday (With inputs from Reuters).") == "The province was calm on Sunday."
+
+
+def test_ordinary_parentheses_are_kept():
+    line = "The banned Baloch Liberation Army (BLA) claimed responsibility."
+    assert strip_inline_credits(line) == line
+
+
+# --- clean_body ----------------------------------------------------------------------------------------
+
+
+def test_caption_and_credit_pair_is_removed_but_story_kept():
+    lines = [
+        "Soldiers stand guard outside a police station in Quetta on Saturday.",
+        "Reuters",
+        "",
+        "Pakistan says at least 92 militants were killed in coordinated attacks.",
+        "The military said armed groups launched simultaneous assaults.",
+    ]
+    body = clean_body(lines, None)
+    assert "Soldiers stand guard" not in body
+    assert "Reuters" not in body
+    assert body.startswith("Pakistan says at least 92 militants")
+    assert body.endswith("simultaneous assaults.")
+
+
+def test_caption_with_photo_credit_line_is_removed():
+    body = clean_body(["Rescuers search the rubble in Quetta.", "Photo: AP/John Smith", "Story text follows here."], None)
+    assert body == "Story text follows here."
+
+
+def test_last_paragraph_above_a_closing_credit_is_kept():
+    # With no story text after the credit, the line above it is the story's end, not a caption.
+    body = clean_body(["The first paragraph of the story.", "Soldiers secured the area.", "Reuters"], None)
+    assert body == "The first paragraph of the story.\n\nSoldiers secured the area."
+
+
+def test_repeated_headline_is_removed_from_seed_004():
+    lines = SEED_004.read_text(encoding="utf-8").splitlines()
+    title = "Pakistan says 92 militants killed after attacks in Balochistan"
+    body = clean_body(lines[1:], title)
+    assert title not in body
+    assert "Army soldiers gather at the site" not in body
+    assert "Reuters" not in body
+    assert "Tags" not in body
+    assert body.startswith("Pakistan says at least 92 militants were killed")
+    assert body.endswith("a charge India denies.")
+
+
+def test_repeated_headline_match_ignores_case_and_punctuation():
+    body = clean_body(["PAKISTAN SAYS 92 MILITANTS KILLED!", "The army said 92 militants were killed."], "Pakistan says 92 militants killed")
+    assert body == "The army said 92 militants were killed."
+
+
+def test_subheading_between_paragraphs_is_removed():
+    lines = [
+        "Over 120 people were killed in Balochistan on Saturday.",
+        "Baloch insurgency, human rights violations by security forces",
+        "Balochistan has been a hotbed of low-intensity conflict for decades.",
+    ]
+    body = clean_body(lines, None)
+    assert "human rights violations by security forces" not in body
+    assert body.count("\n\n") == 1
+
+
+def test_short_sentence_paragraph_is_not_a_subheading():
+    lines = ["Over 120 people were killed.", "Roads were blocked.", "Hospitals were put on alert."]
+    assert clean_body(lines, None) == "\n\n".join(lines)
+
+
+def test_tag_list_closes_the_article():
+    body = clean_body(["The story ends here.", "Tags: Pakistan, Balochistan", "Most read: markets rally"], None)
+    assert body == "The story ends here."
+
+
+def test_boilerplate_and_byline_lines_are_dropped_from_a_body():
+    lines = [
+        "By Jane Doe",
+        "Officials said militants stormed a district jail.",
+        "Read more: Pakistan says 92 militants killed",
+        "Police said the situation was under control.",
+        "Sign up for our daily newsletter",
+        "(With inputs from Reuters)",
+        "\u00a9 2026 Daily Courier. All rights reserved.",
+    ]
+    assert clean_body(lines, None) == (
+        "Officials said militants stormed a district jail.\n\nPolice said the situation was under control."
+    )
+
+
+def test_looks_like_headline():
+    assert looks_like_headline("Pakistan military responds to Baloch rebel attacks; over 120 dead")
+    assert not looks_like_headline("Analysts described the violence as one of the deadliest days.")
+    assert not looks_like_headline("Balochistan")
+
+
+# --- datelines -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline", "rest"),
+    [
+        ("Islamabad, Feb 2: More than 120 people were killed.", "Islamabad, Feb 2", "More than 120 people were killed."),
+        ("LONDON (Reuters) - Britain said on Monday.", "LONDON (Reuters)", "Britain said on Monday."),
+        ("WASHINGTON \u2014 The US said on Monday.", "WASHINGTON", "The US said on Monday."),
+        ("Karachi, February 2, 2026: Police said.", "Karachi, February 2, 2026", "Police said."),
+        ("Islamabad, Feb. 2 (Reuters) - Militants struck.", "Islamabad, Feb. 2 (Reuters)", "Militants struck."),
+    ],
+)
+def test_dateline_is_split(text, dateline, rest):
+    assert split_dateline(text) == (dateline, rest)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pakistan says: at least 92 militants were killed.",
+        "The military said: the attacks were repelled.",
+        "Quetta - police said on Saturday.",
+        "Shahid Rind - the spokesperson - said most attacks were foiled.",
+        "Over 120 people were killed in Balochistan.",
+    ],
+)
+def test_ordinary_sentence_is_not_split(text):
+    assert split_dateline(text) == (None, text)
+
+
+def test_ap_style_dateline_with_country_is_split():
+    assert split_dateline("QUETTA, Pakistan (AP) \u2014 Militants struck police stations.") == (
+        "QUETTA, Pakistan (AP)",
+        "Militants struck police stations.",
+    )
+
+
+# --- numbers, names, sentences -------------------------------------------------------------------------
+
+
+def test_number_words_become_digits():
+    assert numbers("Fifteen security personnel and eleven civilians were killed.") == {"15", "11"}
+
+
+def test_thousands_separator_is_dropped_and_decimals_kept():
+    assert numbers("Some 1,200 people fled; turnout was 3.5 percent.") == {"1200", "3.5"}
+
+
+def test_same_fact_in_words_and_digits_has_the_same_numbers():
+    assert numbers("Fifteen security personnel were killed.") == numbers("15 security personnel were killed.")
+
+
+def test_sentence_without_numbers():
+    assert numbers("Hospitals were placed on emergency alert.") == frozenset()
+
+
+def test_person_name_is_found():
+    found = names("Shahid Rind, spokesperson for the Balochistan government, said most of the attacks were foiled.")
+    assert {"shahid", "rind", "balochistan"} <= found
+    assert "spokesperson" not in found
+
+
+def test_sentence_openers_and_titles_are_not_names():
+    found = names("However, Prime Minister Shehbaz Sharif praised the forces. Earlier, Officials said the jail fell.")
+    assert found == {"shehbaz", "sharif"}
+
+
+def test_possessive_is_folded_into_the_name():
+    assert "pakistan" in names("The army said Pakistan\u2019s military repelled the attacks.")
+
+
+def test_a_lone_capitalised_sentence_opener_is_not_a_name():
+    assert names("Referring to him only as the witness, he spoke.") == frozenset()
+    assert names("Shahid Rind said most attacks were foiled.") == {"shahid", "rind"}
+
+
+def test_split_sentences_keeps_abbreviations_and_paragraphs():
+    sents = split_sentences("Mr. Bugti said 700 were killed. The BLA denied it.\n\nRoads were blocked.")
+    assert sents == ["Mr. Bugti said 700 were killed.", "The BLA denied it.", "Roads were blocked."]
+
+
+# --- shingles ------------------------------------------------------------------------------------------
+
+
+def test_shingles_are_sorted_unique_uint32():
+    hashes = shingle_hashes("a b c d e f a b c d e f", 5)
+    assert hashes.dtype == np.uint32
+    assert np.all(np.diff(hashes.astype(np.int64)) > 0)
+    assert len(hashes) == 6  # 8 windows, two of them repeats
+
+
+def test_text_shorter_than_a_shingle_is_one_shingle_and_empty_text_none():
+    assert len(shingle_hashes("only three words", 5)) == 1
+    assert len(shingle_hashes("", 5)) == 0
+    assert len(shingle_hashes("\u00a9 \u2014 !!", 5)) == 0
+
+
+def test_one_changed_word_changes_the_overlapping_shingles_only():
+    a = shingle_hashes("one two three four five six seven eight nine ten", 3)
+    b = shingle_hashes("one two three four five SIX! seven eight nine ten", 3)
+    c = shingle_hashes("one two three four five sixty seven eight nine ten", 3)
+    assert np.array_equal(a, b)
+    assert len(np.intersect1d(a, c)) == len(a) - 3
+
+
+def test_reparagraphing_and_retyped_quotes_give_identical_shingles_on_literal_text():
+    original = (
+        "Sarfraz Bugti used the phrase \u201cFitna al-Hindustan\u201d when describing the militants.\n\n"
+        "Pakistan\u2019s Interior Minister Mohsin Naqvi accused India \u2014 again \u2014 of backing them."
+    )
+    retyped = (
+        'Sarfraz Bugti used the phrase "Fitna al-Hindustan" when describing the militants. '
+        "Pakistan's Interior Minister Mohsin Naqvi accused India -- again -- of backing them."
+    )
+    assert np.array_equal(shingle_hashes(original, 5), shingle_hashes(retyped, 5))
+
+
+def test_reparagraphed_fixture_has_the_seed_shingles():
+    seed_body = "\n\n".join(_seed_paragraphs(SEED_001))
+    record = json.loads((FIXTURES / "copies" / "001_reparagraphed.json").read_text(encoding="utf-8"))
+    copy_body = clean_body(record["body_text"].splitlines(), record["headline"])
+    assert copy_body.count("\n\n") < seed_body.count("\n\n")  # really re-paragraphed
+    assert "\u2019" in seed_body and "\u2019" not in copy_body  # really retyped
+    assert np.array_equal(shingle_hashes(seed_body, 5), shingle_hashes(copy_body, 5))
