@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from newsdedup.config import IngestConfig
-from newsdedup.normalize import clean_body, fold, looks_like_headline, split_dateline, split_sentences, words
+from newsdedup.normalize import clean_body, fold, is_boilerplate_line, looks_like_headline, split_dateline, split_sentences, words
 from newsdedup.schema import DOCUMENTS, REJECTS, conform
 
 JSON_EXTENSIONS = {".json"}
@@ -130,7 +130,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     while lines and not lines[0].strip():
         lines.pop(0)
     title = meta.get("title") or meta.get("headline")
-    if not title and lines and looks_like_headline(lines[0]):
+    if not title and lines and looks_like_headline(lines[0]) and not is_boilerplate_line(lines[0]):
         title = lines.pop(0).strip()
     return Record(
         article_id=meta.get("id") or article_id,
