@@ -376,14 +376,15 @@ def main(argv: list[str] | None = None) -> int:
                                  f"cluster {stage_s - emb_s:.2f}s; {n_stories} stories")
 
         embedder.label = "facts"
-        canon, fact_rows = timer.run("facts", n, resolve_stories, documents, embedder, settings.facts)
+        resolution = timer.run("facts", n, resolve_stories, documents, embedder, settings.facts)
+        fact_rows = resolution.facts
         sents, emb_s = embedder.spent("facts")
         stage_s = timer.stages[-1].seconds
         timer.stages[-1].note = (f"embed {sents} sentences {emb_s:.1f}s ({sents / emb_s if emb_s else 0:.0f}/s), "
                                  f"rest {stage_s - emb_s:.2f}s; {fact_rows.height} added facts")
 
         def write_stage():
-            tables, texts, summary = build_outputs(documents, canon, fact_rows, rejects, pairs)
+            tables, texts, summary = build_outputs(documents, resolution, rejects, pairs)
             write_outputs(out_dir, tables, texts)
             return summary
 

@@ -44,8 +44,8 @@ def facts(documents: pl.DataFrame, embedder: SentenceTransformerEmbedder, settin
 
 
 @stage("write")
-def write(out_dir: Path, documents, canon, fact_rows, rejects, pairs) -> Summary:
-    tables, texts, summary = build_outputs(documents, canon, fact_rows, rejects, pairs)
+def write(out_dir: Path, documents, resolution, rejects, pairs) -> Summary:
+    tables, texts, summary = build_outputs(documents, resolution, rejects, pairs)
     write_outputs(out_dir, tables, texts)
     return summary
 
@@ -60,7 +60,7 @@ def dedup_flow(input_dir: str = "data/raw", output_dir: str = "data/clusters", c
         settings.stories.model, settings.stories.batch_size, settings.stories.max_seq_length
     )
     documents = cluster(documents, embedder, settings)
-    canon, fact_rows = facts(documents, embedder, settings)
-    summary = write(Path(output_dir), documents, canon, fact_rows, rejects, pairs)
+    resolution = facts(documents, embedder, settings)
+    summary = write(Path(output_dir), documents, resolution, rejects, pairs)
     get_run_logger().info("newsdedup: %s", summary.line())
     return summary

@@ -41,7 +41,7 @@ def test_run_prints_summary_and_report_path(tmp_path):
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "5 articles, 0 copy groups (0 copies), 1 stories" in result.stdout
+    assert "5 articles, 0 copy groups (0 copies), 1 stories, " in result.stdout
     assert f"report: {out / 'report.md'}" in result.stdout
     assert (out / "report.md").is_file()
 

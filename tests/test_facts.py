@@ -23,12 +23,12 @@ def _documents(folder, story_id="story_x") -> pl.DataFrame:
 @pytest.fixture(scope="module")
 def seed_result(real_embedder):
     docs = _documents(SEEDS)
-    canon, facts = resolve_stories(docs, real_embedder, load_config().facts)
-    return docs, canon, facts
+    canon, facts, conflicts = resolve_stories(docs, real_embedder, load_config().facts)
+    return docs, canon, facts, conflicts
 
 
 def test_most_complete_version_is_the_long_001_report(seed_result):
-    _, canon, _ = seed_result
+    canon = seed_result[1]
     row = canon.row(0, named=True)
     assert row["canonical_article_id"].startswith("001_")
     assert row["canonical_reason"].startswith("covers ")
@@ -37,7 +37,7 @@ def test_most_complete_version_is_the_long_001_report(seed_result):
 
 
 def test_claims_only_other_outlets_make_are_added_facts(seed_result):
-    _, _, facts = seed_result
+    facts = seed_result[2]
     by_text = {f["text"]: f["article_ids"] for f in facts.iter_rows(named=True)}
     herof = [t for t in by_text if "Operation Herof" in t]
     personnel = [t for t in by_text if "84 personnel" in t]
@@ -48,7 +48,7 @@ def test_claims_only_other_outlets_make_are_added_facts(seed_result):
 
 
 def test_what_001_already_says_is_not_an_added_fact(seed_result):
-    _, _, facts = seed_result
+    facts = seed_result[2]
     texts = facts["text"].to_list()
     # each says "92 militants were killed" (with figures 001 also gives) and nothing 001 lacks
     for said in (
@@ -61,7 +61,7 @@ def test_what_001_already_says_is_not_an_added_fact(seed_result):
 
 
 def test_a_different_figure_is_a_fact(seed_result):
-    _, _, facts = seed_result
+    facts = seed_result[2]
     # 001 says at least 145 died; "over 120" is a different figure, so the claim is new
     assert any("120 people were killed" in t for t in facts["text"].to_list())
 
@@ -74,7 +74,7 @@ def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_embedder
         "Another outlet on the Balochistan attacks\n\n" + herof + "\n\nThe attacks were condemned abroad by several governments on Sunday.\n",
         encoding="utf-8",
     )
-    _, facts = resolve_stories(_documents(tmp_path), real_embedder, load_config().facts)
+    _, facts, _ = resolve_stories(_documents(tmp_path), real_embedder, load_config().facts)
     herof_facts = facts.filter(pl.col("text").str.contains("Operation Herof"))
     assert herof_facts.height == 1
     assert herof_facts["article_ids"][0].to_list() == ["003_b5333d69a80e2512", "005_other"]
@@ -85,14 +85,14 @@ def test_a_pure_copy_adds_nothing(tmp_path, fake_embedder):
     (tmp_path / "a.txt").write_text(body, encoding="utf-8")
     copy = body.replace("Tags", "") + "\n\n(With inputs from Reuters)\n\nSign up for our daily newsletter to get updates in your inbox.\n"
     (tmp_path / "b.txt").write_text("By Staff Reporter\n" + copy, encoding="utf-8")
-    canon, facts = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
+    canon, facts, _ = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
     assert facts.height == 0
     assert canon.height == 1
 
 
 def test_singleton_story_needs_no_embedding(tmp_path, fake_embedder):
     shutil.copy(SEEDS / "002_ae9f11a7c17e6c9e.txt", tmp_path / "a.txt")
-    canon, facts = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
+    canon, facts, _ = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
     assert canon["canonical_reason"][0].startswith("only version")
     assert facts.height == 0
     assert fake_embedder.calls == []
@@ -133,3 +133,14 @@ def test_embeddings_are_computed_once_per_distinct_sentence(tmp_path, fake_embed
     resolve_stories(docs, fake_embedder, load_config().facts)
     assert len(fake_embedder.calls) == 1
     assert fake_embedder.calls[0] <= len(split_sentences(docs["text"][0]))  # not three times as many
+
+
+def test_conflicting_death_tolls_are_found(seed_result):
+    conflicts = seed_result[3]
+    people = conflicts.filter(pl.col("about") == "people")
+    assert people.height == 1
+    values = people["values"][0].to_list()
+    assert "at least 145" in values and ("over 120" in values or "more than 120" in values)
+    assert "001_72621f2fa7bf588d" in people["article_ids"][0].to_list()
+    inmates = conflicts.filter(pl.col("about") == "inmates")
+    assert inmates.height == 1 and {"at least 30", "more than 30"} <= set(inmates["values"][0].to_list())

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
 
 from newsdedup.config import FactsConfig
 from newsdedup.embed import Embedder
-from newsdedup.normalize import content_words, is_boilerplate_line, names, numbers, split_sentences, words
-from newsdedup.schema import FACTS, conform, empty
+from newsdedup.normalize import content_words, figures, is_boilerplate_line, names, numbers, split_sentences, words
+from newsdedup.schema import CONFLICTS, FACTS, conform, empty
 from newsdedup.syndication import UnionFind
 
 
@@ -29,6 +30,7 @@ class Sentence:
     numbers: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
     content: frozenset[str] = frozenset()
+    figures: tuple[tuple[str, str], ...] = ()
 
 
 def sentence_key(text: str) -> str:
@@ -105,6 +107,58 @@ class StoryFacts:
     canonical_reason: str
     n_facts: int
     added: list[tuple[str, list[str]]]  # (fact text, article ids carrying it)
+    conflicts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)  # (about, values, article ids)
+
+
+def _unambiguous(found: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """Counts of things a sentence counts only once (two counts of 'people' in one sentence are ambiguous)."""
+    abouts = [about for about, _ in found]
+    return [(about, value) for about, value in found if abouts.count(about) == 1]
+
+
+def _figure(value: str) -> str:
+    """The number of a stated figure ('at least 145' -> '145')."""
+    return value.rsplit(" ", 1)[-1]
+
+
+def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[tuple[str, list[str], list[str]]]:
+    """Figures that related sentences of different articles give differently ("over 120" vs "at least 145" people).
+
+    Each disagreement links two mentions; linked mentions form one conflict, so separate counts of the
+    same kind of thing (people killed overall, people killed in one town) stay separate conflicts.
+    """
+    nodes: dict[tuple[int, str, str], int] = {}
+    edges: list[tuple[int, int]] = []
+    # The same count worded differently ("at least 30" / "more than 30" inmates) needs only related
+    # sentences; different numbers need sentences that say nearly the same thing.
+    rows, cols = np.nonzero(np.triu(sims >= cfg.support_similarity, k=1))
+    for i, j in zip(rows.tolist(), cols.tolist()):
+        a, b = sents[i], sents[j]
+        if set(a.article_ids) == set(b.article_ids):
+            continue
+        close = sims[i, j] >= cfg.conflict_similarity
+        for about, value_a in _unambiguous(a.figures):
+            for about_b, value_b in _unambiguous(b.figures):
+                if about != about_b or value_a == value_b:
+                    continue
+                fig_a, fig_b = _figure(value_a), _figure(value_b)
+                # a sentence that also states the other number uses both, for different things
+                if fig_a == fig_b or (close and fig_a not in b.numbers and fig_b not in a.numbers):
+                    na = nodes.setdefault((i, about, value_a), len(nodes))
+                    nb = nodes.setdefault((j, about, value_b), len(nodes))
+                    edges.append((na, nb))
+    uf = UnionFind(len(nodes))
+    for na, nb in edges:
+        uf.union(na, nb)
+    groups: dict[int, list[tuple[int, str, str]]] = {}
+    for node, n in nodes.items():
+        groups.setdefault(uf.find(n), []).append(node)
+    out = []
+    for members in groups.values():
+        values = sorted({value for _, _, value in members})
+        carriers = sorted({a for i, _, _ in members for a in sents[i].article_ids})
+        out.append((members[0][1], values, carriers))
+    return sorted(out)
 
 
 def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[int]]:
@@ -172,11 +226,20 @@ def resolve_story(
         carriers = sorted({a for i in group for a in sents[i].article_ids})
         lead = min(group, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
         added.append((sents[lead].text, carriers))
-    return StoryFacts(story_id, best, reason, len(groups), added)
+    return StoryFacts(story_id, best, reason, len(groups), added, find_conflicts(sents, sims, cfg))
 
 
-def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Canonical choice per story (story_id, canonical_article_id, canonical_reason, n_facts) and the facts table."""
+class Resolution(NamedTuple):
+    """What the facts stage decides: canonical choice per story, added facts, conflicting figures."""
+
+    canon: pl.DataFrame
+    facts: pl.DataFrame
+    conflicts: pl.DataFrame
+
+
+def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig) -> Resolution:
+    """Per story: the canonical choice (story_id, canonical_article_id, canonical_reason, n_facts), the
+    facts other versions add, and the figures they disagree on."""
     documents = documents.sort("article_id")
     sentences = article_sentences(documents)
     boilerplate = boilerplate_keys(sentences, cfg.boilerplate_min_stories)
@@ -196,7 +259,7 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
     vectors = embedder.embed(firsts["text"].to_list()) if firsts.height else np.zeros((0, 1), dtype=np.float32)
     row_of = {k: i for i, k in enumerate(firsts["key"].to_list())}
 
-    canon_rows, fact_rows = [], []
+    canon_rows, fact_rows, conflict_rows = [], [], []
     by_story = sentences.partition_by("story_id", as_dict=True, maintain_order=True)
     for (story_id,), articles in documents.sort(["story_id", "article_id"]).group_by("story_id", maintain_order=True):
         story_sents = by_story.get((story_id,))
@@ -205,13 +268,17 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
             for article_id, text, key in story_sents.select("article_id", "text", "key").iter_rows():
                 sent = sents.get(key)
                 if sent is None:
-                    sent = sents[key] = Sentence(key, text, [], numbers(text), names(text), content_words(text))
+                    sent = sents[key] = Sentence(key, text, [], numbers(text), names(text), content_words(text), tuple(figures(text)))
                 if article_id not in sent.article_ids:
                     sent.article_ids.append(article_id)
         ordered = list(sents.values())
         vecs = vectors[[row_of[s.key] for s in ordered]] if story_id in multi and ordered else np.zeros((len(ordered), 1))
         result = resolve_story(story_id, articles, ordered, vecs, cfg)
         canon_rows.append((story_id, result.canonical_article_id, result.canonical_reason, result.n_facts))
+        conflict_rows += [
+            {"story_id": story_id, "about": about, "values": values, "article_ids": ids}
+            for about, values, ids in result.conflicts
+        ]
         sources = dict(zip(articles["article_id"].to_list(), articles["source"].to_list()))
         for text, carriers in result.added:
             fact_id = "fact_" + hashlib.sha1(f"{story_id}\x00{sentence_key(text)}".encode()).hexdigest()[:12]
@@ -230,7 +297,8 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
         orient="row",
     )
     facts = conform(pl.DataFrame(fact_rows, schema=FACTS), FACTS, "facts") if fact_rows else empty(FACTS)
-    return canon, facts.sort("story_id", maintain_order=True)
+    conflicts = conform(pl.DataFrame(conflict_rows, schema=CONFLICTS), CONFLICTS, "conflicts")
+    return Resolution(canon, facts.sort("story_id", maintain_order=True), conflicts.sort(["story_id", "about"]))
 
 
 def as_sentence(text: str) -> Sentence:

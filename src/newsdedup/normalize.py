@@ -232,3 +232,32 @@ def names(text: str) -> frozenset[str]:
             if low not in _NOT_NAMES and len(low) > 1:
                 found.add(low)
     return frozenset(found)
+
+
+_QUALIFIER = r"(?:at least|more than|over|nearly|almost|about|around|some|up to|fewer than|less than|roughly|approximately)"
+_FIGURE = re.compile(
+    rf"\b(?P<qual>{_QUALIFIER}\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s+"
+    r"(?P<w1>[a-z][a-z-]+)(?:\s+(?P<w2>[a-z][a-z-]+))?",
+    re.I,
+)
+# Second words that make the head of a two-word count ("15 security personnel", "two police officers").
+_HEADS = frozenset(
+    "personnel officers officials bombers properties workers members forces troops soldiers fighters people "
+    "civilians children students vehicles guards staff".split()
+)
+_NOT_COUNTED = frozenset("of percent per am pm million billion thousand hundred times".split())
+
+
+def figures(text: str) -> list[tuple[str, str]]:
+    """What a sentence counts and how it says it: [('people', 'at least 145'), ('inmates', 'more than 30')]."""
+    out = []
+    for match in _FIGURE.finditer(fold(text)):
+        first, second = match.group("w1").lower(), (match.group("w2") or "").lower()
+        num = match.group("num").lower().replace(",", "")
+        if first in _NOT_COUNTED or first in ENGLISH_STOP_WORDS or (num.isdigit() and 1900 <= int(num) <= 2100):
+            continue
+        about = f"{first} {second}" if second in _HEADS else first
+        qualifier = " ".join((match.group("qual") or "").lower().split())
+        value = _NUMBER_WORDS.get(num, num)
+        out.append((about, f"{qualifier} {value}".strip()))
+    return out

@@ -7,7 +7,8 @@ from datetime import datetime
 
 import polars as pl
 
-from newsdedup.schema import ARTICLES, FACTS, REJECTS, STORIES, conform
+from newsdedup.facts import Resolution
+from newsdedup.schema import ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conform
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,14 @@ class Summary:
     copies: int
     stories: int
     facts: int
+    conflicts: int
     rejects: int
 
     def line(self) -> str:
         return (
             f"{self.articles} articles, {self.copy_groups} copy groups ({self.copies} copies), "
-            f"{self.stories} stories, {self.facts} added facts, {self.rejects} rejects"
+            f"{self.stories} stories, {self.facts} added facts, {self.conflicts} conflicting figures, "
+            f"{self.rejects} rejects"
         )
 
 
@@ -50,7 +53,9 @@ def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
     return conform(table, STORIES, "stories").sort(["n_articles", "story_id"], descending=[True, False])
 
 
-def summarize(articles: pl.DataFrame, stories: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame) -> Summary:
+def summarize(
+    articles: pl.DataFrame, stories: pl.DataFrame, facts: pl.DataFrame, conflicts: pl.DataFrame, rejects: pl.DataFrame
+) -> Summary:
     """The counts printed at the end of a run."""
     sizes = articles.group_by("syndicate_id").len().filter(pl.col("len") > 1)
     return Summary(
@@ -59,6 +64,7 @@ def summarize(articles: pl.DataFrame, stories: pl.DataFrame, facts: pl.DataFrame
         copies=int(sizes["len"].sum() - sizes.height) if sizes.height else 0,
         stories=stories.height,
         facts=facts.height,
+        conflicts=conflicts.height,
         rejects=rejects.height,
     )
 
@@ -72,16 +78,22 @@ def _who(row: dict) -> str:
 
 
 def render_markdown(
-    articles: pl.DataFrame, stories: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame, pairs: pl.DataFrame
+    articles: pl.DataFrame,
+    stories: pl.DataFrame,
+    facts: pl.DataFrame,
+    conflicts: pl.DataFrame,
+    rejects: pl.DataFrame,
+    pairs: pl.DataFrame,
 ) -> str:
-    """A readable report: every story with its most complete version, copy groups and added facts."""
-    summary = summarize(articles, stories, facts, rejects)
+    """A readable report: every story with its most complete version, copy groups, added facts, conflicts."""
+    summary = summarize(articles, stories, facts, conflicts, rejects)
     out = ["# newsdedup report", "", summary.line() + ".", ""]
     score = {
         frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)
     } if pairs.height else {}
     rows_by_story = articles.partition_by("story_id", as_dict=True)
     facts_by_story = facts.partition_by("story_id", as_dict=True) if facts.height else {}
+    conflicts_by_story = conflicts.partition_by("story_id", as_dict=True) if conflicts.height else {}
     for story in stories.iter_rows(named=True):
         members = rows_by_story[(story["story_id"],)].sort("article_id")
         info = {r["article_id"]: r for r in members.iter_rows(named=True)}
@@ -109,6 +121,12 @@ def render_markdown(
                     pair = score.get(frozenset((a, lead)))
                     how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                     out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
+            out.append("")
+        story_conflicts = conflicts_by_story.get((story["story_id"],))
+        if story_conflicts is not None:
+            out += ["### Conflicting figures", ""]
+            for row in story_conflicts.iter_rows(named=True):
+                out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
             out.append("")
         story_facts = facts_by_story.get((story["story_id"],))
         if story_facts is not None and story_facts.height:
@@ -141,12 +159,16 @@ def facts_table(facts: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_outputs(
-    documents: pl.DataFrame, canon: pl.DataFrame, facts: pl.DataFrame, rejects: pl.DataFrame, pairs: pl.DataFrame
+    documents: pl.DataFrame, resolution: Resolution, rejects: pl.DataFrame, pairs: pl.DataFrame
 ) -> tuple[dict[str, pl.DataFrame], dict[str, str], Summary]:
     """Every output of a run: the tables by name, the text reports by file name, and the summary counts."""
-    articles = articles_table(documents, canon)
-    stories = stories_table(documents, canon)
-    facts, rejects = facts_table(facts), rejects_table(rejects)
-    tables = {"articles": articles, "stories": stories, "facts": facts, "rejects": rejects, "copy_pairs": pairs}
-    texts = {"report.md": render_markdown(articles, stories, facts, rejects, pairs)}
-    return tables, texts, summarize(articles, stories, facts, rejects)
+    articles = articles_table(documents, resolution.canon)
+    stories = stories_table(documents, resolution.canon)
+    facts, rejects = facts_table(resolution.facts), rejects_table(rejects)
+    conflicts = conform(resolution.conflicts, CONFLICTS, "conflicts")
+    tables = {
+        "articles": articles, "stories": stories, "facts": facts, "conflicts": conflicts,
+        "rejects": rejects, "copy_pairs": pairs,
+    }
+    texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs)}
+    return tables, texts, summarize(articles, stories, facts, conflicts, rejects)

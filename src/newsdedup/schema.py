@@ -57,6 +57,13 @@ FACTS: dict[str, pl.DataType] = {
     "sources": pl.List(pl.String()),
 }
 
+CONFLICTS: dict[str, pl.DataType] = {
+    "story_id": pl.String(),
+    "about": pl.String(),
+    "values": pl.List(pl.String()),
+    "article_ids": pl.List(pl.String()),
+}
+
 
 class ContractError(ValueError):
     """A table does not have the columns or dtypes its contract names."""
