@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+
+import pytest
 from typer.testing import CliRunner
 
 from conftest import SEEDS
@@ -91,3 +93,55 @@ def test_evaluate_needs_a_usable_labels_file(tmp_path):
     result = runner.invoke(app, ["evaluate", "--input", str(SEEDS), "--labels", str(labels)])
     assert result.exit_code == 2
     assert "need an `id` column" in result.output
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory, real_embedder):
+    """An output folder made by the library stages on the seeds plus one unusable file."""
+    from newsdedup.config import load_config
+    from newsdedup.facts import resolve_stories
+    from newsdedup.ingest import read_inputs
+    from newsdedup.report import build_outputs
+    from newsdedup.stories import assign_stories
+    from newsdedup.store import write_outputs
+    from newsdedup.syndication import find_syndicates
+
+    root = tmp_path_factory.mktemp("views")
+    shutil.copytree(SEEDS, root / "in")
+    (root / "in" / "empty.txt").write_bytes(b"")
+    settings = load_config(CONFIG)
+    docs, rejects = read_inputs(root / "in", settings.ingest)
+    docs, pairs = find_syndicates(docs, settings.syndication)
+    docs = assign_stories(docs, real_embedder, settings.stories)
+    tables, texts, _ = build_outputs(docs, resolve_stories(docs, real_embedder, settings.facts), rejects, pairs)
+    write_outputs(root / "out", tables, texts)
+    return root / "out"
+
+
+def test_stories_view_lists_the_story(results):
+    result = runner.invoke(app, ["stories", "--output", str(results)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "1 stories" in result.output and "story_" in result.output and "145 people died" in result.output
+
+
+def test_show_view_prints_one_story_by_prefix(results):
+    import polars as pl
+
+    story_id = pl.read_parquet(results / "stories.parquet")["story_id"][0]
+    result = runner.invoke(app, ["show", story_id[:10], "--output", str(results)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    for expected in ("Most complete version", "001_72621f2fa7bf588d", "Conflicting figures", "Shahid Rind"):
+        assert expected in result.output
+    missing = runner.invoke(app, ["show", "story_nope", "--output", str(results)])
+    assert missing.exit_code == 2 and "no story matching" in missing.output
+
+
+def test_rejects_view_gives_file_and_reason(results):
+    result = runner.invoke(app, ["rejects", "--output", str(results)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "empty.txt" in result.output and "empty file" in result.output
+
+
+def test_views_on_a_folder_without_results_are_one_line(tmp_path):
+    result = runner.invoke(app, ["stories", "--output", str(tmp_path)])
+    assert result.exit_code == 2 and "run `newsdedup run` first" in result.output

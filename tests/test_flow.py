@@ -93,3 +93,20 @@ def test_report_names_the_story_and_the_rejects(flow_run):
     assert "Most complete version" in report
     assert "Shahid Rind" in report
     assert "bad/broken.json" in report and "invalid JSON" in report
+
+
+def test_flow_publishes_prefect_artifacts(flow_run):
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    async def latest(key):
+        async with get_client() as client:
+            found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+            return found[-1] if found else None
+
+    summary = asyncio.run(latest("newsdedup-summary"))
+    table = asyncio.run(latest("newsdedup-largest-stories"))
+    assert summary is not None and "conflicting figures" in summary.data and "| ingest |" in summary.data
+    assert table is not None and "story_" in str(table.data)

@@ -54,8 +54,16 @@ def run(
 
     from newsdedup.embed import ModelNotFound
 
+    from newsdedup.progress import RichReporter, reporting
+
+    # Progress bars only on a terminal; scheduled runs and pipes stay quiet.
+    bars = RichReporter() if sys.stderr.isatty() else None
     try:
-        summary = dedup_flow(str(input), str(output), str(config))
+        if bars is None:
+            summary = dedup_flow(str(input), str(output), str(config))
+        else:
+            with bars, reporting(bars):
+                summary = dedup_flow(str(input), str(output), str(config))
     except ModelNotFound as exc:
         fail(str(exc))
     typer.echo(summary.line())
@@ -259,6 +267,85 @@ def tune(
             + "; ".join(f"{s.level}: ARI {s.ari:.4f}, B-cubed F1 {s.bcubed.f1:.4f}, pairwise F1 {s.pairwise.f1:.4f}" for s in scored)
         )
     typer.echo(f"wrote {out}")
+
+
+def _outputs(output: Path, *names: str):
+    """Read output tables by name, or stop with one line when the folder holds no results."""
+    from newsdedup.store import read_table
+
+    missing = [n for n in names if not (output / f"{n}.parquet").is_file()]
+    if missing:
+        fail(f"no results in {output} ({missing[0]}.parquet missing): run `newsdedup run` first")
+    return [read_table(output, n) for n in names]
+
+
+OUTPUT_OPTION = typer.Option(Path("data/clusters"), "--output", "-o", help="Output folder of a run.")
+
+
+@app.command()
+def stories(
+    output: Path = OUTPUT_OPTION,
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many stories."),
+) -> None:
+    """List the stories of a run, biggest first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    (table,) = _outputs(output, "stories")
+    view = Table(title=f"{table.height} stories in {output}")
+    for col in ("story", "title", "articles", "copy groups", "sources", "dates"):
+        view.add_column(col, overflow="fold")
+    for row in table.head(limit).iter_rows(named=True):
+        first, last = row["first_published"], row["last_published"]
+        dates = "undated" if first is None else f"{first:%Y-%m-%d}" + ("" if last == first else f" to {last:%Y-%m-%d}")
+        view.add_row(
+            row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"]),
+            ", ".join(row["sources"]) or "-", dates,
+        )
+    Console().print(view)
+
+
+@app.command()
+def show(
+    story_id: str = typer.Argument(..., help="A story id (or a unique prefix of one)."),
+    output: Path = OUTPUT_OPTION,
+) -> None:
+    """Show one story: its most complete version, copies, conflicting figures and added facts."""
+    import polars as pl
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    from newsdedup.report import story_markdown
+
+    stories_t, articles, facts, conflicts, pairs = _outputs(output, "stories", "articles", "facts", "conflicts", "copy_pairs")
+    matches = stories_t.filter(pl.col("story_id").str.starts_with(story_id))
+    if matches.height != 1:
+        fail(f"{'no story' if matches.height == 0 else f'{matches.height} stories'} matching {story_id!r} in {output}")
+    story = matches.row(0, named=True)
+    sid = story["story_id"]
+    section = story_markdown(
+        story,
+        articles.filter(pl.col("story_id") == sid),
+        facts.filter(pl.col("story_id") == sid),
+        conflicts.filter(pl.col("story_id") == sid),
+        pairs,
+    )
+    Console().print(Markdown("\n".join(section)))
+
+
+@app.command()
+def rejects(output: Path = OUTPUT_OPTION) -> None:
+    """List the inputs a run could not use, with the reason for each."""
+    from rich.console import Console
+    from rich.table import Table
+
+    (table,) = _outputs(output, "rejects")
+    view = Table(title=f"{table.height} rejected inputs in {output}")
+    view.add_column("file", overflow="fold")
+    view.add_column("reason", overflow="fold")
+    for path, reason in table.iter_rows():
+        view.add_row(path, reason)
+    Console().print(view)
 
 
 def main() -> None:

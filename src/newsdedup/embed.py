@@ -8,6 +8,8 @@ from typing import Protocol
 
 import numpy as np
 
+from newsdedup.progress import track
+
 PACKAGED_PREFIX = "packaged:"
 
 
@@ -63,7 +65,17 @@ class SentenceTransformerEmbedder:
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        vectors = self._load().encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        model = self._load()
+        chunk = self.batch_size * 8
+        parts = []
+        with track("embedding texts", len(texts)) as advance:
+            for start in range(0, len(texts), chunk):
+                batch = texts[start : start + chunk]
+                parts.append(
+                    model.encode(
+                        batch, batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
+                )
+                advance(len(batch))
+        return np.asarray(np.concatenate(parts), dtype=np.float32)

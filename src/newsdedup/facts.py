@@ -16,6 +16,7 @@ import polars as pl
 from newsdedup.config import FactsConfig
 from newsdedup.embed import Embedder
 from newsdedup.normalize import content_words, figures, is_boilerplate_line, names, numbers, split_sentences, words
+from newsdedup.progress import track
 from newsdedup.schema import CONFLICTS, FACTS, conform, empty
 from newsdedup.syndication import UnionFind
 
@@ -40,11 +41,11 @@ def sentence_key(text: str) -> str:
 
 def article_sentences(documents: pl.DataFrame) -> pl.DataFrame:
     """One row per (article, sentence) with the sentence's key and position."""
-    rows = [
-        (article_id, story_id, pos, sent, sentence_key(sent))
-        for article_id, story_id, text in documents.select("article_id", "story_id", "text").iter_rows()
-        for pos, sent in enumerate(split_sentences(text))
-    ]
+    rows = []
+    with track("splitting sentences", documents.height) as advance:
+        for article_id, story_id, text in documents.select("article_id", "story_id", "text").iter_rows():
+            rows += [(article_id, story_id, pos, sent, sentence_key(sent)) for pos, sent in enumerate(split_sentences(text))]
+            advance(1)
     return pl.DataFrame(
         rows, schema={"article_id": pl.String, "story_id": pl.String, "pos": pl.Int64, "text": pl.String, "key": pl.String},
         orient="row",

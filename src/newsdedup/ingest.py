@@ -18,6 +18,7 @@ import polars as pl
 
 from newsdedup.config import IngestConfig
 from newsdedup.normalize import clean_body, fold, is_boilerplate_line, looks_like_headline, split_dateline, split_sentences, words
+from newsdedup.progress import track
 from newsdedup.schema import DOCUMENTS, REJECTS, conform
 
 JSON_EXTENSIONS = {".json"}
@@ -322,24 +323,24 @@ def read_inputs(root: str | Path, cfg: IngestConfig) -> tuple[pl.DataFrame, pl.D
     root = Path(root)
     docs: list[dict[str, Any]] = []
     rejects: list[dict[str, str]] = []
-    seen: dict[str, str] = {}
-    for file in list_inputs(root):
-        rel = file.relative_to(root).as_posix()
-        stem_id = rel[: -len(file.suffix)] if file.suffix else rel
-        for item in _records(file, rel, stem_id, cfg):
-            if isinstance(item, tuple):
-                rejects.append({"path": item[0], "reason": item[1]})
-                continue
-            if item.article_id in seen:
-                rejects.append(
-                    {"path": item.path, "reason": f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"}
-                )
-                continue
-            try:
-                docs.append(to_document(item, cfg))
-            except BadInput as exc:
-                rejects.append({"path": item.path, "reason": str(exc)})
-                continue
-            seen[item.article_id] = item.path
+    seen: dict[str, str] = {}  # article_id -> path that had it first
+    files = list_inputs(root)
+    with track("reading files", len(files)) as advance:
+        for file in files:
+            rel = file.relative_to(root).as_posix()
+            stem_id = rel[: -len(file.suffix)] if file.suffix else rel
+            for item in _records(file, rel, stem_id, cfg):
+                if isinstance(item, tuple):
+                    rejects.append({"path": item[0], "reason": item[1]})
+                elif item.article_id in seen:
+                    reason = f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"
+                    rejects.append({"path": item.path, "reason": reason})
+                else:
+                    try:
+                        docs.append(to_document(item, cfg))
+                        seen[item.article_id] = item.path
+                    except BadInput as exc:
+                        rejects.append({"path": item.path, "reason": str(exc)})
+            advance(1)
     documents = conform(pl.DataFrame(docs, schema=DOCUMENTS), DOCUMENTS, "documents")
     return documents.sort("article_id"), conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS, "rejects")

@@ -50,7 +50,9 @@ def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
         pl.col("published").max().alias("last_published"),
     )
     table = canon.join(titles, on="canonical_article_id").join(stats, on="story_id")
-    return conform(table, STORIES, "stories").sort(["n_articles", "story_id"], descending=[True, False])
+    return conform(table, STORIES, "stories").sort(
+        ["n_articles", "last_published", "story_id"], descending=[True, True, False], nulls_last=True
+    )
 
 
 def summarize(
@@ -77,6 +79,56 @@ def _who(row: dict) -> str:
     return f"{row['source'] or 'unknown source'}, {_day(row['published'])}, `{row['article_id']}`"
 
 
+def story_markdown(
+    story: dict, members: pl.DataFrame, facts: pl.DataFrame | None, conflicts: pl.DataFrame | None, pairs: pl.DataFrame
+) -> list[str]:
+    """One story's section: most complete version and why, copy groups, conflicting figures, added facts."""
+    members = members.sort("article_id")
+    info = {r["article_id"]: r for r in members.iter_rows(named=True)}
+    score = {frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)}
+    canon = info[story["canonical_article_id"]]
+    dates = f"{_day(story['first_published'])} to {_day(story['last_published'])}"
+    out = [
+        f"## {story['title']}",
+        "",
+        f"`{story['story_id']}`: {story['n_articles']} articles in {story['n_syndicates']} copy groups; "
+        f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}.",
+        "",
+        f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
+        "",
+    ]
+    groups = members.group_by("syndicate_id", maintain_order=True).agg(pl.col("article_id"))
+    copy_groups = [ids for ids in groups["article_id"].to_list() if len(ids) > 1]
+    if copy_groups:
+        out += ["### Copy groups", ""]
+        for ids in copy_groups:
+            lead = max(ids, key=lambda a: (info[a]["n_words"], a))
+            out.append(f"- original (longest): {info[lead]['title']} ({_who(info[lead])}, {info[lead]['n_words']} words)")
+            for a in sorted(ids):
+                if a == lead:
+                    continue
+                pair = score.get(frozenset((a, lead)))
+                how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
+                out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
+        out.append("")
+    if conflicts is not None and conflicts.height:
+        out += ["### Conflicting figures", ""]
+        for row in conflicts.iter_rows(named=True):
+            out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
+        out.append("")
+    if facts is not None and facts.height:
+        out += ["### Facts the other versions add", ""]
+        by_variant: dict[str, list[str]] = {}
+        for fact in facts.iter_rows(named=True):
+            also = f" _(also in {', '.join(fact['article_ids'][1:])})_" if len(fact["article_ids"]) > 1 else ""
+            by_variant.setdefault(fact["article_ids"][0], []).append(fact["text"] + also)
+        for article_id in sorted(by_variant):
+            out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
+            out += [f"- {text}" for text in by_variant[article_id]]
+            out.append("")
+    return out
+
+
 def render_markdown(
     articles: pl.DataFrame,
     stories: pl.DataFrame,
@@ -88,59 +140,12 @@ def render_markdown(
     """A readable report: every story with its most complete version, copy groups, added facts, conflicts."""
     summary = summarize(articles, stories, facts, conflicts, rejects)
     out = ["# newsdedup report", "", summary.line() + ".", ""]
-    score = {
-        frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)
-    } if pairs.height else {}
     rows_by_story = articles.partition_by("story_id", as_dict=True)
     facts_by_story = facts.partition_by("story_id", as_dict=True) if facts.height else {}
     conflicts_by_story = conflicts.partition_by("story_id", as_dict=True) if conflicts.height else {}
     for story in stories.iter_rows(named=True):
-        members = rows_by_story[(story["story_id"],)].sort("article_id")
-        info = {r["article_id"]: r for r in members.iter_rows(named=True)}
-        canon = info[story["canonical_article_id"]]
-        dates = f"{_day(story['first_published'])} to {_day(story['last_published'])}"
-        out += [
-            f"## {story['title']}",
-            "",
-            f"`{story['story_id']}`: {story['n_articles']} articles in {story['n_syndicates']} copy groups; "
-            f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}.",
-            "",
-            f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
-            "",
-        ]
-        groups = members.group_by("syndicate_id", maintain_order=True).agg(pl.col("article_id"))
-        copy_groups = [ids for ids in groups["article_id"].to_list() if len(ids) > 1]
-        if copy_groups:
-            out += ["### Copy groups", ""]
-            for ids in copy_groups:
-                lead = max(ids, key=lambda a: (info[a]["n_words"], a))
-                out.append(f"- original (longest): {info[lead]['title']} ({_who(info[lead])}, {info[lead]['n_words']} words)")
-                for a in sorted(ids):
-                    if a == lead:
-                        continue
-                    pair = score.get(frozenset((a, lead)))
-                    how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
-                    out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
-            out.append("")
-        story_conflicts = conflicts_by_story.get((story["story_id"],))
-        if story_conflicts is not None:
-            out += ["### Conflicting figures", ""]
-            for row in story_conflicts.iter_rows(named=True):
-                out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
-            out.append("")
-        story_facts = facts_by_story.get((story["story_id"],))
-        if story_facts is not None and story_facts.height:
-            out += ["### Facts the other versions add", ""]
-            by_variant: dict[str, list[str]] = {}
-            for fact in story_facts.iter_rows(named=True):
-                by_variant.setdefault(fact["article_ids"][0], []).append(
-                    fact["text"] + (f" _(also in {', '.join(fact['article_ids'][1:])})_" if len(fact["article_ids"]) > 1 else "")
-                )
-            for article_id in sorted(by_variant):
-                out.append(f"**{info[article_id]['title']}** ({_who(info[article_id])})")
-                out.append("")
-                out += [f"- {text}" for text in by_variant[article_id]]
-                out.append("")
+        key = (story["story_id"],)
+        out += story_markdown(story, rows_by_story[key], facts_by_story.get(key), conflicts_by_story.get(key), pairs)
     if rejects.height:
         out += ["## Rejected inputs", "", "| file | reason |", "|---|---|"]
         out += [f"| `{r['path']}` | {r['reason']} |" for r in rejects.sort("path").iter_rows(named=True)]
@@ -172,3 +177,31 @@ def build_outputs(
     }
     texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs)}
     return tables, texts, summarize(articles, stories, facts, conflicts, rejects)
+
+
+def run_summary_markdown(summary: Summary, timings: dict[str, float], output_dir: object) -> str:
+    """What one run did, for the Prefect UI: counts, stage timings, where the outputs are."""
+    rows = "\n".join(f"| {stage} | {seconds:.1f} |" for stage, seconds in timings.items())
+    return (
+        f"# newsdedup run\n\n{summary.line()}.\n\n"
+        f"| articles | copy groups | copies | stories | added facts | conflicting figures | rejects |\n"
+        f"|---|---|---|---|---|---|---|\n"
+        f"| {summary.articles} | {summary.copy_groups} | {summary.copies} | {summary.stories} | {summary.facts} "
+        f"| {summary.conflicts} | {summary.rejects} |\n\n"
+        f"| stage | seconds |\n|---|---|\n{rows}\n\nOutputs: `{output_dir}` (report.md, report.html, tables).\n"
+    )
+
+
+def largest_stories(stories: pl.DataFrame, top: int = 20) -> list[dict]:
+    """The biggest stories as plain rows (for a Prefect table artifact)."""
+    return [
+        {
+            "story_id": r["story_id"],
+            "title": r["title"],
+            "articles": r["n_articles"],
+            "copy_groups": r["n_syndicates"],
+            "sources": ", ".join(r["sources"]),
+            "first_published": r["first_published"].isoformat() if r["first_published"] else "",
+        }
+        for r in stories.head(top).iter_rows(named=True)
+    ]
