@@ -197,8 +197,9 @@ def minhash_baseline(ids: list[str], texts: list[str]) -> dict[str, str]:
         sets.append([g.encode("utf-8") for g in grams])
     sigs = MinHash.bulk(sets, num_perm=BASELINE_LSH["num_perm"], seed=BASELINE_LSH["seed"])
     lsh = MinHashLSH(threshold=BASELINE_LSH["threshold"], num_perm=BASELINE_LSH["num_perm"])
-    for i, sig in enumerate(sigs):
-        lsh.insert(str(i), sig)
+    with lsh.insertion_session() as session:
+        for i, sig in enumerate(sigs):
+            session.insert(str(i), sig, check_duplication=False)
     uf = UnionFind(len(ids))
     for i, sig in enumerate(sigs):
         for other in lsh.query(sig):
@@ -371,6 +372,11 @@ class Run:
         if documents is None:
             documents, rejects = ingest(records, self.tmp, name, self.settings)
             rejected = rejected_ids(rejects, records)
+            reasons = Counter(re.sub(r"\s*\(.*\)$", "", r) for r in rejects["reason"].to_list())
+            if reasons:
+                self.detail(f"stories {name}: ingest rejected {rejects.height} items: "
+                            + "; ".join(f"{n} x {r}" for r, n in reasons.most_common(3))
+                            + f" (min_words = {self.settings.ingest.min_words}); each is scored as its own story")
             documents, _ = find_syndicates(documents, self.settings.syndication)
             documents = assign_stories(documents, self.embedder, self.settings.stories)
         ours_seconds = time.perf_counter() - start if stories_seconds is None else stories_seconds
@@ -386,7 +392,7 @@ class Run:
         self.row(sec, "stories found / labelled", f"{len(set(pred.values())) + len(rejected)} / {len(set(truth.values()))}",
                  f"{len(set(baseline['pred'].values()))} / {len(set(truth.values()))}")
         if rejected:
-            self.row(sec, "rejected at ingest (body < min_words), scored as singletons",
+            self.row(sec, "rejected at ingest, scored as singletons (count against recall)",
                      f"{len(rejected)} of {len(records)}", "0 (embeds all)")
         self.row(sec, "pairwise P / R / F1", prf(ours.pairwise), prf(base.pairwise))
         self.row(sec, "B-cubed P / R / F1", prf(ours.bcubed), prf(base.bcubed), ">= baseline (optimistic)",
@@ -394,6 +400,18 @@ class Run:
         self.row(sec, "ARI", f"{ours.ari:.4f}", f"{base.ari:.4f}", ">= baseline (optimistic)", ours.ari >= base.ari)
         self.row(sec, "cosine distance threshold",
                  f"{self.settings.stories.distance_threshold} (config)", f"{baseline['threshold']} (best on this data)")
+        at_config = dict(baseline["curve"]).get(self.settings.stories.distance_threshold)
+        line = f"stories {name}: newsdedup {ours_seconds:.1f}s, baseline {base_seconds:.1f}s"
+        if at_config is not None:
+            line += (f"; baseline B-cubed F1 at the config's distance {self.settings.stories.distance_threshold}: "
+                     f"{at_config:.3f}")
+        ingested_only = None
+        if rejected:
+            kept = {i: t for i, t in truth.items() if i in pred}
+            ingested_only = score("stories", kept, pred, titles)
+            line += (f"; newsdedup on the {len(kept)} ingested items only (rejects left out): B-cubed "
+                     f"{prf(ingested_only.bcubed)}, ARI {ingested_only.ari:.4f}")
+        self.detail(line)
         self.errors(f"newsdedup {name}", ours)
         self.errors(f"baseline {name}", base)
         self.figures.setdefault("stories", {})[name] = {
@@ -402,6 +420,8 @@ class Run:
             "newsdedup": ours.as_dict(), "baseline": base.as_dict(),
             "baseline_threshold": baseline["threshold"], "baseline_curve": baseline["curve"],
             "newsdedup_seconds": ours_seconds, "baseline_seconds": base_seconds,
+            "baseline_bcubed_f1_at_config_threshold": at_config,
+            "newsdedup_ingested_only": ingested_only.as_dict() if ingested_only else None,
         }
 
     def stories(self) -> None:
@@ -501,6 +521,7 @@ class Run:
         update_ids = {u["id"] for u in syn["updates"]}
         original_of = {c["id"]: c["original_id"] for c in syn["copies"]}
         transforms = {c["id"]: c["transforms"] for c in syn["copies"]}
+        title_of = {r["id"]: r.get("title") for r in syn["records"]}
         pure = {c for c in original_of if c not in update_ids}
         offenders = []
         for story_id, fact_id, text, carriers in facts.select("story_id", "fact_id", "text", "article_ids").iter_rows():
@@ -513,8 +534,13 @@ class Run:
                         why.append("original rejected at ingest")
                     elif story_of[original] != story_id:
                         why.append("original is in another story")
+                    elif sentence_key(text) == sentence_key(title_of.get(original) or ""):
+                        why.append("the original's headline repeated as a body line: dropped from the original, kept "
+                                   "under the copy's new headline")
                     elif sentence_key(text) in sentence_key(text_of[original]):
                         why.append("the original says it inside a longer sentence (split differently)")
+                    elif re.match(r"^\(?\s*photo\s+by\b", text, re.I):
+                        why.append("photo credit line left in the body by ingest")
                     offenders.append({"copy": copy_id, "original": original, "story": story_id, "fact_id": fact_id,
                                       "text": text, "transforms": transforms[copy_id], "why": "; ".join(why)})
         offending_copies = len({o["copy"] for o in offenders})
@@ -542,6 +568,9 @@ class Run:
             self.detail(f"  found by cosine only: copy {miss['copy']}: \"{short(miss['sentence'], 150)}\"")
             self.detail(f"        closest {miss['closest_kind']} (cosine {miss['cosine']:.3f}): "
                         f"\"{short(miss['closest'], 150)}\"" + (f" [{miss['why']}]" if miss["why"] else ""))
+        if offenders:
+            causes = Counter(o["why"] or "other" for o in offenders)
+            self.detail("  pure-copy facts by cause: " + "; ".join(f"{n} x {c}" for c, n in causes.most_common()))
         for off in offenders[:10]:
             self.detail(f"  pure-copy fact: copy {off['copy']} ({', '.join(off['transforms'])}): "
                         f"\"{short(off['text'], 150)}\"" + (f" [{off['why']}]" if off["why"] else ""))
@@ -646,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
               "facts": ["basil_story"], "msrp": ["msrp_train"]}
     missing = sorted({d for p in parts for d in needed[p] if not (EVAL / d).is_dir()})
     if missing:
-        print(f"quality: {EVAL} is absent or incomplete (missing {', '.join(missing)}); nothing measured",
+        print(f"quality: ../shared/eval ({EVAL}) is absent or incomplete (missing {', '.join(missing)}); nothing measured",
               file=sys.stderr)
         return 2
 

@@ -1,4 +1,4 @@
-"""The newsdedup Prefect flow: ingest -> syndicated copies -> stories -> facts -> write."""
+"""The newsdedup Prefect flow: ingest -> syndicated copies -> stories -> facts -> write, continuing from the state."""
 
 from __future__ import annotations
 
@@ -12,43 +12,46 @@ from prefect.cache_policies import NO_CACHE
 
 from newsdedup.config import Settings, load_config
 from newsdedup.embed import SentenceTransformerEmbedder
-from newsdedup.facts import resolve_stories
-from newsdedup.ingest import read_inputs
+from newsdedup.facts import Resolution
+from newsdedup.incremental import Changes, ingest_changes, update_facts, update_stories, update_syndicates
 from newsdedup.report import Summary, build_outputs, largest_stories, run_summary_markdown
-from newsdedup.stories import assign_stories
-from newsdedup.store import read_table, write_outputs
-from newsdedup.syndication import find_syndicates
+from newsdedup.state import Plan, State, load_state, plan_run, save_state, settings_fingerprint
+from newsdedup.store import read_table, run_lock, write_outputs
 
-# Tables and models are passed in memory; hashing them for Prefect's cache would cost more than the stage.
+
 def stage(name: str):
     """A Prefect task for one pipeline stage, with no input hashing or result persistence."""
     return task(name=name, cache_policy=NO_CACHE, persist_result=False)
 
 
 @stage("ingest")
-def ingest(input_dir: Path, settings: Settings) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return read_inputs(input_dir, settings.ingest)
+def ingest(state: State, input_dir: Path, plan: Plan, settings: Settings) -> tuple[pl.DataFrame, Changes]:
+    return ingest_changes(state, input_dir, plan, settings)
 
 
 @stage("syndicated-copies")
-def syndicate(documents: pl.DataFrame, settings: Settings) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return find_syndicates(documents, settings.syndication)
+def syndicate(state: State, new_docs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    return update_syndicates(state, new_docs, settings)
 
 
 @stage("stories")
-def cluster(documents: pl.DataFrame, embedder: SentenceTransformerEmbedder, settings: Settings) -> pl.DataFrame:
-    return assign_stories(documents, embedder, settings.stories)
+def cluster(state: State, documents: pl.DataFrame, embedder, settings: Settings, changes: Changes) -> pl.DataFrame:
+    return update_stories(state, documents, embedder, settings, changes)
 
 
 @stage("facts")
-def facts(documents: pl.DataFrame, embedder: SentenceTransformerEmbedder, settings: Settings):
-    return resolve_stories(documents, embedder, settings.facts)
+def facts(state: State, documents: pl.DataFrame, embedder, settings: Settings, changes: Changes) -> Resolution:
+    return update_facts(state, documents, embedder, settings, changes)
 
 
 @stage("write")
-def write(out_dir: Path, documents, resolution, rejects, pairs) -> Summary:
-    tables, texts, summary = build_outputs(documents, resolution, rejects, pairs)
+def write(out_dir: Path, state: State) -> Summary:
+    tables, texts, summary = build_outputs(
+        state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs
+    )
+    tables["story_merges"] = state.merges
     write_outputs(out_dir, tables, texts)
+    save_state(out_dir, state)
     return summary
 
 
@@ -56,14 +59,23 @@ def write(out_dir: Path, documents, resolution, rejects, pairs) -> Summary:
 def publish(summary: Summary, timings: dict[str, float], output_dir: Path) -> None:
     """Show what this run did in the Prefect UI: a Markdown summary and a table of the largest stories."""
     stories = read_table(output_dir, "stories")
-    create_markdown_artifact(key="newsdedup-summary", markdown=run_summary_markdown(summary, timings, output_dir), description=summary.line())
-    create_table_artifact(key="newsdedup-largest-stories", table=largest_stories(stories), description="Largest stories of this run")
+    create_markdown_artifact(
+        key="newsdedup-summary", markdown=run_summary_markdown(summary, timings, output_dir), description=summary.line()
+    )
+    create_table_artifact(key="newsdedup-largest-stories", table=largest_stories(stories), description="Largest stories")
 
 
 @flow(name="newsdedup", log_prints=True)
-def dedup_flow(input_dir: str = "data/raw", output_dir: str = "data/clusters", config_path: str | None = None) -> Summary:
-    """Run every stage over input_dir and write the tables and report to output_dir."""
+def dedup_flow(
+    input_dir: str = "data/raw",
+    output_dir: str = "data/clusters",
+    config_path: str | None = None,
+    full: bool = False,
+    wait_seconds: float = 0.0,
+) -> Summary:
+    """Process what is new or changed in input_dir since the last run (everything with full=True)."""
     settings = load_config(config_path)
+    out = Path(output_dir)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -72,19 +84,24 @@ def dedup_flow(input_dir: str = "data/raw", output_dir: str = "data/clusters", c
         now = time.perf_counter()
         timings[name], clock = now - clock, now
 
-    documents, rejects = ingest(Path(input_dir), settings)
-    lap("ingest")
-    documents, pairs = syndicate(documents, settings)
-    lap("syndicated copies")
-    embedder = SentenceTransformerEmbedder(
-        settings.stories.model, settings.stories.batch_size, settings.stories.max_seq_length
-    )
-    documents = cluster(documents, embedder, settings)
-    lap("stories")
-    resolution = facts(documents, embedder, settings)
-    lap("facts")
-    summary = write(Path(output_dir), documents, resolution, rejects, pairs)
-    lap("write")
-    publish(summary, timings, Path(output_dir))
+    with run_lock(out, wait_seconds):
+        state = (None if full else load_state(out, settings)) or State(settings_fingerprint(settings))
+        state.run += 1
+        plan = plan_run(Path(input_dir), state.manifest)
+        new_docs, changes = ingest(state, Path(input_dir), plan, settings)
+        lap("ingest")
+        documents = syndicate(state, new_docs, settings)
+        lap("syndicated copies")
+        embedder = SentenceTransformerEmbedder(
+            settings.stories.model, settings.stories.batch_size, settings.stories.max_seq_length
+        )
+        documents = cluster(state, documents, embedder, settings, changes)
+        lap("stories")
+        facts(state, documents, embedder, settings, changes)
+        lap("facts")
+        summary = write(out, state)
+        lap("write")
+    summary = Summary(**{**summary.__dict__, "new": changes.added, "removed": changes.removed, "merges": len(changes.merges)})
+    publish(summary, timings, out)
     get_run_logger().info("newsdedup: %s", summary.line())
     return summary

@@ -44,8 +44,14 @@ def test_run_prints_summary_and_report_path(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "5 articles, 0 copy groups (0 copies), 1 stories, " in result.stdout
+    assert "this run: 5 new" in result.stdout
     assert f"report: {out / 'report.md'}" in result.stdout
-    assert (out / "report.md").is_file()
+    assert (out / "report.md").is_file() and (out / "report.html").is_file()
+    again = subprocess.run(
+        [sys.executable, "-m", "newsdedup", "run", "--input", str(tmp_path / "in"), "--output", str(out), "--config", str(CONFIG)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert again.returncode == 0 and "nothing new" in again.stdout
 
 
 def test_evaluate_scores_both_levels(tmp_path):

@@ -110,3 +110,35 @@ def test_flow_publishes_prefect_artifacts(flow_run):
     table = asyncio.run(latest("newsdedup-largest-stories"))
     assert summary is not None and "conflicting figures" in summary.data and "| ingest |" in summary.data
     assert table is not None and "story_" in str(table.data)
+
+
+def test_flow_continues_from_its_state(flow_run, tmp_path):
+    """A second run on the same folders adds only the new file and keeps every id."""
+    from flows.dedup import dedup_flow
+
+    inp, out, _ = flow_run
+    before = pl.read_parquet(out / "articles.parquet").select("article_id", "syndicate_id", "story_id")
+    extra = inp / "late" / "copy.txt"
+    extra.parent.mkdir()
+    extra.write_text("BREAKING\n\n" + (SEEDS / "004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    try:
+        summary = dedup_flow(str(inp), str(out), None)
+    finally:
+        extra.unlink()
+        extra.parent.rmdir()
+    after = pl.read_parquet(out / "articles.parquet").select("article_id", "syndicate_id", "story_id")
+    assert summary.new == 1 and after.height == before.height + 1
+    assert after.join(before, on="article_id").filter(
+        (pl.col("syndicate_id") != pl.col("syndicate_id_right")) | (pl.col("story_id") != pl.col("story_id_right"))
+    ).height == 0
+    late = after.filter(pl.col("article_id") == "late/copy").row(0, named=True)
+    assert late["syndicate_id"] == before.filter(pl.col("article_id") == "seeds/004_aa58e34a18a8b4a3")["syndicate_id"][0]
+
+
+def test_flow_refuses_a_folder_another_run_holds(flow_run):
+    from flows.dedup import dedup_flow
+    from newsdedup.store import Busy, run_lock
+
+    inp, out, _ = flow_run
+    with run_lock(out), pytest.raises(Busy):
+        dedup_flow(str(inp), str(out), None)

@@ -29,3 +29,36 @@ def test_a_failed_write_leaves_the_previous_outputs(tmp_path):
     assert (tmp_path / "report.md").read_text() == "old"
     assert not (tmp_path / "u.parquet").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_second_run_on_the_same_folder_stops_with_a_clear_message(tmp_path):
+    from newsdedup.store import Busy, run_lock
+
+    with run_lock(tmp_path):
+        with pytest.raises(Busy, match="in use by another run .pid"):
+            with run_lock(tmp_path):
+                pass
+    with run_lock(tmp_path):  # free again once the first has finished
+        pass
+
+
+def test_a_waiting_run_goes_ahead_when_the_first_finishes(tmp_path):
+    import threading
+    import time
+
+    from newsdedup.store import run_lock
+
+    order = []
+
+    def first():
+        with run_lock(tmp_path):
+            order.append("first")
+            time.sleep(0.6)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    time.sleep(0.2)
+    with run_lock(tmp_path, wait_seconds=5):
+        order.append("second")
+    thread.join()
+    assert order == ["first", "second"]

@@ -39,20 +39,26 @@ def run(
     input: Path = typer.Option(Path("data/raw"), "--input", "-i", help="Folder of article files (read recursively)."),
     output: Path = typer.Option(Path("data/clusters"), "--output", "-o", help="Folder for tables and reports."),
     config: Path = typer.Option(Path("config/default.toml"), "--config", "-c", help="TOML config file."),
+    full: bool = typer.Option(False, "--full", help="Rebuild from scratch instead of continuing from the saved state."),
+    wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait for another run on OUTPUT to finish."),
 ) -> None:
-    """Run the whole pipeline as a Prefect flow on INPUT and write tables and report to OUTPUT."""
-    from newsdedup.config import ConfigError, load_config
-
+    """Run the pipeline as a Prefect flow: what is new or changed in INPUT since the last run, into OUTPUT."""
     if not input.is_dir():
         fail(f"input folder not found: {input}")
-    try:
-        load_config(config)  # fail fast, before Prefect starts
-    except ConfigError as exc:
-        fail(str(exc))
+    settings = _settings(config)  # fail fast, before Prefect starts
+    if not full:
+        from newsdedup.state import load_manifest, plan_run
+
+        manifest = load_manifest(output, settings)
+        if manifest is not None and (output / "report.md").is_file() and plan_run(input, manifest).nothing_new:
+            typer.echo(f"nothing new in {input} since the last run ({manifest.height} inputs unchanged)")
+            typer.echo(f"report: {output / 'report.md'}")
+            return
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
 
     from newsdedup.embed import ModelNotFound
+    from newsdedup.store import Busy
 
     from newsdedup.progress import RichReporter, reporting
 
@@ -60,11 +66,11 @@ def run(
     bars = RichReporter() if sys.stderr.isatty() else None
     try:
         if bars is None:
-            summary = dedup_flow(str(input), str(output), str(config))
+            summary = dedup_flow(str(input), str(output), str(config), full, wait)
         else:
             with bars, reporting(bars):
-                summary = dedup_flow(str(input), str(output), str(config))
-    except ModelNotFound as exc:
+                summary = dedup_flow(str(input), str(output), str(config), full, wait)
+    except (ModelNotFound, Busy) as exc:
         fail(str(exc))
     typer.echo(summary.line())
     typer.echo(f"report: {output / 'report.md'}")

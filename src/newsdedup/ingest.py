@@ -320,11 +320,16 @@ def list_inputs(root: Path) -> list[Path]:
 
 def read_inputs(root: str | Path, cfg: IngestConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Ingest every file under root: (documents table, rejects table)."""
-    root = Path(root)
+    return read_files(Path(root), list_inputs(Path(root)), cfg)
+
+
+def read_files(
+    root: Path, files: list[Path], cfg: IngestConfig, known_ids: dict[str, str] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Ingest the given files under root; known_ids (article_id -> path) are ids already taken."""
     docs: list[dict[str, Any]] = []
     rejects: list[dict[str, str]] = []
-    seen: dict[str, str] = {}  # article_id -> path that had it first
-    files = list_inputs(root)
+    seen: dict[str, str] = dict(known_ids or {})  # article_id -> path that had it first
     with track("reading files", len(files)) as advance:
         for file in files:
             rel = file.relative_to(root).as_posix()

@@ -8,7 +8,6 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _FOLD = str.maketrans(
     {
@@ -76,7 +75,7 @@ _NUMBER_WORDS = {
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
-_NOT_NAMES = ENGLISH_STOP_WORDS | frozenset(_NUMBER_WORDS) | frozenset(
+_NOT_NAMES = frozenset(_NUMBER_WORDS) | frozenset(
     """a an the this that these those it its he she they we i you his her their our my your there here
     then when while after before as at by for from in into of on to with without but and or if so yet
     also however meanwhile earlier later today yesterday tomorrow on monday tuesday wednesday thursday
@@ -206,12 +205,21 @@ _ATTRIBUTION = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (imported on first use: the import is slow)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
 def content_words(text: str) -> frozenset[str]:
     """Words that carry meaning (stop and attribution words dropped, plural 's' folded)."""
+    stop = stop_words()
     return frozenset(
         w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
         for w in words(text)
-        if w not in ENGLISH_STOP_WORDS and w not in _ATTRIBUTION
+        if w not in stop and w not in _ATTRIBUTION
     )
 
 
@@ -229,7 +237,7 @@ def names(text: str) -> frozenset[str]:
             continue
         for word in parts:
             low = word.lower().removesuffix("'s").strip("'-")
-            if low not in _NOT_NAMES and len(low) > 1:
+            if low not in _NOT_NAMES and low not in stop_words() and len(low) > 1:
                 found.add(low)
     return frozenset(found)
 
@@ -254,7 +262,7 @@ def figures(text: str) -> list[tuple[str, str]]:
     for match in _FIGURE.finditer(fold(text)):
         first, second = match.group("w1").lower(), (match.group("w2") or "").lower()
         num = match.group("num").lower().replace(",", "")
-        if first in _NOT_COUNTED or first in ENGLISH_STOP_WORDS or (num.isdigit() and 1900 <= int(num) <= 2100):
+        if first in _NOT_COUNTED or first in stop_words() or (num.isdigit() and 1900 <= int(num) <= 2100):
             continue
         about = f"{first} {second}" if second in _HEADS else first
         qualifier = " ".join((match.group("qual") or "").lower().split())

@@ -8,6 +8,7 @@ from datetime import datetime
 import polars as pl
 
 from newsdedup.facts import Resolution
+from newsdedup.html_report import render_html
 from newsdedup.schema import ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conform
 
 
@@ -22,13 +23,19 @@ class Summary:
     facts: int
     conflicts: int
     rejects: int
+    new: int | None = None  # articles this run added (None: not an incremental run)
+    removed: int = 0
+    merges: int = 0
 
     def line(self) -> str:
-        return (
+        text = (
             f"{self.articles} articles, {self.copy_groups} copy groups ({self.copies} copies), "
             f"{self.stories} stories, {self.facts} added facts, {self.conflicts} conflicting figures, "
             f"{self.rejects} rejects"
         )
+        if self.new is not None:
+            text += f"; this run: {self.new} new, {self.removed} removed articles, {self.merges} story merges"
+        return text
 
 
 def articles_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
@@ -175,7 +182,10 @@ def build_outputs(
         "articles": articles, "stories": stories, "facts": facts, "conflicts": conflicts,
         "rejects": rejects, "copy_pairs": pairs,
     }
-    texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs)}
+    texts = {
+        "report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs),
+        "report.html": render_html(documents, stories, facts, conflicts, rejects, pairs),
+    }
     return tables, texts, summarize(articles, stories, facts, conflicts, rejects)
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -38,3 +42,39 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
 def read_table(out_dir: str | Path, name: str) -> pl.DataFrame:
     """Read one output table by name ('articles', 'stories', 'facts', 'rejects')."""
     return pl.read_parquet(Path(out_dir) / f"{name}.parquet")
+
+
+class Busy(RuntimeError):
+    """Another run holds the output folder."""
+
+
+@contextmanager
+def run_lock(out_dir: str | Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the output folder for one run; a second run waits up to wait_seconds, then stops with Busy."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".lock"
+    handle = open(path, "a+")
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                handle.close()
+                raise Busy(f"{out} is in use by another run ({holder}); try again when it has finished") from None
+            time.sleep(0.2)
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}")
+        handle.flush()
+        yield
+    finally:
+        handle.seek(0)
+        handle.truncate()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()

@@ -86,29 +86,47 @@ def _split_by_time(labels: np.ndarray, days: np.ndarray, window: float) -> np.nd
     return out
 
 
-def cluster_stories(vectors: np.ndarray, days: np.ndarray, cfg: StoriesConfig) -> np.ndarray:
-    """Story labels for L2-normalised vectors; memory grows with the number of close pairs, not n^2."""
-    n = len(vectors)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    if n == 1:
-        return np.zeros(1, dtype=np.int64)
+def radius_edges(vectors: np.ndarray, days: np.ndarray, rows: np.ndarray, cfg: StoriesConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (row, other) with cosine distance within the threshold and dates within the window."""
+    if len(rows) == 0 or len(vectors) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     nn = NearestNeighbors(radius=cfg.distance_threshold, metric="cosine", algorithm="brute").fit(vectors)
-    graph = nn.radius_neighbors_graph(vectors, mode="connectivity").tocoo()
-    keep = ~_too_far(days[graph.row], days[graph.col], cfg.time_window_days)
-    graph = csr_matrix((graph.data[keep], (graph.row[keep], graph.col[keep])), shape=(n, n))
+    graph = nn.radius_neighbors_graph(vectors[rows], mode="connectivity").tocoo()
+    src, dst = rows[graph.row], graph.col.astype(np.int64)
+    keep = (src != dst) & ~_too_far(days[src], days[dst], cfg.time_window_days)
+    return src[keep], dst[keep]
+
+
+def cluster_components(
+    vectors: np.ndarray, days: np.ndarray, src: np.ndarray, dst: np.ndarray, cfg: StoriesConfig, only: np.ndarray | None = None
+) -> np.ndarray:
+    """Story labels from the similarity graph: average linkage within each connected component.
+
+    Average-linkage clusters never cross components, so components are clustered one by one; with
+    `only` (a boolean mask), components holding none of those rows are skipped and labelled -1.
+    """
+    n = len(vectors)
+    graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
     n_comp, comp = connected_components(graph, directed=False)
     labels = np.full(n, -1, dtype=np.int64)
+    wanted = np.ones(n_comp, dtype=bool) if only is None else np.isin(np.arange(n_comp), comp[only])
     next_label = 0
-    for c in range(n_comp):
+    for c in np.flatnonzero(wanted):
         idx = np.flatnonzero(comp == c)
         if len(idx) == 1:
             sub = np.zeros(1, dtype=np.int64)
         else:
             sub = _cluster_component(vectors[idx], days[idx], graph[idx][:, idx], cfg)
+        sub = _split_by_time(sub, days[idx], cfg.time_window_days)
         labels[idx] = sub + next_label
         next_label += int(sub.max()) + 1
-    return _split_by_time(labels, days, cfg.time_window_days)
+    return labels
+
+
+def cluster_stories(vectors: np.ndarray, days: np.ndarray, cfg: StoriesConfig) -> np.ndarray:
+    """Story labels for L2-normalised vectors; memory grows with the number of close pairs, not n^2."""
+    src, dst = radius_edges(vectors, days, np.arange(len(vectors)), cfg)
+    return cluster_components(vectors, days, src, dst, cfg)
 
 
 def assign_stories(documents: pl.DataFrame, embedder: Embedder, cfg: StoriesConfig) -> pl.DataFrame:

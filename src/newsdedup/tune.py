@@ -17,9 +17,9 @@ from newsdedup.syndication import UnionFind, candidate_pairs, fingerprint, group
 LSH_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
 MIN_JACCARD = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MIN_CONTAINMENT = (0.5, 0.6, 0.7, 0.8, 0.9)
-DISTANCES = tuple(round(x, 2) for x in np.arange(0.15, 0.76, 0.025))
+DISTANCES = tuple(float(round(x, 3)) for x in np.arange(0.15, 0.76, 0.025))
 WINDOWS = (1.0, 2.0, 3.0, 5.0, 7.0, 14.0)
-FACT_SIMILARITY = tuple(round(x, 2) for x in np.arange(0.5, 0.96, 0.02))
+FACT_SIMILARITY = tuple(float(round(x, 2)) for x in np.arange(0.5, 0.96, 0.02))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,501 @@
+"""The HTML report editors open to inspect clusters: one self-contained file, no network, works from file://."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from urllib.parse import urlsplit
+
+import polars as pl
+
+from newsdedup.facts import sentence_key
+from newsdedup.normalize import is_boilerplate_line, split_sentences, words
+
+_CSS = """
+:root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
+--mark:#fff0a8;--warn:#a24b00;--ok:#2f6b3a}
+*{box-sizing:border-box}
+[hidden]{display:none!important}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--soft);color:var(--ink);
+font:17px/1.6 -apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",Helvetica,Arial,sans-serif}
+.wrap{max-width:52rem;margin:0 auto;padding:1.25rem 1rem 3rem}
+h1,h2,h3,h4{line-height:1.25;margin:0 0 .5rem}
+h1{font-size:1.6rem}
+h2{font-size:1.3rem}
+h3{font-size:1.05rem;margin-top:1.6rem;padding-bottom:.25rem;border-bottom:1px solid var(--line)}
+h4{font-size:1rem;margin:0}
+p{margin:.4rem 0}
+a{color:var(--accent)}
+code{font:.82em/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;
+background:var(--soft);padding:.05em .3em;border-radius:3px;overflow-wrap:anywhere}
+.muted,.who{color:var(--muted);font-size:.9rem}
+.summary{color:var(--muted);margin-bottom:1.25rem}
+.card{background:var(--paper);border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem;margin:0 0 1.25rem}
+.filter label{display:block;font-weight:600;margin-bottom:.3rem}
+.filter input{width:100%;font:inherit;padding:.5rem .7rem;border:1px solid #b8c0c8;border-radius:6px}
+.filter input:focus{outline:2px solid var(--accent);outline-offset:1px}
+table{width:100%;border-collapse:collapse;font-size:.92rem}
+th,td{text-align:left;vertical-align:top;padding:.45rem .5rem;border-bottom:1px solid var(--line)}
+th{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.date{white-space:nowrap}
+#index td a{font-weight:600;text-decoration:none}
+#index td a:hover{text-decoration:underline}
+.story>h2{margin-bottom:.2rem}
+.canonical{border-left:4px solid var(--ok);background:#f3f8f4;padding:.75rem 1rem;border-radius:0 6px 6px 0;margin-top:.9rem}
+.canonical .label{font-size:.78rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--ok);margin:0}
+.headline{font-weight:600;margin:.15rem 0}
+.why{margin-top:.5rem}
+details{margin-top:.5rem}
+summary{cursor:pointer;color:var(--accent);font-size:.92rem}
+.text p{margin:.55rem 0}
+.text p.quiet{color:#7a838c}
+mark{background:var(--mark);color:var(--ink);padding:.05em .1em;border-radius:2px;border-bottom:2px solid #e8c94a;box-decoration-break:clone;
+-webkit-box-decoration-break:clone}
+.also{font-size:.75rem;color:var(--muted);white-space:nowrap}
+.group{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem;margin:.7rem 0}
+.group ul{list-style:none;margin:.4rem 0 0;padding:0}
+.group li{border-top:1px dashed var(--line);padding:.5rem 0 .3rem}
+.role{font-size:.75rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--muted)}
+.tags{margin:.25rem 0}
+.tag{display:inline-block;font-size:.78rem;line-height:1.3;padding:.1rem .45rem;margin:0 .3rem .25rem 0;border-radius:999px;
+background:#eef1f4;border:1px solid var(--line)}
+.tag.changed{background:#fff3e6;border-color:#f0c99b;color:var(--warn)}
+blockquote{margin:.3rem 0;padding:.2rem .7rem;border-left:3px solid #f0c99b;color:var(--muted);font-size:.92rem}
+.variant{border-top:1px solid var(--line);padding-top:.8rem;margin-top:.8rem}
+.variant:first-of-type{border-top:0;margin-top:0}
+.legend{font-size:.85rem;color:var(--muted)}
+.values{font-variant-numeric:tabular-nums}
+@media (max-width:640px){
+body{font-size:16px}
+.wrap{padding:.75rem .6rem 2rem}
+.card{padding:.8rem .85rem}
+#index thead{display:none}
+#index tr{display:block;padding:.5rem 0;border-bottom:1px solid var(--line)}
+#index td{display:inline;border:0;padding:0;color:var(--muted)}
+#index td:first-child{display:block;margin-bottom:.15rem}
+#index td.num::after{content:" " attr(data-label)}
+#index td:nth-child(n+3)::before{content:" \\00b7  "}
+.conflicts thead{display:none}
+.conflicts tr{display:block;padding:.4rem 0;border-bottom:1px solid var(--line)}
+.conflicts td{display:block;border:0;padding:0}
+.conflicts td:first-child{font-weight:600}
+.conflicts td:last-child{font-size:.85rem}
+}
+""".strip()
+
+# Narrows the index (and the story sections) to stories whose text holds every typed word.
+_JS = """
+(function(){
+var box=document.getElementById('filter'),count=document.getElementById('shown'),none=document.getElementById('none');
+var rows=[].slice.call(document.querySelectorAll('#index tbody tr')),seen={};
+function hay(row){var id=row.getAttribute('data-story');
+if(!(id in seen)){var s=document.getElementById(id);
+seen[id]=(row.getAttribute('data-search')+' '+(s?s.textContent:'')).toLowerCase().replace(/\\s+/g,' ');}
+return seen[id];}
+function apply(){var terms=box.value.toLowerCase().split(/\\s+/).filter(Boolean),n=0;
+rows.forEach(function(row){var h=hay(row),ok=terms.every(function(t){return h.indexOf(t)>=0;});
+row.hidden=!ok;var s=document.getElementById(row.getAttribute('data-story'));if(s)s.hidden=!ok;if(ok)n++;});
+count.textContent=n+' of '+rows.length+(rows.length===1?' story':' stories');none.hidden=n>0||rows.length===0;}
+box.addEventListener('input',apply);apply();
+})();
+""".strip()
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
+# The page may load nothing at all: only its own inline style and script run.
+_CSP = f"default-src 'none'; style-src '{_sha256(_CSS)}'; script-src '{_sha256(_JS)}'; img-src data:"
+
+
+def _e(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "undated"
+
+
+def _span(first: datetime | None, last: datetime | None) -> str:
+    if not first:
+        return "undated"
+    return _day(first) if _day(first) == _day(last) else f"{_day(first)} to {_day(last)}"
+
+
+def _date_words(value: datetime | None) -> str:
+    """A date in the forms an editor may type: 2026-02-01, 1 feb 2026, 1 february 2026."""
+    if not value:
+        return "undated"
+    return f"{_day(value)} {value.day} {value.strftime('%b %B %Y').lower()}"
+
+
+def _outlet(row: dict) -> str:
+    """The outlet's name, else the host of the article's URL."""
+    if row.get("source"):
+        return row["source"]
+    host = urlsplit(row.get("url") or "").hostname
+    return host.removeprefix("www.") if host else "unknown outlet"
+
+
+def _who(row: dict) -> str:
+    """Outlet, date, length and id of an article, as one muted line."""
+    parts = [_e(_outlet(row)), _e(_day(row["published"])), f"{row['n_words']} words", f"<code>{_e(row['article_id'])}</code>"]
+    url = row.get("url") or ""
+    if urlsplit(url).scheme in ("http", "https"):
+        parts.append(f'<a href="{_e(url)}" rel="noopener noreferrer">original</a>')
+    return " &middot; ".join(parts)
+
+
+def _plural(n: int, word: str, words_: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {words_ or word + 's'}"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if p.strip()]
+
+
+@dataclass(frozen=True)
+class Differences:
+    """How a copy differs from its group's original (the longest member)."""
+
+    headline_changed: bool
+    kept_share: float | None  # words of the copy over words of the original, when the copy is shorter
+    extra: list[str]  # lines of the copy that are not in the original
+    boilerplate: list[str]  # of those, the ones that are publishing furniture
+    missing: list[str]  # lines of the original that are not in the copy
+
+
+def _lines_not_in(text: str, other: str) -> list[str]:
+    """Paragraphs of text whose words do not occur, in order, in other (typography and paragraphing ignored)."""
+    body = " " + " ".join(words(other)) + " "
+    out = []
+    for line in _paragraphs(text):
+        said = " ".join(words(line))
+        if said and f" {said} " not in body:
+            out.append(line)
+    return out
+
+
+def compare_copy(copy: dict, original: dict) -> Differences:
+    """What differs between a copy and its original: headline, length, and lines the original does not have."""
+    extra, furniture = [], []
+    for line in _lines_not_in(copy["text"], original["text"]):
+        (furniture if is_boilerplate_line(line) else extra).append(line)
+    shorter = copy["n_words"] < original["n_words"]
+    return Differences(
+        headline_changed=words(copy["title"] or "") != words(original["title"] or ""),
+        kept_share=copy["n_words"] / original["n_words"] if shorter and original["n_words"] else None,
+        extra=extra,
+        boilerplate=furniture,
+        missing=_lines_not_in(original["text"], copy["text"]),
+    )
+
+
+def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
+    tags, quotes = [], []
+    if diff.headline_changed:
+        tags.append('<span class="tag changed">headline changed</span>')
+    if diff.kept_share is not None:
+        tags.append(
+            f'<span class="tag changed">trimmed to {round(100 * diff.kept_share)} % '
+            f"({copy['n_words']} of {original['n_words']} words)</span>"
+        )
+    if diff.extra:
+        n = sum(len(words(line)) for line in diff.extra)
+        tags.append(f'<span class="tag changed">extra text: {_plural(n, "word")} not in the original</span>')
+        quotes += diff.extra
+    if diff.boilerplate:
+        tags.append(f'<span class="tag">boilerplate: {_plural(len(diff.boilerplate), "line")}</span>')
+        quotes += diff.boilerplate
+    if not tags:
+        tags.append('<span class="tag">same text</span>')
+    shown = "".join(f"<blockquote>{_e(line)}</blockquote>" for line in quotes[:4])
+    if len(quotes) > 4:
+        shown += f'<p class="muted">and {len(quotes) - 4} more lines</p>'
+    # A few missing paragraphs say more than a percentage (an update the copy predates, a cut paragraph).
+    if diff.missing and len(diff.missing) <= 2:
+        shown += '<p class="muted">Not in this copy:</p>' + "".join(f"<blockquote>{_e(line)}</blockquote>" for line in diff.missing)
+    return f'<div class="tags">{"".join(tags)}</div>{shown}'
+
+
+def _similarity(pair: dict | None) -> str:
+    if pair is None:
+        return "joined through another copy of the group"
+    return f"Jaccard {pair['jaccard']:.2f} &middot; containment {pair['containment']:.2f}"
+
+
+def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
+    groups: dict[str, list[dict]] = {}
+    for row in members:
+        groups.setdefault(row["syndicate_id"], []).append(row)
+    multi = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), min(r["article_id"] for r in g)))
+    if not multi:
+        return '<section><h3>Copy groups</h3><p class="muted">None: every version was written on its own.</p></section>'
+    out = [
+        "<section><h3>Copy groups</h3>",
+        '<p class="legend">The same text republished. Each copy is compared with the group&#39;s longest member. '
+        "Jaccard: share of 5-word phrases the two texts have in common; containment: share of the shorter "
+        "text found inside the longer.</p>",
+    ]
+    for group in multi:
+        lead = max(group, key=lambda r: (r["n_words"], r["article_id"]))
+        out.append(
+            f'<div class="group"><span class="role">Original (longest)</span>'
+            f'<p class="headline">{_e(lead["title"])}</p><p class="who">{_who(lead)}</p><ul>'
+        )
+        for row in sorted(group, key=lambda r: r["article_id"]):
+            if row is lead:
+                continue
+            diff = compare_copy(row, lead)
+            out.append(
+                f'<li><span class="role">Copy</span><p class="headline">{_e(row["title"])}</p>'
+                f'<p class="who">{_who(row)}</p>'
+                f'<p class="who">{_similarity(pairs.get(frozenset((row["article_id"], lead["article_id"]))))}</p>'
+                f"{_difference_html(diff, row, lead)}</li>"
+            )
+        out.append("</ul></div>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def mark_facts(text: str, fact_keys: set[str]) -> tuple[list[tuple[str, bool]], set[str]]:
+    """The text's paragraphs as HTML with each sentence stating one of the facts wrapped in <mark>.
+
+    Returns (paragraph html, whether it holds a mark) and the keys of the facts found.
+    """
+    found: set[str] = set()
+    out = []
+    for para in _paragraphs(text):
+        parts, cursor = [], 0
+        said = f" {sentence_key(para)} "
+        # Sentence splitting is the slow part; a paragraph can hold a fact only if it holds the fact's words.
+        holds = any(f" {key} " in said for key in fact_keys)
+        for sent in split_sentences(para) if holds else []:
+            at = para.find(sent, cursor)
+            key = sentence_key(sent)
+            if at < 0 or key not in fact_keys:
+                continue
+            parts += [_e(para[cursor:at]), f"<mark>{_e(sent)}</mark>"]
+            cursor = at + len(sent)
+            found.add(key)
+        parts.append(_e(para[cursor:]))
+        out.append(("".join(parts), cursor > 0))
+    return out, found
+
+
+def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
+    """One version's text with the facts it adds marked; copies: the ids of its own copy group."""
+    paras, found = mark_facts(row["text"], {sentence_key(f["text"]) for f in facts})
+    body = "".join(f'<p{"" if marked else " class=quiet"}>{html}</p>' for html, marked in paras)
+    others = {f["fact_id"]: [a for a in f["article_ids"] if a not in copies] for f in facts}
+    shared = [f for f in facts if others[f["fact_id"]]]
+    note = f", {len(shared)} also in other write-ups" if shared else ""
+    out = [
+        f'<div class="variant"><h4>{_e(row["title"])}</h4><p class="who">{_who(row)}</p>',
+        f'<p class="muted">adds {_plural(len(facts), "fact")}{note}; highlighted below.</p>',
+        f'<div class="text">{body}</div>',
+    ]
+    missing = [f for f in facts if sentence_key(f["text"]) not in found]
+    if missing:
+        out.append('<p class="muted">Also states, worded differently:</p><ul>')
+        out += [f"<li>{_e(f['text'])}</li>" for f in missing]
+        out.append("</ul>")
+    if shared:
+        out.append('<details><summary>Facts other write-ups share</summary><ul class="muted">')
+        out += [
+            f"<li>{_e(f['text'])} <span class=also>also in "
+            + ", ".join(f"<code>{_e(a)}</code>" for a in others[f["fact_id"]])
+            + "</span></li>"
+            for f in shared
+        ]
+        out.append("</ul></details>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -> str:
+    """Each version that adds facts, with them highlighted in its text; within a copy group, only the members
+    that add something their group's already shown members do not."""
+    by_article: dict[str, list[dict]] = {}
+    for fact in story_facts:
+        for a in fact["article_ids"]:
+            by_article.setdefault(a, []).append(fact)
+    shown, quiet = [], []
+    groups: dict[str, list[dict]] = {}
+    for row in members:
+        if row["article_id"] != canonical_id:
+            groups.setdefault(row["syndicate_id"], []).append(row)
+    for group in groups.values():
+        seen: set[str] = set()
+        for row in sorted(group, key=lambda r: (-len(by_article.get(r["article_id"], [])), -r["n_words"], r["article_id"])):
+            facts = by_article.get(row["article_id"], [])
+            new = {f["fact_id"] for f in facts} - seen
+            if new:
+                shown.append((row, facts))
+                seen |= new
+            else:
+                quiet.append(row)
+    if not shown and not quiet:
+        return ""
+    out = ["<section><h3>What the other versions add</h3>"]
+    group_ids = {}
+    for row in members:
+        group_ids.setdefault(row["syndicate_id"], set()).add(row["article_id"])
+    for row, facts in sorted(shown, key=lambda rf: (-len(rf[1]), rf[0]["article_id"])):
+        out.append(_variant(row, facts, group_ids[row["syndicate_id"]]))
+    if quiet:
+        out.append('<div class="variant"><h4>Adding nothing beyond the versions above</h4><ul class="muted">')
+        out += [f"<li>{_e(r['title'])} &middot; {_who(r)}</li>" for r in sorted(quiet, key=lambda r: r["article_id"])]
+        out.append("</ul></div>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _conflicts(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    out = [
+        "<section><h3>Conflicting figures</h3>",
+        '<table class="conflicts"><thead><tr><th>About</th><th>Figures given</th><th>In</th></tr></thead><tbody>',
+    ]
+    for row in rows:
+        values = " / ".join(_e(v) for v in row["values"])
+        ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])
+        out.append(f'<tr><td>{_e(row["about"])}</td><td class="values">{values}</td><td>{ids}</td></tr>')
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def _anchor(story_id: str) -> str:
+    return "story-" + re.sub(r"[^A-Za-z0-9_-]", "_", story_id)
+
+
+def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts: list[dict], pairs: dict) -> str:
+    info = {r["article_id"]: r for r in members}
+    canon = info[story["canonical_article_id"]]
+    sources = ", ".join(story["sources"] or []) or "unknown"
+    paras = "".join(f"<p>{_e(p)}</p>" for p in _paragraphs(canon["text"]))
+    return "".join(
+        [
+            f'<article class="story card" id="{_e(_anchor(story["story_id"]))}">',
+            f'<h2>{_e(story["title"])}</h2>',
+            f'<p class="muted">{_plural(story["n_articles"], "article")} in {_plural(story["n_syndicates"], "copy group")}'
+            f" &middot; {_e(_span(story['first_published'], story['last_published']))} &middot; sources: {_e(sources)}"
+            f' &middot; <code>{_e(story["story_id"])}</code></p>',
+            '<div class="canonical"><p class="label">Most complete version</p>',
+            f'<p class="headline">{_e(canon["title"])}</p><p class="who">{_who(canon)}</p>',
+            f'<p class="why"><strong>Why this one:</strong> {_e(story["canonical_reason"])}.</p>',
+            f'<details><summary>Read its full text</summary><div class="text">{paras}</div></details></div>',
+            _conflicts(conflicts),
+            _copy_groups(members, pairs),
+            _variants(members, canon["article_id"], story_facts),
+            '<p class="muted"><a href="#index">Back to the story index</a></p></article>',
+        ]
+    )
+
+
+def _index_row(story: dict, members: list[dict]) -> str:
+    search = " ".join(
+        [story["story_id"], story["title"] or ""]
+        + [f"{r['article_id']} {r['title'] or ''} {_outlet(r)} {r['dateline'] or ''} {_date_words(r['published'])}" for r in members]
+    )
+    sources = ", ".join(story["sources"] or []) or "sources unknown"
+    return (
+        f'<tr data-story="{_e(_anchor(story["story_id"]))}" data-search="{_e(search.lower())}">'
+        f'<td><a href="#{_e(_anchor(story["story_id"]))}">{_e(story["title"])}</a></td>'
+        f'<td class="num" data-label="articles">{story["n_articles"]}</td>'
+        f'<td class="num" data-label="copy groups">{story["n_syndicates"]}</td>'
+        f'<td class="sources">{_e(sources)}</td>'
+        f'<td class="date">{_e(_span(story["first_published"], story["last_published"]))}</td></tr>'
+    )
+
+
+def _rejects(rejects: pl.DataFrame) -> str:
+    if rejects.height == 0:
+        return ""
+    rows = "".join(f"<tr><td><code>{_e(r['path'])}</code></td><td>{_e(r['reason'])}</td></tr>" for r in rejects.sort("path").iter_rows(named=True))
+    return (
+        '<section class="card" id="rejects"><h2>Rejected inputs</h2>'
+        f"<table><thead><tr><th>File</th><th>Reason</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+def render_html(
+    documents: pl.DataFrame,
+    stories: pl.DataFrame,
+    facts: pl.DataFrame,
+    conflicts: pl.DataFrame,
+    rejects: pl.DataFrame,
+    pairs: pl.DataFrame,
+) -> str:
+    """The whole report as one HTML page: story index with a filter, then every story in full, then rejects.
+
+    documents: the pipeline's documents (with text, syndicate_id, story_id); stories, facts, conflicts,
+    rejects: the output tables; pairs: the verified copy pairs.
+    """
+    members: dict[str, list[dict]] = {}
+    for row in documents.sort("article_id").iter_rows(named=True):
+        members.setdefault(row["story_id"], []).append(row)
+    facts_by: dict[str, list[dict]] = {}
+    for row in facts.iter_rows(named=True):
+        facts_by.setdefault(row["story_id"], []).append(row)
+    conflicts_by: dict[str, list[dict]] = {}
+    for row in conflicts.iter_rows(named=True):
+        conflicts_by.setdefault(row["story_id"], []).append(row)
+    pair_of = {frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)}
+    # Biggest first, then newest; undated stories after dated ones of the same size.
+    ordered = sorted(
+        stories.iter_rows(named=True),
+        key=lambda s: (-s["n_articles"], s["last_published"] is None, -(s["last_published"].timestamp() if s["last_published"] else 0), s["story_id"]),
+    )
+    sizes = documents.group_by("syndicate_id").len().filter(pl.col("len") > 1)
+    n_copies = int(sizes["len"].sum() - sizes.height) if sizes.height else 0
+    summary = (
+        f"{_plural(documents.height, 'article')} &middot; {_plural(sizes.height, 'copy group')} "
+        f"({_plural(n_copies, 'copy', 'copies')}) &middot; {_plural(len(ordered), 'story', 'stories')} &middot; "
+        f"{_plural(facts.height, 'added fact')} &middot; {_plural(conflicts.height, 'conflicting figure')} &middot; "
+        f"{_plural(rejects.height, 'rejected input')}"
+    )
+    index = "".join(_index_row(s, members[s["story_id"]]) for s in ordered)
+    body = "".join(
+        _story(s, members[s["story_id"]], facts_by.get(s["story_id"], []), conflicts_by.get(s["story_id"], []), pair_of)
+        for s in ordered
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<meta name="referrer" content="no-referrer">
+<title>newsdedup report</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<div class="wrap">
+<header><h1>newsdedup report</h1><p class="summary">{summary}</p></header>
+<nav class="card" id="index" aria-label="Stories">
+<h2>Stories</h2>
+<div class="filter"><label for="filter">Filter by word, outlet or date</label>
+<input id="filter" type="search" autocomplete="off" placeholder="e.g. Quetta, Reuters, 2026-02-01">
+<p class="muted" id="shown" aria-live="polite">{_plural(len(ordered), 'story', 'stories')}</p></div>
+<table><thead><tr><th>Story</th><th>Articles</th><th>Copy groups</th><th>Sources</th><th>Dates</th></tr></thead>
+<tbody>{index}</tbody></table>
+<p class="muted" id="none" hidden>No story matches the filter.</p>
+</nav>
+<main>
+{body}
+{_rejects(rejects)}
+</main>
+</div>
+<script>{_JS}</script>
+</body>
+</html>
+"""

@@ -1,0 +1,263 @@
+"""Runs that continue from the saved state: only new or changed inputs are read, fingerprinted and embedded.
+
+A run from an empty state is the full (batch) run, so both take the same path. Copy groups and stories
+keep their ids when members arrive; a merge keeps the older id and records the other in the merges table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+from datasketch import MinHashLSH
+
+from newsdedup.config import Settings
+from newsdedup.embed import Embedder
+from newsdedup.facts import Resolution, resolve_stories
+from newsdedup.ingest import read_files
+from newsdedup.normalize import shingle_hashes
+from newsdedup.schema import DOCUMENTS
+from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, Plan, State
+from newsdedup.stories import _days, cluster_components, embedding_text, radius_edges
+from newsdedup.syndication import UnionFind, fingerprint, group_id, is_copy, score_pair
+
+
+@dataclass
+class Changes:
+    """What one run changed, for the summary and for the stages after it."""
+
+    added: int = 0
+    removed: int = 0
+    dirty_stories: set[str] = field(default_factory=set)
+    merges: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _file_of(path: pl.Expr) -> pl.Expr:
+    """The input file of a documents / rejects path ('feed.jsonl:3' -> 'feed.jsonl')."""
+    return path.str.replace(r":\d+$", "")
+
+
+def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> tuple[pl.DataFrame, Changes]:
+    """Drop articles of changed or removed files, read new and changed files; return the new documents."""
+    changes = Changes()
+    dropped = pl.Series(plan.dropped, dtype=pl.String)
+    gone = state.documents.filter(_file_of(pl.col("path")).is_in(dropped.implode()))
+    changes.removed = gone.height
+    if gone.height:
+        ids = gone["article_id"].implode()
+        for article_id in gone["article_id"].to_list():
+            state.lsh.remove(article_id)
+        state.documents = state.documents.filter(~pl.col("article_id").is_in(ids))
+        state.pairs = state.pairs.filter(~pl.col("article_id").is_in(ids) & ~pl.col("copy_of").is_in(ids))
+        changes.dirty_stories |= set(gone["story_id"].to_list())
+    state.rejects = state.rejects.filter(~_file_of(pl.col("path")).is_in(dropped.implode()))
+    known = dict(zip(state.documents["article_id"].to_list(), state.documents["path"].to_list()))
+    docs, rejects = read_files(root, [root / rel for rel in plan.todo], settings.ingest, known)
+    state.rejects = pl.concat([state.rejects, rejects]).sort("path")
+    state.manifest = pl.DataFrame({"path": list(plan.hashes), "sha1": list(plan.hashes.values())}, schema=MANIFEST).sort("path")
+    changes.added = docs.height
+    return docs, changes
+
+
+def _oldest(ids: set[str], created: dict[str, int]) -> str:
+    return min(ids, key=lambda i: (created.get(i, 1 << 60), i))
+
+
+def update_syndicates(state: State, new_docs: pl.DataFrame, settings: Settings) -> pl.DataFrame:
+    """Fingerprint only the new documents, find their copies among all, and regroup with stable ids.
+
+    Returns all current documents with syndicate_id set (story_id still the previous one, or null).
+    """
+    cfg = settings.syndication
+    if state.lsh is None:
+        state.lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm)
+    new_ids = new_docs["article_id"].to_list()
+    shingles, signatures = fingerprint(new_docs["text"].to_list(), cfg)
+    with state.lsh.insertion_session() as session:
+        for key, sig in zip(new_ids, signatures):
+            session.insert(key, sig, check_duplication=False)
+    new_index = {a: i for i, a in enumerate(new_ids)}
+    old_text = dict(zip(state.documents["article_id"].to_list(), state.documents["text"].to_list()))
+    cache: dict[str, np.ndarray] = {}
+    found = []
+    for i, (article_id, sig) in enumerate(zip(new_ids, signatures)):
+        for other in state.lsh.query(sig):
+            if other == article_id or (other in new_index and new_index[other] < i):
+                continue  # a pair of two new articles is scored once
+            theirs = shingles[new_index[other]] if other in new_index else cache.setdefault(
+                other, shingle_hashes(old_text[other], cfg.shingle_size)
+            )
+            score = score_pair(shingles[i], theirs)
+            if is_copy(score, cfg):
+                a, b = sorted((article_id, other))
+                found.append((a, b, score.jaccard, score.containment))
+    state.pairs = pl.concat([state.pairs, pl.DataFrame(found, schema=PAIRS, orient="row")]).unique().sort(["article_id", "copy_of"])
+
+    documents = pl.concat([state.documents, new_docs.select(list(DOCUMENTS)).with_columns(
+        syndicate_id=pl.lit(None, pl.String), story_id=pl.lit(None, pl.String)
+    )]).sort("article_id")
+    ids = documents["article_id"].to_list()
+    position = {a: i for i, a in enumerate(ids)}
+    uf = UnionFind(len(ids))
+    for a, b in state.pairs.select("article_id", "copy_of").iter_rows():
+        uf.union(position[a], position[b])
+    previous = documents["syndicate_id"].to_list()
+    created = dict(zip(state.created["id"].to_list(), state.created["seq"].to_list()))
+    members: dict[int, list[int]] = {}
+    for i in range(len(ids)):
+        members.setdefault(uf.find(i), []).append(i)
+    names = [""] * len(ids)
+    taken: set[str] = set()
+    for root in sorted(members, key=lambda r: -len(members[r])):
+        group = members[root]
+        old = {previous[i] for i in group if previous[i] is not None} - taken
+        name = _oldest(old, created) if old else group_id("syn", [ids[i] for i in group])
+        taken.add(name)
+        created.setdefault(name, state.run)
+        for i in group:
+            names[i] = name
+    state.created = _created_table(created)
+    return documents.with_columns(syndicate_id=pl.Series(names, dtype=pl.String))
+
+
+def _created_table(created: dict[str, int]) -> pl.DataFrame:
+    return pl.DataFrame({"id": list(created), "seq": list(created.values())}, schema=CREATED).sort("id")
+
+
+def update_stories(
+    state: State, documents: pl.DataFrame, embedder: Embedder, settings: Settings, changes: Changes
+) -> pl.DataFrame:
+    """Embed only new or changed copy groups, re-cluster only the graph components they touch."""
+    cfg = settings.stories
+    reps = (
+        documents.sort(["syndicate_id", "n_words", "article_id"], descending=[False, True, False])
+        .group_by("syndicate_id", maintain_order=True)
+        .agg(
+            pl.col("article_id").first().alias("representative"),
+            pl.col("title").first(),
+            pl.col("text").first(),
+            pl.col("published").min(),
+            pl.col("article_id").sort().alias("members"),
+        )
+        .sort("syndicate_id")
+    )
+    old_members = (
+        state.documents.group_by("syndicate_id").agg(pl.col("article_id").sort().alias("old_members"))
+        if state.documents.height
+        else pl.DataFrame(schema={"syndicate_id": pl.String, "old_members": pl.List(pl.String)})
+    )
+    reps = reps.join(old_members, on="syndicate_id", how="left").join(
+        state.groups.rename({"representative": "old_rep"}), on="syndicate_id", how="left"
+    )
+    embed_again = (pl.col("row").is_null() | (pl.col("old_rep") != pl.col("representative"))).fill_null(True)
+    regraph = (embed_again | (pl.col("members") != pl.col("old_members"))).fill_null(True)
+    reps = reps.with_columns(embed_again.alias("embed_again"), regraph.alias("regraph"))
+
+    dim = state.vectors.shape[1] if state.vectors.size else 0
+    to_embed = reps.filter("embed_again")
+    fresh = embedder.embed([embedding_text(t, x) for t, x in zip(to_embed["title"].to_list(), to_embed["text"].to_list())])
+    if fresh.size:
+        dim = fresh.shape[1]
+    vectors = np.zeros((reps.height, dim), dtype=np.float32)
+    keep = reps.with_row_index("new_row").filter(~pl.col("embed_again"))
+    if keep.height:
+        vectors[keep["new_row"].to_numpy()] = state.vectors[keep["row"].to_numpy()]
+    if fresh.size:
+        vectors[np.flatnonzero(reps["embed_again"].to_numpy())] = fresh
+    days = _days(reps["published"])
+    names = reps["syndicate_id"].to_list()
+    index = {g: i for i, g in enumerate(names)}
+    dirty = reps["regraph"].to_numpy()
+
+    # Edges between unchanged groups stay; groups that changed get theirs anew.
+    kept = state.edges.filter(
+        pl.col("a").is_in(reps.filter(~pl.col("regraph"))["syndicate_id"].implode())
+        & pl.col("b").is_in(reps.filter(~pl.col("regraph"))["syndicate_id"].implode())
+    )
+    src_new, dst_new = radius_edges(vectors, days, np.flatnonzero(dirty), cfg)
+    src = np.concatenate([np.array([index[a] for a in kept["a"].to_list()], dtype=np.int64), src_new])
+    dst = np.concatenate([np.array([index[b] for b in kept["b"].to_list()], dtype=np.int64), dst_new])
+    pairs = {(min(a, b), max(a, b)) for a, b in zip(src.tolist(), dst.tolist())}
+    src = np.array([a for a, _ in pairs], dtype=np.int64)
+    dst = np.array([b for _, b in pairs], dtype=np.int64)
+    labels = cluster_components(vectors, days, src, dst, cfg, only=dirty)
+
+    state.groups = pl.DataFrame(
+        {"syndicate_id": names, "representative": reps["representative"], "row": np.arange(len(names))}, schema=GROUPS
+    )
+    state.vectors = vectors
+    state.edges = pl.DataFrame({"a": [names[i] for i in src], "b": [names[j] for j in dst]}, schema=EDGES).sort(["a", "b"])
+    return _name_stories(state, documents, names, labels, changes)
+
+
+def _name_stories(state: State, documents: pl.DataFrame, groups: list[str], labels: np.ndarray, changes: Changes) -> pl.DataFrame:
+    """Give re-clustered stories stable ids: the oldest previous id they hold, else a new one; record merges."""
+    label_of = dict(zip(groups, labels.tolist()))
+    old_story = dict(zip(documents["article_id"].to_list(), documents["story_id"].to_list()))
+    by_label: dict[int, list[str]] = {}
+    for article_id, group in documents.select("article_id", "syndicate_id").iter_rows():
+        if label_of[group] >= 0:
+            by_label.setdefault(label_of[group], []).append(article_id)
+    created = dict(zip(state.created["id"].to_list(), state.created["seq"].to_list()))
+    old_members: dict[str, set[str]] = {}
+    for a, s in old_story.items():
+        if s is not None:
+            old_members.setdefault(s, set()).add(a)
+    # Ids held by stories that were not re-clustered stay theirs.
+    taken = {
+        old_story[a] for a, g in documents.select("article_id", "syndicate_id").iter_rows() if label_of[g] < 0 and old_story[a]
+    }
+    new_story: dict[str, str] = {}
+    merges: list[tuple[str, str]] = []
+    for label in sorted(by_label, key=lambda l: (-len(by_label[l]), min(by_label[l]))):
+        articles = by_label[label]
+        previous = {old_story[a] for a in articles if old_story[a] is not None}
+        free = previous - taken
+        name = _oldest(free, created) if free else group_id("story", articles)
+        taken.add(name)
+        created.setdefault(name, state.run)
+        merges += [(other, name) for other in sorted(free - {name})]
+        for a in articles:
+            new_story[a] = name
+        if set(articles) != old_members.get(name, set()):
+            changes.dirty_stories.add(name)
+    # A merged story is gone only when none of its articles kept its id.
+    merges = [(old, into) for old, into in merges if old not in set(new_story.values())]
+    changes.merges = merges
+    changes.dirty_stories |= {into for _, into in merges}
+    if merges:
+        rows = pl.DataFrame([(old, into, state.run) for old, into in merges], schema=MERGES, orient="row")
+        state.merges = pl.concat([state.merges, rows])
+    state.created = _created_table(created)
+    assigned = documents.with_columns(
+        story_id=pl.Series([new_story.get(a, old_story[a]) for a in documents["article_id"].to_list()], dtype=pl.String)
+    )
+    return assigned.select(list(ASSIGNED))
+
+
+def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, settings: Settings, changes: Changes) -> Resolution:
+    """Re-resolve only the stories whose articles changed; keep the others' results."""
+    current = set(documents["story_id"].to_list())
+    dirty = (changes.dirty_stories & current) | (current - set(state.canon["story_id"].to_list()))
+    touched = documents.filter(pl.col("story_id").is_in(list(dirty)))
+    fresh = resolve_stories(touched, embedder, settings.facts)
+    keep = pl.col("story_id").is_in(list(current - dirty))
+    state.canon = pl.concat([state.canon.filter(keep), fresh.canon]).sort("story_id")
+    state.facts = pl.concat([state.facts.filter(keep), fresh.facts]).sort("story_id", maintain_order=True)
+    state.conflicts = pl.concat([state.conflicts.filter(keep), fresh.conflicts]).sort(["story_id", "about"])
+    state.documents = documents
+    return Resolution(state.canon, state.facts, state.conflicts)
+
+
+def continue_run(state: State, root: Path, settings: Settings, embedder: Embedder) -> Changes:
+    """One run from the state: all stages in order (the Prefect flow runs the same steps as tasks)."""
+    from newsdedup.state import plan_run
+
+    state.run += 1
+    new_docs, changes = ingest_changes(state, root, plan_run(root, state.manifest), settings)
+    documents = update_syndicates(state, new_docs, settings)
+    documents = update_stories(state, documents, embedder, settings, changes)
+    update_facts(state, documents, embedder, settings, changes)
+    return changes

@@ -1,0 +1,166 @@
+"""What the output folder keeps between runs, so a run processes only new or changed inputs.
+
+The state lives in `<output>/state/`: a manifest of processed inputs by content hash, the documents, the
+verified copy pairs, the persisted MinHashLSH index, one embedding per copy group with the similarity
+graph between them, the ids' creation order, story merges, and the facts stage's results. It is written
+into a fresh folder and swapped in with renames, so a run killed half-way leaves the previous state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from newsdedup.config import Settings
+from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
+
+STATE_VERSION = 1
+
+MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
+PAIRS: dict[str, pl.DataType] = {
+    "article_id": pl.String(), "copy_of": pl.String(), "jaccard": pl.Float64(), "containment": pl.Float64()
+}
+GROUPS: dict[str, pl.DataType] = {"syndicate_id": pl.String(), "representative": pl.String(), "row": pl.Int64()}
+EDGES: dict[str, pl.DataType] = {"a": pl.String(), "b": pl.String()}
+CREATED: dict[str, pl.DataType] = {"id": pl.String(), "seq": pl.Int64()}
+MERGES: dict[str, pl.DataType] = {"story_id": pl.String(), "merged_into": pl.String(), "run": pl.Int64()}
+CANON: dict[str, pl.DataType] = {
+    "story_id": pl.String(), "canonical_article_id": pl.String(), "canonical_reason": pl.String(), "n_facts": pl.Int64()
+}
+ASSIGNED = {**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()}
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """A hash of the settings that shape the state; a different one means the state must be rebuilt."""
+    shaping = {k: getattr(settings, k).model_dump() for k in ("ingest", "syndication", "stories")}
+    return hashlib.sha1(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class State:
+    """Everything a later run needs to continue where this one stopped."""
+
+    settings_hash: str
+    run: int = 0
+    manifest: pl.DataFrame = field(default_factory=lambda: empty(MANIFEST))
+    documents: pl.DataFrame = field(default_factory=lambda: empty(ASSIGNED))
+    rejects: pl.DataFrame = field(default_factory=lambda: empty(REJECTS))
+    pairs: pl.DataFrame = field(default_factory=lambda: empty(PAIRS))
+    lsh: object | None = None  # datasketch MinHashLSH over every current article
+    groups: pl.DataFrame = field(default_factory=lambda: empty(GROUPS))  # copy group -> row of vectors
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    edges: pl.DataFrame = field(default_factory=lambda: empty(EDGES))  # close copy groups (radius graph)
+    created: pl.DataFrame = field(default_factory=lambda: empty(CREATED))  # ids in order of first appearance
+    merges: pl.DataFrame = field(default_factory=lambda: empty(MERGES))
+    canon: pl.DataFrame = field(default_factory=lambda: empty(CANON))
+    facts: pl.DataFrame = field(default_factory=lambda: empty(FACTS))
+    conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
+
+
+_TABLES = ("manifest", "documents", "rejects", "pairs", "groups", "edges", "created", "merges", "canon", "facts", "conflicts")
+
+
+def state_dir(output: str | Path) -> Path:
+    return Path(output) / "state"
+
+
+def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
+    """The saved state's meta data when the state exists and was made with these settings."""
+    folder = state_dir(output)
+    backup = folder.with_name("state.old")
+    if not folder.is_dir() and backup.is_dir():
+        backup.rename(folder)  # a run was killed between the two renames of save_state
+    meta_path = folder / "meta.json"
+    if not meta_path.is_file():
+        return None
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("version") != STATE_VERSION or meta.get("settings") != settings_fingerprint(settings):
+        return None
+    return meta
+
+
+def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None:
+    """Only the manifest of processed inputs (cheap: for deciding whether there is anything to do)."""
+    if _usable_meta(output, settings) is None:
+        return None
+    return pl.read_parquet(state_dir(output) / "manifest.parquet")
+
+
+def load_state(output: str | Path, settings: Settings) -> State | None:
+    """The saved state, or None when there is none or it was made with other settings (a full run is due)."""
+    meta = _usable_meta(output, settings)
+    if meta is None:
+        return None
+    folder = state_dir(output)
+    state = State(settings_hash=meta["settings"], run=meta["run"])
+    for name in _TABLES:
+        setattr(state, name, pl.read_parquet(folder / f"{name}.parquet"))
+    state.vectors = np.load(folder / "vectors.npy")
+    with open(folder / "lsh.pkl", "rb") as handle:
+        state.lsh = pickle.load(handle)
+    return state
+
+
+def save_state(output: str | Path, state: State) -> None:
+    """Write the state to a new folder, then swap it in with two renames."""
+    folder = state_dir(output)
+    fresh = folder.with_name("state.new")
+    backup = folder.with_name("state.old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    for name in _TABLES:
+        getattr(state, name).write_parquet(fresh / f"{name}.parquet")
+    np.save(fresh / "vectors.npy", state.vectors)
+    with open(fresh / "lsh.pkl", "wb") as handle:
+        pickle.dump(state.lsh, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run}
+    (fresh / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    for path in fresh.iterdir():
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    shutil.rmtree(backup, ignore_errors=True)
+    if folder.exists():
+        folder.rename(backup)
+    fresh.rename(folder)
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def file_hash(path: Path) -> str:
+    """SHA-1 of a file's bytes."""
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What changed under the input folder since the state was saved."""
+
+    hashes: dict[str, str]  # relative path -> sha1, for every input now present
+    todo: list[str]  # new or changed files
+    dropped: list[str]  # changed or removed files whose old articles go
+
+    @property
+    def nothing_new(self) -> bool:
+        return not self.todo and not self.dropped
+
+
+def plan_run(root: Path, manifest: pl.DataFrame) -> Plan:
+    """Compare the input folder with the manifest of processed inputs (by content hash)."""
+    from newsdedup.ingest import list_inputs
+
+    hashes = {p.relative_to(root).as_posix(): file_hash(p) for p in list_inputs(root)}
+    old = dict(zip(manifest["path"].to_list(), manifest["sha1"].to_list()))
+    todo = sorted(rel for rel, digest in hashes.items() if old.get(rel) != digest)
+    dropped = sorted(rel for rel in old if rel not in hashes or old[rel] != hashes[rel])
+    return Plan(hashes, todo, dropped)

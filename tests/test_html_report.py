@@ -1,0 +1,290 @@
+"""The HTML report: escaping, no external resources, marked facts, copy differences; the seeds' report in Chromium."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+from datetime import datetime, timezone
+
+import polars as pl
+import pytest
+
+from conftest import SEEDS
+from newsdedup.html_report import compare_copy, mark_facts, render_html
+from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, STORIES, conform
+
+DAY = datetime(2026, 2, 1, tzinfo=timezone.utc)
+LATER = datetime(2026, 3, 5, tzinfo=timezone.utc)
+
+ORIGINAL = (
+    "Floods cut the coastal road on Monday, officials said.\n"
+    "Rescue teams reached the village of Arden by boat before noon.\n"
+    "The weather service expects more rain until Thursday and warns of landslides."
+)
+TRIMMED = (
+    "Floods cut the coastal road on Monday, officials said.\n"
+    "Rescue teams reached the village of Arden by boat before noon.\n"
+    "Update: the road reopened late on Tuesday evening after repairs."
+)
+VARIANT = (
+    "The coastal road was flooded on Monday.\n"
+    "Mayor Ines Calder said 40 homes were evacuated overnight. Schools stay closed."
+)
+QUAKE = "A small earthquake shook the valley on a quiet Sunday morning.\nNo damage was reported by the county."
+HOSTILE = "<script>alert(1)</script> Floods & \"rain\""
+
+
+def _doc(article_id, title, source, published, text, syndicate_id, story_id, url=None) -> dict:
+    return {
+        "article_id": article_id, "path": f"{article_id}.txt", "title": title, "source": source,
+        "published": published, "url": url, "dateline": None, "text": text, "n_words": len(text.split()),
+        "syndicate_id": syndicate_id, "story_id": story_id,
+    }
+
+
+def _tables() -> dict[str, pl.DataFrame]:
+    """Two stories by hand: floods (an original, a trimmed copy with an update, an independent variant) and a quake."""
+    documents = pl.DataFrame(
+        [
+            _doc("a", "Floods cut coastal road", "Wire", DAY, ORIGINAL, "syn_a", "story_flood", "https://wire.example/a"),
+            _doc("b", "Coastal road cut by floods", "Courier", DAY, TRIMMED, "syn_a", "story_flood"),
+            _doc("c", HOSTILE, "Gazette", DAY, VARIANT, "syn_c", "story_flood", "javascript:alert(2)"),
+            _doc("q", "Quake shakes valley", "Valley Post", LATER, QUAKE, "syn_q", "story_quake"),
+        ],
+        schema={**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()},
+        orient="row",
+    )
+    stories = conform(
+        pl.DataFrame(
+            [
+                ("story_flood", "Floods cut coastal road", "a", "covers 3 of 5 facts (next best: 2, c)", 3, 2,
+                 ["Courier", "Gazette", "Wire"], DAY, DAY),
+                ("story_quake", "Quake shakes valley", "q", "only version; 2 facts", 1, 1, ["Valley Post"], LATER, LATER),
+            ],
+            schema=STORIES, orient="row",
+        ),
+        STORIES, "stories",
+    )
+    facts = pl.DataFrame(
+        [("story_flood", "fact_1", "Mayor Ines Calder said 40 homes were evacuated overnight.", ["c"], ["Gazette"])],
+        schema=FACTS, orient="row",
+    )
+    conflicts = pl.DataFrame([("story_flood", "homes", ["30", "40"], ["a", "c"])], schema=CONFLICTS, orient="row")
+    rejects = pl.DataFrame([("bad/<b>.bin", "binary file")], schema=REJECTS, orient="row")
+    pairs = pl.DataFrame(
+        [("a", "b", 0.42, 0.93)],
+        schema={"article_id": pl.String, "copy_of": pl.String, "jaccard": pl.Float64, "containment": pl.Float64},
+        orient="row",
+    )
+    return {"documents": documents, "stories": stories, "facts": facts, "conflicts": conflicts, "rejects": rejects, "pairs": pairs}
+
+
+def _render(tables: dict[str, pl.DataFrame]) -> str:
+    t = tables
+    return render_html(t["documents"], t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
+
+
+@pytest.fixture(scope="module")
+def page_html() -> str:
+    return _render(_tables())
+
+
+def test_markup_in_inputs_is_escaped(page_html):
+    assert "<script>alert(1)" not in page_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Floods &amp; &quot;rain&quot;" in page_html
+    assert page_html.count("<script") == 1  # the page's own filter
+    assert "bad/&lt;b&gt;.bin" in page_html
+    assert "javascript:" not in page_html  # a URL that is not http(s) is never made a link
+
+
+def test_nothing_is_loaded_from_anywhere(page_html):
+    assert not re.search(r"\bsrc\s*=", page_html)
+    assert "<link" not in page_html and "@import" not in page_html and "url(" not in page_html
+    # http(s) appears only in links to the articles themselves, never as a resource
+    assert set(re.findall(r"https?://[^\"'\s<]*", page_html)) == {"https://wire.example/a"}
+    assert '<a href="https://wire.example/a" rel="noopener noreferrer">' in page_html
+    assert "default-src 'none'" in page_html
+
+
+def test_content_security_policy_allows_exactly_the_inline_style_and_script(page_html):
+    for tag in ("style", "script"):
+        body = re.search(rf"<{tag}>(.*?)</{tag}>", page_html, re.S).group(1)
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"{tag}-src 'sha256-{digest}'" in page_html
+
+
+def test_added_fact_is_marked_inside_its_own_text(page_html):
+    assert "<mark>Mayor Ines Calder said 40 homes were evacuated overnight.</mark> Schools stay closed." in page_html
+    paras, found = mark_facts(VARIANT, {"mayor ines calder said 40 homes were evacuated overnight"})
+    assert found == {"mayor ines calder said 40 homes were evacuated overnight"}
+    assert paras == [
+        ("The coastal road was flooded on Monday.", False),
+        ("<mark>Mayor Ines Calder said 40 homes were evacuated overnight.</mark> Schools stay closed.", True),
+    ]
+
+
+def test_copy_shows_what_differs_and_its_similarity(page_html):
+    docs = {r["article_id"]: r for r in _tables()["documents"].iter_rows(named=True)}
+    diff = compare_copy(docs["b"], docs["a"])
+    assert diff.headline_changed
+    assert diff.extra == ["Update: the road reopened late on Tuesday evening after repairs."]
+    assert diff.missing == ["The weather service expects more rain until Thursday and warns of landslides."]
+    assert diff.kept_share == 30 / 32 and diff.boilerplate == []
+    assert "headline changed" in page_html
+    assert "extra text: 10 words not in the original" in page_html
+    assert "trimmed to 94 % (30 of 32 words)" in page_html
+    assert "Jaccard 0.42 &middot; containment 0.93" in page_html
+    assert "Original (longest)" in page_html and "Copy" in page_html
+
+
+def test_trimmed_copy_and_boilerplate_are_named():
+    original = {"title": "Floods", "text": ORIGINAL, "n_words": 30}
+    copy = {"title": "Floods", "text": "Floods cut the coastal road on Monday, officials said.\n"
+            "© 2026 Daily Courier. All rights reserved.", "n_words": 15}
+    diff = compare_copy(copy, original)
+    assert not diff.headline_changed
+    assert diff.kept_share == 0.5
+    assert diff.boilerplate == ["© 2026 Daily Courier. All rights reserved."] and diff.extra == []
+
+
+def test_most_complete_version_conflicts_and_rejects_are_shown(page_html):
+    assert "Most complete version" in page_html
+    assert "covers 3 of 5 facts (next best: 2, c)" in page_html
+    assert "<td>homes</td><td class=\"values\">30 / 40</td>" in page_html
+    assert "Rejected inputs" in page_html and "binary file" in page_html
+
+
+def test_index_lists_biggest_then_newest_stories_with_sources_and_dates(page_html):
+    index = page_html[page_html.index('<nav class="card" id="index"'):page_html.index("</nav>")]
+    assert index.index("story-story_flood") < index.index("story-story_quake")
+    assert "Courier, Gazette, Wire" in index and "2026-03-05" in index
+    assert 'data-label="articles">3<' in index
+    # two stories of one size: the newer first
+    tables = _tables()
+    tables["documents"] = tables["documents"].filter(pl.col("article_id").is_in(["a", "q"]))
+    tables["stories"] = tables["stories"].with_columns(n_articles=pl.lit(1, dtype=pl.Int64))
+    html = _render(tables)
+    assert html.index('data-story="story-story_quake"') < html.index('data-story="story-story_flood"')
+
+
+def test_output_is_deterministic():
+    assert _render(_tables()) == _render(_tables())
+
+
+# --- in a real browser -------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright; skipped where either is missing."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (it is in the dev extra: pip install -e '.[dev]')"
+    )
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("no chromium on PATH: install Debian's chromium (.ci/run does) to run the browser tests")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _open(browser, path, width=1366, height=900):
+    """A page showing the report, with every off-disk request and console error it causes recorded."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.problems = []
+    page.on("request", lambda r: None if r.url.startswith("file://") else page.problems.append(r.url))
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.goto(path.as_uri())
+    return page
+
+
+@pytest.fixture(scope="module")
+def seeds_report(real_embedder, tmp_path_factory):
+    """The seeds through every library stage, and the report.html build_outputs makes of them."""
+    from newsdedup.config import load_config
+    from newsdedup.facts import resolve_stories
+    from newsdedup.ingest import read_inputs
+    from newsdedup.report import build_outputs
+    from newsdedup.stories import assign_stories
+    from newsdedup.syndication import find_syndicates
+
+    cfg = load_config()
+    documents, rejects = read_inputs(SEEDS, cfg.ingest)
+    documents, pairs = find_syndicates(documents, cfg.syndication)
+    documents = assign_stories(documents, real_embedder, cfg.stories)
+    resolution = resolve_stories(documents, real_embedder, cfg.facts)
+    tables, texts, _ = build_outputs(documents, resolution, rejects, pairs)
+    path = tmp_path_factory.mktemp("seeds-report") / "report.html"
+    path.write_text(texts["report.html"], encoding="utf-8")
+    return path, tables
+
+
+def test_seeds_report_in_chromium(browser, seeds_report, tmp_path):
+    from playwright.sync_api import expect
+
+    path, tables = seeds_report
+    story = tables["stories"].row(0, named=True)
+    page = _open(browser, path)
+
+    row = page.locator("#index tbody tr").first
+    expect(row.get_by_role("link", name=story["title"])).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=story["title"])).to_be_visible()
+    canonical = page.locator(".canonical").first
+    expect(canonical).to_contain_text("Most complete version")
+    expect(canonical).to_contain_text("001_72621f2fa7bf588d")
+    expect(canonical).to_contain_text("covers ")
+    expect(page.locator("mark", has_text="Shahid Rind")).to_be_visible()
+    expect(page.locator(".conflicts")).to_be_visible()
+
+    page.fill("#filter", "zeppelin")
+    expect(row).to_be_hidden()
+    expect(page.locator("#none")).to_be_visible()
+    expect(page.locator("#shown")).to_have_text("0 of 1 story")
+    page.fill("#filter", "Shahid")
+    expect(row).to_be_visible()
+    page.fill("#filter", "1999-01-01")
+    expect(row).to_be_hidden()
+    page.fill("#filter", "2026-02-01")
+    expect(row).to_be_visible()
+    if story["sources"]:
+        page.fill("#filter", story["sources"][0])
+        expect(row).to_be_visible()
+    page.fill("#filter", "")
+    expect(page.locator("#shown")).to_have_text("1 of 1 story")
+
+    page.screenshot(path=tmp_path / "screenshot.png", full_page=True)
+    phone = _open(browser, path, width=390, height=844)
+    expect(phone.locator("mark", has_text="Shahid Rind")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    phone.screenshot(path=tmp_path / "screenshot-phone.png", full_page=True)
+    assert (tmp_path / "screenshot.png").stat().st_size > 0 and (tmp_path / "screenshot-phone.png").stat().st_size > 0
+    assert page.problems == [] and phone.problems == []  # no network, no blocked style or script
+    print(f"screenshots: {tmp_path / 'screenshot.png'} {tmp_path / 'screenshot-phone.png'}")
+
+
+def test_filter_by_outlet_in_chromium(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    path = tmp_path / "report.html"
+    path.write_text(_render(_tables()), encoding="utf-8")
+    page = _open(browser, path)
+    flood, quake = page.locator('tr[data-story="story-story_flood"]'), page.locator('tr[data-story="story-story_quake"]')
+    page.fill("#filter", "valley post")
+    expect(quake).to_be_visible()
+    expect(flood).to_be_hidden()
+    expect(page.locator("#story-story_flood")).to_be_hidden()
+    page.fill("#filter", "gazette")
+    expect(flood).to_be_visible()
+    expect(quake).to_be_hidden()
+    page.fill("#filter", "march 2026")
+    expect(quake).to_be_visible()
+    expect(flood).to_be_hidden()
+    assert page.problems == []

@@ -1,0 +1,169 @@
+"""Incremental runs: batches give the same groups as one run, ids stay stable, merges are recorded."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import polars as pl
+import pytest
+
+from conftest import COPIES, SEEDS
+from newsdedup.config import load_config
+from newsdedup.incremental import continue_run
+from newsdedup.syndication import fingerprint
+from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
+
+
+def _fresh(settings) -> State:
+    return State(settings_fingerprint(settings))
+
+
+def _partition(values: list) -> set[frozenset[int]]:
+    groups: dict = {}
+    for i, v in enumerate(values):
+        groups.setdefault(v, set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """The seeds and the hand-made copies, as one folder of files."""
+    root = tmp_path / "all"
+    shutil.copytree(SEEDS, root / "seeds")
+    shutil.copytree(COPIES, root / "copies", ignore=shutil.ignore_patterns("*.md", "*.csv"))
+    return root
+
+
+def test_batches_give_the_same_groups_as_one_run(corpus, tmp_path, fake_embedder):
+    settings = load_config()
+    one = _fresh(settings)
+    continue_run(one, corpus, settings, fake_embedder)
+
+    batched = _fresh(settings)
+    inp = tmp_path / "batched"
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())
+    for start in range(0, len(files), 3):  # three batches
+        for file in files[start : start + 3]:
+            target = inp / file.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(file, target)
+        continue_run(batched, inp, settings, fake_embedder)
+
+    a, b = one.documents.sort("article_id"), batched.documents.sort("article_id")
+    assert a["article_id"].to_list() == b["article_id"].to_list()
+    assert _partition(a["syndicate_id"].to_list()) == _partition(b["syndicate_id"].to_list())
+    assert _partition(a["story_id"].to_list()) == _partition(b["story_id"].to_list())
+    assert batched.run == 3 and one.pairs.height == batched.pairs.height
+
+
+def test_nothing_new_is_detected_and_changes_nothing(corpus, fake_embedder):
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    assert plan_run(corpus, state.manifest).nothing_new
+    before = state.documents.clone()
+    calls = len(fake_embedder.calls)
+    changes = continue_run(state, corpus, settings, fake_embedder)
+    assert changes.added == 0 and changes.removed == 0
+    assert state.documents.equals(before)
+    assert all(n == 0 for n in fake_embedder.calls[calls:])  # nothing embedded again
+
+
+def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fake_embedder):
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    (corpus / "copies" / "000_update.txt").unlink()
+    trimmed = corpus / "copies" / "001_trimmed.txt"
+    trimmed.write_text(trimmed.read_text(encoding="utf-8") + "\n\nOne more paragraph was added to this copy later on by its outlet.\n", encoding="utf-8")
+    changes = continue_run(state, corpus, settings, fake_embedder)
+    ids = state.documents["article_id"].to_list()
+    assert "copies/000_update" not in ids and "copies/001_trimmed" in ids
+    assert changes.removed == 2 and changes.added == 1
+    assert "copies/000_update.txt" not in state.manifest["path"].to_list()
+    assert not state.pairs.filter(pl.col("article_id").str.contains("000_update") | pl.col("copy_of").str.contains("000_update")).height
+
+
+def test_ids_stay_when_members_arrive(corpus, tmp_path, fake_embedder):
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    shutil.copytree(corpus / "seeds", inp / "seeds")
+    continue_run(state, inp, settings, fake_embedder)
+    before = dict(zip(state.documents["article_id"], zip(state.documents["syndicate_id"], state.documents["story_id"])))
+    shutil.copytree(corpus / "copies", inp / "copies")
+    continue_run(state, inp, settings, fake_embedder)
+    after = dict(zip(state.documents["article_id"], zip(state.documents["syndicate_id"], state.documents["story_id"])))
+    for article_id, ids in before.items():
+        assert after[article_id] == ids, article_id
+    # the copy of 001 joined 001's copy group, under 001's id
+    assert after["copies/001_trimmed"][0] == before["seeds/001_72621f2fa7bf588d"][0]
+
+
+class SteeredEmbedder:
+    """Vectors chosen by keyword, to build a merge: alpha and beta far apart, gamma between them."""
+
+    def embed(self, texts):
+        angle = {"alpha": 0.0, "gamma": 33.2, "beta": 66.4}
+        out = []
+        for text in texts:
+            theta = np.radians(next(a for k, a in angle.items() if k in text.lower()))
+            out.append([np.cos(theta), np.sin(theta), 0.0])
+        return np.asarray(out, dtype=np.float32)
+
+
+def _article(folder, name, word):
+    body = " ".join(f"{word} story sentence number {i} tells its own distinct detail {name}{i}." for i in range(6))
+    (folder / f"{name}.txt").write_text(f"{word.title()} headline {name}\n\n{body}\n", encoding="utf-8")
+
+
+def test_a_merge_keeps_the_older_id_and_records_the_other(tmp_path):
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    _article(inp, "a", "alpha")
+    continue_run(state, inp, settings, SteeredEmbedder())
+    _article(inp, "b", "beta")
+    continue_run(state, inp, settings, SteeredEmbedder())
+    stories = dict(zip(state.documents["article_id"], state.documents["story_id"]))
+    assert stories["a"] != stories["b"]
+    _article(inp, "c", "gamma")
+    changes = continue_run(state, inp, settings, SteeredEmbedder())
+    merged = dict(zip(state.documents["article_id"], state.documents["story_id"]))
+    assert merged["a"] == merged["b"] == merged["c"] == stories["a"]  # the older id survives
+    assert changes.merges == [(stories["b"], stories["a"])]
+    assert state.merges.rows() == [(stories["b"], stories["a"], 3)]
+
+
+def test_state_round_trips_and_a_crashed_save_keeps_the_old_one(corpus, tmp_path, fake_embedder, monkeypatch):
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    out = tmp_path / "out"
+    save_state(out, state)
+    loaded = load_state(out, settings)
+    assert loaded is not None and loaded.documents.equals(state.documents) and np.array_equal(loaded.vectors, state.vectors)
+    first = state.documents.row(0, named=True)
+    _, (signature,) = fingerprint([first["text"]], settings.syndication)
+    assert first["article_id"] in loaded.lsh.query(signature)  # the persisted index answers
+
+    def broken(*args, **kwargs):
+        raise OSError("killed")
+
+    monkeypatch.setattr(np, "save", broken)
+    state.run += 1
+    with pytest.raises(OSError):
+        save_state(out, state)
+    again = load_state(out, settings)
+    assert again is not None and again.run == loaded.run
+
+
+def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    save_state(tmp_path / "out", state)
+    changed = settings.model_copy(update={"stories": settings.stories.model_copy(update={"distance_threshold": 0.3})})
+    assert load_state(tmp_path / "out", changed) is None
