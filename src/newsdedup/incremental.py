@@ -20,7 +20,7 @@ from newsdedup.ingest import read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.schema import DOCUMENTS
 from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, Plan, State
-from newsdedup.stories import _days, cluster_components, embedding_text, radius_edges
+from newsdedup.stories import _days, cluster_components, embedding_text, radius_edges, representatives
 from newsdedup.syndication import UnionFind, fingerprint, group_id, is_copy, score_pair
 
 
@@ -131,18 +131,7 @@ def update_stories(
 ) -> pl.DataFrame:
     """Embed only new or changed copy groups, re-cluster only the graph components they touch."""
     cfg = settings.stories
-    reps = (
-        documents.sort(["syndicate_id", "n_words", "article_id"], descending=[False, True, False])
-        .group_by("syndicate_id", maintain_order=True)
-        .agg(
-            pl.col("article_id").first().alias("representative"),
-            pl.col("title").first(),
-            pl.col("text").first(),
-            pl.col("published").min(),
-            pl.col("article_id").sort().alias("members"),
-        )
-        .sort("syndicate_id")
-    )
+    reps = representatives(documents)
     old_members = (
         state.documents.group_by("syndicate_id").agg(pl.col("article_id").sort().alias("old_members"))
         if state.documents.height

@@ -17,7 +17,7 @@ FAR = 10.0  # distance given to pairs that the time window keeps apart
 
 
 def representatives(documents: pl.DataFrame) -> pl.DataFrame:
-    """One row per copy group: its longest member's title and text, and the group's earliest date."""
+    """One row per copy group: its longest member's title and text, its earliest date, its members."""
     return (
         documents.sort(["syndicate_id", "n_words", "article_id"], descending=[False, True, False])
         .group_by("syndicate_id", maintain_order=True)
@@ -26,6 +26,7 @@ def representatives(documents: pl.DataFrame) -> pl.DataFrame:
             pl.col("title").first(),
             pl.col("text").first(),
             pl.col("published").min().alias("published"),
+            pl.col("article_id").sort().alias("members"),
         )
         .sort("syndicate_id")
     )
