@@ -13,10 +13,10 @@ from prefect.cache_policies import NO_CACHE
 from newsdedup.config import Settings, load_config
 from newsdedup.embed import SentenceTransformerEmbedder
 from newsdedup.facts import Resolution
-from newsdedup.incremental import Changes, ingest_changes, update_facts, update_stories, update_syndicates
-from newsdedup.report import Summary, build_outputs, largest_stories, run_summary_markdown
-from newsdedup.state import Plan, State, load_state, plan_run, save_state, settings_fingerprint
-from newsdedup.store import read_table, run_lock, write_outputs
+from newsdedup.incremental import Changes, ingest_changes, save_run, update_facts, update_stories, update_syndicates
+from newsdedup.report import Summary, largest_stories, run_summary_markdown
+from newsdedup.state import Plan, State, load_state, plan_run, settings_fingerprint
+from newsdedup.store import read_table, run_lock
 
 
 def stage(name: str):
@@ -46,13 +46,7 @@ def facts(state: State, documents: pl.DataFrame, embedder, settings: Settings, c
 
 @stage("write")
 def write(out_dir: Path, state: State) -> Summary:
-    tables, texts, summary = build_outputs(
-        state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs
-    )
-    tables["story_merges"] = state.merges
-    write_outputs(out_dir, tables, texts)
-    save_state(out_dir, state)
-    return summary
+    return save_run(out_dir, state)
 
 
 @stage("publish-artifacts")

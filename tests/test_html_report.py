@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import polars as pl
 import pytest
 
-from conftest import SEEDS
+from conftest import COPIES, SEEDS
 from newsdedup.html_report import compare_copy, mark_facts, render_html
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, STORIES, conform
 
@@ -48,7 +48,8 @@ def _tables() -> dict[str, pl.DataFrame]:
     """Two stories by hand: floods (an original, a trimmed copy with an update, an independent variant) and a quake."""
     documents = pl.DataFrame(
         [
-            _doc("a", "Floods cut coastal road", "Wire", DAY, ORIGINAL, "syn_a", "story_flood", "https://wire.example/a"),
+            _doc("a", "Floods cut coastal road", "Wire", DAY, ORIGINAL, "syn_a", "story_flood",
+                 "https://wire.example/a"),
             _doc("b", "Coastal road cut by floods", "Courier", DAY, TRIMMED, "syn_a", "story_flood"),
             _doc("c", HOSTILE, "Gazette", DAY, VARIANT, "syn_c", "story_flood", "javascript:alert(2)"),
             _doc("q", "Quake shakes valley", "Valley Post", LATER, QUAKE, "syn_q", "story_quake"),
@@ -61,7 +62,8 @@ def _tables() -> dict[str, pl.DataFrame]:
             [
                 ("story_flood", "Floods cut coastal road", "a", "covers 3 of 5 facts (next best: 2, c)", 3, 2,
                  ["Courier", "Gazette", "Wire"], DAY, DAY),
-                ("story_quake", "Quake shakes valley", "q", "only version; 2 facts", 1, 1, ["Valley Post"], LATER, LATER),
+                ("story_quake", "Quake shakes valley", "q", "only version; 2 facts", 1, 1, ["Valley Post"],
+                 LATER, LATER),
             ],
             schema=STORIES, orient="row",
         ),
@@ -78,7 +80,10 @@ def _tables() -> dict[str, pl.DataFrame]:
         schema={"article_id": pl.String, "copy_of": pl.String, "jaccard": pl.Float64, "containment": pl.Float64},
         orient="row",
     )
-    return {"documents": documents, "stories": stories, "facts": facts, "conflicts": conflicts, "rejects": rejects, "pairs": pairs}
+    return {
+        "documents": documents, "stories": stories, "facts": facts, "conflicts": conflicts, "rejects": rejects,
+        "pairs": pairs,
+    }
 
 
 def _render(tables: dict[str, pl.DataFrame]) -> str:
@@ -117,7 +122,7 @@ def test_content_security_policy_allows_exactly_the_inline_style_and_script(page
 
 def test_added_fact_is_marked_inside_its_own_text(page_html):
     assert "<mark>Mayor Ines Calder said 40 homes were evacuated overnight.</mark> Schools stay closed." in page_html
-    paras, found = mark_facts(VARIANT, {"mayor ines calder said 40 homes were evacuated overnight"})
+    paras, found = mark_facts(VARIANT, ["Mayor Ines Calder said 40 homes were evacuated overnight."])
     assert found == {"mayor ines calder said 40 homes were evacuated overnight"}
     assert paras == [
         ("The coastal road was flooded on Monday.", False),
@@ -147,6 +152,34 @@ def test_trimmed_copy_and_boilerplate_are_named():
     assert not diff.headline_changed
     assert diff.kept_share == 0.5
     assert diff.boilerplate == ["© 2026 Daily Courier. All rights reserved."] and diff.extra == []
+
+
+def test_what_differs_in_the_hand_made_copies_of_the_seeds(tmp_path):
+    from newsdedup.config import load_config
+    from newsdedup.ingest import read_inputs
+
+    for folder in (SEEDS, COPIES):
+        for path in folder.iterdir():
+            if path.name not in ("README.md", "labels.csv"):
+                shutil.copy(path, tmp_path / path.name)
+    docs, _ = read_inputs(tmp_path, load_config().ingest)
+    row = {r["article_id"]: r for r in docs.iter_rows(named=True)}
+    seed001 = row["001_72621f2fa7bf588d"]
+
+    same = compare_copy(row["courier-001"], seed001)  # paragraphs merged, quotes and dashes retyped
+    assert same.headline_changed and same.kept_share is None
+    assert same.extra == [] and same.missing == [] and same.reworded == 0
+
+    trimmed = compare_copy(row["001_trimmed"], seed001)
+    assert trimmed.headline_changed and 0.4 < trimmed.kept_share < 0.55
+    assert trimmed.extra == []
+
+    update = compare_copy(row["000_update"], row["000_88db8367fec8dc5d"])
+    assert not update.headline_changed and update.kept_share is None
+    assert len(update.extra) == 1 and "Operation Herof Phase II" in update.extra[0]
+    assert "Majeed Brigade" in update.extra[0]
+    older = compare_copy(row["000_88db8367fec8dc5d"], row["000_update"])
+    assert older.missing == update.extra and older.extra == []
 
 
 def test_most_complete_version_conflicts_and_rejects_are_shown(page_html):
@@ -276,7 +309,8 @@ def test_filter_by_outlet_in_chromium(browser, tmp_path):
     path = tmp_path / "report.html"
     path.write_text(_render(_tables()), encoding="utf-8")
     page = _open(browser, path)
-    flood, quake = page.locator('tr[data-story="story-story_flood"]'), page.locator('tr[data-story="story-story_quake"]')
+    flood = page.locator('tr[data-story="story-story_flood"]')
+    quake = page.locator('tr[data-story="story-story_quake"]')
     page.fill("#filter", "valley post")
     expect(quake).to_be_visible()
     expect(flood).to_be_hidden()

@@ -354,6 +354,80 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
     Console().print(view)
 
 
+def _incoming(names: list[str]):
+    """Incoming articles: the named files ('-' = one article on stdin), or a stream of paths on stdin."""
+    import tempfile
+
+    if not names:
+        names = (line.strip() for line in sys.stdin)  # a desk tool pipes paths as they arrive
+    for name in names:
+        if not name:
+            continue
+        if name == "-":
+            data = sys.stdin.buffer.read()
+            head = data.lstrip()[:1]
+            ext = ".json" if head in (b"{", b"[") else ".html" if head == b"<" else ".txt"
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"stdin{ext}"
+                path.write_bytes(data)
+                yield name, path
+        else:
+            yield name, Path(name)
+
+
+@app.command()
+def check(
+    files: list[str] = typer.Argument(None, help="Article files; '-' reads one article from stdin; none: paths from stdin."),
+    output: Path = OUTPUT_OPTION,
+    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per article."),
+    add: bool = typer.Option(False, "--add", help="Also add the articles to the state and outputs."),
+) -> None:
+    """Is each incoming article a copy, an update, a new write-up of a known story, or new?"""
+    import json
+
+    import polars as pl
+
+    from newsdedup.check import Desk
+    from newsdedup.ingest import read_files
+    from newsdedup.state import load_state
+
+    settings = _settings(config)
+    state = load_state(output, settings)
+    if state is None:
+        fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")
+    desk = Desk(state, settings, _embedder(settings))
+    added = []
+    for name, path in _incoming(files or []):
+        if not path.is_file():
+            docs, rejects = None, [(name, "file not found")]
+        else:
+            docs, found = read_files(path.parent, [path], settings.ingest)
+            rejects = [(name, reason) for _, reason in found.iter_rows()]
+        for shown, reason in rejects:
+            typer.echo(json.dumps({"verdict": "rejected", "article_id": shown, "reason": reason}) if json_out else f"{shown}: REJECTED: {reason}")
+        for doc in docs.iter_rows(named=True) if docs is not None else []:
+            verdict = desk.check(doc)
+            typer.echo(json.dumps(verdict.as_dict(), default=str) if json_out else verdict.line())
+            sys.stdout.flush()
+            if add:
+                added.append({**doc, "path": f"check/{name}"})
+    if add and added:
+        from newsdedup.incremental import Changes, add_documents, save_run
+        from newsdedup.schema import DOCUMENTS
+        from newsdedup.store import Busy, run_lock
+
+        try:
+            with run_lock(output):
+                state.run += 1
+                new_docs = pl.DataFrame(added, schema=DOCUMENTS).filter(~pl.col("article_id").is_in(list(desk.docs)))
+                add_documents(state, new_docs, settings, desk.embedder, Changes(added=new_docs.height))
+                summary = save_run(output, state)
+        except Busy as exc:
+            fail(str(exc))
+        typer.echo(f"added {new_docs.height} articles: {summary.line()}", err=True)
+
+
 def main() -> None:
     """Entry point for `python -m newsdedup`."""
     app(prog_name="newsdedup")

@@ -37,7 +37,7 @@ class SyndicationConfig(_Section):
     shingle_size: int = Field(5, ge=1, le=20)
     num_perm: int = Field(128, ge=16, le=1024)
     seed: int = Field(1, ge=0)
-    lsh_threshold: float = Field(0.3, gt=0.0, lt=1.0)
+    lsh_threshold: float = Field(0.15, gt=0.0, lt=1.0)
     min_jaccard: float = Field(0.5, gt=0.0, le=1.0)
     min_containment: float = Field(0.7, gt=0.0, le=1.0)
     min_shared_shingles: int = Field(15, ge=1)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from newsdedup.facts import sentence_key
-from newsdedup.normalize import is_boilerplate_line, split_sentences, words
+from newsdedup.normalize import fold, is_boilerplate_line, split_sentences, words
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -47,15 +47,18 @@ td.date{white-space:nowrap}
 #index td a{font-weight:600;text-decoration:none}
 #index td a:hover{text-decoration:underline}
 .story>h2{margin-bottom:.2rem}
-.canonical{border-left:4px solid var(--ok);background:#f3f8f4;padding:.75rem 1rem;border-radius:0 6px 6px 0;margin-top:.9rem}
-.canonical .label{font-size:.78rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--ok);margin:0}
+.canonical{border-left:4px solid var(--ok);background:#f3f8f4;padding:.75rem 1rem;border-radius:0 6px 6px 0;
+margin-top:.9rem}
+.canonical .label{font-size:.78rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--ok);
+margin:0}
 .headline{font-weight:600;margin:.15rem 0}
 .why{margin-top:.5rem}
 details{margin-top:.5rem}
 summary{cursor:pointer;color:var(--accent);font-size:.92rem}
 .text p{margin:.55rem 0}
 .text p.quiet{color:#7a838c}
-mark{background:var(--mark);color:var(--ink);padding:.05em .1em;border-radius:2px;border-bottom:2px solid #e8c94a;box-decoration-break:clone;
+mark{background:var(--mark);color:var(--ink);padding:.05em .1em;border-radius:2px;border-bottom:2px solid #e8c94a;
+box-decoration-break:clone;
 -webkit-box-decoration-break:clone}
 .also{font-size:.75rem;color:var(--muted);white-space:nowrap}
 .group{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem;margin:.7rem 0}
@@ -63,10 +66,12 @@ mark{background:var(--mark);color:var(--ink);padding:.05em .1em;border-radius:2p
 .group li{border-top:1px dashed var(--line);padding:.5rem 0 .3rem}
 .role{font-size:.75rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--muted)}
 .tags{margin:.25rem 0}
-.tag{display:inline-block;font-size:.78rem;line-height:1.3;padding:.1rem .45rem;margin:0 .3rem .25rem 0;border-radius:999px;
+.tag{display:inline-block;font-size:.78rem;line-height:1.3;padding:.1rem .45rem;margin:0 .3rem .25rem 0;
+border-radius:999px;
 background:#eef1f4;border:1px solid var(--line)}
 .tag.changed{background:#fff3e6;border-color:#f0c99b;color:var(--warn)}
 blockquote{margin:.3rem 0;padding:.2rem .7rem;border-left:3px solid #f0c99b;color:var(--muted);font-size:.92rem}
+blockquote.gone{border-left-color:#c3cad1}
 .variant{border-top:1px solid var(--line);padding-top:.8rem;margin-top:.8rem}
 .variant:first-of-type{border-top:0;margin-top:0}
 .legend{font-size:.85rem;color:var(--muted)}
@@ -146,7 +151,8 @@ def _outlet(row: dict) -> str:
 
 def _who(row: dict) -> str:
     """Outlet, date, length and id of an article, as one muted line."""
-    parts = [_e(_outlet(row)), _e(_day(row["published"])), f"{row['n_words']} words", f"<code>{_e(row['article_id'])}</code>"]
+    parts = [_e(_outlet(row)), _e(_day(row["published"])), f"{row['n_words']} words"]
+    parts.append(f"<code>{_e(row['article_id'])}</code>")
     url = row.get("url") or ""
     if urlsplit(url).scheme in ("http", "https"):
         parts.append(f'<a href="{_e(url)}" rel="noopener noreferrer">original</a>')
@@ -161,40 +167,107 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.split("\n") if p.strip()]
 
 
+_TOKEN = re.compile(r"[a-z0-9]+")
+_PHRASE = 5  # words in a phrase two texts must share for a word to count as shared, as in syndication
+_SHORT_EDIT = 6  # differences shorter than this (in words) are rewording, not added text
+_QUOTE_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive words of one text that the other text does not have."""
+
+    text: str
+    n_words: int
+    boilerplate: bool  # it lies in a line of publishing furniture
+    whole_line: bool
+
+
 @dataclass(frozen=True)
 class Differences:
     """How a copy differs from its group's original (the longest member)."""
 
     headline_changed: bool
     kept_share: float | None  # words of the copy over words of the original, when the copy is shorter
-    extra: list[str]  # lines of the copy that are not in the original
-    boilerplate: list[str]  # of those, the ones that are publishing furniture
-    missing: list[str]  # lines of the original that are not in the copy
+    extra: list[str]  # passages of the copy that are not in the original
+    reworded: int  # words of the copy in small edits (a word or a phrase changed)
+    boilerplate: list[str]  # lines of publishing furniture the original does not have
+    missing: list[str]  # passages of the original that are not in the copy
 
 
-def _lines_not_in(text: str, other: str) -> list[str]:
-    """Paragraphs of text whose words do not occur, in order, in other (typography and paragraphing ignored)."""
-    body = " " + " ".join(words(other)) + " "
-    out = []
-    for line in _paragraphs(text):
-        said = " ".join(words(line))
-        if said and f" {said} " not in body:
-            out.append(line)
+def _tokens(line: str) -> list[tuple[str, int, int]]:
+    """The words of a line as normalize.words finds them, each with its character span in the line."""
+    text = fold(line).lower()
+    if len(text) == len(line):  # nearly always: folding maps each character to one character
+        return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    folded, where = [], []
+    for i, ch in enumerate(line):
+        for f in fold(ch).lower():
+            folded.append(f)
+            where.append(i)
+    text = "".join(folded)
+    return [(m.group(), where[m.start()], where[m.end() - 1] + 1) for m in _TOKEN.finditer(text)]
+
+
+def _quote(line: str, toks: list[tuple[str, int, int]], start: int, end: int) -> str:
+    """Words start..end-1 of a line as a readable quote, with ellipses where the line goes on."""
+    if end - start > _QUOTE_WORDS:
+        return _quote(line, toks, start, start + _QUOTE_WORDS).rstrip("…") + "…"
+    lo, hi = toks[start][1], toks[end - 1][2]
+    if start == 0:
+        lo = 0
+    while hi < len(line) and not line[hi].isspace() and not line[hi].isalnum():
+        hi += 1  # closing punctuation and quotes
+    if end == len(toks):
+        hi = len(line)
+    return ("…" if start > 0 else "") + line[lo:hi].strip() + ("…" if end < len(toks) else "")
+
+
+def runs_not_in(text: str, other: str) -> list[Run]:
+    """Passages of text whose words other does not have: words in no 5-word phrase the two share.
+
+    Paragraphing, typography and dropped sentences do not count; an added paragraph or sentence does.
+    """
+    theirs = [w for line in _paragraphs(other) for w, _, _ in _tokens(line)]
+    lines = [(line, _tokens(line)) for line in _paragraphs(text)]
+    ours = [w for _, toks in lines for w, _, _ in toks]
+    k = max(1, min(_PHRASE, len(theirs), len(ours)))
+    shared = {tuple(theirs[i : i + k]) for i in range(len(theirs) - k + 1)}
+    covered = [False] * len(ours)
+    for i in range(len(ours) - k + 1):
+        if tuple(ours[i : i + k]) in shared:
+            covered[i : i + k] = [True] * k
+    out, pos = [], 0
+    for line, toks in lines:
+        flags, pos = covered[pos : pos + len(toks)], pos + len(toks)
+        j = 0
+        while j < len(toks):
+            if flags[j]:
+                j += 1
+                continue
+            start = j
+            while j < len(toks) and not flags[j]:
+                j += 1
+            whole = start == 0 and j == len(toks)
+            out.append(Run(_quote(line, toks, start, j), j - start, is_boilerplate_line(line), whole))
     return out
 
 
+def _added(run: Run) -> bool:
+    return run.whole_line or run.n_words >= _SHORT_EDIT
+
+
 def compare_copy(copy: dict, original: dict) -> Differences:
-    """What differs between a copy and its original: headline, length, and lines the original does not have."""
-    extra, furniture = [], []
-    for line in _lines_not_in(copy["text"], original["text"]):
-        (furniture if is_boilerplate_line(line) else extra).append(line)
+    """What differs between a copy and its original: headline, length, added passages, boilerplate."""
+    runs = runs_not_in(copy["text"], original["text"])
     shorter = copy["n_words"] < original["n_words"]
     return Differences(
         headline_changed=words(copy["title"] or "") != words(original["title"] or ""),
         kept_share=copy["n_words"] / original["n_words"] if shorter and original["n_words"] else None,
-        extra=extra,
-        boilerplate=furniture,
-        missing=_lines_not_in(original["text"], copy["text"]),
+        extra=[r.text for r in runs if not r.boilerplate and _added(r)],
+        reworded=sum(r.n_words for r in runs if not r.boilerplate and not _added(r)),
+        boilerplate=[r.text for r in runs if r.boilerplate],
+        missing=[r.text for r in runs_not_in(original["text"], copy["text"]) if _added(r)],
     )
 
 
@@ -208,20 +281,24 @@ def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
             f"({copy['n_words']} of {original['n_words']} words)</span>"
         )
     if diff.extra:
-        n = sum(len(words(line)) for line in diff.extra)
+        n = sum(len(words(text)) for text in diff.extra)
         tags.append(f'<span class="tag changed">extra text: {_plural(n, "word")} not in the original</span>')
         quotes += diff.extra
+    if diff.reworded:
+        tags.append(f'<span class="tag">reworded: {_plural(diff.reworded, "word")}</span>')
     if diff.boilerplate:
         tags.append(f'<span class="tag">boilerplate: {_plural(len(diff.boilerplate), "line")}</span>')
         quotes += diff.boilerplate
     if not tags:
         tags.append('<span class="tag">same text</span>')
-    shown = "".join(f"<blockquote>{_e(line)}</blockquote>" for line in quotes[:4])
-    if len(quotes) > 4:
-        shown += f'<p class="muted">and {len(quotes) - 4} more lines</p>'
-    # A few missing paragraphs say more than a percentage (an update the copy predates, a cut paragraph).
-    if diff.missing and len(diff.missing) <= 2:
-        shown += '<p class="muted">Not in this copy:</p>' + "".join(f"<blockquote>{_e(line)}</blockquote>" for line in diff.missing)
+    shown = "".join(f"<blockquote>{_e(text)}</blockquote>" for text in quotes[:3])
+    if len(quotes) > 3:
+        shown += f'<p class="muted">and {len(quotes) - 3} more passages</p>'
+    # A passage or two the copy lacks says more than a percentage (an update it predates, a cut paragraph).
+    if diff.missing and len(diff.missing) <= 2 and sum(len(words(t)) for t in diff.missing) <= 2 * _QUOTE_WORDS:
+        shown += '<p class="muted">In the original, not in this copy:</p>' + "".join(
+            f'<blockquote class="gone">{_e(t)}</blockquote>' for t in diff.missing
+        )
     return f'<div class="tags">{"".join(tags)}</div>{shown}'
 
 
@@ -232,6 +309,8 @@ def _similarity(pair: dict | None) -> str:
 
 
 def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
+    if len(members) == 1:
+        return ""
     groups: dict[str, list[dict]] = {}
     for row in members:
         groups.setdefault(row["syndicate_id"], []).append(row)
@@ -265,25 +344,40 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
     return "".join(out)
 
 
-def mark_facts(text: str, fact_keys: set[str]) -> tuple[list[tuple[str, bool]], set[str]]:
+def _fact_spans(para: str, wanted: dict[str, str]) -> list[tuple[int, int, str]]:
+    """(start, end, key) of the sentences of a paragraph that state the wanted facts (key -> fact text)."""
+    spans = [(at, at + len(text), key) for key, text in wanted.items() if (at := para.find(text)) >= 0]
+    if len(spans) == len(wanted):
+        return spans
+    # Worded a little differently (quotes, dashes, case): find the sentence as the facts stage split it.
+    spans, cursor = [], 0
+    for sent in split_sentences(para):
+        at = para.find(sent, cursor)
+        if at < 0:
+            continue
+        cursor = at + len(sent)
+        if (key := sentence_key(sent)) in wanted:
+            spans.append((at, cursor, key))
+    return spans
+
+
+def mark_facts(text: str, fact_texts: list[str]) -> tuple[list[tuple[str, bool]], set[str]]:
     """The text's paragraphs as HTML with each sentence stating one of the facts wrapped in <mark>.
 
     Returns (paragraph html, whether it holds a mark) and the keys of the facts found.
     """
+    keys = {sentence_key(t): t for t in fact_texts}
     found: set[str] = set()
     out = []
     for para in _paragraphs(text):
-        parts, cursor = [], 0
         said = f" {sentence_key(para)} "
-        # Sentence splitting is the slow part; a paragraph can hold a fact only if it holds the fact's words.
-        holds = any(f" {key} " in said for key in fact_keys)
-        for sent in split_sentences(para) if holds else []:
-            at = para.find(sent, cursor)
-            key = sentence_key(sent)
-            if at < 0 or key not in fact_keys:
+        wanted = {k: t for k, t in keys.items() if f" {k} " in said}
+        parts, cursor = [], 0
+        for start, end, key in sorted(_fact_spans(para, wanted)) if wanted else []:
+            if start < cursor:
                 continue
-            parts += [_e(para[cursor:at]), f"<mark>{_e(sent)}</mark>"]
-            cursor = at + len(sent)
+            parts += [_e(para[cursor:start]), f"<mark>{_e(para[start:end])}</mark>"]
+            cursor = end
             found.add(key)
         parts.append(_e(para[cursor:]))
         out.append(("".join(parts), cursor > 0))
@@ -292,7 +386,7 @@ def mark_facts(text: str, fact_keys: set[str]) -> tuple[list[tuple[str, bool]], 
 
 def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     """One version's text with the facts it adds marked; copies: the ids of its own copy group."""
-    paras, found = mark_facts(row["text"], {sentence_key(f["text"]) for f in facts})
+    paras, found = mark_facts(row["text"], [f["text"] for f in facts])
     body = "".join(f'<p{"" if marked else " class=quiet"}>{html}</p>' for html, marked in paras)
     others = {f["fact_id"]: [a for a in f["article_ids"] if a not in copies] for f in facts}
     shared = [f for f in facts if others[f["fact_id"]]]
@@ -332,9 +426,12 @@ def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -
     for row in members:
         if row["article_id"] != canonical_id:
             groups.setdefault(row["syndicate_id"], []).append(row)
+    def most_adding(row: dict) -> tuple:
+        return (-len(by_article.get(row["article_id"], [])), -row["n_words"], row["article_id"])
+
     for group in groups.values():
         seen: set[str] = set()
-        for row in sorted(group, key=lambda r: (-len(by_article.get(r["article_id"], [])), -r["n_words"], r["article_id"])):
+        for row in sorted(group, key=most_adding):
             facts = by_article.get(row["article_id"], [])
             new = {f["fact_id"] for f in facts} - seen
             if new:
@@ -386,7 +483,8 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
         [
             f'<article class="story card" id="{_e(_anchor(story["story_id"]))}">',
             f'<h2>{_e(story["title"])}</h2>',
-            f'<p class="muted">{_plural(story["n_articles"], "article")} in {_plural(story["n_syndicates"], "copy group")}'
+            f'<p class="muted">{_plural(story["n_articles"], "article")} in '
+            f'{_plural(story["n_syndicates"], "copy group")}'
             f" &middot; {_e(_span(story['first_published'], story['last_published']))} &middot; sources: {_e(sources)}"
             f' &middot; <code>{_e(story["story_id"])}</code></p>',
             '<div class="canonical"><p class="label">Most complete version</p>',
@@ -404,7 +502,10 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
 def _index_row(story: dict, members: list[dict]) -> str:
     search = " ".join(
         [story["story_id"], story["title"] or ""]
-        + [f"{r['article_id']} {r['title'] or ''} {_outlet(r)} {r['dateline'] or ''} {_date_words(r['published'])}" for r in members]
+        + [
+            f"{r['article_id']} {r['title'] or ''} {_outlet(r)} {r['dateline'] or ''} {_date_words(r['published'])}"
+            for r in members
+        ]
     )
     sources = ", ".join(story["sources"] or []) or "sources unknown"
     return (
@@ -420,7 +521,10 @@ def _index_row(story: dict, members: list[dict]) -> str:
 def _rejects(rejects: pl.DataFrame) -> str:
     if rejects.height == 0:
         return ""
-    rows = "".join(f"<tr><td><code>{_e(r['path'])}</code></td><td>{_e(r['reason'])}</td></tr>" for r in rejects.sort("path").iter_rows(named=True))
+    rows = "".join(
+        f"<tr><td><code>{_e(r['path'])}</code></td><td>{_e(r['reason'])}</td></tr>"
+        for r in rejects.sort("path").iter_rows(named=True)
+    )
     return (
         '<section class="card" id="rejects"><h2>Rejected inputs</h2>'
         f"<table><thead><tr><th>File</th><th>Reason</th></tr></thead><tbody>{rows}</tbody></table></section>"
@@ -451,10 +555,11 @@ def render_html(
         conflicts_by.setdefault(row["story_id"], []).append(row)
     pair_of = {frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)}
     # Biggest first, then newest; undated stories after dated ones of the same size.
-    ordered = sorted(
-        stories.iter_rows(named=True),
-        key=lambda s: (-s["n_articles"], s["last_published"] is None, -(s["last_published"].timestamp() if s["last_published"] else 0), s["story_id"]),
-    )
+    def newest_of_biggest(s: dict) -> tuple:
+        last = s["last_published"]
+        return (-s["n_articles"], last is None, -last.timestamp() if last else 0.0, s["story_id"])
+
+    ordered = sorted(stories.iter_rows(named=True), key=newest_of_biggest)
     sizes = documents.group_by("syndicate_id").len().filter(pl.col("len") > 1)
     n_copies = int(sizes["len"].sum() - sizes.height) if sizes.height else 0
     summary = (

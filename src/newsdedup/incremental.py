@@ -18,8 +18,10 @@ from newsdedup.embed import Embedder
 from newsdedup.facts import Resolution, resolve_stories
 from newsdedup.ingest import read_files
 from newsdedup.normalize import shingle_hashes
+from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS
-from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, Plan, State
+from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, Plan, State, save_state
+from newsdedup.store import write_outputs
 from newsdedup.stories import _days, cluster_components, embedding_text, radius_edges, representatives
 from newsdedup.syndication import UnionFind, fingerprint, group_id, is_copy, score_pair
 
@@ -240,13 +242,29 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     return Resolution(state.canon, state.facts, state.conflicts)
 
 
+def add_documents(state: State, new_docs: pl.DataFrame, settings: Settings, embedder: Embedder, changes: Changes) -> None:
+    """Fold new documents into the state: copies, stories and facts of what they touch."""
+    documents = update_syndicates(state, new_docs, settings)
+    documents = update_stories(state, documents, embedder, settings, changes)
+    update_facts(state, documents, embedder, settings, changes)
+
+
+def save_run(out_dir: Path, state: State) -> Summary:
+    """Write every output table and report from the state, then the state itself."""
+    tables, texts, summary = build_outputs(
+        state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs
+    )
+    tables["story_merges"] = state.merges
+    write_outputs(out_dir, tables, texts)
+    save_state(out_dir, state)
+    return summary
+
+
 def continue_run(state: State, root: Path, settings: Settings, embedder: Embedder) -> Changes:
     """One run from the state: all stages in order (the Prefect flow runs the same steps as tasks)."""
     from newsdedup.state import plan_run
 
     state.run += 1
     new_docs, changes = ingest_changes(state, root, plan_run(root, state.manifest), settings)
-    documents = update_syndicates(state, new_docs, settings)
-    documents = update_stories(state, documents, embedder, settings, changes)
-    update_facts(state, documents, embedder, settings, changes)
+    add_documents(state, new_docs, settings, embedder, changes)
     return changes

@@ -158,8 +158,8 @@ def clean_body(lines: list[str], title: str | None) -> str:
         if nxt and is_credit_line(nxt) and len(line.split()) <= 30 and any(lines[j + 1 :]):
             lines[j] = ""  # a photo caption and the credit under it, above more text
             continue
-        if kept and looks_like_headline(line, max_words=14) and nxt[:1].isupper():
-            continue  # a subheading between paragraphs
+        if (kept or title_key) and looks_like_headline(line, max_words=14) and nxt[:1].isupper():
+            continue  # a subheading, or a second headline above the text
         kept.append(line)
     return "\n\n".join(kept)
 

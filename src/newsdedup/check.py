@@ -1,0 +1,171 @@
+"""The wire desk's question for one incoming article: a copy of something we have, an update, a new write-up
+of a known story, or new? Answered from the saved state without changing it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from newsdedup.config import Settings
+from newsdedup.embed import Embedder
+from newsdedup.facts import _covered, as_sentence
+from newsdedup.normalize import is_boilerplate_line, numbers, shingle_hashes, split_sentences, words
+from newsdedup.state import State
+from newsdedup.stories import embedding_text
+from newsdedup.syndication import fingerprint, is_copy, score_pair
+
+COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
+
+
+@dataclass
+class Verdict:
+    """What an incoming article is, relative to everything the state holds."""
+
+    verdict: str
+    article_id: str
+    title: str
+    of: dict[str, Any] | None = None  # the article it copies, or the story it belongs to
+    similarity: float | None = None
+    differs: list[str] = field(default_factory=list)
+    adds: list[str] = field(default_factory=list)  # facts it adds
+    ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        """One readable line for a person at the desk."""
+        head = f"{self.article_id}: {self.verdict.upper().replace('_', ' ')}"
+        if self.verdict in (COPY, UPDATE):
+            head += f" of {self.of['article_id']} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
+            head += f", similarity {self.similarity:.2f}"
+        elif self.verdict == SAME_STORY:
+            head += f": story {self.of['story_id']} ({self.of['title']!r}), similarity {self.similarity:.2f}"
+        if self.differs:
+            head += "; " + ", ".join(self.differs)
+        if self.adds:
+            head += f"; adds {len(self.adds)} fact{'s' if len(self.adds) > 1 else ''}: " + " | ".join(self.adds)
+        return head
+
+
+class Desk:
+    """The state loaded once; then `check(document)` answers per article (a desk tool pays start-up once)."""
+
+    def __init__(self, state: State, settings: Settings, embedder: Embedder) -> None:
+        self.state = state
+        self.settings = settings
+        self.embedder = embedder
+        docs = state.documents
+        self.docs = {r["article_id"]: r for r in docs.iter_rows(named=True)}
+        self.stories = {
+            r["story_id"]: r for r in state.canon.join(
+                docs.select(pl.col("article_id").alias("canonical_article_id"), "title"), on="canonical_article_id"
+            ).iter_rows(named=True)
+        }
+        self.group_rows = dict(zip(state.groups["row"].to_list(), state.groups["syndicate_id"].to_list()))
+        self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
+        self.group_day = {
+            g: d for g, d in docs.group_by("syndicate_id").agg(pl.col("published").min()).iter_rows()
+        }
+        self._shingles: dict[str, np.ndarray] = {}
+
+    def _shingles_of(self, article_id: str) -> np.ndarray:
+        if article_id not in self._shingles:
+            self._shingles[article_id] = shingle_hashes(self.docs[article_id]["text"], self.settings.syndication.shingle_size)
+        return self._shingles[article_id]
+
+    def _brief(self, article_id: str) -> dict[str, Any]:
+        doc = self.docs[article_id]
+        return {
+            "article_id": article_id,
+            "title": doc["title"],
+            "source": doc["source"],
+            "syndicate_id": doc["syndicate_id"],
+            "story_id": doc["story_id"],
+        }
+
+    def check(self, doc: dict[str, Any]) -> Verdict:
+        """The verdict for one ingested document (a row as ingest produces it)."""
+        start = time.perf_counter()
+        verdict = self._copy_verdict(doc) or self._story_verdict(doc)
+        verdict.ms = round((time.perf_counter() - start) * 1000, 2)
+        return verdict
+
+    def _copy_verdict(self, doc: dict[str, Any]) -> Verdict | None:
+        cfg = self.settings.syndication
+        (mine,), (signature,) = fingerprint([doc["text"]], cfg)
+        best = None
+        for other in self.state.lsh.query(signature) if self.state.lsh is not None else []:
+            if other not in self.docs:
+                continue
+            score = score_pair(mine, self._shingles_of(other))
+            if is_copy(score, cfg) and (best is None or max(score.jaccard, score.containment) > best[1]):
+                best = (other, max(score.jaccard, score.containment), score)
+        if best is None:
+            return None
+        original = self.docs[best[0]]
+        theirs = self._shingles_of(best[0])
+        differs = []
+        if " ".join(words(doc["title"])) != " ".join(words(original["title"])):
+            differs.append("headline changed")
+        if doc["n_words"] < 0.95 * original["n_words"]:
+            differs.append(f"trimmed to {doc['n_words'] / original['n_words']:.0%} of the original")
+        # Sentences whose word shingles the original mostly lacks are what this copy adds.
+        adds = []
+        for sentence in split_sentences(doc["text"]):
+            grams = shingle_hashes(sentence, cfg.shingle_size)
+            if len(words(sentence)) < self.settings.facts.min_fact_words or is_boilerplate_line(sentence):
+                continue
+            if len(grams) and np.isin(grams, theirs, assume_unique=True).mean() < 0.5:
+                adds.append(sentence)
+        if adds:
+            differs.append("text added")
+        score = best[2]
+        return Verdict(
+            UPDATE if adds else COPY, doc["article_id"], doc["title"], self._brief(best[0]),
+            round(max(score.jaccard, score.containment), 4), differs, adds,
+        )
+
+    def _story_verdict(self, doc: dict[str, Any]) -> Verdict:
+        cfg = self.settings.stories
+        if self.state.vectors.size == 0:
+            return Verdict(NEW, doc["article_id"], doc["title"])
+        vector = self.embedder.embed([embedding_text(doc["title"], doc["text"])])[0]
+        sims = self.state.vectors @ vector
+        published = doc.get("published")
+        for row in np.argsort(-sims)[:10]:
+            if 1.0 - sims[row] > cfg.distance_threshold:
+                break
+            group = self.group_rows[int(row)]
+            day = self.group_day.get(group)
+            if published is not None and day is not None and abs((published - day).total_seconds()) > cfg.time_window_days * 86400:
+                continue
+            story_id = self.story_of_group[group]
+            story = self.stories.get(story_id)
+            adds = self._adds_to(doc, story["canonical_article_id"]) if story else []
+            brief = {
+                "story_id": story_id,
+                "title": story["title"] if story else "",
+                "canonical_article_id": story["canonical_article_id"] if story else None,
+            }
+            return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(sims[row]), 4), [], adds)
+        return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
+
+    def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:
+        """Sentences of doc that the story's most complete version does not already say."""
+        cfg = self.settings.facts
+        canonical = self.docs[canonical_id]["text"]
+        mine = [s for s in split_sentences(doc["text"]) if len(words(s)) >= cfg.min_fact_words and not is_boilerplate_line(s)]
+        theirs = split_sentences(canonical)
+        if not mine:
+            return []
+        sents = [as_sentence(s) for s in mine + theirs]
+        vectors = self.embedder.embed(mine + theirs)
+        sims = vectors @ vectors.T
+        own = np.arange(len(mine), len(mine) + len(theirs))
+        covered = _covered(sims, sents, own, set(words(canonical)), numbers(canonical), cfg)
+        return [s for s, seen in zip(mine, covered[: len(mine)]) if not seen]

@@ -1,0 +1,125 @@
+"""The wire desk's check: copy, update, same story or new, from the saved state, without changing it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SEEDS
+from newsdedup.check import COPY, NEW, SAME_STORY, UPDATE, Desk
+from newsdedup.cli import app
+from newsdedup.config import DEFAULT_CONFIG, load_config
+from newsdedup.incremental import continue_run, save_run
+from newsdedup.ingest import read_files
+from newsdedup.state import State, load_state, settings_fingerprint
+
+SEED_004 = SEEDS / "004_aa58e34a18a8b4a3.txt"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory, real_embedder):
+    """A state and outputs from four of the seeds (002 is held back, to arrive later)."""
+    root = tmp_path_factory.mktemp("desk")
+    inp = root / "in"
+    inp.mkdir()
+    for seed in SEEDS.iterdir():
+        if not seed.name.startswith("002"):
+            shutil.copy(seed, inp / seed.name)
+    settings = load_config()
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, real_embedder)
+    save_run(root / "out", state)
+    return root / "out"
+
+
+@pytest.fixture
+def desk(saved, real_embedder):
+    return Desk(load_state(saved, load_config()), load_config(), real_embedder)
+
+
+def _doc(tmp_path, name: str, text: str) -> dict:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    docs, rejects = read_files(tmp_path, [path], load_config().ingest)
+    assert rejects.height == 0
+    return docs.row(0, named=True)
+
+
+def _trimmed_004() -> str:
+    paragraphs = [p for p in SEED_004.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    return "PAKISTAN SAYS 92 MILITANTS KILLED | Courier\n\nBy Jane Doe\n\n" + "\n\n".join(paragraphs[2:5])
+
+
+def test_a_trimmed_copy_is_a_copy(desk, tmp_path):
+    verdict = desk.check(_doc(tmp_path, "c.txt", _trimmed_004()))
+    assert verdict.verdict == COPY
+    assert verdict.of["article_id"] == "004_aa58e34a18a8b4a3"
+    assert "headline changed" in verdict.differs and any(d.startswith("trimmed to") for d in verdict.differs)
+    assert verdict.adds == []
+
+
+def test_a_copy_with_new_sentences_is_an_update(desk, tmp_path):
+    news = "Officials in Quetta said on Monday that the death toll had risen to 160 after injured people died in hospital."
+    verdict = desk.check(_doc(tmp_path, "u.txt", _trimmed_004() + "\n\n" + news + "\n"))
+    assert verdict.verdict == UPDATE
+    assert verdict.adds == [news]
+
+
+def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
+    docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
+    verdict = desk.check(docs.row(0, named=True))
+    assert verdict.verdict == SAME_STORY
+    assert verdict.of["canonical_article_id"] == "001_72621f2fa7bf588d"
+    assert any("Shahid Rind" in fact for fact in verdict.adds)
+
+
+def test_an_unrelated_article_is_new(desk, tmp_path):
+    text = (
+        "Storm closes northern ports\n\nA powerful storm closed three northern ports on Tuesday and forced the "
+        "cancellation of dozens of ferry crossings, the coast guard said, warning of waves up to eight metres.\n"
+    )
+    assert desk.check(_doc(tmp_path, "n.txt", text)).verdict == NEW
+
+
+def test_cli_check_reads_files_and_stdin_without_changing_the_state(saved, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(_trimmed_004(), encoding="utf-8")
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in saved.rglob("*") if p.is_file())
+    result = runner.invoke(app, ["check", str(copy), "-", "--json", "--output", str(saved), "--config", str(DEFAULT_CONFIG)],
+                           input=SEED_004.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [line["verdict"] for line in lines] == ["copy", "copy"]
+    assert lines[1]["similarity"] == 1.0
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in saved.rglob("*") if p.is_file()) == before
+
+
+def test_cli_check_streams_paths_from_stdin(saved, tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(_trimmed_004(), encoding="utf-8")
+    result = runner.invoke(app, ["check", "--output", str(saved)], input=f"{copy}\n{tmp_path / 'missing.txt'}\n")
+    assert result.exit_code == 0, result.output
+    out = result.output.strip().splitlines()
+    assert out[0].startswith("copy: COPY of 004_aa58e34a18a8b4a3")
+    assert out[1].endswith("REJECTED: file not found")
+
+
+def test_cli_check_add_puts_the_article_in_the_outputs(saved, tmp_path_factory):
+    import polars as pl
+
+    out = tmp_path_factory.mktemp("add") / "out"
+    shutil.copytree(saved, out)
+    result = runner.invoke(app, ["check", str(SEEDS / "002_ae9f11a7c17e6c9e.txt"), "--add", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    articles = pl.read_parquet(out / "articles.parquet")
+    assert "002_ae9f11a7c17e6c9e" in articles["article_id"].to_list()
+    assert articles["story_id"].n_unique() == 1
+
+
+def test_cli_check_without_a_state_is_one_line(tmp_path):
+    result = runner.invoke(app, ["check", str(SEED_004), "--output", str(tmp_path)])
+    assert result.exit_code == 2 and "run `newsdedup run` first" in result.output
