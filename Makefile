@@ -15,7 +15,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 120
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean serve
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -39,3 +39,16 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .prefect .pytest_cache data/clusters/*.parquet data/clusters/*.md data/clusters/*.html
+
+# A local Prefect server (UI on http://127.0.0.1:4200) and the ingest flow served on the configured cron
+# schedule; Ctrl-C stops both.
+PREFECT_PORT ?= 4200
+serve: install
+	@$(VENV)/bin/prefect server start --host 127.0.0.1 --port $(PREFECT_PORT) > .prefect/server.log 2>&1 & \
+	server=$$!; trap 'kill $$server 2>/dev/null' EXIT INT TERM; \
+	for i in $$(seq 1 60); do \
+	  curl -sf http://127.0.0.1:$(PREFECT_PORT)/api/health >/dev/null && break; sleep 1; \
+	done; \
+	curl -sf http://127.0.0.1:$(PREFECT_PORT)/api/health >/dev/null || { echo "prefect server did not start: see .prefect/server.log"; exit 1; }; \
+	echo "Prefect UI: http://127.0.0.1:$(PREFECT_PORT)"; \
+	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(VENV)/bin/newsdedup serve --config config/default.toml

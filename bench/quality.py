@@ -163,6 +163,26 @@ def short(text: str | None, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
+def same_fact_neighbour(sentence: str, story_docs: pl.DataFrame, embedder, cfg) -> tuple[str, str, float] | None:
+    """Diagnosis only: the closest other sentence of the story that `same_fact` joins with this one, if any."""
+    from newsdedup.facts import article_sentences, as_sentence, same_fact, sentence_key
+
+    sents = article_sentences(story_docs).filter(pl.col("key") != sentence_key(sentence))
+    if sents.height == 0:
+        return None
+    firsts = sents.group_by("key", maintain_order=True).agg(pl.col("text").first(), pl.col("article_id").first())
+    texts = firsts["text"].to_list()
+    vectors = embedder.embed([sentence] + texts)
+    sims = vectors[1:] @ vectors[0]
+    target = as_sentence(sentence)
+    for i in np.argsort(-sims):
+        if sims[i] < cfg.same_fact_similarity:
+            break
+        if same_fact(float(sims[i]), target, as_sentence(texts[i]), cfg):
+            return texts[i], firsts["article_id"][int(i)], float(sims[i])
+    return None
+
+
 def lexical_cover(sentence: str, canon_text: str, canon_sents: list[str], sims: list[float], cfg) -> float | None:
     """Diagnosis only: the share of the sentence's content words held by the canonical's related sentences, when
     that share (and the name / number check) makes the library count the sentence as already said; else None."""
@@ -507,6 +527,12 @@ class Run:
                 if lexical is not None:
                     why.append(f"counted as said by the coverage rule: related canonical sentences hold "
                                f"{lexical:.0%} of its content words")
+                if not found_semantic:
+                    joined = same_fact_neighbour(sentence, documents.filter(pl.col("story_id") == story_id),
+                                                 self.embedder, self.settings.facts)
+                    if joined:
+                        why.append(f"in one same-fact group with \"{short(joined[0], 70)}\" ({joined[1]}, cosine "
+                                   f"{joined[2]:.3f}); a group counts as said when the canonical covers any member")
                 (misses if not found_semantic else strict_only).append({
                     "copy": update["id"], "story": story_id, "canonical": canonical[story_id], "sentence": sentence,
                     "closest_kind": candidates[best][0] if best is not None else None,
@@ -534,7 +560,7 @@ class Run:
                         why.append("original rejected at ingest")
                     elif story_of[original] != story_id:
                         why.append("original is in another story")
-                    elif sentence_key(text) == sentence_key(title_of.get(original) or ""):
+                    elif sentence_key(text) and sentence_key(text) in sentence_key(title_of.get(original) or ""):
                         why.append("the original's headline repeated as a body line: dropped from the original, kept "
                                    "under the copy's new headline")
                     elif sentence_key(text) in sentence_key(text_of[original]):

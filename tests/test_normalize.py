@@ -339,3 +339,9 @@ def test_reparagraphed_fixture_has_the_seed_shingles():
     assert copy_body.count("\n\n") < seed_body.count("\n\n")  # really re-paragraphed
     assert "\u2019" in seed_body and "\u2019" not in copy_body  # really retyped
     assert np.array_equal(shingle_hashes(seed_body, 5), shingle_hashes(copy_body, 5))
+
+
+def test_photo_by_credit_is_removed_inline():
+    from newsdedup.normalize import strip_inline_credits
+
+    assert strip_inline_credits("He spoke in Paris. (Photo by David Lindqvist/Getty Images)") == "He spoke in Paris."

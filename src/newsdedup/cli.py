@@ -354,6 +354,33 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
     Console().print(view)
 
 
+@app.command()
+def serve(
+    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    input: Path = typer.Option(None, "--input", "-i", help="Folder to watch (default: schedule.input)."),
+    output: Path = typer.Option(None, "--output", "-o", help="Output folder (default: schedule.output)."),
+) -> None:
+    """Serve the ingest flow as a Prefect deployment on the configured cron schedule (needs PREFECT_API_URL)."""
+    settings = _settings(config)
+    if not os.environ.get("PREFECT_API_URL"):
+        fail("PREFECT_API_URL is not set: start `prefect server start` first (`make serve` does both)")
+    prefect_offline_defaults()
+    from flows.dedup import dedup_flow
+
+    sched = settings.schedule
+    dedup_flow.serve(
+        name=sched.deployment,
+        cron=sched.cron,
+        parameters={
+            "input_dir": str((input or Path(sched.input)).resolve()),
+            "output_dir": str((output or Path(sched.output)).resolve()),
+            "config_path": str(config.resolve()),
+            "wait_seconds": 60.0,
+        },
+        print_starting_message=True,
+    )
+
+
 def _incoming(names: list[str]):
     """Incoming articles: the named files ('-' = one article on stdin), or a stream of paths on stdin."""
     import tempfile

@@ -67,11 +67,28 @@ class FactsConfig(_Section):
         return self
 
 
+class ScheduleConfig(_Section):
+    # Five-field cron; validated by Prefect's own parser when the deployment is registered.
+    cron: str = "*/10 * * * *"
+    timezone: str = "UTC"
+    input: str = "data/raw"
+    output: str = "data/clusters"
+    deployment: str = "scheduled-ingest"
+
+    @field_validator("cron")
+    @classmethod
+    def _five_fields(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError(f"cron needs five fields (minute hour day month weekday), got {value!r}")
+        return value
+
+
 class Settings(_Section):
     ingest: IngestConfig = IngestConfig()
     syndication: SyndicationConfig = SyndicationConfig()
     stories: StoriesConfig = StoriesConfig()
     facts: FactsConfig = FactsConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
 
 
 def _first_error(exc: ValidationError) -> str:

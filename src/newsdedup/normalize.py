@@ -49,7 +49,7 @@ _CREDIT_LINE = re.compile(
 )
 _INLINE_CREDIT = re.compile(
     r"\s*\((?:(?:(?:ap|afp|reuters|getty(?: images)?|epa|file|representative|pti|ani|ians|xinhua)\s*)?"
-    r"(?:photo|photograph|image|picture|file pic)s?\s*(?:[:/|,-][^()]{0,60})?|"
+    r"(?:photo|photograph|image|picture|file pic)s?\s*(?:(?:[:/|,-]|by\s)[^()]{0,60})?|"
     r"(?:agencies|reuters|ap|afp|pti|ians|ani|xinhua)|with (?:additional )?inputs? from [^()]{1,60})\)",
     re.I,
 )
