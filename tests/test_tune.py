@@ -9,7 +9,7 @@ from conftest import SEEDS
 from newsdedup.config import Settings, load_config
 from newsdedup.ingest import read_inputs
 from newsdedup.syndication import find_syndicates
-from newsdedup.tune import to_toml, tune_fact_similarity, tune_stories, tune_syndication
+from newsdedup.tune import to_toml, tune_all, tune_fact_similarity, tune_stories, tune_syndication
 
 
 def _corpus(tmp_path):
@@ -53,3 +53,12 @@ def test_tuned_config_round_trips(tmp_path):
     path = tmp_path / "tuned.toml"
     path.write_text(to_toml(tuned), encoding="utf-8")
     assert load_config(path) == tuned
+
+
+def test_tune_all_reports_default_and_tuned(tmp_path, fake_embedder):
+    docs, truth = _corpus(tmp_path)
+    labels = pl.DataFrame({"id": docs["article_id"], "syndicate_id": truth, "story_id": ["s"] * len(truth)})
+    tuned, lines = tune_all(docs, labels, fake_embedder, Settings())
+    assert lines[0].startswith("copies: best") and lines[1].startswith("stories: best")
+    assert lines[-2].strip().startswith("default") and lines[-1].strip().startswith("tuned")
+    assert isinstance(tuned, Settings)

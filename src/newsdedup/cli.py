@@ -223,55 +223,20 @@ def tune(
     fact_pairs: Path = typer.Option(None, "--fact-pairs", help="Optional CSV id1,id2,label to tune fact similarity."),
 ) -> None:
     """Search the thresholds that matter on labelled data and write a config; show default vs tuned."""
-    import polars as pl
-
-    from newsdedup.evaluate import score_against_labels
     from newsdedup.ingest import read_inputs
-    from newsdedup.syndication import find_syndicates
-    from newsdedup.tune import to_toml, tune_fact_similarity, tune_stories, tune_syndication
+    from newsdedup.tune import to_toml, tune_all
 
     settings = _settings(config)
     truth = _read_labels(labels)
     if not input.is_dir():
         fail(f"input folder not found: {input}")
-    embedder = _embedder(settings)
     documents, _ = read_inputs(input, settings.ingest)
-    ids = truth.select(pl.col("id").alias("article_id"), *[c for c in ("syndicate_id", "story_id") if c in truth.columns])
-    documents = documents.join(ids.rename({c: f"true_{c}" for c in ids.columns if c != "article_id"}), on="article_id")
-    tuned = settings
-    if "true_syndicate_id" in documents.columns:
-        best, _ = tune_syndication(documents, documents["true_syndicate_id"].to_list(), settings)
-        tuned = tuned.model_copy(update={"syndication": tuned.syndication.model_copy(update=best.params)})
-        typer.echo(f"copies: best {best.params} (ARI {best.score:.4f})")
-    if "true_story_id" in documents.columns:
-        grouped, _ = find_syndicates(documents, tuned.syndication)
-        best, _ = tune_stories(grouped, grouped["true_story_id"].to_list(), embedder, tuned)
-        tuned = tuned.model_copy(update={"stories": tuned.stories.model_copy(update=best.params)})
-        typer.echo(f"stories: best {best.params} (B-cubed F1 {best.score:.4f})")
-    if fact_sentences and fact_pairs:
-        from newsdedup.facts import judge_pairs
-
-        left, right, truth_pairs = _read_fact_pairs(fact_sentences, fact_pairs)
-        sims, compatible, _ = judge_pairs(left, right, embedder, settings.facts)
-        best, _ = tune_fact_similarity(sims, compatible, truth_pairs)
-        value = best.params["same_fact_similarity"]
-        facts_cfg = tuned.facts.model_copy(
-            update={"same_fact_similarity": value, "support_similarity": min(tuned.facts.support_similarity, value)}
-        )
-        tuned = tuned.model_copy(update={"facts": facts_cfg})
-        typer.echo(f"facts: best {best.params} (F1 {best.score:.4f})")
+    fact_data = _read_fact_pairs(fact_sentences, fact_pairs) if fact_sentences and fact_pairs else None
+    tuned, lines = tune_all(documents, truth, _embedder(settings), settings, fact_data)
+    for line in lines:
+        typer.echo(line)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(to_toml(tuned), encoding="utf-8")
-    from newsdedup.stories import assign_stories
-
-    typer.echo("default vs tuned:")
-    for name, cfg in (("default", settings), ("tuned", tuned)):
-        grouped, _ = find_syndicates(documents, cfg.syndication)
-        scored, _ = score_against_labels(assign_stories(grouped, embedder, cfg.stories), truth)
-        typer.echo(
-            f"  {name:8s} "
-            + "; ".join(f"{s.level}: ARI {s.ari:.4f}, B-cubed F1 {s.bcubed.f1:.4f}, pairwise F1 {s.pairwise.f1:.4f}" for s in scored)
-        )
     typer.echo(f"wrote {out}")
 
 

@@ -103,3 +103,50 @@ def to_toml(settings: Settings) -> str:
                 out.append(f"{key} = {value}")
         out.append("")
     return "\n".join(out)
+
+
+def tune_all(
+    documents: pl.DataFrame,
+    labels: pl.DataFrame,
+    embedder: Embedder,
+    settings: Settings,
+    fact_pairs: tuple[list[str], list[str], np.ndarray] | None = None,
+) -> tuple[Settings, list[str]]:
+    """Tune every level the labels cover (and fact similarity when pairs are given); report default vs tuned."""
+    from newsdedup.evaluate import score_against_labels
+    from newsdedup.facts import judge_pairs
+    from newsdedup.stories import assign_stories
+    from newsdedup.syndication import find_syndicates
+
+    levels = [c for c in ("syndicate_id", "story_id") if c in labels.columns]
+    truth = labels.select(pl.col("id").cast(pl.String).alias("article_id"), *[pl.col(c).alias(f"true_{c}") for c in levels])
+    documents = documents.join(truth, on="article_id")
+    tuned, lines = settings, []
+    if "syndicate_id" in levels:
+        best, _ = tune_syndication(documents, documents["true_syndicate_id"].to_list(), settings)
+        tuned = tuned.model_copy(update={"syndication": tuned.syndication.model_copy(update=best.params)})
+        lines.append(f"copies: best {best.params} (ARI {best.score:.4f})")
+    if "story_id" in levels:
+        grouped, _ = find_syndicates(documents, tuned.syndication)
+        best, _ = tune_stories(grouped, grouped["true_story_id"].to_list(), embedder, tuned)
+        tuned = tuned.model_copy(update={"stories": tuned.stories.model_copy(update=best.params)})
+        lines.append(f"stories: best {best.params} (B-cubed F1 {best.score:.4f})")
+    if fact_pairs is not None:
+        left, right, truth_pairs = fact_pairs
+        sims, compatible, _ = judge_pairs(left, right, embedder, settings.facts)
+        best, _ = tune_fact_similarity(sims, compatible, truth_pairs)
+        value = best.params["same_fact_similarity"]
+        facts_cfg = tuned.facts.model_copy(
+            update={"same_fact_similarity": value, "support_similarity": min(tuned.facts.support_similarity, value)}
+        )
+        tuned = tuned.model_copy(update={"facts": facts_cfg})
+        lines.append(f"facts: best {best.params} (F1 {best.score:.4f})")
+    lines.append("default vs tuned:")
+    for name, cfg in (("default", settings), ("tuned", tuned)):
+        grouped, _ = find_syndicates(documents, cfg.syndication)
+        scored, _ = score_against_labels(assign_stories(grouped, embedder, cfg.stories), labels)
+        lines.append(
+            f"  {name:8s} "
+            + "; ".join(f"{s.level}: ARI {s.ari:.4f}, B-cubed F1 {s.bcubed.f1:.4f}, pairwise F1 {s.pairwise.f1:.4f}" for s in scored)
+        )
+    return tuned, lines
