@@ -72,6 +72,7 @@ class Desk:
             g: d for g, d in docs.group_by("syndicate_id").agg(pl.col("published").min()).iter_rows()
         }
         self._shingles: dict[str, np.ndarray] = {}
+        self._canonical: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
         if article_id not in self._shingles:
@@ -155,16 +156,23 @@ class Desk:
             return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(sims[row]), 4), [], adds)
         return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
 
+    def _canonical_sentences(self, canonical_id: str) -> tuple[list[str], np.ndarray]:
+        """A story's most complete version, split and embedded once per desk (hot stories repeat)."""
+        if canonical_id not in self._canonical:
+            theirs = split_sentences(self.docs[canonical_id]["text"])
+            self._canonical[canonical_id] = (theirs, self.embedder.embed(theirs))
+        return self._canonical[canonical_id]
+
     def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:
         """Sentences of doc that the story's most complete version does not already say."""
         cfg = self.settings.facts
         canonical = self.docs[canonical_id]["text"]
         mine = [s for s in split_sentences(doc["text"]) if len(words(s)) >= cfg.min_fact_words and not is_boilerplate_line(s)]
-        theirs = split_sentences(canonical)
         if not mine:
             return []
+        theirs, their_vectors = self._canonical_sentences(canonical_id)
         sents = [as_sentence(s) for s in mine + theirs]
-        vectors = self.embedder.embed(mine + theirs)
+        vectors = np.vstack([self.embedder.embed(mine), their_vectors])
         sims = vectors @ vectors.T
         own = np.arange(len(mine), len(mine) + len(theirs))
         covered = _covered(sims, sents, own, set(words(canonical)), numbers(canonical), cfg)

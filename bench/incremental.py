@@ -1,0 +1,345 @@
+#!/usr/bin/env python3
+"""Incremental runs against one full run: same copy groups and stories, and what each run costs.
+
+The corpus is the syndication benchmark (the 300 BASIL articles in ../shared/eval/basil_story plus copies
+made by `republish` from bench/make_syndication.py, seed 13, --max-copies 4: 860 articles), written as one
+.txt file per article (the writer of bench/pipeline.py) into a temporary folder, in a file order shuffled
+with a fixed seed. Then, with the real SentenceTransformerEmbedder of the config:
+
+(a) one `continue_run` from an empty State over the whole folder (a full run);
+(b) the same files copied into a second folder in 10 equal slices, with a `continue_run` on one State after
+    each slice; then an 11th `continue_run` with nothing new.
+
+It compares (a) and (b) (copy groups and stories as partitions of the article ids, and their ARI), scores
+both against the republish labels (newsdedup.evaluate), times every run, and saves the state of (b) with
+`save_state` and times `load_state`. The library is called directly, not through Prefect.
+
+Usage:  .venv/bin/python bench/incremental.py [--config FILE] [--batches 10] [--limit N] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
+DEFAULT_SOURCE = EVAL_DIR / "basil_story"
+sys.path.insert(0, str(REPO_ROOT / "src"))
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+
+# pipeline.py sets the offline environment variables and holds the .txt writer and the RSS helpers.
+from pipeline import _txt, machine, peak_rss_mb, rss_now_mb  # noqa: E402
+
+
+class CountingEmbedder:
+    """Wraps an embedder; records per call who asked (stories or facts), how many texts and how long."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.calls: list[tuple[str, int, float]] = []
+
+    def embed(self, texts):
+        caller = sys._getframe(1).f_code.co_name  # update_stories / resolve_stories / ...
+        start = time.perf_counter()
+        vectors = self.inner.embed(texts)
+        who = "stories" if caller in ("update_stories", "assign_stories") else "facts"
+        self.calls.append((who, len(texts), time.perf_counter() - start))
+        return vectors
+
+    def mark(self) -> int:
+        return len(self.calls)
+
+    def since(self, mark: int) -> dict[str, float]:
+        out = {"group_texts": 0, "group_seconds": 0.0, "sentences": 0, "sentence_seconds": 0.0}
+        for who, n, s in self.calls[mark:]:
+            if who == "stories":
+                out["group_texts"] += n
+                out["group_seconds"] += s
+            else:
+                out["sentences"] += n
+                out["sentence_seconds"] += s
+        return out
+
+
+@dataclass
+class RunTiming:
+    name: str
+    seconds: float
+    new_files: int
+    added: int
+    documents: int
+    copy_groups: int  # groups with more than one article
+    stories: int
+    embedded: dict[str, float] = field(default_factory=dict)
+    merges: int = 0
+    peak_rss_mb: float = 0.0
+
+
+def partition(ids: list[str], labels: list[str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for a, g in zip(ids, labels):
+        groups.setdefault(g, set()).add(a)
+    return {frozenset(g) for g in groups.values()}
+
+
+def timed_run(name, state, root, settings, embedder, new_files) -> RunTiming:
+    from newsdedup.incremental import continue_run
+
+    mark = embedder.mark()
+    start = time.perf_counter()
+    changes = continue_run(state, root, settings, embedder)
+    seconds = time.perf_counter() - start
+    docs = state.documents
+    sizes = docs.group_by("syndicate_id").len()["len"] if docs.height else []
+    return RunTiming(
+        name, seconds, new_files, changes.added, docs.height, int(sum(1 for n in sizes if n > 1)),
+        docs["story_id"].n_unique() if docs.height else 0, embedder.since(mark), len(changes.merges), peak_rss_mb(),
+    )
+
+
+def scores(docs, labels) -> dict[str, Any]:
+    from newsdedup.evaluate import score_against_labels
+
+    levels, missing = score_against_labels(docs.select("article_id", "title", "syndicate_id", "story_id"), labels)
+    by = {lv.level: lv for lv in levels}
+    return {
+        "copy_ari": by["copies"].ari,
+        "copy_bcubed_f1": by["copies"].bcubed.f1,
+        "story_ari": by["stories"].ari,
+        "story_bcubed": {"precision": by["stories"].bcubed.precision, "recall": by["stories"].bcubed.recall,
+                         "f1": by["stories"].bcubed.f1},
+        "stories_found": by["stories"].n_pred_clusters,
+        "stories_labelled": by["stories"].n_true_clusters,
+        "labelled_ids_missing": missing,
+    }
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def print_table(runs: list[RunTiming], extra: list[tuple[str, float, str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="newsdedup incremental runs", title_justify="left")
+    for col in ("run", "seconds", "new files", "added", "documents", "copy groups", "stories",
+                "groups embedded", "sentences embedded", "embedding s", "rest s", "peak RSS MB"):
+        table.add_column(col, justify="left" if col == "run" else "right")
+    for r in runs:
+        emb = r.embedded.get("group_seconds", 0.0) + r.embedded.get("sentence_seconds", 0.0)
+        table.add_row(r.name, f"{r.seconds:.2f}", str(r.new_files), str(r.added), str(r.documents), str(r.copy_groups),
+                      str(r.stories), str(int(r.embedded.get("group_texts", 0))), str(int(r.embedded.get("sentences", 0))),
+                      f"{emb:.2f}", f"{r.seconds - emb:.2f}", f"{r.peak_rss_mb:.0f}")
+    for name, seconds, note in extra:
+        table.add_section()
+        table.add_row(name, f"{seconds:.3f}", "", "", "", "", "", "", "", "", "", note)
+    Console(width=170).print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--config", type=Path, default=None, help="TOML config (default: config/default.toml)")
+    parser.add_argument("--seed", type=int, default=13, help="republish seed (default 13)")
+    parser.add_argument("--max-copies", type=int, default=4, help="copies per original, 0..N (default 4: 860 articles)")
+    parser.add_argument("--shuffle-seed", type=int, default=7, help="seed of the file order (default 7)")
+    parser.add_argument("--batches", type=int, default=10, help="equal slices for the incremental runs (default 10)")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N stories (quick run)")
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="write the corpus and the saved state here and keep them (default: a temp folder)")
+    args = parser.parse_args(argv)
+    command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(["bench/incremental.py", *argv])
+
+    if not (DEFAULT_SOURCE / "articles.jsonl").is_file() or not (DEFAULT_SOURCE / "labels.csv").is_file():
+        print(f"incremental bench: {DEFAULT_SOURCE} is absent (../shared/eval is absent or incomplete); nothing run",
+              file=sys.stderr)
+        return 2
+    if args.batches < 1:
+        parser.error("--batches must be >= 1")
+
+    import polars as pl
+    from sklearn.metrics import adjusted_rand_score
+
+    from make_syndication import load_source, republish
+    from newsdedup.config import ConfigError, load_config
+    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
+
+    try:
+        settings = load_config(args.config)
+    except ConfigError as exc:
+        print(f"incremental bench: {exc}", file=sys.stderr)
+        return 2
+
+    info = machine()
+    print(f"machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
+          f"torch threads {info['torch_threads']}, {info['memory_gb']} GB RAM, Python {info['python']}")
+    print(f"command: {command}")
+    print(f"config: {args.config or 'config/default.toml'}")
+
+    articles, story_labels = load_source(DEFAULT_SOURCE, args.limit)
+    records, label_rows, _updates, _meta = republish(articles, story_labels, seed=args.seed, max_copies=args.max_copies)
+    labels = pl.DataFrame(label_rows).select("id", "syndicate_id", "story_id")
+    order = list(records)
+    random.Random(f"incremental-bench:{args.shuffle_seed}").shuffle(order)
+
+    tmp = None
+    if args.keep:
+        work = args.keep
+        shutil.rmtree(work / "corpus", ignore_errors=True)
+        shutil.rmtree(work / "batched", ignore_errors=True)
+        shutil.rmtree(work / "saved", ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="newsdedup-incr-")
+        work = Path(tmp.name)
+    full_dir, batch_dir, saved_dir = work / "corpus", work / "batched", work / "saved"
+    full_dir.mkdir(parents=True)
+    batch_dir.mkdir(parents=True)
+    files = []
+    for rec in order:
+        path = full_dir / f"{rec['id']}.txt"
+        path.write_text(_txt(rec), encoding="utf-8")
+        files.append(path)
+    print(f"corpus: {len(records)} articles ({len(articles)} BASIL originals + {len(records) - len(articles)} copies, "
+          f"republish seed {args.seed}, max {args.max_copies} copies), one .txt each, file order shuffled "
+          f"(seed {args.shuffle_seed}) -> {full_dir}")
+
+    try:
+        cfg = settings.stories
+        inner = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+        start = time.perf_counter()
+        inner._load()
+        model_seconds = time.perf_counter() - start
+        print(f"model: {cfg.model} loaded in {model_seconds:.1f}s (not part of the run timings)")
+        embedder = CountingEmbedder(inner)
+        fingerprint = settings_fingerprint(settings)
+
+        # (a) one run from an empty state
+        full = State(fingerprint)
+        run_a = timed_run("(a) full run", full, full_dir, settings, embedder, len(files))
+        print(f"(a) full run: {run_a.seconds:.1f}s, {run_a.documents} documents", flush=True)
+
+        # (b) the same files in equal slices, one continue_run after each
+        batched = State(fingerprint)
+        n = len(files)
+        bounds = [round(i * n / args.batches) for i in range(args.batches + 1)]
+        runs_b: list[RunTiming] = []
+        for k in range(args.batches):
+            part = files[bounds[k]:bounds[k + 1]]
+            for path in part:
+                shutil.copy(path, batch_dir / path.name)
+            runs_b.append(timed_run(f"(b) batch {k + 1}", batched, batch_dir, settings, embedder, len(part)))
+            print(f"(b) batch {k + 1}/{args.batches}: {runs_b[-1].seconds:.1f}s, {runs_b[-1].documents} documents",
+                  flush=True)
+        nothing_new = plan_run(batch_dir, batched.manifest).nothing_new
+        noop = timed_run(f"(b) run {args.batches + 1}, nothing new", batched, batch_dir, settings, embedder, 0)
+
+        # save and load the state of (b)
+        start = time.perf_counter()
+        save_state(saved_dir, batched)
+        save_seconds = time.perf_counter() - start
+        state_bytes = folder_bytes(saved_dir / "state")
+        start = time.perf_counter()
+        loaded = load_state(saved_dir, settings)
+        load_seconds = time.perf_counter() - start
+        loaded_ok = loaded is not None and loaded.documents.height == batched.documents.height
+
+        # compare (a) and (b)
+        a = full.documents.sort("article_id")
+        b = batched.documents.sort("article_id")
+        same_ids = a["article_id"].to_list() == b["article_id"].to_list()
+        ids = a["article_id"].to_list()
+        b_by_id = dict(zip(b["article_id"].to_list(), zip(b["syndicate_id"].to_list(), b["story_id"].to_list())))
+        b_syn = [b_by_id[i][0] if i in b_by_id else f"missing:{i}" for i in ids]
+        b_story = [b_by_id[i][1] if i in b_by_id else f"missing:{i}" for i in ids]
+        copies_a, copies_b = partition(ids, a["syndicate_id"].to_list()), partition(ids, b_syn)
+        stories_a, stories_b = partition(ids, a["story_id"].to_list()), partition(ids, b_story)
+        comparison = {
+            "same_article_ids": same_ids,
+            "copy_groups_identical": copies_a == copies_b,
+            "copy_groups_only_in_a": len(copies_a - copies_b),
+            "copy_groups_only_in_b": len(copies_b - copies_a),
+            "copy_ari": round(float(adjusted_rand_score(a["syndicate_id"].to_list(), b_syn)), 4),
+            "stories_identical": stories_a == stories_b,
+            "stories_only_in_a": len(stories_a - stories_b),
+            "stories_only_in_b": len(stories_b - stories_a),
+            "story_ari": round(float(adjusted_rand_score(a["story_id"].to_list(), b_story)), 4),
+            "pairs_a": full.pairs.height,
+            "pairs_b": batched.pairs.height,
+        }
+        quality = {"a": scores(full.documents, labels), "b": scores(batched.documents, labels)}
+
+        print()
+        runs = [run_a, *runs_b, noop]
+        print_table(runs, [
+            ("save_state (b)", save_seconds, f"{state_bytes / 1024 / 1024:.1f} MB on disk"),
+            ("load_state (b)", load_seconds, "ok" if loaded_ok else "FAILED"),
+        ])
+        batch_total = sum(r.seconds for r in runs_b)
+        print(f"full run {run_a.seconds:.1f}s; {args.batches} batches {batch_total:.1f}s in all "
+              f"({batch_total / run_a.seconds:.2f}x the full run); embedded: full run "
+              f"{int(run_a.embedded['group_texts'])} group texts + {int(run_a.embedded['sentences'])} sentences, batches "
+              f"{int(sum(r.embedded['group_texts'] for r in runs_b))} group texts + "
+              f"{int(sum(r.embedded['sentences'] for r in runs_b))} sentences")
+        print(f"run with nothing new: {noop.seconds * 1000:.0f} ms, plan said nothing new: "
+              f"{'yes' if nothing_new else 'no'}, embedded {int(noop.embedded['group_texts'])} group texts + "
+              f"{int(noop.embedded['sentences'])} sentences")
+        c = comparison
+        print(f"(a) vs (b): same article ids: {'yes' if c['same_article_ids'] else 'no'}; copy groups identical: "
+              f"{'yes' if c['copy_groups_identical'] else 'no'} (ARI {c['copy_ari']:.4f}; "
+              f"{c['copy_groups_only_in_a']} groups only in (a), {c['copy_groups_only_in_b']} only in (b); "
+              f"verified pairs {c['pairs_a']} / {c['pairs_b']})")
+        print(f"(a) vs (b): stories identical: {'yes' if c['stories_identical'] else 'no'} (ARI {c['story_ari']:.4f}, "
+              f"target >= 0.98: {'met' if c['story_ari'] >= 0.98 else 'NOT met'}; {c['stories_only_in_a']} stories only "
+              f"in (a), {c['stories_only_in_b']} only in (b))")
+        for key, name in (("a", "(a) full run"), ("b", "(b) batches ")):
+            q = quality[key]
+            s = q["story_bcubed"]
+            print(f"{name} vs labels: copy ARI {q['copy_ari']:.4f} (B-cubed F1 {q['copy_bcubed_f1']:.4f}); story B-cubed "
+                  f"P/R/F1 {s['precision']:.3f}/{s['recall']:.3f}/{s['f1']:.3f}, story ARI {q['story_ari']:.4f}; "
+                  f"{q['stories_found']} stories found / {q['stories_labelled']} labelled")
+        print(f"peak RSS {peak_rss_mb():.0f} MB, RSS now {rss_now_mb() or 0:.0f} MB")
+
+        if args.json:
+            figures = {
+                "command": command,
+                "config": str(args.config or "config/default.toml"),
+                "machine": info,
+                "corpus": {"articles": len(records), "originals": len(articles), "seed": args.seed,
+                           "max_copies": args.max_copies, "shuffle_seed": args.shuffle_seed, "limit": args.limit,
+                           "batches": args.batches},
+                "model_load_seconds": model_seconds,
+                "runs": [r.__dict__ for r in runs],
+                "nothing_new_planned": nothing_new,
+                "save_state_seconds": save_seconds,
+                "load_state_seconds": load_seconds,
+                "state_bytes": state_bytes,
+                "load_state_ok": loaded_ok,
+                "comparison": comparison,
+                "quality": quality,
+            }
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(figures, indent=2, default=str) + "\n", encoding="utf-8")
+            print(f"json: {args.json}")
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+        elif args.keep:
+            print(f"kept: {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
