@@ -40,7 +40,7 @@ ASSIGNED = {**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()}
 
 def settings_fingerprint(settings: Settings) -> str:
     """A hash of the settings that shape the state; a different one means the state must be rebuilt."""
-    shaping = {k: getattr(settings, k).model_dump() for k in ("ingest", "syndication", "stories")}
+    shaping = {k: getattr(settings, k).model_dump() for k in ("ingest", "syndication", "stories", "facts")}
     return hashlib.sha1(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
 
 
