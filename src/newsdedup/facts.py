@@ -175,6 +175,26 @@ def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[l
     return list(groups.values())
 
 
+def _credit_copies(sents: list[Sentence], articles: pl.DataFrame) -> None:
+    """A sentence also belongs to the copies of its article whose text holds it word for word.
+
+    Sentence splitting can cut a re-typed or re-paragraphed copy differently from its original; the
+    words are still there, so the copy adds nothing the original lacks.
+    """
+    group = dict(zip(articles["article_id"].to_list(), articles["syndicate_id"].to_list()))
+    mates: dict[str, list[str]] = {}
+    for article_id, syndicate_id in group.items():
+        mates.setdefault(syndicate_id, []).append(article_id)
+    if all(len(m) == 1 for m in mates.values()):
+        return
+    flat = {a: f" {' '.join(words(t))} " for a, t in zip(articles["article_id"].to_list(), articles["text"].to_list())}
+    for sent in sents:
+        for article_id in list(sent.article_ids):
+            for mate in mates[group[article_id]]:
+                if mate not in sent.article_ids and f" {sent.key} " in flat[mate]:
+                    sent.article_ids.append(mate)
+
+
 def resolve_story(
     story_id: str,
     articles: pl.DataFrame,
@@ -188,6 +208,7 @@ def resolve_story(
     sents: its distinct fact sentences; vectors: their normalised embeddings, row-aligned.
     """
     ids = articles["article_id"].to_list()
+    _credit_copies(sents, articles)
     if len(ids) == 1:
         return StoryFacts(story_id, ids[0], f"only version; {len(sents)} facts", len(sents), [])
     sims = vectors @ vectors.T if len(sents) else np.zeros((0, 0), dtype=np.float32)
