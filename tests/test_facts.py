@@ -146,16 +146,22 @@ def test_conflicting_death_tolls_are_found(seed_result):
     assert inmates.height == 1 and {"at least 30", "more than 30"} <= set(inmates["values"][0].to_list())
 
 
-def test_a_copy_split_differently_still_adds_nothing(tmp_path, fake_embedder):
-    original = (
-        "Budget talks resume\n\nThe senator said the committee would meet again on Monday to settle the budget. "
-        '"We need to keep it that way. We want it that way," she told reporters after the vote in the capital.\n'
+def test_a_sentence_belongs_to_the_copies_that_hold_it_word_for_word():
+    from newsdedup.facts import _credit_copies
+
+    # the original keeps a quotation as one sentence; its copy was cut into several
+    articles = pl.DataFrame(
+        {
+            "article_id": ["orig", "copy", "other"],
+            "syndicate_id": ["g", "g", "h"],
+            "text": [
+                '"We need to keep it that way. We want it that way," Rice said.',
+                "\u201cWe need to keep it that way.\n\nWe want it that way,\u201d Rice said.",
+                "We need to keep it that way, another outlet wrote.",
+            ],
+        }
     )
-    (tmp_path / "a.txt").write_text(original, encoding="utf-8")
-    # the copy re-types the quotes and puts the quote in a paragraph of its own
-    copy = original.replace('budget. "', "budget.\n\n\u201c").replace('way,"', "way,\u201d")
-    (tmp_path / "b.txt").write_text("By Staff Reporter\n" + copy, encoding="utf-8")
-    docs, _ = read_inputs(tmp_path, load_config().ingest)
-    docs = docs.with_columns(syndicate_id=pl.lit("g"), story_id=pl.lit("s"))
-    _, facts, _ = resolve_stories(docs, fake_embedder, load_config().facts)
-    assert facts.filter(pl.col("article_ids").list.len() == 1).height == 0
+    piece = _sentence("\u201cWe need to keep it that way.")
+    piece.article_ids[:] = ["copy"]
+    _credit_copies([piece], articles)
+    assert piece.article_ids == ["copy", "orig"]  # not "other": it is no copy, even if it says it too
