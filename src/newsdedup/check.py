@@ -115,9 +115,11 @@ class Desk:
             differs.append("headline changed")
         if doc["n_words"] < 0.95 * original["n_words"]:
             differs.append(f"trimmed to {doc['n_words'] / original['n_words']:.0%} of the original")
-        # Sentences whose word shingles the original mostly lacks are what this copy adds.
+        # Sentences whose word shingles the original mostly lacks are what this copy adds; a copy whose
+        # shingles all occur in the original adds nothing, and needs no sentence splitting.
         adds = []
-        for sentence in split_sentences(doc["text"]):
+        extra = not np.isin(mine, theirs, assume_unique=True).all()
+        for sentence in split_sentences(doc["text"]) if extra else []:
             grams = shingle_hashes(sentence, cfg.shingle_size)
             if len(words(sentence)) < self.settings.facts.min_fact_words or is_boilerplate_line(sentence):
                 continue
