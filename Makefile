@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 # pip on this machine prints a warning per package for a missing local index folder; hide only those lines.
-QUIET_PIP := grep -v "is ignored: it is neither a file nor a directory" || true
+QUIET_PIP := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
 # Prefect stays on loopback: no analytics, its home inside the checkout, a patient temporary server.
 export PREFECT_HOME := $(CURDIR)/.prefect

@@ -19,8 +19,9 @@ synthetically, and the output says so:
   gets that base's vector, every other group (synthetic, or copies split from their base) gets the vector of
   its source base plus small seeded Gaussian noise (sigma 0.02 per dimension, cosine ~0.93 to the source),
   normalised. This stands in for embedding 100k articles;
-* stories: `radius_edges` + `cluster_components` (what `cluster_stories` does) on those vectors, or one
-  story per copy group with `--stories group`;
+* stories: one story per copy group (default), or with `--stories cluster` the library's `radius_edges` +
+  `cluster_components` (what `cluster_stories` does) on those vectors (at 100k the stand-in vectors make a
+  dense radius graph and that ran out of memory);
 * canon: the longest article of each story (the facts stage is not run); facts and conflicts empty.
 
 The state is saved with `save_state`. Each size is then measured in a fresh Python process: `load_state`,
@@ -79,6 +80,25 @@ def rss_now_mb() -> float:
     except OSError:
         pass
     return float("nan")
+
+
+def library_revision() -> str:
+    """The git commit of the repo and whether src/ has uncommitted changes (read-only git commands)."""
+    try:
+        head = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--", "src"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (no git)"
+    return f"git {head}" + (" + uncommitted changes in src/" if dirty else ", src/ clean")
+
+
+def file_sha1(path: str) -> str:
+    import hashlib
+
+    with open(path, "rb") as fh:
+        return hashlib.sha1(fh.read()).hexdigest()[:12]
 
 
 def parse_sizes(text: str) -> list[tuple[str, int]]:
@@ -519,6 +539,9 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     from newsdedup.state import load_state
 
     imports = time.perf_counter() - start
+    import newsdedup.check
+
+    check_sha1 = file_sha1(newsdedup.check.__file__)  # the desk code this process runs
     settings = load_config(config)
     cfg = settings.stories
 
@@ -639,6 +662,7 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
         }
 
     figures = {
+        "check_py_sha1": check_sha1,
         "imports_seconds": imports,
         "load_state_seconds": load_seconds,
         "desk_init_seconds": desk_seconds,
@@ -782,7 +806,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} at start")
     print(f"command: {command}")
-    print(f"config: {args.config or 'config/default.toml'}; stories: {args.stories}")
+    print(f"config: {args.config or 'config/default.toml'}; stories: {args.stories}; library: {library_revision()}")
     print("NOTE: these states are built partly synthetically, because embedding 100k articles is out of reach here "
           "(~13 articles/s): real BASIL + AllSides articles as bases, republished copies of them (make_syndication's "
           "make_copy), and synthetic articles that each mix sentences of 3 real bases; copy groups, the MinHashLSH index and the verified "
@@ -872,7 +896,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["cold_start"] = m["cold_start_seconds"]
             builds.append(figures)
             k = m["kinds"]
-            print(f"{label}: measured in a fresh process in {measure_seconds:.0f}s; p95 copy {k['copy']['p95_ms']:.1f} ms, "
+            print(f"{label}: measured in a fresh process (check.py sha1 {m['check_py_sha1']}) in {measure_seconds:.0f}s; p95 copy {k['copy']['p95_ms']:.1f} ms, "
                   f"same story {k['same_story']['p95_ms']:.1f} ms, new {k['new']['p95_ms']:.1f} ms", flush=True)
             previous = figures
 
@@ -895,6 +919,10 @@ def main(argv: list[str] | None = None) -> int:
                 print_profiles(largest, measures[largest])
         for s in skipped:
             print(f"{s['label']}: {s['reason']}")
+        versions = {m["check_py_sha1"] for m in measures.values()}
+        if len(versions) > 1:
+            print(f"WARNING: src/newsdedup/check.py changed during the run ({', '.join(sorted(versions))}): "
+                  "the sizes were measured with different desk code")
         if builds:
             big = builds[-1]
             k = measures[big["label"]]["kinds"]
@@ -909,6 +937,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             figures = {
                 "command": command, "config": str(args.config or "config/default.toml"), "stories_mode": args.stories,
+                "library": library_revision(),
                 "noise_sigma": NOISE_SIGMA, "seed": args.seed, "max_copies": args.max_copies, "queries": args.queries,
                 "real": {"articles": len(real.records), "rejected": real.rejected, "bases": len(real.bases),
                          "new_queries": len(real.new_queries), "story_queries": len(real.story_queries),

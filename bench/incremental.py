@@ -85,6 +85,20 @@ class RunTiming:
     peak_rss_mb: float = 0.0
 
 
+def library_revision() -> str:
+    """The git commit of the repo and whether src/ has uncommitted changes (read-only git commands)."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--", "src"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (no git)"
+    return f"git {head}" + (" + uncommitted changes in src/" if dirty else ", src/ clean")
+
+
 def partition(ids: list[str], labels: list[str]) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for a, g in zip(ids, labels):
@@ -186,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {info['cpu']}, {info['cores']} cores ({info['usable_cores']} usable), "
           f"torch threads {info['torch_threads']}, {info['memory_gb']} GB RAM, Python {info['python']}")
     print(f"command: {command}")
-    print(f"config: {args.config or 'config/default.toml'}")
+    library = library_revision()
+    print(f"config: {args.config or 'config/default.toml'}; library: {library}")
 
     articles, story_labels = load_source(DEFAULT_SOURCE, args.limit)
     records, label_rows, _updates, _meta = republish(articles, story_labels, seed=args.seed, max_copies=args.max_copies)
@@ -316,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             figures = {
                 "command": command,
                 "config": str(args.config or "config/default.toml"),
+                "library": library,
                 "machine": info,
                 "corpus": {"articles": len(records), "originals": len(articles), "seed": args.seed,
                            "max_copies": args.max_copies, "shuffle_seed": args.shuffle_seed, "limit": args.limit,
