@@ -11,7 +11,7 @@ import pytest
 from conftest import COPIES, SEEDS
 from newsdedup.config import load_config
 from newsdedup.incremental import continue_run
-from newsdedup.syndication import fingerprint
+from newsdedup.syndication import fingerprint, signature_matrix
 from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
 
 
@@ -83,6 +83,12 @@ def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fak
     assert changes.removed == 2 and changes.added == 1
     assert "copies/000_update.txt" not in state.manifest["path"].to_list()
     assert not state.pairs.filter(pl.col("article_id").str.contains("000_update") | pl.col("copy_of").str.contains("000_update")).height
+    # every current article keeps exactly its own MinHash signature, row for row
+    assert sorted(state.sketches["article_id"].to_list()) == sorted(ids)
+    texts = dict(zip(ids, state.documents["text"].to_list()))
+    shingles, signatures = fingerprint([texts[a] for a in state.sketches["article_id"].to_list()], settings.syndication)
+    assert np.array_equal(state.signatures, signature_matrix(signatures, settings.syndication.num_perm))
+    assert state.sketches["n_shingles"].to_list() == [len(s) for s in shingles]
 
 
 def test_ids_stay_when_members_arrive(corpus, tmp_path, fake_embedder):
@@ -145,6 +151,7 @@ def test_state_round_trips_and_a_crashed_save_keeps_the_old_one(corpus, tmp_path
     save_state(out, state)
     loaded = load_state(out, settings)
     assert loaded is not None and loaded.documents.equals(state.documents) and np.array_equal(loaded.vectors, state.vectors)
+    assert loaded.sketches.equals(state.sketches) and np.array_equal(loaded.signatures, state.signatures)
     first = state.documents.row(0, named=True)
     _, (signature,) = fingerprint([first["text"]], settings.syndication)
     assert first["article_id"] in loaded.lsh.query(signature)  # the persisted index answers

@@ -17,11 +17,14 @@ from newsdedup.syndication import (
     PairScore,
     UnionFind,
     candidate_pairs,
+    estimated_overlap,
     find_syndicates,
     fingerprint,
     group_id,
     is_copy,
     score_pair,
+    signature_matrix,
+    worth_verifying,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -194,6 +197,25 @@ def test_fingerprint_signatures_follow_the_config(corpus):
     assert len(shingles) == len(signatures) == 2
     assert all(len(sig.hashvalues) == CFG.num_perm for sig in signatures)
     assert np.array_equal(shingles[0], shingle_hashes(corpus["text"][0], CFG.shingle_size))
+
+
+def test_minhash_estimates_follow_the_exact_overlap(corpus):
+    paths = ["001_72621f2fa7bf588d.txt", "001_trimmed.txt", "000_88db8367fec8dc5d.txt", "002_ae9f11a7c17e6c9e.txt"]
+    shingles, signatures = fingerprint([_text(corpus, p) for p in paths], CFG)
+    matrix = signature_matrix(signatures, CFG.num_perm)
+    assert matrix.shape == (4, CFG.num_perm) and matrix.dtype == np.uint32
+    sizes = np.array([len(s) for s in shingles])
+    est_j, est_c = estimated_overlap(matrix[1], sizes[1], matrix, sizes)
+    exact = [score_pair(shingles[1], s) for s in shingles]
+    assert est_j[1] == 1.0 and est_c[1] == 1.0
+    for k in (0, 2, 3):
+        assert abs(est_j[k] - exact[k].jaccard) < 0.15
+        assert abs(est_c[k] - exact[k].containment) < 0.2
+    # the trimmed copy's original is worth verifying; independent write-ups of the story are not
+    assert worth_verifying(est_j, est_c, CFG).tolist() == [True, True, False, False]
+    # with no margin at all the original (exact containment > 0.95) is still kept
+    strict = CFG.model_copy(update={"estimate_margin": 0.0})
+    assert worth_verifying(est_j, est_c, strict)[0]
 
 
 # --- determinism ---------------------------------------------------------------------------------------

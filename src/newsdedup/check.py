@@ -16,7 +16,7 @@ from newsdedup.facts import _covered, as_sentence
 from newsdedup.normalize import is_boilerplate_line, numbers, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import embedding_text
-from newsdedup.syndication import fingerprint, is_copy, score_pair
+from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
 
 COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
 
@@ -71,6 +71,9 @@ class Desk:
         self.group_day = {
             g: d for g, d in docs.group_by("syndicate_id").agg(pl.col("published").min()).iter_rows()
         }
+        self.sketch_ids = state.sketches["article_id"].to_list()
+        self.sketch_row = {a: i for i, a in enumerate(self.sketch_ids)}
+        self.sketch_sizes = state.sketches["n_shingles"].to_numpy()
         self._shingles: dict[str, np.ndarray] = {}
         self._canonical: dict[str, tuple[list[str], np.ndarray]] = {}
 
@@ -99,10 +102,17 @@ class Desk:
     def _copy_verdict(self, doc: dict[str, Any]) -> Verdict | None:
         cfg = self.settings.syndication
         (mine,), (signature,) = fingerprint([doc["text"]], cfg)
+        found = self.state.lsh.query(signature) if self.state.lsh is not None else []
+        rows = np.array([self.sketch_row[a] for a in found if a in self.docs and a in self.sketch_row], dtype=np.int64)
+        if not len(rows):
+            return None
+        # MinHash estimates pick the candidates worth verifying; the verdict rests on the exact shingle sets.
+        est_j, est_c = estimated_overlap(
+            signature_matrix([signature], cfg.num_perm)[0], len(mine), self.state.signatures[rows], self.sketch_sizes[rows]
+        )
         best = None
-        for other in self.state.lsh.query(signature) if self.state.lsh is not None else []:
-            if other not in self.docs:
-                continue
+        for row in rows[worth_verifying(est_j, est_c, cfg)]:
+            other = self.sketch_ids[row]
             score = score_pair(mine, self._shingles_of(other))
             if is_copy(score, cfg) and (best is None or max(score.jaccard, score.containment) > best[1]):
                 best = (other, max(score.jaccard, score.containment), score)

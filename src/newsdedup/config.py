@@ -41,6 +41,7 @@ class SyndicationConfig(_Section):
     min_jaccard: float = Field(0.5, gt=0.0, le=1.0)
     min_containment: float = Field(0.7, gt=0.0, le=1.0)
     min_shared_shingles: int = Field(15, ge=1)
+    estimate_margin: float = Field(0.2, ge=0.0, le=1.0)
 
 
 class StoriesConfig(_Section):

@@ -20,10 +20,10 @@ from newsdedup.ingest import read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS
-from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, Plan, State, save_state
+from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import _days, cluster_components, embedding_text, radius_edges, representatives
-from newsdedup.syndication import UnionFind, fingerprint, group_id, is_copy, score_pair
+from newsdedup.syndication import UnionFind, fingerprint, group_id, is_copy, score_pair, signature_matrix
 
 
 @dataclass
@@ -51,6 +51,9 @@ def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> 
         ids = gone["article_id"].implode()
         for article_id in gone["article_id"].to_list():
             state.lsh.remove(article_id)
+        keep = ~state.sketches["article_id"].is_in(gone["article_id"].implode()).to_numpy()
+        state.sketches = state.sketches.filter(pl.Series(keep))
+        state.signatures = state.signatures[keep]
         state.documents = state.documents.filter(~pl.col("article_id").is_in(ids))
         state.pairs = state.pairs.filter(~pl.col("article_id").is_in(ids) & ~pl.col("copy_of").is_in(ids))
         changes.dirty_stories |= set(gone["story_id"].to_list())
@@ -80,6 +83,9 @@ def update_syndicates(state: State, new_docs: pl.DataFrame, settings: Settings) 
     with state.lsh.insertion_session() as session:
         for key, sig in zip(new_ids, signatures):
             session.insert(key, sig, check_duplication=False)
+    sizes = pl.DataFrame({"article_id": new_ids, "n_shingles": [len(s) for s in shingles]}, schema=SKETCHES)
+    state.sketches = pl.concat([state.sketches, sizes])
+    state.signatures = np.vstack([state.signatures.reshape(-1, cfg.num_perm), signature_matrix(signatures, cfg.num_perm)])
     new_index = {a: i for i, a in enumerate(new_ids)}
     old_text = dict(zip(state.documents["article_id"].to_list(), state.documents["text"].to_list()))
     cache: dict[str, np.ndarray] = {}

@@ -1,7 +1,7 @@
 """What the output folder keeps between runs, so a run processes only new or changed inputs.
 
 The state lives in `<output>/state/`: a manifest of processed inputs by content hash, the documents, the
-verified copy pairs, the persisted MinHashLSH index, one embedding per copy group with the similarity
+verified copy pairs, the persisted MinHashLSH index with every article's signature and shingle count, one embedding per copy group with the similarity
 graph between them, the ids' creation order, story merges, and the facts stage's results. It is written
 into a fresh folder and swapped in with renames, so a run killed half-way leaves the previous state.
 """
@@ -22,12 +22,13 @@ import polars as pl
 from newsdedup.config import Settings
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
     "article_id": pl.String(), "copy_of": pl.String(), "jaccard": pl.Float64(), "containment": pl.Float64()
 }
+SKETCHES: dict[str, pl.DataType] = {"article_id": pl.String(), "n_shingles": pl.Int64()}
 GROUPS: dict[str, pl.DataType] = {"syndicate_id": pl.String(), "representative": pl.String(), "row": pl.Int64()}
 EDGES: dict[str, pl.DataType] = {"a": pl.String(), "b": pl.String()}
 CREATED: dict[str, pl.DataType] = {"id": pl.String(), "seq": pl.Int64()}
@@ -55,6 +56,8 @@ class State:
     rejects: pl.DataFrame = field(default_factory=lambda: empty(REJECTS))
     pairs: pl.DataFrame = field(default_factory=lambda: empty(PAIRS))
     lsh: object | None = None  # datasketch MinHashLSH over every current article
+    sketches: pl.DataFrame = field(default_factory=lambda: empty(SKETCHES))  # shingle set size per article
+    signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint32))  # row-aligned MinHash values
     groups: pl.DataFrame = field(default_factory=lambda: empty(GROUPS))  # copy group -> row of vectors
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     edges: pl.DataFrame = field(default_factory=lambda: empty(EDGES))  # close copy groups (radius graph)
@@ -65,7 +68,7 @@ class State:
     conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
 
 
-_TABLES = ("manifest", "documents", "rejects", "pairs", "groups", "edges", "created", "merges", "canon", "facts", "conflicts")
+_TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "facts", "conflicts")
 
 
 def state_dir(output: str | Path) -> Path:
@@ -104,6 +107,7 @@ def load_state(output: str | Path, settings: Settings) -> State | None:
     for name in _TABLES:
         setattr(state, name, pl.read_parquet(folder / f"{name}.parquet"))
     state.vectors = np.load(folder / "vectors.npy")
+    state.signatures = np.load(folder / "signatures.npy")
     with open(folder / "lsh.pkl", "rb") as handle:
         state.lsh = pickle.load(handle)
     return state
@@ -119,6 +123,7 @@ def save_state(output: str | Path, state: State) -> None:
     for name in _TABLES:
         getattr(state, name).write_parquet(fresh / f"{name}.parquet")
     np.save(fresh / "vectors.npy", state.vectors)
+    np.save(fresh / "signatures.npy", state.signatures)
     with open(fresh / "lsh.pkl", "wb") as handle:
         pickle.dump(state.lsh, handle, protocol=pickle.HIGHEST_PROTOCOL)
     meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run}

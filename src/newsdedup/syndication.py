@@ -51,6 +51,32 @@ def fingerprint(texts: list[str], cfg: SyndicationConfig) -> tuple[list[np.ndarr
     return shingles, signatures
 
 
+def signature_matrix(signatures: list[MinHash], num_perm: int) -> np.ndarray:
+    """MinHash values as an (n, num_perm) uint32 matrix (datasketch keeps them below 2**32)."""
+    if not signatures:
+        return np.zeros((0, num_perm), dtype=np.uint32)
+    return np.vstack([sig.hashvalues for sig in signatures]).astype(np.uint32)
+
+
+def estimated_overlap(
+    mine: np.ndarray, n_mine: int, theirs: np.ndarray, n_theirs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash estimates of Jaccard and of containment (shared over the smaller set) against many sketches.
+
+    mine: one signature row; theirs: a matrix of signature rows; n_*: shingle set sizes. The shared count
+    follows from Jaccard and the two sizes: |A & B| = J (|A| + |B|) / (1 + J).
+    """
+    jaccard = (theirs == mine).mean(axis=1)
+    shared = jaccard * (n_mine + n_theirs) / (1.0 + jaccard)
+    smaller = np.maximum(np.minimum(n_mine, n_theirs), 1)
+    return jaccard, np.minimum(shared / smaller, 1.0)
+
+
+def worth_verifying(jaccard: np.ndarray, containment: np.ndarray, cfg: SyndicationConfig) -> np.ndarray:
+    """Candidates whose estimates come near enough to a copy threshold to be verified exactly."""
+    return (jaccard >= cfg.min_jaccard - cfg.estimate_margin) | (containment >= cfg.min_containment - cfg.estimate_margin)
+
+
 def candidate_pairs(keys: list[str], signatures: list[MinHash], cfg: SyndicationConfig) -> set[tuple[int, int]]:
     """Index pairs (i < j) that MinHashLSH puts in a common bucket."""
     lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm)
