@@ -154,6 +154,15 @@ def test_trimmed_copy_and_boilerplate_are_named():
     assert diff.boilerplate == ["© 2026 Daily Courier. All rights reserved."] and diff.extra == []
 
 
+def test_a_passage_is_quoted_right_where_folding_changes_the_line_length():
+    # NFKC turns the ligature "ﬁ" into two letters, so word spans must map back to the original line
+    original = {"title": "Talks", "text": "The ﬁnal report was released on Monday by the agency in Geneva after long talks.", "n_words": 16}
+    added = "Its ﬁndings will be debated by ministers in ﬁve capitals next week."
+    copy = {"title": "Talks", "text": original["text"] + "\n" + added, "n_words": 28}
+    diff = compare_copy(copy, original)
+    assert diff.extra == [added] and diff.missing == [] and diff.reworded == 0
+
+
 def test_what_differs_in_the_hand_made_copies_of_the_seeds(tmp_path):
     from newsdedup.config import load_config
     from newsdedup.ingest import read_inputs

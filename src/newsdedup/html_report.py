@@ -6,10 +6,12 @@ import base64
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from html import escape
 from urllib.parse import urlsplit
 
+import numpy as np
 import polars as pl
 
 from newsdedup.facts import sentence_key
@@ -223,23 +225,61 @@ def _quote(line: str, toks: list[tuple[str, int, int]], start: int, end: int) ->
     return ("…" if start > 0 else "") + line[lo:hi].strip() + ("…" if end < len(toks) else "")
 
 
+@lru_cache(maxsize=4096)
+def _line_words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each paragraph of a text with its words (the words _tokens finds, without their spans); cached,
+    because a group's original is compared with every copy, both ways."""
+    out = []
+    for line in _paragraphs(text):
+        folded = fold(line).lower()
+        found = _TOKEN.findall(folded) if len(folded) == len(line) else [w for w, _, _ in _tokens(line)]
+        out.append((line, tuple(found)))
+    return tuple(out)
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the phrase hash (arithmetic wraps modulo 2**64)
+
+
+@lru_cache(maxsize=4096)
+def _phrase_codes(text: str, k: int) -> np.ndarray:
+    """One 64-bit code per k-word phrase of a text, in text order (equal phrases, equal codes)."""
+    flat = [w for _, line_words in _line_words(text) for w in line_words]
+    ids = np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat)).view(np.uint64)
+    n = len(flat) - k + 1
+    codes = np.zeros(max(n, 0), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            codes = codes * _MIX + ids[j : j + n]
+    return codes
+
+
+@lru_cache(maxsize=4096)
+def _sorted_codes(text: str, k: int) -> np.ndarray:
+    return np.sort(_phrase_codes(text, k))
+
+
 def runs_not_in(text: str, other: str) -> list[Run]:
     """Passages of text whose words other does not have: words in no 5-word phrase the two share.
 
     Paragraphing, typography and dropped sentences do not count; an added paragraph or sentence does.
     """
-    theirs = [w for line in _paragraphs(other) for w, _, _ in _tokens(line)]
-    lines = [(line, _tokens(line)) for line in _paragraphs(text)]
-    ours = [w for _, toks in lines for w, _, _ in toks]
-    k = max(1, min(_PHRASE, len(theirs), len(ours)))
-    shared = {tuple(theirs[i : i + k]) for i in range(len(theirs) - k + 1)}
-    covered = [False] * len(ours)
-    for i in range(len(ours) - k + 1):
-        if tuple(ours[i : i + k]) in shared:
-            covered[i : i + k] = [True] * k
+    n_theirs = sum(len(line_words) for _, line_words in _line_words(other))
+    lines = _line_words(text)
+    n_ours = sum(len(line_words) for _, line_words in lines)
+    k = max(1, min(_PHRASE, n_theirs, n_ours))
+    # a word is covered when one of the k-word phrases holding it is shared
+    ours, theirs = _phrase_codes(text, k), _sorted_codes(other, k)
+    at = np.minimum(np.searchsorted(theirs, ours), max(len(theirs) - 1, 0))
+    hits = theirs[at] == ours if len(theirs) else np.zeros(len(ours), bool)
+    covered = np.convolve(hits, np.ones(k, dtype=int))[:n_ours] > 0 if len(hits) else np.zeros(n_ours, bool)
     out, pos = [], 0
-    for line, toks in lines:
-        flags, pos = covered[pos : pos + len(toks)], pos + len(toks)
+    for line, line_words in lines:
+        flags, pos = covered[pos : pos + len(line_words)], pos + len(line_words)
+        if flags.all():
+            continue
+        flags = flags.tolist()
+        toks = _tokens(line)  # spans only where a passage is quoted
+        boilerplate = is_boilerplate_line(line)
         j = 0
         while j < len(toks):
             if flags[j]:
@@ -249,7 +289,7 @@ def runs_not_in(text: str, other: str) -> list[Run]:
             while j < len(toks) and not flags[j]:
                 j += 1
             whole = start == 0 and j == len(toks)
-            out.append(Run(_quote(line, toks, start, j), j - start, is_boilerplate_line(line), whole))
+            out.append(Run(_quote(line, toks, start, j), j - start, boilerplate, whole))
     return out
 
 

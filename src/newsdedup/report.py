@@ -92,7 +92,8 @@ def story_markdown(
     """One story's section: most complete version and why, copy groups, conflicting figures, added facts."""
     members = members.sort("article_id")
     info = {r["article_id"]: r for r in members.iter_rows(named=True)}
-    score = {frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)}
+    mine = pairs.filter(pl.col("article_id").is_in(members["article_id"].implode()))
+    score = {frozenset((r["article_id"], r["copy_of"])): r for r in mine.iter_rows(named=True)}
     canon = info[story["canonical_article_id"]]
     dates = f"{_day(story['first_published'])} to {_day(story['last_published'])}"
     out = [
