@@ -19,7 +19,7 @@ synthetically, and the output says so:
   gets that base's vector, every other group (synthetic, or copies split from their base) gets the vector of
   its source base plus small seeded Gaussian noise (sigma 0.02 per dimension, cosine ~0.93 to the source),
   normalised. This stands in for embedding 100k articles;
-* stories: one story per copy group (default), or with `--stories cluster` the library's `radius_edges` +
+* stories: one story per copy group (default), or with `--stories cluster` the library's `story_edges` +
   `cluster_components` (what `cluster_stories` does) on those vectors (at 100k the stand-in vectors make a
   dense radius graph and that ran out of memory);
 * canon: the longest article of each story (the facts stage is not run); facts and conflicts empty.
@@ -374,7 +374,9 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     from newsdedup.incremental import _created_table, update_syndicates
     from newsdedup.schema import DOCUMENTS, conform
     from newsdedup.state import ASSIGNED, CANON, GROUPS, State, EDGES, save_state, settings_fingerprint
-    from newsdedup.stories import _days, cluster_components, radius_edges, representatives
+    from newsdedup.stories import (
+        _days, cluster_components, document_texts, group_texts, representatives, story_edges, term_stats, text_terms,
+    )
     from newsdedup.syndication import group_id
 
     t: dict[str, float] = {}
@@ -413,14 +415,16 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     names = reps["syndicate_id"].to_list()
     cfg = settings.stories
     days = _days(reps["published"])
+    state.terms = term_stats(document_texts(documents))
     if args.stories == "cluster":
-        src, dst = radius_edges(vectors, days, np.arange(len(names)), cfg)
+        terms = text_terms(group_texts(reps), state.terms)
+        src, dst = story_edges(vectors, days, np.arange(len(names)), terms, cfg)
         keep = src < dst
         src, dst = src[keep], dst[keep]
-        story_label = cluster_components(vectors, days, src, dst, cfg)
+        story_label, hubs = cluster_components(vectors, days, src, dst, cfg, terms=terms)
     else:
         src = dst = np.zeros(0, dtype=np.int64)
-        story_label = np.arange(len(names))
+        story_label, hubs = np.arange(len(names)), np.zeros(len(names))
     members_of: dict[int, list[str]] = {}
     for lab, members in zip(story_label.tolist(), reps["members"].to_list()):
         members_of.setdefault(lab, []).extend(members)
@@ -442,7 +446,7 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     state.documents = documents
     state.canon = canon.select(list(CANON)).cast(CANON)
     state.groups = pl.DataFrame({"syndicate_id": names, "representative": reps["representative"],
-                                 "row": np.arange(len(names))}, schema=GROUPS)
+                                 "row": np.arange(len(names)), "hub": hubs}, schema=GROUPS)
     state.vectors = vectors
     state.edges = pl.DataFrame({"a": [names[i] for i in src], "b": [names[j] for j in dst]}, schema=EDGES).sort(["a", "b"])
     created = dict(zip(state.created["id"].to_list(), state.created["seq"].to_list()))

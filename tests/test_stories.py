@@ -1,4 +1,5 @@
-"""Story clustering: copy groups embedded once, average linkage under a distance threshold, a time window."""
+"""Story clustering: copy groups embedded once, blended with TF-IDF words, hubness-corrected, average linkage
+under a distance threshold, a time window."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ from conftest import SEEDS
 from newsdedup.config import StoriesConfig, load_config
 from newsdedup.ingest import read_inputs
 from newsdedup.schema import DOCUMENTS
-from newsdedup.stories import assign_stories, cluster_stories, representatives
+from newsdedup.stories import (
+    TermStats,
+    assign_stories,
+    cluster_stories,
+    corrected_distance,
+    hubness,
+    representatives,
+    term_counts,
+    term_stats,
+    text_terms,
+)
 
 
 def _unit(*rows: list[float]) -> np.ndarray:
@@ -21,7 +32,7 @@ def _unit(*rows: list[float]) -> np.ndarray:
 
 def test_close_vectors_cluster_and_far_ones_do_not():
     vectors = _unit([1, 0, 0], [0.95, 0.05, 0], [0, 1, 0], [0, 0.97, 0.03], [0, 0, 1])
-    labels = cluster_stories(vectors, np.full(5, np.nan), StoriesConfig(distance_threshold=0.2))
+    labels = cluster_stories(vectors, np.full(5, np.nan), StoriesConfig(distance_threshold=0.2, neighbours=0))
     assert labels[0] == labels[1] and labels[2] == labels[3]
     assert len({labels[0], labels[2], labels[4]}) == 3
 
@@ -29,7 +40,7 @@ def test_close_vectors_cluster_and_far_ones_do_not():
 def test_the_same_topic_days_apart_is_another_story():
     vectors = _unit([1, 0, 0], [0.99, 0.01, 0], [0.98, 0.02, 0], [0.99, 0, 0.01])
     days = np.array([0.0, 0.5, 10.0, np.nan])
-    labels = cluster_stories(vectors, days, StoriesConfig(distance_threshold=0.2, time_window_days=3))
+    labels = cluster_stories(vectors, days, StoriesConfig(distance_threshold=0.2, time_window_days=3, neighbours=0))
     assert labels[0] == labels[1]
     assert labels[2] != labels[0]
     assert labels[3] in (labels[0], labels[2])  # undated articles are never forced apart
@@ -41,12 +52,76 @@ def test_sparse_path_agrees_with_dense_path():
     vectors = np.vstack([c + 0.05 * rng.normal(size=(5, 16)) for c in centres])
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     days = np.full(len(vectors), np.nan)
-    dense = cluster_stories(vectors, days, StoriesConfig(distance_threshold=0.3))
-    sparse = cluster_stories(vectors, days, StoriesConfig(distance_threshold=0.3, max_dense_component=2))
+    plain = StoriesConfig(distance_threshold=0.3, neighbours=0, fallback_distance=0.3)
+    dense = cluster_stories(vectors, days, plain)
+    sparse = cluster_stories(vectors, days, plain.model_copy(update={"max_dense_component": 2}))
     from sklearn.metrics import adjusted_rand_score
 
     assert adjusted_rand_score(dense, sparse) == 1.0
     assert len(set(dense.tolist())) == 6
+
+
+def _with_gram(gram: np.ndarray) -> np.ndarray:
+    """Unit vectors whose pairwise cosines are the given matrix."""
+    return np.linalg.cholesky(gram).astype(np.float64)
+
+
+def test_hubness_correction_keeps_a_crowded_topic_apart():
+    # six items of one recurring topic: all alike at 0.7, and one pair (0, 1) of the same event at 0.9
+    gram = np.full((6, 6), 0.7)
+    gram[0, 1] = gram[1, 0] = 0.9
+    np.fill_diagonal(gram, 1.0)
+    vectors = _with_gram(gram)
+    days = np.full(6, np.nan)
+    plain = cluster_stories(vectors, days, StoriesConfig(neighbours=0, distance_threshold=0.35))
+    assert len(set(plain.tolist())) == 1  # a plain cut merges the whole topic
+    corrected = cluster_stories(vectors, days, StoriesConfig(neighbours=3, distance_threshold=0.95))
+    assert corrected[0] == corrected[1] and len(set(corrected.tolist())) == 5
+    hub = hubness(gram, np.zeros((6, 6), bool), 3)
+    assert np.allclose(hub[[0, 1]], (0.9 + 0.7 + 0.7) / 3) and np.allclose(hub[2:], 0.7)
+    assert np.isclose(corrected_distance(np.array(0.9), hub[0], hub[1], 3), 1 - 1.8 + 2 * hub[0])
+    assert np.isclose(corrected_distance(np.array(0.9), hub[0], hub[1], 0), 0.1)
+
+
+def test_missing_neighbours_count_as_zero_and_dates_apart_are_no_neighbours():
+    sims = np.array([[1.0, 0.8, 0.6], [0.8, 1.0, 0.5], [0.6, 0.5, 1.0]])
+    apart = np.array([[False, False, True], [False, False, False], [True, False, False]])
+    assert np.allclose(hubness(sims, apart, 5), [0.8 / 5, (0.8 + 0.5) / 5, 0.5 / 5])
+    assert np.allclose(hubness(sims, apart, 0), 0.0)
+
+
+def test_shared_rare_words_join_what_embeddings_alone_keep_apart():
+    texts = [
+        "Zelborn quarry collapse traps Ostrava miners underground",
+        "Ostrava rescuers reach miners trapped after the Zelborn quarry collapse",
+        "Parliament passes the annual budget after a long night of debate",
+    ]
+    gram = np.array([[1.0, 0.45, 0.1], [0.45, 1.0, 0.1], [0.1, 0.1, 1.0]])
+    vectors = _with_gram(gram)
+    days = np.full(3, np.nan)
+    cfg = StoriesConfig(neighbours=0, distance_threshold=0.5, embedding_weight=0.4)
+    alone = cluster_stories(vectors, days, cfg)
+    assert len(set(alone.tolist())) == 3  # embedding distance 0.55 is above the cut
+    terms = text_terms(texts, term_stats(texts))
+    blended = cluster_stories(vectors, days, cfg, terms)
+    assert blended[0] == blended[1] != blended[2]
+
+
+def test_term_statistics_add_up_and_weigh_like_scikit_learn_tfidf():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    a = ["Storm floods the coastal road", "The storm closes schools and roads"]
+    b = ["Parliament passes the budget", "Budget vote delayed by storm"]
+    stats = TermStats()
+    stats.add(term_counts(a))
+    stats.add(term_counts(b))
+    stats.remove(term_counts(a))
+    alone = term_stats(b)
+    assert stats.n_docs == alone.n_docs == 2 and np.array_equal(stats.df, alone.df)
+    docs = a + b
+    ours = term_stats(docs).weigh(term_counts(docs))
+    ref = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(docs)
+    assert np.allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray(), atol=1e-6)
 
 
 def _docs(rows: list[tuple[str, str, str, int]]) -> pl.DataFrame:

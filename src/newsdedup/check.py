@@ -15,7 +15,7 @@ from newsdedup.embed import Embedder
 from newsdedup.facts import _covered, as_sentence
 from newsdedup.normalize import is_boilerplate_line, numbers, shingle_hashes, split_sentences, words
 from newsdedup.state import State
-from newsdedup.stories import embedding_text
+from newsdedup.stories import _days, _too_far, corrected_distance, embedding_text, term_counts
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
 
 COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
@@ -68,9 +68,11 @@ class Desk:
         }
         self.group_rows = dict(zip(state.groups["row"].to_list(), state.groups["syndicate_id"].to_list()))
         self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
-        self.group_day = {
-            g: d for g, d in docs.group_by("syndicate_id").agg(pl.col("published").min()).iter_rows()
-        }
+        first_day = docs.group_by("syndicate_id").agg(pl.col("published").min())
+        by_row = state.groups.sort("row").join(first_day, on="syndicate_id", how="left", maintain_order="left")
+        self.group_days = _days(by_row["published"])
+        self.group_rep = by_row["representative"].to_list()
+        self.group_hubs = by_row["hub"].fill_null(0.0).to_numpy()
         self.sketch_ids = state.sketches["article_id"].to_list()
         self.sketch_row = {a: i for i, a in enumerate(self.sketch_ids)}
         self.sketch_sizes = state.sketches["n_shingles"].to_numpy()
@@ -144,29 +146,43 @@ class Desk:
         )
 
     def _story_verdict(self, doc: dict[str, Any]) -> Verdict:
+        """The story the clustering would most likely put this article in, by the same blended,
+        hubness-corrected distance (against each candidate group, not a whole cluster's average)."""
         cfg = self.settings.stories
         if self.state.vectors.size == 0:
             return Verdict(NEW, doc["article_id"], doc["title"])
-        vector = self.embedder.embed([embedding_text(doc["title"], doc["text"])])[0]
+        text = embedding_text(doc["title"], doc["text"])
+        vector = self.embedder.embed([text])[0]
         sims = self.state.vectors @ vector
+        rows = np.flatnonzero(1.0 - sims <= cfg.candidate_distance)
         published = doc.get("published")
-        for row in np.argsort(-sims)[:10]:
-            if 1.0 - sims[row] > cfg.distance_threshold:
-                break
-            group = self.group_rows[int(row)]
-            day = self.group_day.get(group)
-            if published is not None and day is not None and abs((published - day).total_seconds()) > cfg.time_window_days * 86400:
-                continue
-            story_id = self.story_of_group[group]
-            story = self.stories.get(story_id)
-            adds = self._adds_to(doc, story["canonical_article_id"]) if story else []
-            brief = {
-                "story_id": story_id,
-                "title": story["title"] if story else "",
-                "canonical_article_id": story["canonical_article_id"] if story else None,
-            }
-            return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(sims[row]), 4), [], adds)
-        return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
+        if published is not None:
+            day = published.timestamp() / 86400.0
+            rows = rows[~_too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
+        if not len(rows):
+            return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
+        blended = sims[rows]
+        if cfg.embedding_weight < 1.0:
+            reps = [self.docs[self.group_rep[int(r)]] for r in rows]
+            weighted = self.state.terms.weigh(term_counts([text] + [embedding_text(d["title"], d["text"]) for d in reps]))
+            words = np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel()
+            blended = cfg.embedding_weight * blended + (1.0 - cfg.embedding_weight) * words
+        top = np.sort(blended)[::-1][: cfg.neighbours]
+        mine = top.sum() / cfg.neighbours if cfg.neighbours else 0.0
+        dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg.neighbours)
+        dist[blended < cfg.min_similarity] = np.inf
+        best = int(np.argmin(dist))
+        if dist[best] > cfg.distance_threshold:
+            return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4))
+        story_id = self.story_of_group[self.group_rows[int(rows[best])]]
+        story = self.stories.get(story_id)
+        adds = self._adds_to(doc, story["canonical_article_id"]) if story else []
+        brief = {
+            "story_id": story_id,
+            "title": story["title"] if story else "",
+            "canonical_article_id": story["canonical_article_id"] if story else None,
+        }
+        return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), [], adds)
 
     def _canonical_sentences(self, canonical_id: str) -> tuple[list[str], np.ndarray]:
         """A story's most complete version, split and embedded once per desk (hot stories repeat)."""
@@ -176,16 +192,30 @@ class Desk:
         return self._canonical[canonical_id]
 
     def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:
-        """Sentences of doc that the story's most complete version does not already say."""
+        """Sentences of doc that the story's most complete version does not already say.
+
+        The facts stage's rule, with the cheap half first: a sentence the most complete version holds
+        word for word is said; one naming somebody or stating a number it lacks is new. Only the rest
+        are embedded and compared by meaning.
+        """
         cfg = self.settings.facts
         canonical = self.docs[canonical_id]["text"]
         mine = [s for s in split_sentences(doc["text"]) if len(words(s)) >= cfg.min_fact_words and not is_boilerplate_line(s)]
         if not mine:
             return []
-        theirs, their_vectors = self._canonical_sentences(canonical_id)
-        sents = [as_sentence(s) for s in mine + theirs]
-        vectors = np.vstack([self.embedder.embed(mine), their_vectors])
-        sims = vectors @ vectors.T
-        own = np.arange(len(mine), len(mine) + len(theirs))
-        covered = _covered(sims, sents, own, set(words(canonical)), numbers(canonical), cfg)
-        return [s for s, seen in zip(mine, covered[: len(mine)]) if not seen]
+        vocab, figures = set(words(canonical)), numbers(canonical)
+        flat = f" {' '.join(words(canonical))} "
+        parsed = [as_sentence(s) for s in mine]
+        said = [f" {p.key} " in flat for p in parsed]
+        lacking = [not (p.names <= vocab and p.numbers <= figures) for p in parsed]
+        unsure = [i for i in range(len(mine)) if not said[i] and not lacking[i]]
+        if unsure:
+            theirs, their_vectors = self._canonical_sentences(canonical_id)
+            sents = [parsed[i] for i in unsure] + [as_sentence(s) for s in theirs]
+            vectors = np.vstack([self.embedder.embed([mine[i] for i in unsure]), their_vectors])
+            sims = vectors @ vectors.T
+            own = np.arange(len(unsure), len(sents))
+            covered = _covered(sims, sents, own, vocab, figures, cfg)
+            for i, seen in zip(unsure, covered[: len(unsure)]):
+                said[i] = bool(seen)
+        return [s for s, seen in zip(mine, said) if not seen]

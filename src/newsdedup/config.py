@@ -48,9 +48,14 @@ class StoriesConfig(_Section):
     model: str = "packaged:all-MiniLM-L6-v2"
     batch_size: int = Field(32, ge=1, le=1024)
     max_seq_length: int = Field(256, ge=16, le=512)
-    distance_threshold: float = Field(0.45, gt=0.0, lt=2.0)
+    embedding_weight: float = Field(0.4, ge=0.0, le=1.0)
+    neighbours: int = Field(5, ge=0, le=100)
+    candidate_distance: float = Field(0.7, gt=0.0, le=2.0)
+    min_similarity: float = Field(0.2, ge=-1.0, lt=1.0)
+    distance_threshold: float = Field(1.04, gt=0.0, lt=3.0)
     time_window_days: float = Field(3.0, gt=0.0)
     max_dense_component: int = Field(3000, ge=2)
+    fallback_distance: float = Field(0.45, gt=0.0, lt=2.0)
 
 
 class FactsConfig(_Section):

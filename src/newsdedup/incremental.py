@@ -22,7 +22,16 @@ from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS
 from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
-from newsdedup.stories import _days, cluster_components, embedding_text, radius_edges, representatives
+from newsdedup.stories import (
+    _days,
+    cluster_components,
+    document_texts,
+    group_texts,
+    representatives,
+    story_edges,
+    term_counts,
+    text_terms,
+)
 from newsdedup.syndication import UnionFind, fingerprint, group_id, is_copy, score_pair, signature_matrix
 
 
@@ -51,6 +60,7 @@ def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> 
         ids = gone["article_id"].implode()
         for article_id in gone["article_id"].to_list():
             state.lsh.remove(article_id)
+        state.terms.remove(term_counts(document_texts(gone)))
         keep = ~state.sketches["article_id"].is_in(gone["article_id"].implode()).to_numpy()
         state.sketches = state.sketches.filter(pl.Series(keep))
         state.signatures = state.signatures[keep]
@@ -60,6 +70,8 @@ def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> 
     state.rejects = state.rejects.filter(~_file_of(pl.col("path")).is_in(dropped.implode()))
     known = dict(zip(state.documents["article_id"].to_list(), state.documents["path"].to_list()))
     docs, rejects = read_files(root, [root / rel for rel in plan.todo], settings.ingest, known)
+    if docs.height:
+        state.terms.add(term_counts(document_texts(docs)))
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
     state.manifest = pl.DataFrame({"path": list(plan.hashes), "sha1": list(plan.hashes.values())}, schema=MANIFEST).sort("path")
     changes.added = docs.height
@@ -153,8 +165,8 @@ def update_stories(
     reps = reps.with_columns(embed_again.alias("embed_again"), regraph.alias("regraph"))
 
     dim = state.vectors.shape[1] if state.vectors.size else 0
-    to_embed = reps.filter("embed_again")
-    fresh = embedder.embed([embedding_text(t, x) for t, x in zip(to_embed["title"].to_list(), to_embed["text"].to_list())])
+    texts = group_texts(reps)
+    fresh = embedder.embed([t for t, again in zip(texts, reps["embed_again"].to_list()) if again])
     if fresh.size:
         dim = fresh.shape[1]
     vectors = np.zeros((reps.height, dim), dtype=np.float32)
@@ -173,16 +185,24 @@ def update_stories(
         pl.col("a").is_in(reps.filter(~pl.col("regraph"))["syndicate_id"].implode())
         & pl.col("b").is_in(reps.filter(~pl.col("regraph"))["syndicate_id"].implode())
     )
-    src_new, dst_new = radius_edges(vectors, days, np.flatnonzero(dirty), cfg)
+    terms = text_terms(texts, state.terms)
+    src_new, dst_new = story_edges(vectors, days, np.flatnonzero(dirty), terms, cfg)
     src = np.concatenate([np.array([index[a] for a in kept["a"].to_list()], dtype=np.int64), src_new])
     dst = np.concatenate([np.array([index[b] for b in kept["b"].to_list()], dtype=np.int64), dst_new])
     pairs = {(min(a, b), max(a, b)) for a, b in zip(src.tolist(), dst.tolist())}
     src = np.array([a for a, _ in pairs], dtype=np.int64)
     dst = np.array([b for _, b in pairs], dtype=np.int64)
-    labels = cluster_components(vectors, days, src, dst, cfg, only=dirty)
+    labels, hubs = cluster_components(vectors, days, src, dst, cfg, only=dirty, terms=terms)
+    old_hubs = reps["hub"].fill_null(0.0).to_numpy()
 
     state.groups = pl.DataFrame(
-        {"syndicate_id": names, "representative": reps["representative"], "row": np.arange(len(names))}, schema=GROUPS
+        {
+            "syndicate_id": names,
+            "representative": reps["representative"],
+            "row": np.arange(len(names)),
+            "hub": np.where(labels >= 0, hubs, old_hubs),
+        },
+        schema=GROUPS,
     )
     state.vectors = vectors
     state.edges = pl.DataFrame({"a": [names[i] for i in src], "b": [names[j] for j in dst]}, schema=EDGES).sort(["a", "b"])

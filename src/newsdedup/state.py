@@ -1,7 +1,8 @@
 """What the output folder keeps between runs, so a run processes only new or changed inputs.
 
 The state lives in `<output>/state/`: a manifest of processed inputs by content hash, the documents, the
-verified copy pairs, the persisted MinHashLSH index with every article's signature and shingle count, one embedding per copy group with the similarity
+verified copy pairs, the persisted MinHashLSH index with every article's signature and shingle count, the word document
+frequencies, one embedding per copy group with the similarity
 graph between them, the ids' creation order, story merges, and the facts stage's results. It is written
 into a fresh folder and swapped in with renames, so a run killed half-way leaves the previous state.
 """
@@ -21,15 +22,18 @@ import polars as pl
 
 from newsdedup.config import Settings
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
+from newsdedup.stories import TermStats
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
     "article_id": pl.String(), "copy_of": pl.String(), "jaccard": pl.Float64(), "containment": pl.Float64()
 }
 SKETCHES: dict[str, pl.DataType] = {"article_id": pl.String(), "n_shingles": pl.Int64()}
-GROUPS: dict[str, pl.DataType] = {"syndicate_id": pl.String(), "representative": pl.String(), "row": pl.Int64()}
+GROUPS: dict[str, pl.DataType] = {
+    "syndicate_id": pl.String(), "representative": pl.String(), "row": pl.Int64(), "hub": pl.Float64()
+}
 EDGES: dict[str, pl.DataType] = {"a": pl.String(), "b": pl.String()}
 CREATED: dict[str, pl.DataType] = {"id": pl.String(), "seq": pl.Int64()}
 MERGES: dict[str, pl.DataType] = {"story_id": pl.String(), "merged_into": pl.String(), "run": pl.Int64()}
@@ -60,6 +64,7 @@ class State:
     signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint32))  # row-aligned MinHash values
     groups: pl.DataFrame = field(default_factory=lambda: empty(GROUPS))  # copy group -> row of vectors
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    terms: TermStats = field(default_factory=TermStats)  # word document frequencies over every article
     edges: pl.DataFrame = field(default_factory=lambda: empty(EDGES))  # close copy groups (radius graph)
     created: pl.DataFrame = field(default_factory=lambda: empty(CREATED))  # ids in order of first appearance
     merges: pl.DataFrame = field(default_factory=lambda: empty(MERGES))
@@ -108,6 +113,7 @@ def load_state(output: str | Path, settings: Settings) -> State | None:
         setattr(state, name, pl.read_parquet(folder / f"{name}.parquet"))
     state.vectors = np.load(folder / "vectors.npy")
     state.signatures = np.load(folder / "signatures.npy")
+    state.terms = TermStats(meta["term_docs"], np.load(folder / "term_df.npy").astype(np.int64))
     with open(folder / "lsh.pkl", "rb") as handle:
         state.lsh = pickle.load(handle)
     return state
@@ -124,9 +130,10 @@ def save_state(output: str | Path, state: State) -> None:
         getattr(state, name).write_parquet(fresh / f"{name}.parquet")
     np.save(fresh / "vectors.npy", state.vectors)
     np.save(fresh / "signatures.npy", state.signatures)
+    np.save(fresh / "term_df.npy", state.terms.df.astype(np.int32))
     with open(fresh / "lsh.pkl", "wb") as handle:
         pickle.dump(state.lsh, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run}
+    meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs}
     (fresh / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     for path in fresh.iterdir():
         with open(path, "rb") as handle:

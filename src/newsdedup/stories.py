@@ -1,12 +1,25 @@
-"""Stories: copy groups embedded once each and clustered (average linkage) into real-world events."""
+"""Stories: copy groups embedded once each and clustered (average linkage) into real-world events.
+
+Two copy groups are alike by a blend of their embeddings' cosine and the cosine of their TF-IDF word
+vectors (names, places and numbers weigh more in the words than in a 256-token embedding). The
+distance is corrected for hubness (CSLS, Conneau et al. 2018): each group's mean similarity to its k
+nearest neighbours is subtracted, so groups in a crowded topic (weekly jobless claims, one long saga)
+must be closer to each other than to their neighbourhood to merge. Candidate pairs come from an
+embedding radius within the time window; connected components of the candidate graph are clustered
+one by one, so memory follows the number of close pairs, and a component depends only on its members.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.neighbors import NearestNeighbors
 
 from newsdedup.config import StoriesConfig
@@ -14,6 +27,101 @@ from newsdedup.embed import Embedder
 from newsdedup.syndication import group_id
 
 FAR = 10.0  # distance given to pairs that the time window keeps apart
+TERM_FEATURES = 2**18  # hashed word features of the TF-IDF vectors
+
+_HASHER = HashingVectorizer(
+    n_features=TERM_FEATURES, alternate_sign=False, norm=None, stop_words="english", dtype=np.float32
+)
+
+Terms = Callable[[np.ndarray], csr_matrix]  # rows -> their L2-normalised TF-IDF vectors
+
+
+def term_counts(texts: list[str]) -> csr_matrix:
+    """Word counts of each text in hashed columns (stateless: no vocabulary to fit or keep)."""
+    return _HASHER.transform(texts).tocsr()
+
+
+@dataclass
+class TermStats:
+    """Document frequencies of hashed words over every article seen: the IDF half of TF-IDF.
+
+    Additive, so an incremental run adds its new articles and takes away removed ones, and ends with
+    the same numbers as one run over the same articles.
+    """
+
+    n_docs: int = 0
+    df: np.ndarray = field(default_factory=lambda: np.zeros(TERM_FEATURES, dtype=np.int64))
+
+    def add(self, counts: csr_matrix, sign: int = 1) -> None:
+        self.n_docs += sign * counts.shape[0]
+        self.df += sign * np.bincount(counts.indices, minlength=TERM_FEATURES)
+
+    def remove(self, counts: csr_matrix) -> None:
+        self.add(counts, -1)
+
+    def weigh(self, counts: csr_matrix) -> csr_matrix:
+        """Sublinear TF times smoothed IDF, rows L2-normalised (what scikit-learn's TfidfVectorizer gives)."""
+        out = counts.astype(np.float64, copy=True)
+        out.data = 1.0 + np.log(out.data)
+        idf = np.log((1.0 + self.n_docs) / (1.0 + np.maximum(self.df, 0))) + 1.0
+        out = out.multiply(idf[None, :]).tocsr()
+        norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+        out = csr_matrix(out.multiply(1.0 / np.where(norms == 0, 1.0, norms)[:, None]))
+        return out
+
+
+def term_stats(texts: list[str]) -> TermStats:
+    stats = TermStats()
+    stats.add(term_counts(texts))
+    return stats
+
+
+def text_terms(texts: list[str], stats: TermStats) -> Terms:
+    """TF-IDF vectors of the given texts by row, computed on first use."""
+    cache: dict[int, csr_matrix] = {}
+
+    def rows_of(rows: np.ndarray) -> csr_matrix:
+        todo = sorted({int(r) for r in rows} - set(cache))
+        if todo:
+            weighted = stats.weigh(term_counts([texts[r] for r in todo]))
+            for i, r in enumerate(todo):
+                cache[r] = weighted[i]
+        from scipy.sparse import vstack
+
+        return csr_matrix(vstack([cache[int(r)] for r in rows])) if len(rows) else csr_matrix((0, TERM_FEATURES))
+
+    return rows_of
+
+
+def pair_similarity(vectors: np.ndarray, terms: Terms | None, src: np.ndarray, dst: np.ndarray, cfg: StoriesConfig) -> np.ndarray:
+    """Blended similarity of row pairs: embedding cosine and TF-IDF cosine, weighted by the config."""
+    sims = np.einsum("ij,ij->i", vectors[src], vectors[dst]) if len(src) else np.zeros(0)
+    if terms is None or cfg.embedding_weight >= 1.0 or not len(src):
+        return sims
+    rows = np.unique(np.concatenate([src, dst]))
+    where = {int(r): i for i, r in enumerate(rows)}
+    weighted = terms(rows)
+    a = weighted[[where[int(r)] for r in src]]
+    b = weighted[[where[int(r)] for r in dst]]
+    words = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * words
+
+
+def hubness(sims: np.ndarray, apart: np.ndarray, k: int) -> np.ndarray:
+    """Each row's mean similarity to its k nearest others (pairs `apart` excluded, missing ones count 0)."""
+    if k == 0 or len(sims) < 2:
+        return np.zeros(len(sims))
+    masked = np.where(apart, -np.inf, sims)
+    np.fill_diagonal(masked, -np.inf)
+    top = -np.sort(-masked, axis=1)[:, : min(k, len(sims) - 1)]
+    return np.where(np.isfinite(top), top, 0.0).sum(axis=1) / k
+
+
+def corrected_distance(sims: np.ndarray, hub_a: np.ndarray, hub_b: np.ndarray, neighbours: int) -> np.ndarray:
+    """CSLS distance 1 - (2 s - r_a - r_b); with no hubness correction (0 neighbours) the plain 1 - s."""
+    if neighbours == 0:
+        return np.clip(1.0 - sims, 0.0, None)
+    return np.clip(1.0 - (2.0 * sims - hub_a - hub_b), 0.0, None)
 
 
 def representatives(documents: pl.DataFrame) -> pl.DataFrame:
@@ -48,26 +156,33 @@ def _too_far(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.ndarra
         return np.abs(days_a - days_b) > window
 
 
-def _cluster_component(vectors: np.ndarray, days: np.ndarray, graph: csr_matrix, cfg: StoriesConfig) -> np.ndarray:
-    """Average-linkage labels for one connected component of the similarity graph."""
+def _cluster_component(
+    vectors: np.ndarray, words: csr_matrix | None, days: np.ndarray, graph: csr_matrix, cfg: StoriesConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Average-linkage labels and hubness values for one connected component of the candidate graph."""
     n = len(vectors)
     if n <= cfg.max_dense_component:
-        dist = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0)
-        dist[_too_far(days[:, None], days[None, :], cfg.time_window_days)] = FAR
+        sims = vectors @ vectors.T
+        if words is not None and cfg.embedding_weight < 1.0:
+            sims = cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * (words @ words.T).toarray()
+        apart = _too_far(days[:, None], days[None, :], cfg.time_window_days)
+        hub = hubness(sims, apart, cfg.neighbours)
+        dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg.neighbours)
+        dist[apart | (sims < cfg.min_similarity)] = FAR
         np.fill_diagonal(dist, 0.0)
         model = AgglomerativeClustering(
             n_clusters=None, metric="precomputed", linkage="average", distance_threshold=cfg.distance_threshold
         )
-        return model.fit_predict(dist)
-    # Too big for a dense matrix: merges may only follow edges of the sparse graph.
+        return model.fit_predict(dist), hub
+    # Too big for a dense matrix: embedding-only average linkage whose merges follow the graph's edges.
     model = AgglomerativeClustering(
         n_clusters=None,
         metric="cosine",
         linkage="average",
         connectivity=graph,
-        distance_threshold=cfg.distance_threshold,
+        distance_threshold=cfg.fallback_distance,
     )
-    return model.fit_predict(vectors)
+    return model.fit_predict(vectors), np.zeros(n)
 
 
 def _split_by_time(labels: np.ndarray, days: np.ndarray, window: float) -> np.ndarray:
@@ -88,54 +203,89 @@ def _split_by_time(labels: np.ndarray, days: np.ndarray, window: float) -> np.nd
 
 
 def radius_edges(vectors: np.ndarray, days: np.ndarray, rows: np.ndarray, cfg: StoriesConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (row, other) with cosine distance within the threshold and dates within the window."""
+    """Candidate pairs (row, other): embedding cosine distance within candidate_distance, dates within the window."""
     if len(rows) == 0 or len(vectors) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    nn = NearestNeighbors(radius=cfg.distance_threshold, metric="cosine", algorithm="brute").fit(vectors)
+    nn = NearestNeighbors(radius=cfg.candidate_distance, metric="cosine", algorithm="brute").fit(vectors)
     graph = nn.radius_neighbors_graph(vectors[rows], mode="connectivity").tocoo()
     src, dst = rows[graph.row], graph.col.astype(np.int64)
     keep = (src != dst) & ~_too_far(days[src], days[dst], cfg.time_window_days)
     return src[keep], dst[keep]
 
 
-def cluster_components(
-    vectors: np.ndarray, days: np.ndarray, src: np.ndarray, dst: np.ndarray, cfg: StoriesConfig, only: np.ndarray | None = None
-) -> np.ndarray:
-    """Story labels from the similarity graph: average linkage within each connected component.
+def story_edges(
+    vectors: np.ndarray, days: np.ndarray, rows: np.ndarray, terms: Terms | None, cfg: StoriesConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs of the given rows whose blended similarity reaches min_similarity.
 
-    Average-linkage clusters never cross components, so components are clustered one by one; with
-    `only` (a boolean mask), components holding none of those rows are skipped and labelled -1.
+    A pair below it is never one story, so components of this graph can be clustered apart.
+    """
+    src, dst = radius_edges(vectors, days, rows, cfg)
+    keep = pair_similarity(vectors, terms, src, dst, cfg) >= cfg.min_similarity
+    return src[keep], dst[keep]
+
+
+def cluster_components(
+    vectors: np.ndarray,
+    days: np.ndarray,
+    src: np.ndarray,
+    dst: np.ndarray,
+    cfg: StoriesConfig,
+    only: np.ndarray | None = None,
+    terms: Terms | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Story labels and hubness values from the candidate graph: average linkage within each component.
+
+    Pairs in different components are below min_similarity, hence never merged, so components are
+    clustered one by one; with `only` (a boolean mask), components holding none of those rows are
+    skipped: label -1, hubness NaN.
     """
     n = len(vectors)
     graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
     n_comp, comp = connected_components(graph, directed=False)
     labels = np.full(n, -1, dtype=np.int64)
+    hubs = np.full(n, np.nan)
     wanted = np.ones(n_comp, dtype=bool) if only is None else np.isin(np.arange(n_comp), comp[only])
+    order = np.argsort(comp, kind="stable")
+    bounds = np.searchsorted(comp[order], np.arange(n_comp + 1))
     next_label = 0
     for c in np.flatnonzero(wanted):
-        idx = np.flatnonzero(comp == c)
+        idx = order[bounds[c] : bounds[c + 1]]
         if len(idx) == 1:
-            sub = np.zeros(1, dtype=np.int64)
+            sub, hub = np.zeros(1, dtype=np.int64), np.zeros(1)
         else:
-            sub = _cluster_component(vectors[idx], days[idx], graph[idx][:, idx], cfg)
+            words = terms(idx) if terms is not None else None
+            sub, hub = _cluster_component(vectors[idx], words, days[idx], graph[idx][:, idx], cfg)
         sub = _split_by_time(sub, days[idx], cfg.time_window_days)
         labels[idx] = sub + next_label
+        hubs[idx] = hub
         next_label += int(sub.max()) + 1
-    return labels
+    return labels, hubs
 
 
-def cluster_stories(vectors: np.ndarray, days: np.ndarray, cfg: StoriesConfig) -> np.ndarray:
-    """Story labels for L2-normalised vectors; memory grows with the number of close pairs, not n^2."""
-    src, dst = radius_edges(vectors, days, np.arange(len(vectors)), cfg)
-    return cluster_components(vectors, days, src, dst, cfg)
+def cluster_stories(vectors: np.ndarray, days: np.ndarray, cfg: StoriesConfig, terms: Terms | None = None) -> np.ndarray:
+    """Story labels for L2-normalised vectors (and TF-IDF rows); memory grows with close pairs, not n^2."""
+    src, dst = story_edges(vectors, days, np.arange(len(vectors)), terms, cfg)
+    return cluster_components(vectors, days, src, dst, cfg, terms=terms)[0]
+
+
+def group_texts(reps: pl.DataFrame) -> list[str]:
+    """What is embedded and counted for each copy group: its representative's headline and body."""
+    return [embedding_text(t, x) for t, x in zip(reps["title"].to_list(), reps["text"].to_list())]
+
+
+def document_texts(documents: pl.DataFrame) -> list[str]:
+    """Every article's headline and body, for the word statistics."""
+    return [embedding_text(t, x) for t, x in zip(documents["title"].to_list(), documents["text"].to_list())]
 
 
 def assign_stories(documents: pl.DataFrame, embedder: Embedder, cfg: StoriesConfig) -> pl.DataFrame:
     """Add story_id to every document: copy groups embedded once, then clustered with the time window."""
     reps = representatives(documents)
-    texts = [embedding_text(t, x) for t, x in zip(reps["title"].to_list(), reps["text"].to_list())]
+    texts = group_texts(reps)
     vectors = embedder.embed(texts)
-    labels = cluster_stories(vectors, _days(reps["published"]), cfg)
+    terms = text_terms(texts, term_stats(document_texts(documents)))
+    labels = cluster_stories(vectors, _days(reps["published"]), cfg, terms)
     by_group = pl.DataFrame({"syndicate_id": reps["syndicate_id"], "label": labels})
     members = documents.select("article_id", "syndicate_id").join(by_group, on="syndicate_id")
     names = members.group_by("label").agg(pl.col("article_id").min().alias("first"))

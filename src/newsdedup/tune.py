@@ -11,13 +11,13 @@ import polars as pl
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
 from newsdedup.evaluate import bcubed, binary_scores
-from newsdedup.stories import _days, cluster_stories, embedding_text, representatives
+from newsdedup.stories import _days, cluster_stories, document_texts, group_texts, representatives, term_stats, text_terms
 from newsdedup.syndication import UnionFind, candidate_pairs, fingerprint, group_id, is_copy, score_pair
 
 LSH_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
 MIN_JACCARD = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 MIN_CONTAINMENT = (0.5, 0.6, 0.7, 0.8, 0.9)
-DISTANCES = tuple(float(round(x, 3)) for x in np.arange(0.15, 0.76, 0.025))
+DISTANCES = tuple(float(round(x, 3)) for x in np.arange(0.90, 1.201, 0.02))  # hubness-corrected distance
 WINDOWS = (1.0, 2.0, 3.0, 5.0, 7.0, 14.0)
 FACT_SIMILARITY = tuple(float(round(x, 2)) for x in np.arange(0.5, 0.96, 0.02))
 
@@ -67,7 +67,9 @@ def tune_stories(
 ) -> tuple[Trial, list[Trial]]:
     """Best (distance_threshold, time_window_days) by B-cubed F1 of stories; copy groups embedded once."""
     reps = representatives(documents)
-    vectors = embedder.embed([embedding_text(t, x) for t, x in zip(reps["title"].to_list(), reps["text"].to_list())])
+    texts = group_texts(reps)
+    vectors = embedder.embed(texts)
+    terms = text_terms(texts, term_stats(document_texts(documents)))
     days = _days(reps["published"])
     group_of = {g: i for i, g in enumerate(reps["syndicate_id"].to_list())}
     index = np.array([group_of[g] for g in documents["syndicate_id"].to_list()])
@@ -75,7 +77,7 @@ def tune_stories(
     trials = []
     for distance, window in itertools.product(DISTANCES, WINDOWS):
         cfg = settings.stories.model_copy(update={"distance_threshold": distance, "time_window_days": window})
-        labels = cluster_stories(vectors, days, cfg)[index]
+        labels = cluster_stories(vectors, days, cfg, terms)[index]
         trials.append(Trial({"distance_threshold": distance, "time_window_days": window}, bcubed(truth_arr, labels).f1))
     best = max(trials, key=lambda t: (t.score, -abs(t.params["distance_threshold"] - settings.stories.distance_threshold)))
     return best, trials
