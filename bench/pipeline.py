@@ -390,7 +390,8 @@ def main(argv: list[str] | None = None) -> int:
 
         summary = timer.run("write", n, write_stage)
         out_bytes = sum(p.stat().st_size for p in out_dir.iterdir() if p.is_file())
-        timer.stages[-1].note = f"5 parquet tables + report.md, {out_bytes / 1024:.0f} KiB"
+        n_tables = sum(1 for p in out_dir.glob("*.parquet"))
+        timer.stages[-1].note = f"{n_tables} parquet tables + report.md + report.html, {out_bytes / 1024:.0f} KiB"
         total = time.perf_counter() - pipeline_start
 
         print()

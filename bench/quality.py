@@ -418,7 +418,7 @@ class Run:
         self.row(sec, "B-cubed P / R / F1", prf(ours.bcubed), prf(base.bcubed), ">= baseline (optimistic)",
                  ours.bcubed.f1 >= base.bcubed.f1)
         self.row(sec, "ARI", f"{ours.ari:.4f}", f"{base.ari:.4f}", ">= baseline (optimistic)", ours.ari >= base.ari)
-        self.row(sec, "cosine distance threshold",
+        self.row(sec, "distance threshold (ours: corrected blend; baseline: cosine)",
                  f"{self.settings.stories.distance_threshold} (config)", f"{baseline['threshold']} (best on this data)")
         at_config = dict(baseline["curve"]).get(self.settings.stories.distance_threshold)
         line = f"stories {name}: newsdedup {ours_seconds:.1f}s, baseline {base_seconds:.1f}s"
