@@ -155,6 +155,13 @@ def test_last_paragraph_above_a_closing_credit_is_kept():
     assert body == "The first paragraph of the story.\n\nSoldiers secured the area."
 
 
+def test_last_paragraph_above_a_credit_and_furniture_is_kept():
+    # only a copyright line and tags follow the credit: the paragraph above it ends the story
+    lines = ["The first paragraph of the story.", "Soldiers secured the area by nightfall.", "Reuters",
+             "© 2026 Daily Courier. All rights reserved.", "Tags: Pakistan, Quetta"]
+    assert clean_body(lines, None) == "The first paragraph of the story.\n\nSoldiers secured the area by nightfall."
+
+
 def test_repeated_headline_is_removed_from_seed_004():
     lines = SEED_004.read_text(encoding="utf-8").splitlines()
     title = "Pakistan says 92 militants killed after attacks in Balochistan"

@@ -139,6 +139,18 @@ def split_dateline(text: str) -> tuple[str | None, str]:
     return dateline.strip(), folded[match.end():]
 
 
+def _story_text_in(lines: list[str]) -> bool:
+    """Whether any of these lines is story text (not furniture, a credit, or a tag list and what follows)."""
+    for line in lines:
+        if not line:
+            continue
+        if _TAGS.match(fold(line)):
+            return False
+        if not (is_boilerplate_line(line) or is_credit_line(line)):
+            return True
+    return False
+
+
 def clean_body(lines: list[str], title: str | None) -> str:
     """Keep the story's own paragraphs: drop repeated headlines, captions, credits, bylines and promos."""
     title_key = " ".join(words(title)) if title else None
@@ -155,7 +167,7 @@ def clean_body(lines: list[str], title: str | None) -> str:
             continue
         j = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
         nxt = lines[j] if j is not None else ""
-        if nxt and is_credit_line(nxt) and len(line.split()) <= 30 and any(lines[j + 1 :]):
+        if nxt and is_credit_line(nxt) and len(line.split()) <= 30 and _story_text_in(lines[j + 1 :]):
             lines[j] = ""  # a photo caption and the credit under it, above more text
             continue
         if (kept or title_key) and looks_like_headline(line, max_words=14) and nxt[:1].isupper():
