@@ -124,6 +124,25 @@ def test_term_statistics_add_up_and_weigh_like_scikit_learn_tfidf():
     assert np.allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray(), atol=1e-6)
 
 
+def test_candidates_are_capped_per_group_and_respect_radius_and_window():
+    from newsdedup.stories import radius_edges
+
+    rng = np.random.default_rng(1)
+    base = rng.normal(size=16)
+    vectors = base + 0.1 * rng.normal(size=(40, 16))  # one undated crowd: every pair is within the radius
+    vectors = np.vstack([vectors, rng.normal(size=(1, 16))])  # and one unrelated group
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    days = np.full(41, np.nan)
+    src, dst = radius_edges(vectors, days, np.arange(41), StoriesConfig(max_candidates=5))
+    assert np.bincount(src[src < 40], minlength=40).max() == 5 and not (src == dst).any()
+    sims = vectors @ vectors.T
+    for row in range(40):  # the five nearest, never the far one
+        mine = set(dst[src == row].tolist())
+        assert 40 not in mine and mine == set(np.argsort(-sims[row])[1:6].tolist())
+    days = np.arange(41, dtype=float) * 10.0  # now ten days apart: nothing is a candidate
+    assert len(radius_edges(vectors, days, np.arange(41), StoriesConfig())[0]) == 0
+
+
 def _docs(rows: list[tuple[str, str, str, int]]) -> pl.DataFrame:
     base = datetime(2026, 2, 1, tzinfo=timezone.utc)
     return pl.DataFrame(

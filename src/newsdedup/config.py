@@ -51,6 +51,7 @@ class StoriesConfig(_Section):
     embedding_weight: float = Field(0.4, ge=0.0, le=1.0)
     neighbours: int = Field(5, ge=0, le=100)
     candidate_distance: float = Field(0.7, gt=0.0, le=2.0)
+    max_candidates: int = Field(50, ge=1, le=10000)
     min_similarity: float = Field(0.2, ge=-1.0, lt=1.0)
     distance_threshold: float = Field(1.04, gt=0.0, lt=3.0)
     time_window_days: float = Field(3.0, gt=0.0)

@@ -20,7 +20,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.neighbors import NearestNeighbors
 
 from newsdedup.config import StoriesConfig
 from newsdedup.embed import Embedder
@@ -203,14 +202,30 @@ def _split_by_time(labels: np.ndarray, days: np.ndarray, window: float) -> np.nd
 
 
 def radius_edges(vectors: np.ndarray, days: np.ndarray, rows: np.ndarray, cfg: StoriesConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs (row, other): embedding cosine distance within candidate_distance, dates within the window."""
+    """Candidate pairs (row, other): embedding cosine distance within candidate_distance, dates within the
+    window, at most max_candidates nearest per row (so an undated crowd of one topic stays O(n) edges)."""
     if len(rows) == 0 or len(vectors) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    nn = NearestNeighbors(radius=cfg.candidate_distance, metric="cosine", algorithm="brute").fit(vectors)
-    graph = nn.radius_neighbors_graph(vectors[rows], mode="connectivity").tocoo()
-    src, dst = rows[graph.row], graph.col.astype(np.int64)
-    keep = (src != dst) & ~_too_far(days[src], days[dst], cfg.time_window_days)
-    return src[keep], dst[keep]
+    srcs, dsts = [], []
+    chunk = max(1, (1 << 24) // max(len(vectors), 1))  # about 64 MB of similarities at a time
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        sims = vectors[part] @ vectors.T
+        sims[np.arange(len(part)), part] = -np.inf
+        sims[_too_far(days[part][:, None], days[None, :], cfg.time_window_days)] = -np.inf
+        sims[sims < 1.0 - cfg.candidate_distance] = -np.inf
+        m = min(cfg.max_candidates, len(vectors) - 1)
+        if m <= 0:
+            continue
+        top = np.argpartition(-sims, m - 1, axis=1)[:, :m] if m < len(vectors) else np.argsort(-sims, axis=1)[:, :m]
+        src = np.repeat(part, top.shape[1])
+        dst = top.ravel().astype(np.int64)
+        keep = np.isfinite(sims[np.repeat(np.arange(len(part)), top.shape[1]), dst])
+        srcs.append(src[keep])
+        dsts.append(dst[keep])
+    if not srcs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(srcs), np.concatenate(dsts)
 
 
 def story_edges(
