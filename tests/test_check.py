@@ -77,6 +77,36 @@ def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     assert any("Shahid Rind" in fact for fact in verdict.adds)
 
 
+class Recording:
+    def __init__(self, inner) -> None:
+        self.inner, self.texts = inner, []
+
+    def embed(self, texts):
+        self.texts += list(texts)
+        return self.inner.embed(texts)
+
+
+def test_the_desk_reuses_the_sentence_vectors_the_run_kept(saved, real_embedder):
+    from newsdedup.facts import sentence_key
+    from newsdedup.normalize import split_sentences
+
+    state = load_state(saved, load_config())
+    recording = Recording(real_embedder)
+    desk = Desk(state, load_config(), recording)
+    docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
+    verdict = desk.check(docs.row(0, named=True))
+    assert verdict.verdict == SAME_STORY and verdict.adds
+    canonical = split_sentences(desk.docs["001_72621f2fa7bf588d"]["text"])
+    kept = set(state.sentences["sentence_key"].to_list())
+    assert any(sentence_key(s) in kept for s in canonical)
+    embedded = {sentence_key(t) for t in recording.texts}
+    assert not any(sentence_key(s) in embedded for s in canonical if sentence_key(s) in kept)
+    # and the verdict is the one a desk without kept vectors gives
+    state.sentences = state.sentences.clear()
+    again = Desk(state, load_config(), real_embedder).check(docs.row(0, named=True))
+    assert again.adds == verdict.adds
+
+
 def test_an_unrelated_article_is_new(desk, tmp_path):
     text = (
         "Storm closes northern ports\n\nA powerful storm closed three northern ports on Tuesday and forced the "

@@ -70,6 +70,30 @@ def test_nothing_new_is_detected_and_changes_nothing(corpus, fake_embedder):
     assert all(n == 0 for n in fake_embedder.calls[calls:])  # nothing embedded again
 
 
+def test_sentences_embedded_once_are_reused_and_decide_the_same(corpus, tmp_path, fake_embedder):
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    shutil.copytree(corpus / "seeds", inp / "seeds")
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.sentences.height == len(state.sentence_vectors) > 0
+    embedded_before = sum(fake_embedder.calls)
+    shutil.copy(corpus / "copies" / "000_update.txt", inp / "000_update.txt")  # joins the seeds' story
+    changes = continue_run(state, inp, settings, fake_embedder)
+    assert changes.dirty_stories  # the story was re-resolved ...
+    second = sum(fake_embedder.calls) - embedded_before
+    assert 0 < second < 10  # ... embedding its new group and the update's own sentences, not the seeds' again
+    full = _fresh(settings)
+    continue_run(full, inp, settings, fake_embedder)
+    # the same decisions as one run (story ids differ: the incremental run keeps the older one)
+    assert state.facts.select("text", "article_ids").equals(full.facts.select("text", "article_ids"))
+    assert state.canon.drop("story_id").equals(full.canon.drop("story_id"))
+    # every kept vector is the embedding of its sentence
+    texts = dict(zip(full.sentences["key"].to_list(), range(full.sentences.height)))
+    for key, vector in zip(state.sentences["key"].to_list(), state.sentence_vectors):
+        assert np.allclose(vector, full.sentence_vectors[texts[key]])
+
+
 def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fake_embedder):
     settings = load_config()
     state = _fresh(settings)

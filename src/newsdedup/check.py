@@ -12,7 +12,7 @@ import polars as pl
 
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
-from newsdedup.facts import _covered, as_sentence
+from newsdedup.facts import _covered, as_sentence, sentence_key
 from newsdedup.normalize import is_boilerplate_line, numbers, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import _days, _too_far, corrected_distance, embedding_text, term_counts
@@ -185,10 +185,17 @@ class Desk:
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), [], adds)
 
     def _canonical_sentences(self, canonical_id: str) -> tuple[list[str], np.ndarray]:
-        """A story's most complete version, split and embedded once per desk (hot stories repeat)."""
+        """A story's most complete version, split and embedded once per desk (hot stories repeat); the
+        vectors the facts stage kept in the state are used where there are some."""
         if canonical_id not in self._canonical:
             theirs = split_sentences(self.docs[canonical_id]["text"])
-            self._canonical[canonical_id] = (theirs, self.embedder.embed(theirs))
+            story = self.state.sentences.with_row_index("i").filter(pl.col("story_id") == self.docs[canonical_id]["story_id"])
+            kept = dict(zip(story["sentence_key"].to_list(), story["i"].to_list()))
+            rows = [kept.get(sentence_key(t)) for t in theirs]
+            missing = [t for t, r in zip(theirs, rows) if r is None]
+            fresh = iter(self.embedder.embed(missing)) if missing else iter(())
+            vectors = [self.state.sentence_vectors[r] if r is not None else next(fresh) for r in rows]
+            self._canonical[canonical_id] = (theirs, np.vstack(vectors) if vectors else np.zeros((0, 1), np.float32))
         return self._canonical[canonical_id]
 
     def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +18,37 @@ class Embedder(Protocol):
     """Turns texts into L2-normalised float32 row vectors."""
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+def text_key(text: str) -> str:
+    """A short stable key for an exact text (what a cache of its embedding is looked up by)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+class CachedEmbedder:
+    """An embedder in front of another that reuses vectors it has already seen, by exact text.
+
+    The same text always gets the same vector, so reusing one changes no decision; `known` (key ->
+    vector) can be filled from a saved state and read back afterwards.
+    """
+
+    def __init__(self, inner: Embedder, known: dict[str, np.ndarray] | None = None) -> None:
+        self.inner = inner
+        self.known: dict[str, np.ndarray] = known if known is not None else {}
+        self.reused = 0
+        self.embedded = 0
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        keys = [text_key(t) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts) if k not in self.known}
+        self.reused += len(texts) - len(missing)
+        if missing:
+            fresh = self.inner.embed(list(missing.values()))
+            self.embedded += len(missing)
+            self.known.update(zip(missing, fresh))
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([self.known[k] for k in keys]).astype(np.float32, copy=False)
 
 
 class ModelNotFound(RuntimeError):

@@ -262,6 +262,14 @@ class Resolution(NamedTuple):
 def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig) -> Resolution:
     """Per story: the canonical choice (story_id, canonical_article_id, canonical_reason, n_facts), the
     facts other versions add, and the figures they disagree on."""
+    return resolve_stories_with_sentences(documents, embedder, cfg)[0]
+
+
+def resolve_stories_with_sentences(
+    documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig
+) -> tuple[Resolution, pl.DataFrame]:
+    """resolve_stories, and the sentences it embedded for each story (story_id, text), so a caller can
+    keep their vectors for the next run."""
     documents = documents.sort("article_id")
     sentences = article_sentences(documents)
     boilerplate = boilerplate_keys(sentences, cfg.boilerplate_min_stories)
@@ -280,6 +288,10 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
     )
     vectors = embedder.embed(firsts["text"].to_list()) if firsts.height else np.zeros((0, 1), dtype=np.float32)
     row_of = {k: i for i, k in enumerate(firsts["key"].to_list())}
+    used = (
+        sentences.filter(pl.col("story_id").is_in(list(multi))).select("story_id", "key").unique()
+        .join(firsts, on="key").select("story_id", "text").sort("story_id", "text")
+    )
 
     canon_rows, fact_rows, conflict_rows = [], [], []
     by_story = sentences.partition_by("story_id", as_dict=True, maintain_order=True)
@@ -320,7 +332,8 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
     )
     facts = conform(pl.DataFrame(fact_rows, schema=FACTS), FACTS, "facts") if fact_rows else empty(FACTS)
     conflicts = conform(pl.DataFrame(conflict_rows, schema=CONFLICTS), CONFLICTS, "conflicts")
-    return Resolution(canon, facts.sort("story_id", maintain_order=True), conflicts.sort(["story_id", "about"]))
+    resolution = Resolution(canon, facts.sort("story_id", maintain_order=True), conflicts.sort(["story_id", "about"]))
+    return resolution, used
 
 
 def as_sentence(text: str) -> Sentence:

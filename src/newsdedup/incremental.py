@@ -14,13 +14,13 @@ import polars as pl
 from datasketch import MinHashLSH
 
 from newsdedup.config import Settings
-from newsdedup.embed import Embedder
-from newsdedup.facts import Resolution, resolve_stories
+from newsdedup.embed import CachedEmbedder, Embedder, text_key
+from newsdedup.facts import Resolution, resolve_stories_with_sentences, sentence_key
 from newsdedup.ingest import read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS
-from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SKETCHES, Plan, State, save_state
+from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
     _days,
@@ -255,15 +255,30 @@ def _name_stories(state: State, documents: pl.DataFrame, groups: list[str], labe
 
 
 def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, settings: Settings, changes: Changes) -> Resolution:
-    """Re-resolve only the stories whose articles changed; keep the others' results."""
+    """Re-resolve only the stories whose articles changed; keep the others' results.
+
+    Sentences embedded in earlier runs are looked up, not embedded again (by exact text, so nothing
+    any decision sees changes); the state keeps the vectors of the sentences each story uses.
+    """
     current = set(documents["story_id"].to_list())
     dirty = (changes.dirty_stories & current) | (current - set(state.canon["story_id"].to_list()))
     touched = documents.filter(pl.col("story_id").is_in(list(dirty)))
-    fresh = resolve_stories(touched, embedder, settings.facts)
+    cached = CachedEmbedder(embedder, dict(zip(state.sentences["key"].to_list(), state.sentence_vectors)))
+    fresh, used = resolve_stories_with_sentences(touched, cached, settings.facts)
     keep = pl.col("story_id").is_in(list(current - dirty))
     state.canon = pl.concat([state.canon.filter(keep), fresh.canon]).sort("story_id")
     state.facts = pl.concat([state.facts.filter(keep), fresh.facts]).sort("story_id", maintain_order=True)
     state.conflicts = pl.concat([state.conflicts.filter(keep), fresh.conflicts]).sort(["story_id", "about"])
+    kept = state.sentences.with_row_index("i").filter(keep)
+    texts = used["text"].to_list()
+    now = pl.DataFrame(
+        {"story_id": used["story_id"], "key": [text_key(t) for t in texts], "sentence_key": [sentence_key(t) for t in texts]},
+        schema=SENTENCES,
+    )
+    parts = [state.sentence_vectors[kept["i"].to_numpy()]] if kept.height else []
+    parts += [np.vstack([cached.known[k] for k in now["key"].to_list()])] if now.height else []
+    state.sentences = pl.concat([kept.drop("i"), now])
+    state.sentence_vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
     state.documents = documents
     return Resolution(state.canon, state.facts, state.conflicts)
 

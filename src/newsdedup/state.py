@@ -2,7 +2,7 @@
 
 The state lives in `<output>/state/`: a manifest of processed inputs by content hash, the documents, the
 verified copy pairs, the persisted MinHashLSH index with every article's signature and shingle count, the word document
-frequencies, one embedding per copy group with the similarity
+frequencies, the sentence embeddings of every story the facts stage compared, one embedding per copy group with the similarity
 graph between them, the ids' creation order, story merges, and the facts stage's results. It is written
 into a fresh folder and swapped in with renames, so a run killed half-way leaves the previous state.
 """
@@ -24,7 +24,7 @@ from newsdedup.config import Settings
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
@@ -35,6 +35,7 @@ GROUPS: dict[str, pl.DataType] = {
     "syndicate_id": pl.String(), "representative": pl.String(), "row": pl.Int64(), "hub": pl.Float64()
 }
 EDGES: dict[str, pl.DataType] = {"a": pl.String(), "b": pl.String()}
+SENTENCES: dict[str, pl.DataType] = {"story_id": pl.String(), "key": pl.String(), "sentence_key": pl.String()}
 CREATED: dict[str, pl.DataType] = {"id": pl.String(), "seq": pl.Int64()}
 MERGES: dict[str, pl.DataType] = {"story_id": pl.String(), "merged_into": pl.String(), "run": pl.Int64()}
 CANON: dict[str, pl.DataType] = {
@@ -69,11 +70,13 @@ class State:
     created: pl.DataFrame = field(default_factory=lambda: empty(CREATED))  # ids in order of first appearance
     merges: pl.DataFrame = field(default_factory=lambda: empty(MERGES))
     canon: pl.DataFrame = field(default_factory=lambda: empty(CANON))
+    sentences: pl.DataFrame = field(default_factory=lambda: empty(SENTENCES))  # embedded sentences per story
+    sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))  # row-aligned
     facts: pl.DataFrame = field(default_factory=lambda: empty(FACTS))
     conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
 
 
-_TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "facts", "conflicts")
+_TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "sentences", "facts", "conflicts")
 
 
 def state_dir(output: str | Path) -> Path:
@@ -113,6 +116,7 @@ def load_state(output: str | Path, settings: Settings) -> State | None:
         setattr(state, name, pl.read_parquet(folder / f"{name}.parquet"))
     state.vectors = np.load(folder / "vectors.npy")
     state.signatures = np.load(folder / "signatures.npy")
+    state.sentence_vectors = np.load(folder / "sentence_vectors.npy")
     state.terms = TermStats(meta["term_docs"], np.load(folder / "term_df.npy").astype(np.int64))
     with open(folder / "lsh.pkl", "rb") as handle:
         state.lsh = pickle.load(handle)
@@ -130,6 +134,7 @@ def save_state(output: str | Path, state: State) -> None:
         getattr(state, name).write_parquet(fresh / f"{name}.parquet")
     np.save(fresh / "vectors.npy", state.vectors)
     np.save(fresh / "signatures.npy", state.signatures)
+    np.save(fresh / "sentence_vectors.npy", state.sentence_vectors)
     np.save(fresh / "term_df.npy", state.terms.df.astype(np.int32))
     with open(fresh / "lsh.pkl", "wb") as handle:
         pickle.dump(state.lsh, handle, protocol=pickle.HIGHEST_PROTOCOL)
