@@ -19,7 +19,8 @@ synthetically, and the output says so:
   gets that base's vector, every other group (synthetic, or copies split from their base) gets the vector of
   its source base plus small seeded Gaussian noise (sigma 0.02 per dimension, cosine ~0.93 to the source),
   normalised. This stands in for embedding 100k articles;
-* stories: one story per copy group (default), or with `--stories cluster` the library's `story_edges` +
+* stories: one story per copy group (default; each group's hubness value from its candidate pairs, as the
+  desk's same-story test needs it), or with `--stories cluster` the library's `story_edges` +
   `cluster_components` (what `cluster_stories` does) on those vectors (at 100k the stand-in vectors make a
   dense radius graph and that ran out of memory);
 * canon: the longest article of each story (the facts stage is not run); facts and conflicts empty.
@@ -375,7 +376,8 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     from newsdedup.schema import DOCUMENTS, conform
     from newsdedup.state import ASSIGNED, CANON, GROUPS, State, EDGES, save_state, settings_fingerprint
     from newsdedup.stories import (
-        _days, cluster_components, document_texts, group_texts, representatives, story_edges, term_stats, text_terms,
+        _days, cluster_components, document_texts, edge_hubness, group_texts, pair_similarity, representatives, story_edges,
+        term_stats, text_terms,
     )
     from newsdedup.syndication import group_id
 
@@ -423,8 +425,14 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
         src, dst = src[keep], dst[keep]
         story_label, hubs = cluster_components(vectors, days, src, dst, cfg, terms=terms)
     else:
+        # one story per copy group; each group's hubness from its candidate pairs, as the desk needs it
+        terms = text_terms(group_texts(reps), state.terms)
+        src, dst = story_edges(vectors, days, np.arange(len(names)), terms, cfg)
+        pairs = np.unique(np.stack([np.minimum(src, dst), np.maximum(src, dst)], axis=1), axis=0).reshape(-1, 2)
+        a, b = pairs[:, 0], pairs[:, 1]
+        hubs = edge_hubness(len(names), a, b, pair_similarity(vectors, terms, a, b, cfg), cfg.neighbours)
         src = dst = np.zeros(0, dtype=np.int64)
-        story_label, hubs = np.arange(len(names)), np.zeros(len(names))
+        story_label = np.arange(len(names))
     members_of: dict[int, list[str]] = {}
     for lab, members in zip(story_label.tolist(), reps["members"].to_list()):
         members_of.setdefault(lab, []).extend(members)

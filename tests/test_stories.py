@@ -75,12 +75,18 @@ def test_hubness_correction_keeps_a_crowded_topic_apart():
     days = np.full(6, np.nan)
     plain = cluster_stories(vectors, days, StoriesConfig(neighbours=0, distance_threshold=0.35))
     assert len(set(plain.tolist())) == 1  # a plain cut merges the whole topic
-    corrected = cluster_stories(vectors, days, StoriesConfig(neighbours=3, distance_threshold=0.95))
+    corrected = cluster_stories(vectors, days, StoriesConfig(neighbours=3, distance_threshold=0.95, min_hubness=0.0))
     assert corrected[0] == corrected[1] and len(set(corrected.tolist())) == 5
     hub = hubness(gram, np.zeros((6, 6), bool), 3)
     assert np.allclose(hub[[0, 1]], (0.9 + 0.7 + 0.7) / 3) and np.allclose(hub[2:], 0.7)
-    assert np.isclose(corrected_distance(np.array(0.9), hub[0], hub[1], 3), 1 - 1.8 + 2 * hub[0])
-    assert np.isclose(corrected_distance(np.array(0.9), hub[0], hub[1], 0), 0.1)
+    cfg = StoriesConfig(neighbours=3, min_hubness=0.0)
+    assert np.isclose(corrected_distance(np.array(0.9), hub[0], hub[1], cfg), 1 - 1.8 + 2 * hub[0])
+    assert np.isclose(corrected_distance(np.array(0.9), hub[0], hub[1], StoriesConfig(neighbours=0)), 0.1)
+    # a sparse neighbourhood counts as min_hubness: 0.25 similar groups with few neighbours stay apart
+    sparse = StoriesConfig(neighbours=3, min_hubness=0.3)
+    assert np.isclose(corrected_distance(np.array(0.25), 0.0, 0.1, sparse), 1 - 0.5 + 0.6)
+    assert corrected_distance(np.array(0.25), 0.0, 0.1, sparse) > StoriesConfig().distance_threshold
+    assert corrected_distance(np.array(0.25), 0.0, 0.1, sparse.model_copy(update={"min_hubness": 0.0})) < 1.0
 
 
 def test_missing_neighbours_count_as_zero_and_dates_apart_are_no_neighbours():
@@ -205,3 +211,16 @@ def test_real_model_keeps_an_unrelated_article_apart(real_embedder, tmp_path):
     story = dict(zip(out["article_id"], out["story_id"]))
     assert story["other"] != story["001_72621f2fa7bf588d"]
     assert out["story_id"].n_unique() == 2
+
+
+def test_edge_hubness_takes_the_top_k_of_each_rows_pairs():
+    from newsdedup.stories import edge_hubness
+
+    src, dst = np.array([0, 0, 0, 1]), np.array([1, 2, 3, 2])
+    sims = np.array([0.9, 0.5, 0.7, 0.6])
+    hub = edge_hubness(5, src, dst, sims, 2)
+    assert np.allclose(hub, [(0.9 + 0.7) / 2, (0.9 + 0.6) / 2, (0.6 + 0.5) / 2, 0.7 / 2, 0.0])
+    # on a full graph it is the dense hubness
+    gram = np.array([[1.0, 0.8, 0.3], [0.8, 1.0, 0.5], [0.3, 0.5, 1.0]])
+    i, j = np.triu_indices(3, 1)
+    assert np.allclose(edge_hubness(3, i, j, gram[i, j], 5), hubness(gram, np.zeros((3, 3), bool), 5))

@@ -3,6 +3,7 @@ of a known story, or new? Answered from the saved state without changing it."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -131,7 +132,7 @@ class Desk:
         # shingles all occur in the original adds nothing, and needs no sentence splitting.
         adds = []
         extra = not np.isin(mine, theirs, assume_unique=True).all()
-        for sentence in split_sentences(doc["text"]) if extra else []:
+        for sentence in self._sentences_not_all_in(doc["text"], theirs) if extra else []:
             grams = shingle_hashes(sentence, cfg.shingle_size)
             if len(words(sentence)) < self.settings.facts.min_fact_words or is_boilerplate_line(sentence):
                 continue
@@ -144,6 +145,16 @@ class Desk:
             UPDATE if adds else COPY, doc["article_id"], doc["title"], self._brief(best[0]),
             round(max(score.jaccard, score.containment), 4), differs, adds,
         )
+
+    def _sentences_not_all_in(self, text: str, theirs: np.ndarray) -> list[str]:
+        """Sentences of the paragraphs holding a shingle the original lacks (split_sentences works paragraph
+        by paragraph, so the others cannot add anything, and pysbd, the slow part, skips them)."""
+        out = []
+        for para in re.split(r"\n\s*\n|\n", text):
+            grams = shingle_hashes(para, self.settings.syndication.shingle_size)
+            if len(grams) and not np.isin(grams, theirs, assume_unique=True).all():
+                out += split_sentences(para)
+        return out
 
     def _story_verdict(self, doc: dict[str, Any]) -> Verdict:
         """The story the clustering would most likely put this article in, by the same blended,
@@ -161,6 +172,7 @@ class Desk:
             rows = rows[~_too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
         if not len(rows):
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
+        rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
         blended = sims[rows]
         if cfg.embedding_weight < 1.0:
             reps = [self.docs[self.group_rep[int(r)]] for r in rows]
@@ -169,7 +181,7 @@ class Desk:
             blended = cfg.embedding_weight * blended + (1.0 - cfg.embedding_weight) * words
         top = np.sort(blended)[::-1][: cfg.neighbours]
         mine = top.sum() / cfg.neighbours if cfg.neighbours else 0.0
-        dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg.neighbours)
+        dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
         dist[blended < cfg.min_similarity] = np.inf
         best = int(np.argmin(dist))
         if dist[best] > cfg.distance_threshold:

@@ -50,6 +50,7 @@ class StoriesConfig(_Section):
     max_seq_length: int = Field(256, ge=16, le=512)
     embedding_weight: float = Field(0.4, ge=0.0, le=1.0)
     neighbours: int = Field(5, ge=0, le=100)
+    min_hubness: float = Field(0.3, ge=0.0, lt=1.0)
     candidate_distance: float = Field(0.7, gt=0.0, le=2.0)
     max_candidates: int = Field(50, ge=1, le=10000)
     min_similarity: float = Field(0.2, ge=-1.0, lt=1.0)

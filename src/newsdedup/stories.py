@@ -100,9 +100,12 @@ def pair_similarity(vectors: np.ndarray, terms: Terms | None, src: np.ndarray, d
     rows = np.unique(np.concatenate([src, dst]))
     where = {int(r): i for i, r in enumerate(rows)}
     weighted = terms(rows)
-    a = weighted[[where[int(r)] for r in src]]
-    b = weighted[[where[int(r)] for r in dst]]
-    words = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    left = np.array([where[int(r)] for r in src], dtype=np.int64)
+    right = np.array([where[int(r)] for r in dst], dtype=np.int64)
+    words = np.zeros(len(src))
+    for start in range(0, len(src), 20_000):  # row-wise dot products, a bounded slice of pairs at a time
+        part = slice(start, start + 20_000)
+        words[part] = np.asarray(weighted[left[part]].multiply(weighted[right[part]]).sum(axis=1)).ravel()
     return cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * words
 
 
@@ -116,11 +119,30 @@ def hubness(sims: np.ndarray, apart: np.ndarray, k: int) -> np.ndarray:
     return np.where(np.isfinite(top), top, 0.0).sum(axis=1) / k
 
 
-def corrected_distance(sims: np.ndarray, hub_a: np.ndarray, hub_b: np.ndarray, neighbours: int) -> np.ndarray:
-    """CSLS distance 1 - (2 s - r_a - r_b); with no hubness correction (0 neighbours) the plain 1 - s."""
-    if neighbours == 0:
+def edge_hubness(n: int, src: np.ndarray, dst: np.ndarray, sims: np.ndarray, k: int) -> np.ndarray:
+    """Each row's mean similarity to its k nearest others among its candidate pairs (missing ones count 0):
+    the hubness values when only the candidate graph is at hand."""
+    hub = np.zeros(n)
+    if k == 0 or not len(src):
+        return hub
+    rows = np.concatenate([src, dst])
+    values = np.concatenate([sims, sims])
+    order = np.lexsort((-values, rows))
+    rows, values = rows[order], values[order]
+    starts = np.searchsorted(rows, np.arange(n))
+    rank = np.arange(len(rows)) - starts[rows]
+    top = rank < k
+    np.add.at(hub, rows[top], values[top])
+    return hub / k
+
+
+def corrected_distance(sims: np.ndarray, hub_a: np.ndarray, hub_b: np.ndarray, cfg: StoriesConfig) -> np.ndarray:
+    """CSLS distance 1 - (2 s - r_a - r_b), each r at least min_hubness (a sparse neighbourhood must not make
+    loosely related groups merge); with no hubness correction (0 neighbours) the plain 1 - s."""
+    if cfg.neighbours == 0:
         return np.clip(1.0 - sims, 0.0, None)
-    return np.clip(1.0 - (2.0 * sims - hub_a - hub_b), 0.0, None)
+    floor = cfg.min_hubness
+    return np.clip(1.0 - (2.0 * sims - np.maximum(hub_a, floor) - np.maximum(hub_b, floor)), 0.0, None)
 
 
 def representatives(documents: pl.DataFrame) -> pl.DataFrame:
@@ -166,7 +188,7 @@ def _cluster_component(
             sims = cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * (words @ words.T).toarray()
         apart = _too_far(days[:, None], days[None, :], cfg.time_window_days)
         hub = hubness(sims, apart, cfg.neighbours)
-        dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg.neighbours)
+        dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg)
         dist[apart | (sims < cfg.min_similarity)] = FAR
         np.fill_diagonal(dist, 0.0)
         model = AgglomerativeClustering(
