@@ -113,8 +113,13 @@ class Desk:
         est_j, est_c = estimated_overlap(
             signature_matrix([signature], cfg.num_perm)[0], len(mine), self.state.signatures[rows], self.sketch_sizes[rows]
         )
+        keep = worth_verifying(est_j, est_c, cfg)
+        guesses = np.maximum(est_j, est_c)[keep]
+        order = np.argsort(-guesses, kind="stable")
         best = None
-        for row in rows[worth_verifying(est_j, est_c, cfg)]:
+        for row, guess in zip(rows[keep][order], guesses[order]):
+            if best is not None and best[1] >= min(1.0, guess + cfg.estimate_margin):
+                break  # the rest cannot plausibly beat the copy already verified
             other = self.sketch_ids[row]
             score = score_pair(mine, self._shingles_of(other))
             if is_copy(score, cfg) and (best is None or max(score.jaccard, score.containment) > best[1]):
