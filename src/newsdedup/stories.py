@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import HashingVectorizer
@@ -85,8 +85,6 @@ def text_terms(texts: list[str], stats: TermStats) -> Terms:
             weighted = stats.weigh(term_counts([texts[r] for r in todo]))
             for i, r in enumerate(todo):
                 cache[r] = weighted[i]
-        from scipy.sparse import vstack
-
         return csr_matrix(vstack([cache[int(r)] for r in rows])) if len(rows) else csr_matrix((0, TERM_FEATURES))
 
     return rows_of
