@@ -376,7 +376,7 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     from newsdedup.schema import DOCUMENTS, conform
     from newsdedup.state import ASSIGNED, CANON, GROUPS, State, EDGES, save_state, settings_fingerprint
     from newsdedup.stories import (
-        _days, cluster_components, document_texts, edge_hubness, group_texts, pair_similarity, representatives, story_edges,
+        cluster_components, days_of, document_texts, edge_hubness, group_texts, pair_similarity, representatives, story_edges,
         term_stats, text_terms,
     )
     from newsdedup.syndication import group_id
@@ -416,7 +416,7 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     start = time.perf_counter()
     names = reps["syndicate_id"].to_list()
     cfg = settings.stories
-    days = _days(reps["published"])
+    days = days_of(reps["published"])
     state.terms = term_stats(document_texts(documents))
     if args.stories == "cluster":
         terms = text_terms(group_texts(reps), state.terms)

@@ -13,10 +13,10 @@ import polars as pl
 
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
-from newsdedup.facts import _covered, as_sentence, sentence_key
+from newsdedup.facts import as_sentence, said_already, sentence_key
 from newsdedup.normalize import is_boilerplate_line, numbers, shingle_hashes, split_sentences, words
 from newsdedup.state import State
-from newsdedup.stories import _days, _too_far, corrected_distance, embedding_text, term_counts
+from newsdedup.stories import corrected_distance, days_of, embedding_text, term_counts, too_far
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
 
 COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
@@ -71,7 +71,7 @@ class Desk:
         self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
         first_day = docs.group_by("syndicate_id").agg(pl.col("published").min())
         by_row = state.groups.sort("row").join(first_day, on="syndicate_id", how="left", maintain_order="left")
-        self.group_days = _days(by_row["published"])
+        self.group_days = days_of(by_row["published"])
         self.group_rep = by_row["representative"].to_list()
         self.group_hubs = by_row["hub"].fill_null(0.0).to_numpy()
         self.sketch_ids = state.sketches["article_id"].to_list()
@@ -174,7 +174,7 @@ class Desk:
         published = doc.get("published")
         if published is not None:
             day = published.timestamp() / 86400.0
-            rows = rows[~_too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
+            rows = rows[~too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
         if not len(rows):
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
         rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
@@ -239,7 +239,7 @@ class Desk:
             vectors = np.vstack([self.embedder.embed([mine[i] for i in unsure]), their_vectors])
             sims = vectors @ vectors.T
             own = np.arange(len(unsure), len(sents))
-            covered = _covered(sims, sents, own, vocab, figures, cfg)
+            covered = said_already(sims, sents, own, vocab, figures, cfg)
             for i, seen in zip(unsure, covered[: len(unsure)]):
                 said[i] = bool(seen)
         return [s for s, seen in zip(mine, said) if not seen]

@@ -72,7 +72,7 @@ def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
     return sim >= cfg.same_fact_similarity and (a.numbers <= b.numbers or b.numbers <= a.numbers)
 
 
-def _covered(
+def said_already(
     sims: np.ndarray, sents: list[Sentence], own: np.ndarray, vocab: set[str], figures: frozenset[str], cfg: FactsConfig
 ) -> np.ndarray:
     """For every sentence of the story: does the article holding sentences `own` already say it?
@@ -219,7 +219,7 @@ def resolve_story(
             index[a].append(i)
     texts = dict(zip(ids, articles["text"].to_list()))
     covered = {
-        a: _covered(sims, sents, np.array(index[a], dtype=np.int64), set(words(texts[a])), numbers(texts[a]), cfg)
+        a: said_already(sims, sents, np.array(index[a], dtype=np.int64), set(words(texts[a])), numbers(texts[a]), cfg)
         for a in ids
     }
     coverage = {a: sum(bool(covered[a][g].any()) for g in groups) for a in ids}

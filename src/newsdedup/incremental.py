@@ -23,8 +23,8 @@ from newsdedup.schema import DOCUMENTS
 from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
-    _days,
     cluster_components,
+    days_of,
     document_texts,
     group_texts,
     representatives,
@@ -175,7 +175,7 @@ def update_stories(
         vectors[keep["new_row"].to_numpy()] = state.vectors[keep["row"].to_numpy()]
     if fresh.size:
         vectors[np.flatnonzero(reps["embed_again"].to_numpy())] = fresh
-    days = _days(reps["published"])
+    days = days_of(reps["published"])
     names = reps["syndicate_id"].to_list()
     index = {g: i for i, g in enumerate(names)}
     dirty = reps["regraph"].to_numpy()

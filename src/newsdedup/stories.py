@@ -164,12 +164,12 @@ def embedding_text(title: str | None, text: str) -> str:
     return f"{title}\n{text}" if title else text
 
 
-def _days(published: pl.Series) -> np.ndarray:
+def days_of(published: pl.Series) -> np.ndarray:
     """Publication times in days (NaN where unknown)."""
     return (published.dt.epoch("s").cast(pl.Float64) / 86400.0).fill_null(np.nan).to_numpy()
 
 
-def _too_far(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.ndarray:
+def too_far(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.ndarray:
     """True where both dates are known and further apart than the window."""
     with np.errstate(invalid="ignore"):
         return np.abs(days_a - days_b) > window
@@ -184,7 +184,7 @@ def _cluster_component(
         sims = vectors @ vectors.T
         if words is not None and cfg.embedding_weight < 1.0:
             sims = cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * (words @ words.T).toarray()
-        apart = _too_far(days[:, None], days[None, :], cfg.time_window_days)
+        apart = too_far(days[:, None], days[None, :], cfg.time_window_days)
         hub = hubness(sims, apart, cfg.neighbours)
         dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg)
         dist[apart | (sims < cfg.min_similarity)] = FAR
@@ -232,7 +232,7 @@ def radius_edges(vectors: np.ndarray, days: np.ndarray, rows: np.ndarray, cfg: S
         part = rows[start : start + chunk]
         sims = vectors[part] @ vectors.T
         sims[np.arange(len(part)), part] = -np.inf
-        sims[_too_far(days[part][:, None], days[None, :], cfg.time_window_days)] = -np.inf
+        sims[too_far(days[part][:, None], days[None, :], cfg.time_window_days)] = -np.inf
         sims[sims < 1.0 - cfg.candidate_distance] = -np.inf
         m = min(cfg.max_candidates, len(vectors) - 1)
         if m <= 0:
@@ -320,7 +320,7 @@ def assign_stories(documents: pl.DataFrame, embedder: Embedder, cfg: StoriesConf
     texts = group_texts(reps)
     vectors = embedder.embed(texts)
     terms = text_terms(texts, term_stats(document_texts(documents)))
-    labels = cluster_stories(vectors, _days(reps["published"]), cfg, terms)
+    labels = cluster_stories(vectors, days_of(reps["published"]), cfg, terms)
     by_group = pl.DataFrame({"syndicate_id": reps["syndicate_id"], "label": labels})
     members = documents.select("article_id", "syndicate_id").join(by_group, on="syndicate_id")
     names = members.group_by("label").agg(pl.col("article_id").min().alias("first"))

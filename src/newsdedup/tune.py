@@ -11,7 +11,15 @@ import polars as pl
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
 from newsdedup.evaluate import bcubed, binary_scores
-from newsdedup.stories import _days, cluster_stories, document_texts, group_texts, representatives, term_stats, text_terms
+from newsdedup.stories import (
+    cluster_stories,
+    days_of,
+    document_texts,
+    group_texts,
+    representatives,
+    term_stats,
+    text_terms,
+)
 from newsdedup.syndication import UnionFind, candidate_pairs, fingerprint, group_id, is_copy, score_pair
 
 LSH_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
@@ -70,7 +78,7 @@ def tune_stories(
     texts = group_texts(reps)
     vectors = embedder.embed(texts)
     terms = text_terms(texts, term_stats(document_texts(documents)))
-    days = _days(reps["published"])
+    days = days_of(reps["published"])
     group_of = {g: i for i, g in enumerate(reps["syndicate_id"].to_list())}
     index = np.array([group_of[g] for g in documents["syndicate_id"].to_list()])
     truth_arr = np.asarray(truth)
