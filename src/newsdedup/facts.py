@@ -122,6 +122,16 @@ def _figure(value: str) -> str:
     return value.rsplit(" ", 1)[-1]
 
 
+def _comparable(a: str, b: str, cfg: FactsConfig) -> bool:
+    """Two figures close enough in size to be reports of the same count."""
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return True
+    low, high = sorted((abs(x), abs(y)))
+    return low > 0 and high / low <= cfg.max_conflict_ratio
+
+
 def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[tuple[str, list[str], list[str]]]:
     """Figures that related sentences of different articles give differently ("over 120" vs "at least 145" people).
 
@@ -143,8 +153,12 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
                 if about != about_b or value_a == value_b:
                     continue
                 fig_a, fig_b = _figure(value_a), _figure(value_b)
-                # a sentence that also states the other number uses both, for different things
-                if fig_a == fig_b or (close and fig_a not in b.numbers and fig_b not in a.numbers):
+                # a sentence that also states the other number uses both, for different things; and two
+                # reports of one count rarely differ by more than max_conflict_ratio (133 this week, 700
+                # this year are two counts)
+                if fig_a == fig_b or (
+                    close and fig_a not in b.numbers and fig_b not in a.numbers and _comparable(fig_a, fig_b, cfg)
+                ):
                     na = nodes.setdefault((i, about, value_a), len(nodes))
                     nb = nodes.setdefault((j, about, value_b), len(nodes))
                     edges.append((na, nb))
