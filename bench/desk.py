@@ -376,7 +376,7 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     from newsdedup.schema import DOCUMENTS, conform
     from newsdedup.state import ASSIGNED, CANON, GROUPS, State, EDGES, save_state, settings_fingerprint
     from newsdedup.stories import (
-        cluster_components, days_of, document_texts, edge_hubness, group_texts, pair_similarity, representatives, story_edges,
+        cluster_components, days_of, edge_hubness, headline_and_body, pair_similarity, representatives, story_edges,
         term_stats, text_terms,
     )
     from newsdedup.syndication import group_id
@@ -417,16 +417,16 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     names = reps["syndicate_id"].to_list()
     cfg = settings.stories
     days = days_of(reps["published"])
-    state.terms = term_stats(document_texts(documents))
+    state.terms = term_stats(headline_and_body(documents))
     if args.stories == "cluster":
-        terms = text_terms(group_texts(reps), state.terms)
+        terms = text_terms(headline_and_body(reps), state.terms)
         src, dst = story_edges(vectors, days, np.arange(len(names)), terms, cfg)
         keep = src < dst
         src, dst = src[keep], dst[keep]
         story_label, hubs = cluster_components(vectors, days, src, dst, cfg, terms=terms)
     else:
         # one story per copy group; each group's hubness from its candidate pairs, as the desk needs it
-        terms = text_terms(group_texts(reps), state.terms)
+        terms = text_terms(headline_and_body(reps), state.terms)
         src, dst = story_edges(vectors, days, np.arange(len(names)), terms, cfg)
         pairs = np.unique(np.stack([np.minimum(src, dst), np.maximum(src, dst)], axis=1), axis=0).reshape(-1, 2)
         a, b = pairs[:, 0], pairs[:, 1]

@@ -3,7 +3,6 @@ of a known story, or new? Answered from the saved state without changing it."""
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ import polars as pl
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
 from newsdedup.facts import as_sentence, said_already, sentence_key
-from newsdedup.normalize import is_boilerplate_line, numbers, shingle_hashes, split_sentences, words
+from newsdedup.normalize import is_boilerplate_line, numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import corrected_distance, days_of, embedding_text, term_counts, too_far
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
@@ -67,10 +66,10 @@ class Desk:
                 docs.select(pl.col("article_id").alias("canonical_article_id"), "title"), on="canonical_article_id"
             ).iter_rows(named=True)
         }
-        self.group_rows = dict(zip(state.groups["row"].to_list(), state.groups["syndicate_id"].to_list()))
         self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
         first_day = docs.group_by("syndicate_id").agg(pl.col("published").min())
         by_row = state.groups.sort("row").join(first_day, on="syndicate_id", how="left", maintain_order="left")
+        self.group_ids = by_row["syndicate_id"].to_list()
         self.group_days = days_of(by_row["published"])
         self.group_rep = by_row["representative"].to_list()
         self.group_hubs = by_row["hub"].fill_null(0.0).to_numpy()
@@ -155,7 +154,7 @@ class Desk:
         """Sentences of the paragraphs holding a shingle the original lacks (split_sentences works paragraph
         by paragraph, so the others cannot add anything, and pysbd, the slow part, skips them)."""
         out = []
-        for para in re.split(r"\n\s*\n|\n", text):
+        for para in paragraphs(text):
             grams = shingle_hashes(para, self.settings.syndication.shingle_size)
             if len(grams) and not np.isin(grams, theirs, assume_unique=True).all():
                 out += split_sentences(para)
@@ -191,7 +190,7 @@ class Desk:
         best = int(np.argmin(dist))
         if dist[best] > cfg.distance_threshold:
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4))
-        story_id = self.story_of_group[self.group_rows[int(rows[best])]]
+        story_id = self.story_of_group[self.group_ids[int(rows[best])]]
         story = self.stories.get(story_id)
         adds = self._adds_to(doc, story["canonical_article_id"]) if story else []
         brief = {
@@ -227,8 +226,9 @@ class Desk:
         mine = [s for s in split_sentences(doc["text"]) if len(words(s)) >= cfg.min_fact_words and not is_boilerplate_line(s)]
         if not mine:
             return []
-        vocab, figures = set(words(canonical)), numbers(canonical)
-        flat = f" {' '.join(words(canonical))} "
+        said_words = words(canonical)
+        vocab, figures = set(said_words), numbers(canonical)
+        flat = f" {' '.join(said_words)} "
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
         lacking = [not (p.names <= vocab and p.numbers <= figures) for p in parsed]

@@ -25,8 +25,7 @@ from newsdedup.store import write_outputs
 from newsdedup.stories import (
     cluster_components,
     days_of,
-    document_texts,
-    group_texts,
+    headline_and_body,
     representatives,
     story_edges,
     term_counts,
@@ -60,8 +59,8 @@ def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> 
         ids = gone["article_id"].implode()
         for article_id in gone["article_id"].to_list():
             state.lsh.remove(article_id)
-        state.terms.remove(term_counts(document_texts(gone)))
-        keep = ~state.sketches["article_id"].is_in(gone["article_id"].implode()).to_numpy()
+        state.terms.remove(term_counts(headline_and_body(gone)))
+        keep = ~state.sketches["article_id"].is_in(ids).to_numpy()
         state.sketches = state.sketches.filter(pl.Series(keep))
         state.signatures = state.signatures[keep]
         state.documents = state.documents.filter(~pl.col("article_id").is_in(ids))
@@ -71,7 +70,7 @@ def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> 
     known = dict(zip(state.documents["article_id"].to_list(), state.documents["path"].to_list()))
     docs, rejects = read_files(root, [root / rel for rel in plan.todo], settings.ingest, known)
     if docs.height:
-        state.terms.add(term_counts(document_texts(docs)))
+        state.terms.add(term_counts(headline_and_body(docs)))
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
     state.manifest = pl.DataFrame({"path": list(plan.hashes), "sha1": list(plan.hashes.values())}, schema=MANIFEST).sort("path")
     changes.added = docs.height
@@ -106,9 +105,12 @@ def update_syndicates(state: State, new_docs: pl.DataFrame, settings: Settings) 
         for other in state.lsh.query(sig):
             if other == article_id or (other in new_index and new_index[other] < i):
                 continue  # a pair of two new articles is scored once
-            theirs = shingles[new_index[other]] if other in new_index else cache.setdefault(
-                other, shingle_hashes(old_text[other], cfg.shingle_size)
-            )
+            if other in new_index:
+                theirs = shingles[new_index[other]]
+            else:
+                if other not in cache:
+                    cache[other] = shingle_hashes(old_text[other], cfg.shingle_size)
+                theirs = cache[other]
             score = score_pair(shingles[i], theirs)
             if is_copy(score, cfg):
                 a, b = sorted((article_id, other))
@@ -165,7 +167,7 @@ def update_stories(
     reps = reps.with_columns(embed_again.alias("embed_again"), regraph.alias("regraph"))
 
     dim = state.vectors.shape[1] if state.vectors.size else 0
-    texts = group_texts(reps)
+    texts = headline_and_body(reps)
     fresh = embedder.embed([t for t, again in zip(texts, reps["embed_again"].to_list()) if again])
     if fresh.size:
         dim = fresh.shape[1]

@@ -193,13 +193,16 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False)
 
 
+def paragraphs(text: str) -> list[str]:
+    """The non-empty lines of a body, stripped: the units sentence splitting works within."""
+    return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a body, paragraph by paragraph, with surrounding space removed."""
     out: list[str] = []
-    for para in re.split(r"\n\s*\n|\n", text):
-        para = para.strip()
-        if para:
-            out.extend(s.strip() for s in _segmenter().segment(para) if s.strip())
+    for para in paragraphs(text):
+        out.extend(s.strip() for s in _segmenter().segment(para) if s.strip())
     return out
 
 

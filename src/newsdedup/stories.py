@@ -226,25 +226,23 @@ def radius_edges(vectors: np.ndarray, days: np.ndarray, rows: np.ndarray, cfg: S
     window, at most max_candidates nearest per row (so an undated crowd of one topic stays O(n) edges)."""
     if len(rows) == 0 or len(vectors) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    m = min(cfg.max_candidates, len(vectors) - 1)
+    if m <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     srcs, dsts = [], []
-    chunk = max(1, (1 << 24) // max(len(vectors), 1))  # about 64 MB of similarities at a time
+    chunk = max(1, (1 << 24) // len(vectors))  # about 64 MB of similarities at a time
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         sims = vectors[part] @ vectors.T
         sims[np.arange(len(part)), part] = -np.inf
         sims[too_far(days[part][:, None], days[None, :], cfg.time_window_days)] = -np.inf
         sims[sims < 1.0 - cfg.candidate_distance] = -np.inf
-        m = min(cfg.max_candidates, len(vectors) - 1)
-        if m <= 0:
-            continue
         top = np.argpartition(-sims, m - 1, axis=1)[:, :m] if m < len(vectors) else np.argsort(-sims, axis=1)[:, :m]
         src = np.repeat(part, top.shape[1])
         dst = top.ravel().astype(np.int64)
         keep = np.isfinite(sims[np.repeat(np.arange(len(part)), top.shape[1]), dst])
         srcs.append(src[keep])
         dsts.append(dst[keep])
-    if not srcs:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(srcs), np.concatenate(dsts)
 
 
@@ -304,22 +302,18 @@ def cluster_stories(vectors: np.ndarray, days: np.ndarray, cfg: StoriesConfig, t
     return cluster_components(vectors, days, src, dst, cfg, terms=terms)[0]
 
 
-def group_texts(reps: pl.DataFrame) -> list[str]:
-    """What is embedded and counted for each copy group: its representative's headline and body."""
-    return [embedding_text(t, x) for t, x in zip(reps["title"].to_list(), reps["text"].to_list())]
-
-
-def document_texts(documents: pl.DataFrame) -> list[str]:
-    """Every article's headline and body, for the word statistics."""
-    return [embedding_text(t, x) for t, x in zip(documents["title"].to_list(), documents["text"].to_list())]
+def headline_and_body(rows: pl.DataFrame) -> list[str]:
+    """Each row's headline and body as one text: what is embedded for a copy group (its representative's
+    row) and what the word statistics count for an article."""
+    return [embedding_text(t, x) for t, x in zip(rows["title"].to_list(), rows["text"].to_list())]
 
 
 def assign_stories(documents: pl.DataFrame, embedder: Embedder, cfg: StoriesConfig) -> pl.DataFrame:
     """Add story_id to every document: copy groups embedded once, then clustered with the time window."""
     reps = representatives(documents)
-    texts = group_texts(reps)
+    texts = headline_and_body(reps)
     vectors = embedder.embed(texts)
-    terms = text_terms(texts, term_stats(document_texts(documents)))
+    terms = text_terms(texts, term_stats(headline_and_body(documents)))
     labels = cluster_stories(vectors, days_of(reps["published"]), cfg, terms)
     by_group = pl.DataFrame({"syndicate_id": reps["syndicate_id"], "label": labels})
     members = documents.select("article_id", "syndicate_id").join(by_group, on="syndicate_id")

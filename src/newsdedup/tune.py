@@ -14,8 +14,7 @@ from newsdedup.evaluate import bcubed, binary_scores
 from newsdedup.stories import (
     cluster_stories,
     days_of,
-    document_texts,
-    group_texts,
+    headline_and_body,
     representatives,
     term_stats,
     text_terms,
@@ -75,9 +74,9 @@ def tune_stories(
 ) -> tuple[Trial, list[Trial]]:
     """Best (distance_threshold, time_window_days) by B-cubed F1 of stories; copy groups embedded once."""
     reps = representatives(documents)
-    texts = group_texts(reps)
+    texts = headline_and_body(reps)
     vectors = embedder.embed(texts)
-    terms = text_terms(texts, term_stats(document_texts(documents)))
+    terms = text_terms(texts, term_stats(headline_and_body(documents)))
     days = days_of(reps["published"])
     group_of = {g: i for i, g in enumerate(reps["syndicate_id"].to_list())}
     index = np.array([group_of[g] for g in documents["syndicate_id"].to_list()])
