@@ -39,7 +39,6 @@ import argparse
 import json
 import os
 import random
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
 SETS = ("basil_story", "allsides_lead_story")
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
+from common import command_line, load_settings, peak_rss_mb, rss_now_mb  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -64,23 +64,6 @@ GOAL_COPY_MS = 10.0
 GOAL_ANY_MS = 100.0
 KINDS = ("copy", "same_story", "new")
 EXPECTED = {"copy": "copy", "same_story": "same_story", "new": "new"}
-
-
-def peak_rss_mb() -> float:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def rss_now_mb() -> float:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 def library_revision() -> str:
@@ -543,7 +526,7 @@ def query_records(label: str, n_queries: int, real: Real, state_docs, originals,
 
 def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path | None, seed: int) -> int:
     """In a fresh process: cold start, RSS, and Desk.check latency per kind of query."""
-    rss_start = rss_now_mb()
+    rss_start = rss_now_mb(float("nan"))
     start = time.perf_counter()
     from newsdedup.check import Desk
     from newsdedup.config import load_config
@@ -563,16 +546,16 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     if state is None:
         print(f"desk bench: no usable state in {state_root}", file=sys.stderr)
         return 2
-    rss_state = rss_now_mb()
+    rss_state = rss_now_mb(float("nan"))
     embedder = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
     start = time.perf_counter()
     desk = Desk(state, settings, embedder)
     desk_seconds = time.perf_counter() - start
-    rss_desk = rss_now_mb()
+    rss_desk = rss_now_mb(float("nan"))
     start = time.perf_counter()
     embedder._load()
     model_seconds = time.perf_counter() - start
-    rss_loaded = rss_now_mb()
+    rss_loaded = rss_now_mb(float("nan"))
 
     queries = [json.loads(line) for line in queries_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     docs, rejected = [], Counter()
@@ -616,7 +599,7 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
         results.append({"kind": q["kind"], "id": d["article_id"], "verdict": verdict.verdict, "ms": ms,
                         "right": bool(right), "n_words": d["n_words"], "adds": len(verdict.adds),
                         "lsh_candidates": candidates})
-    rss_after = rss_now_mb()
+    rss_after = rss_now_mb(float("nan"))
     load_after = os.getloadavg()
 
     per_kind: dict[str, Any] = {}
@@ -790,7 +773,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.measure:
         return measure(*args.measure, args.config, args.seed)
 
-    command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(["bench/desk.py", *argv])
+    command = command_line("bench/desk.py", argv)
     missing = [name for name in SETS if not (EVAL_DIR / name / "articles.jsonl").is_file()
                or not (EVAL_DIR / name / "labels.csv").is_file()]
     if missing:
@@ -802,13 +785,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from rich.console import Console
 
-    from newsdedup.config import ConfigError, load_config
     from newsdedup.embed import SentenceTransformerEmbedder
 
-    try:
-        settings = load_config(args.config)
-    except ConfigError as exc:
-        print(f"desk bench: {exc}", file=sys.stderr)
+    settings = load_settings("desk bench", args.config)
+    if settings is None:
         return 2
     console = Console(width=180)
     run_start = time.perf_counter()

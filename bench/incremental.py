@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shlex
 import shutil
 import sys
 import tempfile
@@ -38,7 +37,8 @@ sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
 # pipeline.py sets the offline environment variables and holds the .txt writer and the RSS helpers.
-from pipeline import _txt, machine, peak_rss_mb, rss_now_mb  # noqa: E402
+from common import command_line, load_settings, peak_rss_mb, rss_now_mb  # noqa: E402
+from pipeline import _txt, machine  # noqa: E402
 
 
 class CountingEmbedder:
@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="write the corpus and the saved state here and keep them (default: a temp folder)")
     args = parser.parse_args(argv)
-    command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(["bench/incremental.py", *argv])
+    command = command_line("bench/incremental.py", argv)
 
     if not (DEFAULT_SOURCE / "articles.jsonl").is_file() or not (DEFAULT_SOURCE / "labels.csv").is_file():
         print(f"incremental bench: {DEFAULT_SOURCE} is absent (../shared/eval is absent or incomplete); nothing run",
@@ -186,14 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import adjusted_rand_score
 
     from make_syndication import load_source, republish
-    from newsdedup.config import ConfigError, load_config
     from newsdedup.embed import SentenceTransformerEmbedder
     from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
 
-    try:
-        settings = load_config(args.config)
-    except ConfigError as exc:
-        print(f"incremental bench: {exc}", file=sys.stderr)
+    settings = load_settings("incremental bench", args.config)
+    if settings is None:
         return 2
 
     info = machine()

@@ -20,8 +20,6 @@ import json
 import os
 import platform
 import random
-import resource
-import shlex
 import sys
 import tempfile
 import time
@@ -34,6 +32,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "eval" / "basil_story"
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
+from common import command_line, load_settings, peak_rss_mb, rss_now_mb  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -46,24 +45,6 @@ JSONL_BATCH = 40  # records per .jsonl file
 
 
 # ---------------------------------------------------------------------------------------------- measuring
-
-
-def peak_rss_mb() -> float:
-    """Process peak resident set size so far, in MB (ru_maxrss is KiB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
-def rss_now_mb() -> float | None:
-    """Current resident set size in MB (Linux only)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
 
 
 @dataclass
@@ -292,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="write the corpus and outputs here and keep them (default: a temp folder, removed)")
     args = parser.parse_args(argv)
-    command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(["bench/pipeline.py", *argv])
+    command = command_line("bench/pipeline.py", argv)
 
     source: Path = args.source
     if not (source / "articles.jsonl").is_file() or not (source / "labels.csv").is_file():
@@ -304,12 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.max_copies < 0:
         parser.error("--max-copies must be >= 0")
 
-    from newsdedup.config import ConfigError, load_config
-
-    try:
-        settings = load_config(args.config)
-    except ConfigError as exc:
-        print(f"pipeline bench: {exc}", file=sys.stderr)
+    settings = load_settings("pipeline bench", args.config)
+    if settings is None:
         return 2
     config_name = str(args.config) if args.config else "config/default.toml"
 

@@ -26,7 +26,6 @@ import csv
 import json
 import os
 import re
-import shlex
 import sys
 import tempfile
 import time
@@ -39,6 +38,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EVAL = REPO_ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
+from common import command_line, load_settings  # noqa: E402
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -688,7 +688,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None,
                         help="quick run: first N stories of each set (msrp: first 10*N pairs); figures not comparable")
     args = parser.parse_args(argv)
-    command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(["bench/quality.py", *argv])
+    command = command_line("bench/quality.py", argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = [p for p in parts if p not in PARTS]
     if unknown or not parts:
@@ -705,13 +705,10 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
 
-    from newsdedup.config import ConfigError, load_config
     from newsdedup.embed import ModelNotFound, SentenceTransformerEmbedder
 
-    try:
-        settings = load_config(args.config)
-    except ConfigError as exc:
-        print(f"quality: {exc}", file=sys.stderr)
+    settings = load_settings("quality", args.config)
+    if settings is None:
         return 2
     print(f"config: {args.config}; parts: {','.join(parts)}; data: {EVAL}")
 
