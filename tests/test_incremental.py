@@ -70,12 +70,18 @@ def test_nothing_new_is_detected_and_changes_nothing(corpus, fake_embedder):
     assert all(n == 0 for n in fake_embedder.calls[calls:])  # nothing embedded again
 
 
-def test_sentences_embedded_once_are_reused_and_decide_the_same(corpus, tmp_path, fake_embedder):
+def _seeds_only(corpus, tmp_path, embedder):
+    """A state after one run over the seeds alone, and the input folder that run read."""
     settings = load_config()
     state = _fresh(settings)
     inp = tmp_path / "in"
     shutil.copytree(corpus / "seeds", inp / "seeds")
-    continue_run(state, inp, settings, fake_embedder)
+    continue_run(state, inp, settings, embedder)
+    return settings, state, inp
+
+
+def test_sentences_embedded_once_are_reused_and_decide_the_same(corpus, tmp_path, fake_embedder):
+    settings, state, inp = _seeds_only(corpus, tmp_path, fake_embedder)
     assert state.sentences.height == len(state.sentence_vectors) > 0
     embedded_before = sum(fake_embedder.calls)
     shutil.copy(corpus / "copies" / "000_update.txt", inp / "000_update.txt")  # joins the seeds' story
@@ -116,11 +122,7 @@ def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fak
 
 
 def test_ids_stay_when_members_arrive(corpus, tmp_path, fake_embedder):
-    settings = load_config()
-    state = _fresh(settings)
-    inp = tmp_path / "in"
-    shutil.copytree(corpus / "seeds", inp / "seeds")
-    continue_run(state, inp, settings, fake_embedder)
+    settings, state, inp = _seeds_only(corpus, tmp_path, fake_embedder)
     before = dict(zip(state.documents["article_id"], zip(state.documents["syndicate_id"], state.documents["story_id"])))
     shutil.copytree(corpus / "copies", inp / "copies")
     continue_run(state, inp, settings, fake_embedder)
