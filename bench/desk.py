@@ -338,7 +338,7 @@ def embed_bases(real: Real, embedder, cache: Path | None) -> dict[str, Any]:
 
     ids = sorted(real.bases)
     texts = [embedding_text(real.docs[a]["title"], real.docs[a]["text"]) for a in ids]
-    key = hashlib.sha1(json.dumps([embedder.model_name, embedder.max_seq_length, ids, texts]).encode()).hexdigest()[:16]
+    key = hashlib.sha1(json.dumps([embedder.model_name, embedder.max_seq_length, embedder.precision, ids, texts]).encode()).hexdigest()[:16]
     path = cache / f"desk-bases-{key}.npy" if cache else None
     if path is not None and path.is_file():
         vectors = np.load(path)
@@ -547,7 +547,7 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
         print(f"desk bench: no usable state in {state_root}", file=sys.stderr)
         return 2
     rss_state = rss_now_mb(float("nan"))
-    embedder = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+    embedder = SentenceTransformerEmbedder.from_config(cfg)
     start = time.perf_counter()
     desk = Desk(state, settings, embedder)
     desk_seconds = time.perf_counter() - start
@@ -818,7 +818,7 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(real.mixable)} with 4+ sentences feed the synthetic articles); read in {real_seconds:.1f}s")
 
     cfg = settings.stories
-    embedder = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+    embedder = SentenceTransformerEmbedder.from_config(cfg)
     start = time.perf_counter()
     base_vectors = embed_bases(real, embedder, args.cache)
     embed_seconds = time.perf_counter() - start

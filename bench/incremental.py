@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         cfg = settings.stories
-        inner = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+        inner = SentenceTransformerEmbedder.from_config(cfg)
         start = time.perf_counter()
         inner._load()
         model_seconds = time.perf_counter() - start

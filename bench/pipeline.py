@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                                  f"single articles, {pairs.height} verified pairs")
 
         cfg = settings.stories
-        inner = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+        inner = SentenceTransformerEmbedder.from_config(cfg)
         embedder = TimedEmbedder(inner)
         timer.run("model load", None, inner._load)  # the embedder loads lazily; load it here so it is timed alone
         timer.stages[-1].note = f"{cfg.model} (incl. importing sentence_transformers)"

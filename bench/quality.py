@@ -714,7 +714,7 @@ def main(argv: list[str] | None = None) -> int:
 
     timings: dict[str, float] = {}
     cfg = settings.stories
-    inner = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+    inner = SentenceTransformerEmbedder.from_config(cfg)
     start = time.perf_counter()
     try:
         inner._load()

@@ -86,9 +86,7 @@ def dedup_flow(
         lap("ingest")
         documents = syndicate(state, new_docs, settings)
         lap("syndicated copies")
-        embedder = SentenceTransformerEmbedder(
-            settings.stories.model, settings.stories.batch_size, settings.stories.max_seq_length
-        )
+        embedder = SentenceTransformerEmbedder.from_config(settings.stories)
         documents = cluster(state, documents, embedder, settings, changes)
         lap("stories")
         facts(state, documents, embedder, settings, changes)

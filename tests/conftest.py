@@ -53,7 +53,7 @@ def real_embedder():
     from newsdedup.embed import SentenceTransformerEmbedder
 
     cfg = load_config().stories
-    return SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+    return SentenceTransformerEmbedder.from_config(cfg)
 
 
 @pytest.fixture(scope="session")

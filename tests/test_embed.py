@@ -24,3 +24,42 @@ def test_cached_embedder_starts_from_known_vectors(fake_embedder):
     assert fake_embedder.calls == [] and np.array_equal(out[0], np.ones(fake_embedder.dim))
     assert cached.embed([]).shape[0] == 0
     assert text_key("a") != text_key("A") and len(text_key("a")) == 20
+
+
+def test_auto_precision_is_bfloat16_only_where_the_cpu_has_it(monkeypatch):
+    from newsdedup import embed
+
+    monkeypatch.setattr(embed, "cpu_has_bfloat16", lambda: True)
+    assert embed.resolve_precision("auto") == "bfloat16"
+    monkeypatch.setattr(embed, "cpu_has_bfloat16", lambda: False)
+    assert embed.resolve_precision("auto") == "float32"
+    assert embed.resolve_precision("bfloat16") == "bfloat16" and embed.resolve_precision("float32") == "float32"
+
+
+def test_state_made_in_one_precision_is_not_reused_in_another():
+    from newsdedup.config import load_config
+    from newsdedup.state import settings_fingerprint
+
+    settings = load_config()
+    as_float = settings.model_copy(update={"stories": settings.stories.model_copy(update={"precision": "float32"})})
+    as_bf16 = settings.model_copy(update={"stories": settings.stories.model_copy(update={"precision": "bfloat16"})})
+    assert settings_fingerprint(as_float) != settings_fingerprint(as_bf16)
+
+
+def test_bfloat16_vectors_are_unit_float32_and_close_to_float32_ones():
+    from newsdedup.config import load_config
+    from newsdedup.embed import SentenceTransformerEmbedder
+
+    cfg = load_config().stories
+    texts = [
+        "Gunmen stormed a police station in Quetta on Saturday, officials said.",
+        "The attacks killed 33 civilians and security personnel across the province.",
+        "Parliament passed the budget after a late-night vote.",
+    ]
+    bf16 = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length, "bfloat16")
+    fast = bf16.embed(texts)
+    assert str(next(bf16._load().parameters()).dtype) == "torch.bfloat16"
+    exact = SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length, "float32").embed(texts)
+    assert fast.dtype == np.float32 and np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    assert ((fast * exact).sum(axis=1) > 0.99).all()
+    assert np.abs(fast @ fast.T - exact @ exact.T).max() < 0.01  # the decisions' similarities barely move

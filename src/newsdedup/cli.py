@@ -89,7 +89,7 @@ def _embedder(settings):
     from newsdedup.embed import SentenceTransformerEmbedder
 
     cfg = settings.stories
-    return SentenceTransformerEmbedder(cfg.model, cfg.batch_size, cfg.max_seq_length)
+    return SentenceTransformerEmbedder.from_config(cfg)
 
 
 def _read_labels(path: Path):

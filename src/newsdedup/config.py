@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -48,6 +49,7 @@ class StoriesConfig(_Section):
     model: str = "packaged:all-MiniLM-L6-v2"
     batch_size: int = Field(32, ge=1, le=1024)
     max_seq_length: int = Field(128, ge=16, le=512)
+    precision: Literal["auto", "float32", "bfloat16"] = "auto"
     embedding_weight: float = Field(0.4, ge=0.0, le=1.0)
     neighbours: int = Field(5, ge=0, le=100)
     min_hubness: float = Field(0.3, ge=0.0, lt=1.0)

@@ -21,6 +21,7 @@ import numpy as np
 import polars as pl
 
 from newsdedup.config import Settings
+from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
@@ -47,6 +48,8 @@ ASSIGNED = {**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()}
 def settings_fingerprint(settings: Settings) -> str:
     """A hash of the settings that shape the state; a different one means the state must be rebuilt."""
     shaping = {k: getattr(settings, k).model_dump() for k in ("ingest", "syndication", "stories", "facts")}
+    # vectors made in one number format are not mixed with another's: "auto" counts as what it means here
+    shaping["stories"]["precision"] = resolve_precision(settings.stories.precision)
     return hashlib.sha1(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
 
 
