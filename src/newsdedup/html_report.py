@@ -272,14 +272,17 @@ def runs_not_in(text: str, other: str) -> list[Run]:
     at = np.minimum(np.searchsorted(theirs, ours), max(len(theirs) - 1, 0))
     hits = theirs[at] == ours if len(theirs) else np.zeros(len(ours), bool)
     covered = np.convolve(hits, np.ones(k, dtype=int))[:n_ours] > 0 if len(hits) else np.zeros(n_ours, bool)
-    out, pos = [], 0
-    for line, line_words in lines:
-        flags, pos = covered[pos : pos + len(line_words)], pos + len(line_words)
-        if flags.all():
-            continue
-        flags = flags.tolist()
-        toks = _tokens(line)  # spans only where a passage is quoted
+    starts = np.cumsum([0] + [len(line_words) for _, line_words in lines])
+    open_words = np.concatenate([[0], np.cumsum(~covered)])[starts]
+    out = []
+    for i in np.flatnonzero(np.diff(open_words)):  # only the lines holding a word the other text lacks
+        line, line_words = lines[i]
         boilerplate = is_boilerplate_line(line)
+        if open_words[i + 1] - open_words[i] == len(line_words) <= _QUOTE_WORDS:
+            out.append(Run(line, len(line_words), boilerplate, True))  # a whole line: quoted as it is
+            continue
+        flags = covered[starts[i] : starts[i + 1]].tolist()
+        toks = _tokens(line)  # spans only where part of a line is quoted
         j = 0
         while j < len(toks):
             if flags[j]:
