@@ -90,12 +90,16 @@ def test_a_pure_copy_adds_nothing(tmp_path, fake_embedder):
     assert canon.height == 1
 
 
-def test_singleton_story_needs_no_embedding(tmp_path, fake_embedder):
+def test_singleton_story_adds_nothing_but_keeps_its_sentence_vectors(tmp_path, fake_embedder):
+    from newsdedup.facts import resolve_stories_with_sentences
+
     shutil.copy(SEEDS / "002_ae9f11a7c17e6c9e.txt", tmp_path / "a.txt")
-    canon, facts, _ = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
+    (canon, facts, _), used = resolve_stories_with_sentences(_documents(tmp_path), fake_embedder, load_config().facts)
     assert canon["canonical_reason"][0].startswith("only version")
     assert facts.height == 0
-    assert fake_embedder.calls == []
+    # embedded once, in one batch, and handed back so the state keeps them for the desk
+    assert len(fake_embedder.calls) == 1 and fake_embedder.calls[0] == used.height > 5
+    assert used["story_id"].unique().to_list() == canon["story_id"].to_list()
 
 
 def _sentence(text: str) -> Sentence:

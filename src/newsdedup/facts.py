@@ -292,19 +292,13 @@ def resolve_stories_with_sentences(
             lambda r: is_fact_sentence(r["text"], r["key"], boilerplate, cfg), return_dtype=pl.Boolean
         )
     )
-    sizes = documents.group_by("story_id").len()
-    multi = set(sizes.filter(pl.col("len") > 1)["story_id"].to_list())
-    # Embed every distinct sentence of the stories that have more than one version, once, in one batch.
-    firsts = (
-        sentences.filter(pl.col("story_id").is_in(list(multi)))
-        .group_by("key", maintain_order=True)
-        .agg(pl.col("text").first())
-    )
+    # Embed every distinct sentence once, in one batch. A story with one version needs no comparison
+    # now, but its vectors are kept: the desk then tells what a new write-up adds without embedding them.
+    firsts = sentences.group_by("key", maintain_order=True).agg(pl.col("text").first())
     vectors = embedder.embed(firsts["text"].to_list()) if firsts.height else np.zeros((0, 1), dtype=np.float32)
     row_of = {k: i for i, k in enumerate(firsts["key"].to_list())}
     used = (
-        sentences.filter(pl.col("story_id").is_in(list(multi))).select("story_id", "key").unique()
-        .join(firsts, on="key").select("story_id", "text").sort("story_id", "text")
+        sentences.select("story_id", "key").unique().join(firsts, on="key").select("story_id", "text").sort("story_id", "text")
     )
 
     canon_rows, fact_rows, conflict_rows = [], [], []
@@ -320,7 +314,7 @@ def resolve_stories_with_sentences(
                 if article_id not in sent.article_ids:
                     sent.article_ids.append(article_id)
         ordered = list(sents.values())
-        vecs = vectors[[row_of[s.key] for s in ordered]] if story_id in multi and ordered else np.zeros((len(ordered), 1))
+        vecs = vectors[[row_of[s.key] for s in ordered]] if ordered else np.zeros((0, 1), dtype=np.float32)
         result = resolve_story(story_id, articles, ordered, vecs, cfg)
         canon_rows.append((story_id, result.canonical_article_id, result.canonical_reason, result.n_facts))
         conflict_rows += [
