@@ -385,7 +385,7 @@ def check(
     from newsdedup.state import load_state
 
     settings = _settings(config)
-    state = load_state(output, settings)
+    state = load_state(output, settings, map_sentences=True)
     if state is None:
         fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")
     desk = Desk(state, settings, _embedder(settings))

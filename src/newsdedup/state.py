@@ -108,8 +108,11 @@ def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None
     return pl.read_parquet(state_dir(output) / "manifest.parquet")
 
 
-def load_state(output: str | Path, settings: Settings) -> State | None:
-    """The saved state, or None when there is none or it was made with other settings (a full run is due)."""
+def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = False) -> State | None:
+    """The saved state, or None when there is none or it was made with other settings (a full run is due).
+
+    map_sentences: leave the sentence vectors on disk, mapped (the desk reads a few stories' rows).
+    """
     meta = _usable_meta(output, settings)
     if meta is None:
         return None
@@ -119,7 +122,7 @@ def load_state(output: str | Path, settings: Settings) -> State | None:
         setattr(state, name, pl.read_parquet(folder / f"{name}.parquet"))
     state.vectors = np.load(folder / "vectors.npy")
     state.signatures = np.load(folder / "signatures.npy")
-    state.sentence_vectors = np.load(folder / "sentence_vectors.npy")
+    state.sentence_vectors = np.load(folder / "sentence_vectors.npy", mmap_mode="r" if map_sentences else None)
     state.terms = TermStats(meta["term_docs"], np.load(folder / "term_df.npy").astype(np.int64))
     with open(folder / "lsh.pkl", "rb") as handle:
         state.lsh = pickle.load(handle)
