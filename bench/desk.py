@@ -350,7 +350,55 @@ def embed_bases(real: Real, embedder, cache: Path | None) -> dict[str, Any]:
     return dict(zip(ids, vectors))
 
 
-def build_state(label: str, n: int, real: Real, base_vectors, settings, args, folder: Path) -> dict[str, Any]:
+def load_sentence_cache(cache: Path | None, embedder) -> tuple[dict[str, Any], Path | None]:
+    """Sentence vectors embedded by earlier bench runs (text key -> vector), and the file they live in."""
+    import hashlib
+
+    import numpy as np
+
+    if cache is None:
+        return {}, None
+    key = hashlib.sha1(json.dumps([embedder.model_name, embedder.max_seq_length, embedder.precision]).encode()).hexdigest()[:16]
+    path = cache / f"desk-sentences-{key}.npz"
+    if not path.is_file():
+        return {}, path
+    saved = np.load(path)
+    return dict(zip(saved["keys"].tolist(), saved["vectors"])), path
+
+
+def save_sentence_cache(path: Path | None, known: dict[str, Any]) -> None:
+    import numpy as np
+
+    if path is None or not known:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = sorted(known)
+    np.savez(path, keys=np.array(keys), vectors=np.vstack([known[k] for k in keys]))
+
+
+def kept_sentences(documents, canon, story_ids, embedder, settings):
+    """What a real run's facts stage keeps for the given stories: their most complete versions' fact
+    sentences (state SENTENCES rows) and vectors, row-aligned."""
+    import polars as pl
+
+    from newsdedup.embed import text_key
+    from newsdedup.facts import article_sentences, boilerplate_keys, is_fact_sentence, sentence_key
+    from newsdedup.state import SENTENCES
+
+    chosen = canon.filter(pl.col("story_id").is_in(story_ids)).select(pl.col("canonical_article_id").alias("article_id"))
+    sents = article_sentences(documents.join(chosen, on="article_id"))
+    boilerplate = boilerplate_keys(sents, settings.facts.boilerplate_min_stories)
+    sents = sents.filter(pl.struct("text", "key").map_elements(
+        lambda r: is_fact_sentence(r["text"], r["key"], boilerplate, settings.facts), return_dtype=pl.Boolean))
+    used = sents.select("story_id", "text").unique().sort("story_id", "text")
+    texts = used["text"].to_list()
+    rows = pl.DataFrame({"story_id": used["story_id"], "key": [text_key(t) for t in texts],
+                         "sentence_key": [sentence_key(t) for t in texts]}, schema=SENTENCES)
+    return rows, embedder.embed(texts)
+
+
+def build_state(label: str, n: int, real: Real, base_vectors, settings, args, folder: Path,
+                sentence_embedder=None) -> dict[str, Any]:
     """Build, save and describe the state of about n articles; returns the build figures."""
     import numpy as np
     import polars as pl
@@ -446,6 +494,15 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     state.created = _created_table(created)
     t["tables"] = time.perf_counter() - start
 
+    # A real run's facts stage keeps the vectors of every story's fact sentences. Embedding all sentences of
+    # 100k articles is out of reach here, so only the stories holding a real base (those the same-story
+    # queries belong to) get their most complete version's; the desk embeds any other's when it meets one.
+    start = time.perf_counter()
+    with_base = documents.filter(pl.col("article_id").is_in(list(real.bases)))["story_id"].unique().to_list()
+    if sentence_embedder is not None and with_base:
+        state.sentences, state.sentence_vectors = kept_sentences(documents, state.canon, with_base, sentence_embedder, settings)
+    t["sentence vectors"] = time.perf_counter() - start
+
     start = time.perf_counter()
     save_state(folder, state)
     t["save_state"] = time.perf_counter() - start
@@ -472,6 +529,8 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
         "stories": len(story_name),
         "largest_story": int(story_sizes.max()),
         "radius_edges": int(len(src)),
+        "stories_with_kept_sentences": int(state.sentences["story_id"].n_unique()),
+        "kept_sentences": state.sentences.height,
         "build_seconds": t,
         "build_total_seconds": sum(t.values()),
         "disk_bytes": sum(files.values()),
@@ -541,7 +600,7 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     cfg = settings.stories
 
     start = time.perf_counter()
-    state = load_state(state_root, settings)
+    state = load_state(state_root, settings, map_sentences=True)
     load_seconds = time.perf_counter() - start
     if state is None:
         print(f"desk bench: no usable state in {state_root}", file=sys.stderr)
@@ -807,7 +866,9 @@ def main(argv: list[str] | None = None) -> int:
           "normalised; stories come from "
           + ("the library's radius graph + average linkage on those vectors" if args.stories == "cluster"
              else "one story per copy group")
-          + "; canon = longest article of each story, facts empty. Queries are embedded for real by Desk.check.")
+          + "; canon = longest article of each story, facts empty; the facts stage's kept sentence vectors: those of "
+          "the most complete version of each story holding a real base, embedded for real (other stories have none, "
+          "and the desk embeds theirs when it meets one). Queries are embedded for real by Desk.check.")
 
     start = time.perf_counter()
     real = Real(settings, args.seed, args.queries)
@@ -824,6 +885,11 @@ def main(argv: list[str] | None = None) -> int:
     embed_seconds = time.perf_counter() - start
     print(f"embedded {len(base_vectors)} in-state bases with {cfg.model} in {embed_seconds:.1f}s "
           f"({len(base_vectors) / embed_seconds:.1f}/s, model load included{', cache' if args.cache else ''})", flush=True)
+
+    from newsdedup.embed import CachedEmbedder
+
+    known, sentence_path = load_sentence_cache(args.cache, embedder)
+    sentence_embedder = CachedEmbedder(embedder, known)
 
     tmp = None
     if args.keep:
@@ -861,7 +927,9 @@ def main(argv: list[str] | None = None) -> int:
                     continue
             folder = work / label
             print(f"{label}: building a state of {n} articles ...", flush=True)
-            figures, _state, docs, originals, primary_of = build_state(label, n, real, base_vectors, settings, args, folder)
+            figures, _state, docs, originals, primary_of = build_state(label, n, real, base_vectors, settings, args, folder,
+                                                                       sentence_embedder)
+            save_sentence_cache(sentence_path, sentence_embedder.known)
             del _state
             bs = figures["build_seconds"]
             print(f"{label}: built in {figures['build_total_seconds']:.1f}s ("
