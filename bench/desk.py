@@ -382,18 +382,20 @@ def kept_sentences(documents, canon, story_ids, embedder, settings):
     import polars as pl
 
     from newsdedup.embed import text_key
-    from newsdedup.facts import article_sentences, boilerplate_keys, is_fact_sentence, sentence_key
+    from newsdedup.facts import article_sentences, boilerplate_keys, canonical_spans, is_fact_sentence, sentence_key
     from newsdedup.state import SENTENCES
 
-    chosen = canon.filter(pl.col("story_id").is_in(story_ids)).select(pl.col("canonical_article_id").alias("article_id"))
-    sents = article_sentences(documents.join(chosen, on="article_id"))
+    chosen = canon.filter(pl.col("story_id").is_in(story_ids))
+    sents = article_sentences(documents.join(chosen.select(pl.col("canonical_article_id").alias("article_id")), on="article_id"))
     boilerplate = boilerplate_keys(sents, settings.facts.boilerplate_min_stories)
     sents = sents.filter(pl.struct("text", "key").map_elements(
         lambda r: is_fact_sentence(r["text"], r["key"], boilerplate, settings.facts), return_dtype=pl.Boolean))
-    used = sents.select("story_id", "text").unique().sort("story_id", "text")
+    used = (sents.group_by(["story_id", "key"], maintain_order=True).agg(pl.col("text").first())
+            .join(canonical_spans(sents, documents, chosen), on=["story_id", "key"], how="left").sort("story_id", "text"))
     texts = used["text"].to_list()
     rows = pl.DataFrame({"story_id": used["story_id"], "key": [text_key(t) for t in texts],
-                         "sentence_key": [sentence_key(t) for t in texts]}, schema=SENTENCES)
+                         "sentence_key": [sentence_key(t) for t in texts], "start": used["start"], "end": used["end"]},
+                        schema=SENTENCES)
     return rows, embedder.embed(texts)
 
 

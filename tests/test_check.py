@@ -109,7 +109,8 @@ def test_the_desk_reuses_the_sentence_vectors_the_run_kept(saved, real_embedder)
     assert again.adds == verdict.adds
 
 
-def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, real_embedder):
+def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, real_embedder, monkeypatch):
+    from newsdedup import check
     from newsdedup.facts import sentence_key
     from newsdedup.normalize import split_sentences
 
@@ -123,7 +124,10 @@ def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, r
     recording = Recording(real_embedder)
     desk = Desk(load_state(tmp_path / "out", settings, map_sentences=True), settings, recording)
     docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], settings.ingest)
+    split = []
+    monkeypatch.setattr(check, "split_sentences", lambda text: split.append(text) or split_sentences(text))
     verdict = desk.check(docs.row(0, named=True))
+    assert split == [docs["text"][0]]  # the article itself; the version it is compared with is not split again
     assert verdict.verdict == SAME_STORY and any("Shahid Rind" in fact for fact in verdict.adds)
     embedded = {sentence_key(t) for t in recording.texts[1:]}  # after the article itself
     assert not embedded & {sentence_key(s) for s in split_sentences(desk.docs["001_72621f2fa7bf588d"]["text"])}

@@ -100,6 +100,24 @@ def test_sentences_embedded_once_are_reused_and_decide_the_same(corpus, tmp_path
         assert np.allclose(vector, full.sentence_vectors[texts[key]])
 
 
+def test_kept_sentences_say_where_the_most_complete_version_holds_them(corpus, tmp_path, fake_embedder):
+    from newsdedup.facts import is_fact_sentence, sentence_key
+    from newsdedup.normalize import split_sentences
+
+    settings, state, _ = _seeds_only(corpus, tmp_path, fake_embedder)
+    texts = dict(zip(state.documents["article_id"].to_list(), state.documents["text"].to_list()))
+    for story_id, canonical_id in state.canon.select("story_id", "canonical_article_id").iter_rows():
+        rows = state.sentences.filter((pl.col("story_id") == story_id) & pl.col("start").is_not_null()).sort("start")
+        text = texts[canonical_id]
+        pieces = [text[a:b] for a, b in zip(rows["start"].to_list(), rows["end"].to_list())]
+        # each span is that row's sentence, and together they are the version's fact sentences, in order
+        assert [sentence_key(p) for p in pieces] == rows["sentence_key"].to_list()
+        wanted = [sentence_key(t) for t in split_sentences(text) if is_fact_sentence(t, sentence_key(t), set(), settings.facts)]
+        assert [sentence_key(p) for p in pieces] == list(dict.fromkeys(wanted)) and len(pieces) > 10
+    others = state.sentences.filter(pl.col("start").is_null())
+    assert others.height > 0  # the other versions' sentences are kept too, without a span
+
+
 def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fake_embedder):
     settings = load_config()
     state = _fresh(settings)

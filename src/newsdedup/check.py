@@ -13,7 +13,7 @@ from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
-from newsdedup.facts import as_sentence, said_already, sentence_key
+from newsdedup.facts import Sentence, as_sentence, said_already
 from newsdedup.normalize import is_boilerplate_line, numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import corrected_distance, days_of, embedding_text, term_counts, too_far
@@ -80,7 +80,7 @@ class Desk:
         # the facts stage's sentences, by story (sorted, so a story's rows are found by binary search)
         self.sentences = state.sentences.with_row_index("row").sort("story_id", maintain_order=True)
         self._shingles: dict[str, np.ndarray] = {}
-        self._canonical: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._canonical: dict[str, tuple[list[Sentence], np.ndarray]] = {}
         self._threads = ThreadpoolController()
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
@@ -208,23 +208,25 @@ class Desk:
         }
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), [], adds)
 
-    def _canonical_sentences(self, canonical_id: str) -> tuple[list[str], np.ndarray]:
-        """The fact sentences of a story's most complete version and their vectors, once per desk (hot
-        stories repeat). They come from the state, where the facts stage kept them; a state without
-        them (made by an older version) has them split and embedded here."""
+    def _canonical_sentences(self, canonical_id: str) -> tuple[list[Sentence], np.ndarray]:
+        """The fact sentences of a story's most complete version, parsed, and their vectors, once per desk
+        (hot stories repeat). The facts stage kept where they lie and their vectors in the state; a story
+        it kept none for (the desk benchmark's stand-ins) has them split and embedded here."""
         if canonical_id not in self._canonical:
-            theirs = split_sentences(self.docs[canonical_id]["text"])
+            text = self.docs[canonical_id]["text"]
             story_id = self.docs[canonical_id]["story_id"]
             ids = self.sentences["story_id"]
             lo, hi = ids.search_sorted(story_id, side="left"), ids.search_sorted(story_id, side="right")
             story = self.sentences.slice(lo, hi - lo)
-            kept = dict(zip(story["sentence_key"].to_list(), story["row"].to_list()))
-            if kept:  # as the facts stage saw them: sentences it left out (short, boilerplate) say nothing
-                theirs = [t for t in theirs if sentence_key(t) in kept]
-                vectors = np.asarray(self.state.sentence_vectors[[kept[sentence_key(t)] for t in theirs]])
+            if story.height:  # as the facts stage saw them: where they lie, and their vectors; no splitting
+                spans = story.filter(pl.col("start").is_not_null()).sort("start")
+                theirs = [text[a:b] for a, b in zip(spans["start"].to_list(), spans["end"].to_list())]
+                vectors = np.asarray(self.state.sentence_vectors[spans["row"].to_numpy()])
             else:
+                theirs = split_sentences(text)
                 vectors = self.embedder.embed(theirs) if theirs else np.zeros((0, 1), np.float32)
-            self._canonical[canonical_id] = (theirs, vectors if len(theirs) else np.zeros((0, 1), np.float32))
+            parsed = [as_sentence(t) for t in theirs]
+            self._canonical[canonical_id] = (parsed, vectors if len(theirs) else np.zeros((0, 1), np.float32))
         return self._canonical[canonical_id]
 
     def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:
@@ -248,7 +250,7 @@ class Desk:
         unsure = [i for i in range(len(mine)) if not said[i] and not lacking[i]]
         if unsure:
             theirs, their_vectors = self._canonical_sentences(canonical_id)
-            sents = [parsed[i] for i in unsure] + [as_sentence(s) for s in theirs]
+            sents = [parsed[i] for i in unsure] + theirs
             vectors = np.vstack([self.embedder.embed([mine[i] for i in unsure]), their_vectors])
             sims = vectors @ vectors.T
             own = np.arange(len(unsure), len(sents))

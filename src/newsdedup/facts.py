@@ -297,9 +297,7 @@ def resolve_stories_with_sentences(
     firsts = sentences.group_by("key", maintain_order=True).agg(pl.col("text").first())
     vectors = embedder.embed(firsts["text"].to_list()) if firsts.height else np.zeros((0, 1), dtype=np.float32)
     row_of = {k: i for i, k in enumerate(firsts["key"].to_list())}
-    used = (
-        sentences.select("story_id", "key").unique().join(firsts, on="key").select("story_id", "text").sort("story_id", "text")
-    )
+    used = sentences.select("story_id", "key").unique().join(firsts, on="key")
 
     canon_rows, fact_rows, conflict_rows = [], [], []
     by_story = sentences.partition_by("story_id", as_dict=True, maintain_order=True)
@@ -338,10 +336,35 @@ def resolve_stories_with_sentences(
         schema={"story_id": pl.String, "canonical_article_id": pl.String, "canonical_reason": pl.String, "n_facts": pl.Int64},
         orient="row",
     )
+    used = (
+        used.join(canonical_spans(sentences, documents, canon), on=["story_id", "key"], how="left")
+        .select("story_id", "text", "start", "end").sort("story_id", "text")
+    )
     facts = conform(pl.DataFrame(fact_rows, schema=FACTS), FACTS, "facts") if fact_rows else empty(FACTS)
     conflicts = conform(pl.DataFrame(conflict_rows, schema=CONFLICTS), CONFLICTS, "conflicts")
     resolution = Resolution(canon, facts.sort("story_id", maintain_order=True), conflicts.sort(["story_id", "about"]))
     return resolution, used
+
+
+def canonical_spans(sentences: pl.DataFrame, documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
+    """(story_id, key, start, end): where each fact sentence of a story's most complete version lies in
+    its text (key: its sentence_key). sentences: article_sentences rows; canon: story_id, canonical_article_id."""
+    texts = dict(zip(documents["article_id"].to_list(), documents["text"].to_list()))
+    mine = sentences.join(
+        canon.select("story_id", pl.col("canonical_article_id").alias("article_id")), on=["story_id", "article_id"]
+    ).sort(["story_id", "pos"])
+    rows, cursor, current = [], 0, None
+    for story_id, article_id, text, key in mine.select("story_id", "article_id", "text", "key").iter_rows():
+        if story_id != current:
+            current, cursor = story_id, 0
+        at = texts[article_id].find(text, cursor)
+        if at >= 0:  # split_sentences gives pieces of the text, in order
+            cursor = at + len(text)
+            rows.append((story_id, key, at, cursor))
+    spans = pl.DataFrame(
+        rows, schema={"story_id": pl.String, "key": pl.String, "start": pl.Int32, "end": pl.Int32}, orient="row"
+    )
+    return spans.unique(["story_id", "key"], keep="first", maintain_order=True)
 
 
 def as_sentence(text: str) -> Sentence:

@@ -274,7 +274,10 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     kept = state.sentences.with_row_index("i").filter(keep)
     texts = used["text"].to_list()
     now = pl.DataFrame(
-        {"story_id": used["story_id"], "key": [text_key(t) for t in texts], "sentence_key": [sentence_key(t) for t in texts]},
+        {
+            "story_id": used["story_id"], "key": [text_key(t) for t in texts], "sentence_key": [sentence_key(t) for t in texts],
+            "start": used["start"], "end": used["end"],
+        },
         schema=SENTENCES,
     )
     parts = [state.sentence_vectors[kept["i"].to_numpy()]] if kept.height else []

@@ -25,7 +25,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
@@ -36,7 +36,11 @@ GROUPS: dict[str, pl.DataType] = {
     "syndicate_id": pl.String(), "representative": pl.String(), "row": pl.Int64(), "hub": pl.Float64()
 }
 EDGES: dict[str, pl.DataType] = {"a": pl.String(), "b": pl.String()}
-SENTENCES: dict[str, pl.DataType] = {"story_id": pl.String(), "key": pl.String(), "sentence_key": pl.String()}
+# Sentences the facts stage embedded, per story; start/end: where the sentence lies in the story's most
+# complete version (null when it is another version's), so the desk need not split that version again.
+SENTENCES: dict[str, pl.DataType] = {
+    "story_id": pl.String(), "key": pl.String(), "sentence_key": pl.String(), "start": pl.Int32(), "end": pl.Int32()
+}
 CREATED: dict[str, pl.DataType] = {"id": pl.String(), "seq": pl.Int64()}
 MERGES: dict[str, pl.DataType] = {"story_id": pl.String(), "merged_into": pl.String(), "run": pl.Int64()}
 CANON: dict[str, pl.DataType] = {
