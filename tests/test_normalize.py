@@ -352,3 +352,23 @@ def test_photo_by_credit_is_removed_inline():
     from newsdedup.normalize import strip_inline_credits
 
     assert strip_inline_credits("He spoke in Paris. (Photo by David Lindqvist/Getty Images)") == "He spoke in Paris."
+
+
+def test_a_paragraph_a_copy_repeats_is_split_once(monkeypatch):
+    from newsdedup import normalize
+
+    calls = []
+    real = normalize._segmenter()
+
+    class Counting:
+        def segment(self, para):
+            calls.append(para)
+            return real.segment(para)
+
+    monkeypatch.setattr(normalize, "_segmenter", lambda: Counting())
+    normalize._paragraph_sentences.cache_clear()
+    original = "Gunmen attacked a checkpoint near Quetta. Two soldiers died.\nThe army sealed the road on Sunday."
+    copy = "By Jane Doe\n" + original + "\n(With inputs from Reuters)"
+    assert split_sentences(original) == split_sentences(copy)[1:-1]
+    assert len(calls) == 4  # the original's two paragraphs, then only the copy's byline and credit line
+    normalize._paragraph_sentences.cache_clear()

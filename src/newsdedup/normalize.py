@@ -198,11 +198,18 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
 
 
+@lru_cache(maxsize=1 << 15)
+def _paragraph_sentences(para: str) -> tuple[str, ...]:
+    """pysbd on one paragraph, remembered: copies repeat their original's paragraphs word for word, and
+    pysbd is most of the facts stage's time that is not the model."""
+    return tuple(s.strip() for s in _segmenter().segment(para) if s.strip())
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a body, paragraph by paragraph, with surrounding space removed."""
     out: list[str] = []
     for para in paragraphs(text):
-        out.extend(s.strip() for s in _segmenter().segment(para) if s.strip())
+        out.extend(_paragraph_sentences(para))
     return out
 
 
