@@ -63,3 +63,23 @@ def test_bfloat16_vectors_are_unit_float32_and_close_to_float32_ones():
     assert fast.dtype == np.float32 and np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
     assert ((fast * exact).sum(axis=1) > 0.99).all()
     assert np.abs(fast @ fast.T - exact @ exact.T).max() < 0.01  # the decisions' similarities barely move
+
+
+def test_small_calls_go_in_batches_of_eight_big_ones_in_the_configured_size():
+    from newsdedup.config import load_config
+    from newsdedup.embed import SentenceTransformerEmbedder
+
+    cfg = load_config().stories
+    embedder = SentenceTransformerEmbedder.from_config(cfg)
+    model = embedder._load()
+    seen, encode = [], model.encode
+
+    def recording(texts, **kwargs):
+        seen.append(kwargs["batch_size"])
+        return encode(texts, **kwargs)
+
+    model.encode = recording
+    few = embedder.embed([f"Sentence number {i} of a short call." for i in range(10)])
+    many = embedder.embed([f"Sentence number {i} of a long call." for i in range(4 * cfg.batch_size + 1)])
+    assert seen == [8, cfg.batch_size]
+    assert few.shape == (10, 384) and many.shape[0] == 4 * cfg.batch_size + 1

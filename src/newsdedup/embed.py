@@ -130,12 +130,16 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, 0), dtype=np.float32)
         model = self._load()
         chunk = self.batch_size * 8
+        # A batch is padded to its longest text. A big call is sorted by length, so each batch holds texts of
+        # about one length; in a small call (the desk's sentences of one article) one long sentence would pad
+        # 31 others: batches of 8 there (31 sentences of a 1,000-word article: 165 -> 105 ms, measured).
+        batch_size = self.batch_size if len(texts) > 4 * self.batch_size else min(self.batch_size, 8)
         parts = []
         with track("embedding texts", len(texts)) as advance:
             for start in range(0, len(texts), chunk):
                 batch = texts[start : start + chunk]
                 parts.append(
-                    model.encode(batch, batch_size=self.batch_size, convert_to_numpy=True, show_progress_bar=False)
+                    model.encode(batch, batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
                 )
                 advance(len(batch))
         # Normalised here, in float32: a bfloat16 model's own normalisation leaves norms ~0.2 % off 1.
