@@ -355,17 +355,13 @@ def test_photo_by_credit_is_removed_inline():
 
 
 def test_a_paragraph_a_copy_repeats_is_split_once(monkeypatch):
+    import syntok.segmenter
+
     from newsdedup import normalize
 
     calls = []
-    real = normalize._segmenter()
-
-    class Counting:
-        def segment(self, para):
-            calls.append(para)
-            return real.segment(para)
-
-    monkeypatch.setattr(normalize, "_segmenter", lambda: Counting())
+    real = syntok.segmenter.analyze
+    monkeypatch.setattr(syntok.segmenter, "analyze", lambda para: calls.append(para) or real(para))
     normalize._paragraph_sentences.cache_clear()
     original = "Gunmen attacked a checkpoint near Quetta. Two soldiers died.\nThe army sealed the road on Sunday."
     copy = "By Jane Doe\n" + original + "\n(With inputs from Reuters)"

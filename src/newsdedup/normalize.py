@@ -186,23 +186,25 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)))
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd
+@lru_cache(maxsize=1 << 15)
+def _paragraph_sentences(para: str) -> tuple[str, ...]:
+    """syntok's sentences of one paragraph, remembered (copies repeat their original's paragraphs word for
+    word). syntok keeps the text as it is (its tokens carry their spacing) and splits a quotation of several
+    sentences into its sentences, each one fact."""
+    from syntok.segmenter import analyze
 
-    return pysbd.Segmenter(language="en", clean=False)
+    out = []
+    for block in analyze(para):
+        for sentence in block:
+            text = "".join(token.spacing + token.value for token in sentence).strip()
+            if text:
+                out.append(text)
+    return tuple(out)
 
 
 def paragraphs(text: str) -> list[str]:
     """The non-empty lines of a body, stripped: the units sentence splitting works within."""
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-
-
-@lru_cache(maxsize=1 << 15)
-def _paragraph_sentences(para: str) -> tuple[str, ...]:
-    """pysbd on one paragraph, remembered: copies repeat their original's paragraphs word for word, and
-    pysbd is most of the facts stage's time that is not the model."""
-    return tuple(s.strip() for s in _segmenter().segment(para) if s.strip())
 
 
 def split_sentences(text: str) -> list[str]:
