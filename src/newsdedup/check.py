@@ -160,7 +160,7 @@ class Desk:
 
     def _sentences_not_all_in(self, text: str, theirs: np.ndarray) -> list[str]:
         """Sentences of the paragraphs holding a shingle the original lacks (split_sentences works paragraph
-        by paragraph, so the others cannot add anything, and pysbd, the slow part, skips them)."""
+        by paragraph, so the others cannot add anything, and the sentence splitter skips them)."""
         out = []
         for para in paragraphs(text):
             grams = shingle_hashes(para, self.settings.syndication.shingle_size)
