@@ -64,10 +64,12 @@ def test_nothing_new_is_detected_and_changes_nothing(corpus, fake_embedder):
     assert plan_run(corpus, state.manifest).nothing_new
     before = state.documents.clone()
     calls = len(fake_embedder.calls)
+    vectors, sentences = state.sentence_vectors, state.sentences
     changes = continue_run(state, corpus, settings, fake_embedder)
     assert changes.added == 0 and changes.removed == 0
     assert state.documents.equals(before)
     assert all(n == 0 for n in fake_embedder.calls[calls:])  # nothing embedded again
+    assert state.sentence_vectors is vectors and state.sentences is sentences  # the facts stage was not redone
 
 
 def _seeds_only(corpus, tmp_path, embedder):

@@ -263,9 +263,17 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     any decision sees changes); the state keeps the vectors of the sentences each story uses.
     """
     current = set(documents["story_id"].to_list())
-    dirty = (changes.dirty_stories & current) | (current - set(state.canon["story_id"].to_list()))
+    resolved = set(state.canon["story_id"].to_list())
+    dirty = (changes.dirty_stories & current) | (current - resolved)
+    state.documents = documents
+    if not dirty and resolved == current:  # nothing to re-resolve and no story gone: the state stands
+        return Resolution(state.canon, state.facts, state.conflicts)
     touched = documents.filter(pl.col("story_id").is_in(list(dirty)))
-    cached = CachedEmbedder(embedder, dict(zip(state.sentences["key"].to_list(), state.sentence_vectors)))
+    # the vectors worth looking up: those of the stories re-resolved now and of stories gone (merged away)
+    reusable = state.sentences.with_row_index("i").filter(
+        pl.col("story_id").is_in(list(dirty)) | ~pl.col("story_id").is_in(list(current))
+    )
+    cached = CachedEmbedder(embedder, dict(zip(reusable["key"].to_list(), state.sentence_vectors[reusable["i"].to_numpy()])))
     fresh, used = resolve_stories_with_sentences(touched, cached, settings.facts)
     keep = pl.col("story_id").is_in(list(current - dirty))
     state.canon = pl.concat([state.canon.filter(keep), fresh.canon]).sort("story_id")
@@ -284,7 +292,6 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     parts += [np.vstack([cached.known[k] for k in now["key"].to_list()])] if now.height else []
     state.sentences = pl.concat([kept.drop("i"), now])
     state.sentence_vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
-    state.documents = documents
     return Resolution(state.canon, state.facts, state.conflicts)
 
 
