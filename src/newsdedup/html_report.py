@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from newsdedup.facts import sentence_key
-from newsdedup.normalize import fold, is_boilerplate_line, split_sentences, words
+from newsdedup.normalize import fold, is_boilerplate_line, paragraphs, split_sentences, words
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -165,10 +165,6 @@ def _plural(n: int, word: str, words_: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {words_ or word + 's'}"
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.split("\n") if p.strip()]
-
-
 _TOKEN = re.compile(r"[a-z0-9]+")
 _PHRASE = 5  # words in a phrase two texts must share for a word to count as shared, as in syndication
 _SHORT_EDIT = 6  # differences shorter than this (in words) are rewording, not added text
@@ -230,7 +226,7 @@ def _line_words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each paragraph of a text with its words (the words _tokens finds, without their spans); cached,
     because a group's original is compared with every copy, both ways."""
     out = []
-    for line in _paragraphs(text):
+    for line in paragraphs(text):
         folded = fold(line).lower()
         found = _TOKEN.findall(folded) if len(folded) == len(line) else [w for w, _, _ in _tokens(line)]
         out.append((line, tuple(found)))
@@ -412,7 +408,7 @@ def mark_facts(text: str, fact_texts: list[str]) -> tuple[list[tuple[str, bool]]
     keys = {sentence_key(t): t for t in fact_texts}
     found: set[str] = set()
     out = []
-    for para in _paragraphs(text):
+    for para in paragraphs(text):
         said = f" {sentence_key(para)} "
         wanted = {k: t for k, t in keys.items() if f" {k} " in said}
         parts, cursor = [], 0
@@ -521,7 +517,7 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
     info = {r["article_id"]: r for r in members}
     canon = info[story["canonical_article_id"]]
     sources = ", ".join(story["sources"] or []) or "unknown"
-    paras = "".join(f"<p>{_e(p)}</p>" for p in _paragraphs(canon["text"]))
+    paras = "".join(f"<p>{_e(p)}</p>" for p in paragraphs(canon["text"]))
     return "".join(
         [
             f'<article class="story card" id="{_e(_anchor(story["story_id"]))}">',
