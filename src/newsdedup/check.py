@@ -16,7 +16,7 @@ from newsdedup.embed import Embedder
 from newsdedup.facts import Sentence, as_sentence, said_already
 from newsdedup.normalize import is_boilerplate_line, numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
-from newsdedup.stories import corrected_distance, days_of, embedding_text, term_counts, too_far
+from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
 
 COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
@@ -189,10 +189,8 @@ class Desk:
         if cfg.embedding_weight < 1.0:
             reps = [self.docs[self.group_rep[int(r)]] for r in rows]
             weighted = self.state.terms.weigh(term_counts([text] + [embedding_text(d["title"], d["text"]) for d in reps]))
-            words = np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel()
-            blended = cfg.embedding_weight * blended + (1.0 - cfg.embedding_weight) * words
-        top = np.sort(blended)[::-1][: cfg.neighbours]
-        mine = top.sum() / cfg.neighbours if cfg.neighbours else 0.0
+            blended = blend(blended, np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel(), cfg)
+        mine = mean_of_top(blended[None, :], cfg.neighbours)[0] if cfg.neighbours else 0.0
         dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
         dist[blended < cfg.min_similarity] = np.inf
         best = int(np.argmin(dist))

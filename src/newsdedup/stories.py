@@ -90,6 +90,11 @@ def text_terms(texts: list[str], stats: TermStats) -> Terms:
     return rows_of
 
 
+def blend(sims: np.ndarray, words: np.ndarray, cfg: StoriesConfig) -> np.ndarray:
+    """The blended similarity: embedding cosine and TF-IDF cosine, weighted by the config."""
+    return cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * words
+
+
 def pair_similarity(vectors: np.ndarray, terms: Terms | None, src: np.ndarray, dst: np.ndarray, cfg: StoriesConfig) -> np.ndarray:
     """Blended similarity of row pairs: embedding cosine and TF-IDF cosine, weighted by the config."""
     sims = np.einsum("ij,ij->i", vectors[src], vectors[dst]) if len(src) else np.zeros(0)
@@ -104,7 +109,13 @@ def pair_similarity(vectors: np.ndarray, terms: Terms | None, src: np.ndarray, d
     for start in range(0, len(src), 20_000):  # row-wise dot products, a bounded slice of pairs at a time
         part = slice(start, start + 20_000)
         words[part] = np.asarray(weighted[left[part]].multiply(weighted[right[part]]).sum(axis=1)).ravel()
-    return cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * words
+    return blend(sims, words, cfg)
+
+
+def mean_of_top(sims: np.ndarray, k: int) -> np.ndarray:
+    """Each row's mean of its k largest values (missing or -inf ones count 0): a neighbourhood's similarity."""
+    top = -np.sort(-sims, axis=1)[:, :k]
+    return np.where(np.isfinite(top), top, 0.0).sum(axis=1) / k
 
 
 def hubness(sims: np.ndarray, apart: np.ndarray, k: int) -> np.ndarray:
@@ -113,8 +124,7 @@ def hubness(sims: np.ndarray, apart: np.ndarray, k: int) -> np.ndarray:
         return np.zeros(len(sims))
     masked = np.where(apart, -np.inf, sims)
     np.fill_diagonal(masked, -np.inf)
-    top = -np.sort(-masked, axis=1)[:, : min(k, len(sims) - 1)]
-    return np.where(np.isfinite(top), top, 0.0).sum(axis=1) / k
+    return mean_of_top(masked, k)
 
 
 def edge_hubness(n: int, src: np.ndarray, dst: np.ndarray, sims: np.ndarray, k: int) -> np.ndarray:
@@ -183,7 +193,7 @@ def _cluster_component(
     if n <= cfg.max_dense_component:
         sims = vectors @ vectors.T
         if words is not None and cfg.embedding_weight < 1.0:
-            sims = cfg.embedding_weight * sims + (1.0 - cfg.embedding_weight) * (words @ words.T).toarray()
+            sims = blend(sims, (words @ words.T).toarray(), cfg)
         apart = too_far(days[:, None], days[None, :], cfg.time_window_days)
         hub = hubness(sims, apart, cfg.neighbours)
         dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg)
