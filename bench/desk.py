@@ -376,27 +376,21 @@ def save_sentence_cache(path: Path | None, known: dict[str, Any]) -> None:
     np.savez(path, keys=np.array(keys), vectors=np.vstack([known[k] for k in keys]))
 
 
-def kept_sentences(documents, canon, story_ids, embedder, settings):
+def kept_sentences(documents, canon, story_ids, cached, settings):
     """What a real run's facts stage keeps for the given stories: their most complete versions' fact
-    sentences (state SENTENCES rows) and vectors, row-aligned."""
+    sentences (state SENTENCES rows) and vectors, row-aligned. The library's facts stage runs on those
+    versions alone; `cached` is a CachedEmbedder, whose vectors are read back by key."""
+    import numpy as np
     import polars as pl
 
-    from newsdedup.embed import text_key
-    from newsdedup.facts import article_sentences, boilerplate_keys, canonical_spans, is_fact_sentence, sentence_key
-    from newsdedup.state import SENTENCES
+    from newsdedup.facts import resolve_stories_with_sentences
+    from newsdedup.incremental import sentence_rows
 
-    chosen = canon.filter(pl.col("story_id").is_in(story_ids))
-    sents = article_sentences(documents.join(chosen.select(pl.col("canonical_article_id").alias("article_id")), on="article_id"))
-    boilerplate = boilerplate_keys(sents, settings.facts.boilerplate_min_stories)
-    sents = sents.filter(pl.struct("text", "key").map_elements(
-        lambda r: is_fact_sentence(r["text"], r["key"], boilerplate, settings.facts), return_dtype=pl.Boolean))
-    used = (sents.group_by(["story_id", "key"], maintain_order=True).agg(pl.col("text").first())
-            .join(canonical_spans(sents, documents, chosen), on=["story_id", "key"], how="left").sort("story_id", "text"))
-    texts = used["text"].to_list()
-    rows = pl.DataFrame({"story_id": used["story_id"], "key": [text_key(t) for t in texts],
-                         "sentence_key": [sentence_key(t) for t in texts], "start": used["start"], "end": used["end"]},
-                        schema=SENTENCES)
-    return rows, embedder.embed(texts)
+    chosen = canon.filter(pl.col("story_id").is_in(story_ids)).select(pl.col("canonical_article_id").alias("article_id"))
+    _, used = resolve_stories_with_sentences(documents.join(chosen, on="article_id"), cached, settings.facts)
+    rows = sentence_rows(used)
+    vectors = np.vstack([cached.known[k] for k in rows["key"].to_list()]) if rows.height else np.zeros((0, 0), np.float32)
+    return rows, vectors
 
 
 def build_state(label: str, n: int, real: Real, base_vectors, settings, args, folder: Path,

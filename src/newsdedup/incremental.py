@@ -256,6 +256,19 @@ def _name_stories(state: State, documents: pl.DataFrame, groups: list[str], labe
     return assigned.select(list(ASSIGNED))
 
 
+def sentence_rows(used: pl.DataFrame) -> pl.DataFrame:
+    """The state's rows (SENTENCES) for the sentences resolve_stories_with_sentences used: story_id, text,
+    start, end -> story_id, key (of the exact text), sentence_key, start, end."""
+    texts = used["text"].to_list()
+    return pl.DataFrame(
+        {
+            "story_id": used["story_id"], "key": [text_key(t) for t in texts], "sentence_key": [sentence_key(t) for t in texts],
+            "start": used["start"], "end": used["end"],
+        },
+        schema=SENTENCES,
+    )
+
+
 def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, settings: Settings, changes: Changes) -> Resolution:
     """Re-resolve only the stories whose articles changed; keep the others' results.
 
@@ -269,25 +282,17 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     if not dirty and resolved == current:  # nothing to re-resolve and no story gone: the state stands
         return Resolution(state.canon, state.facts, state.conflicts)
     touched = documents.filter(pl.col("story_id").is_in(list(dirty)))
+    indexed = state.sentences.with_row_index("i")
     # the vectors worth looking up: those of the stories re-resolved now and of stories gone (merged away)
-    reusable = state.sentences.with_row_index("i").filter(
-        pl.col("story_id").is_in(list(dirty)) | ~pl.col("story_id").is_in(list(current))
-    )
+    reusable = indexed.filter(pl.col("story_id").is_in(list(dirty)) | ~pl.col("story_id").is_in(list(current)))
     cached = CachedEmbedder(embedder, dict(zip(reusable["key"].to_list(), state.sentence_vectors[reusable["i"].to_numpy()])))
     fresh, used = resolve_stories_with_sentences(touched, cached, settings.facts)
     keep = pl.col("story_id").is_in(list(current - dirty))
     state.canon = pl.concat([state.canon.filter(keep), fresh.canon]).sort("story_id")
     state.facts = pl.concat([state.facts.filter(keep), fresh.facts]).sort("story_id", maintain_order=True)
     state.conflicts = pl.concat([state.conflicts.filter(keep), fresh.conflicts]).sort(["story_id", "about"])
-    kept = state.sentences.with_row_index("i").filter(keep)
-    texts = used["text"].to_list()
-    now = pl.DataFrame(
-        {
-            "story_id": used["story_id"], "key": [text_key(t) for t in texts], "sentence_key": [sentence_key(t) for t in texts],
-            "start": used["start"], "end": used["end"],
-        },
-        schema=SENTENCES,
-    )
+    kept = indexed.filter(keep)
+    now = sentence_rows(used)
     parts = [state.sentence_vectors[kept["i"].to_numpy()]] if kept.height else []
     parts += [np.vstack([cached.known[k] for k in now["key"].to_list()])] if now.height else []
     state.sentences = pl.concat([kept.drop("i"), now])
