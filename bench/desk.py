@@ -445,16 +445,14 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     cfg = settings.stories
     days = days_of(reps["published"])
     state.terms = term_stats(headline_and_body(documents))
+    terms = text_terms(headline_and_body(reps), state.terms)
+    src, dst = story_edges(vectors, days, np.arange(len(names)), terms, cfg)
     if args.stories == "cluster":
-        terms = text_terms(headline_and_body(reps), state.terms)
-        src, dst = story_edges(vectors, days, np.arange(len(names)), terms, cfg)
         keep = src < dst
         src, dst = src[keep], dst[keep]
         story_label, hubs = cluster_components(vectors, days, src, dst, cfg, terms=terms)
     else:
         # one story per copy group; each group's hubness from its candidate pairs, as the desk needs it
-        terms = text_terms(headline_and_body(reps), state.terms)
-        src, dst = story_edges(vectors, days, np.arange(len(names)), terms, cfg)
         pairs = np.unique(np.stack([np.minimum(src, dst), np.maximum(src, dst)], axis=1), axis=0).reshape(-1, 2)
         a, b = pairs[:, 0], pairs[:, 1]
         hubs = edge_hubness(len(names), a, b, pair_similarity(vectors, terms, a, b, cfg), cfg.neighbours)
