@@ -623,7 +623,7 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     rng = random.Random(f"desk-bench:order:{seed}")
     rng.shuffle(measured)
 
-    # The first check of each kind in this process, not counted below (torch and pysbd warm up on first use).
+    # The first check of each kind in this process, not counted below (torch and the sentence splitter warm up on first use).
     first: dict[str, float] = {}
     for kind in KINDS:
         for q, d in spare:

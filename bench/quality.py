@@ -515,7 +515,7 @@ class Run:
                 if from_story != story_id:
                     why.append(f"copy's story differs from the source article's ({update['from_id']})")
                 if key not in copy_keys:
-                    why.append("pysbd splits it differently in the copy")
+                    why.append("the sentence splitter splits it differently in the copy")
                 if any(key in k for k in keys if k != key):
                     why.append("part of a longer canonical/fact sentence")
                 if len(key.split()) < self.settings.facts.min_fact_words:

@@ -109,6 +109,30 @@ def test_the_desk_reuses_the_sentence_vectors_the_run_kept(saved, real_embedder)
     assert again.adds == verdict.adds
 
 
+def test_the_desk_embeds_no_sentence_that_shares_too_few_words(saved, real_embedder):
+    from newsdedup.facts import as_sentence, could_be_said, sentence_key
+
+    state = load_state(saved, load_config(), map_sentences=True)
+    recording = Recording(real_embedder)
+    desk = Desk(state, load_config(), recording)
+    docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
+    doc = docs.row(0, named=True)
+    aside = "Weekend football fixtures across the country were postponed until further notice."
+    doc["text"] += "\n\n" + aside
+    verdict = desk.check(doc)
+    assert verdict.verdict == SAME_STORY and aside in verdict.adds
+    theirs, _ = desk._canonical_sentences("001_72621f2fa7bf588d")
+    words_said = frozenset().union(*(t.content for t in theirs))
+    assert not could_be_said(as_sentence(aside), theirs, words_said, desk.settings.facts)
+    assert recording.texts and sentence_key(aside) not in {sentence_key(t) for t in recording.texts}
+    # and the verdict is the one that embeds every sentence
+    base = load_config()
+    loose = base.model_copy(update={"facts": base.facts.model_copy(update={"min_shared_content": 0.0})})
+    every = Recording(real_embedder)
+    assert Desk(state, loose, every).check(doc).adds == verdict.adds
+    assert sentence_key(aside) in {sentence_key(t) for t in every.texts}
+
+
 def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, real_embedder, monkeypatch):
     from newsdedup import check
     from newsdedup.facts import sentence_key

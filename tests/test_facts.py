@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SEEDS
 from newsdedup.config import FactsConfig, load_config
-from newsdedup.facts import Sentence, boilerplate_keys, resolve_stories, same_fact, sentence_key
+from newsdedup.facts import Sentence, boilerplate_keys, could_be_said, resolve_stories, said_already, same_fact, sentence_key
 from newsdedup.ingest import read_inputs
 from newsdedup.normalize import content_words, names, numbers, split_sentences
 
@@ -116,6 +116,27 @@ def test_same_fact_needs_close_meaning_and_no_conflicting_figure():
     assert not same_fact(0.95, a, b, cfg)  # different figure
     assert same_fact(0.95, a, d, cfg)  # one leaves a figure out: no conflict
     assert not same_fact(cfg.same_fact_similarity - 0.01, a, c, cfg)
+
+
+def test_close_vectors_without_shared_words_are_not_the_same_fact():
+    cfg = FactsConfig()
+    a = _sentence("Militants stormed the provincial headquarters before dawn.")
+    b = _sentence("Gunmen raided government offices early in the morning.")  # no content word in common
+    c = _sentence("Militants stormed the headquarters of the provincial government before dawn on Saturday.")
+    assert not same_fact(0.95, a, b, cfg)
+    assert same_fact(0.95, a, c, cfg)
+    import numpy as np
+
+    sims = np.array([[1.0, 0.95], [0.95, 1.0]])
+    vocab = set(b.key.split()) | set(a.key.split())
+    assert not said_already(sims, [a, b], np.array([1]), vocab, frozenset(), cfg)[0]
+    assert said_already(sims, [a, c], np.array([1]), vocab | set(c.key.split()), frozenset(), cfg)[0]
+    # and nothing needs embedding to know it: no sentence of theirs holds a fifth of its words
+    assert not could_be_said(a, [b], b.content, cfg)
+    assert could_be_said(a, [c], c.content, cfg)
+    # the lexical coverage rule: words spread over several sentences still count
+    d, e = _sentence("Militants attacked the headquarters."), _sentence("It was provincial, before dawn, stormed.")
+    assert could_be_said(a, [b], d.content | e.content, cfg)
 
 
 def test_sentences_recurring_across_stories_are_boilerplate():

@@ -13,7 +13,7 @@ from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
-from newsdedup.facts import Sentence, as_sentence, said_already
+from newsdedup.facts import Sentence, as_sentence, could_be_said, said_already
 from newsdedup.normalize import is_boilerplate_line, numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
@@ -80,6 +80,9 @@ class Desk:
         # the facts stage's sentences, by story (sorted, so a story's rows are found by binary search)
         self.sentences = state.sentences.with_row_index("row").sort("story_id", maintain_order=True)
         self._shingles: dict[str, np.ndarray] = {}
+        # TF-IDF weights stay as loaded while the desk checks (--add changes the state after the checks)
+        self._idf = state.terms.idf()
+        self._rep_terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # group row -> (columns, weights)
         self._canonical: dict[str, tuple[list[Sentence], np.ndarray]] = {}
         self._threads = ThreadpoolController()
 
@@ -187,9 +190,7 @@ class Desk:
         rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
         blended = sims[rows]
         if cfg.embedding_weight < 1.0:
-            reps = [self.docs[self.group_rep[int(r)]] for r in rows]
-            weighted = self.state.terms.weigh(term_counts([text] + [embedding_text(d["title"], d["text"]) for d in reps]))
-            blended = blend(blended, np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel(), cfg)
+            blended = blend(blended, self._term_similarities(text, rows), cfg)
         mine = mean_of_top(blended[None, :], cfg.neighbours)[0] if cfg.neighbours else 0.0
         dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
         dist[blended < cfg.min_similarity] = np.inf
@@ -205,6 +206,21 @@ class Desk:
             "canonical_article_id": story["canonical_article_id"] if story else None,
         }
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), [], adds)
+
+    def _term_similarities(self, text: str, rows: np.ndarray) -> np.ndarray:
+        """Cosine of the TF-IDF vectors of the text and of each group's representative (those weighed
+        once per desk: the candidates of a busy story come back with every new write-up)."""
+        missing = [int(r) for r in rows if int(r) not in self._rep_terms]
+        if missing:
+            reps = [self.docs[self.group_rep[r]] for r in missing]
+            weighted = self.state.terms.weigh(term_counts([embedding_text(d["title"], d["text"]) for d in reps]), self._idf)
+            for i, r in enumerate(missing):
+                row = weighted.getrow(i)
+                self._rep_terms[r] = (row.indices, row.data)
+        mine = self.state.terms.weigh(term_counts([text]), self._idf)
+        dense = np.zeros(mine.shape[1])
+        dense[mine.indices] = mine.data
+        return np.array([float(dense[cols] @ weights) for cols, weights in (self._rep_terms[int(r)] for r in rows)])
 
     def _canonical_sentences(self, canonical_id: str) -> tuple[list[Sentence], np.ndarray]:
         """The fact sentences of a story's most complete version, parsed, and their vectors, once per desk
@@ -231,8 +247,9 @@ class Desk:
         """Sentences of doc that the story's most complete version does not already say.
 
         The facts stage's rule, with the cheap half first: a sentence the most complete version holds
-        word for word is said; one naming somebody or stating a number it lacks is new. Only the rest
-        are embedded and compared by meaning.
+        word for word is said; one naming somebody or stating a number it lacks is new, and so is one
+        sharing too few content words with it (could_be_said). Only the rest are embedded and compared
+        by meaning.
         """
         cfg = self.settings.facts
         canonical = self.docs[canonical_id]["text"]
@@ -248,6 +265,9 @@ class Desk:
         unsure = [i for i in range(len(mine)) if not said[i] and not lacking[i]]
         if unsure:
             theirs, their_vectors = self._canonical_sentences(canonical_id)
+            words_said = frozenset().union(*(t.content for t in theirs))
+            unsure = [i for i in unsure if could_be_said(parsed[i], theirs, words_said, cfg)]
+        if unsure:
             sents = [parsed[i] for i in unsure] + theirs
             vectors = np.vstack([self.embedder.embed([mine[i] for i in unsure]), their_vectors])
             sims = vectors @ vectors.T

@@ -1,7 +1,8 @@
 """Most complete version of each story and the facts every other variant adds to it.
 
-A fact is a sentence. Two sentences state the same fact when their embeddings are close and neither
-brings a number or a name the other lacks ("145 died" is not "120 died"). Boilerplate is never a fact.
+A fact is a sentence. Two sentences state the same fact when their embeddings are close, they share
+some of their content words, and neither brings a number or a name the other lacks ("145 died" is not
+"120 died"). Boilerplate is never a fact.
 """
 
 from __future__ import annotations
@@ -63,13 +64,24 @@ def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfi
     return len(key.split()) >= cfg.min_fact_words and key not in boilerplate and not is_boilerplate_line(text)
 
 
+def holds_words_of(a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
+    """b holds at least min_shared_content of a's content words (a sentence without any holds)."""
+    return len(a.content & b.content) >= cfg.min_shared_content * len(a.content)
+
+
 def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
     """Symmetric decision: the two sentences say the same thing.
 
-    Close embeddings, and no conflicting figures: one may leave a number out, but when each states a
-    number the other lacks ("145 died" against "120 died") they are different facts.
+    Close embeddings, some words in common each way, and no conflicting figures: one may leave a number
+    out, but when each states a number the other lacks ("145 died" against "120 died") they are
+    different facts.
     """
-    return sim >= cfg.same_fact_similarity and (a.numbers <= b.numbers or b.numbers <= a.numbers)
+    return (
+        sim >= cfg.same_fact_similarity
+        and holds_words_of(a, b, cfg)
+        and holds_words_of(b, a, cfg)
+        and (a.numbers <= b.numbers or b.numbers <= a.numbers)
+    )
 
 
 def said_already(
@@ -78,8 +90,8 @@ def said_already(
     """For every sentence of the story: does the article holding sentences `own` already say it?
 
     Said already: the article names everyone and states every number the sentence does, and either
-    one of its sentences is a close paraphrase, or its related sentences (similarity at least
-    support_similarity) together hold most of the sentence's content words.
+    one of its sentences is a close paraphrase holding some of the sentence's content words, or its
+    related sentences (similarity at least support_similarity) together hold most of them.
     """
     out = np.zeros(len(sents), dtype=bool)
     out[own] = True
@@ -91,12 +103,24 @@ def said_already(
         sent = sents[i]
         if not (sent.names <= vocab and sent.numbers <= figures):
             continue
-        if best[i] >= cfg.same_fact_similarity:
+        if best[i] >= cfg.same_fact_similarity and any(
+            holds_words_of(sent, sents[j], cfg) for j in own[sub[i] >= cfg.same_fact_similarity]
+        ):
             out[i] = True
         elif sent.content:
             said = frozenset().union(*(sents[j].content for j in own[sub[i] >= cfg.support_similarity]))
             out[i] = len(sent.content & said) >= cfg.lexical_coverage * len(sent.content)
     return out
+
+
+def could_be_said(sent: Sentence, theirs: list[Sentence], words_said: frozenset[str], cfg: FactsConfig) -> bool:
+    """Whether said_already could count `sent` as said by sentences `theirs`, whatever the embeddings:
+    some sentence of theirs holds enough of its content words for a paraphrase, or all of them together
+    (`words_said`, the union of their content words) hold enough for the lexical coverage rule. When
+    neither does, the sentence is new without being embedded."""
+    if len(sent.content & words_said) >= cfg.lexical_coverage * len(sent.content):
+        return True
+    return any(holds_words_of(sent, other, cfg) for other in theirs)
 
 
 @dataclass(frozen=True)

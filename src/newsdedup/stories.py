@@ -58,11 +58,16 @@ class TermStats:
     def remove(self, counts: csr_matrix) -> None:
         self.add(counts, -1)
 
-    def weigh(self, counts: csr_matrix) -> csr_matrix:
-        """Sublinear TF times smoothed IDF, rows L2-normalised (what scikit-learn's TfidfVectorizer gives)."""
+    def idf(self) -> np.ndarray:
+        """Smoothed IDF of every hashed word (scikit-learn's formula)."""
+        return np.log((1.0 + self.n_docs) / (1.0 + np.maximum(self.df, 0))) + 1.0
+
+    def weigh(self, counts: csr_matrix, idf: np.ndarray | None = None) -> csr_matrix:
+        """Sublinear TF times smoothed IDF, rows L2-normalised (what scikit-learn's TfidfVectorizer gives).
+        idf: this table's idf(), from a caller that weighs many times while the table stays as it is."""
         out = counts.astype(np.float64, copy=True)
         out.data = 1.0 + np.log(out.data)
-        idf = np.log((1.0 + self.n_docs) / (1.0 + np.maximum(self.df, 0))) + 1.0
+        idf = self.idf() if idf is None else idf
         out = out.multiply(idf[None, :]).tocsr()
         norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
         out = csr_matrix(out.multiply(1.0 / np.where(norms == 0, 1.0, norms)[:, None]))
