@@ -195,6 +195,22 @@ def test_short_sentence_paragraph_is_not_a_subheading():
     assert clean_body(lines, None) == "\n\n".join(lines)
 
 
+def test_a_promo_inside_a_paragraph_leaves_the_paragraph_s_news():
+    para = (
+        "WASHINGTON - Acting Defense Secretary Patrick Shanahan presented an updated military plan that "
+        "envisions sending as many as 120,000 troops to the Middle East, officials said. [To follow new military "
+        "deployments to the Middle East, sign up for the weekly At War newsletter.] The revisions were ordered "
+        "by hard-liners led by John R. Bolton."
+    )
+    body = clean_body([para], None)
+    assert "newsletter" not in body
+    assert "120,000 troops" in body and body.endswith("led by John R. Bolton.")
+    # a furniture line whose other sentence is no news goes whole
+    notice = "Copyright 2026 The Associated Press. This material may not be published, broadcast or rewritten."
+    story = "Officials met on Sunday to discuss the plan for troops."
+    assert clean_body([story, notice], None) == story
+
+
 def test_tag_list_closes_the_article():
     body = clean_body(["The story ends here.", "Tags: Pakistan, Balochistan", "Most read: markets rally"], None)
     assert body == "The story ends here."

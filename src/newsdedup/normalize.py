@@ -151,6 +151,19 @@ def _story_text_in(lines: list[str]) -> bool:
     return False
 
 
+# A paragraph that holds a promo or a credit among real sentences keeps those sentences when they come to
+# at least this many words ("... administration officials said. [To follow new military deployments,
+# sign up for the weekly At War newsletter.] The revisions were ordered by ...").
+_SALVAGE_MIN_WORDS = 20
+
+
+def _story_sentences_of(line: str) -> str:
+    """The sentences of a furniture-matching line that are not furniture, if they are enough to be story
+    text; otherwise nothing (a copyright line's second sentence is not news)."""
+    kept = [s for s in _paragraph_sentences(line) if not is_boilerplate_line(s.strip("[]() "))]
+    return " ".join(kept) if sum(len(words(s)) for s in kept) >= _SALVAGE_MIN_WORDS else ""
+
+
 def clean_body(lines: list[str], title: str | None) -> str:
     """Keep the story's own paragraphs: drop repeated headlines, captions, credits, bylines and promos."""
     title_key = " ".join(words(title)) if title else None
@@ -163,8 +176,12 @@ def clean_body(lines: list[str], title: str | None) -> str:
             continue
         if _TAGS.match(fold(line)):
             break  # a tag list closes an article; nothing after it is story text
-        if is_boilerplate_line(line) or is_credit_line(line):
+        if is_credit_line(line):
             continue
+        if is_boilerplate_line(line):
+            line = _story_sentences_of(line)
+            if not line:
+                continue
         j = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
         nxt = lines[j] if j is not None else ""
         if nxt and is_credit_line(nxt) and len(line.split()) <= 30 and _story_text_in(lines[j + 1 :]):
