@@ -287,6 +287,7 @@ def show(
     from rich.markdown import Markdown
 
     from newsdedup.report import story_markdown
+    from newsdedup.schema import pairs_by_articles
 
     stories_t, articles, facts, conflicts, pairs = _outputs(output, "stories", "articles", "facts", "conflicts", "copy_pairs")
     matches = stories_t.filter(pl.col("story_id").str.starts_with(story_id))
@@ -294,12 +295,13 @@ def show(
         fail(f"{'no story' if matches.height == 0 else f'{matches.height} stories'} matching {story_id!r} in {output}")
     story = matches.row(0, named=True)
     sid = story["story_id"]
+    mine = pl.col("story_id") == sid
     section = story_markdown(
         story,
-        articles.filter(pl.col("story_id") == sid),
-        facts.filter(pl.col("story_id") == sid),
-        conflicts.filter(pl.col("story_id") == sid),
-        pairs,
+        articles.filter(mine).to_dicts(),
+        facts.filter(mine).to_dicts(),
+        conflicts.filter(mine).to_dicts(),
+        pairs_by_articles(pairs),
     )
     Console().print(Markdown("\n".join(section)))
 

@@ -16,6 +16,7 @@ import polars as pl
 
 from newsdedup.facts import sentence_key
 from newsdedup.normalize import fold, is_boilerplate_line, paragraphs, split_sentences, words
+from newsdedup.schema import pairs_by_articles, rows_by
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -583,16 +584,9 @@ def render_html(
     documents: the pipeline's documents (with text, syndicate_id, story_id); stories, facts, conflicts,
     rejects: the output tables; pairs: the verified copy pairs.
     """
-    members: dict[str, list[dict]] = {}
-    for row in documents.sort("article_id").iter_rows(named=True):
-        members.setdefault(row["story_id"], []).append(row)
-    facts_by: dict[str, list[dict]] = {}
-    for row in facts.iter_rows(named=True):
-        facts_by.setdefault(row["story_id"], []).append(row)
-    conflicts_by: dict[str, list[dict]] = {}
-    for row in conflicts.iter_rows(named=True):
-        conflicts_by.setdefault(row["story_id"], []).append(row)
-    pair_of = {frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)}
+    members = rows_by(documents.sort("article_id"), "story_id")
+    facts_by, conflicts_by = rows_by(facts, "story_id"), rows_by(conflicts, "story_id")
+    pair_of = pairs_by_articles(pairs)
     # Biggest first, then newest; undated stories after dated ones of the same size.
     def newest_of_biggest(s: dict) -> tuple:
         last = s["last_published"]

@@ -9,7 +9,7 @@ import polars as pl
 
 from newsdedup.facts import Resolution
 from newsdedup.html_report import render_html
-from newsdedup.schema import ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conform
+from newsdedup.schema import ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conform, pairs_by_articles, rows_by
 
 
 @dataclass(frozen=True)
@@ -87,13 +87,15 @@ def _who(row: dict) -> str:
 
 
 def story_markdown(
-    story: dict, members: pl.DataFrame, facts: pl.DataFrame | None, conflicts: pl.DataFrame | None, pairs: pl.DataFrame
+    story: dict, members: list[dict], facts: list[dict], conflicts: list[dict], pairs: dict[frozenset, dict]
 ) -> list[str]:
-    """One story's section: most complete version and why, copy groups, conflicting figures, added facts."""
-    members = members.sort("article_id")
-    info = {r["article_id"]: r for r in members.iter_rows(named=True)}
-    mine = pairs.filter(pl.col("article_id").is_in(members["article_id"].implode()))
-    score = {frozenset((r["article_id"], r["copy_of"])): r for r in mine.iter_rows(named=True)}
+    """One story's section: most complete version and why, copy groups, conflicting figures, added facts.
+
+    members, facts, conflicts: the story's rows of those tables (schema.rows_by); pairs: the verified copy
+    pairs by their two article ids (schema.pairs_by_articles).
+    """
+    members = sorted(members, key=lambda r: r["article_id"])
+    info = {r["article_id"]: r for r in members}
     canon = info[story["canonical_article_id"]]
     dates = f"{_day(story['first_published'])} to {_day(story['last_published'])}"
     out = [
@@ -105,8 +107,10 @@ def story_markdown(
         f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
         "",
     ]
-    groups = members.group_by("syndicate_id", maintain_order=True).agg(pl.col("article_id"))
-    copy_groups = [ids for ids in groups["article_id"].to_list() if len(ids) > 1]
+    groups: dict[str, list[str]] = {}
+    for row in members:
+        groups.setdefault(row["syndicate_id"], []).append(row["article_id"])
+    copy_groups = [ids for ids in groups.values() if len(ids) > 1]
     if copy_groups:
         out += ["### Copy groups", ""]
         for ids in copy_groups:
@@ -115,19 +119,19 @@ def story_markdown(
             for a in sorted(ids):
                 if a == lead:
                     continue
-                pair = score.get(frozenset((a, lead)))
+                pair = pairs.get(frozenset((a, lead)))
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                 out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
         out.append("")
-    if conflicts is not None and conflicts.height:
+    if conflicts:
         out += ["### Conflicting figures", ""]
-        for row in conflicts.iter_rows(named=True):
+        for row in conflicts:
             out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
         out.append("")
-    if facts is not None and facts.height:
+    if facts:
         out += ["### Facts the other versions add", ""]
         by_variant: dict[str, list[str]] = {}
-        for fact in facts.iter_rows(named=True):
+        for fact in facts:
             also = f" _(also in {', '.join(fact['article_ids'][1:])})_" if len(fact["article_ids"]) > 1 else ""
             by_variant.setdefault(fact["article_ids"][0], []).append(fact["text"] + also)
         for article_id in sorted(by_variant):
@@ -148,12 +152,11 @@ def render_markdown(
     """A readable report: every story with its most complete version, copy groups, added facts, conflicts."""
     summary = summarize(articles, stories, facts, conflicts, rejects)
     out = ["# newsdedup report", "", summary.line() + ".", ""]
-    rows_by_story = articles.partition_by("story_id", as_dict=True)
-    facts_by_story = facts.partition_by("story_id", as_dict=True) if facts.height else {}
-    conflicts_by_story = conflicts.partition_by("story_id", as_dict=True) if conflicts.height else {}
+    members, facts_by, conflicts_by = rows_by(articles, "story_id"), rows_by(facts, "story_id"), rows_by(conflicts, "story_id")
+    pair_of = pairs_by_articles(pairs)
     for story in stories.iter_rows(named=True):
-        key = (story["story_id"],)
-        out += story_markdown(story, rows_by_story[key], facts_by_story.get(key), conflicts_by_story.get(key), pairs)
+        sid = story["story_id"]
+        out += story_markdown(story, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []), pair_of)
     if rejects.height:
         out += ["## Rejected inputs", "", "| file | reason |", "|---|---|"]
         out += [f"| `{r['path']}` | {r['reason']} |" for r in rejects.sort("path").iter_rows(named=True)]
@@ -172,9 +175,10 @@ def facts_table(facts: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_outputs(
-    documents: pl.DataFrame, resolution: Resolution, rejects: pl.DataFrame, pairs: pl.DataFrame
+    documents: pl.DataFrame, resolution: Resolution, rejects: pl.DataFrame, pairs: pl.DataFrame, html: bool = True
 ) -> tuple[dict[str, pl.DataFrame], dict[str, str], Summary]:
-    """Every output of a run: the tables by name, the text reports by file name, and the summary counts."""
+    """Every output of a run: the tables by name, the text reports by file name, and the summary counts.
+    html=False leaves out report.html (render_html from the tables and documents makes it on its own)."""
     articles = articles_table(documents, resolution.canon)
     stories = stories_table(documents, resolution.canon)
     facts, rejects = facts_table(resolution.facts), rejects_table(rejects)
@@ -183,10 +187,9 @@ def build_outputs(
         "articles": articles, "stories": stories, "facts": facts, "conflicts": conflicts,
         "rejects": rejects, "copy_pairs": pairs,
     }
-    texts = {
-        "report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs),
-        "report.html": render_html(documents, stories, facts, conflicts, rejects, pairs),
-    }
+    texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs)}
+    if html:
+        texts["report.html"] = render_html(documents, stories, facts, conflicts, rejects, pairs)
     return tables, texts, summarize(articles, stories, facts, conflicts, rejects)
 
 

@@ -69,6 +69,19 @@ class ContractError(ValueError):
     """A table does not have the columns or dtypes its contract names."""
 
 
+def rows_by(table: pl.DataFrame, column: str) -> dict[str, list[dict]]:
+    """The rows of a table as dicts, grouped by one column's value, in table order (one pass over it)."""
+    out: dict[str, list[dict]] = {}
+    for row in table.iter_rows(named=True):
+        out.setdefault(row[column], []).append(row)
+    return out
+
+
+def pairs_by_articles(pairs: pl.DataFrame) -> dict[frozenset, dict]:
+    """Verified copy pairs by their two article ids, either way round."""
+    return {frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)}
+
+
 def empty(contract: dict[str, pl.DataType]) -> pl.DataFrame:
     """An empty table with exactly the contract's columns."""
     return pl.DataFrame(schema=contract)
