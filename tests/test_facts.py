@@ -131,7 +131,7 @@ def test_close_vectors_without_shared_words_are_not_the_same_fact():
     vocab = set(b.key.split()) | set(a.key.split())
     assert not said_already(sims, [a, b], np.array([1]), vocab, frozenset(), cfg)[0]
     assert said_already(sims, [a, c], np.array([1]), vocab | set(c.key.split()), frozenset(), cfg)[0]
-    # and nothing needs embedding to know it: no sentence of theirs holds a fifth of its words
+    # and nothing needs embedding to know it: no sentence of theirs holds enough of its words
     assert not could_be_said(a, [b], b.content, cfg)
     assert could_be_said(a, [c], c.content, cfg)
     # the lexical coverage rule: words spread over several sentences still count

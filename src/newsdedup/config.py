@@ -64,7 +64,7 @@ class StoriesConfig(_Section):
 
 class FactsConfig(_Section):
     same_fact_similarity: float = Field(0.72, gt=0.0, le=1.0)
-    min_shared_content: float = Field(0.2, ge=0.0, le=1.0)
+    min_shared_content: float = Field(0.3, ge=0.0, le=1.0)
     support_similarity: float = Field(0.5, gt=0.0, le=1.0)
     lexical_coverage: float = Field(0.75, gt=0.0, le=1.0)
     min_fact_words: int = Field(5, ge=1)
