@@ -205,10 +205,20 @@ def test_a_promo_inside_a_paragraph_leaves_the_paragraph_s_news():
     body = clean_body([para], None)
     assert "newsletter" not in body
     assert "120,000 troops" in body and body.endswith("led by John R. Bolton.")
-    # a furniture line whose other sentence is no news goes whole
-    notice = "Copyright 2026 The Associated Press. This material may not be published, broadcast or rewritten."
+    # a line that opens as furniture goes whole, legal sentences after the notice included
     story = "Officials met on Sunday to discuss the plan for troops."
-    assert clean_body([story, notice], None) == story
+    for notice in (
+        "Copyright 2026 The Associated Press. This material may not be published, broadcast or rewritten.",
+        "© 2024 Reuters. All rights reserved. Republication or redistribution of Reuters content, including by "
+        "framing or similar means, is expressly prohibited without the prior written consent of Reuters.",
+        "Read more: Senate passes the budget after an all-night session. House leaders plan a vote on the bill "
+        "next week.",
+    ):
+        assert clean_body([story, notice], None) == story, notice
+    # a short news sentence before a promo stays; a photo credit among the sentences goes
+    assert clean_body(["The Senate votes on Friday, aides said. Sign up for our daily newsletter here."], None) == (
+        "The Senate votes on Friday, aides said."
+    )
 
 
 def test_tag_list_closes_the_article():

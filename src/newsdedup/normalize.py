@@ -33,6 +33,8 @@ _BOILERPLATE_LINE = [
         r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|briefing|updates|alerts|inbox)\b",
         r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
         r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
+        r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\b",
+        r"\b(republication|redistribution)\b.{0,80}\b(prohibited|permission|consent)\b",
         r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"
         r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
     )
@@ -151,17 +153,20 @@ def _story_text_in(lines: list[str]) -> bool:
     return False
 
 
-# A paragraph that holds a promo or a credit among real sentences keeps those sentences when they come to
-# at least this many words ("... administration officials said. [To follow new military deployments,
-# sign up for the weekly At War newsletter.] The revisions were ordered by ...").
-_SALVAGE_MIN_WORDS = 20
-
-
 def _story_sentences_of(line: str) -> str:
-    """The sentences of a furniture-matching line that are not furniture, if they are enough to be story
-    text; otherwise nothing (a copyright line's second sentence is not news)."""
-    kept = [s for s in _paragraph_sentences(line) if not is_boilerplate_line(s.strip("[]() "))]
-    return " ".join(kept) if sum(len(words(s)) for s in kept) >= _SALVAGE_MIN_WORDS else ""
+    """A line that matched a furniture pattern: nothing when it opens as furniture (a copyright notice and the
+    legal sentences after it, a "Read more:" list); when it opens as story text, its sentences without the
+    furniture ("... officials said. [To follow new military deployments, sign up for the weekly At War
+    newsletter.] The revisions were ordered by ...")."""
+    sentences = [s for s in _paragraph_sentences(line) if words(s)]
+    if not sentences or _is_furniture(sentences[0]):
+        return ""
+    return " ".join(s for s in sentences if not _is_furniture(s))
+
+
+def _is_furniture(sentence: str) -> bool:
+    bare = sentence.strip("[]() ")
+    return is_boilerplate_line(bare) or is_credit_line(bare)
 
 
 def clean_body(lines: list[str], title: str | None) -> str:
