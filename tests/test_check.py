@@ -133,6 +133,23 @@ def test_the_desk_embeds_no_sentence_that_shares_too_few_words(saved, real_embed
     assert sentence_key(aside) in {sentence_key(t) for t in every.texts}
 
 
+def test_term_similarities_are_the_tf_idf_cosines_and_the_cache_is_bounded(desk, monkeypatch):
+    from newsdedup import check
+    from newsdedup.stories import embedding_text, term_counts
+
+    rows = np.arange(len(desk.group_rep))
+    text = embedding_text("Militants attack Balochistan", "Gunmen attacked police stations in Quetta and Gwadar.")
+    reps = [desk.docs[desk.group_rep[int(r)]] for r in rows]
+    weighted = desk.state.terms.weigh(term_counts([text] + [embedding_text(d["title"], d["text"]) for d in reps]))
+    expected = np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel()
+    assert expected.max() > 0.05
+    np.testing.assert_allclose(desk._term_similarities(text, rows), expected, atol=1e-12)
+    np.testing.assert_allclose(desk._term_similarities(text, rows), expected, atol=1e-12)  # from the cache
+    monkeypatch.setattr(check, "REP_TERMS_KEPT", 2)
+    np.testing.assert_allclose(desk._term_similarities(text, rows[::-1]), expected[::-1], atol=1e-12)
+    assert list(desk._rep_terms) == [int(r) for r in rows[::-1][-2:]]  # the two used last
+
+
 def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, real_embedder, monkeypatch):
     from newsdedup import check
     from newsdedup.facts import sentence_key

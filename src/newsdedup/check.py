@@ -4,6 +4,7 @@ of a known story, or new? Answered from the saved state without changing it."""
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ from newsdedup.stories import blend, corrected_distance, days_of, embedding_text
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
 
 COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
+# TF-IDF rows of candidate representatives a desk keeps (a few KB each): a busy story's groups come back
+# with every new write-up, and a long stream of checks must not grow without bound.
+REP_TERMS_KEPT = 20_000
 
 
 @dataclass
@@ -82,7 +86,8 @@ class Desk:
         self._shingles: dict[str, np.ndarray] = {}
         # TF-IDF weights stay as loaded while the desk checks (--add changes the state after the checks)
         self._idf = state.terms.idf()
-        self._rep_terms: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # group row -> (columns, weights)
+        # group row -> (columns, weights) of its representative, the least recently used dropped first
+        self._rep_terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._canonical: dict[str, tuple[list[Sentence], np.ndarray]] = {}
         self._threads = ThreadpoolController()
 
@@ -210,17 +215,23 @@ class Desk:
     def _term_similarities(self, text: str, rows: np.ndarray) -> np.ndarray:
         """Cosine of the TF-IDF vectors of the text and of each group's representative (those weighed
         once per desk: the candidates of a busy story come back with every new write-up)."""
-        missing = [int(r) for r in rows if int(r) not in self._rep_terms]
+        cache, wanted = self._rep_terms, [int(r) for r in rows]
+        missing = [r for r in wanted if r not in cache]
         if missing:
             reps = [self.docs[self.group_rep[r]] for r in missing]
             weighted = self.state.terms.weigh(term_counts([embedding_text(d["title"], d["text"]) for d in reps]), self._idf)
             for i, r in enumerate(missing):
                 row = weighted.getrow(i)
-                self._rep_terms[r] = (row.indices, row.data)
+                cache[r] = (row.indices, row.data)
         mine = self.state.terms.weigh(term_counts([text]), self._idf)
         dense = np.zeros(mine.shape[1])
         dense[mine.indices] = mine.data
-        return np.array([float(dense[cols] @ weights) for cols, weights in (self._rep_terms[int(r)] for r in rows)])
+        sims = np.array([float(dense[cols] @ weights) for cols, weights in (cache[r] for r in wanted)])
+        for r in wanted:
+            cache.move_to_end(r)
+        while len(cache) > REP_TERMS_KEPT:
+            cache.popitem(last=False)
+        return sims
 
     def _canonical_sentences(self, canonical_id: str) -> tuple[list[Sentence], np.ndarray]:
         """The fact sentences of a story's most complete version, parsed, and their vectors, once per desk
