@@ -118,6 +118,28 @@ def test_same_fact_needs_close_meaning_and_no_conflicting_figure():
     assert not same_fact(cfg.same_fact_similarity - 0.01, a, c, cfg)
 
 
+def test_a_sentence_could_be_said_whenever_said_already_might_say_it():
+    """could_be_said is exact: when it says no, no similarities at all make said_already say yes."""
+    import numpy as np
+
+    cfg = FactsConfig()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    reference = [_sentence(t) for t in split_sentences(texts[0])]
+    words_said = frozenset().union(*(r.content for r in reference))
+    vocab = set().union(*(r.key.split() for r in reference))
+    figures = frozenset().union(*(r.numbers for r in reference))
+    ruled_out = 0
+    for text in texts[1:]:
+        for sentence in map(_sentence, split_sentences(text)):
+            sents = [sentence, *reference]
+            sims = np.ones((len(sents), len(sents)))  # every pair as close as can be
+            said = said_already(sims, sents, np.arange(1, len(sents)), vocab | set(sentence.key.split()), figures | sentence.numbers, cfg)[0]
+            if not could_be_said(sentence, reference, words_said, cfg):
+                ruled_out += 1
+                assert not said, sentence.text
+    assert ruled_out >= 3
+
+
 def test_close_vectors_without_shared_words_are_not_the_same_fact():
     cfg = FactsConfig()
     a = _sentence("Militants stormed the provincial headquarters before dawn.")

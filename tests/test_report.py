@@ -1,0 +1,45 @@
+"""report: the Markdown report on hand-made tables (the HTML page's test tables)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from newsdedup.report import articles_table, render_markdown, story_markdown
+from newsdedup.schema import pairs_by_articles, rows_by
+from test_html_report import _tables
+
+
+def _markdown() -> str:
+    t = _tables()
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    articles = articles_table(t["documents"], canon)
+    return render_markdown(articles, t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
+
+
+def test_a_copy_is_listed_under_its_original_with_its_similarity():
+    report = _markdown()
+    assert "- original (longest): Floods cut coastal road (Wire, 2026-02-01, `a`, 32 words)" in report
+    assert (
+        "  - copy: Coastal road cut by floods (Courier, 2026-02-01, `b`, 30 words; Jaccard 0.42, containment 0.93)"
+        in report
+    )
+
+
+def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
+    report = _markdown()
+    flood, quake = report.index("## Floods cut coastal road"), report.index("## Quake shakes valley")
+    assert flood < report.index("- homes: 30 / 40 (in a, c)") < quake
+    assert flood < report.index("- Mayor Ines Calder said 40 homes were evacuated overnight.") < quake
+    assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
+
+
+def test_one_story_alone_reads_the_same_as_in_the_whole_report():
+    t = _tables()
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    articles = articles_table(t["documents"], canon)
+    story = t["stories"].filter(pl.col("story_id") == "story_flood").row(0, named=True)
+    section = story_markdown(
+        story, rows_by(articles, "story_id")["story_flood"], t["facts"].to_dicts(), t["conflicts"].to_dicts(),
+        pairs_by_articles(t["pairs"]),
+    )
+    assert "\n".join(section) in _markdown()
