@@ -577,6 +577,22 @@ def query_records(label: str, n_queries: int, real: Real, state_docs, originals,
 # ----------------------------------------------------------------------------------------- measuring (child process)
 
 
+class RecordingEmbedder:
+    """The desk's embedder, noting the texts of each check so that the tokens the model read can be counted
+    after the check's clock has stopped."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.texts = inner, []
+
+    def embed(self, texts):
+        self.texts.extend(texts)
+        return self.inner.embed(texts)
+
+    def tokens(self, max_length: int) -> int:
+        tokenizer = self.inner._load().tokenizer
+        return sum(len(ids) for ids in tokenizer(self.texts, truncation=True, max_length=max_length)["input_ids"]) if self.texts else 0
+
+
 def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path | None, seed: int) -> int:
     """In a fresh process: cold start, RSS, and Desk.check latency per kind of query."""
     rss_start = rss_now_mb(float("nan"))
@@ -601,8 +617,9 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
         return 2
     rss_state = rss_now_mb(float("nan"))
     embedder = SentenceTransformerEmbedder.from_config(cfg)
+    recording = RecordingEmbedder(embedder)
     start = time.perf_counter()
-    desk = Desk(state, settings, embedder)
+    desk = Desk(state, settings, recording)
     desk_seconds = time.perf_counter() - start
     rss_desk = rss_now_mb(float("nan"))
     start = time.perf_counter()
@@ -637,9 +654,11 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     load_before = os.getloadavg()
     results = []
     for q, d in measured:
+        recording.texts.clear()
         start = time.perf_counter()
         verdict = desk.check(d)
         ms = (time.perf_counter() - start) * 1000
+        tokens = recording.tokens(cfg.max_seq_length)  # not timed
         (_shingles,), (signature,) = fingerprint([d["text"]], settings.syndication)  # not timed
         candidates = len(state.lsh.query(signature))
         of = verdict.of or {}
@@ -651,7 +670,8 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
             right = verdict.verdict == "new"
         results.append({"kind": q["kind"], "id": d["article_id"], "verdict": verdict.verdict, "ms": ms,
                         "right": bool(right), "n_words": d["n_words"], "adds": len(verdict.adds),
-                        "lsh_candidates": candidates})
+                        "lsh_candidates": candidates, "embedded_texts": len(recording.texts),
+                        "embedded_tokens": tokens})
     rss_after = rss_now_mb(float("nan"))
     load_after = os.getloadavg()
 
@@ -675,6 +695,8 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
             "lsh_candidates_p50": percentile([r["lsh_candidates"] for r in rows], 50),
             "lsh_candidates_p95": percentile([r["lsh_candidates"] for r in rows], 95),
             "n_words_p50": percentile([r["n_words"] for r in rows], 50),
+            "embedded_tokens_p50": percentile([r["embedded_tokens"] for r in rows], 50),
+            "embedded_tokens_p95": percentile([r["embedded_tokens"] for r in rows], 95),
             "adds_p50": percentile([r["adds"] for r in rows], 50),
         }
 
@@ -781,6 +803,10 @@ def print_report(builds: list[dict[str, Any]], measures: dict[str, dict[str, Any
             f"{kind} {m['kinds'][kind]['n_words_p50']:.0f} / {m['kinds'][kind]['lsh_candidates_p50']:.0f}, "
             f"{m['kinds'][kind]['lsh_candidates_p95']:.0f} / {m['kinds'][kind]['adds_p50']:.0f}" for kind in KINDS)
             + f"; load average while measuring {m['load_average_before'][0]:.1f} -> {m['load_average_after'][0]:.1f}")
+        print(f"{b['label']} tokens the model read per check, p50 / p95 (the work behind the latency, free of "
+              "the machine's noise): " + "; ".join(
+            f"{kind} {m['kinds'][kind].get('embedded_tokens_p50', float('nan')):.0f} / "
+            f"{m['kinds'][kind].get('embedded_tokens_p95', float('nan')):.0f}" for kind in KINDS))
 
 
 def print_profiles(label: str, m: dict[str, Any]) -> None:

@@ -639,8 +639,9 @@ class Run:
                  fmt(ours), fmt(best))
         self.row(sec, f"acc / P / R / F1; baseline: cosine alone at config {cfg.same_fact_similarity}",
                  fmt(ours), fmt(at_config))
-        self.detail(f"msrp: newsdedup = cosine >= {cfg.same_fact_similarity} and no conflicting numbers "
-                    f"({int((~compatible).sum())} pairs fail the number check); best-accuracy cosine threshold "
+        self.detail(f"msrp: newsdedup = cosine >= {cfg.same_fact_similarity}, each sentence holding "
+                    f"{cfg.min_shared_content:.0%} of the other's content words, and no conflicting numbers "
+                    f"({int((~compatible).sum())} pairs fail the word or number check); best-accuracy cosine threshold "
                     f"{best_acc_t}: accuracy {best_acc.accuracy:.3f}; paraphrase share (all-yes accuracy) "
                     f"{truth.mean():.3f}")
         self.figures["msrp"] = {
@@ -648,7 +649,7 @@ class Run:
             "newsdedup": asdict(ours), "baseline_at_config": asdict(at_config),
             "baseline_best_f1": {"threshold": best_t, **asdict(best)},
             "baseline_best_accuracy": {"threshold": best_acc_t, **asdict(best_acc)},
-            "number_check_failures": int((~compatible).sum()),
+            "word_or_number_check_failures": int((~compatible).sum()),
         }
 
 

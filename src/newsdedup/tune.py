@@ -91,7 +91,7 @@ def tune_stories(
 
 
 def tune_fact_similarity(sims: np.ndarray, compatible: np.ndarray, truth: np.ndarray) -> tuple[Trial, list[Trial]]:
-    """Best same_fact_similarity by F1 on labelled sentence pairs (sims and the number/name check given)."""
+    """Best same_fact_similarity by F1 on labelled sentence pairs (sims given, and the shared-word and number checks of same_fact)."""
     trials = [Trial({"same_fact_similarity": t}, binary_scores(truth, (sims >= t) & compatible).f1) for t in FACT_SIMILARITY]
     return max(trials, key=lambda t: t.score), trials
 
