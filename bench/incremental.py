@@ -291,6 +291,30 @@ def main(argv: list[str] | None = None) -> int:
             "pairs_a": full.pairs.height,
             "pairs_b": batched.pairs.height,
         }
+        # the facts stage's outcome: the same most complete version, the same added facts (by story, text and
+        # the articles carrying them), the same conflicting figures. Story ids are named by the run that first
+        # saw a story, so a story is compared by its first article.
+        def story_key(state):
+            first = state.documents.group_by("story_id").agg(pl.col("article_id").min())
+            return dict(first.iter_rows())
+
+        def canon_of(state):
+            key = story_key(state)
+            return {(key[sid], canonical) for sid, canonical in state.canon.select("story_id", "canonical_article_id").iter_rows()}
+
+        def facts_of(state):
+            key = story_key(state)
+            return {(key[r["story_id"]], r["text"], tuple(sorted(r["article_ids"]))) for r in state.facts.iter_rows(named=True)}
+
+        def conflicts_of(state):
+            key = story_key(state)
+            return {(key[r["story_id"]], r["about"], tuple(r["values"])) for r in state.conflicts.iter_rows(named=True)}
+
+        for name, of in (("canon", canon_of), ("facts", facts_of), ("conflicts", conflicts_of)):
+            left, right = of(full), of(batched)
+            comparison[f"{name}_a"], comparison[f"{name}_b"] = len(left), len(right)
+            comparison[f"{name}_only_in_a"], comparison[f"{name}_only_in_b"] = len(left - right), len(right - left)
+            comparison[f"{name}_examples"] = [list(x) for x in sorted(left ^ right)[:5]]
         quality = {"a": scores(full.documents, labels), "b": scores(batched.documents, labels)}
 
         print()
@@ -316,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(a) vs (b): stories identical: {'yes' if c['stories_identical'] else 'no'} (ARI {c['story_ari']:.4f}, "
               f"target >= 0.98: {'met' if c['story_ari'] >= 0.98 else 'NOT met'}; {c['stories_only_in_a']} stories only "
               f"in (a), {c['stories_only_in_b']} only in (b))")
+        print("(a) vs (b), the facts stage: " + "; ".join(
+            f"{name} {c[name + '_a']} / {c[name + '_b']} ({c[name + '_only_in_a']} only in (a), "
+            f"{c[name + '_only_in_b']} only in (b))" for name in ("canon", "facts", "conflicts")))
+        for name in ("canon", "facts", "conflicts"):
+            for example in c[f"{name}_examples"][:3]:
+                print(f"  differs, {name}: {str(example)[:200]}")
         for key, name in (("a", "(a) full run"), ("b", "(b) batches ")):
             q = quality[key]
             s = q["story_bcubed"]

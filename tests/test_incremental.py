@@ -222,3 +222,25 @@ def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
     save_state(tmp_path / "out", state)
     changed = settings.model_copy(update={"stories": settings.stories.model_copy(update={"distance_threshold": 0.3})})
     assert load_state(tmp_path / "out", changed) is None
+
+
+def test_a_story_that_loses_articles_to_a_re_clustered_one_is_re_resolved():
+    """Story S holds groups g1 and g2; a run re-clusters only g2, which leaves S. S keeps its id and must be
+    marked dirty, or its most complete version and facts would still count g2's articles."""
+    from newsdedup.incremental import Changes, _created_table, _name_stories
+    from newsdedup.state import ASSIGNED
+
+    state = _fresh(load_config())
+    state.run = 2
+    state.created = _created_table({"story_s": 1})
+    rows = [("a1", "g1", "story_s"), ("a2", "g2", "story_s"), ("a3", "g2", "story_s")]
+    documents = pl.DataFrame(
+        {**{col: [None] * 3 for col in ASSIGNED}, "article_id": [r[0] for r in rows],
+         "syndicate_id": [r[1] for r in rows], "story_id": [r[2] for r in rows]},
+        schema=ASSIGNED,
+    )
+    changes = Changes()
+    assigned = _name_stories(state, documents, ["g1", "g2"], np.array([-1, 0]), changes)
+    stories = dict(zip(assigned["article_id"], assigned["story_id"]))
+    assert stories["a1"] == "story_s" and stories["a2"] == stories["a3"] != "story_s"
+    assert {"story_s", stories["a2"]} <= changes.dirty_stories

@@ -253,6 +253,11 @@ def _name_stories(state: State, documents: pl.DataFrame, groups: list[str], labe
     assigned = documents.with_columns(
         story_id=pl.Series([new_story.get(a, old_story[a]) for a in documents["article_id"].to_list()], dtype=pl.String)
     )
+    # A story that was not re-clustered can still lose articles to one that was: its facts are stale too.
+    new_members: dict[str, set[str]] = {}
+    for a, s in assigned.select("article_id", "story_id").iter_rows():
+        new_members.setdefault(s, set()).add(a)
+    changes.dirty_stories |= {s for s, members in new_members.items() if members != old_members.get(s, set())}
     return assigned.select(list(ASSIGNED))
 
 
