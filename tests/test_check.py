@@ -6,6 +6,7 @@ import json
 import shutil
 
 import numpy as np
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
@@ -148,6 +149,21 @@ def test_term_similarities_are_the_tf_idf_cosines_and_the_cache_is_bounded(desk,
     monkeypatch.setattr(check, "REP_TERMS_KEPT", 2)
     np.testing.assert_allclose(desk._term_similarities(text, rows[::-1]), expected[::-1], atol=1e-12)
     assert list(desk._rep_terms) == [int(r) for r in rows[::-1][-2:]]  # the two used last
+
+
+def test_the_desk_knows_the_house_style_of_the_state(saved, real_embedder):
+    from newsdedup.facts import sentence_key
+
+    house = "Our reporters verify every claim before publication in this newspaper."
+    docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
+    doc = docs.row(0, named=True)
+    doc["text"] += "\n\n" + house
+    state = load_state(saved, load_config(), map_sentences=True)
+    assert house in Desk(state, load_config(), real_embedder).check(doc).adds  # one story holds it: news
+    others = pl.DataFrame({"story_id": ["story_x", "story_y"], "key": [sentence_key(house)] * 2})
+    state.story_keys = pl.concat([state.story_keys, others])
+    verdict = Desk(state, load_config(), real_embedder).check(doc)
+    assert verdict.verdict == SAME_STORY and verdict.adds and house not in verdict.adds  # three would: house style
 
 
 def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, real_embedder, monkeypatch):

@@ -244,3 +244,49 @@ def test_a_story_that_loses_articles_to_a_re_clustered_one_is_re_resolved():
     stories = dict(zip(assigned["article_id"], assigned["story_id"]))
     assert stories["a1"] == "story_s" and stories["a2"] == stories["a3"] != "story_s"
     assert {"story_s", stories["a2"]} <= changes.dirty_stories
+
+
+def _story_docs(story: str, texts: list[str]) -> list[dict]:
+    from newsdedup.state import ASSIGNED
+
+    rows = []
+    for i, text in enumerate(texts):
+        row = {col: None for col in ASSIGNED}
+        row.update(article_id=f"{story}_{i}", path=f"{story}_{i}.txt", title=f"{story} {i}", text=text,
+                   n_words=len(text.split()), syndicate_id=f"syn_{story}_{i}", story_id=story)
+        rows.append(row)
+    return rows
+
+
+def test_house_style_counts_over_every_story_not_only_a_run_s(fake_embedder):
+    """A sentence an outlet prints under every story is boilerplate once three stories hold it, even when
+    they arrive in separate runs: the third run must also re-resolve the first two, and a fourth story's run
+    must know it is house style."""
+    from newsdedup.facts import resolve_stories
+    from newsdedup.incremental import Changes, update_facts
+    from newsdedup.state import ASSIGNED
+
+    house = "Our reporters verify every claim before publication in this newspaper."
+    news = {
+        "flood": ("Floods cut the coastal road on Monday morning, officials said.",
+                  "Rescue teams reached the village of Arden by boat before noon."),
+        "quake": ("A small earthquake shook the valley on a quiet Sunday morning.",
+                  "No damage was reported by the county emergency office afterwards."),
+        "vote": ("The city council approved the new budget late on Tuesday night.",
+                 "Opposition members walked out before the final vote was taken."),
+        "fire": ("A warehouse fire near the harbour burned through the night.",  # after it is house style
+                 "Firefighters from three towns kept the flames from the fuel depot."),
+    }
+    settings = load_config()
+    state = _fresh(settings)
+    documents = pl.DataFrame(schema=ASSIGNED)
+    for story, (lead, more) in news.items():  # each story: the most complete version, and one with the house line
+        new = pl.DataFrame(_story_docs(story, [f"{lead}\n\n{more}", f"{lead}\n\n{house}"]), schema=ASSIGNED)
+        documents = pl.concat([documents, new])
+        update_facts(state, documents, fake_embedder, settings, Changes(dirty_stories={story}))
+    once = resolve_stories(documents, fake_embedder, settings.facts)
+    assert house not in once.facts["text"].to_list()
+    alone = resolve_stories(documents.filter(pl.col("story_id") == "flood"), fake_embedder, settings.facts)
+    assert house in alone.facts["text"].to_list()  # a fact where one story is all there is
+    assert sorted(state.facts["text"].to_list()) == sorted(once.facts["text"].to_list())
+    assert state.canon.sort("story_id").rows() == once.canon.sort("story_id").rows()

@@ -14,7 +14,7 @@ from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
-from newsdedup.facts import Sentence, as_sentence, could_be_said, said_already
+from newsdedup.facts import Sentence, as_sentence, could_be_said, said_already, sentence_key
 from newsdedup.normalize import is_boilerplate_line, numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
@@ -89,6 +89,12 @@ class Desk:
         # group row -> (columns, weights) of its representative, the least recently used dropped first
         self._rep_terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._canonical: dict[str, tuple[list[Sentence], np.ndarray]] = {}
+        # Sentence keys one more story would make house style (the facts stage's boilerplate rule), with the
+        # stories that hold them: a sentence is boilerplate if, with the matched story, enough stories hold it.
+        facts = settings.facts
+        counts = state.story_keys.group_by("key").agg(pl.col("story_id").unique())
+        recurring = counts.filter(pl.col("story_id").list.len() >= facts.boilerplate_min_stories - 1)
+        self._recurring = {k: frozenset(ids) for k, ids in recurring.iter_rows()}
         self._threads = ThreadpoolController()
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
@@ -154,7 +160,7 @@ class Desk:
         extra = not np.isin(mine, theirs, assume_unique=True).all()
         for sentence in self._sentences_not_all_in(doc["text"], theirs) if extra else []:
             grams = shingle_hashes(sentence, cfg.shingle_size)
-            if len(words(sentence)) < self.settings.facts.min_fact_words or is_boilerplate_line(sentence):
+            if not self._may_be_fact(sentence, original["story_id"]):
                 continue
             if len(grams) and np.isin(grams, theirs, assume_unique=True).mean() < 0.5:
                 adds.append(sentence)
@@ -165,6 +171,15 @@ class Desk:
             UPDATE if adds else COPY, doc["article_id"], doc["title"], self._brief(best[0]),
             round(max(score.jaccard, score.containment), 4), differs, adds,
         )
+
+    def _may_be_fact(self, sentence: str, story_id: str) -> bool:
+        """The facts stage's rule for a sentence joining a story: long enough, not a furniture line, and not
+        house style (its key in boilerplate_min_stories stories, this one counted)."""
+        key = sentence_key(sentence)
+        if len(key.split()) < self.settings.facts.min_fact_words or is_boilerplate_line(sentence):
+            return False
+        holders = self._recurring.get(key)
+        return holders is None or len(holders | {story_id}) < self.settings.facts.boilerplate_min_stories
 
     def _sentences_not_all_in(self, text: str, theirs: np.ndarray) -> list[str]:
         """Sentences of the paragraphs holding a shingle the original lacks (split_sentences works paragraph
@@ -264,7 +279,8 @@ class Desk:
         """
         cfg = self.settings.facts
         canonical = self.docs[canonical_id]["text"]
-        mine = [s for s in split_sentences(doc["text"]) if len(words(s)) >= cfg.min_fact_words and not is_boilerplate_line(s)]
+        story_id = self.docs[canonical_id]["story_id"]
+        mine = [s for s in split_sentences(doc["text"]) if self._may_be_fact(s, story_id)]
         if not mine:
             return []
         said_words = words(canonical)

@@ -54,9 +54,20 @@ def article_sentences(documents: pl.DataFrame) -> pl.DataFrame:
 
 
 def boilerplate_keys(sentences: pl.DataFrame, min_stories: int) -> set[str]:
-    """Keys of sentences that recur across many different stories: house style, not news."""
+    """Keys of sentences that recur across many different stories: house style, not news.
+    sentences: rows with story_id and key (article_sentences, or the state's story_keys)."""
     counts = sentences.group_by("key").agg(pl.col("story_id").n_unique().alias("n"))
     return set(counts.filter(pl.col("n") >= min_stories)["key"].to_list())
+
+
+def candidate_keys(sentences: pl.DataFrame, cfg: FactsConfig) -> pl.DataFrame:
+    """The distinct (story_id, key) of sentences that could be facts but for recurring across stories:
+    long enough and not a furniture line (no other sentence can be a fact, boilerplate or not)."""
+    keep = [
+        len(key.split()) >= cfg.min_fact_words and not is_boilerplate_line(text)
+        for text, key in sentences.select("text", "key").iter_rows()
+    ]
+    return sentences.filter(pl.Series(keep, dtype=pl.Boolean)).select("story_id", "key").unique(maintain_order=True)
 
 
 def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfig) -> bool:
@@ -304,13 +315,15 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
 
 
 def resolve_stories_with_sentences(
-    documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig
+    documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig, boilerplate: set[str] | None = None
 ) -> tuple[Resolution, pl.DataFrame]:
     """resolve_stories, and the sentences it embedded for each story (story_id, text), so a caller can
-    keep their vectors for the next run."""
+    keep their vectors for the next run. boilerplate: the sentence keys that are house style, when the
+    caller knows more stories than these documents hold (an incremental run); else found among them."""
     documents = documents.sort("article_id")
     sentences = article_sentences(documents)
-    boilerplate = boilerplate_keys(sentences, cfg.boilerplate_min_stories)
+    if boilerplate is None:
+        boilerplate = boilerplate_keys(candidate_keys(sentences, cfg), cfg.boilerplate_min_stories)
     sentences = sentences.filter(
         pl.struct("text", "key").map_elements(
             lambda r: is_fact_sentence(r["text"], r["key"], boilerplate, cfg), return_dtype=pl.Boolean

@@ -2,7 +2,7 @@
 
 The state lives in `<output>/state/`: a manifest of processed inputs by content hash, the documents, the
 verified copy pairs, the persisted MinHashLSH index with every article's signature and shingle count, the word document
-frequencies, the sentence embeddings of every story the facts stage compared, one embedding per copy group with the similarity
+frequencies, every story's candidate fact sentences (by key, for telling house style), the sentence embeddings of every story the facts stage compared, one embedding per copy group with the similarity
 graph between them, the ids' creation order, story merges, and the facts stage's results. It is written
 into a fresh folder and swapped in with renames, so a run killed half-way leaves the previous state.
 """
@@ -25,7 +25,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 5
+STATE_VERSION = 6
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
@@ -41,6 +41,9 @@ EDGES: dict[str, pl.DataType] = {"a": pl.String(), "b": pl.String()}
 SENTENCES: dict[str, pl.DataType] = {
     "story_id": pl.String(), "key": pl.String(), "sentence_key": pl.String(), "start": pl.Int32(), "end": pl.Int32()
 }
+# Every sentence key that could be a fact, per story (long enough, not a furniture line): a key found in
+# facts.boilerplate_min_stories stories is house style, counted over every story, not only a run's new ones.
+STORY_KEYS: dict[str, pl.DataType] = {"story_id": pl.String(), "key": pl.String()}
 CREATED: dict[str, pl.DataType] = {"id": pl.String(), "seq": pl.Int64()}
 MERGES: dict[str, pl.DataType] = {"story_id": pl.String(), "merged_into": pl.String(), "run": pl.Int64()}
 CANON: dict[str, pl.DataType] = {
@@ -77,13 +80,14 @@ class State:
     created: pl.DataFrame = field(default_factory=lambda: empty(CREATED))  # ids in order of first appearance
     merges: pl.DataFrame = field(default_factory=lambda: empty(MERGES))
     canon: pl.DataFrame = field(default_factory=lambda: empty(CANON))
+    story_keys: pl.DataFrame = field(default_factory=lambda: empty(STORY_KEYS))  # candidate fact keys per story
     sentences: pl.DataFrame = field(default_factory=lambda: empty(SENTENCES))  # embedded sentences per story
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))  # row-aligned
     facts: pl.DataFrame = field(default_factory=lambda: empty(FACTS))
     conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
 
 
-_TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "sentences", "facts", "conflicts")
+_TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "story_keys", "sentences", "facts", "conflicts")
 
 
 def state_dir(output: str | Path) -> Path:
