@@ -60,14 +60,16 @@ def boilerplate_keys(sentences: pl.DataFrame, min_stories: int) -> set[str]:
     return set(counts.filter(pl.col("n") >= min_stories)["key"].to_list())
 
 
+def fact_candidates(sentences: pl.DataFrame, cfg: FactsConfig) -> pl.DataFrame:
+    """The sentences (article_sentences rows) that could be facts but for recurring across stories: long
+    enough and not a furniture line (no other sentence can be a fact, boilerplate or not)."""
+    keep = [is_fact_sentence(text, key, set(), cfg) for text, key in sentences.select("text", "key").iter_rows()]
+    return sentences.filter(pl.Series(keep, dtype=pl.Boolean))
+
+
 def candidate_keys(sentences: pl.DataFrame, cfg: FactsConfig) -> pl.DataFrame:
-    """The distinct (story_id, key) of sentences that could be facts but for recurring across stories:
-    long enough and not a furniture line (no other sentence can be a fact, boilerplate or not)."""
-    keep = [
-        len(key.split()) >= cfg.min_fact_words and not is_boilerplate_line(text)
-        for text, key in sentences.select("text", "key").iter_rows()
-    ]
-    return sentences.filter(pl.Series(keep, dtype=pl.Boolean)).select("story_id", "key").unique(maintain_order=True)
+    """The distinct (story_id, key) of fact_candidates: what the state keeps to tell house style."""
+    return fact_candidates(sentences, cfg).select("story_id", "key").unique(maintain_order=True)
 
 
 def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfig) -> bool:
@@ -321,14 +323,10 @@ def resolve_stories_with_sentences(
     keep their vectors for the next run. boilerplate: the sentence keys that are house style, when the
     caller knows more stories than these documents hold (an incremental run); else found among them."""
     documents = documents.sort("article_id")
-    sentences = article_sentences(documents)
+    sentences = fact_candidates(article_sentences(documents), cfg)
     if boilerplate is None:
-        boilerplate = boilerplate_keys(candidate_keys(sentences, cfg), cfg.boilerplate_min_stories)
-    sentences = sentences.filter(
-        pl.struct("text", "key").map_elements(
-            lambda r: is_fact_sentence(r["text"], r["key"], boilerplate, cfg), return_dtype=pl.Boolean
-        )
-    )
+        boilerplate = boilerplate_keys(sentences, cfg.boilerplate_min_stories)
+    sentences = sentences.filter(~pl.col("key").is_in(list(boilerplate)))
     # Embed every distinct sentence once, in one batch. A story with one version needs no comparison
     # now, but its vectors are kept: the desk then tells what a new write-up adds without embedding them.
     firsts = sentences.group_by("key", maintain_order=True).agg(pl.col("text").first())
