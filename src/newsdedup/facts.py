@@ -77,9 +77,21 @@ def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfi
     return len(key.split()) >= cfg.min_fact_words and key not in boilerplate and not is_boilerplate_line(text)
 
 
+def _telling(number: str) -> bool:
+    """A figure specific enough to tie two sentences to one fact: 10 or more, or with decimals (not the
+    'two' or 'three' of everyday counting)."""
+    try:
+        return "." in number or abs(float(number)) >= 10
+    except ValueError:
+        return True
+
+
 def holds_words_of(a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
-    """b holds at least min_shared_content of a's content words (a sentence without any holds)."""
-    return len(a.content & b.content) >= cfg.min_shared_content * len(a.content)
+    """b holds at least min_shared_content of a's content words (a sentence without any holds), or states
+    the same telling figure ("The army said 92 attackers died" / "forces killed at least 92 militants")."""
+    if len(a.content & b.content) >= cfg.min_shared_content * len(a.content):
+        return True
+    return any(_telling(n) for n in a.numbers & b.numbers)
 
 
 def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
