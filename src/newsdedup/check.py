@@ -14,8 +14,8 @@ from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
-from newsdedup.facts import Sentence, as_sentence, could_be_said, said_already, sentence_key
-from newsdedup.normalize import is_boilerplate_line, numbers, paragraphs, shingle_hashes, split_sentences, words
+from newsdedup.facts import Sentence, as_sentence, could_be_said, is_fact_sentence, said_already, sentence_key
+from newsdedup.normalize import numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
@@ -176,7 +176,7 @@ class Desk:
         """The facts stage's rule for a sentence joining a story: long enough, not a furniture line, and not
         house style (its key in boilerplate_min_stories stories, this one counted)."""
         key = sentence_key(sentence)
-        if len(key.split()) < self.settings.facts.min_fact_words or is_boilerplate_line(sentence):
+        if not is_fact_sentence(sentence, key, set(), self.settings.facts):
             return False
         holders = self._recurring.get(key)
         return holders is None or len(holders | {story_id}) < self.settings.facts.boilerplate_min_stories

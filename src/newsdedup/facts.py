@@ -134,8 +134,13 @@ def said_already(
             out[i] = True
         elif sent.content:
             said = frozenset().union(*(sents[j].content for j in own[sub[i] >= cfg.support_similarity]))
-            out[i] = len(sent.content & said) >= cfg.lexical_coverage * len(sent.content)
+            out[i] = words_cover(sent, said, cfg)
     return out
+
+
+def words_cover(sent: Sentence, words_said: frozenset[str], cfg: FactsConfig) -> bool:
+    """The lexical coverage rule: these words hold lexical_coverage of the sentence's content words."""
+    return len(sent.content & words_said) >= cfg.lexical_coverage * len(sent.content)
 
 
 def could_be_said(sent: Sentence, theirs: list[Sentence], words_said: frozenset[str], cfg: FactsConfig) -> bool:
@@ -143,9 +148,7 @@ def could_be_said(sent: Sentence, theirs: list[Sentence], words_said: frozenset[
     some sentence of theirs holds enough of its content words for a paraphrase, or all of them together
     (`words_said`, the union of their content words) hold enough for the lexical coverage rule. When
     neither does, the sentence is new without being embedded."""
-    if len(sent.content & words_said) >= cfg.lexical_coverage * len(sent.content):
-        return True
-    return any(holds_words_of(sent, other, cfg) for other in theirs)
+    return words_cover(sent, words_said, cfg) or any(holds_words_of(sent, other, cfg) for other in theirs)
 
 
 @dataclass(frozen=True)
