@@ -67,9 +67,9 @@ def fact_candidates(sentences: pl.DataFrame, cfg: FactsConfig) -> pl.DataFrame:
     return sentences.filter(pl.Series(keep, dtype=pl.Boolean))
 
 
-def candidate_keys(sentences: pl.DataFrame, cfg: FactsConfig) -> pl.DataFrame:
-    """The distinct (story_id, key) of fact_candidates: what the state keeps to tell house style."""
-    return fact_candidates(sentences, cfg).select("story_id", "key").unique(maintain_order=True)
+def candidate_keys(candidates: pl.DataFrame) -> pl.DataFrame:
+    """The distinct (story_id, key) of fact_candidates rows: what the state keeps to tell house style."""
+    return candidates.select("story_id", "key").unique(maintain_order=True)
 
 
 def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfig) -> bool:
@@ -332,13 +332,21 @@ def resolve_stories(documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfi
 
 
 def resolve_stories_with_sentences(
-    documents: pl.DataFrame, embedder: Embedder, cfg: FactsConfig, boilerplate: set[str] | None = None
+    documents: pl.DataFrame,
+    embedder: Embedder,
+    cfg: FactsConfig,
+    boilerplate: set[str] | None = None,
+    candidates: pl.DataFrame | None = None,
 ) -> tuple[Resolution, pl.DataFrame]:
     """resolve_stories, and the sentences it embedded for each story (story_id, text), so a caller can
     keep their vectors for the next run. boilerplate: the sentence keys that are house style, when the
-    caller knows more stories than these documents hold (an incremental run); else found among them."""
+    caller knows more stories than these documents hold (an incremental run); else found among them.
+    candidates: fact_candidates of these documents, when the caller has split them already."""
     documents = documents.sort("article_id")
-    sentences = fact_candidates(article_sentences(documents), cfg)
+    if candidates is None:
+        sentences = fact_candidates(article_sentences(documents), cfg)
+    else:  # in the order article_sentences gives them
+        sentences = candidates.sort(["article_id", "pos"], maintain_order=True)
     if boilerplate is None:
         boilerplate = boilerplate_keys(sentences, cfg.boilerplate_min_stories)
     sentences = sentences.filter(~pl.col("key").is_in(list(boilerplate)))

@@ -15,7 +15,10 @@ from datasketch import MinHashLSH
 
 from newsdedup.config import Settings
 from newsdedup.embed import CachedEmbedder, Embedder, text_key
-from newsdedup.facts import Resolution, article_sentences, boilerplate_keys, candidate_keys, resolve_stories_with_sentences, sentence_key
+from newsdedup.facts import (
+    Resolution, article_sentences, boilerplate_keys, candidate_keys, fact_candidates, resolve_stories_with_sentences,
+    sentence_key,
+)
 from newsdedup.ingest import read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
@@ -290,19 +293,26 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     # those of the stories re-resolved now. A key that becomes (or stops being) boilerplate changes the
     # facts of every story holding it, so those are re-resolved too.
     cfg = settings.facts
+
+    def candidates_of(stories: set[str]) -> pl.DataFrame:
+        return fact_candidates(article_sentences(documents.filter(pl.col("story_id").is_in(list(stories)))), cfg)
+
     before = boilerplate_keys(state.story_keys, cfg.boilerplate_min_stories)
-    fresh_keys = candidate_keys(article_sentences(documents.filter(pl.col("story_id").is_in(list(dirty)))), cfg)
-    state.story_keys = pl.concat([state.story_keys.filter(pl.col("story_id").is_in(list(current - dirty))), fresh_keys])
+    candidates = candidates_of(dirty)
+    state.story_keys = pl.concat(
+        [state.story_keys.filter(pl.col("story_id").is_in(list(current - dirty))), candidate_keys(candidates)]
+    )
     boilerplate = boilerplate_keys(state.story_keys, cfg.boilerplate_min_stories)
     if before ^ boilerplate:
-        holding = state.story_keys.filter(pl.col("key").is_in(list(before ^ boilerplate)))["story_id"]
-        dirty |= set(holding.to_list())
+        holding = set(state.story_keys.filter(pl.col("key").is_in(list(before ^ boilerplate)))["story_id"].to_list())
+        candidates = pl.concat([candidates, candidates_of(holding - dirty)])  # their keys are in story_keys already
+        dirty |= holding
     touched = documents.filter(pl.col("story_id").is_in(list(dirty)))
     indexed = state.sentences.with_row_index("i")
     # the vectors worth looking up: those of the stories re-resolved now and of stories gone (merged away)
     reusable = indexed.filter(pl.col("story_id").is_in(list(dirty)) | ~pl.col("story_id").is_in(list(current)))
     cached = CachedEmbedder(embedder, dict(zip(reusable["key"].to_list(), state.sentence_vectors[reusable["i"].to_numpy()])))
-    fresh, used = resolve_stories_with_sentences(touched, cached, cfg, boilerplate)
+    fresh, used = resolve_stories_with_sentences(touched, cached, cfg, boilerplate, candidates)
     keep = pl.col("story_id").is_in(list(current - dirty))
     state.canon = pl.concat([state.canon.filter(keep), fresh.canon]).sort("story_id")
     state.facts = pl.concat([state.facts.filter(keep), fresh.facts]).sort("story_id", maintain_order=True)
