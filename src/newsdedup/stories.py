@@ -11,6 +11,7 @@ one by one, so memory follows the number of close pairs, and a component depends
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,8 +29,27 @@ from newsdedup.syndication import group_id
 FAR = 10.0  # distance given to pairs that the time window keeps apart
 TERM_FEATURES = 2**18  # hashed word features of the TF-IDF vectors
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def _words_and_figures(text: str) -> str:
+    """Lower case, and each figure one word: '21,000' -> '21000', '6.6' -> '6_6' (the word pattern keeps
+    neither part of a decimal, and splits thousands)."""
+    return _DECIMAL.sub("_", _THOUSANDS.sub("", text.lower()))
+
+
+# Words of two or more letters, and single digits: figures tell events apart ('6.6 million claims' is not
+# '5.2 million claims'; 'Day 3'). On allsides_lead_story B-cubed F1 went 0.8987 -> 0.9005 (its train split
+# 0.9045 -> 0.9063, val + test unchanged at 0.9124), basil unchanged.
 _HASHER = HashingVectorizer(
-    n_features=TERM_FEATURES, alternate_sign=False, norm=None, stop_words="english", dtype=np.float32
+    n_features=TERM_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    stop_words="english",
+    dtype=np.float32,
+    preprocessor=_words_and_figures,
+    token_pattern=r"(?u)\b\w\w+\b|\b\d\b",
 )
 
 Terms = Callable[[np.ndarray], csr_matrix]  # rows -> their L2-normalised TF-IDF vectors
