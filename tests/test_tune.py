@@ -9,7 +9,14 @@ from conftest import SEEDS
 from newsdedup.config import Settings, load_config
 from newsdedup.ingest import read_inputs
 from newsdedup.syndication import find_syndicates
-from newsdedup.tune import to_toml, tune_all, tune_fact_similarity, tune_stories, tune_syndication
+from newsdedup.tune import (
+    EMBEDDING_WEIGHTS,
+    to_toml,
+    tune_all,
+    tune_fact_similarity,
+    tune_stories,
+    tune_syndication,
+)
 
 
 def _corpus(tmp_path):
@@ -38,6 +45,52 @@ def test_tune_stories_scores_every_setting(tmp_path, fake_embedder):
     best, trials = tune_stories(grouped, ["one story"] * grouped.height, fake_embedder, Settings())
     assert best.score == max(t.score for t in trials)
     assert fake_embedder.calls == [5]  # copy groups embedded once for the whole search
+    assert set(best.params) == {"distance_threshold", "time_window_days", "embedding_weight"}
+    assert {t.params["embedding_weight"] for t in trials} == set(EMBEDDING_WEIGHTS)
+
+
+class _GivenVectors:
+    """An embedder that returns the vector given for each text."""
+
+    def __init__(self, vectors: dict[str, np.ndarray]) -> None:
+        self.vectors = vectors
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self.vectors[t] for t in texts])
+
+
+def test_tune_stories_finds_a_blend_that_no_distance_gives():
+    """Two reports sharing rare words but not an embedding, and two of different events whose embeddings are
+    close: at the default blend no distance keeps the second pair apart; leaning on words does."""
+    texts = {
+        "a": "Zelborn quarry collapse traps Ostrava miners underground",
+        "b": "Ostrava miners trapped underground after Zelborn quarry collapse",
+        "c": "Parliament passes the annual budget after a night of debate",
+        "d": "Storm floods coastal towns and closes the harbour road",
+    }
+    e = np.eye(4)
+    vectors = {
+        f"{k}\n{t}": v
+        for (k, t), v in zip(
+            texts.items(),
+            [e[0], 0.35 * e[0] + np.sqrt(1 - 0.35**2) * e[1], e[2], 0.9 * e[2] + np.sqrt(1 - 0.81) * e[3]],
+        )
+    }
+    docs = pl.DataFrame(
+        {
+            "article_id": list(texts),
+            "syndicate_id": [f"syn_{k}" for k in texts],
+            "title": list(texts),
+            "text": list(texts.values()),
+            "published": [None] * 4,
+            "n_words": [len(t.split()) for t in texts.values()],
+        },
+        schema_overrides={"published": pl.Datetime("us", "UTC")},
+    )
+    best, trials = tune_stories(docs, ["quarry", "quarry", "budget", "storm"], _GivenVectors(vectors), Settings())
+    first_pass = [t for t in trials if t.params["embedding_weight"] == Settings().stories.embedding_weight]
+    assert max(t.score for t in first_pass) < 1.0
+    assert best.score == 1.0 and best.params["embedding_weight"] < Settings().stories.embedding_weight
 
 
 def test_tune_fact_similarity_picks_the_separating_threshold():
