@@ -43,7 +43,7 @@ def test_run_prints_summary_and_report_path(tmp_path):
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "5 articles, 0 copy groups (0 copies), 1 stories, " in result.stdout
+    assert "5 articles, 0 copy groups (0 copies), 1 story, " in result.stdout
     assert "this run: 5 new" in result.stdout
     assert f"report: {out / 'report.md'}" in result.stdout
     assert (out / "report.md").is_file() and (out / "report.html").is_file()
@@ -151,3 +151,16 @@ def test_rejects_view_gives_file_and_reason(results):
 def test_views_on_a_folder_without_results_are_one_line(tmp_path):
     result = runner.invoke(app, ["stories", "--output", str(tmp_path)])
     assert result.exit_code == 2 and "run `newsdedup run` first" in result.output
+
+
+def test_views_on_results_of_an_older_version_are_one_line(results, tmp_path):
+    import polars as pl
+
+    old = tmp_path / "old"
+    shutil.copytree(results, old)
+    conflicts = pl.read_parquet(old / "conflicts.parquet").drop("numbers_differ")
+    conflicts.write_parquet(old / "conflicts.parquet")
+    story_id = pl.read_parquet(old / "stories.parquet")["story_id"][0]
+    result = runner.invoke(app, ["show", story_id, "--output", str(old)])
+    assert result.exit_code == 2 and "'numbers_differ' (written by an older newsdedup)" in result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -200,6 +200,16 @@ def test_conflicting_death_tolls_are_found(seed_result):
     assert not any({"at least 133", "at least 700"} <= v for v in militants)  # this week's count, this year's
     inmates = conflicts.filter(pl.col("about") == "inmates")
     assert inmates.height == 1 and {"at least 30", "more than 30"} <= set(inmates["values"][0].to_list())
+    # 145 against 120 is a conflict; 30 inmates said two ways is one number worded differently
+    assert tolls[0]["numbers_differ"] and not inmates["numbers_differ"][0]
+
+
+def test_numbers_differ_compares_the_numbers_not_their_wording():
+    from newsdedup.facts import numbers_differ
+
+    assert numbers_differ(["at least 145", "more than 120", "over 120"])
+    assert not numbers_differ(["92", "at least 92"])
+    assert not numbers_differ(["at least 30", "more than 30"])
 
 
 def test_a_sentence_belongs_to_the_copies_that_hold_it_word_for_word():

@@ -73,7 +73,11 @@ def _tables() -> dict[str, pl.DataFrame]:
         [("story_flood", "fact_1", "Mayor Ines Calder said 40 homes were evacuated overnight.", ["c"], ["Gazette"])],
         schema=FACTS, orient="row",
     )
-    conflicts = pl.DataFrame([("story_flood", "homes", ["30", "40"], ["a", "c"])], schema=CONFLICTS, orient="row")
+    conflicts = pl.DataFrame(
+        [("story_flood", "homes", ["30", "40"], ["a", "c"], True), ("story_flood", "roads", ["12", "at least 12"], ["a", "c"], False)],
+        schema=CONFLICTS,
+        orient="row",
+    )
     rejects = pl.DataFrame([("bad/<b>.bin", "binary file")], schema=REJECTS, orient="row")
     pairs = pl.DataFrame(
         [("a", "b", 0.42, 0.93)],
@@ -198,6 +202,13 @@ def test_most_complete_version_conflicts_and_rejects_are_shown(page_html):
     assert "Rejected inputs" in page_html and "binary file" in page_html
 
 
+def test_one_number_worded_differently_is_not_a_conflict(page_html):
+    conflicting = page_html.index("<h3>Conflicting figures</h3>")
+    worded = page_html.index("<h3>Same figure, worded differently</h3>")
+    assert conflicting < page_html.index("<td>homes</td>") < worded < page_html.index("<td>roads</td>")
+    assert "1 conflicting figure &middot; 1 figure worded differently" in page_html
+
+
 def test_index_lists_biggest_then_newest_stories_with_sources_and_dates(page_html):
     index = page_html[page_html.index('<nav class="card" id="index"'):page_html.index("</nav>")]
     assert index.index("story-story_flood") < index.index("story-story_quake")
@@ -284,7 +295,8 @@ def test_seeds_report_in_chromium(browser, seeds_report, tmp_path):
     expect(canonical).to_contain_text("001_72621f2fa7bf588d")
     expect(canonical).to_contain_text("covers ")
     expect(page.locator("mark", has_text="Shahid Rind")).to_be_visible()
-    expect(page.locator(".conflicts")).to_be_visible()
+    expect(page.locator(".conflicts").first).to_be_visible()  # the death toll: at least 145 / more than 120
+    expect(page.locator(".conflicts").first).to_contain_text("at least 145")
 
     page.fill("#filter", "zeppelin")
     expect(row).to_be_hidden()

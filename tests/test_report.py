@@ -33,6 +33,13 @@ def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
     assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
 
 
+def test_one_number_worded_differently_is_listed_apart_and_counted_apart():
+    report = _markdown()
+    conflicting, worded = report.index("### Conflicting figures"), report.index("### Same figure, worded differently")
+    assert conflicting < report.index("- homes: 30 / 40") < worded < report.index("- roads: 12 / at least 12")
+    assert "1 conflicting figure (1 more worded differently)" in report.splitlines()[2]
+
+
 def test_one_story_alone_reads_the_same_as_in_the_whole_report():
     t = _tables()
     canon = t["stories"].select("story_id", "canonical_article_id")

@@ -241,13 +241,22 @@ def tune(
 
 
 def _outputs(output: Path, *names: str):
-    """Read output tables by name, or stop with one line when the folder holds no results."""
+    """Read output tables by name, or stop with one line when the folder holds no results, or results
+    written by an older newsdedup (a column of the table's contract missing)."""
+    from newsdedup.schema import ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES
     from newsdedup.store import read_table
 
     missing = [n for n in names if not (output / f"{n}.parquet").is_file()]
     if missing:
         fail(f"no results in {output} ({missing[0]}.parquet missing): run `newsdedup run` first")
-    return [read_table(output, n) for n in names]
+    contracts = {"articles": ARTICLES, "stories": STORIES, "facts": FACTS, "conflicts": CONFLICTS, "rejects": REJECTS}
+    tables = [read_table(output, n) for n in names]
+    for name, table in zip(names, tables):
+        lacking = [c for c in contracts.get(name, {}) if c not in table.columns]
+        if lacking:
+            fail(f"{name}.parquet in {output} has no column {lacking[0]!r} (written by an older newsdedup): "
+                 "run `newsdedup run` again")
+    return tables
 
 
 OUTPUT_OPTION = typer.Option(Path("data/clusters"), "--output", "-o", help="Output folder of a run.")

@@ -174,6 +174,12 @@ def _figure(value: str) -> str:
     return value.rsplit(" ", 1)[-1]
 
 
+def numbers_differ(values: list[str]) -> bool:
+    """Whether stated figures give different numbers ("at least 145" / "over 120"), not one number worded
+    differently ("92" / "at least 92")."""
+    return len({_figure(v) for v in values}) > 1
+
+
 def _comparable(a: str, b: str, cfg: FactsConfig) -> bool:
     """Two figures close enough in size to be reports of the same count."""
     try:
@@ -374,7 +380,8 @@ def resolve_stories_with_sentences(
         result = resolve_story(story_id, articles, ordered, vecs, cfg)
         canon_rows.append((story_id, result.canonical_article_id, result.canonical_reason, result.n_facts))
         conflict_rows += [
-            {"story_id": story_id, "about": about, "values": values, "article_ids": ids}
+            {"story_id": story_id, "about": about, "values": values, "article_ids": ids,
+             "numbers_differ": numbers_differ(values)}
             for about, values, ids in result.conflicts
         ]
         sources = dict(zip(articles["article_id"].to_list(), articles["source"].to_list()))

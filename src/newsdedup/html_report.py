@@ -496,17 +496,21 @@ def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -
 
 
 def _conflicts(rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    out = [
-        "<section><h3>Conflicting figures</h3>",
-        '<table class="conflicts"><thead><tr><th>About</th><th>Figures given</th><th>In</th></tr></thead><tbody>',
-    ]
-    for row in rows:
-        values = " / ".join(_e(v) for v in row["values"])
-        ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])
-        out.append(f'<tr><td>{_e(row["about"])}</td><td class="values">{values}</td><td>{ids}</td></tr>')
-    out.append("</tbody></table></section>")
+    """Figures the versions give differently: different numbers first, then one number worded differently."""
+    out = []
+    for heading, differ in (("Conflicting figures", True), ("Same figure, worded differently", False)):
+        mine = [row for row in rows if row["numbers_differ"] is differ]
+        if not mine:
+            continue
+        out += [
+            f"<section><h3>{heading}</h3>",
+            '<table class="conflicts"><thead><tr><th>About</th><th>Figures given</th><th>In</th></tr></thead><tbody>',
+        ]
+        for row in mine:
+            values = " / ".join(_e(v) for v in row["values"])
+            ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])
+            out.append(f'<tr><td>{_e(row["about"])}</td><td class="values">{values}</td><td>{ids}</td></tr>')
+        out.append("</tbody></table></section>")
     return "".join(out)
 
 
@@ -595,10 +599,12 @@ def render_html(
     ordered = sorted(stories.iter_rows(named=True), key=newest_of_biggest)
     sizes = documents.group_by("syndicate_id").len().filter(pl.col("len") > 1)
     n_copies = int(sizes["len"].sum() - sizes.height) if sizes.height else 0
+    differ = int(conflicts["numbers_differ"].sum())
     summary = (
         f"{_plural(documents.height, 'article')} &middot; {_plural(sizes.height, 'copy group')} "
         f"({_plural(n_copies, 'copy', 'copies')}) &middot; {_plural(len(ordered), 'story', 'stories')} &middot; "
-        f"{_plural(facts.height, 'added fact')} &middot; {_plural(conflicts.height, 'conflicting figure')} &middot; "
+        f"{_plural(facts.height, 'added fact')} &middot; {_plural(differ, 'conflicting figure')} &middot; "
+        f"{_plural(conflicts.height - differ, 'figure')} worded differently &middot; "
         f"{_plural(rejects.height, 'rejected input')}"
     )
     index = "".join(_index_row(s, members[s["story_id"]]) for s in ordered)

@@ -12,6 +12,10 @@ from newsdedup.html_report import render_html
 from newsdedup.schema import ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conform, pairs_by_articles, rows_by
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
+
+
 @dataclass(frozen=True)
 class Summary:
     """Counts a run ends with."""
@@ -21,17 +25,20 @@ class Summary:
     copies: int
     stories: int
     facts: int
-    conflicts: int
+    conflicts: int  # figures whose numbers differ between versions
     rejects: int
     new: int | None = None  # articles this run added (None: not an incremental run)
     removed: int = 0
     merges: int = 0
+    reworded: int = 0  # one number worded differently ("92" / "at least 92")
 
     def line(self) -> str:
+        reworded = f" ({self.reworded} more worded differently)" if self.reworded else ""
         text = (
-            f"{self.articles} articles, {self.copy_groups} copy groups ({self.copies} copies), "
-            f"{self.stories} stories, {self.facts} added facts, {self.conflicts} conflicting figures, "
-            f"{self.rejects} rejects"
+            f"{_count(self.articles, 'article')}, {_count(self.copy_groups, 'copy group')} "
+            f"({_count(self.copies, 'copy', 'copies')}), {_count(self.stories, 'story', 'stories')}, "
+            f"{_count(self.facts, 'added fact')}, {_count(self.conflicts, 'conflicting figure')}{reworded}, "
+            f"{_count(self.rejects, 'reject')}"
         )
         if self.new is not None:
             text += f"; this run: {self.new} new, {self.removed} removed articles, {self.merges} story merges"
@@ -73,8 +80,9 @@ def summarize(
         copies=int(sizes["len"].sum() - sizes.height) if sizes.height else 0,
         stories=stories.height,
         facts=facts.height,
-        conflicts=conflicts.height,
+        conflicts=int(conflicts["numbers_differ"].sum()),
         rejects=rejects.height,
+        reworded=int((~conflicts["numbers_differ"]).sum()),
     )
 
 
@@ -123,11 +131,12 @@ def story_markdown(
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                 out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
         out.append("")
-    if conflicts:
-        out += ["### Conflicting figures", ""]
-        for row in conflicts:
-            out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
-        out.append("")
+    for heading, differ in (("Conflicting figures", True), ("Same figure, worded differently", False)):
+        rows = [row for row in conflicts if row["numbers_differ"] is differ]
+        if rows:
+            out += [f"### {heading}", ""]
+            out += [f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})" for row in rows]
+            out.append("")
     if facts:
         out += ["### Facts the other versions add", ""]
         by_variant: dict[str, list[str]] = {}
@@ -198,10 +207,10 @@ def run_summary_markdown(summary: Summary, timings: dict[str, float], output_dir
     rows = "\n".join(f"| {stage} | {seconds:.1f} |" for stage, seconds in timings.items())
     return (
         f"# newsdedup run\n\n{summary.line()}.\n\n"
-        f"| articles | copy groups | copies | stories | added facts | conflicting figures | rejects |\n"
-        f"|---|---|---|---|---|---|---|\n"
+        f"| articles | copy groups | copies | stories | added facts | conflicting figures | worded differently | rejects |\n"
+        f"|---|---|---|---|---|---|---|---|\n"
         f"| {summary.articles} | {summary.copy_groups} | {summary.copies} | {summary.stories} | {summary.facts} "
-        f"| {summary.conflicts} | {summary.rejects} |\n\n"
+        f"| {summary.conflicts} | {summary.reworded} | {summary.rejects} |\n\n"
         f"| stage | seconds |\n|---|---|\n{rows}\n\nOutputs: `{output_dir}` (report.md, report.html, tables).\n"
     )
 

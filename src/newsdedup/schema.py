@@ -57,11 +57,14 @@ FACTS: dict[str, pl.DataType] = {
     "sources": pl.List(pl.String()),
 }
 
+# numbers_differ: the versions give different numbers ("at least 145" / "more than 120" people); false when
+# they give one number worded differently ("92" / "at least 92" militants).
 CONFLICTS: dict[str, pl.DataType] = {
     "story_id": pl.String(),
     "about": pl.String(),
     "values": pl.List(pl.String()),
     "article_ids": pl.List(pl.String()),
+    "numbers_differ": pl.Boolean(),
 }
 
 

@@ -25,7 +25,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 7  # 7: figures are words in the TF-IDF (TermStats counts changed)
+STATE_VERSION = 8  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
