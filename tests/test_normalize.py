@@ -394,3 +394,19 @@ def test_a_paragraph_a_copy_repeats_is_split_once(monkeypatch):
     assert split_sentences(original) == split_sentences(copy)[1:-1]
     assert len(calls) == 4  # the original's two paragraphs, then only the copy's byline and credit line
     normalize._paragraph_sentences.cache_clear()
+
+
+def test_a_title_before_a_name_does_not_end_a_sentence():
+    text = (
+        "Federal prosecutors have subpoenaed New Jersey Gov. Chris Christie's campaign. "
+        "Among the candidates are Reps. Stephen F. Lynch and Edward Markey, and Lt. Gov. Kim Guadagno."
+    )
+    assert split_sentences(text) == [
+        "Federal prosecutors have subpoenaed New Jersey Gov. Chris Christie's campaign.",
+        "Among the candidates are Reps. Stephen F. Lynch and Edward Markey, and Lt. Gov. Kim Guadagno.",
+    ]
+    # the text stays as it was, spacing included
+    assert split_sentences("He met Sen.  Warren. Then he left.") == ["He met Sen.  Warren.", "Then he left."]
+    assert split_sentences("He pulled out of his own Dec. 27th debate. It was cancelled.") == [
+        "He pulled out of his own Dec. 27th debate.", "It was cancelled."
+    ]

@@ -208,19 +208,45 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)))
 
 
+# Abbreviations that syntok takes for a sentence's end: a title before a name ("New Jersey Gov." | "Chris
+# Christie's campaign") and a month before a day ("his own Dec." | "27th debate"). A sentence ending in a
+# title goes on into the next when that starts with a capital, one ending in a month when it starts with a
+# digit. (Jr. and Sr. are left out: they often do end a sentence.)
+_TITLES = frozenset(
+    "adm atty capt cmdr col cpl gen gov govs lt maj pres prof rep reps rev sen sens sgt supt".split()
+)
+_MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def _goes_on(tokens: list, following: list) -> bool:
+    """Whether a sentence ending in these tokens is cut at an abbreviation the following tokens continue."""
+    if len(tokens) < 2 or tokens[-1].value != "." or not following:
+        return False
+    word, first = tokens[-2].value.lower(), following[0].value[:1]
+    return (word in _TITLES and first.isupper()) or (word in _MONTHS and first.isdigit())
+
+
 @lru_cache(maxsize=1 << 15)
 def _paragraph_sentences(para: str) -> tuple[str, ...]:
     """syntok's sentences of one paragraph, remembered (copies repeat their original's paragraphs word for
     word). syntok keeps the text as it is (its tokens carry their spacing) and splits a quotation of several
-    sentences into its sentences, each one fact."""
+    sentences into its sentences, each one fact; a title before a name, or a month before a day, does not
+    end a sentence."""
     from syntok.segmenter import analyze
 
-    out = []
+    merged: list[list] = []
     for block in analyze(para):
         for sentence in block:
-            text = "".join(token.spacing + token.value for token in sentence).strip()
-            if text:
-                out.append(text)
+            tokens = list(sentence)
+            if merged and _goes_on(merged[-1], tokens):
+                merged[-1].extend(tokens)
+            elif tokens:
+                merged.append(tokens)
+    out = []
+    for tokens in merged:
+        text = "".join(token.spacing + token.value for token in tokens).strip()
+        if text:
+            out.append(text)
     return tuple(out)
 
 
