@@ -23,7 +23,7 @@ The run is ingest -> copies -> stories -> facts on basil_story with the config g
 scored when it is still listed as added by the same variant against the same most complete version, and
 counted as "no longer listed" otherwise (by label: a SAID one gone is a fix, a NEW one gone is a loss).
 
-Usage:  .venv/bin/python bench/facts_precision.py [--config FILE] [--json FILE]
+Usage:  .venv/bin/python bench/facts_precision.py [--config FILE] [--json FILE] [--explain]
         .venv/bin/python bench/facts_precision.py --sample 150 --seed 5 --out /tmp/items.jsonl   # to label more
 """
 
@@ -103,6 +103,41 @@ def write_sample(facts: list[dict], docs: dict[str, dict], n: int, seed: int, ou
             }) + "\n")
 
 
+def why_listed(facts: list[dict], docs: dict[str, dict], labels: list[dict], settings) -> Counter:
+    """For each labelled fact still listed: which part of the facts stage's rule left it unsaid. Its closest
+    sentences of the most complete version are recomputed here (one embedding batch per fact)."""
+    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.facts import as_sentence, is_fact_sentence, sentence_key
+    from newsdedup.normalize import numbers, split_sentences, words
+
+    cfg = settings.facts
+    embedder = SentenceTransformerEmbedder.from_config(settings.stories)
+    text_of = {(f["canonical_id"], f["variant_id"], f["key_sha1"]): f["text"] for f in facts}
+    out: Counter = Counter()
+    for row in labels:
+        fact = text_of.get((row["canonical_id"], row["variant_id"], row["key_sha1"]))
+        if fact is None:
+            continue
+        canon = docs[row["canonical_id"]]["text"]
+        theirs = [t for t in split_sentences(canon) if is_fact_sentence(t, sentence_key(t), set(), cfg)]
+        mine = as_sentence(fact)
+        if not (mine.names <= set(words(canon)) and mine.numbers <= numbers(canon)):
+            reason = "names someone or states a number the version lacks"
+        elif not theirs:
+            reason = "the version has no fact sentences"
+        else:
+            vectors = embedder.embed([fact, *theirs])
+            sims = vectors[1:] @ vectors[0]
+            if sims.max() < cfg.support_similarity:
+                reason = f"no sentence of the version at cosine >= {cfg.support_similarity}"
+            elif sims.max() >= cfg.same_fact_similarity:
+                reason = f"a sentence at cosine >= {cfg.same_fact_similarity} shares too few words"
+            else:
+                reason = f"related sentences (cosine {cfg.support_similarity}-{cfg.same_fact_similarity}) hold too few of its words"
+        out[(row["label"], reason)] += 1
+    return out
+
+
 def score(facts: list[dict], labels: list[dict]) -> dict:
     listed = {(f["canonical_id"], f["variant_id"], f["key_sha1"]) for f in facts}
     scored, gone = Counter(), Counter()
@@ -130,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=None, metavar="N", help="write N added facts to label to --out")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None, help="where --sample writes (outside the repository)")
+    parser.add_argument("--explain", action="store_true",
+                        help="for each label, which part of the rule left its facts listed")
     args = parser.parse_args(argv)
     if args.sample is not None and args.out is None:
         parser.error("--sample needs --out")
@@ -142,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     if settings is None:
         return 2
     with tempfile.TemporaryDirectory(prefix="newsdedup-precision-") as tmp:
-        facts, docs = added_facts(settings, Path(tmp))
+        facts, docs = added_facts(settings, Path(tmp))  # docs hold text: used in memory only
     if args.sample is not None:
         write_sample(facts, docs, args.sample, args.seed, args.out)
         print(f"wrote {min(args.sample, len(facts))} of {len(facts)} added facts to {args.out}")
@@ -165,6 +202,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  half {half} ({part['labelled']} labelled, {part['scored']} listed): precision {part['precision']:.3f}, "
                   f"said already {part['false_added_rate']:.3f}; no longer listed: "
                   + ", ".join(f"{k} {part['no_longer_listed'][k]}" for k in KINDS))
+    if args.explain:
+        reasons = why_listed(facts, docs, labels, settings)
+        figures["why_listed"] = [{"label": k[0], "reason": k[1], "n": n} for k, n in sorted(reasons.items())]
+        print("  why each labelled fact is still listed:")
+        for (label, reason), n in sorted(reasons.items()):
+            print(f"    {label:8s} {n:3d}  {reason}")
     if args.json:
         args.json.write_text(json.dumps({"command": command, "config": str(args.config), **figures}, indent=2) + "\n",
                              encoding="utf-8")
