@@ -20,8 +20,9 @@ The labels of session 5 were made by two LLM annotators (one half each) reading 
 full, from a seeded sample of the added facts (``--sample``); they are a model's judgement, not an editor's.
 
 The run is ingest -> copies -> stories -> facts on basil_story with the config given; a labelled fact is
-scored when it is still listed as added by the same variant against the same most complete version, and
-counted as "no longer listed" otherwise (by label: a SAID one gone is a fix, a NEW one gone is a loss).
+scored when it is still listed as added by the same variant (its first carrier) against the same most
+complete version, and counted as "no longer listed" otherwise (by label: a SAID one gone is a fix, a NEW one
+gone is a loss; a sentence split differently, or now first carried by another variant, also counts there).
 
 Usage:  .venv/bin/python bench/facts_precision.py [--config FILE] [--json FILE] [--explain]
         .venv/bin/python bench/facts_precision.py --sample 150 --seed 5 --out /tmp/items.jsonl   # to label more
@@ -170,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.sample is not None and args.out is None:
         parser.error("--sample needs --out")
+    if args.out is not None and args.out.resolve().is_relative_to(REPO_ROOT):
+        parser.error("--out must lie outside the repository: the sample holds publishers' text")
     command = command_line("bench/facts_precision.py", argv)
     print(f"command: {command}")
     if not (EVAL / "basil_story").is_dir():

@@ -206,7 +206,7 @@ def test_one_number_worded_differently_is_not_a_conflict(page_html):
     conflicting = page_html.index("<h3>Conflicting figures</h3>")
     worded = page_html.index("<h3>Same figure, worded differently</h3>")
     assert conflicting < page_html.index("<td>homes</td>") < worded < page_html.index("<td>roads</td>")
-    assert "1 conflicting figure &middot; 1 figure worded differently" in page_html
+    assert "1 conflicting figure (1 more worded differently) &middot;" in page_html
 
 
 def test_index_lists_biggest_then_newest_stories_with_sources_and_dates(page_html):

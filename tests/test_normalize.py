@@ -398,15 +398,25 @@ def test_a_paragraph_a_copy_repeats_is_split_once(monkeypatch):
 
 def test_a_title_before_a_name_does_not_end_a_sentence():
     text = (
-        "Federal prosecutors have subpoenaed New Jersey Gov. Chris Christie's campaign. "
-        "Among the candidates are Reps. Stephen F. Lynch and Edward Markey, and Lt. Gov. Kim Guadagno."
+        "Investigators have questioned Northland Gov. Ada Marsh's campaign staff. "
+        "Among the hopefuls are Reps. Tom E. Vale and Nia Oduya, and Lt. Gov. Bo Lind."
     )
     assert split_sentences(text) == [
-        "Federal prosecutors have subpoenaed New Jersey Gov. Chris Christie's campaign.",
-        "Among the candidates are Reps. Stephen F. Lynch and Edward Markey, and Lt. Gov. Kim Guadagno.",
+        "Investigators have questioned Northland Gov. Ada Marsh's campaign staff.",
+        "Among the hopefuls are Reps. Tom E. Vale and Nia Oduya, and Lt. Gov. Bo Lind.",
     ]
-    # the text stays as it was, spacing included
-    assert split_sentences("He met Sen.  Warren. Then he left.") == ["He met Sen.  Warren.", "Then he left."]
-    assert split_sentences("He pulled out of his own Dec. 27th debate. It was cancelled.") == [
-        "He pulled out of his own Dec. 27th debate.", "It was cancelled."
+    # the text stays as it was, spacing included; a quoted name goes on too
+    assert split_sentences("He met Sen.  Vale. Then he left.") == ["He met Sen.  Vale.", "Then he left."]
+    assert split_sentences('They cheered Gov. "Bo" Lind. He waved.') == ['They cheered Gov. "Bo" Lind.', "He waved."]
+    assert split_sentences("The vote is set for Dec. 14th in the capital. It was moved.") == [
+        "The vote is set for Dec. 14th in the capital.", "It was moved."
+    ]
+
+
+def test_a_sentence_ending_in_a_title_still_ends():
+    assert split_sentences("The bill went to the Lt. Gov. Then everyone went home.") == [
+        "The bill went to the Lt. Gov.", "Then everyone went home."
+    ]
+    assert split_sentences("It now sits with the Gov. The session is over.") == [
+        "It now sits with the Gov.", "The session is over."
     ]

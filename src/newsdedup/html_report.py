@@ -499,7 +499,7 @@ def _conflicts(rows: list[dict]) -> str:
     """Figures the versions give differently: different numbers first, then one number worded differently."""
     out = []
     for heading, differ in (("Conflicting figures", True), ("Same figure, worded differently", False)):
-        mine = [row for row in rows if row["numbers_differ"] is differ]
+        mine = [row for row in rows if bool(row["numbers_differ"]) is differ]
         if not mine:
             continue
         out += [
@@ -599,12 +599,12 @@ def render_html(
     ordered = sorted(stories.iter_rows(named=True), key=newest_of_biggest)
     sizes = documents.group_by("syndicate_id").len().filter(pl.col("len") > 1)
     n_copies = int(sizes["len"].sum() - sizes.height) if sizes.height else 0
-    differ = int(conflicts["numbers_differ"].sum())
+    differ = int(conflicts["numbers_differ"].fill_null(False).sum())
+    reworded = f" ({conflicts.height - differ} more worded differently)" if conflicts.height > differ else ""
     summary = (
         f"{_plural(documents.height, 'article')} &middot; {_plural(sizes.height, 'copy group')} "
         f"({_plural(n_copies, 'copy', 'copies')}) &middot; {_plural(len(ordered), 'story', 'stories')} &middot; "
-        f"{_plural(facts.height, 'added fact')} &middot; {_plural(differ, 'conflicting figure')} &middot; "
-        f"{_plural(conflicts.height - differ, 'figure')} worded differently &middot; "
+        f"{_plural(facts.height, 'added fact')} &middot; {_plural(differ, 'conflicting figure')}{reworded} &middot; "
         f"{_plural(rejects.height, 'rejected input')}"
     )
     index = "".join(_index_row(s, members[s["story_id"]]) for s in ordered)

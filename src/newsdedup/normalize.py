@@ -208,22 +208,27 @@ def shingle_hashes(text: str, size: int) -> np.ndarray:
     return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint32, count=len(grams)))
 
 
-# Abbreviations that syntok takes for a sentence's end: a title before a name ("New Jersey Gov." | "Chris
-# Christie's campaign") and a month before a day ("his own Dec." | "27th debate"). A sentence ending in a
-# title goes on into the next when that starts with a capital, one ending in a month when it starts with a
-# digit. (Jr. and Sr. are left out: they often do end a sentence.)
+# Abbreviations that syntok takes for a sentence's end: a title before a name ("the state's Gov." | "Ada
+# Marsh said") and a month before a day ("set for Dec." | "14th"). A sentence ending in a title goes on into
+# the next when that starts with a capitalised word that is not a stop word ("... the Lt. Gov. | Then ..."
+# does end), quotes and brackets skipped; one ending in a month goes on when the next starts with a digit.
+# (Jr. and Sr. are left out: they often do end a sentence.)
 _TITLES = frozenset(
     "adm atty capt cmdr col cpl gen gov govs lt maj pres prof rep reps rev sen sens sgt supt".split()
 )
 _MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_OPENING = frozenset("\"'“‘([")
 
 
 def _goes_on(tokens: list, following: list) -> bool:
     """Whether a sentence ending in these tokens is cut at an abbreviation the following tokens continue."""
-    if len(tokens) < 2 or tokens[-1].value != "." or not following:
+    if len(tokens) < 2 or tokens[-1].value != ".":
         return False
-    word, first = tokens[-2].value.lower(), following[0].value[:1]
-    return (word in _TITLES and first.isupper()) or (word in _MONTHS and first.isdigit())
+    word = tokens[-2].value.lower()
+    first = next((t.value for t in following if t.value not in _OPENING), "")
+    if word in _MONTHS and first[:1].isdigit():
+        return True
+    return word in _TITLES and first[:1].isupper() and first.lower() not in stop_words()
 
 
 @lru_cache(maxsize=1 << 15)
@@ -236,9 +241,10 @@ def _paragraph_sentences(para: str) -> tuple[str, ...]:
 
     merged: list[list] = []
     for block in analyze(para):
+        start = len(merged)  # joined within a block only
         for sentence in block:
             tokens = list(sentence)
-            if merged and _goes_on(merged[-1], tokens):
+            if len(merged) > start and _goes_on(merged[-1], tokens):
                 merged[-1].extend(tokens)
             elif tokens:
                 merged.append(tokens)

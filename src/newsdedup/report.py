@@ -41,7 +41,7 @@ class Summary:
             f"{_count(self.rejects, 'reject')}"
         )
         if self.new is not None:
-            text += f"; this run: {self.new} new, {self.removed} removed articles, {self.merges} story merges"
+            text += f"; this run: {self.new} new, {self.removed} removed articles, {_count(self.merges, 'story merge')}"
         return text
 
 
@@ -80,9 +80,9 @@ def summarize(
         copies=int(sizes["len"].sum() - sizes.height) if sizes.height else 0,
         stories=stories.height,
         facts=facts.height,
-        conflicts=int(conflicts["numbers_differ"].sum()),
+        conflicts=int(conflicts["numbers_differ"].fill_null(False).sum()),
         rejects=rejects.height,
-        reworded=int((~conflicts["numbers_differ"]).sum()),
+        reworded=int((~conflicts["numbers_differ"].fill_null(False)).sum()),
     )
 
 
@@ -132,7 +132,7 @@ def story_markdown(
                 out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
         out.append("")
     for heading, differ in (("Conflicting figures", True), ("Same figure, worded differently", False)):
-        rows = [row for row in conflicts if row["numbers_differ"] is differ]
+        rows = [row for row in conflicts if bool(row["numbers_differ"]) is differ]
         if rows:
             out += [f"### {heading}", ""]
             out += [f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})" for row in rows]

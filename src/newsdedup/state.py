@@ -26,7 +26,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
 STATE_VERSION = 9  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
-# 9: a title before a name ("Gov. Chris Christie") no longer ends a sentence (sentence keys changed)
+# 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {

@@ -99,8 +99,8 @@ def tune_stories(
         labels = cluster_stories(vectors, days, cfg, terms)[index]
         return Trial({k: getattr(cfg, k) for k in keys}, bcubed(truth_arr, labels).f1)
 
-    def nearest(t: Trial) -> tuple:
-        return (t.score, -sum(abs(t.params[k] - getattr(start, k)) for k in keys))
+    def nearest(t: Trial) -> tuple:  # ties: nearest the config's distance, then window, then weight
+        return (t.score, *(-abs(t.params[k] - getattr(start, k)) for k in keys))
 
     trials = [trial(distance_threshold=d, time_window_days=w) for d, w in itertools.product(DISTANCES, WINDOWS)]
     first = max(trials, key=nearest)
