@@ -130,7 +130,7 @@ def results(tmp_path_factory, real_embedder):
 def test_stories_view_lists_the_story(results):
     result = runner.invoke(app, ["stories", "--output", str(results)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "1 stories" in result.output and "story_" in result.output and "145 people died" in result.output
+    assert "1 story in" in result.output and "story_" in result.output and "145 people died" in result.output
 
 
 def test_show_view_prints_one_story_by_prefix(results):

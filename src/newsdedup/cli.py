@@ -272,7 +272,7 @@ def stories(
     from rich.table import Table
 
     (table,) = _outputs(output, "stories")
-    view = Table(title=f"{table.height} stories in {output}")
+    view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}")
     for col in ("story", "title", "articles", "copy groups", "sources", "dates"):
         view.add_column(col, overflow="fold")
     for row in table.head(limit).iter_rows(named=True):
