@@ -197,14 +197,13 @@ def test_short_sentence_paragraph_is_not_a_subheading():
 
 def test_a_promo_inside_a_paragraph_leaves_the_paragraph_s_news():
     para = (
-        "WASHINGTON - Acting Defense Secretary Patrick Shanahan presented an updated military plan that "
-        "envisions sending as many as 120,000 troops to the Middle East, officials said. [To follow new military "
-        "deployments to the Middle East, sign up for the weekly At War newsletter.] The revisions were ordered "
-        "by hard-liners led by John R. Bolton."
+        "NORTHPORT - The harbour board presented an updated flood plan that envisions raising as many as "
+        "12,000 metres of sea wall, officials said. [To follow new flood defences along the coast, sign up for "
+        "the weekly Tide Watch newsletter.] The revisions were ordered by engineers led by Ada R. Marsh."
     )
     body = clean_body([para], None)
     assert "newsletter" not in body
-    assert "120,000 troops" in body and body.endswith("led by John R. Bolton.")
+    assert "12,000 metres" in body and body.endswith("led by Ada R. Marsh.")
     # a line that opens as furniture goes whole, legal sentences after the notice included
     story = "Officials met on Sunday to discuss the plan for troops."
     for notice in (

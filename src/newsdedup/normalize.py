@@ -156,7 +156,7 @@ def _story_text_in(lines: list[str]) -> bool:
 def _story_sentences_of(line: str) -> str:
     """A line that matched a furniture pattern: nothing when it opens as furniture (a copyright notice and the
     legal sentences after it, a "Read more:" list); when it opens as story text, its sentences without the
-    furniture ("... officials said. [To follow new military deployments, sign up for the weekly At War
+    furniture ("... officials said. [To follow the flood defences, sign up for the weekly Tide Watch
     newsletter.] The revisions were ordered by ...")."""
     sentences = [s for s in _paragraph_sentences(line) if words(s)]
     if not sentences or _is_furniture(sentences[0]):
