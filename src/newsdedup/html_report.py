@@ -16,7 +16,7 @@ import polars as pl
 
 from newsdedup.facts import sentence_key
 from newsdedup.normalize import fold, is_boilerplate_line, paragraphs, split_sentences, words
-from newsdedup.schema import pairs_by_articles, rows_by
+from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -498,10 +498,7 @@ def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -
 def _conflicts(rows: list[dict]) -> str:
     """Figures the versions give differently: different numbers first, then one number worded differently."""
     out = []
-    for heading, differ in (("Conflicting figures", True), ("Same figure, worded differently", False)):
-        mine = [row for row in rows if bool(row["numbers_differ"]) is differ]
-        if not mine:
-            continue
+    for heading, mine in conflicts_by_kind(rows):
         out += [
             f"<section><h3>{heading}</h3>",
             '<table class="conflicts"><thead><tr><th>About</th><th>Figures given</th><th>In</th></tr></thead><tbody>',
@@ -599,8 +596,8 @@ def render_html(
     ordered = sorted(stories.iter_rows(named=True), key=newest_of_biggest)
     sizes = documents.group_by("syndicate_id").len().filter(pl.col("len") > 1)
     n_copies = int(sizes["len"].sum() - sizes.height) if sizes.height else 0
-    differ = int(conflicts["numbers_differ"].fill_null(False).sum())
-    reworded = f" ({conflicts.height - differ} more worded differently)" if conflicts.height > differ else ""
+    differ, worded = conflict_counts(conflicts)
+    reworded = f" ({worded} more worded differently)" if worded else ""
     summary = (
         f"{_plural(documents.height, 'article')} &middot; {_plural(sizes.height, 'copy group')} "
         f"({_plural(n_copies, 'copy', 'copies')}) &middot; {_plural(len(ordered), 'story', 'stories')} &middot; "

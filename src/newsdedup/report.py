@@ -9,7 +9,9 @@ import polars as pl
 
 from newsdedup.facts import Resolution
 from newsdedup.html_report import render_html
-from newsdedup.schema import ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conform, pairs_by_articles, rows_by
+from newsdedup.schema import (
+    ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
+)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -74,15 +76,16 @@ def summarize(
 ) -> Summary:
     """The counts printed at the end of a run."""
     sizes = articles.group_by("syndicate_id").len().filter(pl.col("len") > 1)
+    differ, reworded = conflict_counts(conflicts)
     return Summary(
         articles=articles.height,
         copy_groups=sizes.height,
         copies=int(sizes["len"].sum() - sizes.height) if sizes.height else 0,
         stories=stories.height,
         facts=facts.height,
-        conflicts=int(conflicts["numbers_differ"].fill_null(False).sum()),
+        conflicts=differ,
         rejects=rejects.height,
-        reworded=int((~conflicts["numbers_differ"].fill_null(False)).sum()),
+        reworded=reworded,
     )
 
 
@@ -131,12 +134,10 @@ def story_markdown(
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                 out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
         out.append("")
-    for heading, differ in (("Conflicting figures", True), ("Same figure, worded differently", False)):
-        rows = [row for row in conflicts if bool(row["numbers_differ"]) is differ]
-        if rows:
-            out += [f"### {heading}", ""]
-            out += [f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})" for row in rows]
-            out.append("")
+    for heading, rows in conflicts_by_kind(conflicts):
+        out += [f"### {heading}", ""]
+        out += [f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})" for row in rows]
+        out.append("")
     if facts:
         out += ["### Facts the other versions add", ""]
         by_variant: dict[str, list[str]] = {}

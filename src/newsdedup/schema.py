@@ -80,6 +80,20 @@ def rows_by(table: pl.DataFrame, column: str) -> dict[str, list[dict]]:
     return out
 
 
+def conflicts_by_kind(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    """A story's conflict rows under the reports' headings: different numbers first, then one number worded
+    differently; a kind without rows is left out."""
+    kinds = (("Conflicting figures", True), ("Same figure, worded differently", False))
+    out = [(heading, [r for r in rows if bool(r["numbers_differ"]) is differ]) for heading, differ in kinds]
+    return [(heading, mine) for heading, mine in out if mine]
+
+
+def conflict_counts(conflicts: pl.DataFrame) -> tuple[int, int]:
+    """(figures whose numbers differ, figures that give one number worded differently) in a conflicts table."""
+    differ = int(conflicts["numbers_differ"].fill_null(False).sum())
+    return differ, conflicts.height - differ
+
+
 def pairs_by_articles(pairs: pl.DataFrame) -> dict[frozenset, dict]:
     """Verified copy pairs by their two article ids, either way round."""
     return {frozenset((r["article_id"], r["copy_of"])): r for r in pairs.iter_rows(named=True)}
