@@ -1,10 +1,18 @@
-"""What every benchmark script needs: the command line it was run with, the config, memory readings."""
+"""What every benchmark script needs: offline model loading, the command line it was run with, the config, memory readings."""
 
 from __future__ import annotations
 
+import os
 import resource
 import shlex
 import sys
+
+
+def offline() -> None:
+    """Nothing is downloaded: the model is the packaged one, and its tokenizer stays on one thread."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def command_line(script: str, argv: list[str] | None) -> str:

@@ -52,11 +52,9 @@ EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
 SETS = ("basil_story", "allsides_lead_story")
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-from common import command_line, load_settings, peak_rss_mb, rss_now_mb  # noqa: E402
+from common import command_line, load_settings, offline, peak_rss_mb, rss_now_mb  # noqa: E402
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+offline()
 
 NOISE_SIGMA = 0.02
 PROFILE_EXTRA = 50  # extra queries per kind, only for cProfile

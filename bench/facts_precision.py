@@ -34,7 +34,6 @@ import argparse
 import csv
 import hashlib
 import json
-import os
 import random
 import sys
 import tempfile
@@ -46,11 +45,9 @@ EVAL = REPO_ROOT.parent / "shared" / "eval"
 LABELS = REPO_ROOT / "bench" / "labels" / "facts_precision_basil.csv"
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-from common import command_line, load_settings  # noqa: E402
+from common import command_line, load_settings, offline  # noqa: E402
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+offline()
 
 KINDS = ("NEW", "PARTLY", "SAID", "NOT_INFO")
 

@@ -32,11 +32,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = REPO_ROOT.parent / "shared" / "eval" / "basil_story"
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-from common import command_line, load_settings, peak_rss_mb, rss_now_mb  # noqa: E402
+from common import command_line, load_settings, offline, peak_rss_mb, rss_now_mb  # noqa: E402
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+offline()
 
 # Share of the corpus per file format (the rest is .txt).
 JSONL_SHARE = 0.15

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import re
 import sys
 import tempfile
@@ -38,11 +37,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EVAL = REPO_ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-from common import command_line, load_settings  # noqa: E402
+from common import command_line, load_settings, offline  # noqa: E402
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+offline()
 
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
