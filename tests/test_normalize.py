@@ -318,6 +318,15 @@ def test_possessive_is_folded_into_the_name():
     assert "pakistan" in names("The army said Pakistan\u2019s military repelled the attacks.")
 
 
+def test_names_are_cut_into_words_as_an_article_is():
+    """A name with an apostrophe or a hyphen is looked up among an article's words: it is cut the same way.
+    Titles ("Sen.", "Senator") are not names."""
+    text = "Then Ms. O'Neill praised Wal-Mart, and Sen. Elizabeth Warren, D-Mass., said \"I'm sure.\""
+    found = names(text)
+    assert found == {"neill", "wal", "mart", "elizabeth", "warren", "mass"}
+    assert found <= set(words(text))
+
+
 def test_a_lone_capitalised_sentence_opener_is_not_a_name():
     assert names("Referring to him only as the witness, he spoke.") == frozenset()
     assert names("Shahid Rind said most attacks were foiled.") == {"shahid", "rind"}

@@ -14,7 +14,15 @@ from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
 from newsdedup.embed import Embedder
-from newsdedup.facts import Sentence, as_sentence, could_be_said, is_fact_sentence, said_already, sentence_key
+from newsdedup.facts import (
+    Sentence,
+    Vocabulary,
+    as_sentence,
+    could_be_said,
+    is_fact_sentence,
+    said_already,
+    sentence_key,
+)
 from newsdedup.normalize import numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
@@ -284,11 +292,11 @@ class Desk:
         if not mine:
             return []
         said_words = words(canonical)
-        vocab, figures = set(said_words), numbers(canonical)
+        vocab, figures = Vocabulary(said_words), numbers(canonical)
         flat = f" {' '.join(said_words)} "
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
-        lacking = [not (p.names <= vocab and p.numbers <= figures) for p in parsed]
+        lacking = [not (p.numbers <= figures and vocab.has_names(p.names)) for p in parsed]
         unsure = [i for i in range(len(mine)) if not said[i] and not lacking[i]]
         if unsure:
             theirs, their_vectors = self._canonical_sentences(canonical_id)

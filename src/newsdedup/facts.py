@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -109,8 +110,36 @@ def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
     )
 
 
+# A name and another word are one name in two forms when both start with the same stem of at least this
+# many letters and neither runs on past it by more than INFLECTION letters: "Democrats" / "Democratic",
+# "Pakistani" / "Pakistan", "Americans" / "America", "Representatives" / "Representative".
+NAME_STEM = 5
+INFLECTION = 3
+
+
+def _stems(word: str) -> set[str]:
+    return {word[:k] for k in range(max(NAME_STEM, len(word) - INFLECTION), len(word) + 1)}
+
+
+class Vocabulary:
+    """The words of an article, for asking whether it names everyone a sentence names."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = set(words)
+        self._stems: set[str] | None = None
+
+    def has_names(self, names: frozenset[str]) -> bool:
+        """Every name is among the words, as it is or in another form of it (see NAME_STEM)."""
+        missing = names - self.words
+        if not missing:
+            return True
+        if self._stems is None:
+            self._stems = set().union(*(_stems(w) for w in self.words if len(w) >= NAME_STEM))
+        return all(len(name) >= NAME_STEM and not _stems(name).isdisjoint(self._stems) for name in missing)
+
+
 def said_already(
-    sims: np.ndarray, sents: list[Sentence], own: np.ndarray, vocab: set[str], figures: frozenset[str], cfg: FactsConfig
+    sims: np.ndarray, sents: list[Sentence], own: np.ndarray, vocab: Vocabulary, figures: frozenset[str], cfg: FactsConfig
 ) -> np.ndarray:
     """For every sentence of the story: does the article holding sentences `own` already say it?
 
@@ -126,7 +155,7 @@ def said_already(
     best = sub.max(axis=1)
     for i in np.flatnonzero((best >= cfg.support_similarity) & ~out):
         sent = sents[i]
-        if not (sent.names <= vocab and sent.numbers <= figures):
+        if not (sent.numbers <= figures and vocab.has_names(sent.names)):
             continue
         if best[i] >= cfg.same_fact_similarity and any(
             holds_words_of(sent, sents[j], cfg) for j in own[sub[i] >= cfg.same_fact_similarity]
@@ -291,7 +320,7 @@ def resolve_story(
             index[a].append(i)
     texts = dict(zip(ids, articles["text"].to_list()))
     covered = {
-        a: said_already(sims, sents, np.array(index[a], dtype=np.int64), set(words(texts[a])), numbers(texts[a]), cfg)
+        a: said_already(sims, sents, np.array(index[a], dtype=np.int64), Vocabulary(words(texts[a])), numbers(texts[a]), cfg)
         for a in ids
     }
     coverage = {a: sum(bool(covered[a][g].any()) for g in groups) for a in ids}

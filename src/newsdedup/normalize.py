@@ -84,7 +84,9 @@ _NOT_NAMES = frozenset(_NUMBER_WORDS) | frozenset(
     friday saturday sunday january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr prime minister president
     officials official police authorities security government military army minister chief
-    some many most all several more other both each one two three what who where why how not no""".split()
+    some many most all several more other both each one two three what who where why how not no
+    senator senators representative representatives governor congressman congresswoman secretary speaker
+    spokesman spokeswoman spokesperson mayor judge justice""".split()
 )
 
 
@@ -302,7 +304,8 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def names(text: str) -> frozenset[str]:
-    """Lower-cased words of the capitalised names in a sentence.
+    """Lower-cased words of the capitalised names in a sentence, cut into words as `words` cuts them
+    ("O'Neill" -> "neill", "Wal-Mart" -> "wal", "mart"), so they can be looked up in an article's words.
 
     A capitalised word that opens the sentence counts only inside a longer name ("Shahid Rind said"),
     since any sentence opens with a capital.
@@ -313,10 +316,10 @@ def names(text: str) -> frozenset[str]:
         parts = match.group(0).split()
         if match.start() == 0 and len(parts) == 1:
             continue
-        for word in parts:
-            low = word.lower().removesuffix("'s").strip("'-")
-            if low not in _NOT_NAMES and low not in stop_words() and len(low) > 1:
-                found.add(low)
+        for part in parts:
+            for low in _WORD.findall(part.lower()):
+                if low not in _NOT_NAMES and low not in _TITLES and low not in stop_words() and len(low) > 1:
+                    found.add(low)
     return frozenset(found)
 
 
