@@ -11,7 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from newsdedup.config import Settings, load_config
-from newsdedup.embed import SentenceTransformerEmbedder
+from newsdedup.embed import embedders
 from newsdedup.facts import Resolution
 from newsdedup.incremental import Changes, ingest_changes, save_run, update_facts, update_stories, update_syndicates
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
@@ -86,10 +86,10 @@ def dedup_flow(
         lap("ingest")
         documents = syndicate(state, new_docs, settings)
         lap("syndicated copies")
-        embedder = SentenceTransformerEmbedder.from_config(settings.stories)
-        documents = cluster(state, documents, embedder, settings, changes)
+        models = embedders(settings)
+        documents = cluster(state, documents, models.stories, settings, changes)
         lap("stories")
-        facts(state, documents, embedder, settings, changes)
+        facts(state, documents, models.facts, settings, changes)
         lap("facts")
         summary = write(out, state)
         lap("write")

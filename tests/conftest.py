@@ -57,6 +57,18 @@ def real_embedder():
 
 
 @pytest.fixture(scope="session")
+def real_models(real_embedder):
+    """Both models of the default config: the stories model above, and the facts stage's fine-tuned one."""
+    from newsdedup.config import load_config
+    from newsdedup.embed import Embedders, SentenceTransformerEmbedder
+
+    settings = load_config()
+    if settings.facts.model == settings.stories.model and not settings.facts.weights:
+        return Embedders(real_embedder, real_embedder)
+    return Embedders(real_embedder, SentenceTransformerEmbedder.for_facts(settings))
+
+
+@pytest.fixture(scope="session")
 def prefect_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("prefect-home")
     os.environ["PREFECT_HOME"] = str(home)

@@ -14,6 +14,7 @@ from conftest import SEEDS
 from newsdedup.check import COPY, NEW, SAME_STORY, UPDATE, Desk
 from newsdedup.cli import app
 from newsdedup.config import DEFAULT_CONFIG, load_config
+from newsdedup.embed import Embedders
 from newsdedup.incremental import continue_run, save_run
 from newsdedup.ingest import read_files
 from newsdedup.state import State, load_state, settings_fingerprint
@@ -23,7 +24,7 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory, real_embedder):
+def saved(tmp_path_factory, real_models):
     """A state and outputs from four of the seeds (002 is held back, to arrive later)."""
     root = tmp_path_factory.mktemp("desk")
     inp = root / "in"
@@ -33,14 +34,14 @@ def saved(tmp_path_factory, real_embedder):
             shutil.copy(seed, inp / seed.name)
     settings = load_config()
     state = State(settings_fingerprint(settings))
-    continue_run(state, inp, settings, real_embedder)
+    continue_run(state, inp, settings, real_models)
     save_run(root / "out", state)
     return root / "out"
 
 
 @pytest.fixture
-def desk(saved, real_embedder):
-    return Desk(load_state(saved, load_config()), load_config(), real_embedder)
+def desk(saved, real_models):
+    return Desk(load_state(saved, load_config()), load_config(), real_models)
 
 
 def _doc(tmp_path, name: str, text: str) -> dict:
@@ -88,14 +89,14 @@ class Recording:
         return self.inner.embed(texts)
 
 
-def test_the_desk_reuses_the_sentence_vectors_the_run_kept(saved, real_embedder):
+def test_the_desk_reuses_the_sentence_vectors_the_run_kept(saved, real_models):
     from newsdedup.facts import sentence_key
     from newsdedup.normalize import split_sentences
 
     state = load_state(saved, load_config(), map_sentences=True)
     assert isinstance(state.sentence_vectors, np.memmap)  # read from disk as needed, not loaded whole
-    recording = Recording(real_embedder)
-    desk = Desk(state, load_config(), recording)
+    recording = Recording(real_models.facts)
+    desk = Desk(state, load_config(), Embedders(real_models.stories, recording))
     docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
     verdict = desk.check(docs.row(0, named=True))
     assert verdict.verdict == SAME_STORY and verdict.adds
@@ -106,17 +107,17 @@ def test_the_desk_reuses_the_sentence_vectors_the_run_kept(saved, real_embedder)
     assert recording.texts and not any(sentence_key(s) in embedded for s in canonical)  # only its own sentences
     # and the verdict is the one a desk without kept vectors gives
     state.sentences = state.sentences.clear()
-    again = Desk(state, load_config(), real_embedder).check(docs.row(0, named=True))
+    again = Desk(state, load_config(), real_models).check(docs.row(0, named=True))
     assert again.adds == verdict.adds
 
 
-def test_the_desk_embeds_no_sentence_that_shares_too_few_words(saved, real_embedder, monkeypatch):
+def test_the_desk_embeds_no_sentence_that_shares_too_few_words(saved, real_models, monkeypatch):
     from newsdedup import check
     from newsdedup.facts import as_sentence, could_be_said, sentence_key
 
     state = load_state(saved, load_config(), map_sentences=True)
-    recording = Recording(real_embedder)
-    desk = Desk(state, load_config(), recording)
+    recording = Recording(real_models.facts)
+    desk = Desk(state, load_config(), Embedders(real_models.stories, recording))
     docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
     doc = docs.row(0, named=True)
     aside = "Weekend football fixtures across the country were postponed until further notice."
@@ -129,8 +130,8 @@ def test_the_desk_embeds_no_sentence_that_shares_too_few_words(saved, real_embed
     assert recording.texts and sentence_key(aside) not in {sentence_key(t) for t in recording.texts}
     # and the verdict is the one a desk that embeds every sentence gives
     monkeypatch.setattr(check, "could_be_said", lambda *args: True)
-    every = Recording(real_embedder)
-    assert Desk(state, load_config(), every).check(doc).adds == verdict.adds
+    every = Recording(real_models.facts)
+    assert Desk(state, load_config(), Embedders(real_models.stories, every)).check(doc).adds == verdict.adds
     assert sentence_key(aside) in {sentence_key(t) for t in every.texts}
 
 
@@ -151,7 +152,7 @@ def test_term_similarities_are_the_tf_idf_cosines_and_the_cache_is_bounded(desk,
     assert list(desk._rep_terms) == [int(r) for r in rows[::-1][-2:]]  # the two used last
 
 
-def test_the_desk_knows_the_house_style_of_the_state(saved, real_embedder):
+def test_the_desk_knows_the_house_style_of_the_state(saved, real_models):
     from newsdedup.facts import sentence_key
 
     house = "Our reporters verify every claim before publication in this newspaper."
@@ -159,14 +160,14 @@ def test_the_desk_knows_the_house_style_of_the_state(saved, real_embedder):
     doc = docs.row(0, named=True)
     doc["text"] += "\n\n" + house
     state = load_state(saved, load_config(), map_sentences=True)
-    assert house in Desk(state, load_config(), real_embedder).check(doc).adds  # one story holds it: news
+    assert house in Desk(state, load_config(), real_models).check(doc).adds  # one story holds it: news
     others = pl.DataFrame({"story_id": ["story_x", "story_y"], "key": [sentence_key(house)] * 2})
     state.story_keys = pl.concat([state.story_keys, others])
-    verdict = Desk(state, load_config(), real_embedder).check(doc)
+    verdict = Desk(state, load_config(), real_models).check(doc)
     assert verdict.verdict == SAME_STORY and verdict.adds and house not in verdict.adds  # three would: house style
 
 
-def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, real_embedder, monkeypatch):
+def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, real_models, monkeypatch):
     from newsdedup import check
     from newsdedup.facts import sentence_key
     from newsdedup.normalize import split_sentences
@@ -176,17 +177,17 @@ def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, r
     shutil.copy(SEEDS / "001_72621f2fa7bf588d.txt", inp)
     settings = load_config()
     state = State(settings_fingerprint(settings))
-    continue_run(state, inp, settings, real_embedder)
+    continue_run(state, inp, settings, real_models)
     save_run(tmp_path / "out", state)
-    recording = Recording(real_embedder)
-    desk = Desk(load_state(tmp_path / "out", settings, map_sentences=True), settings, recording)
+    recording = Recording(real_models.facts)
+    desk = Desk(load_state(tmp_path / "out", settings, map_sentences=True), settings, Embedders(real_models.stories, recording))
     docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], settings.ingest)
     split = []
     monkeypatch.setattr(check, "split_sentences", lambda text: split.append(text) or split_sentences(text))
     verdict = desk.check(docs.row(0, named=True))
     assert split == [docs["text"][0]]  # the article itself; the version it is compared with is not split again
     assert verdict.verdict == SAME_STORY and any("Shahid Rind" in fact for fact in verdict.adds)
-    embedded = {sentence_key(t) for t in recording.texts[1:]}  # after the article itself
+    embedded = {sentence_key(t) for t in recording.texts}  # the sentence model's texts (the article went to the other)
     assert not embedded & {sentence_key(s) for s in split_sentences(desk.docs["001_72621f2fa7bf588d"]["text"])}
 
 

@@ -105,7 +105,7 @@ def test_evaluate_needs_a_usable_labels_file(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory, real_embedder):
+def results(tmp_path_factory, real_embedder, real_models):
     """An output folder made by the library stages on the seeds plus one unusable file."""
     from newsdedup.config import load_config
     from newsdedup.facts import resolve_stories
@@ -122,7 +122,7 @@ def results(tmp_path_factory, real_embedder):
     docs, rejects = read_inputs(root / "in", settings.ingest)
     docs, pairs = find_syndicates(docs, settings.syndication)
     docs = assign_stories(docs, real_embedder, settings.stories)
-    tables, texts, _ = build_outputs(docs, resolve_stories(docs, real_embedder, settings.facts), rejects, pairs)
+    tables, texts, _ = build_outputs(docs, resolve_stories(docs, real_models.facts, settings.facts), rejects, pairs)
     write_outputs(root / "out", tables, texts)
     return root / "out"
 

@@ -83,3 +83,50 @@ def test_small_calls_go_in_batches_of_eight_big_ones_in_the_configured_size():
     many = embedder.embed([f"Sentence number {i} of a long call." for i in range(4 * cfg.batch_size + 1)])
     assert seen == [8, cfg.batch_size]
     assert few.shape == (10, 384) and many.shape[0] == 4 * cfg.batch_size + 1
+
+
+def _tiny_weights(tmp_path, monkeypatch, tensors):
+    from safetensors.torch import save_file
+
+    from newsdedup import embed
+
+    monkeypatch.setattr(embed, "WEIGHTS_DIR", tmp_path)
+    save_file(tensors, str(tmp_path / "tiny.safetensors"))
+
+
+def test_unknown_weights_are_named_in_one_line(tmp_path, monkeypatch):
+    import pytest
+
+    from newsdedup import embed
+
+    monkeypatch.setattr(embed, "WEIGHTS_DIR", tmp_path)
+    with pytest.raises(embed.ModelNotFound, match="no weights called 'missing'"):
+        embed.resolve_weights("missing")
+
+
+def test_weights_replace_the_tensors_they_hold_and_nothing_else(tmp_path, monkeypatch, real_embedder):
+    """facts.weights: the packaged model with fine-tuned tensors on top; a tensor that does not fit is refused."""
+    import pytest
+    import torch
+
+    from newsdedup.config import Settings
+    from newsdedup.embed import ModelNotFound, SentenceTransformerEmbedder, apply_weights, embedders
+
+    base = real_embedder._load()[0].auto_model.state_dict()
+    name = "encoder.layer.5.output.dense.weight"
+    _tiny_weights(tmp_path, monkeypatch, {name: (base[name] * 0.5).to(torch.float16).contiguous()})
+    settings = Settings.model_validate({"facts": {"weights": "tiny"}})
+    models = embedders(settings)
+    assert models.facts is not models.stories and models.facts.weights == "tiny"
+    tuned = models.facts._load()[0].auto_model.state_dict()
+    assert torch.allclose(tuned[name].float(), (base[name] * 0.5).float(), atol=1e-2)
+    assert all(torch.equal(tuned[k].float(), base[k].float()) for k in base if k != name)
+    text = ["Militants stormed a district jail and freed at least 30 inmates."]
+    assert not np.allclose(models.facts.embed(text), real_embedder.embed(text), atol=1e-3)
+    # one embedder for both stages when the facts stage uses the stories model as it is
+    plain = embedders(Settings())
+    assert plain.facts is plain.stories
+    # a tensor of another shape (or name) is refused with one line
+    _tiny_weights(tmp_path, monkeypatch, {name: torch.zeros(3, 3, dtype=torch.float16)})
+    with pytest.raises(ModelNotFound, match="do not fit the model"):
+        apply_weights(SentenceTransformerEmbedder(settings.facts.model)._load(), tmp_path / "tiny.safetensors")

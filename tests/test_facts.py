@@ -30,9 +30,9 @@ def _documents(folder, story_id="story_x") -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def seed_result(real_embedder):
+def seed_result(real_models):
     docs = _documents(SEEDS)
-    canon, facts, conflicts = resolve_stories(docs, real_embedder, load_config().facts)
+    canon, facts, conflicts = resolve_stories(docs, real_models.facts, load_config().facts)
     return docs, canon, facts, conflicts
 
 
@@ -75,7 +75,7 @@ def test_a_different_figure_is_a_fact(seed_result):
     assert any("120 people were killed" in t for t in facts["text"].to_list())
 
 
-def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_embedder):
+def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)
     herof = SEEDS.joinpath("003_b5333d69a80e2512.txt").read_text(encoding="utf-8").splitlines()[1]
@@ -83,7 +83,7 @@ def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_embedder
         "Another outlet on the Balochistan attacks\n\n" + herof + "\n\nThe attacks were condemned abroad by several governments on Sunday.\n",
         encoding="utf-8",
     )
-    _, facts, _ = resolve_stories(_documents(tmp_path), real_embedder, load_config().facts)
+    _, facts, _ = resolve_stories(_documents(tmp_path), real_models.facts, load_config().facts)
     herof_facts = facts.filter(pl.col("text").str.contains("Operation Herof"))
     assert herof_facts.height == 1
     assert herof_facts["article_ids"][0].to_list() == ["003_b5333d69a80e2512", "005_other"]

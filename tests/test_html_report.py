@@ -260,7 +260,7 @@ def _open(browser, path, width=1366, height=900):
 
 
 @pytest.fixture(scope="module")
-def seeds_report(real_embedder, tmp_path_factory):
+def seeds_report(real_embedder, real_models, tmp_path_factory):
     """The seeds through every library stage, and the report.html build_outputs makes of them."""
     from newsdedup.config import load_config
     from newsdedup.facts import resolve_stories
@@ -273,7 +273,7 @@ def seeds_report(real_embedder, tmp_path_factory):
     documents, rejects = read_inputs(SEEDS, cfg.ingest)
     documents, pairs = find_syndicates(documents, cfg.syndication)
     documents = assign_stories(documents, real_embedder, cfg.stories)
-    resolution = resolve_stories(documents, real_embedder, cfg.facts)
+    resolution = resolve_stories(documents, real_models.facts, cfg.facts)
     tables, texts, _ = build_outputs(documents, resolution, rejects, pairs)
     path = tmp_path_factory.mktemp("seeds-report") / "report.html"
     path.write_text(texts["report.html"], encoding="utf-8")

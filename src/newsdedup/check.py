@@ -13,7 +13,7 @@ import polars as pl
 from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
-from newsdedup.embed import Embedder
+from newsdedup.embed import Embedder, Embedders, as_embedders
 from newsdedup.facts import (
     Sentence,
     Vocabulary,
@@ -68,10 +68,12 @@ class Verdict:
 class Desk:
     """The state loaded once; then `check(document)` answers per article (a desk tool pays start-up once)."""
 
-    def __init__(self, state: State, settings: Settings, embedder: Embedder) -> None:
+    def __init__(self, state: State, settings: Settings, models: Embedders | Embedder) -> None:
         self.state = state
         self.settings = settings
-        self.embedder = embedder
+        self.models = as_embedders(models)
+        self.embedder = self.models.stories  # articles
+        self.sentence_embedder = self.models.facts  # sentences
         docs = state.documents
         self.docs = {r["article_id"]: r for r in docs.iter_rows(named=True)}
         self.stories = {
@@ -272,7 +274,7 @@ class Desk:
                 vectors = np.asarray(self.state.sentence_vectors[spans["row"].to_numpy()])
             else:
                 theirs = split_sentences(text)
-                vectors = self.embedder.embed(theirs) if theirs else np.zeros((0, 1), np.float32)
+                vectors = self.sentence_embedder.embed(theirs) if theirs else np.zeros((0, 1), np.float32)
             parsed = [as_sentence(t) for t in theirs]
             self._canonical[canonical_id] = (parsed, vectors if len(theirs) else np.zeros((0, 1), np.float32))
         return self._canonical[canonical_id]
@@ -304,7 +306,7 @@ class Desk:
             unsure = [i for i in unsure if could_be_said(parsed[i], theirs, words_said, cfg)]
         if unsure:
             sents = [parsed[i] for i in unsure] + theirs
-            vectors = np.vstack([self.embedder.embed([mine[i] for i in unsure]), their_vectors])
+            vectors = np.vstack([self.sentence_embedder.embed([mine[i] for i in unsure]), their_vectors])
             sims = vectors @ vectors.T
             own = np.arange(len(unsure), len(sents))
             covered = said_already(sims, sents, own, vocab, figures, cfg)

@@ -92,6 +92,17 @@ def _embedder(settings):
     return SentenceTransformerEmbedder.from_config(cfg)
 
 
+def _embedders(settings):
+    from newsdedup.embed import ModelNotFound, embedders, resolve_weights
+
+    if settings.facts.weights:
+        try:
+            resolve_weights(settings.facts.weights)  # a wrong name stops here, in one line, before any work
+        except ModelNotFound as exc:
+            fail(str(exc))
+    return embedders(settings)
+
+
 def _read_labels(path: Path):
     import polars as pl
 
@@ -202,7 +213,7 @@ def evaluate_facts(
 
     settings = _settings(config)
     left, right, truth = _read_fact_pairs(sentences, pairs)
-    _, _, decided = judge_pairs(left, right, _embedder(settings), settings.facts)
+    _, _, decided = judge_pairs(left, right, _embedders(settings).facts, settings.facts)
     score = binary_scores(truth, decided)
     if json_out:
         typer.echo(json.dumps(asdict(score)))
@@ -232,7 +243,7 @@ def tune(
         fail(f"input folder not found: {input}")
     documents, _ = read_inputs(input, settings.ingest)
     fact_data = _read_fact_pairs(fact_sentences, fact_pairs) if fact_sentences and fact_pairs else None
-    tuned, lines = tune_all(documents, truth, _embedder(settings), settings, fact_data)
+    tuned, lines = tune_all(documents, truth, _embedders(settings), settings, fact_data)
     for line in lines:
         typer.echo(line)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -399,7 +410,7 @@ def check(
     state = load_state(output, settings, map_sentences=True)
     if state is None:
         fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")
-    desk = Desk(state, settings, _embedder(settings))
+    desk = Desk(state, settings, _embedders(settings))
     added = []
     for name, path in _incoming(files or []):
         if not path.is_file():
@@ -424,7 +435,7 @@ def check(
             with run_lock(output):
                 state.run += 1
                 new_docs = pl.DataFrame(added, schema=DOCUMENTS).filter(~pl.col("article_id").is_in(list(desk.docs)))
-                add_documents(state, new_docs, settings, desk.embedder, Changes(added=new_docs.height))
+                add_documents(state, new_docs, settings, desk.models, Changes(added=new_docs.height))
                 summary = save_run(output, state)
         except Busy as exc:
             fail(str(exc))

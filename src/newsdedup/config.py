@@ -63,6 +63,8 @@ class StoriesConfig(_Section):
 
 
 class FactsConfig(_Section):
+    model: str = "packaged:all-MiniLM-L6-v2"
+    weights: str = ""
     same_fact_similarity: float = Field(0.72, gt=0.0, le=1.0)
     min_shared_content: float = Field(0.3, ge=0.0, le=1.0)
     support_similarity: float = Field(0.5, gt=0.0, le=1.0)

@@ -6,14 +6,14 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
 from newsdedup.progress import track
 
 if TYPE_CHECKING:
-    from newsdedup.config import StoriesConfig
+    from newsdedup.config import Settings, StoriesConfig
 
 PACKAGED_PREFIX = "packaged:"
 
@@ -55,6 +55,26 @@ class CachedEmbedder:
         return np.vstack([self.known[k] for k in keys]).astype(np.float32, copy=False)
 
 
+class Embedders(NamedTuple):
+    """The two models of a run: the stories stage's (articles) and the facts stage's (sentences)."""
+
+    stories: Embedder
+    facts: Embedder
+
+
+def as_embedders(models: Embedders | Embedder) -> Embedders:
+    """Both models; one embedder given alone serves both stages (a test's fake, or one shared model)."""
+    return models if isinstance(models, Embedders) else Embedders(models, models)
+
+
+def embedders(settings: Settings) -> Embedders:
+    """Both models from the config; one shared embedder when the facts stage uses the stories model as it is."""
+    stories = SentenceTransformerEmbedder.from_config(settings.stories)
+    if settings.facts.model == settings.stories.model and not settings.facts.weights:
+        return Embedders(stories, stories)
+    return Embedders(stories, SentenceTransformerEmbedder.for_facts(settings))
+
+
 class ModelNotFound(RuntimeError):
     """The configured model cannot be found on this machine (nothing is downloaded)."""
 
@@ -72,6 +92,32 @@ def resolve_model(name: str) -> str:
     if not Path(name).is_dir():
         raise ModelNotFound(f"model folder not found: {name} (models are never downloaded at run time)")
     return name
+
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+
+
+def resolve_weights(name: str) -> Path:
+    """The file of fine-tuned weights shipped with newsdedup under this name (src/newsdedup/weights/NAME.safetensors)."""
+    path = WEIGHTS_DIR / f"{name}.safetensors"
+    if not path.is_file():
+        known = sorted(p.stem for p in WEIGHTS_DIR.glob("*.safetensors"))
+        raise ModelNotFound(f"no weights called {name!r} in {WEIGHTS_DIR} (known: {', '.join(known) or 'none'})")
+    return path
+
+
+def apply_weights(model, path: Path) -> None:
+    """Replace tensors of a loaded sentence-transformers model by those in a safetensors file (fine-tuned on top of
+    it: bench/train_facts_model.py). Every tensor in the file must be one of the model's, of the same shape."""
+    from safetensors.torch import load_file
+
+    module = model[0].auto_model
+    own = module.state_dict()
+    tensors = load_file(str(path))
+    wrong = [k for k, v in tensors.items() if k not in own or own[k].shape != v.shape]
+    if wrong:
+        raise ModelNotFound(f"weights {path.name} do not fit the model: {', '.join(wrong[:3])}")
+    module.load_state_dict({k: v.to(own[k].dtype) for k, v in tensors.items()}, strict=False)
 
 
 @lru_cache(maxsize=1)
@@ -95,8 +141,11 @@ def resolve_precision(precision: str) -> str:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from disk on first use, offline."""
 
-    def __init__(self, model: str, batch_size: int = 32, max_seq_length: int = 256, precision: str = "float32") -> None:
+    def __init__(
+        self, model: str, batch_size: int = 32, max_seq_length: int = 256, precision: str = "float32", weights: str = ""
+    ) -> None:
         self.model_name = model
+        self.weights = weights
         self.batch_size = batch_size
         self.max_seq_length = max_seq_length
         self.precision = resolve_precision(precision)
@@ -105,6 +154,12 @@ class SentenceTransformerEmbedder:
     @classmethod
     def from_config(cls, cfg: StoriesConfig) -> SentenceTransformerEmbedder:
         return cls(cfg.model, cfg.batch_size, cfg.max_seq_length, cfg.precision)
+
+    @classmethod
+    def for_facts(cls, settings: Settings) -> SentenceTransformerEmbedder:
+        """The facts stage's model: facts.model with facts.weights, run like the stories model."""
+        cfg = settings.stories
+        return cls(settings.facts.model, cfg.batch_size, cfg.max_seq_length, cfg.precision, settings.facts.weights)
 
     def _load(self):
         if self._model is None:
@@ -117,8 +172,11 @@ class SentenceTransformerEmbedder:
 
             hf_logging.disable_progress_bar()
 
-            self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
-            self._model.max_seq_length = self.max_seq_length
+            model = SentenceTransformer(path, device="cpu", local_files_only=True)
+            if self.weights:
+                apply_weights(model, resolve_weights(self.weights))
+            model.max_seq_length = self.max_seq_length
+            self._model = model
             if self.precision == "bfloat16":
                 import torch
 

@@ -14,7 +14,7 @@ import polars as pl
 from datasketch import MinHashLSH
 
 from newsdedup.config import Settings
-from newsdedup.embed import CachedEmbedder, Embedder, text_key
+from newsdedup.embed import CachedEmbedder, Embedder, Embedders, as_embedders, text_key
 from newsdedup.facts import (
     Resolution, article_sentences, boilerplate_keys, candidate_keys, fact_candidates, resolve_stories_with_sentences,
     sentence_key,
@@ -326,11 +326,14 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     return Resolution(state.canon, state.facts, state.conflicts)
 
 
-def add_documents(state: State, new_docs: pl.DataFrame, settings: Settings, embedder: Embedder, changes: Changes) -> None:
+def add_documents(
+    state: State, new_docs: pl.DataFrame, settings: Settings, models: Embedders | Embedder, changes: Changes
+) -> None:
     """Fold new documents into the state: copies, stories and facts of what they touch."""
+    models = as_embedders(models)
     documents = update_syndicates(state, new_docs, settings)
-    documents = update_stories(state, documents, embedder, settings, changes)
-    update_facts(state, documents, embedder, settings, changes)
+    documents = update_stories(state, documents, models.stories, settings, changes)
+    update_facts(state, documents, models.facts, settings, changes)
 
 
 def save_run(out_dir: Path, state: State) -> Summary:
@@ -344,11 +347,11 @@ def save_run(out_dir: Path, state: State) -> Summary:
     return summary
 
 
-def continue_run(state: State, root: Path, settings: Settings, embedder: Embedder) -> Changes:
+def continue_run(state: State, root: Path, settings: Settings, models: Embedders | Embedder) -> Changes:
     """One run from the state: all stages in order (the Prefect flow runs the same steps as tasks)."""
     from newsdedup.state import plan_run
 
     state.run += 1
     new_docs, changes = ingest_changes(state, root, plan_run(root, state.manifest), settings)
-    add_documents(state, new_docs, settings, embedder, changes)
+    add_documents(state, new_docs, settings, models, changes)
     return changes

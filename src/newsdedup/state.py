@@ -21,12 +21,13 @@ import numpy as np
 import polars as pl
 
 from newsdedup.config import Settings
-from newsdedup.embed import resolve_precision
+from newsdedup.embed import WEIGHTS_DIR, resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 9  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
-# 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed)
+STATE_VERSION = 10  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+# 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
+# 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
@@ -58,6 +59,9 @@ def settings_fingerprint(settings: Settings) -> str:
     shaping = {k: getattr(settings, k).model_dump() for k in ("ingest", "syndication", "stories", "facts")}
     # vectors made in one number format are not mixed with another's: "auto" counts as what it means here
     shaping["stories"]["precision"] = resolve_precision(settings.stories.precision)
+    if settings.facts.weights:  # weights retrained under the same name make other sentence vectors
+        path = WEIGHTS_DIR / f"{settings.facts.weights}.safetensors"
+        shaping["facts"]["weights"] = hashlib.sha1(path.read_bytes()).hexdigest() if path.is_file() else "missing"
     return hashlib.sha1(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
 
 

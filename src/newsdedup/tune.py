@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from newsdedup.config import Settings
-from newsdedup.embed import Embedder
+from newsdedup.embed import Embedder, Embedders, as_embedders
 from newsdedup.evaluate import bcubed, binary_scores
 from newsdedup.stories import (
     cluster_stories,
@@ -140,7 +140,7 @@ def to_toml(settings: Settings) -> str:
 def tune_all(
     documents: pl.DataFrame,
     labels: pl.DataFrame,
-    embedder: Embedder,
+    models: Embedders | Embedder,
     settings: Settings,
     fact_pairs: tuple[list[str], list[str], np.ndarray] | None = None,
 ) -> tuple[Settings, list[str]]:
@@ -150,6 +150,7 @@ def tune_all(
     from newsdedup.stories import assign_stories
     from newsdedup.syndication import find_syndicates
 
+    models = as_embedders(models)
     levels = [c for c in ("syndicate_id", "story_id") if c in labels.columns]
     truth = labels.select(pl.col("id").cast(pl.String).alias("article_id"), *[pl.col(c).alias(f"true_{c}") for c in levels])
     documents = documents.join(truth, on="article_id")
@@ -160,12 +161,12 @@ def tune_all(
         lines.append(f"copies: best {best.params} (ARI {best.score:.4f})")
     if "story_id" in levels:
         grouped, _ = find_syndicates(documents, tuned.syndication)
-        best, _ = tune_stories(grouped, grouped["true_story_id"].to_list(), embedder, tuned)
+        best, _ = tune_stories(grouped, grouped["true_story_id"].to_list(), models.stories, tuned)
         tuned = tuned.model_copy(update={"stories": tuned.stories.model_copy(update=best.params)})
         lines.append(f"stories: best {best.params} (B-cubed F1 {best.score:.4f})")
     if fact_pairs is not None:
         left, right, truth_pairs = fact_pairs
-        sims, compatible, _ = judge_pairs(left, right, embedder, settings.facts)
+        sims, compatible, _ = judge_pairs(left, right, models.facts, settings.facts)
         best, _ = tune_fact_similarity(sims, compatible, truth_pairs)
         value = best.params["same_fact_similarity"]
         facts_cfg = tuned.facts.model_copy(
@@ -176,7 +177,7 @@ def tune_all(
     lines.append("default vs tuned:")
     for name, cfg in (("default", settings), ("tuned", tuned)):
         grouped, _ = find_syndicates(documents, cfg.syndication)
-        scored, _ = score_against_labels(assign_stories(grouped, embedder, cfg.stories), labels)
+        scored, _ = score_against_labels(assign_stories(grouped, models.stories, cfg.stories), labels)
         lines.append(
             f"  {name:8s} "
             + "; ".join(f"{s.level}: ARI {s.ari:.4f}, B-cubed F1 {s.bcubed.f1:.4f}, pairwise F1 {s.pairwise.f1:.4f}" for s in scored)
