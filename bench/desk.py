@@ -356,7 +356,10 @@ def load_sentence_cache(cache: Path | None, embedder) -> tuple[dict[str, Any], P
 
     if cache is None:
         return {}, None
-    key = hashlib.sha1(json.dumps([embedder.model_name, embedder.max_seq_length, embedder.precision]).encode()).hexdigest()[:16]
+    spec = [embedder.model_name, embedder.max_seq_length, embedder.precision]
+    if embedder.weights:  # a fine-tuned facts model (facts.weights); older cache files stay valid for the packaged one
+        spec.append(embedder.weights)
+    key = hashlib.sha1(json.dumps(spec).encode()).hexdigest()[:16]
     path = cache / f"desk-sentences-{key}.npz"
     if not path.is_file():
         return {}, path
@@ -597,7 +600,7 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     start = time.perf_counter()
     from newsdedup.check import Desk
     from newsdedup.config import load_config
-    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.embed import Embedders, embedders
     from newsdedup.state import load_state
 
     imports = time.perf_counter() - start
@@ -614,14 +617,19 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
         print(f"desk bench: no usable state in {state_root}", file=sys.stderr)
         return 2
     rss_state = rss_now_mb(float("nan"))
-    embedder = SentenceTransformerEmbedder.from_config(cfg)
+    models = embedders(settings)
+    embedder = models.stories
     recording = RecordingEmbedder(embedder)
+    # the facts stage's own model reads the sentences, when it has one
+    sentence_recording = RecordingEmbedder(models.facts) if models.facts is not models.stories else recording
     start = time.perf_counter()
-    desk = Desk(state, settings, recording)
+    desk = Desk(state, settings, Embedders(recording, sentence_recording))
     desk_seconds = time.perf_counter() - start
     rss_desk = rss_now_mb(float("nan"))
     start = time.perf_counter()
     embedder._load()
+    if models.facts is not models.stories:
+        models.facts._load()
     model_seconds = time.perf_counter() - start
     rss_loaded = rss_now_mb(float("nan"))
 
@@ -653,10 +661,13 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     results = []
     for q, d in measured:
         recording.texts.clear()
+        sentence_recording.texts.clear()
         start = time.perf_counter()
         verdict = desk.check(d)
         ms = (time.perf_counter() - start) * 1000
         tokens = recording.tokens(cfg.max_seq_length)  # not timed
+        if sentence_recording is not recording:
+            tokens += sentence_recording.tokens(cfg.max_seq_length)
         (_shingles,), (signature,) = fingerprint([d["text"]], settings.syndication)  # not timed
         candidates = len(state.lsh.query(signature))
         of = verdict.of or {}
@@ -668,7 +679,7 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
             right = verdict.verdict == "new"
         results.append({"kind": q["kind"], "id": d["article_id"], "verdict": verdict.verdict, "ms": ms,
                         "right": bool(right), "n_words": d["n_words"], "adds": len(verdict.adds),
-                        "lsh_candidates": candidates, "embedded_texts": len(recording.texts),
+                        "lsh_candidates": candidates, "embedded_texts": len(recording.texts) + (len(sentence_recording.texts) if sentence_recording is not recording else 0),
                         "embedded_tokens": tokens})
     rss_after = rss_now_mb(float("nan"))
     load_after = os.getloadavg()
@@ -862,7 +873,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from rich.console import Console
 
-    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.embed import SentenceTransformerEmbedder, embedders
 
     settings = load_settings("desk bench", args.config)
     if settings is None:
@@ -906,8 +917,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from newsdedup.embed import CachedEmbedder
 
-    known, sentence_path = load_sentence_cache(args.cache, embedder)
-    sentence_embedder = CachedEmbedder(embedder, known)
+    facts_model = embedders(settings).facts  # the facts stage's model embeds the state's sentences
+    known, sentence_path = load_sentence_cache(args.cache, facts_model)
+    sentence_embedder = CachedEmbedder(facts_model, known)
 
     tmp = None
     if args.keep:

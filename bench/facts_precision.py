@@ -60,7 +60,7 @@ def key_sha1(text: str) -> str:
 
 def added_facts(settings, tmp: Path) -> tuple[list[dict], dict[str, dict]]:
     """The facts stage's added facts on basil_story (with each story's most complete version), and the documents."""
-    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.embed import embedders
     from newsdedup.facts import resolve_stories
     from newsdedup.ingest import read_inputs
     from newsdedup.stories import assign_stories
@@ -76,9 +76,9 @@ def added_facts(settings, tmp: Path) -> tuple[list[dict], dict[str, dict]]:
                 dst.write(json.dumps({k: rec.get(k) for k in ("id", "title", "text", "source", "published", "url")}) + "\n")
     documents, _ = read_inputs(folder, settings.ingest)
     documents, _ = find_syndicates(documents, settings.syndication)
-    embedder = SentenceTransformerEmbedder.from_config(settings.stories)
-    documents = assign_stories(documents, embedder, settings.stories)
-    resolution = resolve_stories(documents, embedder, settings.facts)
+    models = embedders(settings)
+    documents = assign_stories(documents, models.stories, settings.stories)
+    resolution = resolve_stories(documents, models.facts, settings.facts)
     canon = dict(resolution.canon.select("story_id", "canonical_article_id").iter_rows())
     facts = [
         {**row, "canonical_id": canon[row["story_id"]], "variant_id": row["article_ids"][0], "key_sha1": key_sha1(row["text"])}
@@ -104,12 +104,12 @@ def write_sample(facts: list[dict], docs: dict[str, dict], n: int, seed: int, ou
 def why_listed(facts: list[dict], docs: dict[str, dict], labels: list[dict], settings) -> Counter:
     """For each labelled fact still listed: which part of the facts stage's rule left it unsaid. Its closest
     sentences of the most complete version are recomputed here (one embedding batch per fact)."""
-    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.embed import embedders
     from newsdedup.facts import Vocabulary, as_sentence, is_fact_sentence, sentence_key
     from newsdedup.normalize import numbers, split_sentences, words
 
     cfg = settings.facts
-    embedder = SentenceTransformerEmbedder.from_config(settings.stories)
+    embedder = embedders(settings).facts
     text_of = {(f["canonical_id"], f["variant_id"], f["key_sha1"]): f["text"] for f in facts}
     out: Counter = Counter()
     for row in labels:

@@ -44,15 +44,16 @@ from pipeline import _txt, machine  # noqa: E402
 class CountingEmbedder:
     """Wraps an embedder; records per call who asked (stories or facts), how many texts and how long."""
 
-    def __init__(self, inner) -> None:
+    def __init__(self, inner, facts_inner=None) -> None:
         self.inner = inner
+        self.facts_inner = facts_inner or inner  # the facts stage's own model, when it has one
         self.calls: list[tuple[str, int, float]] = []
 
     def embed(self, texts):
         caller = sys._getframe(1).f_code.co_name  # update_stories / resolve_stories / ...
-        start = time.perf_counter()
-        vectors = self.inner.embed(texts)
         who = "stories" if caller in ("update_stories", "assign_stories") else "facts"
+        start = time.perf_counter()
+        vectors = (self.inner if who == "stories" else self.facts_inner).embed(texts)
         self.calls.append((who, len(texts), time.perf_counter() - start))
         return vectors
 
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import adjusted_rand_score
 
     from make_syndication import load_source, republish
-    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.embed import SentenceTransformerEmbedder, embedders
     from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
 
     settings = load_settings("incremental bench", args.config)
@@ -234,8 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         inner._load()
         model_seconds = time.perf_counter() - start
+        models = embedders(settings)
+        if models.facts is not models.stories:
+            models.facts._load()
         print(f"model: {cfg.model} loaded in {model_seconds:.1f}s (not part of the run timings)")
-        embedder = CountingEmbedder(inner)
+        embedder = CountingEmbedder(inner, models.facts if models.facts is not models.stories else None)
         fingerprint = settings_fingerprint(settings)
 
         # (a) one run from an empty state

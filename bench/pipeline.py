@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     config_name = str(args.config) if args.config else "config/default.toml"
 
     # Library imports happen here, outside any timed stage (they are a fixed start-up cost).
-    from newsdedup.embed import SentenceTransformerEmbedder
+    from newsdedup.embed import SentenceTransformerEmbedder, embedders
     from newsdedup.facts import resolve_stories
     from newsdedup.ingest import read_inputs
     from newsdedup.html_report import render_html
@@ -351,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
         timer.stages[-1].note = (f"embed {texts} copy groups {emb_s:.1f}s ({texts / emb_s if emb_s else 0:.1f}/s), "
                                  f"cluster {stage_s - emb_s:.2f}s; {n_stories} stories")
 
+        models = embedders(settings)
+        if models.facts is not models.stories:  # the facts stage's own model (facts.model + facts.weights)
+            timer.run("facts model load", None, models.facts._load)
+            timer.stages[-1].note = f"{settings.facts.model} + weights {settings.facts.weights}"
+            embedder.inner = models.facts
         embedder.label = "facts"
         resolution = timer.run("facts", n, resolve_stories, documents, embedder, settings.facts)
         fact_rows = resolution.facts
