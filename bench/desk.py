@@ -357,8 +357,10 @@ def load_sentence_cache(cache: Path | None, embedder) -> tuple[dict[str, Any], P
     if cache is None:
         return {}, None
     spec = [embedder.model_name, embedder.max_seq_length, embedder.precision]
-    if embedder.weights:  # a fine-tuned facts model (facts.weights); older cache files stay valid for the packaged one
-        spec.append(embedder.weights)
+    if embedder.weights:  # a fine-tuned facts model: its file's hash (older cache files stay valid for the packaged one)
+        from newsdedup.embed import resolve_weights
+
+        spec.append(hashlib.sha1(resolve_weights(embedder.weights).read_bytes()).hexdigest())
     key = hashlib.sha1(json.dumps(spec).encode()).hexdigest()[:16]
     path = cache / f"desk-sentences-{key}.npz"
     if not path.is_file():

@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         models = embedders(settings)
         if models.facts is not models.stories:  # the facts stage's own model (facts.model + facts.weights)
             timer.run("facts model load", None, models.facts._load)
-            timer.stages[-1].note = f"{settings.facts.model} + weights {settings.facts.weights}"
+            timer.stages[-1].note = f"{models.facts.model_name} + weights {settings.facts.weights}"
             embedder.inner = models.facts
         embedder.label = "facts"
         resolution = timer.run("facts", n, resolve_stories, documents, embedder, settings.facts)

@@ -160,6 +160,12 @@ def short(text: str | None, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
+def facts_model(settings) -> str:
+    from newsdedup.embed import facts_model as name
+
+    return name(settings)
+
+
 def trained_on_msrp(cfg) -> dict | None:
     """The card of the facts model's weights when they were trained on msrp_train (bench/train_facts_model.py)."""
     if not cfg.weights:
@@ -659,10 +665,10 @@ class Run:
                      fmt(ours), fmt(best))
             self.row(sec, f"acc / P / R / F1; baseline: cosine alone at config {cfg.same_fact_similarity}",
                      fmt(ours), fmt(at_config))
-        self.detail(f"msrp: newsdedup = cosine >= {cfg.same_fact_similarity} (facts model {cfg.model}"
+        self.detail(f"msrp: newsdedup = cosine >= {cfg.same_fact_similarity} (facts model {facts_model(self.settings)}"
                     f"{' + ' + cfg.weights if cfg.weights else ''}), each sentence holding "
                     f"{cfg.min_shared_content:.0%} of the other's content words "
-                    f"({int((~compatible).sum())} pairs fail the word check); best-accuracy cosine threshold "
+                    f"({int((~compatible).sum())} pairs fail the word or number check); best-accuracy cosine threshold "
                     f"{best_acc_t}: accuracy {best_acc.accuracy:.3f}; paraphrase share (all-yes accuracy) "
                     f"{truth.mean():.3f}")
         self.figures["msrp"] = {

@@ -253,12 +253,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings("train_facts_model", args.config)
     if settings is None:
         return 2
-    from newsdedup.embed import resolve_model
+    from newsdedup.embed import facts_model, resolve_model
 
     import torch
 
     torch.set_num_threads(2)
-    base = resolve_model(settings.stories.model)
+    base = resolve_model(facts_model(settings))  # the weights are applied on top of the facts stage's model
     recipe = Recipe()
     left, right, labels = load_pairs(args.data)
     figures: dict = {"command": command, "recipe": asdict(recipe), "pairs": len(labels), "positives": int(labels.sum())}
@@ -273,14 +273,14 @@ def main(argv: list[str] | None = None) -> int:
     if "cv" in figures and not args.final and card_path.is_file():
         # the shipped weights were trained by --final with this recipe: their card gets the CV figures
         card = json.loads(card_path.read_text(encoding="utf-8"))
-        if card.get("recipe") == asdict(recipe):
+        if card.get("recipe") == asdict(recipe) and card.get("data", "").startswith(f"{args.data.name},"):
             card["cv"] = cv_summary(figures["cv"])
             card["cv_command"] = command
             card_path.write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
             print(f"cv figures written to {card_path.relative_to(REPO_ROOT)}")
     if args.final:
         model, seconds = fine_tune(left, right, labels, recipe, base)
-        card = {"base": settings.stories.model, "data": f"{args.data.name}, all {len(labels):,} pairs",
+        card = {"base": facts_model(settings), "data": f"{args.data.name}, all {len(labels):,} pairs",
                 "recipe": asdict(recipe), "train_seconds": round(seconds, 1), "command": command}
         if "cv" in figures:
             card["cv"] = cv_summary(figures["cv"])

@@ -11,7 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from newsdedup.config import Settings, load_config
-from newsdedup.embed import embedders
+from newsdedup.embed import check_models, embedders
 from newsdedup.facts import Resolution
 from newsdedup.incremental import Changes, ingest_changes, save_run, update_facts, update_stories, update_syndicates
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
@@ -69,6 +69,7 @@ def dedup_flow(
 ) -> Summary:
     """Process what is new or changed in input_dir since the last run (everything with full=True)."""
     settings = load_config(config_path)
+    check_models(settings)  # a missing model or weights file fails the run before any stage
     out = Path(output_dir)
     timings: dict[str, float] = {}
     clock = time.perf_counter()

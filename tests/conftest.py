@@ -58,7 +58,8 @@ def real_embedder():
 
 @pytest.fixture(scope="session")
 def real_models(real_embedder):
-    """Both models of the default config: the stories model above, and the facts stage's fine-tuned one."""
+    """Both models of the default config: the stories model above, and the facts stage's (the same embedder
+    unless the config gives the facts stage a model or weights of its own)."""
     from newsdedup.config import load_config
     from newsdedup.embed import Embedders, SentenceTransformerEmbedder
 

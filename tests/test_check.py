@@ -187,6 +187,7 @@ def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, r
     verdict = desk.check(docs.row(0, named=True))
     assert split == [docs["text"][0]]  # the article itself; the version it is compared with is not split again
     assert verdict.verdict == SAME_STORY and any("Shahid Rind" in fact for fact in verdict.adds)
+    assert recording.texts  # the new article's sentences went to the sentence model
     embedded = {sentence_key(t) for t in recording.texts}  # the sentence model's texts (the article went to the other)
     assert not embedded & {sentence_key(s) for s in split_sentences(desk.docs["001_72621f2fa7bf588d"]["text"])}
 

@@ -167,3 +167,19 @@ def test_views_on_results_of_an_older_version_are_one_line(results, tmp_path):
     result = runner.invoke(app, ["show", story_id, "--output", str(old)])
     assert result.exit_code == 2 and "'numbers_differ' (written by an older newsdedup)" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_missing_facts_weights_stop_every_command_in_one_line(tmp_path):
+    """facts.weights naming no file: run, check and evaluate-facts stop before any work, with one line."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(CONFIG.read_text(encoding="utf-8").replace('weights = ""', 'weights = "nope"'), encoding="utf-8")
+    pairs, sentences = tmp_path / "p.csv", tmp_path / "s.jsonl"
+    pairs.write_text("id1,id2,label\na,b,1\n", encoding="utf-8")
+    sentences.write_text('{"id": "a", "text": "One two three."}\n{"id": "b", "text": "One two three."}\n', encoding="utf-8")
+    for args in (["run", "--input", str(SEEDS), "--output", str(tmp_path / "out")],
+                 ["check", "--output", str(tmp_path / "out")],
+                 ["evaluate-facts", "--sentences", str(sentences), "--pairs", str(pairs)]):
+        result = runner.invoke(app, [*args, "--config", str(bad)])
+        assert result.exit_code == 2, (args, result.output)
+        assert "no weights called 'nope'" in result.output and len(result.output.strip().splitlines()) == 1, result.output
+        assert not (tmp_path / "out").exists()

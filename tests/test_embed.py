@@ -129,4 +129,20 @@ def test_weights_replace_the_tensors_they_hold_and_nothing_else(tmp_path, monkey
     # a tensor of another shape (or name) is refused with one line
     _tiny_weights(tmp_path, monkeypatch, {name: torch.zeros(3, 3, dtype=torch.float16)})
     with pytest.raises(ModelNotFound, match="do not fit the model"):
-        apply_weights(SentenceTransformerEmbedder(settings.facts.model)._load(), tmp_path / "tiny.safetensors")
+        apply_weights(SentenceTransformerEmbedder(settings.stories.model)._load(), tmp_path / "tiny.safetensors")
+
+
+def test_the_state_is_rebuilt_when_the_facts_weights_change(tmp_path, monkeypatch):
+    """Weights retrained under the same name make other sentence vectors: the settings fingerprint changes."""
+    import torch
+
+    from newsdedup.config import Settings
+    from newsdedup.state import settings_fingerprint
+
+    settings = Settings.model_validate({"facts": {"weights": "tiny"}})
+    _tiny_weights(tmp_path, monkeypatch, {"pooler.dense.bias": torch.zeros(384, dtype=torch.float16)})
+    before = settings_fingerprint(settings)
+    assert settings_fingerprint(settings) == before
+    _tiny_weights(tmp_path, monkeypatch, {"pooler.dense.bias": torch.ones(384, dtype=torch.float16)})
+    assert settings_fingerprint(settings) != before
+    assert settings_fingerprint(Settings()) != before

@@ -290,3 +290,31 @@ def test_house_style_counts_over_every_story_not_only_a_run_s(fake_embedder):
     assert house in alone.facts["text"].to_list()  # a fact where one story is all there is
     assert sorted(state.facts["text"].to_list()) == sorted(once.facts["text"].to_list())
     assert state.canon.sort("story_id").rows() == once.canon.sort("story_id").rows()
+
+
+def test_each_stage_embeds_with_its_own_model(corpus):
+    """With a facts model of its own, copy groups go to the stories model and sentences to the facts model."""
+    from conftest import HashingEmbedder
+
+    from newsdedup.embed import Embedders
+    from newsdedup.facts import sentence_key
+    from newsdedup.normalize import split_sentences
+
+    class Recording(HashingEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.texts: list[str] = []
+
+        def embed(self, texts):
+            self.texts += list(texts)
+            return super().embed(texts)
+
+    settings = load_config()
+    stories, facts = Recording(), Recording()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, Embedders(stories, facts))
+    sentences = {sentence_key(s) for text in state.documents["text"].to_list() for s in split_sentences(text)}
+    assert stories.texts and facts.texts
+    assert len(stories.texts) <= state.documents["syndicate_id"].n_unique()  # one text per copy group
+    assert all(sentence_key(t) in sentences for t in facts.texts)  # sentences only
+    assert not any(sentence_key(t) in sentences for t in stories.texts)  # headline + lead, never a lone sentence

@@ -46,6 +46,7 @@ def run(
     if not input.is_dir():
         fail(f"input folder not found: {input}")
     settings = _settings(config)  # fail fast, before Prefect starts
+    _check_models(settings)
     if not full:
         from newsdedup.state import load_manifest, plan_run
 
@@ -92,15 +93,28 @@ def _embedder(settings):
     return SentenceTransformerEmbedder.from_config(cfg)
 
 
-def _embedders(settings):
-    from newsdedup.embed import ModelNotFound, embedders, resolve_weights
+def _check_models(settings) -> None:
+    """A missing model or weights file stops the command here, in one line, before any work."""
+    from newsdedup.embed import ModelNotFound, check_models
 
+    try:
+        check_models(settings)
+    except ModelNotFound as exc:
+        fail(str(exc))
+
+
+def _embedders(settings):
+    """Both models; fine-tuned facts weights are loaded now, so that a file that does not fit stops in one line."""
+    from newsdedup.embed import ModelNotFound, embedders
+
+    _check_models(settings)
+    models = embedders(settings)
     if settings.facts.weights:
         try:
-            resolve_weights(settings.facts.weights)  # a wrong name stops here, in one line, before any work
+            models.facts._load()
         except ModelNotFound as exc:
             fail(str(exc))
-    return embedders(settings)
+    return models
 
 
 def _read_labels(path: Path):
@@ -407,6 +421,7 @@ def check(
     from newsdedup.state import load_state
 
     settings = _settings(config)
+    _check_models(settings)  # before the state: a missing weights file is not "no saved state"
     state = load_state(output, settings, map_sentences=True)
     if state is None:
         fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")

@@ -63,7 +63,7 @@ class StoriesConfig(_Section):
 
 
 class FactsConfig(_Section):
-    model: str = "packaged:all-MiniLM-L6-v2"
+    model: str = ""  # "" = the stories model
     weights: str = ""
     same_fact_similarity: float = Field(0.72, gt=0.0, le=1.0)
     min_shared_content: float = Field(0.3, ge=0.0, le=1.0)

