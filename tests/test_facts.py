@@ -252,6 +252,10 @@ def test_an_article_names_someone_in_another_form_of_the_name():
     assert not vocab.has_names(frozenset({"iran"}))  # four letters: too short to tell a form from another name
     assert not vocab.has_names(frozenset({"bolton"}))
     assert not vocab.has_names(frozenset({"democrats", "bolton"}))
+    # other endings make other names
+    places = Vocabulary(words("Officials in Nigeria, Indiana and Georgia met Mr. Martinez."))
+    for other in ("niger", "india", "george", "martin"):
+        assert not places.has_names(frozenset({other})), other
 
 
 def test_a_restatement_naming_a_group_in_another_form_is_said_already():

@@ -110,15 +110,15 @@ def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
     )
 
 
-# A name and another word are one name in two forms when both start with the same stem of at least this
-# many letters and neither runs on past it by more than INFLECTION letters: "Democrats" / "Democratic",
-# "Pakistani" / "Pakistan", "Americans" / "America", "Representatives" / "Representative".
+# A name and another word are one name in two forms when both are one stem of at least NAME_STEM letters
+# with one of these endings: "Democrats" / "Democratic", "Pakistani" / "Pakistan", "Americans" / "America".
+# Other endings make other names: Niger / Nigeria, India / Indiana, George / Georgia, Martin / Martinez.
 NAME_STEM = 5
-INFLECTION = 3
+NAME_ENDINGS = ("", "s", "es", "n", "ns", "an", "ans", "ian", "ians", "i", "is", "ic", "ics", "ese", "ish")
 
 
 def _stems(word: str) -> set[str]:
-    return {word[:k] for k in range(max(NAME_STEM, len(word) - INFLECTION), len(word) + 1)}
+    return {word[: len(word) - len(e)] for e in NAME_ENDINGS if word.endswith(e) and len(word) - len(e) >= NAME_STEM}
 
 
 class Vocabulary:
@@ -129,13 +129,13 @@ class Vocabulary:
         self._stems: set[str] | None = None
 
     def has_names(self, names: frozenset[str]) -> bool:
-        """Every name is among the words, as it is or in another form of it (see NAME_STEM)."""
+        """Every name is among the words, as it is or in another form of it (see NAME_ENDINGS)."""
         missing = names - self.words
         if not missing:
             return True
         if self._stems is None:
             self._stems = set().union(*(_stems(w) for w in self.words if len(w) >= NAME_STEM))
-        return all(len(name) >= NAME_STEM and not _stems(name).isdisjoint(self._stems) for name in missing)
+        return all(not _stems(name).isdisjoint(self._stems) for name in missing)
 
 
 def said_already(
