@@ -160,12 +160,6 @@ def short(text: str | None, n: int = 110) -> str:
     return text if len(text) <= n else text[: n - 1] + "\u2026"
 
 
-def facts_model(settings) -> str:
-    from newsdedup.embed import facts_model as name
-
-    return name(settings)
-
-
 def trained_on_msrp(cfg) -> dict | None:
     """The card of the facts model's weights when they were trained on msrp_train (bench/train_facts_model.py)."""
     if not cfg.weights:
@@ -626,6 +620,7 @@ class Run:
         }
 
     def msrp(self) -> None:
+        from newsdedup.embed import facts_model
         from newsdedup.evaluate import binary_scores
         from newsdedup.facts import judge_pairs
 

@@ -421,11 +421,11 @@ def check(
     from newsdedup.state import load_state
 
     settings = _settings(config)
-    _check_models(settings)  # before the state: a missing weights file is not "no saved state"
+    models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
     state = load_state(output, settings, map_sentences=True)
     if state is None:
         fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")
-    desk = Desk(state, settings, _embedders(settings))
+    desk = Desk(state, settings, models)
     added = []
     for name, path in _incoming(files or []):
         if not path.is_file():
