@@ -106,7 +106,7 @@ def why_listed(facts: list[dict], docs: dict[str, dict], labels: list[dict], set
     sentences of the most complete version are recomputed here (one embedding batch per fact)."""
     from newsdedup.embed import embedders
     from newsdedup.facts import Vocabulary, as_sentence, is_fact_sentence, sentence_key
-    from newsdedup.normalize import numbers, split_sentences, words
+    from newsdedup.normalize import numbers, numbers_within, split_sentences, words
 
     cfg = settings.facts
     embedder = embedders(settings).facts
@@ -119,7 +119,7 @@ def why_listed(facts: list[dict], docs: dict[str, dict], labels: list[dict], set
         canon = docs[row["canonical_id"]]["text"]
         theirs = [t for t in split_sentences(canon) if is_fact_sentence(t, sentence_key(t), set(), cfg)]
         mine = as_sentence(fact)
-        if not (mine.numbers <= numbers(canon) and Vocabulary(words(canon)).has_names(mine.names)):
+        if not (numbers_within(mine.numbers, numbers(canon)) and Vocabulary(words(canon)).has_names(mine.names)):
             reason = "names someone or states a number the version lacks"
         elif not theirs:
             reason = "the version has no fact sentences"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import numpy as np
+
 import polars as pl
 import pytest
 
@@ -14,13 +16,15 @@ from newsdedup.facts import (
     Vocabulary,
     boilerplate_keys,
     could_be_said,
+    find_conflicts,
+    numbers_differ,
     resolve_stories,
     said_already,
     same_fact,
     sentence_key,
 )
 from newsdedup.ingest import read_inputs
-from newsdedup.normalize import content_words, names, numbers, split_sentences, words
+from newsdedup.normalize import content_words, figures, names, numbers, split_sentences, words
 
 
 def _documents(folder, story_id="story_x") -> pl.DataFrame:
@@ -221,6 +225,32 @@ def test_numbers_differ_compares_the_numbers_not_their_wording():
     assert numbers_differ(["at least 145", "more than 120", "over 120"])
     assert not numbers_differ(["92", "at least 92"])
     assert not numbers_differ(["at least 30", "more than 30"])
+    assert not numbers_differ(["6.3", "6.32"])  # one figure, rounded
+    assert numbers_differ(["6.3", "6.32", "6.5"])
+
+
+def test_a_figure_rounded_is_the_same_figure():
+    """Made-up example: one outlet rounds a figure the other states in full. Same fact, no conflict, and
+    the rounded sentence adds nothing; a figure of another size stays a different fact."""
+    cfg = FactsConfig()
+    full = _sentence("Acme said revenue rose 1.36 percent to $6.32 billion in the quarter.")
+    rounded = _sentence("Acme said revenue rose 1.4 percent to $6.3 billion in the quarter.")
+    other = _sentence("Acme said revenue rose 2.4 percent to $6.5 billion in the quarter.")
+    assert same_fact(0.95, full, rounded, cfg)
+    assert not same_fact(0.95, full, other, cfg)
+    sims = np.array([[1.0, 0.95], [0.95, 1.0]])
+    vocab = Vocabulary(words(full.text))
+    assert said_already(sims, [rounded, full], np.array([1]), vocab, full.numbers, cfg)[0]
+    assert not said_already(sims, [other, full], np.array([1]), vocab, full.numbers, cfg)[0]
+    # conflicts: the rounded figure is one number worded differently; another size is a conflicting figure
+    texts = [f"Police seized {n} tonnes of cocaine at the port, officials said." for n in ("6.32", "6.3", "6.5")]
+    seized = [_sentence(t) for t in texts]
+    for sent, text, article in zip(seized, texts, "abc"):
+        sent.article_ids[:], sent.figures = [article], tuple(figures(text))
+    found = find_conflicts(seized[:2], np.full((2, 2), 0.95), cfg)
+    assert [(about, values, numbers_differ(values)) for about, values, _ in found] == [("tonnes", ["6.3", "6.32"], False)]
+    found = find_conflicts(seized, np.full((3, 3), 0.95), cfg)
+    assert [(about, values, numbers_differ(values)) for about, values, _ in found] == [("tonnes", ["6.3", "6.32", "6.5"], True)]
 
 
 def test_a_sentence_belongs_to_the_copies_that_hold_it_word_for_word():

@@ -17,7 +17,17 @@ import polars as pl
 
 from newsdedup.config import FactsConfig
 from newsdedup.embed import Embedder
-from newsdedup.normalize import content_words, figures, is_boilerplate_line, names, numbers, split_sentences, words
+from newsdedup.normalize import (
+    content_words,
+    figures,
+    is_boilerplate_line,
+    names,
+    numbers,
+    numbers_within,
+    same_number,
+    split_sentences,
+    words,
+)
 from newsdedup.progress import track
 from newsdedup.schema import CONFLICTS, FACTS, conform, empty
 from newsdedup.syndication import UnionFind
@@ -99,14 +109,14 @@ def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
     """Symmetric decision: the two sentences say the same thing.
 
     Close embeddings, some words in common each way, and no conflicting figures: one may leave a number
-    out, but when each states a number the other lacks ("145 died" against "120 died") they are
-    different facts.
+    out or round it ("$6.3 billion" / "$6.32 billion"), but when each states a number the other lacks
+    ("145 died" against "120 died") they are different facts.
     """
     return (
         sim >= cfg.same_fact_similarity
         and holds_words_of(a, b, cfg)
         and holds_words_of(b, a, cfg)
-        and (a.numbers <= b.numbers or b.numbers <= a.numbers)
+        and (numbers_within(a.numbers, b.numbers) or numbers_within(b.numbers, a.numbers))
     )
 
 
@@ -155,7 +165,7 @@ def said_already(
     best = sub.max(axis=1)
     for i in np.flatnonzero((best >= cfg.support_similarity) & ~out):
         sent = sents[i]
-        if not (sent.numbers <= figures and vocab.has_names(sent.names)):
+        if not (numbers_within(sent.numbers, figures) and vocab.has_names(sent.names)):
             continue
         if best[i] >= cfg.same_fact_similarity and any(
             holds_words_of(sent, sents[j], cfg) for j in own[sub[i] >= cfg.same_fact_similarity]
@@ -205,8 +215,9 @@ def _figure(value: str) -> str:
 
 def numbers_differ(values: list[str]) -> bool:
     """Whether stated figures give different numbers ("at least 145" / "over 120"), not one number worded
-    differently ("92" / "at least 92")."""
-    return len({_figure(v) for v in values}) > 1
+    differently ("92" / "at least 92") or at two precisions ("6.3" / "6.32" billion)."""
+    figs = sorted({_figure(v) for v in values})
+    return any(not same_number(a, b) for i, a in enumerate(figs) for b in figs[i + 1 :])
 
 
 def _comparable(a: str, b: str, cfg: FactsConfig) -> bool:
@@ -243,8 +254,11 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
                 # a sentence that also states the other number uses both, for different things; and two
                 # reports of one count rarely differ by more than max_conflict_ratio (133 this week, 700
                 # this year are two counts)
-                if fig_a == fig_b or (
-                    close and fig_a not in b.numbers and fig_b not in a.numbers and _comparable(fig_a, fig_b, cfg)
+                if same_number(fig_a, fig_b) or (
+                    close
+                    and not numbers_within(frozenset((fig_a,)), b.numbers)
+                    and not numbers_within(frozenset((fig_b,)), a.numbers)
+                    and _comparable(fig_a, fig_b, cfg)
                 ):
                     na = nodes.setdefault((i, about, value_a), len(nodes))
                     nb = nodes.setdefault((j, about, value_b), len(nodes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import numpy as np
@@ -278,6 +279,32 @@ def numbers(text: str) -> frozenset[str]:
         low = tok.lower()
         found.add(_NUMBER_WORDS.get(low, low.replace(",", "")))
     return frozenset(found)
+
+
+def same_number(a: str, b: str) -> bool:
+    """Two stated numbers are one figure: equal, or one is the other rounded to fewer decimals ("6.32" /
+    "6.3" billion, "1.36" / "1.4" percent, "114.3" / "114"), provided the rounded one keeps two significant
+    digits: "4.9" / "5" and "1.7" / "2" million are two figures."""
+    if a == b:
+        return True
+    try:
+        x, y = Decimal(a), Decimal(b)
+    except InvalidOperation:
+        return False
+    if not (x.is_finite() and y.is_finite()):
+        return False
+    places_x, places_y = -min(x.as_tuple().exponent, 0), -min(y.as_tuple().exponent, 0)  # type: ignore[operator]
+    if places_x == places_y:
+        return x == y
+    rounded, precise, places = (x, y, places_x) if places_x < places_y else (y, x, places_y)
+    if len(str(abs(rounded)).replace(".", "").lstrip("0")) < 2:
+        return False
+    return abs(precise - rounded) <= Decimal(5).scaleb(-places - 1)
+
+
+def numbers_within(these: frozenset[str], those: frozenset[str]) -> bool:
+    """Every number of `these` is stated in `those`, maybe at another precision (see same_number)."""
+    return these <= those or all(n in those or any(same_number(n, m) for m in those) for n in these)
 
 
 _ATTRIBUTION = frozenset(
