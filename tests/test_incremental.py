@@ -141,6 +141,29 @@ def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fak
     assert state.sketches["n_shingles"].to_list() == [len(s) for s in shingles]
 
 
+def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, fake_embedder):
+    """A broken link (or a pipe, or a file without read permission) must not stop a scheduled run: it is
+    a reject with its reason, is not read again while unchanged, and is read once it can be."""
+    import os
+
+    settings = load_config()
+    state = _fresh(settings)
+    target = corpus.parent / "later.txt"
+    (corpus / "late.txt").symlink_to(target)
+    os.mkfifo(corpus / "pipe.txt")
+    plan = plan_run(corpus, state.manifest)
+    assert plan.hashes["late.txt"].startswith("unreadable:") and plan.hashes["pipe.txt"].startswith("unreadable:")
+    continue_run(state, corpus, settings, fake_embedder)
+    reasons = dict(zip(state.rejects["path"].to_list(), state.rejects["reason"].to_list()))
+    assert reasons == {"late.txt": "broken symbolic link (its target does not exist)", "pipe.txt": "not a regular file"}
+    assert plan_run(corpus, state.manifest).nothing_new
+    shutil.copy(SEEDS / "000_88db8367fec8dc5d.txt", target)  # the link's target arrives
+    assert plan_run(corpus, state.manifest).todo == ["late.txt"]
+    continue_run(state, corpus, settings, fake_embedder)
+    assert "late" in state.documents["article_id"].to_list()
+    assert state.rejects["path"].to_list() == ["pipe.txt"]
+
+
 def test_ids_stay_when_members_arrive(corpus, tmp_path, fake_embedder):
     settings, state, inp = _seeds_only(corpus, tmp_path, fake_embedder)
     before = dict(zip(state.documents["article_id"], zip(state.documents["syndicate_id"], state.documents["story_id"])))

@@ -424,10 +424,34 @@ def test_file_too_large_is_rejected_unread(tmp_path):
     assert _reason(rejects, "big.txt").startswith("file too large")
 
 
+def test_a_broken_link_and_a_pipe_are_rejected_not_skipped(tmp_path):
+    """Not regular files, but inputs all the same: each gets its reason, and the pipe is never opened
+    (reading it would wait for a writer forever)."""
+    import os
+
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(tmp_path / "feed.txt")
+    (tmp_path / "ok.txt").write_text(BODY, encoding="utf-8")
+    assert [p.name for p in list_inputs(tmp_path)] == ["feed.txt", "gone.txt", "ok.txt"]
+    docs, rejects = _ingest(tmp_path)
+    assert docs["path"].to_list() == ["ok.txt"]
+    assert _reason(rejects, "gone.txt") == "broken symbolic link (its target does not exist)"
+    assert _reason(rejects, "feed.txt") == "not a regular file"
+
+
 def test_min_words_comes_from_the_config(tmp_path):
     (tmp_path / "short.txt").write_text("Militants stormed the district jail on Saturday.", encoding="utf-8")
     assert read_inputs(tmp_path, IngestConfig(min_words=5))[0].height == 1
     assert read_inputs(tmp_path, IngestConfig(min_words=50))[0].height == 0
+
+
+def test_a_body_over_max_words_is_rejected(tmp_path):
+    (tmp_path / "dump.txt").write_text(BODY, encoding="utf-8")
+    n = len(BODY.split())
+    assert read_inputs(tmp_path, IngestConfig(max_words=n))[0].height == 1
+    docs, rejects = read_inputs(tmp_path, IngestConfig(max_words=n - 5))
+    assert docs.height == 0
+    assert _reason(rejects, "dump.txt") == f"body too long ({n} words, at most {n - 5}): not an article"
 
 
 def test_empty_folder_gives_empty_tables_with_contract_columns(tmp_path):

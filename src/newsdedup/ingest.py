@@ -232,6 +232,10 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
     if ext not in cfg.extensions:
         yield rel, f"unsupported file type {ext or '(no extension)'!r}"
         return
+    odd = not_a_file(file)
+    if odd:
+        yield rel, odd
+        return
     try:
         size = file.stat().st_size
         if size > cfg.max_file_mb * 1024 * 1024:
@@ -298,6 +302,8 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         raise BadInput("no body text after removing headline, captions and boilerplate")
     if n_words < cfg.min_words:
         raise BadInput(f"body too short ({n_words} words, need {cfg.min_words})")
+    if n_words > cfg.max_words:
+        raise BadInput(f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article")
     return {
         "article_id": rec.article_id,
         "path": rec.path,
@@ -312,10 +318,22 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
 
 
 def list_inputs(root: Path) -> list[Path]:
-    """Every regular file under root, recursively, in a stable order (hidden files and folders skipped)."""
+    """Every entry under root that is not a folder, recursively, in a stable order (hidden files and folders
+    skipped): regular files, and also broken links and other special files, so that they are rejected
+    with their reason instead of silently left out."""
     return sorted(
-        p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        p for p in root.rglob("*") if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why an input entry is no readable regular file (a broken link, a pipe, a socket), or None. A pipe is
+    never opened: reading it would wait for a writer."""
+    if path.is_file():
+        return None
+    if path.is_symlink() and not path.exists():
+        return "broken symbolic link (its target does not exist)"
+    return "not a regular file"
 
 
 def read_inputs(root: str | Path, cfg: IngestConfig) -> tuple[pl.DataFrame, pl.DataFrame]:

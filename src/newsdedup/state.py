@@ -182,6 +182,21 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def input_hash(path: Path) -> str:
+    """An input's SHA-1, or for one that cannot be read (a broken link, a pipe, no permission, gone since it
+    was listed) a marker saying so: ingest then rejects it with its reason, and it is read again once it
+    changes."""
+    from newsdedup.ingest import not_a_file
+
+    odd = not_a_file(path)
+    if odd:
+        return f"unreadable: {odd}"
+    try:
+        return file_hash(path)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror or exc}"
+
+
 @dataclass(frozen=True)
 class Plan:
     """What changed under the input folder since the state was saved."""
@@ -199,7 +214,7 @@ def plan_run(root: Path, manifest: pl.DataFrame) -> Plan:
     """Compare the input folder with the manifest of processed inputs (by content hash)."""
     from newsdedup.ingest import list_inputs
 
-    hashes = {p.relative_to(root).as_posix(): file_hash(p) for p in list_inputs(root)}
+    hashes = {p.relative_to(root).as_posix(): input_hash(p) for p in list_inputs(root)}
     old = dict(zip(manifest["path"].to_list(), manifest["sha1"].to_list()))
     todo = sorted(rel for rel, digest in hashes.items() if old.get(rel) != digest)
     dropped = sorted(rel for rel in old if rel not in hashes or old[rel] != hashes[rel])
