@@ -402,6 +402,41 @@ def test_json_array_bad_item_is_rejected_and_good_items_kept(tmp_path):
     assert sorted(rejects["path"].to_list()) == ["batch.json:2", "batch.json:3"]
 
 
+def test_a_json_feed_s_items_are_articles(tmp_path):
+    """A JSON Feed 1.1 export (made-up items): each item is an article, with its content_html or content_text,
+    date_published and url; the feed's title is the source of items without one. A bad item is one reject."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Northland Courier",
+        "items": [
+            {"id": "https://courier.example/a", "url": "https://courier.example/a", "title": "Jail stormed",
+             "content_html": f"<p>{BODY}</p><p>Officials said the jail was secured by Sunday.</p>",
+             "date_published": "2026-02-01T09:30:00+05:00"},
+            {"id": "b", "title": "Dam opened", "content_text": BODY + " The dam opened.", "source": "Wire"},
+            {"id": "c", "title": "Headline only"},
+        ],
+    }
+    (tmp_path / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
+    assert sorted(rows) == ["b", "https://courier.example/a"]
+    first = rows["https://courier.example/a"]
+    assert first["path"] == "feed.json:1" and first["source"] == "Northland Courier"
+    assert first["published"].isoformat() == "2026-02-01T04:30:00+00:00"
+    assert first["text"].splitlines()[-1] == "Officials said the jail was secured by Sunday."
+    assert rows["b"]["source"] == "Wire"
+    assert rejects["path"].to_list() == ["feed.json:3"] and _reason(rejects, "feed.json:3").startswith("no body text")
+
+
+def test_an_object_wrapping_articles_under_another_name_is_read_too(tmp_path):
+    export = {"status": "ok", "articles": [{"title": "Bridge", "content": BODY, "publishedAt": "2026-02-01T10:00:00Z"}]}
+    (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["path"].to_list() == ["export.json:1"] and rejects.height == 0
+    assert docs["published"][0].isoformat() == "2026-02-01T10:00:00+00:00"
+    assert docs["source"][0] is None  # only a JSON Feed's title names its outlet
+
+
 def test_empty_json_array_is_rejected(tmp_path):
     (tmp_path / "empty_feed.json").write_text("[]", encoding="utf-8")
     docs, rejects = _ingest(tmp_path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -27,9 +27,18 @@ HTML_EXTENSIONS = {".html", ".htm"}
 
 _ID_KEYS = ("id", "uri", "guid", "_id", "article_id")
 _TITLE_KEYS = ("title", "headline", "name")
-_BODY_KEYS = ("text", "body", "body_text", "content", "article_body", "articleBody", "body_html", "description")
+_BODY_KEYS = (
+    "text", "body", "body_text", "content", "content_text", "article_body", "articleBody", "body_html", "content_html",
+    "description",
+)
+_HTML_BODY_KEYS = {"body_html", "content_html"}
+# An export or feed that wraps its articles in one object: JSON Feed 1.x ("items"), NewsAPI ("articles"), ...
+_WRAPPER_KEYS = ("items", "articles", "entries", "stories", "results", "records", "docs", "data")
 _SOURCE_KEYS = ("source", "outlet", "publisher", "site_name", "sitename", "copyrightholder", "provider")
-_DATE_KEYS = ("published", "date", "versioncreated", "firstcreated", "published_at", "datePublished", "pubDate")
+_DATE_KEYS = (
+    "published", "date", "versioncreated", "firstcreated", "published_at", "datePublished", "pubDate",
+    "date_published", "publishedAt",
+)
 _URL_KEYS = ("url", "link", "canonical_url", "href")
 
 _HEADER = re.compile(
@@ -186,8 +195,8 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     if isinstance(body, list):
         body = "\n\n".join(str(part) for part in body)
     if not isinstance(body, str) or not body.strip():
-        raise BadInput("no body text (none of text, body, body_text, content, body_html)")
-    lines = _html_to_lines(body) if key == "body_html" or re.search(r"<(p|br|div)\b", body) else fold(body).splitlines()
+        raise BadInput("no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
+    lines = _html_to_lines(body) if key in _HTML_BODY_KEYS or re.search(r"<(p|br|div)\b", body) else fold(body).splitlines()
     title = _scalar(_first(record, _TITLE_KEYS))
     if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x
         title = _scalar(record["headlines"])
@@ -204,6 +213,18 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         published=parse_date(_scalar(_first(record, _DATE_KEYS))),
         url=url,
     )
+
+
+def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
+    """The articles of an object that wraps them (JSON Feed's "items", NewsAPI's "articles", ...) and the
+    feed's own name, which an item without a source takes; None for an object that is itself an article."""
+    if _first(data, _BODY_KEYS) is not None or isinstance(data.get("bodies"), list):
+        return None
+    for key in _WRAPPER_KEYS:
+        items = data.get(key)
+        if isinstance(items, list) and items and all(isinstance(item, dict) for item in items):
+            return items, _scalar(_first(data, _TITLE_KEYS)) if key == "items" else None
+    return None
 
 
 def parse_html(html: str, article_id: str, path: str) -> Record:
@@ -261,12 +282,15 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
                     yield f"{rel}:{n}", str(exc)
         elif ext in JSON_EXTENSIONS:
             data = json.loads(text)
-            if isinstance(data, list):
-                if not data:
+            feed = feed_items(data) if isinstance(data, dict) else None
+            if isinstance(data, list) or feed:
+                items, feed_name = feed or (data, None)
+                if not items:
                     yield rel, "JSON array with no articles"
-                for n, item in enumerate(data, start=1):
+                for n, item in enumerate(items, start=1):
                     try:
-                        yield parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")
+                        rec = parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")
+                        yield rec if rec.source or not feed_name else replace(rec, source=feed_name)
                     except BadInput as exc:
                         yield f"{rel}:{n}", str(exc)
             else:
