@@ -360,7 +360,8 @@ def test_latin1_file_is_ingested(tmp_path):
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256)), "binary"),
         ("nul.json", b'{"text": "a\x00b"}', "binary"),
         ("broken.json", b'{"id": "x", "text": "abc"', "invalid JSON"),
-        ("list.json", b'"just a string"', "expected a JSON object"),
+        ("list.json", b'"just a string"', "expected a JSON object, got a string"),
+        ("null.json", b"null", "expected a JSON object, got null"),
         ("nobody.json", b'{"id": "x", "title": "Headline only"}', "no body text"),
         ("nav.html", b'<html><head><title>Menu</title></head><body><nav><ul><li><a href="/a">World</a></li>'
          b'<li><a href="/b">Asia</a></li></ul></nav></body></html>', "no article text"),
@@ -392,7 +393,7 @@ def test_jsonl_bad_line_is_rejected_and_good_lines_kept(tmp_path):
     assert docs["article_id"].to_list() == ["good-1", "good-3"]
     assert rejects["path"].to_list() == ["mixed.jsonl:2", "mixed.jsonl:4"]
     assert _reason(rejects, "mixed.jsonl:2").startswith("invalid JSON")
-    assert "expected a JSON object" in _reason(rejects, "mixed.jsonl:4")
+    assert _reason(rejects, "mixed.jsonl:4") == "expected a JSON object, got an array"
 
 
 def test_json_array_bad_item_is_rejected_and_good_items_kept(tmp_path):

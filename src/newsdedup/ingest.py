@@ -32,6 +32,7 @@ _BODY_KEYS = (
     "description",
 )
 _HTML_BODY_KEYS = {"body_html", "content_html"}
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
 # An export or feed that wraps its articles in one object: JSON Feed 1.x ("items"), NewsAPI ("articles"), ...
 _WRAPPER_KEYS = ("items", "articles", "entries", "stories", "results", "records", "docs", "data")
 _SOURCE_KEYS = ("source", "outlet", "publisher", "site_name", "sitename", "copyrightholder", "provider")
@@ -185,7 +186,7 @@ def _html_to_lines(html: str) -> list[str]:
 def parse_record(record: Any, article_id: str, path: str) -> Record:
     """One JSON object with common field names, IPTC ninjs 1.x / 2.x included."""
     if not isinstance(record, dict):
-        raise BadInput(f"expected a JSON object, got {type(record).__name__}")
+        raise BadInput(f"expected a JSON object, got {_JSON_TYPES.get(type(record), type(record).__name__)}")
     body = _first(record, _BODY_KEYS)
     key = next((k for k in _BODY_KEYS if record.get(k) not in (None, "", [], {})), None)
     if body is None and isinstance(record.get("bodies"), list):  # ninjs 2.x
