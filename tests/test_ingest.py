@@ -438,6 +438,85 @@ def test_an_object_wrapping_articles_under_another_name_is_read_too(tmp_path):
     assert docs["source"][0] is None  # only a JSON Feed's title names its outlet
 
 
+RSS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Northland Courier</title><link>https://courier.example/</link>
+<item><title>Jail stormed in Quetta</title><link>https://courier.example/jail</link>
+<guid isPermaLink="false">courier-7781</guid><pubDate>Sat, 31 Jan 2026 18:05:00 +0500</pubDate>
+<description>Short teaser only.</description>
+<content:encoded><![CDATA[<p>{BODY}</p><p>Photo: Courier staff</p><p>Officials said the jail was secured by Sunday.</p>]]></content:encoded>
+</item>
+<item><title>Dam opened</title><link>https://courier.example/dam</link><source url="https://wire.example/">Wire Agency</source>
+<description>{BODY} The dam opened &amp; water flowed.</description></item>
+<item><title>Headline only</title></item>
+</channel></rss>"""
+
+ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Hill Gazette</title><id>urn:gazette</id>
+<entry><id>urn:gazette:1</id><title type="html">Bridge &lt;b&gt;reopens&lt;/b&gt;</title>
+<link rel="self" href="https://gazette.example/api/1"/><link href="https://gazette.example/bridge"/>
+<published>2026-02-01T09:00:00Z</published><updated>2026-02-02T09:00:00Z</updated>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>{BODY}</p><p>Traffic resumed at noon.</p></div></content>
+</entry></feed>"""
+
+
+def test_an_rss_feed_s_items_are_articles(tmp_path):
+    """Made-up RSS 2.0: the full text (content:encoded) wins over the teaser, the channel's title is the
+    source of items without their own, the guid is the id; an item without a body is one reject."""
+    (tmp_path / "courier.rss").write_text(RSS, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
+    assert sorted(rows) == ["courier-7781", "courier:2"]
+    jail = rows["courier-7781"]
+    assert (jail["title"], jail["source"], jail["url"]) == ("Jail stormed in Quetta", "Northland Courier", "https://courier.example/jail")
+    assert jail["published"].isoformat() == "2026-01-31T13:05:00+00:00"
+    assert jail["text"].split("\n\n") == [BODY, "Officials said the jail was secured by Sunday."]  # the caption line is gone
+    assert rows["courier:2"]["source"] == "Wire Agency" and rows["courier:2"]["text"].endswith("& water flowed.")
+    assert rejects["path"].to_list() == ["courier.rss:3"] and _reason(rejects, "courier.rss:3").startswith("no body text")
+
+
+def test_an_atom_feed_s_entries_are_articles(tmp_path):
+    (tmp_path / "gazette.atom").write_text(ATOM, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    row = docs.row(0, named=True)
+    assert (row["article_id"], row["source"], row["url"]) == ("urn:gazette:1", "Hill Gazette", "https://gazette.example/bridge")
+    assert row["published"].isoformat() == "2026-02-01T09:00:00+00:00"  # published, not updated
+    assert row["text"].split("\n\n") == [BODY, "Traffic resumed at noon."]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ("<rss><channel><title>x</title>", "invalid XML"),
+        ('<?xml version="1.0"?><sitemap><url>x</url></sitemap>', "XML that is no RSS or Atom feed (root element <sitemap>)"),
+        ("<rss version='2.0'><channel><title>Empty</title></channel></rss>", "feed with no items"),
+    ],
+)
+def test_bad_feed_is_rejected_with_reason(tmp_path, data, reason):
+    (tmp_path / "feed.xml").write_text(data, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.height == 0 and reason in _reason(rejects, "feed.xml")
+
+
+def test_a_feed_s_entities_are_neither_expanded_nor_fetched(tmp_path):
+    """An XML bomb is one reject, never memory; an external entity is never read (here: a local file)."""
+    levels = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh"))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">{levels}]>'
+    (tmp_path / "bomb.xml").write_text(bomb + f"<rss><channel><item><title>&h;</title><description>{BODY}</description></item></channel></rss>", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET " * 20, encoding="utf-8")
+    (tmp_path / "leak.rss").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY s SYSTEM "file://{secret}">]>'
+        f"<rss><channel><item><title>Leak &s;</title><description>{BODY} &s;</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    docs, rejects = _ingest(tmp_path)
+    assert _reason(rejects, "bomb.xml").startswith("invalid XML")
+    leak = docs.filter(pl.col("path") == "leak.rss:1")
+    assert leak.height == 1 and "SECRET" not in leak["text"][0] + leak["title"][0]
+
+
 def test_empty_json_array_is_rejected(tmp_path):
     (tmp_path / "empty_feed.json").write_text("[]", encoding="utf-8")
     docs, rejects = _ingest(tmp_path)

@@ -21,7 +21,7 @@ class _Section(BaseModel):
 
 
 class IngestConfig(_Section):
-    extensions: list[str] = [".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm"]
+    extensions: list[str] = [".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm", ".xml", ".rss", ".atom"]
     min_words: int = Field(8, ge=1)
     max_words: int = Field(100_000, ge=1)
     max_file_mb: float = Field(50, gt=0)
