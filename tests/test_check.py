@@ -242,6 +242,18 @@ def test_cli_check_streams_paths_from_stdin(saved, tmp_path):
     assert out[1].endswith("REJECTED: file not found")
 
 
+def test_cli_check_names_the_rejected_record_of_a_feed(saved, tmp_path):
+    """Each record of a JSONL feed gets its own verdict; a bad one is named by its line."""
+    body = SEED_004.read_text(encoding="utf-8")
+    feed = tmp_path / "wire.jsonl"
+    feed.write_text(json.dumps({"id": "w1", "text": body}) + "\n" + json.dumps({"id": "w2", "title": "Headline only"}) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(feed), "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    out = result.output.strip().splitlines()
+    assert out[0] == f"{feed}:2: REJECTED: no body text (none of text, body, body_text, content, content_text, body_html, content_html)"
+    assert out[1].startswith("w1: ") and "of 004_aa58e34a18a8b4a3" in out[1]
+
+
 def test_cli_check_add_puts_the_article_in_the_outputs(saved, tmp_path_factory):
     import polars as pl
 

@@ -432,7 +432,8 @@ def check(
             docs, rejects = None, [(name, "file not found")]
         else:
             docs, found = read_files(path.parent, [path], settings.ingest)
-            rejects = [(name, reason) for _, reason in found.iter_rows()]
+            # 'feed.rss:3' for the third item of a feed
+            rejects = [(name + where[len(path.name) :], reason) for where, reason in found.iter_rows()]
         for shown, reason in rejects:
             typer.echo(json.dumps({"verdict": "rejected", "article_id": shown, "reason": reason}) if json_out else f"{shown}: REJECTED: {reason}")
         for doc in docs.iter_rows(named=True) if docs is not None else []:
