@@ -489,7 +489,7 @@ def test_an_atom_feed_s_entries_are_articles(tmp_path):
     ("data", "reason"),
     [
         ("<rss><channel><title>x</title>", "invalid XML"),
-        ('<?xml version="1.0"?><sitemap><url>x</url></sitemap>', "XML that is no RSS or Atom feed (root element <sitemap>)"),
+        ('<?xml version="1.0"?><sitemap><url>x</url></sitemap>', "XML that is no RSS, Atom, NewsML-G2 or NITF document (root element <sitemap>)"),
         ("<rss version='2.0'><channel><title>Empty</title></channel></rss>", "feed with no items"),
     ],
 )

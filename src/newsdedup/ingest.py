@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from newsdedup.config import IngestConfig
+from newsdedup.feeds import NotAFeed, feed_entries
 from newsdedup.normalize import clean_body, fold, is_boilerplate_line, looks_like_headline, split_dateline, split_sentences, words
 from newsdedup.progress import track
 from newsdedup.schema import DOCUMENTS, REJECTS, conform
@@ -229,73 +230,6 @@ def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
     return None
 
 
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_RSS1 = "{http://purl.org/rss/1.0/}"
-_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
-_CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
-_DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
-
-
-def _xml_text(element: Any) -> str | None:
-    """The text of a feed element; Atom's type="xhtml" content keeps its markup for the HTML reader."""
-    if element is None:
-        return None
-    if element.get("type") == "xhtml" and len(element):
-        from lxml import etree
-
-        return "".join(etree.tostring(child, encoding="unicode") for child in element)
-    return element.text
-
-
-def _atom_link(entry: Any) -> str | None:
-    links = entry.findall(f"{_ATOM}link")
-    chosen = next((link for link in links if link.get("rel", "alternate") == "alternate"), links[0] if links else None)
-    return chosen.get("href") if chosen is not None else None
-
-
-def feed_entries(text: str) -> tuple[list[dict[str, Any]], str | None]:
-    """The items of an RSS 2.0, RSS 1.0 or Atom feed, each as a JSON-like record for parse_record (its
-    content:encoded or description / content or summary as the HTML body), and the feed's title, which is
-    the source of items that name none. The XML is read without fetching or expanding anything."""
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, encoding="utf-8")
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as exc:
-        raise BadInput(f"invalid XML: {exc.msg} (line {exc.lineno})") from None
-    if root is None:
-        raise BadInput("invalid XML: no root element")
-    records = []
-    if root.tag == "rss" or root.tag == _RDF:
-        ns = "" if root.tag == "rss" else _RSS1
-        channel = root.find(f"{ns}channel")
-        feed_title = channel.findtext(f"{ns}title") if channel is not None else None
-        items = (channel if root.tag == "rss" and channel is not None else root).findall(f"{ns}item")
-        for item in items:
-            guid = item.findtext("guid") or item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
-            records.append({
-                "id": guid, "title": item.findtext(f"{ns}title"), "url": item.findtext(f"{ns}link"),
-                "body_html": item.findtext(_CONTENT_ENCODED) or item.findtext(f"{ns}description"),
-                "published": item.findtext("pubDate") or item.findtext(_DC_DATE), "source": item.findtext("source"),
-            })
-    elif root.tag == f"{_ATOM}feed":
-        feed_title = _xml_text(root.find(f"{_ATOM}title"))
-        for entry in root.findall(f"{_ATOM}entry"):
-            records.append({
-                "id": entry.findtext(f"{_ATOM}id"), "title": _xml_text(entry.find(f"{_ATOM}title")), "url": _atom_link(entry),
-                "body_html": _xml_text(entry.find(f"{_ATOM}content")) or _xml_text(entry.find(f"{_ATOM}summary")),
-                "published": entry.findtext(f"{_ATOM}published") or entry.findtext(f"{_ATOM}updated"),
-                "source": _xml_text(entry.find(f"{_ATOM}source/{_ATOM}title")),
-            })
-    else:
-        tag = etree.QName(root).localname if isinstance(root.tag, str) else "?"
-        raise BadInput(f"XML that is no RSS or Atom feed (root element <{tag}>)")
-    if not records:
-        raise BadInput("feed with no items")
-    return records, (feed_title or "").strip() or None
-
-
 def parse_html(html: str, article_id: str, path: str) -> Record:
     """The main text and metadata of a web page, via trafilatura."""
     import trafilatura
@@ -361,7 +295,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
                 except BadInput as exc:
                     yield f"{rel}:{n}", str(exc)
         elif ext in FEED_EXTENSIONS:
-            yield from _items(*feed_entries(text), stem_id, rel)
+            yield from _items(*feed_entries(text), stem_id, rel)  # NotAFeed: a reject, below
         elif ext in JSON_EXTENSIONS:
             data = json.loads(text)
             feed = feed_items(data) if isinstance(data, dict) else None
@@ -379,7 +313,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
             yield parse_text(text, stem_id, rel)
     except json.JSONDecodeError as exc:
         yield rel, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-    except BadInput as exc:
+    except (BadInput, NotAFeed) as exc:
         yield rel, str(exc)
     except Exception as exc:  # a parser bug must cost one file, never the run
         yield rel, f"could not parse: {type(exc).__name__}: {exc}"

@@ -1,0 +1,104 @@
+"""XML feeds: IPTC NewsML-G2 and NITF items become records for parse_record (RSS and Atom files are read
+end to end in test_ingest). All documents here are made up."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdedup.feeds import NotAFeed, feed_entries
+
+NEWSML_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:newsml:wire.example:20260131:qta-jail" version="2"
+  standard="NewsML-G2" standardversion="2.33">
+ <itemMeta>
+  <itemClass qcode="ninat:text"/>
+  <provider qcode="nprov:WIRE"/>
+  <versionCreated>2026-01-31T14:20:00Z</versionCreated>
+  <firstCreated>2026-01-31T12:05:00Z</firstCreated>
+  <link rel="irel:canonical" href="https://wire.example/qta-jail"/>
+ </itemMeta>
+ <contentMeta>
+  <infoSource role="cinfosrc:origsource"><name>Northland Wire</name></infoSource>
+  <headline>Militants storm jail in Quetta</headline>
+  <dateline>QUETTA, Jan 31</dateline>
+ </contentMeta>
+ <contentSet>
+  <inlineXML contenttype="application/nitf+xml">
+   <nitf xmlns="http://iptc.org/std/NITF/2006-10-18/"><body><body.head><hedline><hl1>Militants storm jail</hl1></hedline></body.head>
+    <body.content><p>Militants stormed a district jail in Quetta on Saturday, officials said.</p>
+    <p>At least 30 inmates escaped &amp; guards were wounded.</p></body.content></body></nitf>
+  </inlineXML>
+ </contentSet>
+</newsItem>"""
+
+
+def test_a_newsml_g2_item_is_one_record():
+    records, title = feed_entries(NEWSML_ITEM)
+    assert title is None
+    assert records == [
+        {
+            "id": "urn:newsml:wire.example:20260131:qta-jail",
+            "title": "Militants storm jail in Quetta",
+            "url": "https://wire.example/qta-jail",
+            "body_html": "<p>Militants stormed a district jail in Quetta on Saturday, officials said.</p>"
+            "<p>At least 30 inmates escaped &amp; guards were wounded.</p>",
+            "published": "2026-01-31T12:05:00Z",  # first created, not this version's time
+            "source": "Northland Wire",
+        }
+    ]
+
+
+def test_a_newsml_g2_message_gives_each_news_item_and_plain_text_inline_data():
+    message = f"""<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><header><sent>2026-02-01T00:00:00Z</sent></header>
+    <itemSet>{NEWSML_ITEM.split("?>", 1)[1]}
+    <newsItem guid="urn:b"><itemMeta><provider literal="Hill Agency"/><versionCreated>2026-02-01T08:00:00Z</versionCreated></itemMeta>
+     <contentMeta><headline>Dam opened</headline></contentMeta>
+     <contentSet><inlineData contenttype="text/plain">The dam opened on Sunday.
+
+Water reached the valley by noon.</inlineData></contentSet></newsItem>
+    </itemSet></newsMessage>"""
+    records, _ = feed_entries(message)
+    assert [r["id"] for r in records] == ["urn:newsml:wire.example:20260131:qta-jail", "urn:b"]
+    second = records[1]
+    assert second["source"] == "Hill Agency" and second["published"] == "2026-02-01T08:00:00Z"
+    assert second["body_html"] == "<p>The dam opened on Sunday.</p><p>Water reached the valley by noon.</p>"
+
+
+def test_a_nitf_document_is_one_record():
+    nitf = """<nitf><head><title>Flood</title><docdata><doc-id id-string="gazette-0042"/>
+    <date.issue norm="20260201T101500Z"/></docdata></head><body><body.head><hedline><hl1>River floods lower town</hl1>
+    </hedline></body.head><body.content><p>The river flooded the lower town overnight.</p><p>No one was hurt.</p>
+    </body.content></body></nitf>"""
+    [record], _ = feed_entries(nitf)
+    assert record["id"] == "gazette-0042" and record["title"] == "River floods lower town"
+    assert record["published"] == "20260201T101500Z"
+    assert record["body_html"] == "<p>The river flooded the lower town overnight.</p><p>No one was hurt.</p>"
+
+
+@pytest.mark.parametrize(
+    ("xml", "reason"),
+    [
+        ("<newsMessage xmlns='http://iptc.org/std/nar/2006-10-01/'><itemSet/></newsMessage>", "feed with no items"),
+        ("<svg xmlns='http://www.w3.org/2000/svg'/>", "root element <svg>"),
+        ("not xml at all", "invalid XML"),
+    ],
+)
+def test_xml_without_articles_says_why(xml, reason):
+    with pytest.raises(NotAFeed, match=reason):
+        feed_entries(xml)
+
+
+def test_a_newsml_g2_file_is_ingested_like_any_article(tmp_path):
+    from newsdedup.config import IngestConfig
+    from newsdedup.ingest import read_inputs
+
+    (tmp_path / "wire.xml").write_text(NEWSML_ITEM, encoding="utf-8")
+    docs, rejects = read_inputs(tmp_path, IngestConfig())
+    assert rejects.height == 0
+    row = docs.row(0, named=True)
+    assert (row["article_id"], row["path"], row["source"]) == ("urn:newsml:wire.example:20260131:qta-jail", "wire.xml:1", "Northland Wire")
+    assert row["published"].isoformat() == "2026-01-31T12:05:00+00:00"
+    assert row["text"] == (
+        "Militants stormed a district jail in Quetta on Saturday, officials said.\n\n"
+        "At least 30 inmates escaped & guards were wounded."
+    )
