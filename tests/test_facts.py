@@ -242,6 +242,12 @@ def test_a_figure_rounded_is_the_same_figure():
     vocab = Vocabulary(words(full.text))
     assert said_already(sims, [rounded, full], np.array([1]), vocab, full.numbers, cfg)[0]
     assert not said_already(sims, [other, full], np.array([1]), vocab, full.numbers, cfg)[0]
+    # the more precise figure is not said by the rounded one; nor a corrected decimal by any integer near it
+    assert not said_already(sims, [full, rounded], np.array([1]), Vocabulary(words(rounded.text)), rounded.numbers, cfg)[0]
+    jobs = _sentence("Unemployment rose to 10.4 percent in May, the office said.")
+    canon = _sentence("Unemployment rose to 10.2 percent in May, the office said.")
+    article = canon.text + " At least 10 people protested outside the office."
+    assert not said_already(sims, [jobs, canon], np.array([1]), Vocabulary(words(article)), numbers(article), cfg)[0]
     # conflicts: the rounded figure is one number worded differently; another size is a conflicting figure
     texts = [f"Police seized {n} tonnes of cocaine at the port, officials said." for n in ("6.32", "6.3", "6.5")]
     seized = [_sentence(t) for t in texts]

@@ -102,3 +102,31 @@ def test_a_newsml_g2_file_is_ingested_like_any_article(tmp_path):
         "Militants stormed a district jail in Quetta on Saturday, officials said.\n\n"
         "At least 30 inmates escaped & guards were wounded."
     )
+
+
+def test_inline_nitf_gives_body_content_once_in_order():
+    """body.head (headline, abstract, byline) is not the text, and a paragraph inside a list item is read once."""
+    item = NEWSML_ITEM.replace(
+        "<body.head><hedline><hl1>Militants storm jail</hl1></hedline></body.head>",
+        "<body.head><hedline><hl1>Militants storm jail</hl1><hl2>Sub head</hl2></hedline>"
+        "<abstract><p>Militants stormed a district jail in Quetta on Saturday, officials said.</p></abstract></body.head>",
+    ).replace("<p>At least 30", "<ul><li><p>Guards were wounded.</p></li></ul><p>At least 30")
+    [record], _ = feed_entries(item)
+    assert record["body_html"] == (
+        "<p>Militants stormed a district jail in Quetta on Saturday, officials said.</p>"
+        "<p>Guards were wounded.</p><p>At least 30 inmates escaped &amp; guards were wounded.</p>"
+    )
+
+
+def test_atom_text_html_and_xhtml_are_each_read_by_their_type():
+    atom = """<feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="http://www.w3.org/1999/xhtml"><title type="html">Hill &lt;i&gt;Gazette&lt;/i&gt;</title>
+    <entry><id>urn:1</id><title type="html">Bridge &lt;b&gt;reopens&lt;/b&gt;</title>
+     <content type="xhtml"><x:div><x:p>One para.</x:p><x:p>Two para.</x:p></x:div></content></entry>
+    <entry><id>urn:2</id><title>Plain &lt;b&gt;5&lt;/b&gt;</title><content>Scores rose by &lt;b&gt;5&lt;/b&gt; points.
+
+Second paragraph.</content></entry></feed>"""
+    records, title = feed_entries(atom)
+    assert title == "Hill Gazette"
+    assert records[0]["title"] == "Bridge reopens" and records[0]["body_html"] == "<p>One para.</p><p>Two para.</p>"
+    assert records[1]["title"] == "Plain <b>5</b>"  # type="text": the characters as written
+    assert records[1]["body_html"] == "<p>Scores rose by &lt;b&gt;5&lt;/b&gt; points.</p><p>Second paragraph.</p>"

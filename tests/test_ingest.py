@@ -429,6 +429,15 @@ def test_a_json_feed_s_items_are_articles(tmp_path):
     assert rejects["path"].to_list() == ["feed.json:3"] and _reason(rejects, "feed.json:3").startswith("no body text")
 
 
+def test_a_json_feed_describing_itself_is_still_a_feed(tmp_path):
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Courier", "description": "The latest news from "
+            "the Northland Courier, every day, for all of our readers across the region.",
+            "items": [{"id": "a", "content_text": BODY}]}
+    (tmp_path / "feed.json").write_text(json.dumps(feed), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["article_id"].to_list() == ["a"] and rejects.height == 0
+
+
 def test_an_object_wrapping_articles_under_another_name_is_read_too(tmp_path):
     export = {"status": "ok", "articles": [{"title": "Bridge", "content": BODY, "publishedAt": "2026-02-01T10:00:00Z"}]}
     (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")
@@ -466,12 +475,13 @@ def test_an_rss_feed_s_items_are_articles(tmp_path):
     (tmp_path / "courier.rss").write_text(RSS, encoding="utf-8")
     docs, rejects = _ingest(tmp_path)
     rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
-    assert sorted(rows) == ["courier-7781", "courier:2"]
+    assert sorted(rows) == ["courier-7781", "https://courier.example/dam"]  # no guid: known by its link, not its place
     jail = rows["courier-7781"]
     assert (jail["title"], jail["source"], jail["url"]) == ("Jail stormed in Quetta", "Northland Courier", "https://courier.example/jail")
     assert jail["published"].isoformat() == "2026-01-31T13:05:00+00:00"
     assert jail["text"].split("\n\n") == [BODY, "Officials said the jail was secured by Sunday."]  # the caption line is gone
-    assert rows["courier:2"]["source"] == "Wire Agency" and rows["courier:2"]["text"].endswith("& water flowed.")
+    dam = rows["https://courier.example/dam"]
+    assert dam["source"] == "Wire Agency" and dam["text"].endswith("& water flowed.")
     assert rejects["path"].to_list() == ["courier.rss:3"] and _reason(rejects, "courier.rss:3").startswith("no body text")
 
 
@@ -500,21 +510,34 @@ def test_bad_feed_is_rejected_with_reason(tmp_path, data, reason):
 
 
 def test_a_feed_s_entities_are_neither_expanded_nor_fetched(tmp_path):
-    """An XML bomb is one reject, never memory; an external entity is never read (here: a local file)."""
+    """An XML bomb is one reject, never memory; an external entity is never read (here: a local file), and
+    costs its feed a reject. Undeclared HTML entities and comments keep the text whole."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
     levels = "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefg", "bcdefgh"))
     bomb = f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">{levels}]>'
-    (tmp_path / "bomb.xml").write_text(bomb + f"<rss><channel><item><title>&h;</title><description>{BODY}</description></item></channel></rss>", encoding="utf-8")
+    (inputs / "bomb.xml").write_text(bomb + f"<rss><channel><item><title>&h;</title><description>{BODY}</description></item></channel></rss>", encoding="utf-8")
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET " * 20, encoding="utf-8")
-    (tmp_path / "leak.rss").write_text(
+    (inputs / "leak.rss").write_text(
         f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY s SYSTEM "file://{secret}">]>'
         f"<rss><channel><item><title>Leak &s;</title><description>{BODY} &s;</description></item></channel></rss>",
         encoding="utf-8",
     )
-    docs, rejects = _ingest(tmp_path)
+    (inputs / "old.rss").write_text(
+        '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        '"http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91">'
+        "<channel><title>Old&nbsp;Courier</title><item><title>Caf&eacute; reopens</title>"
+        f"<description>The caf&eacute; <!-- ad --> reopened on Monday. {BODY}</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    docs, rejects = _ingest(inputs)
     assert _reason(rejects, "bomb.xml").startswith("invalid XML")
-    leak = docs.filter(pl.col("path") == "leak.rss:1")
-    assert leak.height == 1 and "SECRET" not in leak["text"][0] + leak["title"][0]
+    assert _reason(rejects, "leak.rss").startswith("invalid XML: Entity 's' not defined")
+    assert docs.height == 1
+    old = docs.row(0, named=True)
+    assert (old["path"], old["title"], old["source"]) == ("old.rss:1", "Caf\u00e9 reopens", "Old\u00a0Courier")
+    assert old["text"].startswith("The caf\u00e9 reopened on Monday. Police in Quetta")
 
 
 def test_empty_json_array_is_rejected(tmp_path):

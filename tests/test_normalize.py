@@ -433,10 +433,13 @@ def test_a_sentence_ending_in_a_title_still_ends():
 def test_one_figure_at_two_precisions_is_one_number():
     from newsdedup.normalize import numbers_within, same_number
 
-    for a, b in (("6.32", "6.3"), ("1.36", "1.4"), ("114.3", "114"), ("31.90", "31.9"), ("9.6", "10")):
+    for a, b in (("6.32", "6.3"), ("1.36", "1.4"), ("114.3", "114"), ("31.90", "31.9"), ("9.6", "10"), ("5", "5.0")):
         assert same_number(a, b) and same_number(b, a), (a, b)
-    # another figure; or a rounding too coarse to tell ("4.9" / "5", "1.7" / "2" million)
-    for a, b in (("6.36", "6.3"), ("2.21", "1.21"), ("145", "120"), ("4.9", "5"), ("1.7", "2"), ("0.31", "0.3")):
+    # another figure; a rounding too coarse to tell ("4.9" / "5", "1.7" / "2" million); half rounds up
+    for a, b in (("6.36", "6.3"), ("2.21", "1.21"), ("145", "120"), ("4.9", "5"), ("1.7", "2"), ("0.31", "0.3"), ("10.5", "10")):
         assert not same_number(a, b), (a, b)
+    # one way: a rounded number is stated by a more precise one, not the other way round
     assert numbers_within(frozenset({"6.3"}), frozenset({"6.32", "2026"}))
+    assert not numbers_within(frozenset({"6.32"}), frozenset({"6.3"}))
+    assert not numbers_within(frozenset({"10.4"}), frozenset({"10", "10.2"}))  # an unrelated 10 covers nothing
     assert not numbers_within(frozenset({"6.3", "7"}), frozenset({"6.32"}))

@@ -1,22 +1,29 @@
-"""Articles in XML feeds: RSS 2.0 / 1.0, Atom, IPTC NewsML-G2 and NITF.
+"""Articles in XML feeds: RSS 2.0 / 1.0 / 0.9x, Atom, IPTC NewsML-G2 and NITF.
 
 Each item becomes a JSON-like record with the field names `ingest.parse_record` reads (id, title, url,
 body_html, published, source), so every format is cleaned the same way afterwards. The XML is parsed with
-lxml without loading a DTD, expanding entities or touching the network: an XML bomb or an external entity
-costs one reject, never memory, a file read or a request.
+lxml without loading a DTD, reading an external entity or touching the network (an XML bomb stops at
+libxml2's amplification limit: one reject, never memory, a file read or a request). HTML's named entities
+(`&eacute;`, `&nbsp;`), which feeds use without declaring them, are read as the characters they name.
 """
 
 from __future__ import annotations
 
-from html import escape
+import html
+import re
+from html.entities import html5
 from typing import Any
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
+_RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 _NAR = "{http://iptc.org/std/nar/2006-10-01/}"
+_BLOCKS = frozenset({"p", "hl2", "li", "pre", "blockquote", "h1", "h2", "h3", "h4"})
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 
 Record = dict[str, Any]
 
@@ -30,37 +37,92 @@ def _local(element: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _text(element: Any) -> str | None:
-    """The text of an element; Atom's type="xhtml" content keeps its markup for the HTML reader."""
+def _numeric_entities(text: str) -> str:
+    """HTML's named entities as character references, which XML reads without a DTD."""
+
+    def ref(match: re.Match[str]) -> str:
+        name = match.group(1)
+        chars = html5.get(f"{name};")
+        if name in _XML_ENTITIES or chars is None:
+            return match.group(0)
+        return "".join(f"&#{ord(c)};" for c in chars)
+
+    return _NAMED_ENTITY.sub(ref, text)
+
+
+def _inner(element: Any) -> str | None:
+    """An element's content as a string: its text and any markup inside it (HTML written into an RSS
+    description without CDATA stays HTML)."""
     if element is None:
         return None
-    if element.get("type") == "xhtml" and len(element):
-        from lxml import etree
+    from lxml import etree
 
-        return "".join(etree.tostring(child, encoding="unicode") for child in element)
-    return element.text
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(etree.tostring(child, encoding="unicode", with_tail=True))
+    return "".join(parts).strip() or None
 
 
 def _paragraphs_html(element: Any) -> str | None:
-    """An XML body (NITF, XHTML) as simple HTML: one <p> per paragraph-like element, whatever namespace."""
+    """An XML body (NITF, XHTML, whatever the prefix) as simple HTML: one <p> per outermost paragraph-like
+    element, inside NITF's body.content or XHTML's body when there is one (headline, abstract and byline
+    blocks of body.head are not the text)."""
     if element is None:
         return None
-    blocks = [e for e in element.iter() if _local(e) in ("p", "hl2", "li", "pre")]
-    texts = [" ".join("".join(e.itertext()).split()) for e in blocks] or [" ".join("".join(element.itertext()).split())]
-    return "".join(f"<p>{escape(t)}</p>" for t in texts if t) or None
+    container = next((e for e in element.iter() if _local(e) == "body.content"), None)
+    if container is None:
+        container = next((e for e in element.iter() if _local(e) == "body"), element)
+    blocks = [
+        e for e in container.iter()
+        if _local(e) in _BLOCKS and not any(_local(a) in _BLOCKS for a in e.iterancestors() if a is not container)
+    ]
+    texts = [" ".join("".join(e.itertext()).split()) for e in blocks] or [" ".join("".join(container.itertext()).split())]
+    return "".join(f"<p>{html.escape(t)}</p>" for t in texts if t) or None
+
+
+def _plain_html(text: str | None) -> str | None:
+    """Plain text (an Atom type="text" body, NewsML-G2 inline text) as HTML paragraphs, markup-like
+    characters kept as text."""
+    if not text or not text.strip():
+        return None
+    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def _atom_body(element: Any) -> str | None:
+    """Atom content or summary as HTML, by its type (text is the default)."""
+    if element is None:
+        return None
+    kind = element.get("type", "text")
+    if kind == "xhtml":
+        return _paragraphs_html(element)
+    if kind == "html" or kind.endswith(("/html", "+xml")):
+        return element.text
+    return _plain_html(element.text)
+
+
+def _atom_title(element: Any) -> str | None:
+    if element is None:
+        return None
+    if element.get("type") == "html" and element.text:
+        from lxml import html as lxml_html
+
+        return lxml_html.fromstring(f"<div>{element.text}</div>").text_content()
+    return "".join(element.itertext())  # text, or xhtml's markup without its tags
 
 
 def _rss(root: Any) -> tuple[list[Record], str | None]:
-    ns = "" if root.tag == "rss" else _RSS1
+    ns = {"rss": "", "RDF": _RSS1}.get(_local(root), "")
+    if _local(root) == "RDF" and root.find(f"{_RSS1}item") is None:
+        ns = _RSS090
     channel = root.find(f"{ns}channel")
     feed_title = channel.findtext(f"{ns}title") if channel is not None else None
-    items = (channel if root.tag == "rss" and channel is not None else root).findall(f"{ns}item")
+    items = (channel if _local(root) == "rss" and channel is not None else root).findall(f"{ns}item")
     return [
         {
             "id": item.findtext("guid") or item.get(f"{_RDF}about"),
             "title": item.findtext(f"{ns}title"),
             "url": item.findtext(f"{ns}link"),
-            "body_html": item.findtext(_CONTENT_ENCODED) or item.findtext(f"{ns}description"),
+            "body_html": _inner(item.find(_CONTENT_ENCODED)) or _inner(item.find(f"{ns}description")),
             "published": item.findtext("pubDate") or item.findtext(_DC_DATE),
             "source": item.findtext("source"),
         }
@@ -78,14 +140,14 @@ def _atom(root: Any) -> tuple[list[Record], str | None]:
     return [
         {
             "id": entry.findtext(f"{_ATOM}id"),
-            "title": _text(entry.find(f"{_ATOM}title")),
+            "title": _atom_title(entry.find(f"{_ATOM}title")),
             "url": _atom_link(entry),
-            "body_html": _text(entry.find(f"{_ATOM}content")) or _text(entry.find(f"{_ATOM}summary")),
+            "body_html": _atom_body(entry.find(f"{_ATOM}content")) or _atom_body(entry.find(f"{_ATOM}summary")),
             "published": entry.findtext(f"{_ATOM}published") or entry.findtext(f"{_ATOM}updated"),
-            "source": _text(entry.find(f"{_ATOM}source/{_ATOM}title")),
+            "source": _atom_title(entry.find(f"{_ATOM}source/{_ATOM}title")),
         }
         for entry in root.findall(f"{_ATOM}entry")
-    ], _text(root.find(f"{_ATOM}title"))
+    ], _atom_title(root.find(f"{_ATOM}title"))
 
 
 def _name(element: Any) -> str | None:
@@ -103,7 +165,7 @@ def _newsml_item(item: Any) -> Record:
         if _local(part) == "inlineXML" and len(part):
             body = _paragraphs_html(part)
         elif _local(part) == "inlineData" and part.text:
-            body = part.text if "html" in (part.get("contenttype") or "") else "".join(f"<p>{escape(p)}</p>" for p in part.text.split("\n\n"))
+            body = part.text if "html" in (part.get("contenttype") or "") else _plain_html(part.text)
         if body:
             break
     provider = _name(meta.find(f"{_NAR}provider")) if meta is not None else None
@@ -150,9 +212,11 @@ def feed_entries(text: str) -> tuple[list[Record], str | None]:
     that name none. Raises NotAFeed for XML that is broken, of another kind, or without items."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, encoding="utf-8")
+    parser = etree.XMLParser(
+        resolve_entities="internal", no_network=True, load_dtd=False, remove_comments=True, remove_pis=True, encoding="utf-8"
+    )
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
+        root = etree.fromstring(_numeric_entities(text).encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         raise NotAFeed(f"invalid XML: {exc.msg} (line {exc.lineno})") from None
     if root is None:

@@ -182,7 +182,7 @@ def _html_to_lines(html: str) -> list[str]:
     tree = lxml_html.fromstring(f"<div>{html}</div>")
     for block in tree.iter("p", "br", "div", "h1", "h2", "h3", "li"):
         block.tail = "\n" + (block.tail or "")
-    return tree.text_content().splitlines()
+    return [" ".join(line.split()) for line in tree.text_content().splitlines()]  # HTML's runs of space are one
 
 
 def parse_record(record: Any, article_id: str, path: str) -> Record:
@@ -221,7 +221,10 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
 def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
     """The articles of an object that wraps them (JSON Feed's "items", NewsAPI's "articles", ...) and the
     feed's own name, which an item without a source takes; None for an object that is itself an article."""
-    if _first(data, _BODY_KEYS) is not None or isinstance(data.get("bodies"), list):
+    jsonfeed = str(data.get("version", "")).startswith("https://jsonfeed.org/")
+    # a feed describes itself ("description"), which is no article body
+    own_body = _first(data, tuple(k for k in _BODY_KEYS if k != "description"))
+    if not jsonfeed and (own_body is not None or isinstance(data.get("bodies"), list)):
         return None
     for key in _WRAPPER_KEYS:
         items = data.get(key)
@@ -255,10 +258,16 @@ def _items(items: list[Any], feed_name: str | None, stem_id: str, rel: str) -> I
     the feed's name is the source of those that name none."""
     for n, item in enumerate(items, start=1):
         try:
-            rec = parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")
+            rec = _keyed(parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}"), f"{stem_id}:{n}")
             yield rec if rec.source or not feed_name else replace(rec, source=feed_name)
         except BadInput as exc:
             yield f"{rel}:{n}", str(exc)
+
+
+def _keyed(rec: Record, positional: str) -> Record:
+    """An item of a many-article file without an id of its own is known by its url when it has one: its
+    place changes when the feed is refreshed with newer items on top."""
+    return replace(rec, article_id=rec.url) if rec.article_id == positional and rec.url else rec
 
 
 def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[Record | tuple[str, str]]:
@@ -289,7 +298,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
                 if not line.strip():
                     continue
                 try:
-                    yield parse_record(json.loads(line), f"{stem_id}:{n}", f"{rel}:{n}")
+                    yield _keyed(parse_record(json.loads(line), f"{stem_id}:{n}", f"{rel}:{n}"), f"{stem_id}:{n}")
                 except json.JSONDecodeError as exc:
                     yield f"{rel}:{n}", f"invalid JSON: {exc.msg} (column {exc.colno})"
                 except BadInput as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 import numpy as np
@@ -281,30 +281,47 @@ def numbers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _decimal(number: str) -> Decimal | None:
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def _places(value: Decimal) -> int:
+    return max(-int(value.as_tuple().exponent), 0)
+
+
+def rounds_to(precise: str, rounded: str) -> bool:
+    """`rounded` is `precise` stated to fewer decimals, rounding half up ("6.32" -> "6.3", "1.36" -> "1.4",
+    "114.3" -> "114"), and keeps two significant digits: "4.9" -> "5" and "1.7" -> "2" (million) are too
+    coarse to be told from another figure."""
+    x, y = _decimal(precise), _decimal(rounded)
+    if x is None or y is None or _places(y) >= _places(x):
+        return False
+    if len(str(abs(y)).replace(".", "").lstrip("0")) < 2:
+        return False
+    return x.quantize(Decimal(1).scaleb(-_places(y)), rounding=ROUND_HALF_UP) == y
+
+
 def same_number(a: str, b: str) -> bool:
-    """Two stated numbers are one figure: equal, or one is the other rounded to fewer decimals ("6.32" /
-    "6.3" billion, "1.36" / "1.4" percent, "114.3" / "114"), provided the rounded one keeps two significant
-    digits: "4.9" / "5" and "1.7" / "2" million are two figures."""
+    """Two stated numbers are one figure: equal in value ("5" / "5.0"), or one is the other rounded."""
     if a == b:
         return True
-    try:
-        x, y = Decimal(a), Decimal(b)
-    except InvalidOperation:
-        return False
-    if not (x.is_finite() and y.is_finite()):
-        return False
-    places_x, places_y = -min(x.as_tuple().exponent, 0), -min(y.as_tuple().exponent, 0)  # type: ignore[operator]
-    if places_x == places_y:
-        return x == y
-    rounded, precise, places = (x, y, places_x) if places_x < places_y else (y, x, places_y)
-    if len(str(abs(rounded)).replace(".", "").lstrip("0")) < 2:
-        return False
-    return abs(precise - rounded) <= Decimal(5).scaleb(-places - 1)
+    x, y = _decimal(a), _decimal(b)
+    return x is not None and y is not None and (x == y or rounds_to(a, b) or rounds_to(b, a))
 
 
 def numbers_within(these: frozenset[str], those: frozenset[str]) -> bool:
-    """Every number of `these` is stated in `those`, maybe at another precision (see same_number)."""
-    return these <= those or all(n in those or any(same_number(n, m) for m in those) for n in these)
+    """Every number of `these` is stated in `those`, as it is or more precisely ("6.3" by "6.32"); a more
+    precise number is not stated by a rounder one ("6.32" is not said by "6.3", nor "10.4" by "10")."""
+    return these <= those or all(n in those or any(_equal(m, n) or rounds_to(m, n) for m in those) for n in these)
+
+
+def _equal(a: str, b: str) -> bool:
+    x, y = _decimal(a), _decimal(b)
+    return x is not None and x == y
 
 
 _ATTRIBUTION = frozenset(
