@@ -130,3 +130,14 @@ Second paragraph.</content></entry></feed>"""
     assert records[0]["title"] == "Bridge reopens" and records[0]["body_html"] == "<p>One para.</p><p>Two para.</p>"
     assert records[1]["title"] == "Plain <b>5</b>"  # type="text": the characters as written
     assert records[1]["body_html"] == "<p>Scores rose by &lt;b&gt;5&lt;/b&gt; points.</p><p>Second paragraph.</p>"
+
+
+def test_rss_0_90_and_markup_written_into_a_description():
+    rss090 = """<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/">
+    <channel><title>Old Wire</title><link>https://old.example/</link></channel>
+    <item><title>Dam opened</title><link>https://old.example/dam</link></item></rdf:RDF>"""
+    records, title = feed_entries(rss090)
+    assert title == "Old Wire" and [(r["title"], r["url"]) for r in records] == [("Dam opened", "https://old.example/dam")]
+    rss = "<rss><channel><item><title>T</title><description><p>First.</p><p>Second.</p></description></item></channel></rss>"
+    [record], _ = feed_entries(rss)
+    assert record["body_html"] == "<p>First.</p><p>Second.</p>"
