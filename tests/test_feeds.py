@@ -141,3 +141,26 @@ def test_rss_0_90_and_markup_written_into_a_description():
     rss = "<rss><channel><item><title>T</title><description><p>First.</p><p>Second.</p></description></item></channel></rss>"
     [record], _ = feed_entries(rss)
     assert record["body_html"] == "<p>First.</p><p>Second.</p>"
+
+
+def test_older_dialects_rss_in_userland_s_namespace_and_atom_0_3():
+    userland = """<rss version="2.0" xmlns="http://backend.userland.com/rss2"><channel><title>NS Wire</title>
+    <item><title>Dam opened</title><guid>ns-1</guid><pubDate>Sun, 01 Feb 2026 08:00:00 GMT</pubDate>
+    <description>The dam opened.</description></item></channel></rss>"""
+    [item], title = feed_entries(userland)
+    assert title == "NS Wire"
+    assert (item["id"], item["published"], item["body_html"]) == ("ns-1", "Sun, 01 Feb 2026 08:00:00 GMT", "The dam opened.")
+    atom03 = """<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>Old Gazette</title>
+    <entry><id>urn:old:1</id><title>Bridge</title><link rel="alternate" href="https://old.example/bridge"/>
+    <issued>2026-02-01T09:00:00Z</issued><modified>2026-02-03T09:00:00Z</modified>
+    <content type="text/html" mode="escaped">&lt;p&gt;Traffic resumed.&lt;/p&gt;</content></entry></feed>"""
+    [entry], title = feed_entries(atom03)
+    assert title == "Old Gazette" and entry["url"] == "https://old.example/bridge"
+    assert (entry["published"], entry["body_html"]) == ("2026-02-01T09:00:00Z", "<p>Traffic resumed.</p>")
+
+
+def test_the_declared_encoding_is_not_read_again():
+    """ingest decodes the bytes first; a declaration naming another or an unknown encoding does not matter."""
+    for declaration in ('<?xml version="1.0" encoding="no-such-charset"?>', '\n  <?xml version="1.0" encoding="iso-8859-1"?>'):
+        [item], _ = feed_entries(declaration + "<rss><channel><item><title>Caf\u00e9</title><description>x</description></item></channel></rss>")
+        assert item["title"] == "Caf\u00e9"

@@ -15,6 +15,7 @@ from html.entities import html5
 from typing import Any
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_ATOM03 = "{http://purl.org/atom/ns#}"  # Atom 0.3, before the standard: issued / modified, content mode
 _RSS1 = "{http://purl.org/rss/1.0/}"
 _RSS090 = "{http://my.netscape.com/rdf/simple/0.9/}"
 _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
@@ -24,6 +25,7 @@ _NAR = "{http://iptc.org/std/nar/2006-10-01/}"
 _BLOCKS = frozenset({"p", "hl2", "li", "pre", "blockquote", "h1", "h2", "h3", "h4"})
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
+_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>")
 
 Record = dict[str, Any]
 
@@ -89,11 +91,14 @@ def _plain_html(text: str | None) -> str | None:
 
 
 def _atom_body(element: Any) -> str | None:
-    """Atom content or summary as HTML, by its type (text is the default)."""
+    """Atom content or summary as HTML, by its type (text is the default; Atom 0.3 says how by its mode)."""
     if element is None:
         return None
     kind = element.get("type", "text")
-    if kind == "xhtml":
+    mode = element.get("mode")
+    if mode == "escaped":
+        return element.text
+    if kind == "xhtml" or mode == "xml":
         return _paragraphs_html(element)
     if kind == "html" or kind.endswith(("/html", "+xml")):
         return element.text
@@ -110,8 +115,12 @@ def _atom_title(element: Any) -> str | None:
     return "".join(element.itertext())  # text, or xhtml's markup without its tags
 
 
+def _namespace(element: Any) -> str:
+    return element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
+
+
 def _rss(root: Any) -> tuple[list[Record], str | None]:
-    ns = {"rss": "", "RDF": _RSS1}.get(_local(root), "")
+    ns = _RSS1 if _local(root) == "RDF" else _namespace(root)  # RSS 2.0 may come in UserLand's namespace
     if _local(root) == "RDF" and root.find(f"{_RSS1}item") is None:
         ns = _RSS090
     channel = root.find(f"{ns}channel")
@@ -119,35 +128,39 @@ def _rss(root: Any) -> tuple[list[Record], str | None]:
     items = (channel if _local(root) == "rss" and channel is not None else root).findall(f"{ns}item")
     return [
         {
-            "id": item.findtext("guid") or item.get(f"{_RDF}about"),
+            "id": item.findtext(f"{ns}guid") or item.get(f"{_RDF}about"),
             "title": item.findtext(f"{ns}title"),
             "url": item.findtext(f"{ns}link"),
             "body_html": _inner(item.find(_CONTENT_ENCODED)) or _inner(item.find(f"{ns}description")),
-            "published": item.findtext("pubDate") or item.findtext(_DC_DATE),
-            "source": item.findtext("source"),
+            "published": item.findtext(f"{ns}pubDate") or item.findtext(_DC_DATE),
+            "source": item.findtext(f"{ns}source"),
         }
         for item in items
     ], feed_title
 
 
-def _atom_link(entry: Any) -> str | None:
-    links = entry.findall(f"{_ATOM}link")
+def _atom_link(entry: Any, ns: str) -> str | None:
+    links = entry.findall(f"{ns}link")
     chosen = next((link for link in links if link.get("rel", "alternate") == "alternate"), links[0] if links else None)
     return chosen.get("href") if chosen is not None else None
 
 
 def _atom(root: Any) -> tuple[list[Record], str | None]:
+    ns = _namespace(root)
     return [
         {
-            "id": entry.findtext(f"{_ATOM}id"),
-            "title": _atom_title(entry.find(f"{_ATOM}title")),
-            "url": _atom_link(entry),
-            "body_html": _atom_body(entry.find(f"{_ATOM}content")) or _atom_body(entry.find(f"{_ATOM}summary")),
-            "published": entry.findtext(f"{_ATOM}published") or entry.findtext(f"{_ATOM}updated"),
-            "source": _atom_title(entry.find(f"{_ATOM}source/{_ATOM}title")),
+            "id": entry.findtext(f"{ns}id"),
+            "title": _atom_title(entry.find(f"{ns}title")),
+            "url": _atom_link(entry, ns),
+            "body_html": _atom_body(entry.find(f"{ns}content")) or _atom_body(entry.find(f"{ns}summary")),
+            "published": next(
+                (entry.findtext(f"{ns}{tag}") for tag in ("published", "issued", "created", "updated", "modified")
+                 if entry.findtext(f"{ns}{tag}")), None,
+            ),
+            "source": _atom_title(entry.find(f"{ns}source/{ns}title")),
         }
-        for entry in root.findall(f"{_ATOM}entry")
-    ], _atom_title(root.find(f"{_ATOM}title"))
+        for entry in root.findall(f"{ns}entry")
+    ], _atom_title(root.find(f"{ns}title"))
 
 
 def _name(element: Any) -> str | None:
@@ -216,15 +229,16 @@ def feed_entries(text: str) -> tuple[list[Record], str | None]:
         resolve_entities="internal", no_network=True, load_dtd=False, remove_comments=True, remove_pis=True, encoding="utf-8"
     )
     try:
-        root = etree.fromstring(_numeric_entities(text).encode("utf-8"), parser)
+        # the text is decoded already (ingest.decode): the declaration's encoding no longer applies
+        root = etree.fromstring(_numeric_entities(_DECLARATION.sub("", text, count=1)).encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         raise NotAFeed(f"invalid XML: {exc.msg} (line {exc.lineno})") from None
     if root is None:
         raise NotAFeed("invalid XML: no root element")
     kind = _local(root)
-    if root.tag == "rss" or root.tag == f"{_RDF}RDF":
+    if kind == "rss" or root.tag == f"{_RDF}RDF":
         records, title = _rss(root)
-    elif root.tag == f"{_ATOM}feed":
+    elif root.tag in (f"{_ATOM}feed", f"{_ATOM03}feed"):
         records, title = _atom(root)
     elif root.tag in (f"{_NAR}newsItem", f"{_NAR}newsMessage"):
         records, title = _newsml(root)
