@@ -96,6 +96,19 @@ def test_seed_002_dateline_is_split_off(seeds):
     assert "(Agencies)" not in doc["text"]
 
 
+def test_an_undated_article_says_why(seeds, tmp_path):
+    """Nothing is dropped silently: a date that cannot be read, or a dateline without a year, is a note on
+    the article (which is kept, undated); a dated article has none."""
+    assert _doc(seeds[0], "002_ae9f11a7c17e6c9e")["notes"] == ["dateline 'Islamabad, Feb 2' gives no year"]
+    assert _doc(seeds[0], "000_88db8367fec8dc5d")["notes"] == []
+    (tmp_path / "bad.json").write_text(json.dumps({"id": "j", "date": "sometime last week", "text": BODY}), encoding="utf-8")
+    (tmp_path / "bad.txt").write_text(f"date 2026-13-45\n{BODY}\n", encoding="utf-8")
+    docs, _ = _ingest(tmp_path)
+    notes = dict(zip(docs["article_id"].to_list(), docs["notes"].to_list()))
+    assert notes == {"j": ["date 'sometime last week' not understood"], "bad": ["date '2026-13-45' not understood"]}
+    assert docs["published"].null_count() == 2
+
+
 def test_seed_003_title_from_first_line(seeds):
     doc = _doc(seeds[0], "003_b5333d69a80e2512")
     assert doc["title"] == "Pakistan military responds to Baloch rebel attacks; over 120 dead"

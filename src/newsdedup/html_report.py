@@ -154,7 +154,10 @@ def _outlet(row: dict) -> str:
 
 def _who(row: dict) -> str:
     """Outlet, date, length and id of an article, as one muted line."""
-    parts = [_e(_outlet(row)), _e(_day(row["published"])), f"{row['n_words']} words"]
+    when = _day(row["published"])
+    if row["published"] is None and row.get("notes"):
+        when += f" ({'; '.join(row['notes'])})"
+    parts = [_e(_outlet(row)), _e(when), f"{row['n_words']} words"]
     parts.append(f"<code>{_e(row['article_id'])}</code>")
     url = row.get("url") or ""
     if urlsplit(url).scheme in ("http", "https"):

@@ -68,6 +68,7 @@ class Record:
     published: datetime | None = None
     url: str | None = None
     dateline: str | None = None
+    raw_date: str | None = None  # the date as the input gave it, to say so when it cannot be read
 
 
 def decode(data: bytes) -> str:
@@ -153,6 +154,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
         source=meta.get("source") or meta.get("outlet"),
         published=parse_date(meta.get("date")),
         url=meta.get("url"),
+        raw_date=meta.get("date"),
     )
 
 
@@ -205,6 +207,7 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         title = _scalar(record["headlines"])
     own_id = _scalar(_first(record, _ID_KEYS))
     url = _scalar(_first(record, _URL_KEYS))
+    raw_date = _scalar(_first(record, _DATE_KEYS))
     if url is None and own_id and own_id.startswith(("http://", "https://")):
         url = own_id
     return Record(
@@ -213,8 +216,9 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         title=fold(title) if title else None,
         lines=lines,
         source=_scalar(_first(record, _SOURCE_KEYS)),
-        published=parse_date(_scalar(_first(record, _DATE_KEYS))),
+        published=parse_date(raw_date),
         url=url,
+        raw_date=raw_date,
     )
 
 
@@ -359,7 +363,23 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         "dateline": dateline,
         "text": body,
         "n_words": n_words,
+        "notes": notes_on(rec, dateline),
     }
+
+
+_MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.I)
+
+
+def notes_on(rec: Record, dateline: str | None) -> list[str]:
+    """What ingest could not use of an article it keeps, one line each; for now, why it is undated."""
+    if rec.published is not None:
+        return []
+    if rec.raw_date:
+        shown = rec.raw_date if len(rec.raw_date) <= 40 else rec.raw_date[:40] + "\u2026"
+        return [f"date {shown!r} not understood"]
+    if dateline and _MONTH_DAY.search(dateline):
+        return [f"dateline {dateline!r} gives no year"]
+    return []
 
 
 def list_inputs(root: Path) -> list[Path]:

@@ -94,7 +94,10 @@ def _day(value: datetime | None) -> str:
 
 
 def _who(row: dict) -> str:
-    return f"{row['source'] or 'unknown source'}, {_day(row['published'])}, `{row['article_id']}`"
+    when = _day(row["published"])
+    if row["published"] is None and row.get("notes"):
+        when += f" ({'; '.join(row['notes'])})"
+    return f"{row['source'] or 'unknown source'}, {when}, `{row['article_id']}`"
 
 
 def story_markdown(

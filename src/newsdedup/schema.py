@@ -17,6 +17,7 @@ DOCUMENTS: dict[str, pl.DataType] = {
     "dateline": pl.String(),
     "text": pl.String(),
     "n_words": pl.Int64(),
+    "notes": pl.List(pl.String()),  # what ingest could not use: why an undated article is ("date 'x' not understood")
 }
 
 # One row per input that could not be used.
@@ -35,6 +36,7 @@ ARTICLES: dict[str, pl.DataType] = {
     "is_canonical": pl.Boolean(),
     "url": pl.String(),
     "dateline": pl.String(),
+    "notes": pl.List(pl.String()),
 }
 
 STORIES: dict[str, pl.DataType] = {
