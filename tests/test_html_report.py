@@ -343,3 +343,14 @@ def test_filter_by_outlet_in_chromium(browser, tmp_path):
     expect(quake).to_be_visible()
     expect(flood).to_be_hidden()
     assert page.problems == []
+
+
+def test_an_undated_version_says_why():
+    t = _tables()
+    q = pl.col("article_id") == "q"
+    t["documents"] = t["documents"].with_columns(
+        published=pl.when(q).then(None).otherwise(pl.col("published")),
+        notes=pl.when(q).then(pl.lit(["dateline 'Valley, Mar 3' gives no year"])).otherwise(pl.lit([], dtype=pl.List(pl.String()))),
+    )
+    page = _render(t)
+    assert "undated (dateline &#x27;Valley, Mar 3&#x27; gives no year)" in page
