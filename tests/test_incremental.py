@@ -164,6 +164,18 @@ def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, 
     assert state.rejects["path"].to_list() == ["pipe.txt"]
 
 
+def test_a_file_name_that_is_not_utf8_is_read_and_then_known(corpus, fake_embedder):
+    import os
+
+    settings = load_config()
+    state = _fresh(settings)
+    shutil.copy(SEEDS / "000_88db8367fec8dc5d.txt", corpus / os.fsdecode(b"caf\xe9.txt"))
+    continue_run(state, corpus, settings, fake_embedder)
+    assert "caf\\xe9" in state.documents["article_id"].to_list()
+    assert "caf\\xe9.txt" in state.manifest["path"].to_list()
+    assert plan_run(corpus, state.manifest).nothing_new
+
+
 def test_ids_stay_when_members_arrive(corpus, tmp_path, fake_embedder):
     settings, state, inp = _seeds_only(corpus, tmp_path, fake_embedder)
     before = dict(zip(state.documents["article_id"], zip(state.documents["syndicate_id"], state.documents["story_id"])))

@@ -590,6 +590,19 @@ def test_a_broken_link_and_a_pipe_are_rejected_not_skipped(tmp_path):
     assert _reason(rejects, "feed.txt") == "not a regular file"
 
 
+def test_a_file_name_that_is_not_utf8_and_half_a_character_are_stored_not_a_crash(tmp_path):
+    """Both once stopped a whole run (polars cannot store lone surrogates)."""
+    import os
+
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text(BODY, encoding="utf-8")
+    (tmp_path / "half.json").write_text('[{"title": "x\\ud800", "text": "%s"}]' % BODY, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    rows = dict(zip(docs["path"].to_list(), docs["title"].to_list()))
+    assert rows["half.json:1"] == "x\ufffd"
+    assert "caf\\xe9.txt" in rows  # the undecodable byte, escaped
+
+
 def test_min_words_comes_from_the_config(tmp_path):
     (tmp_path / "short.txt").write_text("Militants stormed the district jail on Saturday.", encoding="utf-8")
     assert read_inputs(tmp_path, IngestConfig(min_words=5))[0].height == 1

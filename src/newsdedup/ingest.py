@@ -353,7 +353,7 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         raise BadInput(f"body too short ({n_words} words, need {cfg.min_words})")
     if n_words > cfg.max_words:
         raise BadInput(f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article")
-    return {
+    row = {
         "article_id": rec.article_id,
         "path": rec.path,
         "title": rec.title or _display_title(body),
@@ -363,8 +363,17 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         "dateline": dateline,
         "text": body,
         "n_words": n_words,
-        "notes": notes_on(rec, dateline),
     }
+    row = {k: _storable(v) if isinstance(v, str) else v for k, v in row.items()}
+    return {**row, "notes": [_storable(n) for n in notes_on(rec, dateline)]}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """JSON may escape half of a character ("\\ud800"), which no table can store: it becomes U+FFFD."""
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 _MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.I)
@@ -391,6 +400,13 @@ def list_inputs(root: Path) -> list[Path]:
     )
 
 
+def input_name(root: Path, path: Path) -> str:
+    """An input's path relative to root, as the tables show it. A file name that is not UTF-8 (bytes the
+    system could not decode) shows those bytes escaped ('caf\\xe9.txt'): such a string can be stored."""
+    rel = path.relative_to(root).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def not_a_file(path: Path) -> str | None:
     """Why an input entry is no readable regular file (a broken link, a pipe, a socket), or None. A pipe is
     never opened: reading it would wait for a writer."""
@@ -415,7 +431,7 @@ def read_files(
     seen: dict[str, str] = dict(known_ids or {})  # article_id -> path that had it first
     with track("reading files", len(files)) as advance:
         for file in files:
-            rel = file.relative_to(root).as_posix()
+            rel = input_name(root, file)
             stem_id = rel[: -len(file.suffix)] if file.suffix else rel
             for item in _records(file, rel, stem_id, cfg):
                 if isinstance(item, tuple):

@@ -205,6 +205,7 @@ class Plan:
     hashes: dict[str, str]  # relative path -> sha1, for every input now present
     todo: list[str]  # new or changed files
     dropped: list[str]  # changed or removed files whose old articles go
+    files: dict[str, Path] = field(default_factory=dict)  # relative path (as shown) -> the file
 
     @property
     def nothing_new(self) -> bool:
@@ -213,10 +214,11 @@ class Plan:
 
 def plan_run(root: Path, manifest: pl.DataFrame) -> Plan:
     """Compare the input folder with the manifest of processed inputs (by content hash)."""
-    from newsdedup.ingest import list_inputs
+    from newsdedup.ingest import input_name, list_inputs
 
-    hashes = {p.relative_to(root).as_posix(): input_hash(p) for p in list_inputs(root)}
+    files = {input_name(root, p): p for p in list_inputs(root)}
+    hashes = {rel: input_hash(p) for rel, p in files.items()}
     old = dict(zip(manifest["path"].to_list(), manifest["sha1"].to_list()))
     todo = sorted(rel for rel, digest in hashes.items() if old.get(rel) != digest)
     dropped = sorted(rel for rel in old if rel not in hashes or old[rel] != hashes[rel])
-    return Plan(hashes, todo, dropped)
+    return Plan(hashes, todo, dropped, files)
