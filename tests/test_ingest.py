@@ -442,6 +442,17 @@ def test_a_json_feed_s_items_are_articles(tmp_path):
     assert rejects["path"].to_list() == ["feed.json:3"] and _reason(rejects, "feed.json:3").startswith("no body text")
 
 
+def test_items_sharing_a_placeholder_link_are_known_by_their_place(tmp_path):
+    """A link every item shares (a feed pointing all items at its home page) names none of them."""
+    items = [{"title": f"T{n}", "url": "https://courier.example/", "text": f"{BODY} Item {n}."} for n in (1, 2)]
+    items.append({"title": "T3", "url": "https://courier.example/t3", "text": BODY + " Item 3."})
+    (tmp_path / "feed.json").write_text(json.dumps(items), encoding="utf-8")
+    (tmp_path / "feed2.jsonl").write_text("\n".join(json.dumps(i) for i in items[:2]) + "\n", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert docs["article_id"].to_list() == ["feed2:1", "feed2:2", "feed:1", "feed:2", "https://courier.example/t3"]
+
+
 def test_a_json_feed_describing_itself_is_still_a_feed(tmp_path):
     feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Courier", "description": "The latest news from "
             "the Northland Courier, every day, for all of our readers across the region.",

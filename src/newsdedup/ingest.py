@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -258,20 +259,43 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
 
 
 def _items(items: list[Any], feed_name: str | None, stem_id: str, rel: str) -> Iterator[Record | tuple[str, str]]:
-    """The records of a file holding several articles ('feed.json:3' for the third), each failing alone;
-    the feed's name is the source of those that name none."""
-    for n, item in enumerate(items, start=1):
+    """The records of a file holding several articles ('feed.json:3' for the third), each failing alone
+    (an item that is a BadInput is its own reject); the feed's name is the source of those naming none.
+
+    An item without an id of its own is known by its url when no other item of the file has that url (a
+    feed's order changes when it is refreshed with newer items on top; a placeholder link shared by every
+    item names none of them), else by its place."""
+    return _numbered(list(enumerate(items, start=1)), feed_name, stem_id, rel)
+
+
+def _numbered(
+    items: list[tuple[int, Any]], feed_name: str | None, stem_id: str, rel: str
+) -> Iterator[Record | tuple[str, str]]:
+    """_items, for items that carry their number (a JSONL file's line numbers skip its blank lines)."""
+    urls = Counter(_scalar(_first(item, _URL_KEYS)) for _, item in items if isinstance(item, dict))
+    for n, item in items:
         try:
-            rec = _keyed(parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}"), f"{stem_id}:{n}")
+            if isinstance(item, BadInput):
+                raise item
+            rec = parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")
+            if rec.article_id == f"{stem_id}:{n}" and rec.url and urls[rec.url] == 1:
+                rec = replace(rec, article_id=rec.url)
             yield rec if rec.source or not feed_name else replace(rec, source=feed_name)
         except BadInput as exc:
             yield f"{rel}:{n}", str(exc)
 
 
-def _keyed(rec: Record, positional: str) -> Record:
-    """An item of a many-article file without an id of its own is known by its url when it has one: its
-    place changes when the feed is refreshed with newer items on top."""
-    return replace(rec, article_id=rec.url) if rec.article_id == positional and rec.url else rec
+def _json_lines(text: str) -> list[tuple[int, Any]]:
+    """The items of a JSONL file with their line numbers (blank lines skipped); a line that is no JSON is a
+    BadInput."""
+    out: list[tuple[int, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                out.append((n, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                out.append((n, BadInput(f"invalid JSON: {exc.msg} (column {exc.colno})")))
+    return out
 
 
 def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[Record | tuple[str, str]]:
@@ -298,15 +322,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         return
     try:
         if ext in JSONL_EXTENSIONS:
-            for n, line in enumerate(text.splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield _keyed(parse_record(json.loads(line), f"{stem_id}:{n}", f"{rel}:{n}"), f"{stem_id}:{n}")
-                except json.JSONDecodeError as exc:
-                    yield f"{rel}:{n}", f"invalid JSON: {exc.msg} (column {exc.colno})"
-                except BadInput as exc:
-                    yield f"{rel}:{n}", str(exc)
+            yield from _numbered(_json_lines(text), None, stem_id, rel)
         elif ext in FEED_EXTENSIONS:
             yield from _items(*feed_entries(text), stem_id, rel)  # NotAFeed: a reject, below
         elif ext in JSON_EXTENSIONS:
