@@ -462,6 +462,23 @@ def test_a_json_feed_describing_itself_is_still_a_feed(tmp_path):
     assert docs["article_id"].to_list() == ["a"] and rejects.height == 0
 
 
+def test_a_json_feed_is_never_read_as_one_article(tmp_path):
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Courier", "description": BODY, "items": []}
+    (tmp_path / "empty.json").write_text(json.dumps(feed), encoding="utf-8")
+    (tmp_path / "odd.json").write_text(json.dumps({**feed, "items": ["not an object", {"id": "a", "content_text": BODY}]}), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["article_id"].to_list() == ["a"]
+    assert dict(zip(rejects["path"].to_list(), rejects["reason"].to_list())) == {
+        "empty.json": "feed with no items", "odd.json:1": "expected a JSON object, got a string"}
+
+
+def test_an_article_carrying_a_list_of_other_things_stays_an_article(tmp_path):
+    article = {"id": "x", "title": "Poll", "description": BODY, "data": [{"label": "yes", "value": 52}]}
+    (tmp_path / "poll.json").write_text(json.dumps(article), encoding="utf-8")
+    docs, _ = _ingest(tmp_path)
+    assert docs["article_id"].to_list() == ["x"]
+
+
 def test_an_object_wrapping_articles_under_another_name_is_read_too(tmp_path):
     export = {"status": "ok", "articles": [{"title": "Bridge", "content": BODY, "publishedAt": "2026-02-01T10:00:00Z"}]}
     (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")

@@ -226,16 +226,24 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
 def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
     """The articles of an object that wraps them (JSON Feed's "items", NewsAPI's "articles", ...) and the
     feed's own name, which an item without a source takes; None for an object that is itself an article."""
-    jsonfeed = str(data.get("version", "")).startswith("https://jsonfeed.org/")
-    # a feed describes itself ("description"), which is no article body
+    if str(data.get("version", "")).startswith("https://jsonfeed.org/"):  # a JSON Feed is never an article
+        items = data.get("items")
+        return (items if isinstance(items, list) else []), _scalar(_first(data, _TITLE_KEYS))
+    # a feed may describe itself ("description"), which is no article body
     own_body = _first(data, tuple(k for k in _BODY_KEYS if k != "description"))
-    if not jsonfeed and (own_body is not None or isinstance(data.get("bodies"), list)):
+    if own_body is not None or isinstance(data.get("bodies"), list):
         return None
     for key in _WRAPPER_KEYS:
         items = data.get(key)
-        if isinstance(items, list) and items and all(isinstance(item, dict) for item in items):
-            return items, _scalar(_first(data, _TITLE_KEYS)) if key == "items" else None
+        if isinstance(items, list) and items and all(_looks_like_article(item) for item in items):
+            return items, None
     return None
+
+
+def _looks_like_article(item: Any) -> bool:
+    """An object with a headline or a body: what a wrapper's list must hold to be read as articles (an
+    article whose only body is its description may carry a list of other things under "data")."""
+    return isinstance(item, dict) and (_first(item, _BODY_KEYS) is not None or _first(item, _TITLE_KEYS) is not None)
 
 
 def parse_html(html: str, article_id: str, path: str) -> Record:
@@ -332,6 +340,8 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
                 if not data:
                     yield rel, "JSON array with no articles"
                 yield from _items(data, None, stem_id, rel)
+            elif feed and not feed[0]:
+                yield rel, "feed with no items"
             elif feed:
                 yield from _items(*feed, stem_id, rel)
             else:
