@@ -6,6 +6,12 @@ from __future__ import annotations
 import pytest
 
 from newsdedup.feeds import NotAFeed, feed_entries
+from newsdedup.ingest import _html_to_lines
+
+
+def _lines(body_html: str) -> list[str]:
+    """The body's paragraphs as ingest reads them."""
+    return [line for line in _html_to_lines(body_html) if line]
 
 NEWSML_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
 <newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:newsml:wire.example:20260131:qta-jail" version="2"
@@ -33,19 +39,19 @@ NEWSML_ITEM = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_a_newsml_g2_item_is_one_record():
-    records, title = feed_entries(NEWSML_ITEM)
+    [record], title = feed_entries(NEWSML_ITEM)
     assert title is None
-    assert records == [
-        {
-            "id": "urn:newsml:wire.example:20260131:qta-jail",
-            "title": "Militants storm jail in Quetta",
-            "url": "https://wire.example/qta-jail",
-            "body_html": "<p>Militants stormed a district jail in Quetta on Saturday, officials said.</p>"
-            "<p>At least 30 inmates escaped &amp; guards were wounded.</p>",
-            "published": "2026-01-31T12:05:00Z",  # first created, not this version's time
-            "source": "Northland Wire",
-        }
+    assert _lines(record.pop("body_html")) == [
+        "Militants stormed a district jail in Quetta on Saturday, officials said.",
+        "At least 30 inmates escaped & guards were wounded.",
     ]
+    assert record == {
+        "id": "urn:newsml:wire.example:20260131:qta-jail",
+        "title": "Militants storm jail in Quetta",
+        "url": "https://wire.example/qta-jail",
+        "published": "2026-01-31T12:05:00Z",  # first created, not this version's time
+        "source": "Northland Wire",
+    }
 
 
 def test_a_newsml_g2_message_gives_each_news_item_and_plain_text_inline_data():
@@ -61,7 +67,7 @@ Water reached the valley by noon.</inlineData></contentSet></newsItem>
     assert [r["id"] for r in records] == ["urn:newsml:wire.example:20260131:qta-jail", "urn:b"]
     second = records[1]
     assert second["source"] == "Hill Agency" and second["published"] == "2026-02-01T08:00:00Z"
-    assert second["body_html"] == "<p>The dam opened on Sunday.</p><p>Water reached the valley by noon.</p>"
+    assert _lines(second["body_html"]) == ["The dam opened on Sunday.", "Water reached the valley by noon."]
 
 
 def test_a_nitf_document_is_one_record():
@@ -72,7 +78,7 @@ def test_a_nitf_document_is_one_record():
     [record], _ = feed_entries(nitf)
     assert record["id"] == "gazette-0042" and record["title"] == "River floods lower town"
     assert record["published"] == "20260201T101500Z"
-    assert record["body_html"] == "<p>The river flooded the lower town overnight.</p><p>No one was hurt.</p>"
+    assert _lines(record["body_html"]) == ["The river flooded the lower town overnight.", "No one was hurt."]
 
 
 @pytest.mark.parametrize(
@@ -112,10 +118,11 @@ def test_inline_nitf_gives_body_content_once_in_order():
         "<abstract><p>Militants stormed a district jail in Quetta on Saturday, officials said.</p></abstract></body.head>",
     ).replace("<p>At least 30", "<ul><li><p>Guards were wounded.</p></li></ul><p>At least 30")
     [record], _ = feed_entries(item)
-    assert record["body_html"] == (
-        "<p>Militants stormed a district jail in Quetta on Saturday, officials said.</p>"
-        "<p>Guards were wounded.</p><p>At least 30 inmates escaped &amp; guards were wounded.</p>"
-    )
+    assert _lines(record["body_html"]) == [
+        "Militants stormed a district jail in Quetta on Saturday, officials said.",
+        "Guards were wounded.",
+        "At least 30 inmates escaped & guards were wounded.",
+    ]
 
 
 def test_atom_text_html_and_xhtml_are_each_read_by_their_type():
@@ -127,9 +134,9 @@ def test_atom_text_html_and_xhtml_are_each_read_by_their_type():
 Second paragraph.</content></entry></feed>"""
     records, title = feed_entries(atom)
     assert title == "Hill Gazette"
-    assert records[0]["title"] == "Bridge reopens" and records[0]["body_html"] == "<p>One para.</p><p>Two para.</p>"
+    assert records[0]["title"] == "Bridge reopens" and _lines(records[0]["body_html"]) == ["One para.", "Two para."]
     assert records[1]["title"] == "Plain <b>5</b>"  # type="text": the characters as written
-    assert records[1]["body_html"] == "<p>Scores rose by &lt;b&gt;5&lt;/b&gt; points.</p><p>Second paragraph.</p>"
+    assert _lines(records[1]["body_html"]) == ["Scores rose by <b>5</b> points.", "Second paragraph."]
 
 
 def test_rss_0_90_and_markup_written_into_a_description():
@@ -140,7 +147,7 @@ def test_rss_0_90_and_markup_written_into_a_description():
     assert title == "Old Wire" and [(r["title"], r["url"]) for r in records] == [("Dam opened", "https://old.example/dam")]
     rss = "<rss><channel><item><title>T</title><description><p>First.</p><p>Second.</p></description></item></channel></rss>"
     [record], _ = feed_entries(rss)
-    assert record["body_html"] == "<p>First.</p><p>Second.</p>"
+    assert _lines(record["body_html"]) == ["First.", "Second."]
 
 
 def test_older_dialects_rss_in_userland_s_namespace_and_atom_0_3():
@@ -164,3 +171,21 @@ def test_the_declared_encoding_is_not_read_again():
     for declaration in ('<?xml version="1.0" encoding="no-such-charset"?>', '\n  <?xml version="1.0" encoding="iso-8859-1"?>'):
         [item], _ = feed_entries(declaration + "<rss><channel><item><title>Caf\u00e9</title><description>x</description></item></channel></rss>")
         assert item["title"] == "Caf\u00e9"
+
+
+def test_text_between_blocks_and_broken_lines_are_kept_and_titles_lose_their_markup():
+    atom = """<feed xmlns="http://www.w3.org/2005/Atom" xmlns:x="http://www.w3.org/1999/xhtml"><entry><id>1</id>
+    <title type="xhtml"><x:div>Bridge <x:b>reopens</x:b></x:div></title>
+    <content type="xhtml"><x:div><x:p>One.</x:p>Loose words<x:br/>after a break<x:h2>Sub</x:h2>long text</x:div></content>
+    <summary>Teaser only.</summary></entry>
+    <entry><id>2</id><title>Blank</title><content type="html">   </content><summary>The teaser is all there is.</summary></entry></feed>"""
+    first, second = feed_entries(atom)[0]
+    assert first["title"] == "Bridge reopens"
+    assert _lines(first["body_html"]) == ["One.", "Loose words", "after a break", "Sub", "long text"]
+    assert _lines(second["body_html"]) == ["The teaser is all there is."]  # blank content: the summary
+    rss = """<rss><channel><item><title><![CDATA[Tom &amp; Jerry <em>exclusive</em>
+      interview]]></title><pubDate> </pubDate><dc:date xmlns:dc="http://purl.org/dc/elements/1.1/">2026-02-01</dc:date>
+      <description>x</description></item></channel></rss>"""
+    [item], _ = feed_entries(rss)
+    assert item["title"] == "Tom & Jerry exclusive interview"
+    assert item["published"] == "2026-02-01"  # a blank pubDate does not hide dc:date

@@ -577,7 +577,7 @@ def test_a_feed_s_entities_are_neither_expanded_nor_fetched(tmp_path):
     assert _reason(rejects, "leak.rss").startswith("invalid XML: Entity 's' not defined")
     assert docs.height == 1
     old = docs.row(0, named=True)
-    assert (old["path"], old["title"], old["source"]) == ("old.rss:1", "Caf\u00e9 reopens", "Old\u00a0Courier")
+    assert (old["path"], old["title"], old["source"]) == ("old.rss:1", "Caf\u00e9 reopens", "Old Courier")
     assert old["text"].startswith("The caf\u00e9 reopened on Monday. Police in Quetta")
 
 

@@ -22,7 +22,6 @@ _RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 _CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 _NAR = "{http://iptc.org/std/nar/2006-10-01/}"
-_BLOCKS = frozenset({"p", "hl2", "li", "pre", "blockquote", "h1", "h2", "h3", "h4"})
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]{1,31});")
 _DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>")
@@ -54,7 +53,7 @@ def _numeric_entities(text: str) -> str:
 
 def _inner(element: Any) -> str | None:
     """An element's content as a string: its text and any markup inside it (HTML written into an RSS
-    description without CDATA stays HTML)."""
+    description without CDATA stays HTML), or None when it holds nothing but space."""
     if element is None:
         return None
     from lxml import etree
@@ -65,21 +64,46 @@ def _inner(element: Any) -> str | None:
     return "".join(parts).strip() or None
 
 
-def _paragraphs_html(element: Any) -> str | None:
-    """An XML body (NITF, XHTML, whatever the prefix) as simple HTML: one <p> per outermost paragraph-like
-    element, inside NITF's body.content or XHTML's body when there is one (headline, abstract and byline
-    blocks of body.head are not the text)."""
+def _value(parent: Any, tag: str) -> str | None:
+    """A child's text, stripped; None when absent or blank (a blank pubDate must not hide a dc:date)."""
+    text = parent.findtext(tag)
+    return text.strip() if text and text.strip() else None
+
+
+def _title(element: Any, markup: bool = True) -> str | None:
+    """A title on one line, without markup: nested elements' text joined, HTML (in CDATA or escaped)
+    reduced to its text unless the format says it is plain text (markup False: Atom's type="text")."""
     if element is None:
         return None
+    text = "".join(element.itertext())
+    if markup and "<" in text:
+        from lxml import html as lxml_html
+
+        text = lxml_html.fromstring(f"<div>{text}</div>").text_content()
+    return " ".join(text.split()) or None
+
+
+def _paragraphs_html(element: Any) -> str | None:
+    """An XML body (NITF, XHTML, whatever the prefix) as HTML for the body reader: the markup inside NITF's
+    body.content or XHTML's body when there is one (headline, abstract and byline of body.head are not the
+    text), with namespaces dropped so that an <x:p> is a <p>."""
+    if element is None:
+        return None
+    from copy import deepcopy
+
+    from lxml import etree
+
     container = next((e for e in element.iter() if _local(e) == "body.content"), None)
     if container is None:
         container = next((e for e in element.iter() if _local(e) == "body"), element)
-    blocks = [
-        e for e in container.iter()
-        if _local(e) in _BLOCKS and not any(_local(a) in _BLOCKS for a in e.iterancestors() if a is not container)
-    ]
-    texts = [" ".join("".join(e.itertext()).split()) for e in blocks] or [" ".join("".join(container.itertext()).split())]
-    return "".join(f"<p>{html.escape(t)}</p>" for t in texts if t) or None
+    plain = deepcopy(container)
+    for e in plain.iter():
+        if isinstance(e.tag, str):
+            e.tag = _local(e)
+            for name in [a for a in e.attrib if a.startswith("{")]:
+                del e.attrib[name]
+    etree.cleanup_namespaces(plain)
+    return _inner(plain)
 
 
 def _plain_html(text: str | None) -> str | None:
@@ -91,28 +115,21 @@ def _plain_html(text: str | None) -> str | None:
 
 
 def _atom_body(element: Any) -> str | None:
-    """Atom content or summary as HTML, by its type (text is the default; Atom 0.3 says how by its mode)."""
+    """Atom content or summary as HTML, by its type (text is the default; Atom 0.3 says how by its mode);
+    None when it holds nothing but space, or only points elsewhere (src=...)."""
     if element is None:
         return None
-    kind = element.get("type", "text")
-    mode = element.get("mode")
-    if mode == "escaped":
-        return element.text
-    if kind == "xhtml" or mode == "xml":
-        return _paragraphs_html(element)
-    if kind == "html" or kind.endswith(("/html", "+xml")):
-        return element.text
-    return _plain_html(element.text)
+    kind, mode = element.get("type", "text"), element.get("mode")
+    if kind in ("xhtml", "application/xhtml+xml") or mode == "xml":
+        return _paragraphs_html(element) if len(element) else _plain_html(element.text)
+    if mode == "escaped" or kind == "html" or kind.endswith("/html"):
+        return _inner(element)
+    return _plain_html("".join(element.itertext()))
 
 
 def _atom_title(element: Any) -> str | None:
-    if element is None:
-        return None
-    if element.get("type") == "html" and element.text:
-        from lxml import html as lxml_html
-
-        return lxml_html.fromstring(f"<div>{element.text}</div>").text_content()
-    return "".join(element.itertext())  # text, or xhtml's markup without its tags
+    """An Atom title by its type: text as written, html and xhtml without their markup."""
+    return _title(element, markup=element is not None and element.get("type") == "html")
 
 
 def _namespace(element: Any) -> str:
@@ -124,16 +141,16 @@ def _rss(root: Any) -> tuple[list[Record], str | None]:
     if _local(root) == "RDF" and root.find(f"{_RSS1}item") is None:
         ns = _RSS090
     channel = root.find(f"{ns}channel")
-    feed_title = channel.findtext(f"{ns}title") if channel is not None else None
+    feed_title = _title(channel.find(f"{ns}title")) if channel is not None else None
     items = (channel if _local(root) == "rss" and channel is not None else root).findall(f"{ns}item")
     return [
         {
-            "id": item.findtext(f"{ns}guid") or item.get(f"{_RDF}about"),
-            "title": item.findtext(f"{ns}title"),
-            "url": item.findtext(f"{ns}link"),
+            "id": _value(item, f"{ns}guid") or item.get(f"{_RDF}about"),
+            "title": _title(item.find(f"{ns}title")),
+            "url": _value(item, f"{ns}link"),
             "body_html": _inner(item.find(_CONTENT_ENCODED)) or _inner(item.find(f"{ns}description")),
-            "published": item.findtext(f"{ns}pubDate") or item.findtext(_DC_DATE),
-            "source": item.findtext(f"{ns}source"),
+            "published": _value(item, f"{ns}pubDate") or _value(item, _DC_DATE),
+            "source": _title(item.find(f"{ns}source")),
         }
         for item in items
     ], feed_title
@@ -149,13 +166,13 @@ def _atom(root: Any) -> tuple[list[Record], str | None]:
     ns = _namespace(root)
     return [
         {
-            "id": entry.findtext(f"{ns}id"),
+            "id": _value(entry, f"{ns}id"),
             "title": _atom_title(entry.find(f"{ns}title")),
             "url": _atom_link(entry, ns),
             "body_html": _atom_body(entry.find(f"{ns}content")) or _atom_body(entry.find(f"{ns}summary")),
             "published": next(
-                (entry.findtext(f"{ns}{tag}") for tag in ("published", "issued", "created", "updated", "modified")
-                 if entry.findtext(f"{ns}{tag}")), None,
+                (_value(entry, f"{ns}{tag}") for tag in ("published", "issued", "created", "updated", "modified")
+                 if _value(entry, f"{ns}{tag}")), None,
             ),
             "source": _atom_title(entry.find(f"{ns}source/{ns}title")),
         }
@@ -185,10 +202,10 @@ def _newsml_item(item: Any) -> Record:
     link = meta.find(f"{_NAR}link[@rel='irel:canonical']") if meta is not None else None
     return {
         "id": item.get("guid"),
-        "title": content.findtext(f"{_NAR}headline") if content is not None else None,
+        "title": _title(content.find(f"{_NAR}headline")) if content is not None else None,
         "url": link.get("href") if link is not None else None,
         "body_html": body,
-        "published": (meta.findtext(f"{_NAR}firstCreated") or meta.findtext(f"{_NAR}versionCreated")) if meta is not None else None,
+        "published": (_value(meta, f"{_NAR}firstCreated") or _value(meta, f"{_NAR}versionCreated")) if meta is not None else None,
         "source": (_name(content.find(f"{_NAR}infoSource")) if content is not None else None) or provider,
     }
 

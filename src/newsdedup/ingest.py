@@ -183,8 +183,10 @@ def _html_to_lines(html: str) -> list[str]:
     from lxml import html as lxml_html
 
     tree = lxml_html.fromstring(f"<div>{html}</div>")
-    for block in tree.iter("p", "br", "div", "h1", "h2", "h3", "li"):
-        block.tail = "\n" + (block.tail or "")
+    for block in tree.iter("p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "hl2", "pre", "blockquote", "tr"):
+        block.tail = "\n" + (block.tail or "")  # a block ends its line and starts one
+        if block.tag != "br":
+            block.text = "\n" + (block.text or "")
     return [" ".join(line.split()) for line in tree.text_content().splitlines()]  # HTML's runs of space are one
 
 
