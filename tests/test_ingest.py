@@ -109,6 +109,21 @@ def test_an_undated_article_says_why(seeds, tmp_path):
     assert docs["published"].null_count() == 2
 
 
+def test_a_full_dateline_or_a_written_date_header_dates_an_article(tmp_path):
+    (tmp_path / "karachi.txt").write_text(f"KARACHI, February 2, 2026: {BODY}\n", encoding="utf-8")
+    (tmp_path / "header.txt").write_text(f"date: 5 May 2025\n{BODY}\n", encoding="utf-8")
+    (tmp_path / "mayday.txt").write_text(f"NEW YORK, Mayday 3: {BODY}\n", encoding="utf-8")
+    (tmp_path / "both.json").write_text(json.dumps({"id": "both", "date": "soon", "text": f"LONDON, Feb 2, 2026: {BODY}"}), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
+    assert rows["karachi"]["published"].date().isoformat() == "2026-02-02" and rows["karachi"]["notes"] == []
+    assert rows["header"]["published"].date().isoformat() == "2025-05-05" and not rows["header"]["text"].startswith("date")
+    assert rows["mayday"]["published"] is None and rows["mayday"]["notes"] == []  # no month, no note
+    assert rows["both"]["published"].date().isoformat() == "2026-02-02"
+    assert rows["both"]["notes"] == ["date 'soon' not understood; dated by its dateline"]
+
+
 def test_seed_003_title_from_first_line(seeds):
     doc = _doc(seeds[0], "003_b5333d69a80e2512")
     assert doc["title"] == "Pakistan military responds to Baloch rebel attacks; over 120 dead"

@@ -133,10 +133,14 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
         key, value = match.group("key"), match.group("value").strip()
         if key in ("date", "published"):
             date_match = _HEADER_DATE.match(value)
-            if not date_match:
-                break
-            meta["date"] = date_match.group("date")
-            lines[0] = date_match.group("rest")  # a header may share its line with the text
+            if date_match:
+                meta["date"] = date_match.group("date")
+                lines[0] = date_match.group("rest")  # a header may share its line with the text
+                continue
+            if len(value.split()) > 6 or parse_date(value) is None:
+                break  # prose starting with the word "date", or no date at all
+            meta["date"] = value  # "date: 5 May 2025", "published Sun, 01 Feb 2026 08:00:00 GMT"
+            lines.pop(0)
             continue
         if len(value.split()) > 12 and key not in ("title", "headline"):
             break  # prose that happens to start with a header word
@@ -381,19 +385,20 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         raise BadInput(f"body too short ({n_words} words, need {cfg.min_words})")
     if n_words > cfg.max_words:
         raise BadInput(f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article")
+    published = rec.published or dateline_date(dateline)  # "KARACHI, February 2, 2026:" dates a text
     row = {
         "article_id": rec.article_id,
         "path": rec.path,
         "title": rec.title or _display_title(body),
         "source": rec.source,
-        "published": rec.published,
+        "published": published,
         "url": rec.url,
         "dateline": dateline,
         "text": body,
         "n_words": n_words,
     }
     row = {k: _storable(v) if isinstance(v, str) else v for k, v in row.items()}
-    return {**row, "notes": [_storable(n) for n in notes_on(rec, dateline)]}
+    return {**row, "notes": [_storable(n) for n in notes_on(rec, dateline, published)]}
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -404,17 +409,25 @@ def _storable(text: str) -> str:
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
-_MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", re.I)
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+# "Feb 2" / "2 February", and with a year: "February 2, 2026" / "2 Feb 2026"
+_MONTH_DAY = re.compile(rf"\b(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})\b", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+|\d{{1,2}}\s+{_MONTH},?\s+)(?:19|20)\d\d\b", re.I)
 
 
-def notes_on(rec: Record, dateline: str | None) -> list[str]:
-    """What ingest could not use of an article it keeps, one line each; for now, why it is undated."""
-    if rec.published is not None:
-        return []
-    if rec.raw_date:
+def dateline_date(dateline: str | None) -> datetime | None:
+    """The date a dateline gives in full ("KARACHI, February 2, 2026"), or None."""
+    match = _MONTH_DAY_YEAR.search(dateline or "")
+    return parse_date(match.group(0)) if match else None
+
+
+def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> list[str]:
+    """What ingest could not use of an article it keeps, one line each; for now, the date: a date the input
+    gave that cannot be read (the article is undated, or dated by its dateline), a dateline without a year."""
+    if rec.raw_date and rec.published is None:
         shown = rec.raw_date if len(rec.raw_date) <= 40 else rec.raw_date[:40] + "\u2026"
-        return [f"date {shown!r} not understood"]
-    if dateline and _MONTH_DAY.search(dateline):
+        return [f"date {shown!r} not understood" + ("; dated by its dateline" if published else "")]
+    if published is None and dateline and _MONTH_DAY.search(dateline):
         return [f"dateline {dateline!r} gives no year"]
     return []
 
