@@ -96,6 +96,37 @@ def test_evaluate_facts_prints_json(tmp_path):
     assert score["accuracy"] == 1.0
 
 
+def test_evaluate_facts_shows_the_worst_wrong_decisions_and_why(tmp_path):
+    import json
+
+    sentences = tmp_path / "s.jsonl"
+    sentences.write_text(
+        "\n".join(
+            json.dumps({"id": i, "text": t})
+            for i, t in [
+                ("a", "At least 145 people died in the attacks on Saturday."),
+                ("b", "At least 120 people died in the attacks on Saturday."),
+                ("c", "At least 145 people were killed in Saturday's attacks."),
+                ("d", "The central bank kept interest rates unchanged."),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    pairs = tmp_path / "p.csv"
+    # a/b labelled the same (a loose label, as MSRP's can be): the figure check keeps them apart; a/c labelled
+    # different although they say the same; a/d right
+    pairs.write_text("id1,id2,label\na,b,1\na,c,0\na,d,0\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate-facts", "--sentences", str(sentences), "--pairs", str(pairs), "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0].startswith("3 pairs: accuracy 0.3333")
+    assert lines[1] == "worst said to be the same fact, labelled different:"
+    assert lines[2].startswith("  a / c: cosine 0.") and ">= 0.72" in lines[2]
+    assert lines[5] == "worst labelled the same fact, kept apart:"
+    assert lines[6] == "  a / b: each states a number the other lacks (145 / 120)"
+    assert lines[7].strip() == "At least 145 people died in the attacks on Saturday."
+
+
 def test_evaluate_needs_a_usable_labels_file(tmp_path):
     labels = tmp_path / "labels.csv"
     labels.write_text("name,cluster\nx,1\n", encoding="utf-8")

@@ -63,3 +63,15 @@ def test_labels_need_an_id_and_a_level():
 def test_binary_scores():
     score = binary_scores(np.array([1, 1, 0, 0]), np.array([1, 0, 1, 0]))
     assert (score.accuracy, score.precision, score.recall, score.f1) == (0.5, 0.5, 0.5, 0.5)
+
+
+def test_worst_decisions_are_the_most_confident_wrong_ones():
+    import numpy as np
+
+    from newsdedup.evaluate import worst_decisions
+
+    truth = np.array([1, 0, 0, 1, 1, 0])
+    decided = np.array([1, 1, 1, 0, 0, 0])
+    sims = np.array([0.9, 0.75, 0.95, 0.2, 0.6, 0.1])
+    assert worst_decisions(truth, decided, sims, top=5) == ([2, 1], [3, 4])
+    assert worst_decisions(truth, decided, sims, top=1) == ([2], [3])

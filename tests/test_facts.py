@@ -304,3 +304,16 @@ def test_a_restatement_naming_a_group_in_another_form_is_said_already():
     assert said_already(sims, [mine, theirs], np.array([1]), Vocabulary(words(theirs.text)), frozenset(), cfg)[0]
     other = _sentence("The bill will pass before the recess, a senator from the Republicans said.")
     assert not said_already(sims, [other, theirs], np.array([1]), Vocabulary(words(theirs.text)), frozenset(), cfg)[0]
+
+
+def test_why_apart_names_the_check_that_failed():
+    from newsdedup.facts import why_apart
+
+    cfg = FactsConfig()
+    a = _sentence("At least 145 people died in the attacks on Saturday.")
+    assert why_apart(a, _sentence("At least 120 people died in the attacks on Saturday."), cfg) == (
+        "each states a number the other lacks (145 / 120)"
+    )
+    assert why_apart(a, _sentence("Officials counted 145 dead after the violence."), cfg) is None  # one telling figure
+    assert "too few content words" in why_apart(a, _sentence("Markets closed higher on Saturday."), cfg)
+    assert why_apart(a, _sentence("At least 145 people were killed in the attacks on Saturday."), cfg) is None

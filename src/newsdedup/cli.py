@@ -185,7 +185,17 @@ def evaluate(
         json_out.write_text(json.dumps({s.level: s.as_dict() for s in scores}, indent=2), encoding="utf-8")
 
 
+def _clip(text: str, width: int = 110) -> str:
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
 def _read_fact_pairs(sentences: Path, pairs: Path) -> tuple[list[str], list[str], "np.ndarray"]:
+    left, right, truth, _ = _read_fact_table(sentences, pairs)
+    return left, right, truth
+
+
+def _read_fact_table(sentences: Path, pairs: Path) -> tuple[list[str], list[str], "np.ndarray", list[tuple[str, str]]]:
+    """The labelled pairs' texts, labels and ids, or one line naming what is wrong with the files."""
     import json
 
     import numpy as np
@@ -208,7 +218,8 @@ def _read_fact_pairs(sentences: Path, pairs: Path) -> tuple[list[str], list[str]
         fail(f"{pairs}: {len(unknown)} sentence ids not in {sentences}, e.g. {sorted(unknown)[0]}")
     left = [text[i] for i in table["id1"].to_list()]
     right = [text[i] for i in table["id2"].to_list()]
-    return left, right, table["label"].cast(pl.Int64).to_numpy().astype(bool)
+    ids = list(zip(table["id1"].to_list(), table["id2"].to_list()))
+    return left, right, table["label"].cast(pl.Int64).to_numpy().astype(bool), ids
 
 
 @app.command("evaluate-facts")
@@ -217,25 +228,38 @@ def evaluate_facts(
     pairs: Path = typer.Option(..., "--pairs", help="CSV of id1,id2,label (1 = same fact)."),
     config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a line."),
+    errors: int = typer.Option(5, "--errors", help="How many of the worst wrong decisions of each kind to show."),
 ) -> None:
-    """Score the 'these two sentences state the same fact' decision on labelled pairs."""
+    """Score the 'these two sentences state the same fact' decision on labelled pairs, and show the worst
+    wrong decisions with why they were made."""
     import json
     from dataclasses import asdict
 
-    from newsdedup.evaluate import binary_scores
-    from newsdedup.facts import judge_pairs
+    from newsdedup.evaluate import binary_scores, worst_decisions
+    from newsdedup.facts import as_sentence, judge_pairs, why_apart
 
     settings = _settings(config)
-    left, right, truth = _read_fact_pairs(sentences, pairs)
-    _, _, decided = judge_pairs(left, right, _embedders(settings).facts, settings.facts)
+    left, right, truth, ids = _read_fact_table(sentences, pairs)
+    sims, _, decided = judge_pairs(left, right, _embedders(settings).facts, settings.facts)
     score = binary_scores(truth, decided)
     if json_out:
         typer.echo(json.dumps(asdict(score)))
-    else:
-        typer.echo(
-            f"{len(truth)} pairs: accuracy {score.accuracy:.4f}, precision {score.precision:.4f}, "
-            f"recall {score.recall:.4f}, F1 {score.f1:.4f}"
-        )
+        return
+    typer.echo(
+        f"{len(truth)} pairs: accuracy {score.accuracy:.4f}, precision {score.precision:.4f}, "
+        f"recall {score.recall:.4f}, F1 {score.f1:.4f}"
+    )
+    false_pos, false_neg = worst_decisions(truth, decided, sims, errors)
+    threshold = settings.facts.same_fact_similarity
+    for title, rows in (("said to be the same fact, labelled different", false_pos),
+                        ("labelled the same fact, kept apart", false_neg)):
+        if rows:
+            typer.echo(f"worst {title}:")
+        for i in rows:
+            why = why_apart(as_sentence(left[i]), as_sentence(right[i]), settings.facts) if truth[i] else None
+            reason = why or (f"cosine {sims[i]:.2f} < {threshold}" if truth[i] else f"cosine {sims[i]:.2f} >= {threshold}")
+            typer.echo(f"  {ids[i][0]} / {ids[i][1]}: {reason}")
+            typer.echo(f"    {_clip(left[i])}\n    {_clip(right[i])}")
 
 
 @app.command()

@@ -135,3 +135,15 @@ def binary_scores(truth: np.ndarray, decided: np.ndarray) -> BinaryScore:
     return BinaryScore(
         round(float((truth == decided).mean()), 4), round(float(precision), 4), round(float(recall), 4), round(float(f1), 4)
     )
+
+
+def worst_decisions(truth: np.ndarray, decided: np.ndarray, similarity: np.ndarray, top: int = 5) -> tuple[list[int], list[int]]:
+    """The rows of the most confident wrong yes/no decisions: false positives with the highest similarity,
+    false negatives with the lowest (the pairs a person should read first to see why)."""
+    truth, decided = truth.astype(bool), decided.astype(bool)
+    false_pos = np.flatnonzero(decided & ~truth)
+    false_neg = np.flatnonzero(~decided & truth)
+    return (
+        false_pos[np.argsort(-similarity[false_pos], kind="stable")][:top].tolist(),
+        false_neg[np.argsort(similarity[false_neg], kind="stable")][:top].tolist(),
+    )

@@ -127,6 +127,16 @@ NAME_STEM = 5
 NAME_ENDINGS = ("", "s", "es", "n", "ns", "an", "ans", "ian", "ians", "i", "is", "ic", "ics", "ese", "ish")
 
 
+def why_apart(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
+    """Which check, besides the embeddings, keeps two sentences from being one fact (None: neither)."""
+    if not (numbers_within(a.numbers, b.numbers) or numbers_within(b.numbers, a.numbers)):
+        mine, theirs = sorted(a.numbers - b.numbers), sorted(b.numbers - a.numbers)
+        return f"each states a number the other lacks ({', '.join(mine)} / {', '.join(theirs)})"
+    if not (holds_words_of(a, b, cfg) and holds_words_of(b, a, cfg)):
+        return f"they share too few content words (under {cfg.min_shared_content:.0%} of one's)"
+    return None
+
+
 def _stems(word: str) -> set[str]:
     return {word[: len(word) - len(e)] for e in NAME_ENDINGS if word.endswith(e) and len(word) - len(e) >= NAME_STEM}
 
