@@ -51,6 +51,7 @@ def test_a_newsml_g2_item_is_one_record():
         "url": "https://wire.example/qta-jail",
         "published": "2026-01-31T12:05:00Z",  # first created, not this version's time
         "source": "Northland Wire",
+        "_no_body": "NewsML-G2 item with no text (no inlineXML or inlineData)",
     }
 
 

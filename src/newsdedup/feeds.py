@@ -151,6 +151,7 @@ def _rss(root: Any) -> tuple[list[Record], str | None]:
             "body_html": _inner(item.find(_CONTENT_ENCODED)) or _inner(item.find(f"{ns}description")),
             "published": _value(item, f"{ns}pubDate") or _value(item, _DC_DATE),
             "source": _title(item.find(f"{ns}source")),
+            "_no_body": "RSS item with no text (no description or content:encoded)",
         }
         for item in items
     ], feed_title
@@ -175,6 +176,7 @@ def _atom(root: Any) -> tuple[list[Record], str | None]:
                  if _value(entry, f"{ns}{tag}")), None,
             ),
             "source": _atom_title(entry.find(f"{ns}source/{ns}title")),
+            "_no_body": "Atom entry with no text (no content or summary)",
         }
         for entry in root.findall(f"{ns}entry")
     ], _atom_title(root.find(f"{ns}title"))
@@ -207,6 +209,7 @@ def _newsml_item(item: Any) -> Record:
         "body_html": body,
         "published": (_value(meta, f"{_NAR}firstCreated") or _value(meta, f"{_NAR}versionCreated")) if meta is not None else None,
         "source": (_name(content.find(f"{_NAR}infoSource")) if content is not None else None) or provider,
+        "_no_body": "NewsML-G2 item with no text (no inlineXML or inlineData)",
     }
 
 
@@ -233,6 +236,7 @@ def _nitf(root: Any) -> tuple[list[Record], str | None]:
             "title": " ".join("".join(headline.itertext()).split()) if headline is not None else None,
             "body_html": _paragraphs_html(_descendant(root, "body.content")),
             "published": issued.get("norm") if issued is not None else None,
+            "_no_body": "NITF document with no text (no body.content)",
         }
     ], None
 

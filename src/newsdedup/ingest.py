@@ -207,7 +207,8 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     if isinstance(body, list):
         body = "\n\n".join(str(part) for part in body)
     if not isinstance(body, str) or not body.strip():
-        raise BadInput("no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
+        # a feed's item says in its own terms where its text would be (feeds.py)
+        raise BadInput(record.get("_no_body") or "no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
     lines = _html_to_lines(body) if key in _HTML_BODY_KEYS or re.search(r"<(p|br|div)\b", body) else fold(body).splitlines()
     title = _scalar(_first(record, _TITLE_KEYS))
     if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x
