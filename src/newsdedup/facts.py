@@ -112,12 +112,26 @@ def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
     out or round it ("$6.3 billion" / "$6.32 billion"), but when each states a number the other lacks
     ("145 died" against "120 died") they are different facts.
     """
-    return (
-        sim >= cfg.same_fact_similarity
-        and holds_words_of(a, b, cfg)
-        and holds_words_of(b, a, cfg)
-        and (numbers_within(a.numbers, b.numbers) or numbers_within(b.numbers, a.numbers))
-    )
+    return sim >= cfg.same_fact_similarity and _words_shared(a, b, cfg) and _figures_agree(a, b)
+
+
+def _words_shared(a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
+    return holds_words_of(a, b, cfg) and holds_words_of(b, a, cfg)
+
+
+def _figures_agree(a: Sentence, b: Sentence) -> bool:
+    """One states every number of the other (one may leave numbers out or round them)."""
+    return numbers_within(a.numbers, b.numbers) or numbers_within(b.numbers, a.numbers)
+
+
+def why_apart(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
+    """Which of same_fact's checks besides the embeddings keeps two sentences apart (None: neither)."""
+    if not _figures_agree(a, b):
+        mine, theirs = sorted(a.numbers - b.numbers), sorted(b.numbers - a.numbers)
+        return f"each states a number the other lacks ({', '.join(mine)} / {', '.join(theirs)})"
+    if not _words_shared(a, b, cfg):
+        return f"they share too few content words (under {cfg.min_shared_content:.0%} of one's)"
+    return None
 
 
 # A name and another word are one name in two forms when both are one stem of at least NAME_STEM letters
@@ -125,16 +139,6 @@ def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
 # Other endings make other names: Niger / Nigeria, India / Indiana, George / Georgia, Martin / Martinez.
 NAME_STEM = 5
 NAME_ENDINGS = ("", "s", "es", "n", "ns", "an", "ans", "ian", "ians", "i", "is", "ic", "ics", "ese", "ish")
-
-
-def why_apart(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
-    """Which check, besides the embeddings, keeps two sentences from being one fact (None: neither)."""
-    if not (numbers_within(a.numbers, b.numbers) or numbers_within(b.numbers, a.numbers)):
-        mine, theirs = sorted(a.numbers - b.numbers), sorted(b.numbers - a.numbers)
-        return f"each states a number the other lacks ({', '.join(mine)} / {', '.join(theirs)})"
-    if not (holds_words_of(a, b, cfg) and holds_words_of(b, a, cfg)):
-        return f"they share too few content words (under {cfg.min_shared_content:.0%} of one's)"
-    return None
 
 
 def _stems(word: str) -> set[str]:
