@@ -127,21 +127,28 @@ def _e(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
-def _day(value: datetime | None) -> str:
+def day(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "undated"
+
+
+def when_published(row: dict) -> str:
+    """An article's day, or "undated" with ingest's notes on why ("undated (dateline '...' gives no year)")."""
+    if row["published"] is None and row.get("notes"):
+        return f"undated ({'; '.join(row['notes'])})"
+    return day(row["published"])
 
 
 def _span(first: datetime | None, last: datetime | None) -> str:
     if not first:
         return "undated"
-    return _day(first) if _day(first) == _day(last) else f"{_day(first)} to {_day(last)}"
+    return day(first) if day(first) == day(last) else f"{day(first)} to {day(last)}"
 
 
 def _date_words(value: datetime | None) -> str:
     """A date in the forms an editor may type: 2026-02-01, 1 feb 2026, 1 february 2026."""
     if not value:
         return "undated"
-    return f"{_day(value)} {value.day} {value.strftime('%b %B %Y').lower()}"
+    return f"{day(value)} {value.day} {value.strftime('%b %B %Y').lower()}"
 
 
 def _outlet(row: dict) -> str:
@@ -154,10 +161,7 @@ def _outlet(row: dict) -> str:
 
 def _who(row: dict) -> str:
     """Outlet, date, length and id of an article, as one muted line."""
-    when = _day(row["published"])
-    if row["published"] is None and row.get("notes"):
-        when += f" ({'; '.join(row['notes'])})"
-    parts = [_e(_outlet(row)), _e(when), f"{row['n_words']} words"]
+    parts = [_e(_outlet(row)), _e(when_published(row)), f"{row['n_words']} words"]
     parts.append(f"<code>{_e(row['article_id'])}</code>")
     url = row.get("url") or ""
     if urlsplit(url).scheme in ("http", "https"):

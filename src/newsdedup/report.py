@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import polars as pl
 
 from newsdedup.facts import Resolution
-from newsdedup.html_report import render_html
+from newsdedup.html_report import day, render_html, when_published
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -89,15 +88,8 @@ def summarize(
     )
 
 
-def _day(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else "undated"
-
-
 def _who(row: dict) -> str:
-    when = _day(row["published"])
-    if row["published"] is None and row.get("notes"):
-        when += f" ({'; '.join(row['notes'])})"
-    return f"{row['source'] or 'unknown source'}, {when}, `{row['article_id']}`"
+    return f"{row['source'] or 'unknown source'}, {when_published(row)}, `{row['article_id']}`"
 
 
 def story_markdown(
@@ -111,7 +103,7 @@ def story_markdown(
     members = sorted(members, key=lambda r: r["article_id"])
     info = {r["article_id"]: r for r in members}
     canon = info[story["canonical_article_id"]]
-    dates = f"{_day(story['first_published'])} to {_day(story['last_published'])}"
+    dates = f"{day(story['first_published'])} to {day(story['last_published'])}"
     out = [
         f"## {story['title']}",
         "",
