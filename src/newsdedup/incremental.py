@@ -71,7 +71,7 @@ def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> 
         changes.dirty_stories |= set(gone["story_id"].to_list())
     state.rejects = state.rejects.filter(~_file_of(pl.col("path")).is_in(dropped.implode()))
     known = dict(zip(state.documents["article_id"].to_list(), state.documents["path"].to_list()))
-    docs, rejects = read_files(root, [plan.files.get(rel, root / rel) for rel in plan.todo], settings.ingest, known)
+    docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known)
     if docs.height:
         state.terms.add(term_counts(headline_and_body(docs)))
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")

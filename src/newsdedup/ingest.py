@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -273,20 +273,17 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     )
 
 
-def _items(items: list[Any], feed_name: str | None, stem_id: str, rel: str) -> Iterator[Record | tuple[str, str]]:
-    """The records of a file holding several articles ('feed.json:3' for the third), each failing alone
-    (an item that is a BadInput is its own reject); the feed's name is the source of those naming none.
+def _items(
+    items: Iterable[tuple[int, Any]], feed_name: str | None, stem_id: str, rel: str
+) -> Iterator[Record | tuple[str, str]]:
+    """The records of a file holding several articles, each with its number ('feed.json:3' for the third;
+    a JSONL file's line numbers skip its blank lines), each failing alone (an item that is a BadInput is
+    its own reject); the feed's name is the source of those naming none.
 
     An item without an id of its own is known by its url when no other item of the file has that url (a
     feed's order changes when it is refreshed with newer items on top; a placeholder link shared by every
     item names none of them), else by its place."""
-    return _numbered(list(enumerate(items, start=1)), feed_name, stem_id, rel)
-
-
-def _numbered(
-    items: list[tuple[int, Any]], feed_name: str | None, stem_id: str, rel: str
-) -> Iterator[Record | tuple[str, str]]:
-    """_items, for items that carry their number (a JSONL file's line numbers skip its blank lines)."""
+    items = list(items)
     urls = Counter(_scalar(_first(item, _URL_KEYS)) for _, item in items if isinstance(item, dict))
     for n, item in items:
         try:
@@ -337,20 +334,21 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         return
     try:
         if ext in JSONL_EXTENSIONS:
-            yield from _numbered(_json_lines(text), None, stem_id, rel)
+            yield from _items(_json_lines(text), None, stem_id, rel)
         elif ext in FEED_EXTENSIONS:
-            yield from _items(*feed_entries(text), stem_id, rel)  # NotAFeed: a reject, below
+            records, feed_name = feed_entries(text)  # NotAFeed: a reject, below
+            yield from _items(enumerate(records, start=1), feed_name, stem_id, rel)
         elif ext in JSON_EXTENSIONS:
             data = json.loads(text)
             feed = feed_items(data) if isinstance(data, dict) else None
             if isinstance(data, list):
                 if not data:
                     yield rel, "JSON array with no articles"
-                yield from _items(data, None, stem_id, rel)
+                yield from _items(enumerate(data, start=1), None, stem_id, rel)
             elif feed and not feed[0]:
                 yield rel, "feed with no items"
             elif feed:
-                yield from _items(*feed, stem_id, rel)
+                yield from _items(enumerate(feed[0], start=1), feed[1], stem_id, rel)
             else:
                 yield parse_record(data, stem_id, rel)
         elif ext in HTML_EXTENSIONS:

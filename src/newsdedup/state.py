@@ -205,7 +205,7 @@ class Plan:
     hashes: dict[str, str]  # relative path -> sha1, for every input now present
     todo: list[str]  # new or changed files
     dropped: list[str]  # changed or removed files whose old articles go
-    files: dict[str, Path] = field(default_factory=dict)  # relative path (as shown) -> the file
+    files: dict[str, Path]  # relative path (as shown) -> the file
 
     @property
     def nothing_new(self) -> bool:
