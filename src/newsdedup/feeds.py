@@ -83,6 +83,11 @@ def _title(element: Any, markup: bool = True) -> str | None:
     return " ".join(text.split()) or None
 
 
+def _descendant(root: Any, name: str) -> Any:
+    """The first element below root with this local name, in any namespace (NITF comes with and without)."""
+    return next((e for e in root.iter() if _local(e) == name), None)
+
+
 def _paragraphs_html(element: Any) -> str | None:
     """An XML body (NITF, XHTML, whatever the prefix) as HTML for the body reader: the markup inside NITF's
     body.content or XHTML's body when there is one (headline, abstract and byline of body.head are not the
@@ -93,9 +98,11 @@ def _paragraphs_html(element: Any) -> str | None:
 
     from lxml import etree
 
-    container = next((e for e in element.iter() if _local(e) == "body.content"), None)
+    container = _descendant(element, "body.content")
     if container is None:
-        container = next((e for e in element.iter() if _local(e) == "body"), element)
+        container = _descendant(element, "body")
+    if container is None:
+        container = element
     plain = deepcopy(container)
     for e in plain.iter():
         if isinstance(e.tag, str):
@@ -172,8 +179,8 @@ def _atom(root: Any) -> tuple[list[Record], str | None]:
             "url": _atom_link(entry, ns),
             "body_html": _atom_body(entry.find(f"{ns}content")) or _atom_body(entry.find(f"{ns}summary")),
             "published": next(
-                (_value(entry, f"{ns}{tag}") for tag in ("published", "issued", "created", "updated", "modified")
-                 if _value(entry, f"{ns}{tag}")), None,
+                filter(None, (_value(entry, f"{ns}{tag}") for tag in ("published", "issued", "created", "updated", "modified"))),
+                None,
             ),
             "source": _atom_title(entry.find(f"{ns}source/{ns}title")),
             "_no_body": "Atom entry with no text (no content or summary)",
@@ -219,11 +226,6 @@ def _newsml(root: Any) -> tuple[list[Record], str | None]:
     return [_newsml_item(item) for item in items], None
 
 
-def _descendant(root: Any, name: str) -> Any:
-    """The first element below root with this local name, in any namespace (NITF comes with and without)."""
-    return next((e for e in root.iter() if _local(e) == name), None)
-
-
 def _nitf(root: Any) -> tuple[list[Record], str | None]:
     """A NITF document: one article (hedline, body.content, docdata's issue date and doc-id)."""
     headline = _descendant(root, "hl1")
@@ -233,7 +235,7 @@ def _nitf(root: Any) -> tuple[list[Record], str | None]:
     return [
         {
             "id": doc_id.get("id-string") if doc_id is not None else None,
-            "title": " ".join("".join(headline.itertext()).split()) if headline is not None else None,
+            "title": _title(headline, markup=False),
             "body_html": _paragraphs_html(_descendant(root, "body.content")),
             "published": issued.get("norm") if issued is not None else None,
             "_no_body": "NITF document with no text (no body.content)",
@@ -269,4 +271,4 @@ def feed_entries(text: str) -> tuple[list[Record], str | None]:
         raise NotAFeed(f"XML that is no RSS, Atom, NewsML-G2 or NITF document (root element <{kind or '?'}>)")
     if not records:
         raise NotAFeed("feed with no items")
-    return records, (title or "").strip() or None
+    return records, title  # a title is on one line already, or None (_title)
