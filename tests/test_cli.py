@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -71,24 +72,25 @@ def test_evaluate_scores_both_levels(tmp_path):
     assert scores["stories"]["bcubed"]["f1"] == 1.0
 
 
+def _fact_files(tmp_path, texts: dict[str, str], pairs_csv: str) -> tuple[Path, Path]:
+    """The sentences (JSONL) and labelled pairs (CSV) that evaluate-facts reads."""
+    import json
+
+    sentences, pairs = tmp_path / "s.jsonl", tmp_path / "p.csv"
+    sentences.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in texts.items()), encoding="utf-8")
+    pairs.write_text(pairs_csv, encoding="utf-8")
+    return sentences, pairs
+
+
 def test_evaluate_facts_prints_json(tmp_path):
     import json
 
-    sentences = tmp_path / "s.jsonl"
-    sentences.write_text(
-        "\n".join(
-            json.dumps({"id": i, "text": t})
-            for i, t in [
-                ("a", "At least 145 people died in the attacks on Saturday."),
-                ("b", "At least 145 people were killed in Saturday's attacks."),
-                ("c", "At least 120 people died in the attacks on Saturday."),
-                ("d", "The central bank kept interest rates unchanged."),
-            ]
-        ),
-        encoding="utf-8",
-    )
-    pairs = tmp_path / "p.csv"
-    pairs.write_text("id1,id2,label\na,b,1\na,c,0\na,d,0\n", encoding="utf-8")
+    sentences, pairs = _fact_files(tmp_path, {
+        "a": "At least 145 people died in the attacks on Saturday.",
+        "b": "At least 145 people were killed in Saturday's attacks.",
+        "c": "At least 120 people died in the attacks on Saturday.",
+        "d": "The central bank kept interest rates unchanged.",
+    }, "id1,id2,label\na,b,1\na,c,0\na,d,0\n")
     result = runner.invoke(app, ["evaluate-facts", "--sentences", str(sentences), "--pairs", str(pairs), "--json", "--config", str(CONFIG)])
     assert result.exit_code == 0, result.output
     score = json.loads(result.output.strip().splitlines()[-1])
@@ -97,25 +99,14 @@ def test_evaluate_facts_prints_json(tmp_path):
 
 
 def test_evaluate_facts_shows_the_worst_wrong_decisions_and_why(tmp_path):
-    import json
-
-    sentences = tmp_path / "s.jsonl"
-    sentences.write_text(
-        "\n".join(
-            json.dumps({"id": i, "text": t})
-            for i, t in [
-                ("a", "At least 145 people died in the attacks on Saturday."),
-                ("b", "At least 120 people died in the attacks on Saturday."),
-                ("c", "At least 145 people were killed in Saturday's attacks."),
-                ("d", "The central bank kept interest rates unchanged."),
-            ]
-        ),
-        encoding="utf-8",
-    )
-    pairs = tmp_path / "p.csv"
     # a/b labelled the same (a loose label, as MSRP's can be): the figure check keeps them apart; a/c labelled
     # different although they say the same; a/d right
-    pairs.write_text("id1,id2,label\na,b,1\na,c,0\na,d,0\n", encoding="utf-8")
+    sentences, pairs = _fact_files(tmp_path, {
+        "a": "At least 145 people died in the attacks on Saturday.",
+        "b": "At least 120 people died in the attacks on Saturday.",
+        "c": "At least 145 people were killed in Saturday's attacks.",
+        "d": "The central bank kept interest rates unchanged.",
+    }, "id1,id2,label\na,b,1\na,c,0\na,d,0\n")
     result = runner.invoke(app, ["evaluate-facts", "--sentences", str(sentences), "--pairs", str(pairs), "--config", str(CONFIG)])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
@@ -204,9 +195,7 @@ def test_missing_facts_weights_stop_every_command_in_one_line(tmp_path):
     """facts.weights naming no file: run, check and evaluate-facts stop before any work, with one line."""
     bad = tmp_path / "bad.toml"
     bad.write_text(CONFIG.read_text(encoding="utf-8").replace('weights = ""', 'weights = "nope"'), encoding="utf-8")
-    pairs, sentences = tmp_path / "p.csv", tmp_path / "s.jsonl"
-    pairs.write_text("id1,id2,label\na,b,1\n", encoding="utf-8")
-    sentences.write_text('{"id": "a", "text": "One two three."}\n{"id": "b", "text": "One two three."}\n', encoding="utf-8")
+    sentences, pairs = _fact_files(tmp_path, {"a": "One two three.", "b": "One two three."}, "id1,id2,label\na,b,1\n")
     for args in (["run", "--input", str(SEEDS), "--output", str(tmp_path / "out")],
                  ["check", "--output", str(tmp_path / "out")],
                  ["evaluate-facts", "--sentences", str(sentences), "--pairs", str(pairs)]):

@@ -345,12 +345,20 @@ def test_filter_by_outlet_in_chromium(browser, tmp_path):
     assert page.problems == []
 
 
-def test_an_undated_version_says_why():
+UNDATED_NOTE = "dateline 'Valley, Mar 3' gives no year"
+
+
+def _tables_with_q_undated() -> dict[str, pl.DataFrame]:
+    """_tables, with the quake article undated and ingest's note on why."""
     t = _tables()
     q = pl.col("article_id") == "q"
     t["documents"] = t["documents"].with_columns(
         published=pl.when(q).then(None).otherwise(pl.col("published")),
-        notes=pl.when(q).then(pl.lit(["dateline 'Valley, Mar 3' gives no year"])).otherwise(pl.lit([], dtype=pl.List(pl.String()))),
+        notes=pl.when(q).then(pl.lit([UNDATED_NOTE])).otherwise(pl.lit([], dtype=pl.List(pl.String()))),
     )
-    page = _render(t)
+    return t
+
+
+def test_an_undated_version_says_why():
+    page = _render(_tables_with_q_undated())
     assert "undated (dateline &#x27;Valley, Mar 3&#x27; gives no year)" in page

@@ -6,7 +6,7 @@ import polars as pl
 
 from newsdedup.report import articles_table, render_markdown, story_markdown
 from newsdedup.schema import pairs_by_articles, rows_by
-from test_html_report import _tables
+from test_html_report import UNDATED_NOTE, _tables, _tables_with_q_undated
 
 
 def _markdown() -> str:
@@ -53,15 +53,10 @@ def test_one_story_alone_reads_the_same_as_in_the_whole_report():
 
 
 def test_an_undated_version_says_why():
-    t = _tables()
-    q = pl.col("article_id") == "q"
-    t["documents"] = t["documents"].with_columns(
-        published=pl.when(q).then(None).otherwise(pl.col("published")),
-        notes=pl.when(q).then(pl.lit(["dateline 'Valley, Mar 3' gives no year"])).otherwise(pl.lit([], dtype=pl.List(pl.String()))),
-    )
+    t = _tables_with_q_undated()
     canon = t["stories"].select("story_id", "canonical_article_id")
     articles = articles_table(t["documents"], canon)
-    assert articles.filter(q)["notes"].to_list() == [["dateline 'Valley, Mar 3' gives no year"]]
+    assert articles.filter(pl.col("article_id") == "q")["notes"].to_list() == [[UNDATED_NOTE]]
     report = render_markdown(articles, t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
     assert "(Valley Post, undated (dateline 'Valley, Mar 3' gives no year), `q`" in report
     assert "(Wire, 2026-02-01, `a`" in report  # a dated version: no note
