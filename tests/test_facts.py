@@ -229,19 +229,38 @@ def test_numbers_differ_compares_the_numbers_not_their_wording():
     assert numbers_differ(["6.3", "6.32", "6.5"])
 
 
+def _one_figure_two_ways(said: str, reference: str, other: str) -> tuple[Sentence, Sentence, FactsConfig, np.ndarray]:
+    """`said` gives the figure of `reference` another way: same fact, and said already by it; `other`
+    (a figure of another size) is neither."""
+    cfg = FactsConfig()
+    said_, ref, other_ = _sentence(said), _sentence(reference), _sentence(other)
+    assert same_fact(0.95, said_, ref, cfg)
+    assert not same_fact(0.95, other_, ref, cfg)
+    sims = np.array([[1.0, 0.95], [0.95, 1.0]])
+    vocab = Vocabulary(words(ref.text))
+    assert said_already(sims, [said_, ref], np.array([1]), vocab, ref.numbers, cfg)[0]
+    assert not said_already(sims, [other_, ref], np.array([1]), vocab, ref.numbers, cfg)[0]
+    return said_, ref, cfg, sims
+
+
+def test_a_number_spelled_out_is_the_same_figure_as_in_digits():
+    """Made-up example: one outlet opens with the number in words, as AP style does."""
+    spelled, digits, _, _ = _one_figure_two_ways(
+        "Twenty-two people were killed when the bus left the road, police said.",
+        "22 people were killed when the bus left the road, police said.",
+        "Twenty-five people were killed when the bus left the road, police said.",
+    )
+    assert figures(spelled.text) == figures(digits.text) == [("people", "22")]
+
+
 def test_a_figure_rounded_is_the_same_figure():
     """Made-up example: one outlet rounds a figure the other states in full. Same fact, no conflict, and
     the rounded sentence adds nothing; a figure of another size stays a different fact."""
-    cfg = FactsConfig()
-    full = _sentence("Acme said revenue rose 1.36 percent to $6.32 billion in the quarter.")
-    rounded = _sentence("Acme said revenue rose 1.4 percent to $6.3 billion in the quarter.")
-    other = _sentence("Acme said revenue rose 2.4 percent to $6.5 billion in the quarter.")
-    assert same_fact(0.95, full, rounded, cfg)
-    assert not same_fact(0.95, full, other, cfg)
-    sims = np.array([[1.0, 0.95], [0.95, 1.0]])
-    vocab = Vocabulary(words(full.text))
-    assert said_already(sims, [rounded, full], np.array([1]), vocab, full.numbers, cfg)[0]
-    assert not said_already(sims, [other, full], np.array([1]), vocab, full.numbers, cfg)[0]
+    rounded, full, cfg, sims = _one_figure_two_ways(
+        "Acme said revenue rose 1.4 percent to $6.3 billion in the quarter.",
+        "Acme said revenue rose 1.36 percent to $6.32 billion in the quarter.",
+        "Acme said revenue rose 2.4 percent to $6.5 billion in the quarter.",
+    )
     # the more precise figure is not said by the rounded one; nor a corrected decimal by any integer near it
     assert not said_already(sims, [full, rounded], np.array([1]), Vocabulary(words(rounded.text)), rounded.numbers, cfg)[0]
     jobs = _sentence("Unemployment rose to 10.4 percent in May, the office said.")

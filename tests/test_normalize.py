@@ -10,6 +10,7 @@ import pytest
 
 from newsdedup.normalize import (
     clean_body,
+    figures,
     fold,
     is_boilerplate_line,
     is_credit_line,
@@ -289,6 +290,17 @@ def test_ap_style_dateline_with_country_is_split():
 
 def test_number_words_become_digits():
     assert numbers("Fifteen security personnel and eleven civilians were killed.") == {"15", "11"}
+
+
+def test_a_number_spelled_in_several_words_is_one_number():
+    """AP style spells out a number that opens a sentence: "Twenty-two" is 22, not 20 and 2."""
+    assert numbers("Twenty-two people were killed.") == {"22"} == numbers("22 people were killed.")
+    assert numbers("Ninety five percent of the cargo arrives by ship.") == {"95"}
+    assert numbers("One hundred and five soldiers and two hundred civilians left.") == {"105", "200"}
+    assert numbers("Three hundred fifty-two votes were cast.") == {"352"}
+    assert figures("Police said at least twenty-two people were killed.") == [("people", "at least 22")]
+    # one-word numbers and scales stay as they were
+    assert numbers("A hundred people and two million dollars.") == {"100", "2", "1000000"}
 
 
 def test_thousands_separator_is_dropped_and_decimals_kept():

@@ -75,6 +75,36 @@ _NUMBER_WORDS = {
     "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12",
     "thousand": "1000", "million": "1000000", "billion": "1000000000",
 }
+# Numbers under a thousand spelled in more than one word, as AP style spells a number that opens a sentence:
+# "Twenty-two", "twenty two", "one hundred and five". numbers() and figures() read them as one number
+# ("22"), not as two ("20", "2"), which would make them a different figure from the "22" of another version.
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_BELOW_100 = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
+_SPELLED = re.compile(
+    rf"\b(?:(?P<hundreds>{'|'.join(_UNITS)})[- ]hundred(?:(?: and)?[- ](?P<rest>{_BELOW_100}))?"
+    rf"|(?P<tens>{'|'.join(_TENS)})[- ](?P<unit>{'|'.join(_UNITS)}))\b",
+    re.I,
+)
+
+
+def _spelled_value(match: re.Match[str]) -> str:
+    def below_100(phrase: str) -> int:
+        return sum(int(_NUMBER_WORDS[w]) for w in re.split(r"[- ]", phrase.lower()))
+
+    if match.group("hundreds"):
+        rest = match.group("rest")
+        return str(100 * int(_NUMBER_WORDS[match.group("hundreds").lower()]) + (below_100(rest) if rest else 0))
+    return str(below_100(match.group(0)))
+
+
+def spelled_as_digits(text: str) -> str:
+    """The text with numbers spelled in several words written in digits ("Twenty-two people" -> "22 people");
+    one-word numbers stay words (numbers() and figures() read those already)."""
+    return _SPELLED.sub(_spelled_value, text)
+
+
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
@@ -273,9 +303,9 @@ def split_sentences(text: str) -> list[str]:
 
 
 def numbers(text: str) -> frozenset[str]:
-    """The numbers a sentence states, digits and number words alike ('fifteen' -> '15')."""
+    """The numbers a sentence states, digits and number words alike ('fifteen' -> '15', 'twenty-two' -> '22')."""
     found = set()
-    for tok in _NUMBER.findall(fold(text)):
+    for tok in _NUMBER.findall(spelled_as_digits(fold(text))):
         low = tok.lower()
         found.add(_NUMBER_WORDS.get(low, low.replace(",", "")))
     return frozenset(found)
@@ -384,7 +414,7 @@ _NOT_COUNTED = frozenset("of percent per am pm million billion thousand hundred 
 def figures(text: str) -> list[tuple[str, str]]:
     """What a sentence counts and how it says it: [('people', 'at least 145'), ('inmates', 'more than 30')]."""
     out = []
-    for match in _FIGURE.finditer(fold(text)):
+    for match in _FIGURE.finditer(spelled_as_digits(fold(text))):
         first, second = match.group("w1").lower(), (match.group("w2") or "").lower()
         num = match.group("num").lower().replace(",", "")
         if first in _NOT_COUNTED or first in stop_words() or (num.isdigit() and 1900 <= int(num) <= 2100):
