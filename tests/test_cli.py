@@ -111,11 +111,17 @@ def test_evaluate_facts_shows_the_worst_wrong_decisions_and_why(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
     assert lines[0].startswith("3 pairs: accuracy 0.3333")
-    assert lines[1] == "worst said to be the same fact, labelled different:"
-    assert lines[2].startswith("  a / c: cosine 0.") and ">= 0.72" in lines[2]
-    assert lines[5] == "worst labelled the same fact, kept apart:"
-    assert lines[6] == "  a / b: each states a number the other lacks (145 / 120)"
-    assert lines[7].strip() == "At least 145 people died in the attacks on Saturday."
+    # what the checks cost: the one pair labelled the same is one the figure check keeps apart
+    assert lines[1] == (
+        "labelled the same fact: 1; kept apart by the figure and shared-words checks whatever their similarity: 1 "
+        "(1 state different figures, 0 share too few words), so recall is at most 0.0000; on the pairs both checks "
+        "allow (1): precision 0.0000, recall 0.0000, F1 0.0000"
+    )
+    assert lines[2] == "worst said to be the same fact, labelled different:"
+    assert lines[3].startswith("  a / c: cosine 0.") and ">= 0.72" in lines[3]
+    assert lines[6] == "worst labelled the same fact, kept apart:"
+    assert lines[7] == "  a / b: each states a number the other lacks (145 / 120)"
+    assert lines[8].strip() == "At least 145 people died in the attacks on Saturday."
 
 
 def test_evaluate_needs_a_usable_labels_file(tmp_path):

@@ -235,12 +235,14 @@ def evaluate_facts(
     import json
     from dataclasses import asdict
 
+    import numpy as np
+
     from newsdedup.evaluate import binary_scores, worst_decisions
-    from newsdedup.facts import as_sentence, judge_pairs, why_apart
+    from newsdedup.facts import as_sentence, failed_check, judge_pairs, why_apart
 
     settings = _settings(config)
     left, right, truth, ids = _read_fact_table(sentences, pairs)
-    sims, _, decided = judge_pairs(left, right, _embedders(settings).facts, settings.facts)
+    sims, allowed, decided = judge_pairs(left, right, _embedders(settings).facts, settings.facts)
     score = binary_scores(truth, decided)
     if json_out:
         typer.echo(json.dumps(asdict(score)))
@@ -249,6 +251,16 @@ def evaluate_facts(
         f"{len(truth)} pairs: accuracy {score.accuracy:.4f}, precision {score.precision:.4f}, "
         f"recall {score.recall:.4f}, F1 {score.f1:.4f}"
     )
+    labelled_same = int(truth.sum())
+    barred = [failed_check(as_sentence(left[i]), as_sentence(right[i]), settings.facts) for i in np.flatnonzero(truth & ~allowed)]
+    if barred:
+        within = binary_scores(truth[allowed], decided[allowed])
+        typer.echo(
+            f"labelled the same fact: {labelled_same}; kept apart by the figure and shared-words checks whatever "
+            f"their similarity: {len(barred)} ({barred.count('figures')} state different figures, {barred.count('words')} "
+            f"share too few words), so recall is at most {1 - len(barred) / labelled_same:.4f}; on the pairs both checks "
+            f"allow ({int(allowed.sum())}): precision {within.precision:.4f}, recall {within.recall:.4f}, F1 {within.f1:.4f}"
+        )
     false_pos, false_neg = worst_decisions(truth, decided, sims, errors)
     threshold = settings.facts.same_fact_similarity
     for title, rows in (("said to be the same fact, labelled different", false_pos),

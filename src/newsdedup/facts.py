@@ -124,12 +124,23 @@ def _figures_agree(a: Sentence, b: Sentence) -> bool:
     return numbers_within(a.numbers, b.numbers) or numbers_within(b.numbers, a.numbers)
 
 
-def why_apart(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
-    """Which of same_fact's checks besides the embeddings keeps two sentences apart (None: neither)."""
+def failed_check(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
+    """Which of same_fact's checks besides the embeddings keeps two sentences apart: "figures", "words" or
+    None (neither; the figure check is asked first)."""
     if not _figures_agree(a, b):
+        return "figures"
+    if not _words_shared(a, b, cfg):
+        return "words"
+    return None
+
+
+def why_apart(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
+    """failed_check in words (None: neither check keeps them apart)."""
+    check = failed_check(a, b, cfg)
+    if check == "figures":
         mine, theirs = sorted(a.numbers - b.numbers), sorted(b.numbers - a.numbers)
         return f"each states a number the other lacks ({', '.join(mine)} / {', '.join(theirs)})"
-    if not _words_shared(a, b, cfg):
+    if check == "words":
         return f"they share too few content words (under {cfg.min_shared_content:.0%} of one's)"
     return None
 
