@@ -96,6 +96,21 @@ def test_seed_002_dateline_is_split_off(seeds):
     assert "(Agencies)" not in doc["text"]
 
 
+def test_a_dateline_under_a_promo_or_a_caption_is_split_off(tmp_path):
+    """Made-up copies: the dateline comes after a line that cleaning drops. It is still the dateline, not the
+    opening of the first sentence (where its place and day would read as a name and a number of the story)."""
+    (tmp_path / "promo.txt").write_text(
+        f"Read more: Senate passes the budget after a long night\n\nToronto, June 16: {BODY}\n", encoding="utf-8"
+    )
+    (tmp_path / "caption.txt").write_text(
+        f"Delegates arrive at the summit venue on Monday.\nREUTERS/Jane Roe\n\nGENEVA (Reuters) - {BODY}\n", encoding="utf-8"
+    )
+    docs, _ = _ingest(tmp_path)
+    rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
+    assert rows["promo"]["dateline"] == "Toronto, June 16" and rows["promo"]["text"] == BODY
+    assert rows["caption"]["dateline"] == "GENEVA (Reuters)" and rows["caption"]["text"] == BODY
+
+
 def test_an_undated_article_says_why(seeds, tmp_path):
     """Nothing is dropped silently: a date that cannot be read, or a dateline without a year, is a note on
     the article (which is kept, undated); a dated article has none."""

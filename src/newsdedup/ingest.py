@@ -19,7 +19,16 @@ import polars as pl
 
 from newsdedup.config import IngestConfig
 from newsdedup.feeds import NotAFeed, feed_entries
-from newsdedup.normalize import clean_body, fold, is_boilerplate_line, looks_like_headline, split_dateline, split_sentences, words
+from newsdedup.normalize import (
+    clean_body,
+    fold,
+    is_boilerplate_line,
+    looks_like_headline,
+    split_dateline,
+    split_sentences,
+    strip_inline_credits,
+    words,
+)
 from newsdedup.progress import track
 from newsdedup.schema import DOCUMENTS, REJECTS, conform
 
@@ -369,6 +378,19 @@ def _display_title(body: str) -> str:
     return first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "\u2026"
 
 
+def _dateline_under_furniture(lines: list[str], title: str | None, body: str) -> tuple[str | None, str]:
+    """A dateline on the first line that cleaning keeps, under a promo or a caption ("Read more: ..." above
+    "Toronto, June 16: The ..."): split off as on a first line, and the body cleaned again without it."""
+    lead = body.partition("\n\n")[0]
+    for i, line in enumerate(lines):
+        if strip_inline_credits(line.strip()) == lead:
+            dateline, rest = split_dateline(line.strip())
+            if dateline is None:
+                break
+            return dateline, clean_body([*lines[:i], rest, *lines[i + 1 :]], title)
+    return None, body
+
+
 def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     """Clean a record's body and return a documents row; raise BadInput when too little text is left."""
     lines = list(rec.lines)
@@ -377,6 +399,8 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     if first is not None and dateline is None:
         dateline, lines[first] = split_dateline(lines[first].strip())
     body = clean_body(lines, rec.title)
+    if dateline is None and body:
+        dateline, body = _dateline_under_furniture(lines, rec.title, body)
     n_words = len(words(body))
     if n_words == 0:
         raise BadInput("no body text after removing headline, captions and boilerplate")
