@@ -16,6 +16,11 @@ Labels:
 * SAID      it states the same information in other words: a false added fact;
 * NOT_INFO  the sentence carries no news (a fragment, a promo, a caption).
 
+``bench/labels/facts_details_basil.csv`` (``--labels``) is not a random sample: it holds all 77 sentences that
+session 8's change first listed on basil_story, each the same fact as a sentence the most complete version
+states but naming somebody or stating a number it lacks, labelled the same way. The facts stage now lists only
+those stating a number; the ones it no longer lists show up as "no longer listed".
+
 The labels of session 5 were made by two LLM annotators (one half each) reading the most complete version in
 full, from a seeded sample of the added facts (``--sample``); they are a model's judgement, not an editor's.
 
@@ -24,7 +29,7 @@ scored when it is still listed as added by the same variant (its first carrier) 
 complete version, and counted as "no longer listed" otherwise (by label: a SAID one gone is a fix, a NEW one
 gone is a loss; a sentence split differently, or now first carried by another variant, also counts there).
 
-Usage:  .venv/bin/python bench/facts_precision.py [--config FILE] [--json FILE] [--explain]
+Usage:  .venv/bin/python bench/facts_precision.py [--config FILE] [--json FILE] [--explain] [--labels FILE]
         .venv/bin/python bench/facts_precision.py --sample 150 --seed 5 --out /tmp/items.jsonl   # to label more
 """
 
@@ -163,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=None, metavar="N", help="write N added facts to label to --out")
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None, help="where --sample writes (outside the repository)")
+    parser.add_argument("--labels", type=Path, default=LABELS, help=f"labelled facts (default {LABELS.relative_to(REPO_ROOT)})")
     parser.add_argument("--explain", action="store_true",
                         help="for each label, which part of the rule left its facts listed")
     args = parser.parse_args(argv)
@@ -172,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--out must lie outside the repository: the sample holds publishers' text")
     command = command_line("bench/facts_precision.py", argv)
     print(f"command: {command}")
+    print(f"labels: {args.labels}")
     if not (EVAL / "basil_story").is_dir():
         print(f"facts_precision: ../shared/eval/basil_story ({EVAL}) is absent; nothing measured", file=sys.stderr)
         return 2
@@ -184,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         write_sample(facts, docs, args.sample, args.seed, args.out)
         print(f"wrote {min(args.sample, len(facts))} of {len(facts)} added facts to {args.out}")
         return 0
-    with open(LABELS, encoding="utf-8", newline="") as fh:
+    with open(args.labels, encoding="utf-8", newline="") as fh:
         labels = list(csv.DictReader(fh))
     figures = score(facts, labels)
     figures["halves"] = {h: score(facts, [r for r in labels if r["annotator"] == h]) for h in sorted({r["annotator"] for r in labels})}
@@ -209,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         for (label, reason), n in sorted(reasons.items()):
             print(f"    {label:8s} {n:3d}  {reason}")
     if args.json:
-        args.json.write_text(json.dumps({"command": command, "config": str(args.config), **figures}, indent=2) + "\n",
+        args.json.write_text(json.dumps({"command": command, "config": str(args.config), "labels": str(args.labels), **figures}, indent=2) + "\n",
                              encoding="utf-8")
         print(f"json: {args.json}")
     return 0

@@ -45,7 +45,7 @@ def test_run_prints_summary_and_report_path(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (
-        "5 articles, 0 copy groups (0 copies), 1 story, 37 added facts, 1 conflicting figure (4 more worded differently), "
+        "5 articles, 0 copy groups (0 copies), 1 story, 38 added facts, 1 conflicting figure (4 more worded differently), "
         "0 rejects; this run: 5 new, 0 removed articles, 0 story merges" in result.stdout
     )
     assert "this run: 5 new" in result.stdout

@@ -77,6 +77,8 @@ def test_a_different_figure_is_a_fact(seed_result):
     facts = seed_result[2]
     # 001 says at least 145 died; "over 120" is a different figure, so the claim is new
     assert any("120 people were killed" in t for t in facts["text"].to_list())
+    # 001 states the 92 militants, 15 security personnel and 18 civilians, but not the 33 they make
+    assert any(t.startswith("At least 92 militants were among those dead, and least 33 people") for t in facts["text"].to_list())
 
 
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
@@ -91,6 +93,25 @@ def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     herof_facts = facts.filter(pl.col("text").str.contains("Operation Herof"))
     assert herof_facts.height == 1
     assert herof_facts["article_ids"][0].to_list() == ["003_b5333d69a80e2512", "005_other"]
+
+
+def test_a_detail_the_most_complete_version_lacks_is_listed_though_it_states_the_fact(tmp_path, real_models):
+    """Made-up example: the variant gives the revenue more precisely. Its sentence is the same fact as the
+    most complete version's (one figure, rounded), but it adds the precise figure, so it is listed; its
+    other sentence adds nothing. The seeds: 000's "least 33 people" sentence states the 92 militants 001
+    states, and a count of 33 that 001 lacks."""
+    lead = "Acme Corp said on Tuesday that quarterly revenue rose to ${} billion, helped by strong demand for its cloud services."
+    (tmp_path / "a.txt").write_text(
+        "Acme revenue rises\n\n" + lead.format("6.3") + " The company also raised its forecast for the full year. Chief "
+        "executive Ada Marsh said the results showed that the new strategy was working. Shares of Acme rose in late "
+        "trading after the announcement.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Acme beats estimates\n\n" + lead.format("6.32") + " The company also raised its forecast for the full year.\n",
+        encoding="utf-8")
+    canon, facts, _ = resolve_stories(_documents(tmp_path), real_models.facts, load_config().facts)
+    assert canon["canonical_article_id"].to_list() == ["a"]
+    assert facts["text"].to_list() == [lead.format("6.32")]
+    assert facts["article_ids"].to_list() == [["b"]]
 
 
 def test_a_pure_copy_adds_nothing(tmp_path, fake_embedder):

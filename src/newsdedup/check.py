@@ -22,8 +22,9 @@ from newsdedup.facts import (
     is_fact_sentence,
     said_already,
     sentence_key,
+    states_all_of,
 )
-from newsdedup.normalize import numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words
+from newsdedup.normalize import numbers, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
@@ -298,7 +299,7 @@ class Desk:
         flat = f" {' '.join(said_words)} "
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
-        lacking = [not (numbers_within(p.numbers, figures) and vocab.has_names(p.names)) for p in parsed]
+        lacking = [not states_all_of(p, vocab, figures) for p in parsed]
         unsure = [i for i in range(len(mine)) if not said[i] and not lacking[i]]
         if unsure:
             theirs, their_vectors = self._canonical_sentences(canonical_id)
