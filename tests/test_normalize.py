@@ -335,13 +335,21 @@ def test_names_are_cut_into_words_as_an_article_is():
     Titles ("Sen.", "Senator") are not names."""
     text = "Then Ms. O'Neill praised Wal-Mart, and Sen. Elizabeth Warren, D-Mass., said \"I'm sure.\""
     found = names(text)
-    assert found == {"neill", "wal", "mart", "elizabeth", "warren", "mass"}
+    assert found == {"neill", "wal", "mart", "elizabeth", "warren"}  # "D-Mass." is a party tag, no name
     assert found <= set(words(text))
 
 
 def test_a_lone_capitalised_sentence_opener_is_not_a_name():
     assert names("Referring to him only as the witness, he spoke.") == frozenset()
     assert names("Shahid Rind said most attacks were foiled.") == {"shahid", "rind"}
+    # nor one opening a quotation: a quotation is a sentence too
+    assert names('"Undoubtedly, there is collusion," Ada Marsh told the Northland Post.') == {"ada", "marsh", "northland", "post"}
+    assert names('She said: \u201cHiya, look at this.\u201d') == frozenset()
+    assert names('He met "Big Tony" Russo, the (Reuters) report said.') == {"big", "tony", "russo", "reuters"}
+
+
+def test_a_party_and_state_tag_names_no_one():
+    assert names("Rep. Ada Marsh (R-Calif.) and Sen. Tom Reed, D-Nev., voted no.") == {"ada", "marsh", "tom", "reed"}
 
 
 def test_split_sentences_keeps_abbreviations_and_paragraphs():

@@ -377,20 +377,34 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
+_PARTY_TAG = re.compile(r"[DRI]-[A-Z][a-z]{1,5}\.?")
+
+
+def _opens(text: str, at: int) -> bool:
+    """Whether position `at` opens the text or a quotation in it (a quote mark right before, itself at the
+    start or after a space, a colon or a bracket)."""
+    if at == 0:
+        return True
+    return text[at - 1] in "\"'" and (at == 1 or text[at - 2] in " :([")
+
+
 def names(text: str) -> frozenset[str]:
     """Lower-cased words of the capitalised names in a sentence, cut into words as `words` cuts them
     ("O'Neill" -> "neill", "Wal-Mart" -> "wal", "mart"), so they can be looked up in an article's words.
 
-    A capitalised word that opens the sentence counts only inside a longer name ("Shahid Rind said"),
-    since any sentence opens with a capital.
+    A capitalised word that opens the sentence, or a quotation in it ('"Undoubtedly, ..."', 'said: "Mama,
+    ..."'), counts only inside a longer name ("Shahid Rind said"), since any sentence opens with a capital.
+    A party-and-state tag ("R-Calif.", "D-Nev.") names no one.
     """
     found = set()
     folded = fold(text).strip()
     for match in _NAME.finditer(folded):
         parts = match.group(0).split()
-        if match.start() == 0 and len(parts) == 1:
+        if len(parts) == 1 and _opens(folded, match.start()):
             continue
         for part in parts:
+            if _PARTY_TAG.fullmatch(part):
+                continue
             for low in _WORD.findall(part.lower()):
                 if low not in _NOT_NAMES and low not in _TITLES and low not in stop_words() and len(low) > 1:
                     found.add(low)
