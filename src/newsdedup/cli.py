@@ -329,13 +329,19 @@ def stories(
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many stories."),
 ) -> None:
     """List the stories of a run, biggest first."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     (table,) = _outputs(output, "stories")
-    view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}")
-    for col in ("story", "title", "articles", "copy groups", "sources", "dates"):
-        view.add_column(col, overflow="fold")
+    view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}", box=box.SIMPLE_HEAD, padding=(0, 1))
+    # ids, counts and dates whole; the title takes the room left
+    view.add_column("story", no_wrap=True, width=18)
+    view.add_column("title", overflow="fold", ratio=1)
+    view.add_column("articles", justify="right", width=8)
+    view.add_column("groups", justify="right", width=6)
+    view.add_column("sources", overflow="fold", width=12)
+    view.add_column("dates", width=10)
     for row in table.head(limit).iter_rows(named=True):
         first, last = row["first_published"], row["last_published"]
         dates = "undated" if first is None else f"{first:%Y-%m-%d}" + ("" if last == first else f" to {last:%Y-%m-%d}")
@@ -343,7 +349,7 @@ def stories(
             row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"]),
             ", ".join(row["sources"]) or "-", dates,
         )
-    Console().print(view)
+    Console(width=None if sys.stdout.isatty() else 140).print(view)  # a pipe or a file has room for a line a story
 
 
 @app.command()
