@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find syndicated copies and stories in news feeds.")
 
@@ -26,6 +30,14 @@ def prefect_offline_defaults() -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _console() -> Console:
+    """Where the views print: a terminal's width, or 140 columns when piped to a file or a command, so that a
+    story or a reject stays on one line there (rich would take 80)."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 140)
 
 
 def fail(message: str) -> None:
@@ -145,7 +157,6 @@ def _cluster(input: Path, settings):
 
 
 def _print_level(score) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"{score.level}: {score.n_items} articles, {score.n_true_clusters} true / {score.n_pred_clusters} found clusters")
@@ -154,7 +165,7 @@ def _print_level(score) -> None:
     table.add_row("pairwise", *(f"{v:.4f}" for v in (score.pairwise.precision, score.pairwise.recall, score.pairwise.f1)))
     table.add_row("B-cubed", *(f"{v:.4f}" for v in (score.bcubed.precision, score.bcubed.recall, score.bcubed.f1)))
     table.add_row("ARI", f"{score.ari:.4f}", "", "")
-    console = Console()
+    console = _console()
     console.print(table)
     for case in score.worst_merges + score.worst_splits:
         what = "wrongly merged" if case.kind == "merged" else "wrongly split"
@@ -330,7 +341,6 @@ def stories(
 ) -> None:
     """List the stories of a run, biggest first."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     (table,) = _outputs(output, "stories")
@@ -349,7 +359,7 @@ def stories(
             row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"]),
             ", ".join(row["sources"]) or "-", dates,
         )
-    Console(width=None if sys.stdout.isatty() else 140).print(view)  # a pipe or a file has room for a line a story
+    _console().print(view)
 
 
 @app.command()
@@ -359,7 +369,6 @@ def show(
 ) -> None:
     """Show one story: its most complete version, copies, conflicting figures and added facts."""
     import polars as pl
-    from rich.console import Console
     from rich.markdown import Markdown
 
     from newsdedup.report import story_markdown
@@ -379,13 +388,12 @@ def show(
         conflicts.filter(mine).to_dicts(),
         pairs_by_articles(pairs),
     )
-    Console().print(Markdown("\n".join(section)))
+    _console().print(Markdown("\n".join(section)))
 
 
 @app.command()
 def rejects(output: Path = OUTPUT_OPTION) -> None:
     """List the inputs a run could not use, with the reason for each."""
-    from rich.console import Console
     from rich.table import Table
 
     (table,) = _outputs(output, "rejects")
@@ -394,7 +402,7 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
     view.add_column("reason", overflow="fold")
     for path, reason in table.iter_rows():
         view.add_row(path, reason)
-    Console().print(view)
+    _console().print(view)
 
 
 @app.command()
