@@ -70,7 +70,7 @@ def _tables() -> dict[str, pl.DataFrame]:
         STORIES, "stories",
     )
     facts = pl.DataFrame(
-        [("story_flood", "fact_1", "Mayor Ines Calder said 40 homes were evacuated overnight.", ["c"], ["Gazette"])],
+        [("story_flood", "fact_1", "Mayor Ines Calder said 40 homes were evacuated overnight.", ["c"], ["Gazette"], [])],
         schema=FACTS, orient="row",
     )
     conflicts = pl.DataFrame(
@@ -132,6 +132,22 @@ def test_added_fact_is_marked_inside_its_own_text(page_html):
         ("The coastal road was flooded on Monday.", False),
         ("<mark>Mayor Ines Calder said 40 homes were evacuated overnight.</mark> Schools stay closed.", True),
     ]
+
+
+def _tables_with_a_detail() -> dict[str, pl.DataFrame]:
+    """The test tables, with the added fact a detail: the most complete version states it but for the 40."""
+    tables = _tables()
+    tables["facts"] = tables["facts"].with_columns(detail_figures=pl.Series([["40"]], dtype=pl.List(pl.String)))
+    return tables
+
+
+def test_a_figure_added_to_a_stated_fact_is_marked_as_such():
+    page = _render(_tables_with_a_detail())
+    assert (
+        '<mark class=detail title="adds the figure 40 to a fact the most complete version states">'
+        "Mayor Ines Calder said 40 homes were evacuated overnight.</mark>"
+    ) in page
+    assert "(1 dashed: a figure added to a fact the most complete version states)" in page
 
 
 def test_copy_shows_what_differs_and_its_similarity(page_html):

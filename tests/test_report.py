@@ -6,11 +6,11 @@ import polars as pl
 
 from newsdedup.report import articles_table, render_markdown, story_markdown
 from newsdedup.schema import pairs_by_articles, rows_by
-from test_html_report import UNDATED_NOTE, _tables, _tables_with_q_undated
+from test_html_report import UNDATED_NOTE, _tables, _tables_with_a_detail, _tables_with_q_undated
 
 
-def _markdown() -> str:
-    t = _tables()
+def _markdown(t: dict[str, pl.DataFrame] | None = None) -> str:
+    t = t or _tables()
     canon = t["stories"].select("story_id", "canonical_article_id")
     articles = articles_table(t["documents"], canon)
     return render_markdown(articles, t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
@@ -31,6 +31,14 @@ def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
     assert flood < report.index("- homes: 30 / 40 (in a, c)") < quake
     assert flood < report.index("- Mayor Ines Calder said 40 homes were evacuated overnight.") < quake
     assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
+
+
+def test_a_figure_added_to_a_stated_fact_says_so():
+    assert "- Mayor Ines Calder said 40 homes were evacuated overnight.\n" in _markdown()
+    assert (
+        "- Mayor Ines Calder said 40 homes were evacuated overnight. "
+        "_(adds the figure 40 to a fact the most complete version states)_\n"
+    ) in _markdown(_tables_with_a_detail())
 
 
 def test_one_number_worded_differently_is_listed_apart_and_counted_apart():

@@ -228,7 +228,7 @@ class StoryFacts:
     canonical_article_id: str
     canonical_reason: str
     n_facts: int
-    added: list[tuple[str, list[str]]]  # (fact text, article ids carrying it)
+    added: list[tuple[str, list[str], list[str]]]  # (fact text, article ids carrying it, detail_figures)
     conflicts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)  # (about, values, article ids)
 
 
@@ -387,9 +387,10 @@ def resolve_story(
         longest = max(copies, key=lambda a: (info[a]["n_words"], a)) == best
         reason += f"; {'longest' if longest else 'one'} of {len(copies)} copies"
     stated = numbers(texts[best])
-    added: list[tuple[str, list[str]]] = []
+    added: list[tuple[str, list[str], list[str]]] = []
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
-        if covered[best][group].any():
+        detail = bool(covered[best][group].any())
+        if detail:
             # the most complete version states this fact; a member stating a number it lacks still adds that
             # figure ("$6.32 billion" where it says "$6.3 billion", a count it leaves out). Not so for a name
             # it lacks: of 62 such sentences on basil_story, 35 were labelled "said already" (a first name, a
@@ -399,7 +400,8 @@ def resolve_story(
                 continue
         carriers = sorted({a for i in group for a in sents[i].article_ids})
         lead = min(group, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
-        added.append((sents[lead].text, carriers))
+        figures_added = sorted(n for n in sents[lead].numbers if not numbers_within(frozenset((n,)), stated)) if detail else []
+        added.append((sents[lead].text, carriers, figures_added))
     return StoryFacts(story_id, best, reason, len(groups), added, find_conflicts(sents, sims, cfg))
 
 
@@ -465,7 +467,7 @@ def resolve_stories_with_sentences(
             for about, values, ids in result.conflicts
         ]
         sources = dict(zip(articles["article_id"].to_list(), articles["source"].to_list()))
-        for text, carriers in result.added:
+        for text, carriers, detail_figures in result.added:
             fact_id = "fact_" + hashlib.sha1(f"{story_id}\x00{sentence_key(text)}".encode()).hexdigest()[:12]
             fact_rows.append(
                 {
@@ -474,6 +476,7 @@ def resolve_stories_with_sentences(
                     "text": text,
                     "article_ids": carriers,
                     "sources": sorted({sources[a] for a in carriers if sources[a]}),
+                    "detail_figures": detail_figures,
                 }
             )
     canon = pl.DataFrame(

@@ -63,6 +63,8 @@ summary{cursor:pointer;color:var(--accent);font-size:.92rem}
 mark{background:var(--mark);color:var(--ink);padding:.05em .1em;border-radius:2px;border-bottom:2px solid #e8c94a;
 box-decoration-break:clone;
 -webkit-box-decoration-break:clone}
+mark.detail{background:#fff8d9;border-bottom-style:dashed}
+.note{font-size:.75rem;color:var(--muted)}
 .also{font-size:.75rem;color:var(--muted);white-space:nowrap}
 .group{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem;margin:.7rem 0}
 .group ul{list-style:none;margin:.4rem 0 0;padding:0}
@@ -408,11 +410,21 @@ def _fact_spans(para: str, wanted: dict[str, str]) -> list[tuple[int, int, str]]
     return spans
 
 
-def mark_facts(text: str, fact_texts: list[str]) -> tuple[list[tuple[str, bool]], set[str]]:
-    """The text's paragraphs as HTML with each sentence stating one of the facts wrapped in <mark>.
+def detail_text(figures: list[str]) -> str:
+    """Why a sentence of a fact the most complete version states is listed: "adds the figure 33 to a fact ..." """
+    said = f"the figure {figures[0]}" if len(figures) == 1 else f"the figures {', '.join(figures[:-1])} and {figures[-1]}"
+    return f"adds {said} to a fact the most complete version states"
+
+
+def mark_facts(
+    text: str, fact_texts: list[str], notes: dict[str, str] | None = None
+) -> tuple[list[tuple[str, bool]], set[str]]:
+    """The text's paragraphs as HTML with each sentence stating one of the facts wrapped in <mark> (with the
+    fact's note, if `notes` has one, as its title).
 
     Returns (paragraph html, whether it holds a mark) and the keys of the facts found.
     """
+    notes = {sentence_key(t): note for t, note in (notes or {}).items()}
     keys = {sentence_key(t): t for t in fact_texts}
     found: set[str] = set()
     out = []
@@ -423,7 +435,8 @@ def mark_facts(text: str, fact_texts: list[str]) -> tuple[list[tuple[str, bool]]
         for start, end, key in sorted(_fact_spans(para, wanted)) if wanted else []:
             if start < cursor:
                 continue
-            parts += [_e(para[cursor:start]), f"<mark>{_e(para[start:end])}</mark>"]
+            note = f' class=detail title="{_e(notes[key])}"' if key in notes else ""
+            parts += [_e(para[cursor:start]), f"<mark{note}>{_e(para[start:end])}</mark>"]
             cursor = end
             found.add(key)
         parts.append(_e(para[cursor:]))
@@ -431,22 +444,29 @@ def mark_facts(text: str, fact_texts: list[str]) -> tuple[list[tuple[str, bool]]
     return out, found
 
 
+def _detail_span(note: str | None) -> str:
+    return f" <span class=note>({_e(note)})</span>" if note else ""
+
+
 def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     """One version's text with the facts it adds marked; copies: the ids of its own copy group."""
-    paras, found = mark_facts(row["text"], [f["text"] for f in facts])
+    notes = {f["text"]: detail_text(f["detail_figures"]) for f in facts if f.get("detail_figures")}
+    paras, found = mark_facts(row["text"], [f["text"] for f in facts], notes)
     body = "".join(f'<p{"" if marked else " class=quiet"}>{html}</p>' for html, marked in paras)
     others = {f["fact_id"]: [a for a in f["article_ids"] if a not in copies] for f in facts}
     shared = [f for f in facts if others[f["fact_id"]]]
     note = f", {len(shared)} also in other write-ups" if shared else ""
     out = [
         f'<div class="variant"><h4>{_e(row["title"])}</h4><p class="who">{_who(row)}</p>',
-        f'<p class="muted">adds {_plural(len(facts), "fact")}{note}; highlighted below.</p>',
+        f'<p class="muted">adds {_plural(len(facts), "fact")}{note}; highlighted below'
+        + (f" ({len(notes)} dashed: a figure added to a fact the most complete version states)" if notes else "")
+        + ".</p>",
         f'<div class="text">{body}</div>',
     ]
     missing = [f for f in facts if sentence_key(f["text"]) not in found]
     if missing:
         out.append('<p class="muted">Also states, worded differently:</p><ul>')
-        out += [f"<li>{_e(f['text'])}</li>" for f in missing]
+        out += [f"<li>{_e(f['text'])}{_detail_span(notes.get(f['text']))}</li>" for f in missing]
         out.append("</ul>")
     if shared:
         out.append('<details><summary>Facts other write-ups share</summary><ul class="muted">')

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from newsdedup.facts import Resolution
-from newsdedup.html_report import day, render_html, when_published
+from newsdedup.html_report import day, detail_text, render_html, when_published
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -138,12 +138,20 @@ def story_markdown(
         by_variant: dict[str, list[str]] = {}
         for fact in facts:
             also = f" _(also in {', '.join(fact['article_ids'][1:])})_" if len(fact["article_ids"]) > 1 else ""
-            by_variant.setdefault(fact["article_ids"][0], []).append(fact["text"] + also)
+            by_variant.setdefault(fact["article_ids"][0], []).append(fact["text"] + also + detail_note(fact))
         for article_id in sorted(by_variant):
             out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
             out += [f"- {text}" for text in by_variant[article_id]]
             out.append("")
     return out
+
+
+def detail_note(fact: dict) -> str:
+    """For a fact the most complete version states, what this sentence adds to it (Markdown, or "")."""
+    figures = fact.get("detail_figures") or []
+    if not figures:
+        return ""
+    return f" _({detail_text(figures)})_"
 
 
 def render_markdown(

@@ -51,12 +51,15 @@ STORIES: dict[str, pl.DataType] = {
     "last_published": UTC_TIME,
 }
 
+# detail_figures: empty for a fact the most complete version lacks; for a sentence of a fact it does state, the
+# numbers that sentence gives and it lacks ("6.32" where it says "$6.3 billion"), the reason it is listed.
 FACTS: dict[str, pl.DataType] = {
     "story_id": pl.String(),
     "fact_id": pl.String(),
     "text": pl.String(),
     "article_ids": pl.List(pl.String()),
     "sources": pl.List(pl.String()),
+    "detail_figures": pl.List(pl.String()),
 }
 
 # numbers_differ: the versions give different numbers ("at least 145" / "more than 120" people); false when
