@@ -98,6 +98,20 @@ def test_evaluate_facts_prints_json(tmp_path):
     assert score["accuracy"] == 1.0
 
 
+def test_evaluate_facts_says_what_the_checks_cost_even_when_nothing(tmp_path):
+    sentences, pairs = _fact_files(tmp_path, {
+        "a": "At least 145 people died in the attacks on Saturday.",
+        "b": "At least 145 people were killed in Saturday's attacks.",
+    }, "id1,id2,label\na,b,1\n")
+    result = runner.invoke(app, ["evaluate-facts", "--sentences", str(sentences), "--pairs", str(pairs), "--config", str(CONFIG)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == (
+        "labelled the same fact: 1; kept apart by the figure and shared-words checks whatever their similarity: 0 "
+        "(0 state different figures, 0 share too few words), so recall is at most 1.0000; on the pairs both checks "
+        "allow (1): precision 1.0000, recall 1.0000, F1 1.0000"
+    )
+
+
 def test_evaluate_facts_shows_the_worst_wrong_decisions_and_why(tmp_path):
     # a/b labelled the same (a loose label, as MSRP's can be): the figure check keeps them apart; a/c labelled
     # different although they say the same; a/d right

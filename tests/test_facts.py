@@ -118,6 +118,24 @@ def test_a_detail_the_most_complete_version_lacks_is_listed_though_it_states_the
     assert facts["detail_figures"].to_list() == [["6.32"]]  # why it is listed
 
 
+def test_details_of_one_stated_fact_are_listed_apart_with_their_own_carriers(tmp_path, real_models):
+    """Made-up example: two variants each add a different figure to the lead the most complete version states.
+    Each is listed with its own figure and its own carrier, not one for both."""
+    lead = "Forces killed 92 militants{} in the attacks on Saturday, the army said."
+    (tmp_path / "a.txt").write_text(
+        "Army repels attacks\n\n" + lead.format("") + " The prime minister praised the security forces for their "
+        "swift response. Roads were blocked and train services were suspended across the province. Hospitals were "
+        "placed on emergency alert in several districts.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Attacks repelled\n\n" + lead.format(" and 33 others") + "\n", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Militants killed\n\n" + lead.format(", 15 of them foreigners,") + "\n", encoding="utf-8")
+    canon, facts, _ = resolve_stories(_documents(tmp_path), real_models.facts, load_config().facts)
+    assert canon["canonical_article_id"].to_list() == ["a"]
+    rows = {tuple(r["article_ids"]): r for r in facts.to_dicts()}
+    assert rows.keys() == {("b",), ("c",)}
+    assert rows[("b",)]["detail_figures"] == ["33"] and "33 others" in rows[("b",)]["text"]
+    assert rows[("c",)]["detail_figures"] == ["15"] and "15 of them" in rows[("c",)]["text"]
+
+
 def test_a_pure_copy_adds_nothing(tmp_path, fake_embedder):
     body = SEEDS.joinpath("004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8")
     (tmp_path / "a.txt").write_text(body, encoding="utf-8")

@@ -144,10 +144,10 @@ def _tables_with_a_detail() -> dict[str, pl.DataFrame]:
 def test_a_figure_added_to_a_stated_fact_is_marked_as_such():
     page = _render(_tables_with_a_detail())
     assert (
-        '<mark class=detail title="adds the figure 40 to a fact the most complete version states">'
+        '<mark class=detail title="the most complete version states this fact, without the figure 40">'
         "Mayor Ines Calder said 40 homes were evacuated overnight.</mark>"
     ) in page
-    assert "(1 dashed: a figure added to a fact the most complete version states)" in page
+    assert "(1 dashed: a figure the most complete version lacks, in a fact it states)" in page
 
 
 def test_copy_shows_what_differs_and_its_similarity(page_html):

@@ -105,10 +105,23 @@ def test_a_dateline_under_a_promo_or_a_caption_is_split_off(tmp_path):
     (tmp_path / "caption.txt").write_text(
         f"Delegates arrive at the summit venue on Monday.\nREUTERS/Jane Roe\n\nGENEVA (Reuters) - {BODY}\n", encoding="utf-8"
     )
+    # the lead also appears as a caption above it; and a subheading above a lead whose text opens with a figure
+    lead = f"Toronto, June 16: {BODY}"
+    (tmp_path / "twice.txt").write_text(
+        f"Read more: Senate passes the budget\n\n{lead}\nPhoto: AP/John Smith\n\n{lead}\n\nMore text follows here, "
+        "officials said on Sunday evening.\n", encoding="utf-8"
+    )
+    (tmp_path / "subhead.txt").write_text(
+        "Militants killed in Quetta\n\nSecurity forces respond to coordinated attacks\n\n"
+        f"QUETTA (Reuters) - 92 militants were killed, {BODY}\n", encoding="utf-8"
+    )
     docs, _ = _ingest(tmp_path)
     rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
     assert rows["promo"]["dateline"] == "Toronto, June 16" and rows["promo"]["text"] == BODY
     assert rows["caption"]["dateline"] == "GENEVA (Reuters)" and rows["caption"]["text"] == BODY
+    assert rows["twice"]["dateline"] == "Toronto, June 16" and not rows["twice"]["text"].startswith("Toronto")
+    assert rows["subhead"]["dateline"] == "QUETTA (Reuters)"
+    assert rows["subhead"]["text"].startswith("92 militants were killed")  # the subheading stays dropped
 
 
 def test_an_undated_article_says_why(seeds, tmp_path):

@@ -299,6 +299,9 @@ def test_a_number_spelled_in_several_words_is_one_number():
     assert numbers("One hundred and five soldiers and two hundred civilians left.") == {"105", "200"}
     assert numbers("Three hundred fifty-two votes were cast.") == {"352"}
     assert figures("Police said at least twenty-two people were killed.") == [("people", "at least 22")]
+    assert numbers("A hundred and five homes, twenty\u2011two (a non-breaking hyphen) and twenty  one.") == {"105", "22", "21"}
+    assert numbers("Twenty-two hundred people fled.") == {"2200"}
+    assert numbers("Between one hundred and two hundred people fled.") == {"100", "200"}  # a range, not 102 hundred
     # one-word numbers and scales stay as they were
     assert numbers("A hundred people and two million dollars.") == {"100", "2", "1000000"}
 
@@ -346,10 +349,13 @@ def test_a_lone_capitalised_sentence_opener_is_not_a_name():
     assert names('"Undoubtedly, there is collusion," Ada Marsh told the Northland Post.') == {"ada", "marsh", "northland", "post"}
     assert names('She said: \u201cHiya, look at this.\u201d') == frozenset()
     assert names('He met "Big Tony" Russo, the (Reuters) report said.') == {"big", "tony", "russo", "reuters"}
+    # a word quoted alone is a name
+    assert names('He told the "Times" that he backed \'Brexit\' and saw "Casablanca" again.') == {"times", "brexit", "casablanca"}
 
 
 def test_a_party_and_state_tag_names_no_one():
     assert names("Rep. Ada Marsh (R-Calif.) and Sen. Tom Reed, D-Nev., voted no.") == {"ada", "marsh", "tom", "reed"}
+    assert names("Rep. Jo Ley (R-Florida) and Rep. Al Ng, R-FL, voted yes.") == {"jo", "ley", "al", "ng"}
 
 
 def test_split_sentences_keeps_abbreviations_and_paragraphs():

@@ -37,7 +37,7 @@ def test_a_figure_added_to_a_stated_fact_says_so():
     assert "- Mayor Ines Calder said 40 homes were evacuated overnight.\n" in _markdown()
     assert (
         "- Mayor Ines Calder said 40 homes were evacuated overnight. "
-        "_(adds the figure 40 to a fact the most complete version states)_\n"
+        "_(the most complete version states this fact, without the figure 40)_\n"
     ) in _markdown(_tables_with_a_detail())
 
 

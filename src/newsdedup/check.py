@@ -283,10 +283,11 @@ class Desk:
     def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:
         """Sentences of doc that the story's most complete version does not already say.
 
-        The facts stage's rule, with the cheap half first: a sentence the most complete version holds
-        word for word is said; one naming somebody or stating a number it lacks is new, and so is one
-        sharing too few content words with it (could_be_said). Only the rest are embedded and compared
-        by meaning.
+        The facts stage's rule for one sentence (said_already), with the cheap half first: a sentence the
+        most complete version holds word for word is said; one naming somebody or stating a number it lacks
+        is new, and so is one sharing too few content words with it (could_be_said). Only the rest are
+        embedded and compared by meaning. (The facts stage also groups the sentences of all versions; there,
+        a sentence of a fact the most complete version states is listed only for a number it lacks.)
         """
         cfg = self.settings.facts
         canonical = self.docs[canonical_id]["text"]

@@ -33,11 +33,11 @@ def prefect_offline_defaults() -> None:
 
 
 def _console() -> Console:
-    """Where the views print: a terminal's width, or 140 columns when piped to a file or a command, so that a
-    story or a reject stays on one line there (rich would take 80)."""
+    """Where the views print: a terminal's width (or COLUMNS), else 140 columns when piped to a file or a command,
+    so that a story or a reject stays on one line there (rich would take 80)."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 140)
+    return Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 140)
 
 
 def fail(message: str) -> None:
@@ -264,14 +264,17 @@ def evaluate_facts(
     )
     labelled_same = int(truth.sum())
     barred = [failed_check(as_sentence(left[i]), as_sentence(right[i]), settings.facts) for i in np.flatnonzero(truth & ~allowed)]
-    if barred:
+    ceiling = f"{1 - len(barred) / labelled_same:.4f}" if labelled_same else "-"
+    line = (
+        f"labelled the same fact: {labelled_same}; kept apart by the figure and shared-words checks whatever their "
+        f"similarity: {len(barred)} ({barred.count('figures')} state different figures, {barred.count('words')} share "
+        f"too few words), so recall is at most {ceiling}"
+    )
+    if allowed.any():
         within = binary_scores(truth[allowed], decided[allowed])
-        typer.echo(
-            f"labelled the same fact: {labelled_same}; kept apart by the figure and shared-words checks whatever "
-            f"their similarity: {len(barred)} ({barred.count('figures')} state different figures, {barred.count('words')} "
-            f"share too few words), so recall is at most {1 - len(barred) / labelled_same:.4f}; on the pairs both checks "
-            f"allow ({int(allowed.sum())}): precision {within.precision:.4f}, recall {within.recall:.4f}, F1 {within.f1:.4f}"
-        )
+        line += (f"; on the pairs both checks allow ({int(allowed.sum())}): precision {within.precision:.4f}, "
+                 f"recall {within.recall:.4f}, F1 {within.f1:.4f}")
+    typer.echo(line)
     false_pos, false_neg = worst_decisions(truth, decided, sims, errors)
     threshold = settings.facts.same_fact_similarity
     for title, rows in (("said to be the same fact, labelled different", false_pos),
@@ -344,14 +347,19 @@ def stories(
     from rich.table import Table
 
     (table,) = _outputs(output, "stories")
-    view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}", box=box.SIMPLE_HEAD, padding=(0, 1))
-    # ids, counts and dates whole; the title takes the room left
-    view.add_column("story", no_wrap=True, width=18)
-    view.add_column("title", overflow="fold", ratio=1)
-    view.add_column("articles", justify="right", width=8)
-    view.add_column("groups", justify="right", width=6)
-    view.add_column("sources", overflow="fold", width=12)
-    view.add_column("dates", width=10)
+    console = _console()
+    view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}", box=box.SIMPLE_HEAD,
+                 pad_edge=False)
+    # a line a story: ids, counts and dates whole, sources and the title cut to fit (`show` has them whole);
+    # rich counts a column's padding in its width
+    widths = {"story": 20, "articles": 10, "groups": 8, "sources": 18, "dates": 26}
+    title_width = max(16, console.width - sum(widths.values()) - len(widths) - 2)  # and a rule between columns
+    view.add_column("story", no_wrap=True, width=widths["story"])
+    view.add_column("title", overflow="ellipsis", no_wrap=True, width=title_width)
+    view.add_column("articles", justify="right", no_wrap=True, width=widths["articles"])
+    view.add_column("groups", justify="right", no_wrap=True, width=widths["groups"])
+    view.add_column("sources", overflow="ellipsis", no_wrap=True, width=widths["sources"])
+    view.add_column("dates", no_wrap=True, width=widths["dates"])
     for row in table.head(limit).iter_rows(named=True):
         first, last = row["first_published"], row["last_published"]
         dates = "undated" if first is None else f"{first:%Y-%m-%d}" + ("" if last == first else f" to {last:%Y-%m-%d}")
@@ -359,7 +367,7 @@ def stories(
             row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"]),
             ", ".join(row["sources"]) or "-", dates,
         )
-    _console().print(view)
+    console.print(view)
 
 
 @app.command()

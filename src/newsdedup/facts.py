@@ -20,6 +20,7 @@ from newsdedup.embed import Embedder
 from newsdedup.normalize import (
     content_words,
     figures,
+    figures_beyond,
     is_boilerplate_line,
     names,
     numbers,
@@ -389,19 +390,24 @@ def resolve_story(
     stated = numbers(texts[best])
     added: list[tuple[str, list[str], list[str]]] = []
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
-        detail = bool(covered[best][group].any())
-        if detail:
+        if not covered[best][group].any():
+            parts = [group]
+        else:
             # the most complete version states this fact; a member stating a number it lacks still adds that
-            # figure ("$6.32 billion" where it says "$6.3 billion", a count it leaves out). Not so for a name
-            # it lacks: of 62 such sentences on basil_story, 35 were labelled "said already" (a first name, a
-            # newspaper's name, a capitalised word), of 15 stating a number 3 (bench/README.md, session 8).
-            group = [i for i in group if not numbers_within(sents[i].numbers, stated)]
-            if not group:
-                continue
-        carriers = sorted({a for i in group for a in sents[i].article_ids})
-        lead = min(group, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
-        figures_added = sorted(n for n in sents[lead].numbers if not numbers_within(frozenset((n,)), stated)) if detail else []
-        added.append((sents[lead].text, carriers, figures_added))
+            # figure ("$6.32 billion" where it says "$6.3 billion", a count it leaves out), listed once for each
+            # set of such numbers. Not so for a name it lacks: of 62 such sentences on basil_story, 35 were
+            # labelled "said already" (a first name, a newspaper's name), of 15 stating a number 3 (bench/README.md).
+            by_figures: dict[frozenset[str], list[int]] = {}
+            for i in group:
+                beyond = frozenset(n for n in sents[i].numbers if not numbers_within(frozenset((n,)), stated))
+                if beyond:
+                    by_figures.setdefault(beyond, []).append(i)
+            parts = sorted(by_figures.values(), key=min)
+        for members in parts:
+            carriers = sorted({a for i in members for a in sents[i].article_ids})
+            lead = min(members, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
+            detail = figures_beyond(sents[lead].text, stated) if members is not group else []
+            added.append((sents[lead].text, carriers, detail))
     return StoryFacts(story_id, best, reason, len(groups), added, find_conflicts(sents, sims, cfg))
 
 

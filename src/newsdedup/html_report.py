@@ -411,9 +411,10 @@ def _fact_spans(para: str, wanted: dict[str, str]) -> list[tuple[int, int, str]]
 
 
 def detail_text(figures: list[str]) -> str:
-    """Why a sentence of a fact the most complete version states is listed: "adds the figure 33 to a fact ..." """
+    """Why a sentence of a fact the most complete version states is listed ("... without the figure 33"): the
+    figure may be one it leaves out or one it gives otherwise (then also a conflicting figure)."""
     said = f"the figure {figures[0]}" if len(figures) == 1 else f"the figures {', '.join(figures[:-1])} and {figures[-1]}"
-    return f"adds {said} to a fact the most complete version states"
+    return f"the most complete version states this fact, without {said}"
 
 
 def mark_facts(
@@ -452,6 +453,7 @@ def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     """One version's text with the facts it adds marked; copies: the ids of its own copy group."""
     notes = {f["text"]: detail_text(f["detail_figures"]) for f in facts if f.get("detail_figures")}
     paras, found = mark_facts(row["text"], [f["text"] for f in facts], notes)
+    dashed = sum(sentence_key(t) in found for t in notes)
     body = "".join(f'<p{"" if marked else " class=quiet"}>{html}</p>' for html, marked in paras)
     others = {f["fact_id"]: [a for a in f["article_ids"] if a not in copies] for f in facts}
     shared = [f for f in facts if others[f["fact_id"]]]
@@ -459,7 +461,7 @@ def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     out = [
         f'<div class="variant"><h4>{_e(row["title"])}</h4><p class="who">{_who(row)}</p>',
         f'<p class="muted">adds {_plural(len(facts), "fact")}{note}; highlighted below'
-        + (f" ({len(notes)} dashed: a figure added to a fact the most complete version states)" if notes else "")
+        + (f" ({dashed} dashed: a figure the most complete version lacks, in a fact it states)" if dashed else "")
         + ".</p>",
         f'<div class="text">{body}</div>',
     ]

@@ -378,17 +378,18 @@ def _display_title(body: str) -> str:
     return first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "\u2026"
 
 
-def _dateline_under_furniture(lines: list[str], title: str | None, body: str) -> tuple[str | None, str]:
-    """A dateline on the first line that cleaning keeps, under a promo or a caption ("Read more: ..." above
-    "Toronto, June 16: The ..."): split off as on a first line, and the body cleaned again without it."""
+def _dateline_under_furniture(lines: list[str], body: str) -> tuple[str | None, str]:
+    """A dateline on the first paragraph that cleaning keeps, under a promo or a caption ("Read more: ..." above
+    "Toronto, June 16: The ..."): split off as on a first line (from the line as written, so an agency in
+    brackets stays in it: "GENEVA (Reuters)"), and the paragraph's rest put in its place in the cleaned body."""
     lead = body.partition("\n\n")[0]
-    for i, line in enumerate(lines):
-        if strip_inline_credits(line.strip()) == lead:
-            dateline, rest = split_dateline(line.strip())
-            if dateline is None:
-                break
-            return dateline, clean_body([*lines[:i], rest, *lines[i + 1 :]], title)
-    return None, body
+    line = next((line.strip() for line in lines if strip_inline_credits(line.strip()) == lead), None)
+    if line is None:
+        return None, body
+    dateline, rest = split_dateline(line)
+    if dateline is None:
+        return None, body
+    return dateline, strip_inline_credits(rest.strip()) + body[len(lead) :]
 
 
 def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
@@ -400,7 +401,7 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         dateline, lines[first] = split_dateline(lines[first].strip())
     body = clean_body(lines, rec.title)
     if dateline is None and body:
-        dateline, body = _dateline_under_furniture(lines, rec.title, body)
+        dateline, body = _dateline_under_furniture(lines, body)
     n_words = len(words(body))
     if n_words == 0:
         raise BadInput("no body text after removing headline, captions and boilerplate")

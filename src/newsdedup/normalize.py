@@ -14,7 +14,8 @@ _FOLD = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u200b": "",
+        "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-", "\u00a0": " ",
+        "\u200b": "",
     }
 )
 _WORD = re.compile(r"[a-z0-9]+")
@@ -76,27 +77,34 @@ _NUMBER_WORDS = {
     "thousand": "1000", "million": "1000000", "billion": "1000000000",
 }
 # Numbers under a thousand spelled in more than one word, as AP style spells a number that opens a sentence:
-# "Twenty-two", "twenty two", "one hundred and five". numbers() and figures() read them as one number
-# ("22"), not as two ("20", "2"), which would make them a different figure from the "22" of another version.
+# "Twenty-two", "twenty two", "one hundred and five", "a hundred and five". numbers() and figures() read them as
+# one number ("22"), not as two ("20", "2"), which would make them a different figure from the "22" of another
+# version. Larger ones ("one thousand two hundred") stay pieces, as "2 million" does.
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-_BELOW_100 = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
+_GAP = r"(?:-|\s+)"
+_BELOW_100 = rf"(?:(?:{'|'.join(_TENS)})(?:{_GAP}(?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
+# "one hundred and two hundred" is a range, not 102 hundred: the rest of a number is never followed by "hundred"
+_REST = rf"(?:\s+and)?{_GAP}(?P<rest>{_BELOW_100})\b(?!{_GAP}hundred\b)"
 _SPELLED = re.compile(
-    rf"\b(?:(?P<hundreds>{'|'.join(_UNITS)})[- ]hundred(?:(?: and)?[- ](?P<rest>{_BELOW_100}))?"
-    rf"|(?P<tens>{'|'.join(_TENS)})[- ](?P<unit>{'|'.join(_UNITS)}))\b",
+    rf"\b(?:(?P<hundreds>a|{'|'.join(_UNITS)}){_GAP}hundred(?:{_REST})?"
+    rf"|(?P<tens>{'|'.join(_TENS)}){_GAP}(?P<unit>{'|'.join(_UNITS)})(?:{_GAP}(?P<times_100>hundred))?)\b"
+    rf"(?!{_GAP}hundred\b)",
     re.I,
 )
 
 
 def _spelled_value(match: re.Match[str]) -> str:
     def below_100(phrase: str) -> int:
-        return sum(int(_NUMBER_WORDS[w]) for w in re.split(r"[- ]", phrase.lower()))
+        return sum(int(_NUMBER_WORDS[w]) for w in re.split(_GAP, phrase.lower()))
 
-    if match.group("hundreds"):
-        rest = match.group("rest")
-        return str(100 * int(_NUMBER_WORDS[match.group("hundreds").lower()]) + (below_100(rest) if rest else 0))
-    return str(below_100(match.group(0)))
+    rest, hundreds = match.group("rest"), match.group("hundreds")
+    if hundreds:
+        times = 1 if hundreds.lower() == "a" else int(_NUMBER_WORDS[hundreds.lower()])
+        return str(100 * times + (below_100(rest) if rest else 0))
+    value = below_100(f"{match.group('tens')} {match.group('unit')}")
+    return str(value * 100 if match.group("times_100") else value)  # "twenty-two hundred" is 2200
 
 
 def spelled_as_digits(text: str) -> str:
@@ -302,13 +310,30 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-def numbers(text: str) -> frozenset[str]:
-    """The numbers a sentence states, digits and number words alike ('fifteen' -> '15', 'twenty-two' -> '22')."""
-    found = set()
+_SCALES = frozenset(("hundred", "thousand", "million", "billion", "dozen"))
+
+
+def number_mentions(text: str) -> list[tuple[str, str]]:
+    """(as written, value) of each number a sentence states, in order: ('1,200', '1200'), ('fifteen', '15'),
+    ('22', '22') for 'Twenty-two', ('million', '1000000')."""
+    out = []
     for tok in _NUMBER.findall(spelled_as_digits(fold(text))):
         low = tok.lower()
-        found.add(_NUMBER_WORDS.get(low, low.replace(",", "")))
-    return frozenset(found)
+        out.append((tok, _NUMBER_WORDS.get(low, low.replace(",", ""))))
+    return out
+
+
+def numbers(text: str) -> frozenset[str]:
+    """The numbers a sentence states, digits and number words alike ('fifteen' -> '15', 'twenty-two' -> '22')."""
+    return frozenset(value for _, value in number_mentions(text))
+
+
+def figures_beyond(text: str, stated: frozenset[str]) -> list[str]:
+    """The numbers of a sentence that `stated` (an article's numbers) lacks, as written and in order, scale
+    words left out when a figure remains ("$6.32 billion" -> ["6.32"])."""
+    beyond = [(tok, value) for tok, value in number_mentions(text) if not numbers_within(frozenset((value,)), stated)]
+    shown = [tok for tok, _ in beyond if tok.lower() not in _SCALES] or [tok for tok, _ in beyond]
+    return list(dict.fromkeys(shown))
 
 
 def _decimal(number: str) -> Decimal | None:
@@ -377,15 +402,18 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
-_PARTY_TAG = re.compile(r"[DRI]-[A-Z][a-z]{1,5}\.?")
+_PARTY_TAG = re.compile(r"[DRI]-(?:[A-Z][a-z]{1,13}|[A-Z]{2})\.?")
 
 
-def _opens(text: str, at: int) -> bool:
-    """Whether position `at` opens the text or a quotation in it (a quote mark right before, itself at the
-    start or after a space, a colon or a bracket)."""
-    if at == 0:
+def _opens(text: str, start: int, end: int) -> bool:
+    """Whether the word at start:end opens the text or a quotation in it: a quote mark right before it (itself
+    at the start or after a space, a colon or a bracket), and the quotation going on after the word (a word
+    quoted alone, "Casablanca" or 'Brexit', is a name)."""
+    if start == 0:
         return True
-    return text[at - 1] in "\"'" and (at == 1 or text[at - 2] in " :([")
+    before = text[start - 1] in "\"'" and (start == 1 or text[start - 2] in " :([")
+    quoted_alone = text[end - 1] == "'" or text[end : end + 1] in ("\"", "'")  # the name pattern takes a ' in
+    return before and not quoted_alone
 
 
 def names(text: str) -> frozenset[str]:
@@ -400,7 +428,7 @@ def names(text: str) -> frozenset[str]:
     folded = fold(text).strip()
     for match in _NAME.finditer(folded):
         parts = match.group(0).split()
-        if len(parts) == 1 and _opens(folded, match.start()):
+        if len(parts) == 1 and _opens(folded, match.start(), match.end()):
             continue
         for part in parts:
             if _PARTY_TAG.fullmatch(part):

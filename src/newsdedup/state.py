@@ -32,7 +32,8 @@ STATE_VERSION = 13  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
 # 12: documents carry ingest's notes (why an article is undated); 13: "twenty-two" is one number, 22, a dateline
 # under a promo is split off, a sentence of a fact the most complete version states is listed for a number it
-# lacks, a word opening a quotation is no name (documents, added facts and conflicts changed)
+# lacks (facts carry detail_figures), a word opening a quotation or a party tag ("R-Calif.") is no name (documents,
+# added facts and conflicts changed)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
