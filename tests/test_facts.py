@@ -115,7 +115,7 @@ def test_a_detail_the_most_complete_version_lacks_is_listed_though_it_states_the
     assert canon["canonical_article_id"].to_list() == ["a"]
     assert facts["text"].to_list() == [lead.format("6.32")]
     assert facts["article_ids"].to_list() == [["b"]]
-    assert facts["detail_figures"].to_list() == [["6.32"]]  # why it is listed
+    assert facts["detail_figures"].to_list() == [["6.32 billion"]]  # why it is listed
 
 
 def test_details_of_one_stated_fact_are_listed_apart_with_their_own_carriers(tmp_path, real_models):

@@ -115,8 +115,12 @@ def test_a_dateline_under_a_promo_or_a_caption_is_split_off(tmp_path):
         "Militants killed in Quetta\n\nSecurity forces respond to coordinated attacks\n\n"
         f"QUETTA (Reuters) - 92 militants were killed, {BODY}\n", encoding="utf-8"
     )
+    (tmp_path / "credit.txt").write_text(
+        f"Read more: Senate passes the budget\n\nToronto, June 16: (AP Photo/John Smith)\n\n{BODY}\n", encoding="utf-8"
+    )
     docs, _ = _ingest(tmp_path)
     rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
+    assert rows["credit"]["dateline"] == "Toronto, June 16" and rows["credit"]["text"] == BODY  # no blank opening
     assert rows["promo"]["dateline"] == "Toronto, June 16" and rows["promo"]["text"] == BODY
     assert rows["caption"]["dateline"] == "GENEVA (Reuters)" and rows["caption"]["text"] == BODY
     assert rows["twice"]["dateline"] == "Toronto, June 16" and not rows["twice"]["text"].startswith("Toronto")

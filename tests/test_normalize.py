@@ -11,6 +11,7 @@ import pytest
 from newsdedup.normalize import (
     clean_body,
     figures,
+    figures_beyond,
     fold,
     is_boilerplate_line,
     is_credit_line,
@@ -302,6 +303,14 @@ def test_a_number_spelled_in_several_words_is_one_number():
     assert numbers("A hundred and five homes, twenty\u2011two (a non-breaking hyphen) and twenty  one.") == {"105", "22", "21"}
     assert numbers("Twenty-two hundred people fled.") == {"2200"}
     assert numbers("Between one hundred and two hundred people fled.") == {"100", "200"}  # a range, not 102 hundred
+    assert numbers("Fifteen hundred fled with twenty-one hundred-dollar bills.") == {"1500", "21", "100"}
+    assert numbers("The toll rose to forty\n\nTwo more died later.") == {"40", "2"}  # never across a line break
+
+
+def test_figures_a_sentence_adds_are_shown_as_written():
+    assert figures_beyond("Acme said revenue rose to $6.32 billion.", frozenset({"6.3", "1000000000"})) == ["6.32 billion"]
+    assert figures_beyond("A dozen people died and 5 were hurt; 1,200 fled.", frozenset({"1200"})) == ["dozen", "5"]
+    assert figures_beyond("Twenty-two people died.", frozenset()) == ["22"]
     # one-word numbers and scales stay as they were
     assert numbers("A hundred people and two million dollars.") == {"100", "2", "1000000"}
 
@@ -349,8 +358,9 @@ def test_a_lone_capitalised_sentence_opener_is_not_a_name():
     assert names('"Undoubtedly, there is collusion," Ada Marsh told the Northland Post.') == {"ada", "marsh", "northland", "post"}
     assert names('She said: \u201cHiya, look at this.\u201d') == frozenset()
     assert names('He met "Big Tony" Russo, the (Reuters) report said.') == {"big", "tony", "russo", "reuters"}
-    # a word quoted alone is a name
+    # a word quoted alone is a name; a possessive opening a quotation is not
     assert names('He told the "Times" that he backed \'Brexit\' and saw "Casablanca" again.') == {"times", "brexit", "casablanca"}
+    assert names('"Farmers\' crops failed," he said.') == frozenset()
 
 
 def test_a_party_and_state_tag_names_no_one():

@@ -350,23 +350,28 @@ def stories(
     console = _console()
     view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}", box=box.SIMPLE_HEAD,
                  pad_edge=False)
-    # a line a story: ids, counts and dates whole, sources and the title cut to fit (`show` has them whole);
-    # rich counts a column's padding in its width
-    widths = {"story": 20, "articles": 10, "groups": 8, "sources": 18, "dates": 26}
+    # a line a story: ids, counts and dates whole, sources and the title cut to fit (`show` has them whole),
+    # sources left out below 110 columns; rich counts a column's padding in its width
+    widths = {"story": 20, "articles": 10, "groups": 8, "sources": 18, "dates": 18}
+    if console.width < 110:
+        del widths["sources"]
     title_width = max(16, console.width - sum(widths.values()) - len(widths) - 2)  # and a rule between columns
     view.add_column("story", no_wrap=True, width=widths["story"])
     view.add_column("title", overflow="ellipsis", no_wrap=True, width=title_width)
     view.add_column("articles", justify="right", no_wrap=True, width=widths["articles"])
     view.add_column("groups", justify="right", no_wrap=True, width=widths["groups"])
-    view.add_column("sources", overflow="ellipsis", no_wrap=True, width=widths["sources"])
+    if "sources" in widths:
+        view.add_column("sources", overflow="ellipsis", no_wrap=True, width=widths["sources"])
     view.add_column("dates", no_wrap=True, width=widths["dates"])
     for row in table.head(limit).iter_rows(named=True):
         first, last = row["first_published"], row["last_published"]
-        dates = "undated" if first is None else f"{first:%Y-%m-%d}" + ("" if last == first else f" to {last:%Y-%m-%d}")
-        view.add_row(
-            row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"]),
-            ", ".join(row["sources"]) or "-", dates,
-        )
+        dates = "undated" if first is None else f"{first:%Y-%m-%d}"
+        if first is not None and last != first:
+            dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%y-%m-%d}"  # 2026-02-01..02-03
+        cells = [row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"])]
+        if "sources" in widths:
+            cells.append(", ".join(row["sources"]) or "-")
+        view.add_row(*cells, dates)
     console.print(view)
 
 

@@ -389,7 +389,8 @@ def _dateline_under_furniture(lines: list[str], body: str) -> tuple[str | None, 
     dateline, rest = split_dateline(line)
     if dateline is None:
         return None, body
-    return dateline, strip_inline_credits(rest.strip()) + body[len(lead) :]
+    rest = strip_inline_credits(rest.strip())
+    return dateline, rest + body[len(lead) :] if rest else body[len(lead) :].lstrip("\n")
 
 
 def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:

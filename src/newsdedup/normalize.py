@@ -83,14 +83,15 @@ _NUMBER_WORDS = {
 _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
-_GAP = r"(?:-|\s+)"
+_GAP = r"(?:-|[^\S\n]+)"  # a hyphen or spaces, never a line break: "forty\n\nTwo more died" is 40 and 2
 _BELOW_100 = rf"(?:(?:{'|'.join(_TENS)})(?:{_GAP}(?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)})"
 # "one hundred and two hundred" is a range, not 102 hundred: the rest of a number is never followed by "hundred"
-_REST = rf"(?:\s+and)?{_GAP}(?P<rest>{_BELOW_100})\b(?!{_GAP}hundred\b)"
+_TIMES_100 = rf"{_GAP}hundred\b(?!-)"  # "hundred" multiplying what comes before (not "hundred-dollar bills")
+_REST = rf"(?:[^\S\n]+and)?{_GAP}(?P<rest>{_BELOW_100})\b(?!{_TIMES_100})"
 _SPELLED = re.compile(
     rf"\b(?:(?P<hundreds>a|{'|'.join(_UNITS)}){_GAP}hundred(?:{_REST})?"
-    rf"|(?P<tens>{'|'.join(_TENS)}){_GAP}(?P<unit>{'|'.join(_UNITS)})(?:{_GAP}(?P<times_100>hundred))?)\b"
-    rf"(?!{_GAP}hundred\b)",
+    rf"|(?:(?P<tens>{'|'.join(_TENS)}){_GAP}(?P<unit>{'|'.join(_UNITS)})|(?P<teen>{'|'.join(_TEENS)})(?={_GAP}hundred))"
+    rf"(?:{_GAP}(?P<times_100>hundred)\b(?!-))?)\b(?!{_TIMES_100})",
     re.I,
 )
 
@@ -103,7 +104,10 @@ def _spelled_value(match: re.Match[str]) -> str:
     if hundreds:
         times = 1 if hundreds.lower() == "a" else int(_NUMBER_WORDS[hundreds.lower()])
         return str(100 * times + (below_100(rest) if rest else 0))
-    value = below_100(f"{match.group('tens')} {match.group('unit')}")
+    if match.group("teen"):
+        value = int(_NUMBER_WORDS[match.group("teen").lower()])
+    else:
+        value = below_100(f"{match.group('tens')} {match.group('unit')}")
     return str(value * 100 if match.group("times_100") else value)  # "twenty-two hundred" is 2200
 
 
@@ -313,27 +317,37 @@ def split_sentences(text: str) -> list[str]:
 _SCALES = frozenset(("hundred", "thousand", "million", "billion", "dozen"))
 
 
-def number_mentions(text: str) -> list[tuple[str, str]]:
-    """(as written, value) of each number a sentence states, in order: ('1,200', '1200'), ('fifteen', '15'),
-    ('22', '22') for 'Twenty-two', ('million', '1000000')."""
+def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
+    """(as read, value, start, end) of each number a sentence states, in order, in the text with spelled numbers
+    in digits: ('1,200', '1200', ...), ('fifteen', '15', ...), ('22', '22', ...) for 'Twenty-two', ('million',
+    '1000000', ...)."""
     out = []
-    for tok in _NUMBER.findall(spelled_as_digits(fold(text))):
+    for match in _NUMBER.finditer(spelled_as_digits(fold(text))):
+        tok = match.group(0)
         low = tok.lower()
-        out.append((tok, _NUMBER_WORDS.get(low, low.replace(",", ""))))
+        out.append((tok, _NUMBER_WORDS.get(low, low.replace(",", "")), match.start(), match.end()))
     return out
 
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers a sentence states, digits and number words alike ('fifteen' -> '15', 'twenty-two' -> '22')."""
-    return frozenset(value for _, value in number_mentions(text))
+    return frozenset(value for _, value, _, _ in number_mentions(text))
 
 
 def figures_beyond(text: str, stated: frozenset[str]) -> list[str]:
-    """The numbers of a sentence that `stated` (an article's numbers) lacks, as written and in order, scale
-    words left out when a figure remains ("$6.32 billion" -> ["6.32"])."""
-    beyond = [(tok, value) for tok, value in number_mentions(text) if not numbers_within(frozenset((value,)), stated)]
-    shown = [tok for tok, _ in beyond if tok.lower() not in _SCALES] or [tok for tok, _ in beyond]
-    return list(dict.fromkeys(shown))
+    """The figures of a sentence with a number that `stated` (an article's numbers) lacks, in order, a scale word
+    kept with the figure before it ("$6.32 billion" -> ["6.32 billion"], "a dozen" -> ["dozen"])."""
+    shown: list[tuple[str, bool]] = []  # (figure, whether a number of it is beyond `stated`)
+    last_end = None
+    for tok, value, start, end in number_mentions(text):
+        beyond = not numbers_within(frozenset((value,)), stated)
+        if tok.lower() in _SCALES and shown and last_end is not None and start - last_end == 1:
+            figure, was_beyond = shown[-1]
+            shown[-1] = (f"{figure} {tok}", was_beyond or beyond)  # "6.32 billion"
+        else:
+            shown.append((tok, beyond))
+        last_end = end
+    return list(dict.fromkeys(figure for figure, beyond in shown if beyond))
 
 
 def _decimal(number: str) -> Decimal | None:
@@ -412,7 +426,8 @@ def _opens(text: str, start: int, end: int) -> bool:
     if start == 0:
         return True
     before = text[start - 1] in "\"'" and (start == 1 or text[start - 2] in " :([")
-    quoted_alone = text[end - 1] == "'" or text[end : end + 1] in ("\"", "'")  # the name pattern takes a ' in
+    # quoted alone: the quote that opened it closes right after it (the name pattern takes a ' in: 'Brexit')
+    quoted_alone = text[end : end + 1] == text[start - 1] or (text[start - 1] == "'" and text[end - 1] == "'")
     return before and not quoted_alone
 
 
