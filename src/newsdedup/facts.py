@@ -27,6 +27,7 @@ from newsdedup.normalize import (
     numbers_within,
     same_number,
     split_sentences,
+    stated_in,
     words,
 )
 from newsdedup.progress import track
@@ -287,8 +288,8 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
                 # this year are two counts)
                 if same_number(fig_a, fig_b) or (
                     close
-                    and not numbers_within(frozenset((fig_a,)), b.numbers)
-                    and not numbers_within(frozenset((fig_b,)), a.numbers)
+                    and not stated_in(fig_a, b.numbers)
+                    and not stated_in(fig_b, a.numbers)
                     and _comparable(fig_a, fig_b, cfg)
                 ):
                     na = nodes.setdefault((i, about, value_a), len(nodes))
@@ -364,8 +365,9 @@ def resolve_story(
         for a in sent.article_ids:
             index[a].append(i)
     texts = dict(zip(ids, articles["text"].to_list()))
+    stated_by = {a: numbers(texts[a]) for a in ids}
     covered = {
-        a: said_already(sims, sents, np.array(index[a], dtype=np.int64), Vocabulary(words(texts[a])), numbers(texts[a]), cfg)
+        a: said_already(sims, sents, np.array(index[a], dtype=np.int64), Vocabulary(words(texts[a])), stated_by[a], cfg)
         for a in ids
     }
     coverage = {a: sum(bool(covered[a][g].any()) for g in groups) for a in ids}
@@ -387,10 +389,11 @@ def resolve_story(
     if len(copies) > 1:
         longest = max(copies, key=lambda a: (info[a]["n_words"], a)) == best
         reason += f"; {'longest' if longest else 'one'} of {len(copies)} copies"
-    stated = numbers(texts[best])
+    stated = stated_by[best]
     added: list[tuple[str, list[str], list[str]]] = []
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
-        if not covered[best][group].any():
+        detail = bool(covered[best][group].any())
+        if not detail:
             parts = [group]
         else:
             # the most complete version states this fact; a member stating a number it lacks still adds that
@@ -399,15 +402,14 @@ def resolve_story(
             # labelled "said already" (a first name, a newspaper's name), of 15 stating a number 3 (bench/README.md).
             by_figures: dict[frozenset[str], list[int]] = {}
             for i in group:
-                beyond = frozenset(n for n in sents[i].numbers if not numbers_within(frozenset((n,)), stated))
+                beyond = frozenset(n for n in sents[i].numbers if not stated_in(n, stated))
                 if beyond:
                     by_figures.setdefault(beyond, []).append(i)
             parts = sorted(by_figures.values(), key=min)
         for members in parts:
             carriers = sorted({a for i in members for a in sents[i].article_ids})
             lead = min(members, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
-            detail = figures_beyond(sents[lead].text, stated) if members is not group else []
-            added.append((sents[lead].text, carriers, detail))
+            added.append((sents[lead].text, carriers, figures_beyond(sents[lead].text, stated) if detail else []))
     return StoryFacts(story_id, best, reason, len(groups), added, find_conflicts(sents, sims, cfg))
 
 

@@ -340,7 +340,7 @@ def figures_beyond(text: str, stated: frozenset[str]) -> list[str]:
     shown: list[tuple[str, bool]] = []  # (figure, whether a number of it is beyond `stated`)
     last_end = None
     for tok, value, start, end in number_mentions(text):
-        beyond = not numbers_within(frozenset((value,)), stated)
+        beyond = not stated_in(value, stated)
         if tok.lower() in _SCALES and shown and last_end is not None and start - last_end == 1:
             figure, was_beyond = shown[-1]
             shown[-1] = (f"{figure} {tok}", was_beyond or beyond)  # "6.32 billion"
@@ -382,10 +382,15 @@ def same_number(a: str, b: str) -> bool:
     return x is not None and y is not None and (x == y or rounds_to(a, b) or rounds_to(b, a))
 
 
+def stated_in(number: str, those: frozenset[str]) -> bool:
+    """`number` is stated in `those`, as it is or more precisely ("6.3" by "6.32"); a more precise number is not
+    stated by a rounder one ("6.32" is not said by "6.3", nor "10.4" by "10")."""
+    return number in those or any(_equal(m, number) or rounds_to(m, number) for m in those)
+
+
 def numbers_within(these: frozenset[str], those: frozenset[str]) -> bool:
-    """Every number of `these` is stated in `those`, as it is or more precisely ("6.3" by "6.32"); a more
-    precise number is not stated by a rounder one ("6.32" is not said by "6.3", nor "10.4" by "10")."""
-    return these <= those or all(n in those or any(_equal(m, n) or rounds_to(m, n) for m in those) for n in these)
+    """Every number of `these` is stated in `those` (stated_in)."""
+    return these <= those or all(stated_in(n, those) for n in these)
 
 
 def _equal(a: str, b: str) -> bool:

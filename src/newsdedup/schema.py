@@ -52,7 +52,8 @@ STORIES: dict[str, pl.DataType] = {
 }
 
 # detail_figures: empty for a fact the most complete version lacks; for a sentence of a fact it does state, the
-# numbers that sentence gives and it lacks ("6.32" where it says "$6.3 billion"), the reason it is listed.
+# figures that sentence gives and it lacks, as written ("6.32 billion" where it says "$6.3 billion"), the reason
+# it is listed.
 FACTS: dict[str, pl.DataType] = {
     "story_id": pl.String(),
     "fact_id": pl.String(),
