@@ -366,6 +366,11 @@ def test_a_lone_capitalised_sentence_opener_is_not_a_name():
 def test_a_party_and_state_tag_names_no_one():
     assert names("Rep. Ada Marsh (R-Calif.) and Sen. Tom Reed, D-Nev., voted no.") == {"ada", "marsh", "tom", "reed"}
     assert names("Rep. Jo Ley (R-Florida) and Rep. Al Ng, R-FL, voted yes.") == {"jo", "ley", "al", "ng"}
+    # two-word states and dotted abbreviations leave nothing behind
+    assert names("Rep. Jo Ley, D-New Mexico, and Sen. Al Ng, D-W.Va., voted no.") == {"jo", "ley", "al", "ng"}
+    assert names("Sen. Ada Marsh, R-S.C., and Rep. Tom Reed (D-N.Y.) spoke.") == {"ada", "marsh", "tom", "reed"}
+    # a word after "D-" that is no state is part of a name
+    assert names("He spoke on D-Day in Normandy.") == {"day", "normandy"}
 
 
 def test_split_sentences_keeps_abbreviations_and_paragraphs():

@@ -421,7 +421,30 @@ def content_words(text: str) -> frozenset[str]:
     )
 
 
-_PARTY_TAG = re.compile(r"[DRI]-(?:[A-Z][a-z]{1,13}|[A-Z]{2})\.?")
+# A US party-and-state tag after a politician's name, "R-Calif.", "D-N.M.", "D-New Mexico", "I-Vt.", "R-FL": the
+# state by its name, its AP abbreviation or its postal code. Other words after "D-" stay names ("D-Day").
+_STATES = (
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Georgia Hawaii Idaho "
+    "Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
+    "Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon Pennsylvania Tennessee Texas Utah Vermont Virginia "
+    "Washington Wisconsin Wyoming Guam"
+).split() + ["New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota",
+             "Rhode Island", "South Carolina", "South Dakota", "West Virginia", "Puerto Rico"]
+_AP_STATES = (
+    "Ala Ariz Ark Calif Cal Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb Nebr "
+    "Nev Okla Ore Pa Tenn Tex Vt Va Wash Wis Wyo"
+).split()
+_POSTAL = (
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI"
+).split()
+_DOTTED = ("N.H.", "N.J.", "N.M.", "N.Y.", "N.C.", "N.D.", "R.I.", "S.C.", "S.D.", "W.Va.", "W. Va.", "D.C.", "P.R.")
+_PARTY_TAG = re.compile(
+    r"(?<![\w-])[DRI]-(?:"
+    + "|".join(re.escape(d) for d in _DOTTED)
+    + "|" + "|".join(sorted(_STATES, key=len, reverse=True)).replace(" ", r"[^\S\n]+")
+    + r"|(?:" + "|".join(_AP_STATES) + r")\.?|(?:" + "|".join(_POSTAL) + r"))(?![\w.-]*[A-Za-z])"
+)
 
 
 def _opens(text: str, start: int, end: int) -> bool:
@@ -442,17 +465,15 @@ def names(text: str) -> frozenset[str]:
 
     A capitalised word that opens the sentence, or a quotation in it ('"Undoubtedly, ..."', 'said: "Mama,
     ..."'), counts only inside a longer name ("Shahid Rind said"), since any sentence opens with a capital.
-    A party-and-state tag ("R-Calif.", "D-Nev.") names no one.
+    A party-and-state tag ("R-Calif.", "D-Nev.", "D-New Mexico") names no one.
     """
     found = set()
-    folded = fold(text).strip()
+    folded = _PARTY_TAG.sub(lambda m: " " * len(m.group(0)), fold(text).strip())  # spaces keep the offsets
     for match in _NAME.finditer(folded):
         parts = match.group(0).split()
         if len(parts) == 1 and _opens(folded, match.start(), match.end()):
             continue
         for part in parts:
-            if _PARTY_TAG.fullmatch(part):
-                continue
             for low in _WORD.findall(part.lower()):
                 if low not in _NOT_NAMES and low not in _TITLES and low not in stop_words() and len(low) > 1:
                     found.add(low)

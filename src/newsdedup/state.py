@@ -26,14 +26,15 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 13  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 14  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
 # 12: documents carry ingest's notes (why an article is undated); 13: "twenty-two" is one number, 22, a dateline
 # under a promo is split off, a sentence of a fact the most complete version states is listed for a number it
 # lacks (facts carry detail_figures), a word opening a quotation or a party tag ("R-Calif.") is no name (documents,
-# added facts and conflicts changed)
+# added facts and conflicts changed); 14: a party tag is matched on US states ("D-New Mexico" names no one,
+# "D-Day" is a name)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
