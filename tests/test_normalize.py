@@ -363,6 +363,16 @@ def test_a_lone_capitalised_sentence_opener_is_not_a_name():
     assert names('"Farmers\' crops failed," he said.') == frozenset()
 
 
+def test_a_word_sentences_open_with_is_no_name_before_a_name():
+    """"Late Monday" is no name "late": a restatement opening so would name someone the version lacks."""
+    assert names("Late Monday, the army said 145 had died.") == frozenset()
+    assert names("Outside Quetta, roads were shut.") == {"quetta"}
+    assert names("Speaking Monday, Ada Marsh said so.") == {"ada", "marsh"}
+    assert names('He said: "Overnight Saturday it was calm."') == frozenset()
+    # a name opening the sentence still counts inside a longer name
+    assert names("Shahid Rind said most attacks were foiled.") == {"shahid", "rind"}
+
+
 def test_a_party_and_state_tag_names_no_one():
     assert names("Rep. Ada Marsh (R-Calif.) and Sen. Tom Reed, D-Nev., voted no.") == {"ada", "marsh", "tom", "reed"}
     assert names("Rep. Jo Ley (R-Florida) and Rep. Al Ng, R-FL, voted yes.") == {"jo", "ley", "al", "ng"}

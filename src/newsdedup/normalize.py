@@ -459,20 +459,39 @@ def _opens(text: str, start: int, end: int) -> bool:
     return before and not quoted_alone
 
 
+# Words that open a sentence before a name or a day ("Late Monday, ...", "Outside Quetta, ...", "Unlike India,
+# ..."): capitalised for the sentence, not as part of the name. So is an opening word in -ly or -ing ("Separately
+# Tuesday", "Speaking Monday", "Following Saturday's attacks").
+_OPENERS = frozenset(
+    "late early overnight outside inside near nearby unlike despite across along amid amidst around behind beyond "
+    "during except like since through throughout toward towards under until upon via within among against between "
+    "beside besides next last every such instead elsewhere still even just only once now".split()
+)
+
+
+def _sentence_word(word: str) -> bool:
+    low = word.lower()
+    return low in _OPENERS or (len(low) > 4 and low.endswith(("ly", "ing")))
+
+
 def names(text: str) -> frozenset[str]:
     """Lower-cased words of the capitalised names in a sentence, cut into words as `words` cuts them
     ("O'Neill" -> "neill", "Wal-Mart" -> "wal", "mart"), so they can be looked up in an article's words.
 
     A capitalised word that opens the sentence, or a quotation in it ('"Undoubtedly, ..."', 'said: "Mama,
-    ..."'), counts only inside a longer name ("Shahid Rind said"), since any sentence opens with a capital.
+    ..."'), counts only inside a longer name ("Shahid Rind said"), since any sentence opens with a capital, and
+    not even there when it is a word sentences open with ("Late Monday", "Outside Quetta", "Separately Tuesday").
     A party-and-state tag ("R-Calif.", "D-Nev.", "D-New Mexico") names no one.
     """
     found = set()
     folded = _PARTY_TAG.sub(lambda m: " " * len(m.group(0)), fold(text).strip())  # spaces keep the offsets
     for match in _NAME.finditer(folded):
         parts = match.group(0).split()
-        if len(parts) == 1 and _opens(folded, match.start(), match.end()):
-            continue
+        if _opens(folded, match.start(), match.start() + len(parts[0])):
+            if len(parts) == 1:
+                continue
+            if _sentence_word(parts[0]):
+                parts = parts[1:]
         for part in parts:
             for low in _WORD.findall(part.lower()):
                 if low not in _NOT_NAMES and low not in _TITLES and low not in stop_words() and len(low) > 1:
