@@ -315,6 +315,29 @@ def test_figures_a_sentence_adds_are_shown_as_written():
     assert numbers("A hundred people and two million dollars.") == {"100", "2", "1000000"}
 
 
+def test_a_scale_glued_to_the_digits_is_read_as_a_scale_word():
+    """"£2m" is not "£2bn": a glued scale ("m", "mn", "bn", "tn", "k") counts as "million" or "billion" does."""
+    assert numbers("The club paid £2m for him.") == numbers("The club paid £2 million for him.") == {"2", "1000000"}
+    assert numbers("The club paid £2bn.") == {"2", "1000000000"}
+    assert numbers("A $1.2 trillion plan, a 5mn fund and a $50K raise.") == {"1.2", "1000000000000", "5", "1000000", "50", "1000"}
+    assert figures_beyond("It paid $6.32bn in 2024.", frozenset({"2024"})) == ["6.32bn"]
+    assert numbers("Turnout rose .5 percent, to 0.5 percent of the 5km run.") == {"0.5", "5"}
+
+
+def test_digits_glued_to_a_word_are_a_name_not_a_number():
+    assert numbers("Covid-19 deaths rose to 145 as F-16 jets, G7 leaders and MH17 were named.") == {"145"}
+    assert figures("Health officials said Covid-19 cases rose.") == []
+    # a currency code or a prefix of time is no name
+    assert numbers("It cost Rs5,000 in mid-2025.") == {"5000", "2025"}
+
+
+def test_figures_read_commas_and_negated_qualifiers():
+    assert figures("About 2,000 people fled.") == [("people", "about 2000")]  # a comma: no year
+    assert figures("In 2019 people fled.") == []
+    assert figures("No fewer than 40 people died.") == [("people", "no fewer than 40")]
+    assert figures("As many as 40 people died.") == [("people", "as many as 40")]
+
+
 def test_thousands_separator_is_dropped_and_decimals_kept():
     assert numbers("Some 1,200 people fled; turnout was 3.5 percent.") == {"1200", "3.5"}
 

@@ -74,8 +74,10 @@ _NUMBER_WORDS = {
     "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
     "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60",
     "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12",
-    "thousand": "1000", "million": "1000000", "billion": "1000000000",
+    "thousand": "1000", "million": "1000000", "billion": "1000000000", "trillion": "1000000000000",
 }
+# A scale glued to the digits: "$2bn", "£20m", "Rs 5mn", "2.5tn", "$50k" (read as "2 billion" is read).
+_SUFFIXES = {"k": "1000", "m": "1000000", "mn": "1000000", "bn": "1000000000", "tn": "1000000000000"}
 # Numbers under a thousand spelled in more than one word, as AP style spells a number that opens a sentence:
 # "Twenty-two", "twenty two", "one hundred and five", "a hundred and five". numbers() and figures() read them as
 # one number ("22"), not as two ("20", "2"), which would make them a different figure from the "22" of another
@@ -117,7 +119,15 @@ def spelled_as_digits(text: str) -> str:
     return _SPELLED.sub(_spelled_value, text)
 
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_NUMBER = re.compile(
+    r"(?P<digits>(?<![\w.])\.\d+|\d[\d,]*(?:\.\d+)?)(?:(?P<suffix>" + "|".join(_SUFFIXES) + r")\b)?"
+    r"|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b",
+    re.I,
+)
+# Digits glued to a word are part of a name, not a figure: "Covid-19", "F-16", "G7", "MH17", "H1N1". A currency
+# code before them ("Rs5,000") and a prefix of time ("mid-2025") do not make a name.
+_GLUED = re.compile(r"([A-Za-z]+)(-?)\Z")
+_NOT_GLUE = frozenset("rs rp tk ksh sh usd eur gbp inr pkr cad aud mid pre post late early top".split())
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
 _NOT_NAMES = frozenset(_NUMBER_WORDS) | frozenset(
@@ -314,18 +324,33 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_SCALES = frozenset(("hundred", "thousand", "million", "billion", "dozen"))
+_SCALES = frozenset(("hundred", "thousand", "million", "billion", "trillion", "dozen", *_SUFFIXES))
+
+
+def _glued(text: str, start: int) -> bool:
+    """The digits at `start` are glued to a word ("Covid-19", "G7"): part of a name, not a number."""
+    word = _GLUED.search(text, max(0, start - 12), start)
+    return word is not None and word.group(1).lower() not in _NOT_GLUE
 
 
 def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
     """(as read, value, start, end) of each number a sentence states, in order, in the text with spelled numbers
     in digits: ('1,200', '1200', ...), ('fifteen', '15', ...), ('22', '22', ...) for 'Twenty-two', ('million',
-    '1000000', ...)."""
+    '1000000', ...); "$2bn" is ('2', '2', ...) and ('bn', '1000000000', ...), as "2 billion" is."""
     out = []
-    for match in _NUMBER.finditer(spelled_as_digits(fold(text))):
-        tok = match.group(0)
-        low = tok.lower()
-        out.append((tok, _NUMBER_WORDS.get(low, low.replace(",", "")), match.start(), match.end()))
+    plain = spelled_as_digits(fold(text))
+    for match in _NUMBER.finditer(plain):
+        digits, suffix = match.group("digits"), match.group("suffix")
+        if digits is None:
+            tok = match.group(0)
+            out.append((tok, _NUMBER_WORDS[tok.lower()], match.start(), match.end()))
+            continue
+        if _glued(plain, match.start()):
+            continue
+        value = digits.replace(",", "")
+        out.append((digits, f"0{value}" if value.startswith(".") else value, match.start(), match.start("digits") + len(digits)))
+        if suffix:
+            out.append((suffix, _SUFFIXES[suffix.lower()], match.start("suffix"), match.end()))
     return out
 
 
@@ -341,9 +366,9 @@ def figures_beyond(text: str, stated: frozenset[str]) -> list[str]:
     last_end = None
     for tok, value, start, end in number_mentions(text):
         beyond = not stated_in(value, stated)
-        if tok.lower() in _SCALES and shown and last_end is not None and start - last_end == 1:
+        if tok.lower() in _SCALES and shown and last_end is not None and start - last_end <= 1:
             figure, was_beyond = shown[-1]
-            shown[-1] = (f"{figure} {tok}", was_beyond or beyond)  # "6.32 billion"
+            shown[-1] = (f"{figure}{' ' * (start - last_end)}{tok}", was_beyond or beyond)  # "6.32 billion", "2bn"
         else:
             shown.append((tok, beyond))
         last_end = end
@@ -499,7 +524,11 @@ def names(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_QUALIFIER = r"(?:at least|more than|over|nearly|almost|about|around|some|up to|fewer than|less than|roughly|approximately)"
+# Negated ones first: "no fewer than 40" is at least 40, not "fewer than 40".
+_QUALIFIER = (
+    r"(?:no (?:fewer|less|more) than|not (?:fewer|less|more) than|as many as|at least|more than|over|nearly|almost"
+    r"|about|around|some|up to|fewer than|less than|roughly|approximately)"
+)
 _FIGURE = re.compile(
     rf"\b(?P<qual>{_QUALIFIER}\s+)?(?P<num>\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s+"
     r"(?P<w1>[a-z][a-z-]+)(?:\s+(?P<w2>[a-z][a-z-]+))?",
@@ -516,10 +545,13 @@ _NOT_COUNTED = frozenset("of percent per am pm million billion thousand hundred 
 def figures(text: str) -> list[tuple[str, str]]:
     """What a sentence counts and how it says it: [('people', 'at least 145'), ('inmates', 'more than 30')]."""
     out = []
-    for match in _FIGURE.finditer(spelled_as_digits(fold(text))):
+    plain = spelled_as_digits(fold(text))
+    for match in _FIGURE.finditer(plain):
         first, second = match.group("w1").lower(), (match.group("w2") or "").lower()
-        num = match.group("num").lower().replace(",", "")
-        if first in _NOT_COUNTED or first in stop_words() or (num.isdigit() and 1900 <= int(num) <= 2100):
+        written = match.group("num").lower()
+        num = written.replace(",", "")
+        year = written.isdigit() and 1900 <= int(written) <= 2100  # "2,000 people" is no year
+        if first in _NOT_COUNTED or first in stop_words() or year or _glued(plain, match.start("num")):
             continue
         about = f"{first} {second}" if second in _HEADS else first
         qualifier = " ".join((match.group("qual") or "").lower().split())

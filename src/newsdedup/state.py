@@ -34,7 +34,8 @@ STATE_VERSION = 14  # 7: figures are words in the TF-IDF (TermStats counts chang
 # under a promo is split off, a sentence of a fact the most complete version states is listed for a number it
 # lacks (facts carry detail_figures), a word opening a quotation or a party tag ("R-Calif.") is no name (documents,
 # added facts and conflicts changed); 14: a party tag is matched on US states ("D-New Mexico" names no one,
-# "D-Day" is a name), an opening "Late Monday" or "Outside Quetta" names no "late" or "outside"
+# "D-Day" is a name), an opening "Late Monday" or "Outside Quetta" names no "late" or "outside", "$2bn" is 2 and
+# a billion, "Covid-19" states no 19, "2,000 people" is a count (not a year), "no fewer than 40" is no "fewer than"
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
