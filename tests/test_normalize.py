@@ -71,6 +71,10 @@ def test_words_ignore_case_punctuation_and_typography():
         "Reporting by Asif Shahzad; Editing by Jane Smith",
         "Advertisement",
         "(Agencies)",
+        "Copyright \u00a9 2026 Daily Courier",
+        "Copyright Daily Courier 2026.",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "Sign up for breaking news alerts",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -87,6 +91,10 @@ def test_boilerplate_lines_are_recognised(line):
         "Reuters reported that 92 militants were killed.",
         "Tagged as urgent, the report went out to every bureau.",
         "Officials said militants also stormed a district jail, freeing at least 30 inmates.",
+        # news about copyright, sign-ups and publication bans is news
+        "Copyright lawsuits against software makers have surged, with at least 40 cases pending.",
+        "Officials urged residents to sign up for the county's emergency text alerts.",
+        "The suspect's full name may not be published under German privacy law.",
         "",
     ],
 )
@@ -105,6 +113,16 @@ def test_credit_lines_are_recognised(line):
 
 def test_long_sentence_naming_an_agency_is_not_a_credit_line():
     assert not is_credit_line("Reuters reported that 92 militants were killed in the attacks on Saturday.")
+    # short ones too: a credit holds names, "photo", "file", "via"; a sentence holds lower-case words
+    assert not is_credit_line("Reuters could not verify the claim.")
+    assert not is_credit_line("Xinhua put the toll at 23.")
+    assert is_credit_line("AFP via Getty Images") and is_credit_line("Reuters file photo")
+
+
+def test_a_short_sentence_naming_an_agency_keeps_the_paragraph_above_it():
+    lines = ["Rescuers had pulled 11 people from the debris by midday, state television said.", "Xinhua put the toll at 23.",
+             "About 900 residents were evacuated."]
+    assert clean_body(lines, None) == "\n\n".join(lines)
 
 
 # --- inline credits ------------------------------------------------------------------------------------

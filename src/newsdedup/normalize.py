@@ -24,7 +24,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 _BOILERPLATE_LINE = [
     re.compile(p, re.I)
     for p in (
-        r"^(©|\(c\)\s|copyright\b)",
+        # a notice, not a story about copyright ("Copyright lawsuits against ... have surged")
+        r"^(©|\(c\)\s|copyright\s*(©|\(c\)|(19|20)\d\d\b|by\b|$)|copyright\b.{0,60}\b(19|20)\d\d\W*$)",
         r"\ball rights reserved\b",
         r"^\(?\s*with (additional )?inputs? from\b[^)]*\)?\.?$",
         r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\b",
@@ -32,10 +33,17 @@ _BOILERPLATE_LINE = [
         r"^tags?\s*[:\-|]?\s*$",
         r"^tags?\s*[:|]\s*\S",
         r"^(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen)\s*[:|\-]",
-        r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|briefing|updates|alerts|inbox)\b",
+        # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
+        # "Officials urged residents to sign up for the county's emergency text alerts"
+        r"^\W*(sign up|subscribe)\b",
+        r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b",
+        r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
         r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
         r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
-        r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\b",
+        # "This material may not be published, broadcast, rewritten or redistributed", not "The suspect's full
+        # name may not be published under German privacy law"
+        r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\s*(,|or\b)",
+        r"\b(material|content)\b.{0,40}\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\b",
         r"\b(republication|redistribution)\b.{0,80}\b(prohibited|permission|consent)\b",
         r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"
         r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
@@ -159,10 +167,18 @@ def is_boilerplate_line(line: str) -> bool:
     return bool(line) and (bool(_BYLINE.match(line)) or any(p.search(line) for p in _BOILERPLATE_LINE))
 
 
+# Lower-case words a credit holds ("Reuters file photo", "AP Photo/Jane Doe, via Getty Images"); others make a
+# sentence ("Reuters could not verify the claim.", "Xinhua put the toll at 23.").
+_CREDIT_WORDS = frozenset("photo photos file pic picture image images via handout credit and staff".split())
+
+
 def is_credit_line(line: str) -> bool:
     """True for a short photo-credit line such as 'Reuters' or 'Photo: AP/John Smith'."""
     line = fold(line).strip()
-    return 0 < len(line.split()) <= 6 and bool(_CREDIT_LINE.match(line))
+    if not (0 < len(line.split()) <= 6 and _CREDIT_LINE.match(line)):
+        return False
+    lower = [w for w in re.findall(r"[A-Za-z]+", line) if w.islower() and w not in _CREDIT_WORDS]
+    return len(lower) < 2
 
 
 def looks_like_headline(line: str, max_words: int = 25) -> bool:

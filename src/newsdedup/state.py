@@ -35,7 +35,8 @@ STATE_VERSION = 14  # 7: figures are words in the TF-IDF (TermStats counts chang
 # lacks (facts carry detail_figures), a word opening a quotation or a party tag ("R-Calif.") is no name (documents,
 # added facts and conflicts changed); 14: a party tag is matched on US states ("D-New Mexico" names no one,
 # "D-Day" is a name), an opening "Late Monday" or "Outside Quetta" names no "late" or "outside", "$2bn" is 2 and
-# a billion, "Covid-19" states no 19, "2,000 people" is a count (not a year), "no fewer than 40" is no "fewer than"
+# a billion, "Covid-19" states no 19, "2,000 people" is a count (not a year), "no fewer than 40" is no "fewer than";
+# news about copyright, sign-ups or publication bans, and "Xinhua put the toll at 23.", are no furniture (documents)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
