@@ -92,11 +92,14 @@ def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfi
 
 def _telling(number: str) -> bool:
     """A figure specific enough to tie two sentences to one fact: 10 or more, or with decimals (not the
-    'two' or 'three' of everyday counting)."""
+    'two' or 'three' of everyday counting), and no year ("Inflation rose in 2025" / "Unemployment fell in 2025")."""
     try:
-        return "." in number or abs(float(number)) >= 10
+        value = float(number)
     except ValueError:
         return True
+    if "." in number:
+        return True
+    return abs(value) >= 10 and not 1900 <= value <= 2100
 
 
 def holds_words_of(a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
