@@ -169,6 +169,44 @@ def test_caption_with_photo_credit_line_is_removed():
     assert body == "Story text follows here."
 
 
+@pytest.mark.parametrize("credit", ["(AP Photo/Jane Doe)", "Photo: Jane Doe/Reuters", "Jane Doe/AP"])
+def test_caption_above_a_credit_naming_the_photographer_is_removed(credit):
+    """The credit is read before inline credits are stripped: "(AP Photo/...)" alone on its line credits the
+    caption above it."""
+    body = clean_body(["A quake struck at dawn, officials said.", "Rescuers search the rubble in Malatya.", credit,
+                       "Officials said 312 people were hurt."], None)
+    assert body == "A quake struck at dawn, officials said.\n\nOfficials said 312 people were hurt."
+
+
+def test_an_ap_caption_inside_the_text_is_removed_but_a_credited_lead_is_kept():
+    caption = "Rescuers search the rubble in Malatya, Turkey, Tuesday, Feb. 3, 2026. (AP Photo/Jane Doe)"
+    lead = ("Over 120 people were killed on Saturday. At least 92 were militants. The violence disrupted daily life. "
+            "(AP Photo/Representative Image )")  # as in a seed: a photo credit glued to a lead of three sentences
+    body = clean_body([lead, caption, "Officials said 312 people were hurt."], None)
+    assert body == ("Over 120 people were killed on Saturday. At least 92 were militants. The violence disrupted "
+                    "daily life.\n\nOfficials said 312 people were hurt.")
+
+
+def test_share_buttons_app_promos_and_truncation_marks_are_dropped():
+    lines = ["The bank kept its rate at 6.5% on Tuesday, the governor said.",
+             "It raised its growth forecast for the fiscal year to 7.2% from 7%, in line with what analysts said\u2026 [+2841 chars]",
+             "Follow The Daily Ledger on WhatsApp for the latest news", "Download the Daily Ledger app", "Share",
+             "Facebook", "WhatsApp"]
+    assert clean_body(lines, None) == ("The bank kept its rate at 6.5% on Tuesday, the governor said.\n\n"
+                                       "It raised its growth forecast for the fiscal year to 7.2% from 7%, in line with what analysts said")
+
+
+def test_a_tag_list_above_the_text_is_skipped_not_the_end():
+    body = clean_body(["Tags: Rotterdam | Shipping", "Dock workers ended a 48-hour strike on Tuesday.", "Traffic resumed."], None)
+    assert body == "Dock workers ended a 48-hour strike on Tuesday.\n\nTraffic resumed."
+
+
+def test_a_wire_flash_whose_text_is_its_headline_keeps_it():
+    flash = "Senate passes $1.9 trillion relief bill after all-night session"
+    assert clean_body([flash], flash) == flash
+    assert clean_body([flash, "The vote was 50-49."], flash) == "The vote was 50-49."
+
+
 def test_last_paragraph_above_a_closing_credit_is_kept():
     # With no story text after the credit, the line above it is the story's end, not a caption.
     body = clean_body(["The first paragraph of the story.", "Soldiers secured the area.", "Reuters"], None)

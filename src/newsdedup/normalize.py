@@ -54,11 +54,26 @@ _BOILERPLATE_LINE = [
 _NAME_RUN = r"[A-Z][\w.'\-]*(?:\s+(?:de|van|von|al|bin)?\s*[A-Z][\w.'\-]*){0,3}"
 _BYLINE = re.compile(rf"^By\s+{_NAME_RUN}(?:\s*(?:,|and|&|\||/)\s*{_NAME_RUN})*\.?$")
 # Short lines that credit a photo; the line above one is its caption.
+# The photographer may come first: "Photo: Emre Yildiz/Reuters", "Emre Yildiz/AP".
 _CREDIT_LINE = re.compile(
-    r"^\(?((photo|image|picture)\s*(credit)?\s*[:|/]\s*)?(reuters|ap|afp|getty images|epa|xinhua|anadolu|"
-    r"bloomberg|shutterstock|file|ap photo|afp photo|reuters photo|pti|ani|ians)\b[\w /.,'-]{0,40}\)?$",
+    r"^\(?((photo|image|picture)s?\s*(credit)?\s*[:|/]\s*)?([\w.'\-]+(\s+[\w.'\-]+){0,3}\s*/\s*)?"
+    r"(reuters|ap|afp|getty images|epa|xinhua|anadolu|bloomberg|shutterstock|file|ap photo|afp photo|reuters photo|"
+    r"pti|ani|ians)\b[\w /.,'-]{0,40}\)?$",
     re.I,
 )
+# A one-sentence paragraph that ends in a photo credit and gives the full date is an AP-style caption: "Rescue
+# workers search the rubble in Malatya, Turkey, Tuesday, Feb. 3, 2026. (AP Photo/Emre Yildiz)".
+_PHOTO_CREDIT_END = re.compile(r"\((?:ap|afp|reuters|getty images|epa|xinhua)?\s*photo\b[^()]{0,60}\)\W*$", re.I)
+_FULL_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(19|20)\d\d\b")
+# Share buttons and app promos that close a page, one per line.
+_SOCIAL = re.compile(
+    r"^(share|share this|facebook|twitter|x|whatsapp|linkedin|email|e-mail|print|copy link|telegram|reddit|pinterest)$"
+    r"|^follow\b.{0,60}\bon (whatsapp|twitter|x|facebook|instagram|telegram|google news|threads)\b"
+    r"|^download (the|our)\b.{0,40}\bapp\b",
+    re.I,
+)
+# NewsAPI cuts a text with "... [+2841 chars]".
+_TRUNCATED = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 _INLINE_CREDIT = re.compile(
     r"\s*\((?:(?:(?:ap|afp|reuters|getty(?: images)?|epa|file|representative|pti|ani|ians|xinhua)\s*)?"
     r"(?:photo|photograph|image|picture|file pic)s?\s*(?:(?:[:/|,-]|by\s)[^()]{0,60})?|"
@@ -164,7 +179,9 @@ def words(text: str) -> list[str]:
 def is_boilerplate_line(line: str) -> bool:
     """True for a line that is publishing furniture (credit, byline, tags, copyright, promo)."""
     line = fold(line).strip()
-    return bool(line) and (bool(_BYLINE.match(line)) or any(p.search(line) for p in _BOILERPLATE_LINE))
+    return bool(line) and (
+        bool(_BYLINE.match(line) or _SOCIAL.search(line)) or any(p.search(line) for p in _BOILERPLATE_LINE)
+    )
 
 
 # Lower-case words a credit holds ("Reuters file photo", "AP Photo/Jane Doe, via Getty Images"); others make a
@@ -240,33 +257,45 @@ def _is_furniture(sentence: str) -> bool:
     return is_boilerplate_line(bare) or is_credit_line(bare)
 
 
+def _is_caption(line: str) -> bool:
+    """An AP-style caption: one sentence with the full date, ending in a photo credit."""
+    if not _PHOTO_CREDIT_END.search(line):
+        return False
+    bare = strip_inline_credits(line)
+    return bool(_FULL_DATE.search(bare)) and len(_paragraph_sentences(bare)) == 1
+
+
 def clean_body(lines: list[str], title: str | None) -> str:
     """Keep the story's own paragraphs: drop repeated headlines, captions, credits, bylines and promos."""
     title_key = " ".join(words(title)) if title else None
-    lines = [strip_inline_credits(line.strip()) for line in lines]
+    raw = [_TRUNCATED.sub("", line.strip()) for line in lines]
+    # credits are found before inline credits are stripped: "(AP Photo/Emre Yildiz)" alone credits the line above
+    credit = [bool(line) and is_credit_line(line) for line in raw]
+    lines = [strip_inline_credits(line) for line in raw]
     kept: list[str] = []
+    headline = None  # the headline repeated as the text, kept when nothing else is (a wire flash)
     for i, line in enumerate(lines):
-        if not line:
+        if not line or credit[i] or _is_caption(raw[i]):
             continue
         if title_key and " ".join(words(line)) == title_key:
+            headline = headline or line
             continue
         if _TAGS.match(fold(line)):
+            if not kept:
+                continue  # a tag list above the text
             break  # a tag list closes an article; nothing after it is story text
-        if is_credit_line(line):
-            continue
         if is_boilerplate_line(line):
             line = _story_sentences_of(line)
             if not line:
                 continue
-        j = next((j for j in range(i + 1, len(lines)) if lines[j]), None)
-        nxt = lines[j] if j is not None else ""
-        if nxt and is_credit_line(nxt) and len(line.split()) <= 30 and _story_text_in(lines[j + 1 :]):
-            lines[j] = ""  # a photo caption and the credit under it, above more text
-            continue
+        j = next((j for j in range(i + 1, len(raw)) if raw[j]), None)
+        nxt = raw[j] if j is not None else ""
+        if nxt and credit[j] and len(line.split()) <= 30 and _story_text_in(lines[j + 1 :]):
+            continue  # a photo caption (its credit under it is skipped too), above more text
         if (kept or title_key) and looks_like_headline(line, max_words=14) and nxt[:1].isupper():
             continue  # a subheading, or a second headline above the text
         kept.append(line)
-    return "\n\n".join(kept)
+    return "\n\n".join(kept) if kept or headline is None else headline
 
 
 def shingle_hashes(text: str, size: int) -> np.ndarray:
