@@ -190,3 +190,42 @@ def test_text_between_blocks_and_broken_lines_are_kept_and_titles_lose_their_mar
     [item], _ = feed_entries(rss)
     assert item["title"] == "Tom & Jerry exclusive interview"
     assert item["published"] == "2026-02-01"  # a blank pubDate does not hide dc:date
+
+
+def test_html_titles_lose_their_entities_even_escaped_twice_and_text_titles_keep_them():
+    atom = """<feed xmlns="http://www.w3.org/2005/Atom"><title type="html">Coast &amp;amp; Harbour News</title>
+    <entry><id>1</id><title type="html">Oil &amp;amp; gas rally</title><content>x</content></entry>
+    <entry><id>2</id><title>Q&amp;amp;A</title><content>x</content></entry></feed>"""
+    records, title = feed_entries(atom)
+    assert title == "Coast & Harbour News"
+    assert [r["title"] for r in records] == ["Oil & gas rally", "Q&amp;A"]  # type="text": as written
+    rss = "<rss><channel><item><title>Port&amp;amp;#39;s reopening</title><description>x</description></item></channel></rss>"
+    assert feed_entries(rss)[0][0]["title"] == "Port's reopening"
+
+
+def test_a_paragraph_wrapped_in_the_source_is_one_line_and_plain_text_keeps_its_lines():
+    nitf = """<nitf><body><body.content>
+      <p>Ferries stopped at the Harbourton terminal
+        on Monday after a storm, officials said.</p>
+      <p>Service resumed
+        on Tuesday.</p><pre>Berth  Status
+A      open</pre></body.content></body></nitf>"""
+    [record], _ = feed_entries(nitf)
+    assert _lines(record["body_html"]) == [
+        "Ferries stopped at the Harbourton terminal on Monday after a storm, officials said.",
+        "Service resumed on Tuesday.",
+        "Berth Status",
+        "A open",
+    ]
+    atom = """<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id><title>T</title><content>Ferries stop
+Service resumes
+
+Second paragraph.</content></entry></feed>"""
+    assert _lines(feed_entries(atom)[0][0]["body_html"]) == ["Ferries stop", "Service resumes", "Second paragraph."]
+
+
+def test_control_characters_and_half_characters_in_html_do_not_stop_the_reader():
+    assert _lines("<p>Ferries stopped.\u000b Service resumed\x01 on Tuesday.</p><p>Berth A\ud800 open.</p>") == [
+        "Ferries stopped. Service resumed on Tuesday.",
+        "Berth A\ufffd open.",
+    ]

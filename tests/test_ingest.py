@@ -746,3 +746,184 @@ def test_every_input_is_a_document_or_a_reject(tmp_path):
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+# --- one bad item, one reject; bad bytes never stop a run ----------------------------------------------
+
+
+def test_an_item_that_fails_in_any_way_costs_only_itself(tmp_path, monkeypatch):
+    """A ninjs item with no bodies, a control character lxml refuses in an HTML body, an unexpected error
+    in one item: each is (at most) its own reject, on one line, and the file's other items are kept."""
+    no_bodies = {"id": "n2", "headlines": [{"value": "Empty"}], "bodies": []}
+    (tmp_path / "batch.json").write_text(json.dumps([{"id": "n1", "text": BODY}, no_bodies, {"id": "n3", "text": BODY + " Three."}]), encoding="utf-8")
+    vertical_tab = "<p>Ferries stopped at the harbour on Monday.\u000b The port reopened on Tuesday after the storm, officials said.</p>"
+    lines = [{"id": "v1", "text": BODY}, {"id": "v2", "body_html": vertical_tab}, {"id": "boom", "text": BODY + " Boom."}, {"id": "v4", "text": BODY + " Four."}]
+    (tmp_path / "lines.jsonl").write_text("\n".join(json.dumps(r) for r in lines), encoding="utf-8")
+    import newsdedup.ingest as ingest
+
+    real = ingest.parse_record
+
+    def failing(record, article_id, path):
+        if record.get("id") == "boom":
+            raise RuntimeError("parser bug\nsecond line")
+        return real(record, article_id, path)
+
+    monkeypatch.setattr(ingest, "parse_record", failing)
+    docs, rejects = _ingest(tmp_path)
+    assert docs["article_id"].to_list() == ["n1", "n3", "v1", "v2", "v4"]
+    assert _doc(docs, "v2")["text"].startswith("Ferries stopped at the harbour on Monday. The port reopened")
+    assert _reason(rejects, "batch.json:2").startswith("no body text")
+    assert _reason(rejects, "lines.jsonl:3") == "could not parse: RuntimeError: parser bug second line"
+    assert rejects.height == 2
+
+
+def test_a_feed_item_that_cannot_be_read_costs_only_itself(tmp_path, monkeypatch):
+    import newsdedup.feeds as feeds
+
+    real = feeds._rss_item
+
+    def failing(item, ns):
+        if item.findtext("guid") == "bad":
+            raise ValueError("odd item")
+        return real(item, ns)
+
+    monkeypatch.setattr(feeds, "_rss_item", failing)
+    items = "".join(f"<item><guid>{g}</guid><title>T {g}</title><description>{BODY} {g}.</description></item>" for g in ("a", "bad", "c"))
+    (tmp_path / "wire.rss").write_text(f"<rss><channel><title>Wire</title>{items}</channel></rss>", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["article_id"].to_list() == ["a", "c"]
+    assert _reason(rejects, "wire.rss:2") == "could not read: ValueError: odd item"
+
+
+def test_broken_utf16_is_a_reject_and_the_run_goes_on(tmp_path):
+    (tmp_path / "odd.txt").write_bytes(f"title Harbour reopens\n\n{BODY}\n".encode("utf-16") + b"x")
+    (tmp_path / "fine.txt").write_text(BODY, encoding="utf-8")
+    with pytest.raises(BadInput, match="broken UTF-16 text"):
+        decode((tmp_path / "odd.txt").read_bytes())
+    docs, rejects = _ingest(tmp_path)
+    assert docs["path"].to_list() == ["fine.txt"]
+    assert _reason(rejects, "odd.txt").startswith("broken UTF-16 text: truncated data")
+
+
+def _failing_with(exc: Exception):
+    """A stand-in for a function that has a bug: it raises exc."""
+
+    def fail(*args, **kwargs):
+        raise exc
+
+    return fail
+
+
+def test_an_unexpected_error_reading_or_cleaning_is_a_reject(tmp_path, monkeypatch):
+    import newsdedup.ingest as ingest
+
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    monkeypatch.setattr(ingest, "decode", _failing_with(LookupError("no codec")))
+    assert _reason(_ingest(tmp_path)[1], "a.txt") == "could not read: LookupError: no codec"
+    monkeypatch.undo()
+    monkeypatch.setattr(ingest, "to_document", _failing_with(KeyError("x")))
+    assert _reason(_ingest(tmp_path)[1], "a.txt") == "could not clean: KeyError: 'x'"
+
+
+def test_jsonl_lines_end_only_at_line_breaks(tmp_path):
+    """U+2028, U+2029 and NEL are valid raw inside a JSON string: they split no JSONL line."""
+    first = json.dumps({"id": "s1", "text": f"Ferries stopped at the harbour.\u2028{BODY}\u2029End\x85."}, ensure_ascii=False)
+    second = json.dumps({"id": "s2", "text": BODY + " Two."})
+    (tmp_path / "feed.jsonl").write_text(f"{first}\r\n{second}\n", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert docs["path"].to_list() == ["feed.jsonl:1", "feed.jsonl:2"]
+
+
+# --- wrapped paragraphs --------------------------------------------------------------------------------
+
+
+def test_a_paragraph_wrapped_in_html_source_is_one_line(tmp_path):
+    wrapped = "<p>HARBOURTON (Wire) - Ferries stopped at the\nHarbourton terminal on Monday after a\n  storm, officials said.</p>\n<p>Service resumed on\nTuesday.</p>"
+    rss = (
+        '<rss xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Coast News</title><item>'
+        f"<guid>w1</guid><title>Ferries stop</title><content:encoded><![CDATA[{wrapped}]]></content:encoded></item></channel></rss>"
+    )
+    (tmp_path / "coast.rss").write_text(rss, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "w1")
+    assert doc["dateline"] == "HARBOURTON (Wire)"
+    assert doc["text"] == "Ferries stopped at the Harbourton terminal on Monday after a storm, officials said.\n\nService resumed on Tuesday."
+
+
+def test_a_hard_wrapped_text_file_is_joined_but_headlines_and_subheadings_stay_lines(tmp_path):
+    text = (
+        "Ferries stop at Harbourton\n\n"
+        "HARBOURTON (Wire) - Ferries stopped at the\n"
+        "Harbourton terminal on Monday after a storm cut power to\n"
+        "the port, officials said.\n\n"
+        "Repairs under way\n"
+        "Crews restored power to\n"
+        "12 of the 14 berths by the evening, the port said.\n"
+    )
+    (tmp_path / "coast.txt").write_text(text, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "coast")
+    assert doc["title"] == "Ferries stop at Harbourton"
+    assert doc["text"] == (
+        "Ferries stopped at the Harbourton terminal on Monday after a storm cut power to the port, officials said.\n\n"
+        "Crews restored power to 12 of the 14 berths by the evening, the port said."
+    )  # "Repairs under way" is a subheading, as before
+
+
+# --- headers, dates and titles -------------------------------------------------------------------------
+
+
+def test_capitalised_header_lines_with_a_colon_are_read(tmp_path):
+    text = f"Date: 2026-02-03\nTitle: Ferries stop at Harbourton\nSource: Coast Wire\nURL: https://coast.example/1\n\n{BODY}\n"
+    (tmp_path / "coast.txt").write_text(text, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "coast")
+    assert (doc["title"], doc["source"], doc["url"]) == ("Ferries stop at Harbourton", "Coast Wire", "https://coast.example/1")
+    assert doc["published"] == datetime(2026, 2, 3, tzinfo=timezone.utc)
+    assert doc["text"] == BODY
+
+
+def test_a_capitalised_header_word_without_a_colon_is_a_headline(tmp_path):
+    (tmp_path / "h.txt").write_text(f"Author Jane Roe wins coastal prize\n\n{BODY}\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "h")
+    assert doc["title"] == "Author Jane Roe wins coastal prize" and doc["source"] is None
+
+
+@pytest.mark.parametrize(
+    ("header", "published"),
+    [
+        ("date 2026-02-03 10:04 IST", datetime(2026, 2, 3, 10, 4, tzinfo=timezone.utc)),  # IST is ambiguous: ignored
+        ("date 2026-02-03 10:04 EST", datetime(2026, 2, 3, 15, 4, tzinfo=timezone.utc)),
+        ("Published: 2026-02-03 10:04 +0530", datetime(2026, 2, 3, 4, 34, tzinfo=timezone.utc)),
+    ],
+)
+def test_a_header_s_time_and_zone_are_neither_title_nor_text(tmp_path, header, published):
+    (tmp_path / "t.txt").write_text(f"{header}\ntitle Ferries stop at Harbourton\n\n{BODY}\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "t")
+    assert doc["title"] == "Ferries stop at Harbourton"
+    assert doc["text"] == BODY
+    assert doc["published"] == published
+
+
+def test_ninjs_first_created_dates_an_article_not_its_latest_version(tmp_path):
+    record = {"uri": "urn:x:1", "firstcreated": "2026-02-03T09:00:00Z", "versioncreated": "2026-02-05T18:00:00Z", "body_text": BODY}
+    (tmp_path / "n.json").write_text(json.dumps(record), encoding="utf-8")
+    assert _doc(_ingest(tmp_path)[0], "urn:x:1")["published"] == datetime(2026, 2, 3, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_file_mostly_in_utf8_keeps_its_utf8_and_reads_a_stray_cp1252_byte():
+    data = "Harbourton\u2019s ferries stopped \u2014 the \u201cworst\u201d storm in years.".encode("utf-8") + b" It was 4\xb0C, \x93cold\x94."
+    assert decode(data) == "Harbourton\u2019s ferries stopped \u2014 the \u201cworst\u201d storm in years. It was 4\u00b0C, \u201ccold\u201d."
+
+
+def test_a_web_page_is_not_dated_by_its_copyright_line(tmp_path):
+    page = (
+        "<html><head><title>Ferries stop at Harbourton</title>{meta}</head><body><article><h1>Ferries stop at Harbourton</h1>"
+        f"<p>{BODY}</p><p>Ferries stopped at the Harbourton terminal on Monday after a storm cut power.</p></article>"
+        "<footer>&copy; 2019 Coast News. All rights reserved.</footer></body></html>"
+    )
+    (tmp_path / "undated.html").write_text(page.format(meta=""), encoding="utf-8")
+    meta = '<meta property="article:published_time" content="2026-02-01T08:00:00Z">'
+    (tmp_path / "dated.html").write_text(page.format(meta=meta), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert _doc(docs, "undated")["published"] is None
+    assert _doc(docs, "dated")["published"].date() == date(2026, 2, 1)  # the first of a month in the markup stays

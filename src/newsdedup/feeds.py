@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.entities import html5
 from typing import Any
 
@@ -31,6 +32,23 @@ Record = dict[str, Any]
 
 class NotAFeed(ValueError):
     """XML that cannot give articles; the message is the reject reason."""
+
+
+class BadItem(ValueError):
+    """One item of a feed that could not be read, in the feed's list in its place; the message is its
+    reject reason (the other items are kept)."""
+
+
+def _each(read: Callable[..., Record], elements: list[Any], *args: Any) -> list[Record | BadItem]:
+    """Each element read as a record, an element whose reading fails as a BadItem in its place: one odd item
+    costs itself, never the feed's others."""
+    out: list[Record | BadItem] = []
+    for element in elements:
+        try:
+            out.append(read(element, *args))
+        except Exception as exc:
+            out.append(BadItem(f"could not read: {type(exc).__name__}: {' '.join(str(exc).split())}"))
+    return out
 
 
 def _local(element: Any) -> str:
@@ -72,7 +90,8 @@ def _value(parent: Any, tag: str) -> str | None:
 
 def _title(element: Any, markup: bool = True) -> str | None:
     """A title on one line, without markup: nested elements' text joined, HTML (in CDATA or escaped)
-    reduced to its text unless the format says it is plain text (markup False: Atom's type="text")."""
+    reduced to its text, its entities read ("Oil &amp;amp; gas" is "Oil & gas"), unless the format says it
+    is plain text (markup False: Atom's type="text")."""
     if element is None:
         return None
     text = "".join(element.itertext())
@@ -80,7 +99,19 @@ def _title(element: Any, markup: bool = True) -> str | None:
         from lxml import html as lxml_html
 
         text = lxml_html.fromstring(f"<div>{text}</div>").text_content()
+    if markup:
+        text = _unescape(text)
     return " ".join(text.split()) or None
+
+
+def _unescape(text: str) -> str:
+    """HTML's entities read, also where a feed escaped them twice ("Port&amp;#39;s" is "Port's")."""
+    for _ in range(3):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    return text
 
 
 def _descendant(root: Any, name: str) -> Any:
@@ -115,10 +146,11 @@ def _paragraphs_html(element: Any) -> str | None:
 
 def _plain_html(text: str | None) -> str | None:
     """Plain text (an Atom type="text" body, NewsML-G2 inline text) as HTML paragraphs, markup-like
-    characters kept as text."""
+    characters kept as text, and its other line breaks kept as <br> (in HTML a line break is a space)."""
     if not text or not text.strip():
         return None
-    return "".join(f"<p>{html.escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+    paragraphs = (p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
+    return "".join("<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>" for p in paragraphs)
 
 
 def _atom_body(element: Any) -> str | None:
@@ -143,25 +175,26 @@ def _namespace(element: Any) -> str:
     return element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
 
 
-def _rss(root: Any) -> tuple[list[Record], str | None]:
+def _rss_item(item: Any, ns: str) -> Record:
+    return {
+        "id": _value(item, f"{ns}guid") or item.get(f"{_RDF}about"),
+        "title": _title(item.find(f"{ns}title")),
+        "url": _value(item, f"{ns}link"),
+        "body_html": _inner(item.find(_CONTENT_ENCODED)) or _inner(item.find(f"{ns}description")),
+        "published": _value(item, f"{ns}pubDate") or _value(item, _DC_DATE),
+        "source": _title(item.find(f"{ns}source")),
+        "_no_body": "RSS item with no text (no description or content:encoded)",
+    }
+
+
+def _rss(root: Any) -> tuple[list[Record | BadItem], str | None]:
     ns = _RSS1 if _local(root) == "RDF" else _namespace(root)  # RSS 2.0 may come in UserLand's namespace
     if _local(root) == "RDF" and root.find(f"{_RSS1}item") is None:
         ns = _RSS090
     channel = root.find(f"{ns}channel")
     feed_title = _title(channel.find(f"{ns}title")) if channel is not None else None
     items = (channel if _local(root) == "rss" and channel is not None else root).findall(f"{ns}item")
-    return [
-        {
-            "id": _value(item, f"{ns}guid") or item.get(f"{_RDF}about"),
-            "title": _title(item.find(f"{ns}title")),
-            "url": _value(item, f"{ns}link"),
-            "body_html": _inner(item.find(_CONTENT_ENCODED)) or _inner(item.find(f"{ns}description")),
-            "published": _value(item, f"{ns}pubDate") or _value(item, _DC_DATE),
-            "source": _title(item.find(f"{ns}source")),
-            "_no_body": "RSS item with no text (no description or content:encoded)",
-        }
-        for item in items
-    ], feed_title
+    return _each(_rss_item, items, ns), feed_title
 
 
 def _atom_link(entry: Any, ns: str) -> str | None:
@@ -170,23 +203,24 @@ def _atom_link(entry: Any, ns: str) -> str | None:
     return chosen.get("href") if chosen is not None else None
 
 
-def _atom(root: Any) -> tuple[list[Record], str | None]:
+def _atom_entry(entry: Any, ns: str) -> Record:
+    return {
+        "id": _value(entry, f"{ns}id"),
+        "title": _atom_title(entry.find(f"{ns}title")),
+        "url": _atom_link(entry, ns),
+        "body_html": _atom_body(entry.find(f"{ns}content")) or _atom_body(entry.find(f"{ns}summary")),
+        "published": next(
+            filter(None, (_value(entry, f"{ns}{tag}") for tag in ("published", "issued", "created", "updated", "modified"))),
+            None,
+        ),
+        "source": _atom_title(entry.find(f"{ns}source/{ns}title")),
+        "_no_body": "Atom entry with no text (no content or summary)",
+    }
+
+
+def _atom(root: Any) -> tuple[list[Record | BadItem], str | None]:
     ns = _namespace(root)
-    return [
-        {
-            "id": _value(entry, f"{ns}id"),
-            "title": _atom_title(entry.find(f"{ns}title")),
-            "url": _atom_link(entry, ns),
-            "body_html": _atom_body(entry.find(f"{ns}content")) or _atom_body(entry.find(f"{ns}summary")),
-            "published": next(
-                filter(None, (_value(entry, f"{ns}{tag}") for tag in ("published", "issued", "created", "updated", "modified"))),
-                None,
-            ),
-            "source": _atom_title(entry.find(f"{ns}source/{ns}title")),
-            "_no_body": "Atom entry with no text (no content or summary)",
-        }
-        for entry in root.findall(f"{ns}entry")
-    ], _atom_title(root.find(f"{ns}title"))
+    return _each(_atom_entry, root.findall(f"{ns}entry"), ns), _atom_title(root.find(f"{ns}title"))
 
 
 def _name(element: Any) -> str | None:
@@ -220,13 +254,13 @@ def _newsml_item(item: Any) -> Record:
     }
 
 
-def _newsml(root: Any) -> tuple[list[Record], str | None]:
+def _newsml(root: Any) -> tuple[list[Record | BadItem], str | None]:
     items = [root] if _local(root) == "newsItem" else list(root.iterfind(f"{_NAR}itemSet/{_NAR}newsItem"))
     # a packageItem or conceptItem carries no article text
-    return [_newsml_item(item) for item in items], None
+    return _each(_newsml_item, items), None
 
 
-def _nitf(root: Any) -> tuple[list[Record], str | None]:
+def _nitf(root: Any) -> tuple[list[Record | BadItem], str | None]:
     """A NITF document: one article (hedline, body.content, docdata's issue date and doc-id)."""
     headline = _descendant(root, "hl1")
     if headline is None:
@@ -243,9 +277,10 @@ def _nitf(root: Any) -> tuple[list[Record], str | None]:
     ], None
 
 
-def feed_entries(text: str) -> tuple[list[Record], str | None]:
-    """The articles of an XML feed as records for parse_record, and the feed's title, the source of items
-    that name none. Raises NotAFeed for XML that is broken, of another kind, or without items."""
+def feed_entries(text: str) -> tuple[list[Record | BadItem], str | None]:
+    """The articles of an XML feed as records for parse_record (an item that could not be read as a BadItem
+    in its place), and the feed's title, the source of items that name none. Raises NotAFeed for XML that
+    is broken, of another kind, or without items."""
     from lxml import etree
 
     parser = etree.XMLParser(

@@ -5,6 +5,7 @@ Every input ends up either as a document or as a reject with a one-line reason; 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections import Counter
@@ -18,7 +19,7 @@ from typing import Any
 import polars as pl
 
 from newsdedup.config import IngestConfig
-from newsdedup.feeds import NotAFeed, feed_entries
+from newsdedup.feeds import BadItem, NotAFeed, feed_entries
 from newsdedup.normalize import (
     clean_body,
     fold,
@@ -48,18 +49,38 @@ _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a num
 # An export or feed that wraps its articles in one object: JSON Feed 1.x ("items"), NewsAPI ("articles"), ...
 _WRAPPER_KEYS = ("items", "articles", "entries", "stories", "results", "records", "docs", "data")
 _SOURCE_KEYS = ("source", "outlet", "publisher", "site_name", "sitename", "copyrightholder", "provider")
+# the first publication before a later version's time (ninjs firstcreated, as NewsML-G2's firstCreated)
 _DATE_KEYS = (
-    "published", "date", "versioncreated", "firstcreated", "published_at", "datePublished", "pubDate",
+    "published", "date", "firstcreated", "versioncreated", "published_at", "datePublished", "pubDate",
     "date_published", "publishedAt",
 )
 _URL_KEYS = ("url", "link", "canonical_url", "href")
 
-_HEADER = re.compile(
-    r"^\s*(?P<key>date|published|source|outlet|title|headline|url|id|author|byline)\s*[:=]?\s+(?P<value>.*)$"
-)
+_HEADER_KEYS = "date|published|source|outlet|title|headline|url|id|author|byline"
+# "Title: ..." in any case, but without a colon only in lower case: "Author Salman Rushdie attacked" is a headline
+_HEADER = re.compile(rf"^\s*(?:(?P<key>(?i:{_HEADER_KEYS}))\s*[:=]|(?P<bare>{_HEADER_KEYS})(?=\s))\s*(?P<value>.*)$")
+# a date, a time, then a zone as an offset, or as an abbreviation ending the line ("10:04 IST")
 _HEADER_DATE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)\s*(?P<rest>.*)$"
+    r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
+    r"(?:\s?(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Z]{2,5})(?=\s*$))?)?\s*(?P<rest>.*)$"
 )
+# zone abbreviations with one meaning; others (IST: India, Israel or Ireland; CST: US or China) are left out
+_ZONES = {
+    "UTC": "+00:00", "GMT": "+00:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
+    "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "PKT": "+05:00", "JST": "+09:00",
+}
+# a line that ends in one of these goes on in the next, whatever that starts with ("to approve the" | "Senate")
+_GOES_ON = frozenset({"the", "a", "an", "of", "and", "or"})
+_SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
+# characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_BLOCKS = (
+    "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "hl2", "pre", "blockquote", "tr", "figcaption",
+    "figure", "ul", "ol", "dt", "dd", "table", "caption", "section", "article", "header", "footer", "aside", "hr",
+)
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape shows it
+_UTF8_CHAR = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
 class BadInput(ValueError):
@@ -81,20 +102,47 @@ class Record:
     raw_date: str | None = None  # the date as the input gave it, to say so when it cannot be read
 
 
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler "newsdedup-cp1252": the bytes UTF-8 cannot decode read one by one as cp1252 (as
+    latin-1 where cp1252 defines none), the characters an editor in cp1252 typed into a UTF-8 file."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in bad), exc.end
+
+
+codecs.register_error("newsdedup-cp1252", _cp1252_bytes)
+
+
+def _decode_8bit(data: bytes) -> str:
+    """UTF-8; a file that is mostly UTF-8 with stray cp1252 bytes keeps its UTF-8 and reads those bytes as
+    cp1252; any other file is cp1252 (latin-1 when it holds bytes cp1252 does not define)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    escaped = data.decode("utf-8-sig", "surrogateescape")  # one U+DC80..U+DCFF per byte that is no UTF-8
+    if len(_UTF8_CHAR.findall(escaped)) > len(_ESCAPED.findall(escaped)):
+        return data.decode("utf-8-sig", "newsdedup-cp1252")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 def decode(data: bytes) -> str:
-    """Decode file bytes as UTF-8, else cp1252, else latin-1; raise BadInput for binary data."""
+    """Decode file bytes as UTF-16 by its byte order mark, else UTF-8 and cp1252 (_decode_8bit); raise
+    BadInput for binary data and for broken UTF-16."""
     if not data.strip():
         raise BadInput("empty file")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"broken UTF-16 text: {exc.reason} at byte {exc.start}") from None
     if b"\x00" in data[:65536]:
         raise BadInput("binary file (contains NUL bytes), not text")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    text = _decode_8bit(data)
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.01 * min(len(text), 65536):
         raise BadInput("binary file (control characters), not text")
@@ -137,13 +185,14 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
             lines.pop(0)
             continue
         match = _HEADER.match(first)
-        if not match or match.group("key") in meta:
+        key = (match.group("key") or match.group("bare")).lower() if match else None
+        if not match or key in meta:
             break
-        key, value = match.group("key"), match.group("value").strip()
+        value = match.group("value").strip()
         if key in ("date", "published"):
             date_match = _HEADER_DATE.match(value)
             if date_match:
-                meta["date"] = date_match.group("date")
+                meta["date"] = _header_date(date_match)
                 lines[0] = date_match.group("rest")  # a header may share its line with the text
                 continue
             if len(value.split()) > 6 or parse_date(value) is None:
@@ -157,6 +206,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
         lines.pop(0)
     while lines and not lines[0].strip():
         lines.pop(0)
+    lines = _unwrap(lines)
     title = meta.get("title") or meta.get("headline")
     if not title and lines and looks_like_headline(lines[0]) and not is_boilerplate_line(lines[0]):
         title = lines.pop(0).strip()
@@ -170,6 +220,34 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
         url=meta.get("url"),
         raw_date=meta.get("date"),
     )
+
+
+def _header_date(match: re.Match[str]) -> str:
+    """The date of a header (_HEADER_DATE) as ISO 8601, a known zone abbreviation as its offset; a zone it
+    cannot tell is left out (the time is then read as UTC, as a time given without a zone)."""
+    date, time, offset = match.group("date", "time", "offset")
+    return f"{date}T{time}{offset or _ZONES.get(match.group('zone') or '', '')}" if time else date
+
+
+def _wrapped(line: str, following: str) -> bool:
+    """Whether a text line is cut where its sentence goes on in the following line (a hard-wrapped text):
+    it ends in no sentence-ending mark and the following line starts in lower case or with a figure, or it
+    ends in a word no sentence ends in. A headline or a subheading (no end mark, a capitalised line after
+    it) stays a line of its own."""
+    if not line or not following or _SENTENCE_END.search(line):
+        return False
+    return following[0].islower() or following[0].isdigit() or line.rsplit(None, 1)[-1] in _GOES_ON
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """The lines of a plain text with each hard-wrapped paragraph joined into one line (_wrapped)."""
+    out: list[str] = []
+    for line in lines:
+        if out and _wrapped(out[-1].rstrip(), line.strip()):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
 
 
 def _scalar(value: Any) -> str | None:
@@ -191,16 +269,40 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
+def _collapse_space(tree: Any) -> None:
+    """HTML's whitespace, line breaks included, as one space (outside <pre>): a paragraph wrapped in the
+    source is one line."""
+    for element in tree.iter():
+        in_pre = any(True for _ in element.iterancestors("pre"))
+        if isinstance(element.tag, str) and element.text and not in_pre and element.tag != "pre":
+            element.text = _HTML_SPACE.sub(" ", element.text)
+        if element.tail and not in_pre:
+            element.tail = _HTML_SPACE.sub(" ", element.tail)
+
+
 def _html_to_lines(html: str) -> list[str]:
-    """Paragraph lines of an HTML fragment (an article body field)."""
+    """Paragraph lines of an HTML fragment (an article body field): one line per block element."""
     from lxml import html as lxml_html
 
-    tree = lxml_html.fromstring(f"<div>{html}</div>")
-    for block in tree.iter("p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "hl2", "pre", "blockquote", "tr"):
+    # lxml refuses a stray control character (a space here) and stops at half a character (U+FFFD, as stored)
+    safe = _SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html))
+    tree = lxml_html.fromstring(f"<div>{safe}</div>")
+    _collapse_space(tree)
+    for block in tree.iter(*_BLOCKS):
         block.tail = "\n" + (block.tail or "")  # a block ends its line and starts one
-        if block.tag != "br":
+        if block.tag not in ("br", "hr"):
             block.text = "\n" + (block.text or "")
-    return [" ".join(line.split()) for line in tree.text_content().splitlines()]  # HTML's runs of space are one
+    return [" ".join(line.split()) for line in tree.text_content().split("\n")]
+
+
+def _ninjs_body(bodies: list[Any]) -> tuple[Any, str]:
+    """The text of ninjs 2.x "bodies" and the body key it stands for: the first plain-text body, else the
+    first (HTML); (None, "text") when there is none."""
+    bodies = [b for b in bodies if isinstance(b, dict)]
+    plain = [b for b in bodies if "html" not in str(b.get("contenttype", ""))]
+    if plain or not bodies:
+        return (plain[0].get("value") if plain else None), "text"
+    return bodies[0].get("value"), "body_html"
 
 
 def parse_record(record: Any, article_id: str, path: str) -> Record:
@@ -210,9 +312,7 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     body = _first(record, _BODY_KEYS)
     key = next((k for k in _BODY_KEYS if record.get(k) not in (None, "", [], {})), None)
     if body is None and isinstance(record.get("bodies"), list):  # ninjs 2.x
-        plain = [b for b in record["bodies"] if isinstance(b, dict) and "html" not in str(b.get("contenttype", ""))]
-        chosen = (plain or record["bodies"])[0]
-        body, key = chosen.get("value"), "body_html" if not plain else "text"
+        body, key = _ninjs_body(record["bodies"])
     if isinstance(body, list):
         body = "\n\n".join(str(part) for part in body)
     if not isinstance(body, str) or not body.strip():
@@ -277,17 +377,32 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
         title=fold(data["title"]) if data.get("title") else None,
         lines=fold(text).splitlines(),
         source=data.get("sitename") or data.get("hostname"),
-        published=parse_date(data.get("date")),
+        published=parse_date(_page_date(html, data.get("date"))),
         url=data.get("url"),
     )
+
+
+def _page_date(html: str, found: str | None) -> str | None:
+    """A web page's date as trafilatura found it (YYYY-MM-DD), unless it is the first of a month that only
+    htmldate's extensive text search gives: that search falls back to a copyright line ("(c) 2019" is
+    2019-01-01), a month or a bare year in the text, no publication date. The fast search (markup,
+    metadata, full dates) confirms it or gives the date it finds instead, or none."""
+    if not found or not found.endswith("-01"):
+        return found
+    import trafilatura
+
+    today = datetime.now().astimezone().strftime("%Y-%m-%d")  # trafilatura's own latest date
+    params = {"extensive_search": False, "original_date": True, "max_date": today}
+    return trafilatura.extract_metadata(html, date_config=params).date
 
 
 def _items(
     items: Iterable[tuple[int, Any]], feed_name: str | None, stem_id: str, rel: str
 ) -> Iterator[Record | tuple[str, str]]:
     """The records of a file holding several articles, each with its number ('feed.json:3' for the third;
-    a JSONL file's line numbers skip its blank lines), each failing alone (an item that is a BadInput is
-    its own reject); the feed's name is the source of those naming none.
+    a JSONL file's line numbers skip its blank lines), each failing alone (an item that is a BadInput or a
+    feed's BadItem, or whose reading fails in any way, is its own reject); the feed's name is the source of
+    those naming none.
 
     An item without an id of its own is known by its url when no other item of the file has that url (a
     feed's order changes when it is refreshed with newer items on top; a placeholder link shared by every
@@ -296,26 +411,36 @@ def _items(
     urls = Counter(_scalar(_first(item, _URL_KEYS)) for _, item in items if isinstance(item, dict))
     for n, item in items:
         try:
-            if isinstance(item, BadInput):
+            if isinstance(item, Exception):
                 raise item
             rec = parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")
             if rec.article_id == f"{stem_id}:{n}" and rec.url and urls[rec.url] == 1:
                 rec = replace(rec, article_id=rec.url)
             yield rec if rec.source or not feed_name else replace(rec, source=feed_name)
-        except BadInput as exc:
+        except (BadInput, BadItem) as exc:
             yield f"{rel}:{n}", str(exc)
+        except Exception as exc:  # a parser bug must cost one item, never the file's others
+            yield f"{rel}:{n}", _failure("could not parse", exc)
+
+
+def _failure(doing: str, exc: Exception) -> str:
+    """A reject reason for an unexpected error, on one line: 'could not parse: IndexError: ...'."""
+    return f"{doing}: {type(exc).__name__}: {' '.join(str(exc).split())}"
 
 
 def _json_lines(text: str) -> list[tuple[int, Any]]:
     """The items of a JSONL file with their line numbers (blank lines skipped); a line that is no JSON is a
-    BadInput."""
+    BadInput. Lines end at a line feed or a carriage return only: U+2028, U+0085 and the like are valid
+    inside a JSON string, which str.splitlines would cut."""
     out: list[tuple[int, Any]] = []
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in enumerate(re.split(r"\r\n?|\n", text), start=1):
         if line.strip():
             try:
                 out.append((n, json.loads(line)))
             except json.JSONDecodeError as exc:
                 out.append((n, BadInput(f"invalid JSON: {exc.msg} (column {exc.colno})")))
+            except RecursionError:
+                out.append((n, BadInput("invalid JSON: nested too deeply")))
     return out
 
 
@@ -340,6 +465,9 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         return
     except OSError as exc:
         yield rel, f"unreadable: {exc.strerror or exc}"
+        return
+    except Exception as exc:  # bad bytes must cost one file, never the run
+        yield rel, _failure("could not read", exc)
         return
     try:
         if ext in JSONL_EXTENSIONS:
@@ -369,7 +497,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
     except (BadInput, NotAFeed) as exc:
         yield rel, str(exc)
     except Exception as exc:  # a parser bug must cost one file, never the run
-        yield rel, f"could not parse: {type(exc).__name__}: {exc}"
+        yield rel, _failure("could not parse", exc)
 
 
 def _display_title(body: str) -> str:
@@ -488,6 +616,29 @@ def read_inputs(root: str | Path, cfg: IngestConfig) -> tuple[pl.DataFrame, pl.D
     return read_files(Path(root), list_inputs(Path(root)), cfg)
 
 
+def _take(
+    item: Record | tuple[str, str],
+    cfg: IngestConfig,
+    seen: dict[str, str],
+    docs: list[dict[str, Any]],
+    rejects: list[dict[str, str]],
+) -> None:
+    """Add one record of a file as a document, or as a reject (a reject pair, a taken id, too little text)."""
+    if isinstance(item, tuple):
+        rejects.append({"path": item[0], "reason": item[1]})
+    elif item.article_id in seen:
+        reason = f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"
+        rejects.append({"path": item.path, "reason": reason})
+    else:
+        try:
+            docs.append(to_document(item, cfg))
+            seen[item.article_id] = item.path
+        except BadInput as exc:
+            rejects.append({"path": item.path, "reason": str(exc)})
+        except Exception as exc:  # a cleaning bug must cost one article, never the others
+            rejects.append({"path": item.path, "reason": _failure("could not clean", exc)})
+
+
 def read_files(
     root: Path, files: list[Path], cfg: IngestConfig, known_ids: dict[str, str] | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -499,18 +650,11 @@ def read_files(
         for file in files:
             rel = input_name(root, file)
             stem_id = rel[: -len(file.suffix)] if file.suffix else rel
-            for item in _records(file, rel, stem_id, cfg):
-                if isinstance(item, tuple):
-                    rejects.append({"path": item[0], "reason": item[1]})
-                elif item.article_id in seen:
-                    reason = f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"
-                    rejects.append({"path": item.path, "reason": reason})
-                else:
-                    try:
-                        docs.append(to_document(item, cfg))
-                        seen[item.article_id] = item.path
-                    except BadInput as exc:
-                        rejects.append({"path": item.path, "reason": str(exc)})
+            try:
+                for item in _records(file, rel, stem_id, cfg):
+                    _take(item, cfg, seen, docs, rejects)
+            except Exception as exc:  # whatever goes wrong costs this file, never the run
+                rejects.append({"path": rel, "reason": _failure("could not read", exc)})
             advance(1)
     documents = conform(pl.DataFrame(docs, schema=DOCUMENTS), DOCUMENTS, "documents")
     return documents.sort("article_id"), conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS, "rejects")

@@ -38,7 +38,8 @@ STATE_VERSION = 14  # 7: figures are words in the TF-IDF (TermStats counts chang
 # a billion, "Covid-19" states no 19, "2,000 people" is a count (not a year), "no fewer than 40" is no "fewer than";
 # news about copyright, sign-ups or publication bans, and "Xinhua put the toll at 23.", are no furniture (documents)
 # and a shared year no longer stands for shared words (added facts); AP captions, photographer credits, share
-# buttons and a tag list above the text are dropped, a wire flash keeps its headline as its text (documents)
+# buttons and a tag list above the text are dropped, a wire flash keeps its headline as its text; HTML paragraphs
+# wrapped in the source and hard-wrapped text are one line, ninjs firstcreated is the date (documents)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
