@@ -927,3 +927,74 @@ def test_a_web_page_is_not_dated_by_its_copyright_line(tmp_path):
     assert rejects.height == 0
     assert _doc(docs, "undated")["published"] is None
     assert _doc(docs, "dated")["published"].date() == date(2026, 2, 1)  # the first of a month in the markup stays
+
+
+def test_the_headline_of_a_text_is_the_first_line_that_is_no_furniture(tmp_path):
+    """A section label, a byline naming an agency or an "Updated:" line above the headline is not the headline."""
+    (tmp_path / "kicker.txt").write_text(
+        "date 2026-02-03\nWorld | Europe\nDock strike ends after pay deal\n"
+        "ROTTERDAM (Wire) - Dock workers ended a 48-hour strike on Tuesday, the union said.\n", encoding="utf-8")
+    (tmp_path / "byline.txt").write_text(
+        "date 2026-02-03\nBy Asha Rao, Press Trust of India\nUpdated: 3 Feb 2026 10:04 IST\n"
+        "Kochi, Feb 3: Heavy rain shut more than 1,500 schools across the state on Tuesday, officials said.\n",
+        encoding="utf-8")
+    docs, _ = _ingest(tmp_path)
+    kicker, byline = _doc(docs, "kicker"), _doc(docs, "byline")
+    assert (kicker["title"], kicker["dateline"]) == ("Dock strike ends after pay deal", "ROTTERDAM (Wire)")
+    assert kicker["text"] == "Dock workers ended a 48-hour strike on Tuesday, the union said."
+    assert byline["dateline"] == "Kochi, Feb 3"
+    assert byline["text"] == "Heavy rain shut more than 1,500 schools across the state on Tuesday, officials said."
+
+
+def test_a_dateline_alone_on_its_line_is_split_off_the_paragraph_under_it(tmp_path):
+    (tmp_path / "fed.txt").write_text(
+        "date 2026-02-03\nWASHINGTON (Wire) \u2014\nThe central bank left its rate unchanged on Tuesday, officials said.\n",
+        encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "fed")
+    assert doc["dateline"] == "WASHINGTON (Wire)"
+    assert doc["text"] == "The central bank left its rate unchanged on Tuesday, officials said."
+
+
+@pytest.mark.parametrize("headline", ["Will the bank cut rates in March?", "Minister: 'We will not bow to threats'"])
+def test_a_question_or_a_quotation_can_be_a_headline(tmp_path, headline):
+    (tmp_path / "q.txt").write_text(
+        f"date 2026-02-03\n{headline}\nLONDON (Wire) - Officials signalled on Tuesday that they were in no hurry, "
+        "with two policymakers saying inflation remained too high.\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "q")
+    assert (doc["title"], doc["dateline"]) == (headline, "LONDON (Wire)")
+    assert doc["text"].startswith("Officials signalled on Tuesday")
+
+
+def test_a_wire_flash_text_file_is_its_headline(tmp_path):
+    flash = "Senate passes $1.9 trillion relief bill after all-night session"
+    (tmp_path / "flash.txt").write_text(f"date 2026-02-03\n{flash}\n", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert (_doc(docs, "flash")["title"], _doc(docs, "flash")["text"]) == (flash, flash)
+
+
+def test_an_accented_dateline_is_split_off(tmp_path):
+    (tmp_path / "b.txt").write_text(
+        "Ceasefire agreed\nBOGOT\u00c1, Colombia (Wire) \u2014 The government and the rebels agreed on Tuesday to a "
+        "six-month ceasefire, negotiators said.\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "b")
+    assert doc["dateline"] == "BOGOT\u00c1, Colombia (Wire)"
+    assert doc["text"].startswith("The government and the rebels")
+
+
+def test_a_figure_caption_in_an_html_body_is_no_story_text(tmp_path):
+    body = ("<p>The council voted 9-3 on Tuesday to approve a $1.2 billion budget.</p><figure><img src='x.jpg'>"
+            "<figcaption>Council members vote on the budget on Tuesday.</figcaption></figure>"
+            "<p>The mayor said the budget adds 120 police officers.</p>")
+    (tmp_path / "c.json").write_text(json.dumps({"id": "c1", "title": "Budget passes", "body_html": body}), encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "c1")
+    assert doc["text"] == ("The council voted 9-3 on Tuesday to approve a $1.2 billion budget.\n\n"
+                           "The mayor said the budget adds 120 police officers.")
+
+
+def test_a_hard_wrapped_line_goes_on_into_a_line_opening_with_a_figure_or_after_a_function_word(tmp_path):
+    (tmp_path / "w.txt").write_text(
+        "Stopgap bill passes\nThe measure keeps agencies open and includes\n$12 billion in aid for states hit by the\n"
+        "Hurricane Delia floods, officials said.\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "w")
+    assert doc["text"] == "The measure keeps agencies open and includes $12 billion in aid for states hit by the Hurricane Delia floods, officials said."

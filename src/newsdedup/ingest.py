@@ -24,6 +24,8 @@ from newsdedup.normalize import (
     clean_body,
     fold,
     is_boilerplate_line,
+    is_credit_line,
+    is_dateline,
     looks_like_headline,
     split_dateline,
     split_sentences,
@@ -70,7 +72,10 @@ _ZONES = {
     "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "PKT": "+05:00", "JST": "+09:00",
 }
 # a line that ends in one of these goes on in the next, whatever that starts with ("to approve the" | "Senate")
-_GOES_ON = frozenset({"the", "a", "an", "of", "and", "or"})
+_GOES_ON = frozenset(
+    "the a an of and or to in on at for with by from as that which who its his her their was were is are be has have had"
+    .split()
+)
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -206,10 +211,15 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
         lines.pop(0)
     while lines and not lines[0].strip():
         lines.pop(0)
-    lines = _unwrap(lines)
+    lines = _join_datelines(_unwrap(lines))
     title = meta.get("title") or meta.get("headline")
-    if not title and lines and looks_like_headline(lines[0]) and not is_boilerplate_line(lines[0]):
-        title = lines.pop(0).strip()
+    if not title:
+        # the headline is the first line that is no furniture (a section "World | Europe", a byline, "Updated: ...")
+        first = next((i for i, line in enumerate(lines) if line.strip() and not _furniture(line)), None)
+        if first is not None and _headline(lines, first):
+            title = lines.pop(first).strip()
+            if not any(line.strip() for line in lines):
+                lines = [title]  # a wire flash: the headline is the whole text
     return Record(
         article_id=meta.get("id") or article_id,
         path=path,
@@ -222,6 +232,32 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     )
 
 
+def _furniture(line: str) -> bool:
+    return is_boilerplate_line(line) or is_credit_line(line)
+
+
+def _headline(lines: list[str], i: int) -> bool:
+    """Whether line i of a text is its headline: short with no end mark, or a short question or quotation above
+    more text ("Will the Fed cut rates in March?", "PM: 'We will not bow'")."""
+    line = lines[i].strip()
+    if looks_like_headline(line):
+        return True
+    more = any(rest.strip() for rest in lines[i + 1 :])
+    return more and len(line.split()) <= 14 and line.endswith(("?", "'", '"')) and len(split_sentences(line)) == 1
+
+
+def _join_datelines(lines: list[str]) -> list[str]:
+    """A dateline alone on its line ("WASHINGTON (AP) \u2014") joined to the paragraph under it, so it is split
+    off as a dateline, not taken for a headline."""
+    out: list[str] = []
+    for line in lines:
+        if out and is_dateline(out[-1]) and line.strip():
+            out[-1] = f"{out[-1].strip()} {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
 def _header_date(match: re.Match[str]) -> str:
     """The date of a header (_HEADER_DATE) as ISO 8601, a known zone abbreviation as its offset; a zone it
     cannot tell is left out (the time is then read as UTC, as a time given without a zone)."""
@@ -231,12 +267,12 @@ def _header_date(match: re.Match[str]) -> str:
 
 def _wrapped(line: str, following: str) -> bool:
     """Whether a text line is cut where its sentence goes on in the following line (a hard-wrapped text):
-    it ends in no sentence-ending mark and the following line starts in lower case or with a figure, or it
-    ends in a word no sentence ends in. A headline or a subheading (no end mark, a capitalised line after
+    it ends in no sentence-ending mark and the following line starts with no capital (lower case, a figure,
+    "$"), or it ends in a word no sentence ends in. A headline or a subheading (no end mark, a capitalised line after
     it) stays a line of its own."""
     if not line or not following or _SENTENCE_END.search(line):
         return False
-    return following[0].islower() or following[0].isdigit() or line.rsplit(None, 1)[-1] in _GOES_ON
+    return not following[0].isupper() or line.rsplit(None, 1)[-1] in _GOES_ON  # "includes" | "$12 billion"
 
 
 def _unwrap(lines: list[str]) -> list[str]:
@@ -288,6 +324,8 @@ def _html_to_lines(html: str) -> list[str]:
     safe = _SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html))
     tree = lxml_html.fromstring(f"<div>{safe}</div>")
     _collapse_space(tree)
+    for caption in list(tree.iter("figcaption")):
+        caption.drop_tree()  # a photo's caption is no story text
     for block in tree.iter(*_BLOCKS):
         block.tail = "\n" + (block.tail or "")  # a block ends its line and starts one
         if block.tag not in ("br", "hr"):

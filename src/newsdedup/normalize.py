@@ -40,6 +40,9 @@ _BOILERPLATE_LINE = [
         r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
         r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
         r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
+        # "Updated: 3 Feb 2026 10:04 IST", a short line with a figure ("Updated: Rick Santorum on Sunday ..." is a lead)
+        r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*\d).{0,45}$",
+        r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?(\s*[|>\u00bb]\s*[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",  # a section, "World | Europe"
         # "This material may not be published, broadcast, rewritten or redistributed", not "The suspect's full
         # name may not be published under German privacy law"
         r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\s*(,|or\b)",
@@ -51,7 +54,7 @@ _BOILERPLATE_LINE = [
 ]
 # "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE | AP": names only, case-sensitive,
 # so that "By Sunday, security forces had ..." stays story text.
-_NAME_RUN = r"[A-Z][\w.'\-]*(?:\s+(?:de|van|von|al|bin)?\s*[A-Z][\w.'\-]*){0,3}"
+_NAME_RUN = r"[A-Z][\w.'\-]*(?:\s+(?:de|van|von|al|bin|of)?\s*[A-Z][\w.'\-]*){0,3}"  # "Press Trust of India"
 _BYLINE = re.compile(rf"^By\s+{_NAME_RUN}(?:\s*(?:,|and|&|\||/)\s*{_NAME_RUN})*\.?$")
 # Short lines that credit a photo; the line above one is its caption.
 # The photographer may come first: "Photo: Emre Yildiz/Reuters", "Emre Yildiz/AP".
@@ -210,14 +213,21 @@ def strip_inline_credits(text: str) -> str:
     return _INLINE_CREDIT.sub("", text).strip()
 
 
+def _base_letters(text: str) -> str:
+    """The text with each letter's accents taken off, one character for one ("BOGOT\u00c1" -> "BOGOTA"), so that
+    ASCII patterns match it and its offsets hold in the text."""
+    return "".join(unicodedata.normalize("NFD", ch)[0] if ord(ch) > 127 else ch for ch in text)
+
+
 def split_dateline(text: str) -> tuple[str | None, str]:
-    """Split a leading dateline ('Islamabad, Feb 2:', 'LONDON (Reuters) -') from a paragraph."""
+    """Split a leading dateline ('Islamabad, Feb 2:', 'LONDON (Reuters) -', 'BOGOT\u00c1, Colombia (AP) -') from a
+    paragraph."""
     folded = fold(text)
-    match = _DATELINE.match(folded)
+    match = _DATELINE.match(_base_letters(folded))
     if not match:
         return None, text
-    dateline = match.group("dateline")
-    place = dateline.split(",")[0].split("(")[0].strip()
+    dateline = folded[: match.end("dateline")]
+    place = match.group("dateline").split(",")[0].split("(")[0].strip()
     dated = bool(_MONTH_DAY.search(dateline))
     # Only a real dateline: "Place, Mon D:" before a colon; before a dash, an all-caps place, a date or
     # an agency in brackets ("BLA: the group said" is no dateline).
@@ -227,6 +237,12 @@ def split_dateline(text: str) -> tuple[str | None, str]:
     elif not ((place.isupper() and len(place) > 3) or dated or "(" in dateline):
         return None, text
     return dateline.strip(), folded[match.end():]
+
+
+def is_dateline(line: str) -> bool:
+    """A line that is only a dateline ("WASHINGTON (AP) \u2014"), its paragraph on the next line."""
+    dateline, rest = split_dateline(f"{line.strip()} x")
+    return dateline is not None and rest == "x"
 
 
 def _story_text_in(lines: list[str]) -> bool:

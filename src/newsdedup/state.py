@@ -39,7 +39,8 @@ STATE_VERSION = 14  # 7: figures are words in the TF-IDF (TermStats counts chang
 # news about copyright, sign-ups or publication bans, and "Xinhua put the toll at 23.", are no furniture (documents)
 # and a shared year no longer stands for shared words (added facts); AP captions, photographer credits, share
 # buttons and a tag list above the text are dropped, a wire flash keeps its headline as its text; HTML paragraphs
-# wrapped in the source and hard-wrapped text are one line, ninjs firstcreated is the date (documents)
+# wrapped in the source and hard-wrapped text are one line, ninjs firstcreated is the date, a text's headline is
+# its first line that is no furniture, a dateline alone on its line or with accents is split off (documents)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
