@@ -80,6 +80,22 @@ def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     assert any("Shahid Rind" in fact for fact in verdict.adds)
 
 
+def test_a_restatement_naming_someone_else_adds_nothing_but_one_with_a_new_number_does(desk):
+    """As the facts stage, which groups sentences stating one fact and lists a sentence of a fact the most
+    complete version states only for a number it lacks: a name the version lacks is no added fact."""
+    docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
+    doc = docs.row(0, named=True)
+    named = ("Interior Minister Mohsin Naqvi, speaking to Geo News, accused India of backing the attackers, an "
+             "allegation New Delhi has repeatedly denied.")
+    counted = ("Interior Minister Mohsin Naqvi accused India of backing the 300 attackers, an allegation New Delhi "
+               "has repeatedly denied.")
+    doc["text"] += f"\n\n{named}\n\n{counted}"
+    verdict = desk.check(doc)
+    assert verdict.of["canonical_article_id"] == "001_72621f2fa7bf588d"
+    assert named not in verdict.adds  # "Geo News" is named; the fact is the version's
+    assert counted in verdict.adds
+
+
 class Recording:
     def __init__(self, inner) -> None:
         self.inner, self.texts = inner, []

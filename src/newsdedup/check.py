@@ -19,12 +19,13 @@ from newsdedup.facts import (
     Vocabulary,
     as_sentence,
     could_be_said,
+    holds_words_of,
     is_fact_sentence,
+    same_fact,
     said_already,
     sentence_key,
-    states_all_of,
 )
-from newsdedup.normalize import numbers, paragraphs, shingle_hashes, split_sentences, words
+from newsdedup.normalize import numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
@@ -283,11 +284,12 @@ class Desk:
     def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:
         """Sentences of doc that the story's most complete version does not already say.
 
-        The facts stage's rule for one sentence (said_already), with the cheap half first: a sentence the
-        most complete version holds word for word is said; one naming somebody or stating a number it lacks
-        is new, and so is one sharing too few content words with it (could_be_said). Only the rest are
-        embedded and compared by meaning. (The facts stage also groups the sentences of all versions; there,
-        a sentence of a fact the most complete version states is listed only for a number it lacks.)
+        The facts stage's rule for one sentence, with the cheap half first: a sentence the most complete
+        version holds word for word is said; one stating a number it lacks is new, and so is one sharing too
+        few content words with it (could_be_said). Only the rest are embedded and compared by meaning: said
+        when said_already says so, or when it states the same fact as one of the version's sentences
+        (same_fact), as the facts stage, which groups those, lists such a sentence only for a number the
+        version lacks, not for a name ("Prime Minister Shehbaz Sharif said" where it says "Sharif said").
         """
         cfg = self.settings.facts
         canonical = self.docs[canonical_id]["text"]
@@ -300,18 +302,26 @@ class Desk:
         flat = f" {' '.join(said_words)} "
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
-        lacking = [not states_all_of(p, vocab, figures) for p in parsed]
-        unsure = [i for i in range(len(mine)) if not said[i] and not lacking[i]]
+        unsure = [i for i in range(len(mine)) if not said[i] and numbers_within(parsed[i].numbers, figures)]
         if unsure:
             theirs, their_vectors = self._canonical_sentences(canonical_id)
             words_said = frozenset().union(*(t.content for t in theirs))
-            unsure = [i for i in unsure if could_be_said(parsed[i], theirs, words_said, cfg)]
+            unsure = [i for i in unsure if self._could_be_said(parsed[i], theirs, words_said, vocab)]
         if unsure:
             sents = [parsed[i] for i in unsure] + theirs
             vectors = np.vstack([self.sentence_embedder.embed([mine[i] for i in unsure]), their_vectors])
             sims = vectors @ vectors.T
             own = np.arange(len(unsure), len(sents))
             covered = said_already(sims, sents, own, vocab, figures, cfg)
-            for i, seen in zip(unsure, covered[: len(unsure)]):
-                said[i] = bool(seen)
+            for k, i in enumerate(unsure):
+                close = own[sims[k, own] >= cfg.same_fact_similarity]
+                said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
         return [s for s, seen in zip(mine, said) if not seen]
+
+    def _could_be_said(self, sent: Sentence, theirs: list[Sentence], words_said: frozenset[str], vocab: Vocabulary) -> bool:
+        """Whether the version could say `sent`, whatever the embeddings: could_be_said, or, for a sentence naming
+        somebody the version does not, some sentence of the version sharing enough words each way for same_fact."""
+        cfg = self.settings.facts
+        if vocab.has_names(sent.names):
+            return could_be_said(sent, theirs, words_said, cfg)
+        return any(holds_words_of(sent, t, cfg) and holds_words_of(t, sent, cfg) for t in theirs)
