@@ -379,6 +379,9 @@ def test_why_apart_names_the_check_that_failed():
     assert why_apart(a, _sentence("Officials counted 145 dead after the violence."), cfg) is None  # one telling figure
     assert "too few content words" in why_apart(a, _sentence("Markets closed higher on Saturday."), cfg)
     assert why_apart(a, _sentence("At least 145 people were killed in the attacks on Saturday."), cfg) is None
+    # a count of 2,000 is telling, a year is not
+    assert why_apart(_sentence("The army said 2,000 attackers died in the raids."),
+                     _sentence("Security forces killed at least 2,000 militants."), cfg) is None
     # a shared year ties nothing: these share no content word
     assert "too few content words" in why_apart(
         _sentence("Inflation rose sharply in 2025, the central bank said."),

@@ -998,3 +998,49 @@ def test_a_hard_wrapped_line_goes_on_into_a_line_opening_with_a_figure_or_after_
         "Hurricane Delia floods, officials said.\n", encoding="utf-8")
     doc = _doc(_ingest(tmp_path)[0], "w")
     assert doc["text"] == "The measure keeps agencies open and includes $12 billion in aid for states hit by the Hurricane Delia floods, officials said."
+
+
+def test_a_feed_s_plain_text_body_keeps_its_paragraphs(tmp_path):
+    """A blank line is a paragraph break even where HTML's other whitespace is one space: the byline stays a line
+    of its own (and is dropped), and the paragraph after a promo is kept."""
+    text = ("By Jane Doe\n\nRescuers searched the flooded valley\novernight, officials said.\n\n"
+            "Subscribe to our daily briefing\n\nOfficials said more rain was expected on Thursday.")
+    rss = (f"<rss><channel><title>Valley News</title><item><guid>v1</guid><title>Floods</title>"
+           f"<description>{text}</description></item></channel></rss>")
+    (tmp_path / "v.rss").write_text(rss, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "v1")
+    assert doc["text"] == ("Rescuers searched the flooded valley overnight, officials said.\n\n"
+                           "Officials said more rain was expected on Thursday.")
+
+
+@pytest.mark.parametrize(
+    "text, title, first",
+    [
+        ("Storm batters coast\n12 dead, 40 injured as the storm hit the coast overnight, officials said.\n",
+         "Storm batters coast", "12 dead, 40 injured"),
+        ("New prime minister sworn in\nLONDON (Wire) - Jane Doe was sworn in on Tuesday, the palace said.\n",
+         "New prime minister sworn in", "Jane Doe was sworn in"),
+        ("Flood toll rises\nThe toll rose on Tuesday as the waters kept rising along the river valley, and\n"
+         "- 12 people died\n- 40,000 homes were flooded\n", "Flood toll rises", "The toll rose"),
+    ],
+)
+def test_hard_wrap_joining_leaves_headlines_bullets_and_datelines_alone(tmp_path, text, title, first):
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "t")
+    assert (doc["title"], doc["text"][: len(first)]) == (title, first)
+    assert "and - 12 people" not in doc["text"]  # a bullet is never joined
+
+
+def test_a_headline_that_opens_with_a_header_word_is_a_headline(tmp_path):
+    (tmp_path / "s.txt").write_text(
+        "Source: Cowboys, Prescott agree to record deal\nThe quarterback signed a four-year deal on Tuesday, the team said.\n",
+        encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "s")
+    assert (doc["title"], doc["source"]) == ("Source: Cowboys, Prescott agree to record deal", None)
+
+
+def test_a_lead_ending_in_a_quoted_sentence_is_no_headline(tmp_path):
+    lead = 'The mayor had one message for residents on Sunday: "We will rebuild."'
+    (tmp_path / "m.txt").write_text(f"{lead}\nCrews began clearing roads on Monday, the city said.\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "m")
+    assert doc["text"].startswith(lead)

@@ -573,3 +573,21 @@ def test_one_figure_at_two_precisions_is_one_number():
     assert not numbers_within(frozenset({"6.32"}), frozenset({"6.3"}))
     assert not numbers_within(frozenset({"10.4"}), frozenset({"10", "10.2"}))  # an unrelated 10 covers nothing
     assert not numbers_within(frozenset({"6.3", "7"}), frozenset({"6.32"}))
+
+
+def test_currency_codes_glued_to_digits_are_amounts_and_units_are_no_scale():
+    assert numbers("It raised RM5bn, R15bn and Dh5m.") == {"5", "15", "1000000000", "1000000"}
+    assert numbers("A magnitude-7.8 quake struck.") == {"7.8"}
+    assert numbers("Waves reached 10m high in the 5k race.") == {"10", "5"}  # metres and a race, not a million
+    assert numbers("It paid $10m and \u00a35k; Rs5m more.") == {"10", "1000000", "5", "1000"}
+
+
+def test_first_names_ending_like_adverbs_stay_names():
+    assert names("Kelly Ortberg said Boeing would recover.") >= {"kelly", "ortberg"}
+    assert names("Billy Joel played on Sunday.") == {"billy", "joel"}
+
+
+def test_news_about_free_sign_ups_and_follow_ups_is_no_promo():
+    assert not is_boilerplate_line("The agency urged people to sign up for free flu shots at clinics across the state.")
+    assert not is_boilerplate_line("Follow-up inspections on Facebook's data centers found no problems.")
+    assert is_boilerplate_line("Sign up for our free newsletter")

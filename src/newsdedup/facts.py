@@ -8,7 +8,9 @@ some of their content words, and neither brings a number or a name the other lac
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -90,16 +92,23 @@ def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfi
     return len(key.split()) >= cfg.min_fact_words and key not in boilerplate and not is_boilerplate_line(text)
 
 
-def _telling(number: str) -> bool:
+def _telling(number: str, years: frozenset[str] = frozenset()) -> bool:
     """A figure specific enough to tie two sentences to one fact: 10 or more, or with decimals (not the
-    'two' or 'three' of everyday counting), and no year ("Inflation rose in 2025" / "Unemployment fell in 2025")."""
+    'two' or 'three' of everyday counting), and no year of `years` ("Inflation rose in 2025" / "Unemployment
+    fell in 2025"; "2,000 attackers" is a count)."""
     try:
-        value = float(number)
+        return "." in number or (abs(float(number)) >= 10 and number not in years)
     except ValueError:
         return True
-    if "." in number:
-        return True
-    return abs(value) >= 10 and not 1900 <= value <= 2100
+
+
+_YEAR = re.compile(r"(?<!\d,)(?<![\d.$\u00a3\u20ac])(?:19|20)\d\d(?!\d|,\d)")
+
+
+@lru_cache(maxsize=1 << 14)
+def _years(text: str) -> frozenset[str]:
+    """Four-digit numbers a sentence writes as years (no comma, no currency): "in 2025", not "2,000"."""
+    return frozenset(_YEAR.findall(text))
 
 
 def holds_words_of(a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
@@ -107,7 +116,7 @@ def holds_words_of(a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:
     the same telling figure ("The army said 92 attackers died" / "forces killed at least 92 militants")."""
     if len(a.content & b.content) >= cfg.min_shared_content * len(a.content):
         return True
-    return any(_telling(n) for n in a.numbers & b.numbers)
+    return any(_telling(n, _years(a.text) | _years(b.text)) for n in a.numbers & b.numbers)
 
 
 def same_fact(sim: float, a: Sentence, b: Sentence, cfg: FactsConfig) -> bool:

@@ -76,9 +76,13 @@ _GOES_ON = frozenset(
     "the a an of and or to in on at for with by from as that which who its his her their was were is are be has have had"
     .split()
 )
+_DATELINE_ALONE = 80  # a dateline alone on its line is shorter
+_GOES_ON_FIRST = frozenset("the a an of and or".split())
+_WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually is
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _BLOCKS = (
     "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "hl2", "pre", "blockquote", "tr", "figcaption",
@@ -148,7 +152,7 @@ def decode(data: bytes) -> str:
     if b"\x00" in data[:65536]:
         raise BadInput("binary file (contains NUL bytes), not text")
     text = _decode_8bit(data)
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROLS.findall(text, 0, 65536))
     if controls > 0.01 * min(len(text), 65536):
         raise BadInput("binary file (control characters), not text")
     return text
@@ -207,6 +211,8 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
             continue
         if len(value.split()) > 12 and key not in ("title", "headline"):
             break  # prose that happens to start with a header word
+        if match.group("key") and key in ("source", "outlet", "author", "byline") and (len(value.split()) > 5 or "," in value):
+            break  # a headline: "Source: Cowboys, Prescott agree to record deal"
         meta[key] = value
         lines.pop(0)
     while lines and not lines[0].strip():
@@ -243,7 +249,9 @@ def _headline(lines: list[str], i: int) -> bool:
     if looks_like_headline(line):
         return True
     more = any(rest.strip() for rest in lines[i + 1 :])
-    return more and len(line.split()) <= 14 and line.endswith(("?", "'", '"')) and len(split_sentences(line)) == 1
+    if not more or len(line.split()) > 14 or not line.endswith(("?", "'", '"')) or re.search(r"[.,!]['\"]$", line):
+        return False  # a lead ends its quotation with its sentence: '... on Sunday: "We will rebuild."'
+    return len(split_sentences(line)) == 1
 
 
 def _join_datelines(lines: list[str]) -> list[str]:
@@ -251,7 +259,7 @@ def _join_datelines(lines: list[str]) -> list[str]:
     off as a dateline, not taken for a headline."""
     out: list[str] = []
     for line in lines:
-        if out and is_dateline(out[-1]) and line.strip():
+        if out and len(out[-1]) <= _DATELINE_ALONE and line.strip() and is_dateline(out[-1]):
             out[-1] = f"{out[-1].strip()} {line.strip()}"
         else:
             out.append(line)
@@ -265,24 +273,34 @@ def _header_date(match: re.Match[str]) -> str:
     return f"{date}T{time}{offset or _ZONES.get(match.group('zone') or '', '')}" if time else date
 
 
-def _wrapped(line: str, following: str) -> bool:
-    """Whether a text line is cut where its sentence goes on in the following line (a hard-wrapped text):
-    it ends in no sentence-ending mark and the following line starts with no capital (lower case, a figure,
-    "$"), or it ends in a word no sentence ends in. A headline or a subheading (no end mark, a capitalised line after
-    it) stays a line of its own."""
+def _wrapped(line: str, following: str, first: bool = False) -> bool:
+    """Whether a text line is cut where its sentence goes on in the following line (a hard-wrapped text): it
+    ends in no sentence-ending mark, and the following line starts in lower case, or the line ends in a word no
+    sentence ends in ("to approve the" | "Continuing ..."), or, under a long line that is not the text's first
+    (a headline or a subheading is short), the following starts with a figure or "$" ("includes" | "$12
+    billion"). Never into a bullet, a bracket, a quotation or a dateline; a first line (maybe a headline:
+    "Minister sworn in") goes on only after an article or a conjunction."""
     if not line or not following or _SENTENCE_END.search(line):
         return False
-    return not following[0].isupper() or line.rsplit(None, 1)[-1] in _GOES_ON  # "includes" | "$12 billion"
+    if following[0].islower():
+        return True
+    if following[0] in "-*\u2022(\"'" or split_dateline(following)[0]:
+        return False
+    if line.rsplit(None, 1)[-1] in (_GOES_ON_FIRST if first else _GOES_ON):
+        return True
+    return not first and len(line) >= _WRAPPED_CHARS and not following[0].isalpha()
 
 
 def _unwrap(lines: list[str]) -> list[str]:
     """The lines of a plain text with each hard-wrapped paragraph joined into one line (_wrapped)."""
     out: list[str] = []
+    filled = 0  # non-empty lines in out: with one, out[-1] may be the text's first line, its headline
     for line in lines:
-        if out and _wrapped(out[-1].rstrip(), line.strip()):
+        if out and _wrapped(out[-1].rstrip(), line.strip(), first=filled == 1):
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
+            filled += bool(line.strip())
     return out
 
 
@@ -305,15 +323,20 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
+def _space(run: re.Match[str]) -> str:
+    return "\n" if run.group(0).count("\n") > 1 else " "
+
+
 def _collapse_space(tree: Any) -> None:
-    """HTML's whitespace, line breaks included, as one space (outside <pre>): a paragraph wrapped in the
-    source is one line."""
+    """HTML's whitespace, a line break included, as one space (outside <pre>): a paragraph wrapped in the
+    source is one line. A blank line stays a paragraph break: a feed's plain-text body ("...overnight.\n\n
+    Officials said ...") has no other."""
     for element in tree.iter():
         in_pre = any(True for _ in element.iterancestors("pre"))
         if isinstance(element.tag, str) and element.text and not in_pre and element.tag != "pre":
-            element.text = _HTML_SPACE.sub(" ", element.text)
+            element.text = _HTML_SPACE.sub(_space, element.text)
         if element.tail and not in_pre:
-            element.tail = _HTML_SPACE.sub(" ", element.tail)
+            element.tail = _HTML_SPACE.sub(_space, element.tail)
 
 
 def _html_to_lines(html: str) -> list[str]:

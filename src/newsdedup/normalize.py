@@ -21,37 +21,39 @@ _FOLD = str.maketrans(
 _WORD = re.compile(r"[a-z0-9]+")
 
 # Lines that are never part of the story.
-_BOILERPLATE_LINE = [
-    re.compile(p, re.I)
-    for p in (
-        # a notice, not a story about copyright ("Copyright lawsuits against ... have surged")
-        r"^(©|\(c\)\s|copyright\s*(©|\(c\)|(19|20)\d\d\b|by\b|$)|copyright\b.{0,60}\b(19|20)\d\d\W*$)",
-        r"\ball rights reserved\b",
-        r"^\(?\s*with (additional )?inputs? from\b[^)]*\)?\.?$",
-        r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\b",
-        r"^(photo|image|picture|photograph|file photo|video)s?(\s+credits?)?\s*[:|/]",
-        r"^tags?\s*[:\-|]?\s*$",
-        r"^tags?\s*[:|]\s*\S",
-        r"^(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen)\s*[:|\-]",
-        # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
-        # "Officials urged residents to sign up for the county's emergency text alerts"
-        r"^\W*(sign up|subscribe)\b",
-        r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b",
-        r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
-        r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
-        r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
-        # "Updated: 3 Feb 2026 10:04 IST", a short line with a figure ("Updated: Rick Santorum on Sunday ..." is a lead)
-        r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*\d).{0,45}$",
-        r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?(\s*[|>\u00bb]\s*[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",  # a section, "World | Europe"
-        # "This material may not be published, broadcast, rewritten or redistributed", not "The suspect's full
-        # name may not be published under German privacy law"
-        r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\s*(,|or\b)",
-        r"\b(material|content)\b.{0,40}\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\b",
-        r"\b(republication|redistribution)\b.{0,80}\b(prohibited|permission|consent)\b",
-        r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"
-        r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
-    )
-]
+_BOILERPLATE_PATTERNS = (
+    # a notice, not a story about copyright ("Copyright lawsuits against ... have surged")
+    r"^(©|\(c\)\s|copyright\s*(©|\(c\)|(19|20)\d\d\b|by\b|$)|copyright\b.{0,60}\b(19|20)\d\d\W*$)",
+    r"\ball rights reserved\b",
+    r"^\(?\s*with (additional )?inputs? from\b[^)]*\)?\.?$",
+    r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\b",
+    r"^(photo|image|picture|photograph|file photo|video)s?(\s+credits?)?\s*[:|/]",
+    r"^tags?\s*[:\-|]?\s*$",
+    r"^tags?\s*[:|]\s*\S",
+    r"^(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen)\s*[:|\-]",
+    # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
+    # "Officials urged residents to sign up for the county's emergency text alerts"
+    r"^\W*(sign up|subscribe)\b",
+    r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b.{0,40}\b(newsletters?|app|trial|alerts|updates|briefing|e-?mails?|inbox)\b",
+    r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
+    r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
+    r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
+    # "Updated: 3 Feb 2026 10:04 IST", a short line with a figure ("Updated: Rick Santorum on Sunday ..." is a lead)
+    r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*\d).{0,45}$",
+    r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?(\s*[|>\u00bb]\s*[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",  # a section, "World | Europe"
+    # "This material may not be published, broadcast, rewritten or redistributed", not "The suspect's full
+    # name may not be published under German privacy law"
+    r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\s*(,|or\b)",
+    r"\b(material|content)\b.{0,40}\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\b",
+    r"\b(republication|redistribution)\b.{0,80}\b(prohibited|permission|consent)\b",
+    r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"
+    r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
+)
+# Furniture that opens a line, tried once at its start; and furniture anywhere in it.
+_BOILERPLATE_START = re.compile("|".join(f"(?:{p[1:]})" for p in _BOILERPLATE_PATTERNS if p.startswith("^")), re.I)
+_BOILERPLATE_ANYWHERE = [re.compile(p, re.I) for p in _BOILERPLATE_PATTERNS if not p.startswith("^")]
+# Words one of those needs: most lines hold none, and a substring test is much cheaper than a search.
+_ANYWHERE_WORDS = ("rights reserved", "sign up", "subscribe", "newsletter", "may not be", "republication", "redistribution")
 # "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE | AP": names only, case-sensitive,
 # so that "By Sunday, security forces had ..." stays story text.
 _NAME_RUN = r"[A-Z][\w.'\-]*(?:\s+(?:de|van|von|al|bin|of)?\s*[A-Z][\w.'\-]*){0,3}"  # "Press Trust of India"
@@ -71,7 +73,7 @@ _FULL_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(19|20)\d\d\b")
 # Share buttons and app promos that close a page, one per line.
 _SOCIAL = re.compile(
     r"^(share|share this|facebook|twitter|x|whatsapp|linkedin|email|e-mail|print|copy link|telegram|reddit|pinterest)$"
-    r"|^follow\b.{0,60}\bon (whatsapp|twitter|x|facebook|instagram|telegram|google news|threads)\b"
+    r"|^follow\b(?!-).{0,60}\bon (whatsapp|twitter|x|facebook|instagram|telegram|google news|threads)\b(?!['\u2019])"
     r"|^download (the|our)\b.{0,40}\bapp\b",
     re.I,
 )
@@ -153,7 +155,12 @@ _NUMBER = re.compile(
 # Digits glued to a word are part of a name, not a figure: "Covid-19", "F-16", "G7", "MH17", "H1N1". A currency
 # code before them ("Rs5,000") and a prefix of time ("mid-2025") do not make a name.
 _GLUED = re.compile(r"([A-Za-z]+)(-?)\Z")
-_NOT_GLUE = frozenset("rs rp tk ksh sh usd eur gbp inr pkr cad aud mid pre post late early top".split())
+_CURRENCY_CODES = frozenset(
+    "rs rp tk ksh sh r n p rm dh qr sr rmb yuan chf jpy cny hkd sgd nzd zar aed sar ngn kes egp brl mxn krw idr php "
+    "thb vnd bdt lkr npr usd eur gbp inr pkr cad aud us hk nz a c s".split()
+)
+_NOT_GLUE = _CURRENCY_CODES | frozenset("mid pre post late early top magnitude category level grade phase stage".split())
+_CURRENCY_SIGN = re.compile(r"[$\u00a3\u20ac\u00a5\u20b9]\s?\Z")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
 _NOT_NAMES = frozenset(_NUMBER_WORDS) | frozenset(
@@ -183,13 +190,15 @@ def is_boilerplate_line(line: str) -> bool:
     """True for a line that is publishing furniture (credit, byline, tags, copyright, promo)."""
     line = fold(line).strip()
     return bool(line) and (
-        bool(_BYLINE.match(line) or _SOCIAL.search(line)) or any(p.search(line) for p in _BOILERPLATE_LINE)
+        bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line))
+        or (any(w in line.lower() for w in _ANYWHERE_WORDS) and any(p.search(line) for p in _BOILERPLATE_ANYWHERE))
     )
 
 
-# Lower-case words a credit holds ("Reuters file photo", "AP Photo/Jane Doe, via Getty Images"); others make a
-# sentence ("Reuters could not verify the claim.", "Xinhua put the toll at 23.").
-_CREDIT_WORDS = frozenset("photo photos file pic picture image images via handout credit and staff".split())
+# Lower-case words a credit holds ("Reuters file photo", "AP Photo/Jane Doe, via Getty Images"); any other makes
+# a sentence or a headline ("Reuters could not verify the claim.", "Xinhua put the toll at 23.", "Bloomberg says
+# Trump").
+_CREDIT_WORDS = frozenset("photo photos file pic picture image images via handout credit courtesy of by and staff".split())
 
 
 def is_credit_line(line: str) -> bool:
@@ -197,8 +206,7 @@ def is_credit_line(line: str) -> bool:
     line = fold(line).strip()
     if not (0 < len(line.split()) <= 6 and _CREDIT_LINE.match(line)):
         return False
-    lower = [w for w in re.findall(r"[A-Za-z]+", line) if w.islower() and w not in _CREDIT_WORDS]
-    return len(lower) < 2
+    return all(w in _CREDIT_WORDS for w in re.findall(r"[A-Za-z]+", line) if w.islower())  # "Bloomberg says Trump"
 
 
 def looks_like_headline(line: str, max_words: int = 25) -> bool:
@@ -213,6 +221,9 @@ def strip_inline_credits(text: str) -> str:
     return _INLINE_CREDIT.sub("", text).strip()
 
 
+_DATELINE_CHARS = 160  # more than any dateline: the accents of a paragraph's opening only are taken off
+
+
 def _base_letters(text: str) -> str:
     """The text with each letter's accents taken off, one character for one ("BOGOT\u00c1" -> "BOGOTA"), so that
     ASCII patterns match it and its offsets hold in the text."""
@@ -223,7 +234,8 @@ def split_dateline(text: str) -> tuple[str | None, str]:
     """Split a leading dateline ('Islamabad, Feb 2:', 'LONDON (Reuters) -', 'BOGOT\u00c1, Colombia (AP) -') from a
     paragraph."""
     folded = fold(text)
-    match = _DATELINE.match(_base_letters(folded))
+    head = folded[:_DATELINE_CHARS]
+    match = _DATELINE.match(head if head.isascii() else _base_letters(head))
     if not match:
         return None, text
     dateline = folded[: match.end("dateline")]
@@ -284,7 +296,7 @@ def _is_caption(line: str) -> bool:
 def clean_body(lines: list[str], title: str | None) -> str:
     """Keep the story's own paragraphs: drop repeated headlines, captions, credits, bylines and promos."""
     title_key = " ".join(words(title)) if title else None
-    raw = [_TRUNCATED.sub("", line.strip()) for line in lines]
+    raw = [_TRUNCATED.sub("", line.strip()) if "chars]" in line else line.strip() for line in lines]
     # credits are found before inline credits are stripped: "(AP Photo/Emre Yildiz)" alone credits the line above
     credit = [bool(line) and is_credit_line(line) for line in raw]
     lines = [strip_inline_credits(line) for line in raw]
@@ -388,6 +400,14 @@ def split_sentences(text: str) -> list[str]:
 _SCALES = frozenset(("hundred", "thousand", "million", "billion", "trillion", "dozen", *_SUFFIXES))
 
 
+def _in_currency(text: str, start: int) -> bool:
+    """The digits at `start` follow a currency sign or code ("$10m", "\u00a35k", "Rs5m"): a glued "m" is a million."""
+    if _CURRENCY_SIGN.search(text, max(0, start - 3), start):
+        return True
+    word = _GLUED.search(text, max(0, start - 12), start)
+    return word is not None and not word.group(2) and word.group(1).lower() in _CURRENCY_CODES
+
+
 def _glued(text: str, start: int) -> bool:
     """The digits at `start` are glued to a word ("Covid-19", "G7"): part of a name, not a number."""
     word = _GLUED.search(text, max(0, start - 12), start)
@@ -410,7 +430,7 @@ def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
             continue
         value = digits.replace(",", "")
         out.append((digits, f"0{value}" if value.startswith(".") else value, match.start(), match.start("digits") + len(digits)))
-        if suffix:
+        if suffix and (suffix.lower() not in ("m", "k") or _in_currency(plain, match.start())):
             out.append((suffix, _SUFFIXES[suffix.lower()], match.start("suffix"), match.end()))
     return out
 
@@ -545,19 +565,21 @@ def _opens(text: str, start: int, end: int) -> bool:
     return before and not quoted_alone
 
 
-# Words that open a sentence before a name or a day ("Late Monday, ...", "Outside Quetta, ...", "Unlike India,
-# ..."): capitalised for the sentence, not as part of the name. So is an opening word in -ly or -ing ("Separately
-# Tuesday", "Speaking Monday", "Following Saturday's attacks").
+# Words that open a sentence before a name or a day ("Late Monday, ...", "Outside Quetta, ...", "Separately
+# Tuesday, ...", "Speaking Monday, ..."): capitalised for the sentence, not as part of the name. A list, not a
+# guess by ending: Kelly, Billy, Boeing and Beijing are names.
 _OPENERS = frozenset(
     "late early overnight outside inside near nearby unlike despite across along amid amidst around behind beyond "
     "during except like since through throughout toward towards under until upon via within among against between "
-    "beside besides next last every such instead elsewhere still even just only once now".split()
+    "beside besides next last every such instead elsewhere still even just only once now separately additionally "
+    "meanwhile recently finally currently previously similarly likewise notably initially eventually reportedly "
+    "apparently officially publicly privately shortly speaking following according citing including excluding "
+    "regarding addressing asked asking writing responding".split()
 )
 
 
 def _sentence_word(word: str) -> bool:
-    low = word.lower()
-    return low in _OPENERS or (len(low) > 4 and low.endswith(("ly", "ing")))
+    return word.lower() in _OPENERS
 
 
 def names(text: str) -> frozenset[str]:
