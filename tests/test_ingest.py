@@ -1044,3 +1044,8 @@ def test_a_lead_ending_in_a_quoted_sentence_is_no_headline(tmp_path):
     (tmp_path / "m.txt").write_text(f"{lead}\nCrews began clearing roads on Monday, the city said.\n", encoding="utf-8")
     doc = _doc(_ingest(tmp_path)[0], "m")
     assert doc["text"].startswith(lead)
+
+
+def test_a_date_written_with_dots_is_day_first():
+    assert parse_date("03.02.2026") == datetime(2026, 2, 3, tzinfo=timezone.utc)
+    assert parse_date("03.02.2026 10:04") == datetime(2026, 2, 3, 10, 4, tzinfo=timezone.utc)

@@ -82,6 +82,7 @@ _WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually i
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _BLOCKS = (
@@ -174,9 +175,10 @@ def parse_date(value: Any) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             import dateparser
 
-            parsed = dateparser.parse(
-                text, languages=["en"], settings={"REQUIRE_PARTS": ["day", "month", "year"], "TIMEZONE": "UTC"}
-            )
+            settings = {"REQUIRE_PARTS": ["day", "month", "year"], "TIMEZONE": "UTC"}
+            if _DOTTED_DATE.match(text):
+                settings["DATE_ORDER"] = "DMY"  # "03.02.2026" is 3 February wherever dots are written
+            parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None
     if parsed.tzinfo is None:
