@@ -1049,3 +1049,12 @@ def test_a_lead_ending_in_a_quoted_sentence_is_no_headline(tmp_path):
 def test_a_date_written_with_dots_is_day_first():
     assert parse_date("03.02.2026") == datetime(2026, 2, 3, tzinfo=timezone.utc)
     assert parse_date("03.02.2026 10:04") == datetime(2026, 2, 3, 10, 4, tzinfo=timezone.utc)
+
+
+def test_a_published_or_updated_line_dates_a_text_without_a_date_header(tmp_path):
+    (tmp_path / "p.txt").write_text(
+        "Rates held at 6.5%\nPublished: 03.02.2026 10:04\nMumbai, Feb 3: The central bank kept its rate at 6.5% on "
+        "Tuesday, the governor said.\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "p")
+    assert doc["published"].date() == date(2026, 2, 3)
+    assert doc["text"] == "The central bank kept its rate at 6.5% on Tuesday, the governor said."

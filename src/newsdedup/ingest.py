@@ -82,6 +82,9 @@ _WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually i
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# "Published: 3 Feb 2026 10:04 IST", "Updated on: 03.02.2026": where a page says when it was published
+_STAMP = re.compile(r"^(?:first )?(?:published|posted|updated|last updated)(?:\s+(?:on|at))?\s*:\s*(?P<value>.{6,40})$", re.I)
+_STAMP_LINES = 6  # it stands above the text, or under the headline
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -220,6 +223,11 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     while lines and not lines[0].strip():
         lines.pop(0)
     lines = _join_datelines(_unwrap(lines))
+    if "date" not in meta:  # a page's "Published: 3 Feb 2026 10:04" line, dropped from the text as furniture
+        meta["date"] = next(
+            (m.group("value") for line in lines[:_STAMP_LINES] if (m := _STAMP.match(line.strip())) and parse_date(m.group("value"))),
+            None,
+        )
     title = meta.get("title") or meta.get("headline")
     if not title:
         # the headline is the first line that is no furniture (a section "World | Europe", a byline, "Updated: ...")
