@@ -591,3 +591,9 @@ def test_news_about_free_sign_ups_and_follow_ups_is_no_promo():
     assert not is_boilerplate_line("The agency urged people to sign up for free flu shots at clinics across the state.")
     assert not is_boilerplate_line("Follow-up inspections on Facebook's data centers found no problems.")
     assert is_boilerplate_line("Sign up for our free newsletter")
+
+
+def test_one_as_a_pronoun_is_no_number():
+    assert numbers("Kathy went above and beyond on this one; no one minded.") == frozenset()
+    assert numbers("They blamed one another for the only one left.") == frozenset()
+    assert numbers("One person died and he killed one of the guards.") == {"1"}

@@ -400,6 +400,17 @@ def split_sentences(text: str) -> list[str]:
 _SCALES = frozenset(("hundred", "thousand", "million", "billion", "trillion", "dozen", *_SUFFIXES))
 
 
+# "one" as a pronoun, no count: "this one", "no one", "the only one", "one another", "one's".
+_BEFORE_ONE = re.compile(
+    r"\b(?:this|that|the|no|any|every|each|which|another|such|only|last|first|new|right|wrong|big|little)\s+\Z", re.I
+)
+_AFTER_ONE = re.compile(r"\s+another\b|['\u2019]s\b", re.I)
+
+
+def _pronoun_one(text: str, start: int, end: int) -> bool:
+    return bool(_BEFORE_ONE.search(text, max(0, start - 12), start) or _AFTER_ONE.match(text, end))
+
+
 def _in_currency(text: str, start: int) -> bool:
     """The digits at `start` follow a currency sign or code ("$10m", "\u00a35k", "Rs5m"): a glued "m" is a million."""
     if _CURRENCY_SIGN.search(text, max(0, start - 3), start):
@@ -424,6 +435,8 @@ def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
         digits, suffix = match.group("digits"), match.group("suffix")
         if digits is None:
             tok = match.group(0)
+            if tok.lower() == "one" and _pronoun_one(plain, match.start(), match.end()):
+                continue
             out.append((tok, _NUMBER_WORDS[tok.lower()], match.start(), match.end()))
             continue
         if _glued(plain, match.start()):
