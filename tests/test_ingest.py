@@ -929,6 +929,12 @@ def test_a_web_page_is_not_dated_by_its_copyright_line(tmp_path):
     assert _doc(docs, "dated")["published"].date() == date(2026, 2, 1)  # the first of a month in the markup stays
 
 
+def _text_doc(tmp_path: Path, name: str, text: str) -> dict:
+    """The document of one .txt file with this text."""
+    (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    return _doc(_ingest(tmp_path)[0], name)
+
+
 def test_the_headline_of_a_text_is_the_first_line_that_is_no_furniture(tmp_path):
     """A section label, a byline naming an agency or an "Updated:" line above the headline is not the headline."""
     (tmp_path / "kicker.txt").write_text(
@@ -947,20 +953,15 @@ def test_the_headline_of_a_text_is_the_first_line_that_is_no_furniture(tmp_path)
 
 
 def test_a_dateline_alone_on_its_line_is_split_off_the_paragraph_under_it(tmp_path):
-    (tmp_path / "fed.txt").write_text(
-        "date 2026-02-03\nWASHINGTON (Wire) \u2014\nThe central bank left its rate unchanged on Tuesday, officials said.\n",
-        encoding="utf-8")
-    doc = _doc(_ingest(tmp_path)[0], "fed")
+    doc = _text_doc(tmp_path, "fed", "date 2026-02-03\nWASHINGTON (Wire) \u2014\nThe central bank left its rate unchanged on Tuesday, officials said.\n")
     assert doc["dateline"] == "WASHINGTON (Wire)"
     assert doc["text"] == "The central bank left its rate unchanged on Tuesday, officials said."
 
 
 @pytest.mark.parametrize("headline", ["Will the bank cut rates in March?", "Minister: 'We will not bow to threats'"])
 def test_a_question_or_a_quotation_can_be_a_headline(tmp_path, headline):
-    (tmp_path / "q.txt").write_text(
-        f"date 2026-02-03\n{headline}\nLONDON (Wire) - Officials signalled on Tuesday that they were in no hurry, "
-        "with two policymakers saying inflation remained too high.\n", encoding="utf-8")
-    doc = _doc(_ingest(tmp_path)[0], "q")
+    doc = _text_doc(tmp_path, "q", f"date 2026-02-03\n{headline}\nLONDON (Wire) - Officials signalled on Tuesday that they were in no hurry, "
+        "with two policymakers saying inflation remained too high.\n")
     assert (doc["title"], doc["dateline"]) == (headline, "LONDON (Wire)")
     assert doc["text"].startswith("Officials signalled on Tuesday")
 
@@ -974,10 +975,8 @@ def test_a_wire_flash_text_file_is_its_headline(tmp_path):
 
 
 def test_an_accented_dateline_is_split_off(tmp_path):
-    (tmp_path / "b.txt").write_text(
-        "Ceasefire agreed\nBOGOT\u00c1, Colombia (Wire) \u2014 The government and the rebels agreed on Tuesday to a "
-        "six-month ceasefire, negotiators said.\n", encoding="utf-8")
-    doc = _doc(_ingest(tmp_path)[0], "b")
+    doc = _text_doc(tmp_path, "b", "Ceasefire agreed\nBOGOT\u00c1, Colombia (Wire) \u2014 The government and the rebels agreed on Tuesday to a "
+        "six-month ceasefire, negotiators said.\n")
     assert doc["dateline"] == "BOGOT\u00c1, Colombia (Wire)"
     assert doc["text"].startswith("The government and the rebels")
 
@@ -993,10 +992,8 @@ def test_a_figure_caption_in_an_html_body_is_no_story_text(tmp_path):
 
 
 def test_a_hard_wrapped_line_goes_on_into_a_line_opening_with_a_figure_or_after_a_function_word(tmp_path):
-    (tmp_path / "w.txt").write_text(
-        "Stopgap bill passes\nThe measure keeps agencies open and includes\n$12 billion in aid for states hit by the\n"
-        "Hurricane Delia floods, officials said.\n", encoding="utf-8")
-    doc = _doc(_ingest(tmp_path)[0], "w")
+    doc = _text_doc(tmp_path, "w", "Stopgap bill passes\nThe measure keeps agencies open and includes\n$12 billion in aid for states hit by the\n"
+        "Hurricane Delia floods, officials said.\n")
     assert doc["text"] == "The measure keeps agencies open and includes $12 billion in aid for states hit by the Hurricane Delia floods, officials said."
 
 
@@ -1032,17 +1029,13 @@ def test_hard_wrap_joining_leaves_headlines_bullets_and_datelines_alone(tmp_path
 
 
 def test_a_headline_that_opens_with_a_header_word_is_a_headline(tmp_path):
-    (tmp_path / "s.txt").write_text(
-        "Source: Cowboys, Prescott agree to record deal\nThe quarterback signed a four-year deal on Tuesday, the team said.\n",
-        encoding="utf-8")
-    doc = _doc(_ingest(tmp_path)[0], "s")
+    doc = _text_doc(tmp_path, "s", "Source: Cowboys, Prescott agree to record deal\nThe quarterback signed a four-year deal on Tuesday, the team said.\n")
     assert (doc["title"], doc["source"]) == ("Source: Cowboys, Prescott agree to record deal", None)
 
 
 def test_a_lead_ending_in_a_quoted_sentence_is_no_headline(tmp_path):
     lead = 'The mayor had one message for residents on Sunday: "We will rebuild."'
-    (tmp_path / "m.txt").write_text(f"{lead}\nCrews began clearing roads on Monday, the city said.\n", encoding="utf-8")
-    doc = _doc(_ingest(tmp_path)[0], "m")
+    doc = _text_doc(tmp_path, "m", f"{lead}\nCrews began clearing roads on Monday, the city said.\n")
     assert doc["text"].startswith(lead)
 
 
@@ -1052,9 +1045,33 @@ def test_a_date_written_with_dots_is_day_first():
 
 
 def test_a_published_or_updated_line_dates_a_text_without_a_date_header(tmp_path):
-    (tmp_path / "p.txt").write_text(
-        "Rates held at 6.5%\nPublished: 03.02.2026 10:04\nMumbai, Feb 3: The central bank kept its rate at 6.5% on "
-        "Tuesday, the governor said.\n", encoding="utf-8")
-    doc = _doc(_ingest(tmp_path)[0], "p")
+    doc = _text_doc(tmp_path, "p", "Rates held at 6.5%\nPublished: 03.02.2026 10:04\nMumbai, Feb 3: The central bank kept its rate at 6.5% on "
+        "Tuesday, the governor said.\n")
     assert doc["published"].date() == date(2026, 2, 3)
     assert doc["text"] == "The central bank kept its rate at 6.5% on Tuesday, the governor said."
+
+
+def test_a_source_header_naming_a_place_is_read(tmp_path):
+    doc = _text_doc(tmp_path, "h", "Title: Bank holds rates\nSource: Reuters, London\nDate: 2026-02-03\nThe bank held its rate on Tuesday, officials said.\n")
+    assert (doc["title"], doc["source"], doc["published"].date()) == ("Bank holds rates", "Reuters, London", date(2026, 2, 3))
+
+
+def test_a_headline_under_a_section_label_is_not_joined_to_the_text(tmp_path):
+    doc = _text_doc(tmp_path, "k", "World | Europe\nMinister sworn in\nPresident names new finance chief after a week of talks in the capital, aides said.\n")
+    assert doc["title"] == "Minister sworn in"
+    assert doc["text"].startswith("President names new finance chief")
+
+
+def test_a_plain_text_feed_body_keeps_its_lines(tmp_path):
+    text = ("By Jane Doe\nWASHINGTON (AP) - The Senate passed the bill on Tuesday, officials said.\n"
+            "Sign up for our newsletter\nThe House is expected to vote on Friday, aides said.")
+    rss = f"<rss><channel><title>Wire</title><item><guid>p1</guid><title>Bill passes</title><description>{text}</description></item></channel></rss>"
+    (tmp_path / "p.rss").write_text(rss, encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "p1")
+    assert doc["dateline"] == "WASHINGTON (AP)"
+    assert doc["text"] == "The Senate passed the bill on Tuesday, officials said.\n\nThe House is expected to vote on Friday, aides said."
+
+
+def test_a_hard_wrapped_lead_with_no_headline_is_one_paragraph(tmp_path):
+    doc = _text_doc(tmp_path, "r", "The company said its revenue for the quarter rose by\n12% to a record, beating forecasts, analysts said.\n")
+    assert doc["text"] == "The company said its revenue for the quarter rose by 12% to a record, beating forecasts, analysts said."

@@ -597,3 +597,25 @@ def test_one_as_a_pronoun_is_no_number():
     assert numbers("Kathy went above and beyond on this one; no one minded.") == frozenset()
     assert numbers("They blamed one another for the only one left.") == frozenset()
     assert numbers("One person died and he killed one of the guards.") == {"1"}
+
+
+def test_credits_with_name_particles_pool_or_illustration_are_credits():
+    for credit in ("AFP/Carl de Souza", "AP Photo/Evan Vucci, pool", "Reuters/Dado Ruvic/illustration", "AFP/Ahmad al-Rubaye"):
+        assert is_credit_line(credit), credit
+
+
+def test_ranges_glued_by_lower_case_words_are_figures():
+    assert numbers("It costs $10m-20m, a 1-in-100-year flood for those aged 18-to-24, open 10am-2pm.") >= {"20", "100", "24", "2"}
+    assert numbers("It cost Rs 5m, or USD 10m.") == {"5", "10", "1000000"}
+
+
+def test_promos_are_told_from_news_about_signing_up():
+    assert not is_boilerplate_line("Sign up was slow, officials said, with only 2,000 families registered by Friday.")
+    assert not is_boilerplate_line("Fans rushed to sign up for free presale codes on the app, the promoter said.")
+    assert is_boilerplate_line("Sign up for our daily newsletter to get the day's top stories in your inbox.")
+
+
+def test_a_copyright_line_naming_its_holder_and_a_guillemet_section_are_furniture():
+    for line in ("Copyright AFP", "Copyright: Reuters", "Copyright Acme Media Group Limited", "Home \u00bb World \u00bb Europe"):
+        assert is_boilerplate_line(line), line
+    assert not is_boilerplate_line('Brexit "Deal" Done')

@@ -77,7 +77,7 @@ _GOES_ON = frozenset(
     .split()
 )
 _DATELINE_ALONE = 80  # a dateline alone on its line is shorter
-_GOES_ON_FIRST = frozenset("the a an of and or".split())
+_GOES_ON_FIRST = frozenset("the a an of and or to for with from at by".split())  # not "in": "Minister sworn in"
 _WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually is
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
@@ -92,6 +92,8 @@ _BLOCKS = (
     "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "hl2", "pre", "blockquote", "tr", "figcaption",
     "figure", "ul", "ol", "dt", "dd", "table", "caption", "section", "article", "header", "footer", "aside", "hr",
 )
+# Elements that make a fragment HTML paragraphs, not plain text with a stray <br>
+_PARAGRAPHS = tuple(tag for tag in _BLOCKS if tag not in ("br", "hr"))
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape shows it
 _UTF8_CHAR = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
@@ -216,8 +218,8 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
             continue
         if len(value.split()) > 12 and key not in ("title", "headline"):
             break  # prose that happens to start with a header word
-        if match.group("key") and key in ("source", "outlet", "author", "byline") and (len(value.split()) > 5 or "," in value):
-            break  # a headline: "Source: Cowboys, Prescott agree to record deal"
+        if match.group("key") and match.group("key")[0].isupper() and key in ("source", "outlet") and _sentence_words(value):
+            break  # a headline: "Source: Cowboys, Prescott agree to record deal" (not "Source: Reuters, London")
         meta[key] = value
         lines.pop(0)
     while lines and not lines[0].strip():
@@ -246,6 +248,11 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
         url=meta.get("url"),
         raw_date=meta.get("date"),
     )
+
+
+def _sentence_words(value: str) -> bool:
+    """Whether a value holds lower-case words a name does not ("agree to record deal"; not "Press Trust of India")."""
+    return any(w.islower() and w not in ("of", "the", "via", "and", "de") for w in re.findall(r"[A-Za-z]+", value))
 
 
 def _furniture(line: str) -> bool:
@@ -304,13 +311,14 @@ def _wrapped(line: str, following: str, first: bool = False) -> bool:
 def _unwrap(lines: list[str]) -> list[str]:
     """The lines of a plain text with each hard-wrapped paragraph joined into one line (_wrapped)."""
     out: list[str] = []
-    filled = 0  # non-empty lines in out: with one, out[-1] may be the text's first line, its headline
+    first = None  # where in out the text's first line that is no furniture lies: maybe its headline
     for line in lines:
-        if out and _wrapped(out[-1].rstrip(), line.strip(), first=filled == 1):
+        if out and _wrapped(out[-1].rstrip(), line.strip(), first=first == len(out) - 1):
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
-            filled += bool(line.strip())
+            if first is None and line.strip() and not _furniture(line):
+                first = len(out) - 1
     return out
 
 
@@ -333,20 +341,15 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
-def _space(run: re.Match[str]) -> str:
-    return "\n" if run.group(0).count("\n") > 1 else " "
-
-
 def _collapse_space(tree: Any) -> None:
-    """HTML's whitespace, a line break included, as one space (outside <pre>): a paragraph wrapped in the
-    source is one line. A blank line stays a paragraph break: a feed's plain-text body ("...overnight.\n\n
-    Officials said ...") has no other."""
+    """HTML's whitespace, line breaks included, as one space (outside <pre>): a paragraph wrapped in the
+    source is one line."""
     for element in tree.iter():
         in_pre = any(True for _ in element.iterancestors("pre"))
         if isinstance(element.tag, str) and element.text and not in_pre and element.tag != "pre":
-            element.text = _HTML_SPACE.sub(_space, element.text)
+            element.text = _HTML_SPACE.sub(" ", element.text)
         if element.tail and not in_pre:
-            element.tail = _HTML_SPACE.sub(_space, element.tail)
+            element.tail = _HTML_SPACE.sub(" ", element.tail)
 
 
 def _html_to_lines(html: str) -> list[str]:
@@ -356,7 +359,8 @@ def _html_to_lines(html: str) -> list[str]:
     # lxml refuses a stray control character (a space here) and stops at half a character (U+FFFD, as stored)
     safe = _SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html))
     tree = lxml_html.fromstring(f"<div>{safe}</div>")
-    _collapse_space(tree)
+    if any(element is not tree for element in tree.iter(*_PARAGRAPHS)):
+        _collapse_space(tree)  # HTML; a body of plain text (a feed's description) keeps its line breaks
     for caption in list(tree.iter("figcaption")):
         caption.drop_tree()  # a photo's caption is no story text
     for block in tree.iter(*_BLOCKS):
@@ -390,6 +394,7 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         # a feed's item says in its own terms where its text would be (feeds.py)
         raise BadInput(record.get("_no_body") or "no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
     lines = _html_to_lines(body) if key in _HTML_BODY_KEYS or re.search(r"<(p|br|div)\b", body) else fold(body).splitlines()
+    lines = _unwrap(lines)  # a plain-text body may be hard-wrapped as a .txt file is
     title = _scalar(_first(record, _TITLE_KEYS))
     if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x
         title = _scalar(record["headlines"])

@@ -33,14 +33,15 @@ _BOILERPLATE_PATTERNS = (
     r"^(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen)\s*[:|\-]",
     # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
     # "Officials urged residents to sign up for the county's emergency text alerts"
-    r"^\W*(sign up|subscribe)\b",
-    r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b.{0,40}\b(newsletters?|app|trial|alerts|updates|briefing|e-?mails?|inbox)\b",
+    r"^\W*(sign up|subscribe)(\s+(for|to|now|here|today|and)\b|\s*[:!\-]|\s*$)",  # not "Sign up was slow, ..."
+    r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b.{0,40}\b(newsletters?|alerts|briefing|e-?mails?|inbox)\b",
     r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
     r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
     r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
     # "Updated: 3 Feb 2026 10:04 IST", a short line with a figure ("Updated: Rick Santorum on Sunday ..." is a lead)
     r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*\d).{0,45}$",
-    r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?(\s*[|>\u00bb]\s*[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",  # a section, "World | Europe"
+    # a section, "World | Europe", "Home > World", "Home \u00bb World" (folded to '"', so between spaces)
+    r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?((\s*[|>]\s*|\s+\"\s+)[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",
     # "This material may not be published, broadcast, rewritten or redistributed", not "The suspect's full
     # name may not be published under German privacy law"
     r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\s*(,|or\b)",
@@ -160,6 +161,7 @@ _CURRENCY_CODES = frozenset(
     "thb vnd bdt lkr npr usd eur gbp inr pkr cad aud us hk nz a c s".split()
 )
 _NOT_GLUE = _CURRENCY_CODES | frozenset("mid pre post late early top magnitude category level grade phase stage".split())
+_CODE_BEFORE = re.compile(r"\b([A-Za-z]+)(\.?\s?)\Z")  # "Rs5m", "Rs. 5m", "USD 10m"; a one-letter code glued only
 _CURRENCY_SIGN = re.compile(r"[$\u00a3\u20ac\u00a5\u20b9]\s?\Z")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
@@ -186,11 +188,15 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text).lower())
 
 
+# "Copyright AFP", "Copyright: Reuters", "Copyright Acme Media Group Limited": a notice naming its holder only
+_COPYRIGHT_HOLDER = re.compile(r"^(?i:copyright)\s*:?\s*(?:[A-Z][\w&.'-]*\s*){1,6}\.?$")
+
+
 def is_boilerplate_line(line: str) -> bool:
     """True for a line that is publishing furniture (credit, byline, tags, copyright, promo)."""
     line = fold(line).strip()
     return bool(line) and (
-        bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line))
+        bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line) or _COPYRIGHT_HOLDER.match(line))
         or (any(w in line.lower() for w in _ANYWHERE_WORDS) and any(p.search(line) for p in _BOILERPLATE_ANYWHERE))
     )
 
@@ -198,7 +204,10 @@ def is_boilerplate_line(line: str) -> bool:
 # Lower-case words a credit holds ("Reuters file photo", "AP Photo/Jane Doe, via Getty Images"); any other makes
 # a sentence or a headline ("Reuters could not verify the claim.", "Xinhua put the toll at 23.", "Bloomberg says
 # Trump").
-_CREDIT_WORDS = frozenset("photo photos file pic picture image images via handout credit courtesy of by and staff".split())
+_CREDIT_WORDS = frozenset(
+    "photo photos file pic picture image images via handout credit courtesy of by and staff pool illustration "
+    "de da van von der den al el bin la le".split()
+)
 
 
 def is_credit_line(line: str) -> bool:
@@ -415,14 +424,14 @@ def _in_currency(text: str, start: int) -> bool:
     """The digits at `start` follow a currency sign or code ("$10m", "\u00a35k", "Rs5m"): a glued "m" is a million."""
     if _CURRENCY_SIGN.search(text, max(0, start - 3), start):
         return True
-    word = _GLUED.search(text, max(0, start - 12), start)
-    return word is not None and not word.group(2) and word.group(1).lower() in _CURRENCY_CODES
+    code = _CODE_BEFORE.search(text, max(0, start - 12), start)
+    return code is not None and code.group(1).lower() in _CURRENCY_CODES and (len(code.group(1)) > 1 or not code.group(2))
 
 
 def _glued(text: str, start: int) -> bool:
     """The digits at `start` are glued to a word ("Covid-19", "G7"): part of a name, not a number."""
     word = _GLUED.search(text, max(0, start - 12), start)
-    return word is not None and word.group(1).lower() not in _NOT_GLUE
+    return word is not None and not word.group(1).islower() and word.group(1).lower() not in _NOT_GLUE
 
 
 def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
