@@ -1000,13 +1000,13 @@ def test_a_hard_wrapped_line_goes_on_into_a_line_opening_with_a_figure_or_after_
 def test_a_feed_s_plain_text_body_keeps_its_paragraphs(tmp_path):
     """A blank line is a paragraph break even where HTML's other whitespace is one space: the byline stays a line
     of its own (and is dropped), and the paragraph after a promo is kept."""
-    text = ("By Jane Doe\n\nRescuers searched the flooded valley\novernight, officials said.\n\n"
+    text = ("By Jane Doe\n\nRescuers searched the flooded valley below the dam\novernight, officials said.\n\n"
             "Subscribe to our daily briefing\n\nOfficials said more rain was expected on Thursday.")
     rss = (f"<rss><channel><title>Valley News</title><item><guid>v1</guid><title>Floods</title>"
            f"<description>{text}</description></item></channel></rss>")
     (tmp_path / "v.rss").write_text(rss, encoding="utf-8")
     doc = _doc(_ingest(tmp_path)[0], "v1")
-    assert doc["text"] == ("Rescuers searched the flooded valley overnight, officials said.\n\n"
+    assert doc["text"] == ("Rescuers searched the flooded valley below the dam overnight, officials said.\n\n"
                            "Officials said more rain was expected on Thursday.")
 
 
@@ -1075,3 +1075,45 @@ def test_a_plain_text_feed_body_keeps_its_lines(tmp_path):
 def test_a_hard_wrapped_lead_with_no_headline_is_one_paragraph(tmp_path):
     doc = _text_doc(tmp_path, "r", "The company said its revenue for the quarter rose by\n12% to a record, beating forecasts, analysts said.\n")
     assert doc["text"] == "The company said its revenue for the quarter rose by 12% to a record, beating forecasts, analysts said."
+
+
+def test_html_with_inline_tags_only_is_html_and_plain_paragraphs_around_a_tag_stay_apart(tmp_path):
+    wrapped = ("<b>LONDON</b> - The city council voted on Tuesday to approve the plan, which had been criticised by the Prime\n"
+               "Minister, who said it cost too much.")
+    mixed = ("By Jane Doe, Reuters\n\nThe city council voted on Tuesday to approve the plan, officials said.\n\n"
+             "<div>The mayor said she would sign it this week.</div>")
+    (tmp_path / "a.json").write_text(json.dumps([{"id": "w", "title": "Plan passes", "body_html": wrapped},
+                                                 {"id": "m", "title": "Plan passes", "text": mixed}]), encoding="utf-8")
+    docs, _ = _ingest(tmp_path)
+    assert _doc(docs, "w")["text"] == ("The city council voted on Tuesday to approve the plan, which had been criticised by "
+                                       "the Prime Minister, who said it cost too much.")
+    assert _doc(docs, "m")["text"] == ("The city council voted on Tuesday to approve the plan, officials said.\n\n"
+                                       "The mayor said she would sign it this week.")
+
+
+def test_relative_dates_date_nothing(tmp_path):
+    assert parse_date("an hour ago") is None and parse_date("yesterday") is None
+    doc = _text_doc(tmp_path, "r", "Rates held\nPublished: 3 hours ago\nThe central bank kept its rate at 6.5% on Tuesday, the governor said.\n")
+    assert doc["published"] is None
+
+
+def test_naming_headers_and_headlines_that_open_with_their_words(tmp_path):
+    (tmp_path / "d.txt").write_text("Source: dpa\nDate: 2026-02-03\nThe ferry sank off the coast on Tuesday, officials said.\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Author: Salman Rushdie says he will not be silenced\nThe novelist spoke on Tuesday at a festival in London.\n",
+                                    encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Copyright Office Rejects AI Art Claim\nThe office refused to register the work on Tuesday.\n",
+                                    encoding="utf-8")
+    (tmp_path / "e.txt").write_text("Election night: what to watch for\nPolls close at 7 p.m. in six states, officials said.\n",
+                                    encoding="utf-8")
+    docs, _ = _ingest(tmp_path)
+    assert (_doc(docs, "d")["source"], _doc(docs, "d")["published"].date()) == ("dpa", date(2026, 2, 3))
+    assert _doc(docs, "a")["title"] == "Author: Salman Rushdie says he will not be silenced"
+    assert _doc(docs, "c")["title"] == "Copyright Office Rejects AI Art Claim"
+    assert (_doc(docs, "e")["title"], _doc(docs, "e")["text"]) == (
+        "Election night: what to watch for", "Polls close at 7 p.m. in six states, officials said.")
+
+
+def test_a_text_field_with_an_inline_link_is_read_as_html(tmp_path):
+    text = "The council approved the budget on Tuesday, <a href='https://example.org'>the Ledger</a> reported."
+    (tmp_path / "l.json").write_text(json.dumps({"id": "l", "title": "Budget passes", "text": text}), encoding="utf-8")
+    assert _doc(_ingest(tmp_path)[0], "l")["text"] == "The council approved the budget on Tuesday, the Ledger reported."

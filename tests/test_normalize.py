@@ -619,3 +619,18 @@ def test_a_copyright_line_naming_its_holder_and_a_guillemet_section_are_furnitur
     for line in ("Copyright AFP", "Copyright: Reuters", "Copyright Acme Media Group Limited", "Home \u00bb World \u00bb Europe"):
         assert is_boilerplate_line(line), line
     assert not is_boilerplate_line('Brexit "Deal" Done')
+
+
+def test_one_as_a_count_stays_a_number():
+    assert numbers("Police said that one person died; only one of the 12 miners survived.") == {"1", "12"}
+    assert numbers("The one-child policy ended and the one survivor spoke.") == {"1"}
+
+
+def test_lower_case_glue_is_a_name_and_a_lower_case_code_no_currency():
+    assert numbers("covid-19, co2 and h5n1 were named.") == frozenset()
+    assert numbers("It cost us 5m, not $10m-20m.") == {"5", "10", "20", "1000000"}
+    assert numbers("It cost us 5m.") == {"5"}
+
+
+def test_a_free_trial_sign_up_is_a_promo():
+    assert is_boilerplate_line("To keep reading, sign up for a free trial.")

@@ -77,14 +77,19 @@ _GOES_ON = frozenset(
     .split()
 )
 _DATELINE_ALONE = 80  # a dateline alone on its line is shorter
-_GOES_ON_FIRST = frozenset("the a an of and or to for with from at by".split())  # not "in": "Minister sworn in"
+_GOES_ON_FIRST = frozenset("the a an of and or to with by".split())  # not "in", "for": "what to watch for"
+_NAMING_KEYS = ("source", "outlet", "author", "byline")
 _WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually is
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # "Published: 3 Feb 2026 10:04 IST", "Updated on: 03.02.2026": where a page says when it was published
-_STAMP = re.compile(r"^(?:first )?(?:published|posted|updated|last updated)(?:\s+(?:on|at))?\s*:\s*(?P<value>.{6,40})$", re.I)
+_STAMP = re.compile(
+    r"^(?:first )?(?:published|posted|updated|last updated)(?:\s+(?:on|at))?\s*:\s*(?P<value>(?=.*(?:19|20)\d\d).{6,40})$", re.I
+)  # with a year: "Published: 3 hours ago" is no date
 _STAMP_LINES = 6  # it stands above the text, or under the headline
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")  # a text field holding HTML, even an inline <a> only
+_ABSOLUTE_PARSERS = ["timestamp", "custom-formats", "absolute-time", "no-spaces-time"]
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -92,8 +97,6 @@ _BLOCKS = (
     "p", "br", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "hl2", "pre", "blockquote", "tr", "figcaption",
     "figure", "ul", "ol", "dt", "dd", "table", "caption", "section", "article", "header", "footer", "aside", "hr",
 )
-# Elements that make a fragment HTML paragraphs, not plain text with a stray <br>
-_PARAGRAPHS = tuple(tag for tag in _BLOCKS if tag not in ("br", "hr"))
 _ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape shows it
 _UTF8_CHAR = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
@@ -180,7 +183,8 @@ def parse_date(value: Any) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             import dateparser
 
-            settings = {"REQUIRE_PARTS": ["day", "month", "year"], "TIMEZONE": "UTC"}
+            # no relative dates ("an hour ago"): they would date an article by the time of the run
+            settings = {"REQUIRE_PARTS": ["day", "month", "year"], "TIMEZONE": "UTC", "PARSERS": _ABSOLUTE_PARSERS}
             if _DOTTED_DATE.match(text):
                 settings["DATE_ORDER"] = "DMY"  # "03.02.2026" is 3 February wherever dots are written
             parsed = dateparser.parse(text, languages=["en"], settings=settings)
@@ -218,7 +222,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
             continue
         if len(value.split()) > 12 and key not in ("title", "headline"):
             break  # prose that happens to start with a header word
-        if match.group("key") and match.group("key")[0].isupper() and key in ("source", "outlet") and _sentence_words(value):
+        if match.group("key") and match.group("key")[0].isupper() and key in _NAMING_KEYS and _sentence_words(value):
             break  # a headline: "Source: Cowboys, Prescott agree to record deal" (not "Source: Reuters, London")
         meta[key] = value
         lines.pop(0)
@@ -251,8 +255,10 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
 
 
 def _sentence_words(value: str) -> bool:
-    """Whether a value holds lower-case words a name does not ("agree to record deal"; not "Press Trust of India")."""
-    return any(w.islower() and w not in ("of", "the", "via", "and", "de") for w in re.findall(r"[A-Za-z]+", value))
+    """Whether a value holds lower-case words as a sentence does, two or more ("agree to record deal"; not "Press
+    Trust of India", "dpa" or "news.com.au")."""
+    plain = [w for w in value.split() if "." not in w]
+    return sum(w.isalpha() and w.islower() and w not in ("of", "the", "via", "and", "de") for w in plain) >= 2
 
 
 def _furniture(line: str) -> bool:
@@ -308,12 +314,18 @@ def _wrapped(line: str, following: str, first: bool = False) -> bool:
     return not first and len(line) >= _WRAPPED_CHARS and not following[0].isalpha()
 
 
-def _unwrap(lines: list[str]) -> list[str]:
-    """The lines of a plain text with each hard-wrapped paragraph joined into one line (_wrapped)."""
+def _unwrap(lines: list[str], strict: bool = False) -> list[str]:
+    """The lines of a plain text with each hard-wrapped paragraph joined into one line (_wrapped). Strict, for a
+    record's body, where a line is often a paragraph: only a long line going on in lower case."""
     out: list[str] = []
     first = None  # where in out the text's first line that is no furniture lies: maybe its headline
     for line in lines:
-        if out and _wrapped(out[-1].rstrip(), line.strip(), first=first == len(out) - 1):
+        prev, nxt = out[-1].rstrip() if out else "", line.strip()
+        if strict:
+            joined = len(prev) >= _WRAPPED_CHARS and nxt[:1].islower() and not _SENTENCE_END.search(prev)
+        else:
+            joined = bool(out) and _wrapped(prev, nxt, first=first == len(out) - 1)
+        if joined:
             out[-1] = f"{out[-1].rstrip()} {line.strip()}"
         else:
             out.append(line)
@@ -341,15 +353,20 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
+def _space(run: re.Match[str]) -> str:
+    return "\n" if run.group(0).count("\n") > 1 else " "
+
+
 def _collapse_space(tree: Any) -> None:
-    """HTML's whitespace, line breaks included, as one space (outside <pre>): a paragraph wrapped in the
-    source is one line."""
+    """HTML's whitespace, a line break included, as one space (outside <pre>): a paragraph wrapped in the
+    source is one line. A blank line stays a paragraph break: plain-text paragraphs around a tag or two have
+    no other."""
     for element in tree.iter():
         in_pre = any(True for _ in element.iterancestors("pre"))
         if isinstance(element.tag, str) and element.text and not in_pre and element.tag != "pre":
-            element.text = _HTML_SPACE.sub(" ", element.text)
+            element.text = _HTML_SPACE.sub(_space, element.text)
         if element.tail and not in_pre:
-            element.tail = _HTML_SPACE.sub(" ", element.tail)
+            element.tail = _HTML_SPACE.sub(_space, element.tail)
 
 
 def _html_to_lines(html: str) -> list[str]:
@@ -359,8 +376,8 @@ def _html_to_lines(html: str) -> list[str]:
     # lxml refuses a stray control character (a space here) and stops at half a character (U+FFFD, as stored)
     safe = _SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html))
     tree = lxml_html.fromstring(f"<div>{safe}</div>")
-    if any(element is not tree for element in tree.iter(*_PARAGRAPHS)):
-        _collapse_space(tree)  # HTML; a body of plain text (a feed's description) keeps its line breaks
+    if len(tree):
+        _collapse_space(tree)  # HTML; text without a tag (a feed's plain description) keeps its line breaks
     for caption in list(tree.iter("figcaption")):
         caption.drop_tree()  # a photo's caption is no story text
     for block in tree.iter(*_BLOCKS):
@@ -393,8 +410,8 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     if not isinstance(body, str) or not body.strip():
         # a feed's item says in its own terms where its text would be (feeds.py)
         raise BadInput(record.get("_no_body") or "no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
-    lines = _html_to_lines(body) if key in _HTML_BODY_KEYS or re.search(r"<(p|br|div)\b", body) else fold(body).splitlines()
-    lines = _unwrap(lines)  # a plain-text body may be hard-wrapped as a .txt file is
+    lines = _html_to_lines(body) if key in _HTML_BODY_KEYS or _TAG.search(body) else fold(body).splitlines()
+    lines = _unwrap(lines, strict=True)  # a plain-text body may be hard-wrapped
     title = _scalar(_first(record, _TITLE_KEYS))
     if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x
         title = _scalar(record["headlines"])

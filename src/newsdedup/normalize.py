@@ -34,7 +34,7 @@ _BOILERPLATE_PATTERNS = (
     # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
     # "Officials urged residents to sign up for the county's emergency text alerts"
     r"^\W*(sign up|subscribe)(\s+(for|to|now|here|today|and)\b|\s*[:!\-]|\s*$)",  # not "Sign up was slow, ..."
-    r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b.{0,40}\b(newsletters?|alerts|briefing|e-?mails?|inbox)\b",
+    r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b.{0,40}\b(newsletters?|alerts|briefing|e-?mails?|inbox|trial)\b",
     r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
     r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
     r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
@@ -162,6 +162,7 @@ _CURRENCY_CODES = frozenset(
 )
 _NOT_GLUE = _CURRENCY_CODES | frozenset("mid pre post late early top magnitude category level grade phase stage".split())
 _CODE_BEFORE = re.compile(r"\b([A-Za-z]+)(\.?\s?)\Z")  # "Rs5m", "Rs. 5m", "USD 10m"; a one-letter code glued only
+_RANGE_WORDS = frozenset("in to of per by and or out from".split())  # "1-in-100", "18-to-24"
 _CURRENCY_SIGN = re.compile(r"[$\u00a3\u20ac\u00a5\u20b9]\s?\Z")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
@@ -189,7 +190,10 @@ def words(text: str) -> list[str]:
 
 
 # "Copyright AFP", "Copyright: Reuters", "Copyright Acme Media Group Limited": a notice naming its holder only
-_COPYRIGHT_HOLDER = re.compile(r"^(?i:copyright)\s*:?\s*(?:[A-Z][\w&.'-]*\s*){1,6}\.?$")
+_COPYRIGHT_HOLDER = re.compile(
+    r"^(?i:copyright)\s*:?\s*(?:(?:[A-Z][\w&.'-]*\s*){1,2}"
+    r"|(?:[A-Z][\w&.'-]*\s*){1,5}(?i:ltd|limited|inc|llc|plc|corp|corporation|group|media|gmbh|ag|company)\b)\.?$"
+)  # not a headline: "Copyright Office Rejects AI Art Claim"
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -409,14 +413,17 @@ def split_sentences(text: str) -> list[str]:
 _SCALES = frozenset(("hundred", "thousand", "million", "billion", "trillion", "dozen", *_SUFFIXES))
 
 
-# "one" as a pronoun, no count: "this one", "no one", "the only one", "one another", "one's".
+# "one" as a pronoun, no count: "this one", "no one", "the only one", "one another", "one's" (not "the one
+# survivor", "that one person died", "only one of the 12").
 _BEFORE_ONE = re.compile(
-    r"\b(?:this|that|the|no|any|every|each|which|another|such|only|last|first|new|right|wrong|big|little)\s+\Z", re.I
+    r"\b(?:this|the only|no|any|every|each|which|another|such|last|first|new|right|wrong|big|little)\s+\Z", re.I
 )
 _AFTER_ONE = re.compile(r"\s+another\b|['\u2019]s\b", re.I)
 
 
 def _pronoun_one(text: str, start: int, end: int) -> bool:
+    if text[end : end + 1] == "-":
+        return False  # "the one-child policy"
     return bool(_BEFORE_ONE.search(text, max(0, start - 12), start) or _AFTER_ONE.match(text, end))
 
 
@@ -425,13 +432,23 @@ def _in_currency(text: str, start: int) -> bool:
     if _CURRENCY_SIGN.search(text, max(0, start - 3), start):
         return True
     code = _CODE_BEFORE.search(text, max(0, start - 12), start)
-    return code is not None and code.group(1).lower() in _CURRENCY_CODES and (len(code.group(1)) > 1 or not code.group(2))
+    if code is None or code.group(1).lower() not in _CURRENCY_CODES:
+        return False
+    return not code.group(2) or (len(code.group(1)) > 1 and not code.group(1).islower())
 
 
-def _glued(text: str, start: int) -> bool:
-    """The digits at `start` are glued to a word ("Covid-19", "G7"): part of a name, not a number."""
+def _glued(text: str, start: int, amount: bool = False) -> bool:
+    """The digits at `start` are glued to a word ("Covid-19", "G7", "h5n1"): part of a name, not a number. A
+    currency code is no name ("RM5bn"); one letter only before an amount (`amount`: a scale, a comma or decimals
+    follow, "R15bn", "P5,000"), as "A320" and "h5n1" are names."""
     word = _GLUED.search(text, max(0, start - 12), start)
-    return word is not None and not word.group(1).islower() and word.group(1).lower() not in _NOT_GLUE
+    if word is None:
+        return False
+    low = word.group(1).lower()
+    if low in _NOT_GLUE and (len(low) > 1 or amount):
+        return False
+    after_figure = word.group(2) == "-" and text[max(0, word.start() - 1) : word.start()].isdigit()  # "10m-20m", "10am-2pm"
+    return not (word.group(1).islower() and (after_figure or word.group(1) in _RANGE_WORDS))
 
 
 def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
@@ -448,7 +465,7 @@ def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
                 continue
             out.append((tok, _NUMBER_WORDS[tok.lower()], match.start(), match.end()))
             continue
-        if _glued(plain, match.start()):
+        if _glued(plain, match.start(), amount=bool(suffix) or "," in digits or "." in digits):
             continue
         value = digits.replace(",", "")
         out.append((digits, f"0{value}" if value.startswith(".") else value, match.start(), match.start("digits") + len(digits)))
