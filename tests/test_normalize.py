@@ -634,3 +634,12 @@ def test_lower_case_glue_is_a_name_and_a_lower_case_code_no_currency():
 
 def test_a_free_trial_sign_up_is_a_promo():
     assert is_boilerplate_line("To keep reading, sign up for a free trial.")
+
+
+def test_fourth_review_cases_of_numbers_promos_and_notices():
+    assert numbers("Over-65s and under-18s in the last-16 of the under-21 side.") == {"65", "18", "16", "21"}
+    assert numbers("She was the one who signed the deal.") == frozenset()
+    assert not is_boilerplate_line("Regulators said users who sign up for a free trial are charged automatically after 30 days.")
+    for line in ("Copyright The Washington Post", "Copyright News Corp Australia", "Copyright Thomson Reuters Foundation"):
+        assert is_boilerplate_line(line), line
+    assert not is_boilerplate_line("Copyright Office Rejects AI Art Claim")

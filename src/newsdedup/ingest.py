@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from html import unescape
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -78,7 +79,7 @@ _GOES_ON = frozenset(
 )
 _DATELINE_ALONE = 80  # a dateline alone on its line is shorter
 _GOES_ON_FIRST = frozenset("the a an of and or to with by".split())  # not "in", "for": "what to watch for"
-_NAMING_KEYS = ("source", "outlet", "author", "byline")
+_NAMING_KEYS = ("source", "outlet")  # not author or byline: "Author: Jane Doe, staff writer"
 _WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually is
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
@@ -88,7 +89,8 @@ _STAMP = re.compile(
     r"^(?:first )?(?:published|posted|updated|last updated)(?:\s+(?:on|at))?\s*:\s*(?P<value>(?=.*(?:19|20)\d\d).{6,40})$", re.I
 )  # with a year: "Published: 3 hours ago" is no date
 _STAMP_LINES = 6  # it stands above the text, or under the headline
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")  # a text field holding HTML, even an inline <a> only
+# Inline tags a plain-text field may hold ("... <a href=...>the Ledger</a> reported"): taken out, its lines kept
+_INLINE_TAG = re.compile(r"</?(?:a|b|i|em|strong|span|u|sup|sub|small|font|abbr|cite|q|mark)(?:\s[^<>\n]*)?>", re.I)
 _ABSOLUTE_PARSERS = ["timestamp", "custom-formats", "absolute-time", "no-spaces-time"]
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
@@ -309,20 +311,23 @@ def _wrapped(line: str, following: str, first: bool = False) -> bool:
         return True
     if following[0] in "-*\u2022(\"'" or split_dateline(following)[0]:
         return False
-    if line.rsplit(None, 1)[-1] in (_GOES_ON_FIRST if first else _GOES_ON):
+    last = line.rsplit(None, 1)[-1]
+    if first:  # "Pope calls for" | "Peace in Gaza", not "What to watch for" | "Polls close at 7 p.m."
+        return last in _GOES_ON_FIRST or (last in _GOES_ON and not _SENTENCE_END.search(following))
+    if last in _GOES_ON:
         return True
     return not first and len(line) >= _WRAPPED_CHARS and not following[0].isalpha()
 
 
 def _unwrap(lines: list[str], strict: bool = False) -> list[str]:
     """The lines of a plain text with each hard-wrapped paragraph joined into one line (_wrapped). Strict, for a
-    record's body, where a line is often a paragraph: only a long line going on in lower case."""
+    record's body, where a line is often a paragraph: only a long line (a subheading is short)."""
     out: list[str] = []
     first = None  # where in out the text's first line that is no furniture lies: maybe its headline
     for line in lines:
         prev, nxt = out[-1].rstrip() if out else "", line.strip()
         if strict:
-            joined = len(prev) >= _WRAPPED_CHARS and nxt[:1].islower() and not _SENTENCE_END.search(prev)
+            joined = len(prev) >= _WRAPPED_CHARS and _wrapped(prev, nxt)
         else:
             joined = bool(out) and _wrapped(prev, nxt, first=first == len(out) - 1)
         if joined:
@@ -410,8 +415,11 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     if not isinstance(body, str) or not body.strip():
         # a feed's item says in its own terms where its text would be (feeds.py)
         raise BadInput(record.get("_no_body") or "no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
-    lines = _html_to_lines(body) if key in _HTML_BODY_KEYS or _TAG.search(body) else fold(body).splitlines()
-    lines = _unwrap(lines, strict=True)  # a plain-text body may be hard-wrapped
+    if key in _HTML_BODY_KEYS or re.search(r"<(p|br|div)\b", body):
+        lines = _html_to_lines(body)
+    else:
+        lines = fold(unescape(_INLINE_TAG.sub("", body)) if _INLINE_TAG.search(body) else body).splitlines()
+    lines = _unwrap(lines, strict=True)  # a plain-text body (or description) may be hard-wrapped
     title = _scalar(_first(record, _TITLE_KEYS))
     if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x
         title = _scalar(record["headlines"])

@@ -34,7 +34,8 @@ _BOILERPLATE_PATTERNS = (
     # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
     # "Officials urged residents to sign up for the county's emergency text alerts"
     r"^\W*(sign up|subscribe)(\s+(for|to|now|here|today|and)\b|\s*[:!\-]|\s*$)",  # not "Sign up was slow, ..."
-    r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b.{0,40}\b(newsletters?|alerts|briefing|e-?mails?|inbox|trial)\b",
+    r"\b(sign up|subscribe)\b.{0,40}\b(our|free)\b.{0,40}\b(newsletters?|alerts|briefing|e-?mails?|inbox)\b",
+    r"^to (keep|continue) reading\b",
     r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
     r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
     r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
@@ -160,9 +161,11 @@ _CURRENCY_CODES = frozenset(
     "rs rp tk ksh sh r n p rm dh qr sr rmb yuan chf jpy cny hkd sgd nzd zar aed sar ngn kes egp brl mxn krw idr php "
     "thb vnd bdt lkr npr usd eur gbp inr pkr cad aud us hk nz a c s".split()
 )
-_NOT_GLUE = _CURRENCY_CODES | frozenset("mid pre post late early top magnitude category level grade phase stage".split())
+_NOT_GLUE = _CURRENCY_CODES | frozenset(
+    "mid pre post late early top over under sub near last first next magnitude category level grade phase stage".split()
+)
 _CODE_BEFORE = re.compile(r"\b([A-Za-z]+)(\.?\s?)\Z")  # "Rs5m", "Rs. 5m", "USD 10m"; a one-letter code glued only
-_RANGE_WORDS = frozenset("in to of per by and or out from".split())  # "1-in-100", "18-to-24"
+_LOWER_NAMES = frozenset("covid sars mers".split())  # lower-case words a hyphen joins to a name's digits
 _CURRENCY_SIGN = re.compile(r"[$\u00a3\u20ac\u00a5\u20b9]\s?\Z")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
@@ -191,8 +194,9 @@ def words(text: str) -> list[str]:
 
 # "Copyright AFP", "Copyright: Reuters", "Copyright Acme Media Group Limited": a notice naming its holder only
 _COPYRIGHT_HOLDER = re.compile(
-    r"^(?i:copyright)\s*:?\s*(?:(?:[A-Z][\w&.'-]*\s*){1,2}"
-    r"|(?:[A-Z][\w&.'-]*\s*){1,5}(?i:ltd|limited|inc|llc|plc|corp|corporation|group|media|gmbh|ag|company)\b)\.?$"
+    r"^(?i:copyright)\s*:?\s*(?:(?:The\s+)?(?:[A-Z][\w&.'-]*\s*){1,2}"
+    r"|(?:[A-Z][\w&.'-]*\s*){1,5}(?i:ltd|limited|inc|llc|plc|corp|corporation|co|group|media|gmbh|ag|company|"
+    r"foundation|post|times|news|press|agency|herald|tribune|journal)\b(?:\s+[A-Z][\w&.'-]*)?)\.?$"
 )  # not a headline: "Copyright Office Rejects AI Art Claim"
 
 
@@ -419,11 +423,15 @@ _BEFORE_ONE = re.compile(
     r"\b(?:this|the only|no|any|every|each|which|another|such|last|first|new|right|wrong|big|little)\s+\Z", re.I
 )
 _AFTER_ONE = re.compile(r"\s+another\b|['\u2019]s\b", re.I)
+_THE_ONE = re.compile(r"\b(?:the|that)\s+\Z", re.I)
+_PRONOUN_AFTER = re.compile(r"\s*[,.;:!?]|\s+(?:who|whom|whose|that|which|thing|to|of|in|on|at|for|with|from|by)\b", re.I)
 
 
 def _pronoun_one(text: str, start: int, end: int) -> bool:
     if text[end : end + 1] == "-":
         return False  # "the one-child policy"
+    if _THE_ONE.search(text, max(0, start - 6), start) and _PRONOUN_AFTER.match(text, end):
+        return True  # "the one who signed", "that one to the others"
     return bool(_BEFORE_ONE.search(text, max(0, start - 12), start) or _AFTER_ONE.match(text, end))
 
 
@@ -447,8 +455,9 @@ def _glued(text: str, start: int, amount: bool = False) -> bool:
     low = word.group(1).lower()
     if low in _NOT_GLUE and (len(low) > 1 or amount):
         return False
-    after_figure = word.group(2) == "-" and text[max(0, word.start() - 1) : word.start()].isdigit()  # "10m-20m", "10am-2pm"
-    return not (word.group(1).islower() and (after_figure or word.group(1) in _RANGE_WORDS))
+    if word.group(1).islower() and word.group(2):  # "over-65s", "last-16", "10m-20m", "1-in-100"; "covid-19" names
+        return low in _LOWER_NAMES
+    return True
 
 
 def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
