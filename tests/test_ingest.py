@@ -1142,3 +1142,24 @@ def test_a_headline_wrapped_after_a_preposition_is_one_headline(tmp_path):
     doc = _text_doc(tmp_path, "p", "Pope calls for\nPeace in Gaza during Easter address\nThe pope called for peace in Gaza on Sunday, "
                                    "the Vatican said.\n")
     assert doc["title"] == "Pope calls for Peace in Gaza during Easter address"
+
+
+def test_a_text_wrapped_at_a_fixed_width_is_joined_even_before_a_capital_or_a_bracket(tmp_path):
+    wrapped = ("Markets rally as the central bank signals that rates may fall in\n"
+               "spring after a long pause, dealers said on Tuesday in London and\n"
+               "\"The Bank is clearly keen not to declare victory too early,\" said Ruth\n"
+               "Gregory, an economist at a consultancy, adding that the quake at a depth\n"
+               "of 40 kilometres (25 miles) had not moved prices in the morning trade.\n"
+               "\n"
+               "Shares in the largest lenders were little changed by the afternoon, and\n"
+               "the pound rose against the dollar for a third day, traders said today.\n")
+    doc = _text_doc(tmp_path, "w", "Markets rally\n\n" + wrapped)
+    assert "said Ruth Gregory, an economist" in doc["text"] and "depth of 40 kilometres (25 miles) had" in doc["text"]
+    assert doc["text"].count("\n\n") == 1
+
+
+def test_a_posted_on_line_dates_a_page_and_is_no_headline(tmp_path):
+    doc = _text_doc(tmp_path, "b", "Posted on February 6, 2026 by Priya Raman\nThe new phone finally fixes the crease\n"
+                                   "The new folding phone fixes the crease that marked its two predecessors, the maker said.\n")
+    assert doc["title"] == "The new phone finally fixes the crease"
+    assert doc["published"].date() == date(2026, 2, 6)

@@ -643,3 +643,14 @@ def test_fourth_review_cases_of_numbers_promos_and_notices():
     for line in ("Copyright The Washington Post", "Copyright News Corp Australia", "Copyright Thomson Reuters Foundation"):
         assert is_boilerplate_line(line), line
     assert not is_boilerplate_line("Copyright Office Rejects AI Art Claim")
+
+
+def test_the_last_item_of_a_bulleted_list_is_no_subheading():
+    lines = ["The budget includes:", "- Income tax rebate raised", "- Customs duty on 36 drugs removed", "The deficit is 4.4%, she said."]
+    assert clean_body(lines, None) == "\n\n".join(lines)
+
+
+def test_an_afp_style_caption_is_removed():
+    caption = "A man looks at damaged shelves in a shop in Sendai on February 3, 2026. - JIJI PRESS / AFP"
+    body = clean_body(["The quake struck at dawn, officials said.", caption, "Waves of 20 centimetres were seen."], None)
+    assert body == "The quake struck at dawn, officials said.\n\nWaves of 20 centimetres were seen."

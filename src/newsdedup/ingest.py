@@ -81,13 +81,16 @@ _DATELINE_ALONE = 80  # a dateline alone on its line is shorter
 _GOES_ON_FIRST = frozenset("the a an of and or to with by".split())  # not "in", "for": "what to watch for"
 _NAMING_KEYS = ("source", "outlet")  # not author or byline: "Author: Jane Doe, staff writer"
 _WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually is
+_ENDS_SENTENCE = re.compile(r"[.!?:][\"'\u201d\u2019)\]]*$")  # a full stop, maybe inside a quotation or bracket
 _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # "Published: 3 Feb 2026 10:04 IST", "Updated on: 03.02.2026": where a page says when it was published
 _STAMP = re.compile(
-    r"^(?:first )?(?:published|posted|updated|last updated)(?:\s+(?:on|at))?\s*:\s*(?P<value>(?=.*(?:19|20)\d\d).{6,40})$", re.I
-)  # with a year: "Published: 3 hours ago" is no date
+    r"^(?:first )?(?:published|posted|updated|last updated)(?:(?:\s+(?:on|at))?\s*:|\s+(?:on|at))\s*"
+    r"(?P<value>(?=[^|]*(?:19|20)\d\d)[^|]{6,40}?)(?:\s+by\s+[^|]{1,60})?$",
+    re.I,
+)  # with a year ("Published: 3 hours ago" is no date); "Posted on Feb 6, 2026 by Priya Raman"
 _STAMP_LINES = 6  # it stands above the text, or under the headline
 # Inline tags a plain-text field may hold ("... <a href=...>the Ledger</a> reported"): taken out, its lines kept
 _INLINE_TAG = re.compile(r"</?(?:a|b|i|em|strong|span|u|sup|sub|small|font|abbr|cite|q|mark)(?:\s[^<>\n]*)?>", re.I)
@@ -319,14 +322,26 @@ def _wrapped(line: str, following: str, first: bool = False) -> bool:
     return not first and len(line) >= _WRAPPED_CHARS and not following[0].isalpha()
 
 
+def _hard_wrapped(lines: list[str]) -> bool:
+    """A text wrapped at a fixed width (72 or 80 columns): most of its lines that long, none much longer."""
+    lengths = [len(line.strip()) for line in lines if line.strip()]
+    if len(lengths) < 4 or max(lengths) > 100:
+        return False
+    return sum(55 <= n <= 90 for n in lengths) >= 0.6 * len(lengths)
+
+
 def _unwrap(lines: list[str], strict: bool = False) -> list[str]:
     """The lines of a plain text with each hard-wrapped paragraph joined into one line (_wrapped). Strict, for a
     record's body, where a line is often a paragraph: only a long line (a subheading is short)."""
     out: list[str] = []
     first = None  # where in out the text's first line that is no furniture lies: maybe its headline
+    wrapped = _hard_wrapped(lines)
     for line in lines:
         prev, nxt = out[-1].rstrip() if out else "", line.strip()
-        if strict:
+        if wrapped and prev and nxt and len(prev) >= _WRAPPED_CHARS and not _ENDS_SENTENCE.search(prev):
+            # a text wrapped at a fixed width: a long line goes on ("... said Ruth" | "Gregory, deputy ...")
+            joined = nxt[0] not in "-*\u2022" and not split_dateline(nxt)[0]
+        elif strict:
             joined = len(prev) >= _WRAPPED_CHARS and _wrapped(prev, nxt)
         else:
             joined = bool(out) and _wrapped(prev, nxt, first=first == len(out) - 1)

@@ -41,6 +41,7 @@ _BOILERPLATE_PATTERNS = (
     r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
     # "Updated: 3 Feb 2026 10:04 IST", a short line with a figure ("Updated: Rick Santorum on Sunday ..." is a lead)
     r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*\d).{0,45}$",
+    r"^(published|updated|posted)\s+(on|at)\s+[^.!?]{0,30}\b(19|20)\d\d\b[^.!?]{0,40}$",  # "Posted on Feb 6, 2026 by ..."
     # a section, "World | Europe", "Home > World", "Home \u00bb World" (folded to '"', so between spaces)
     r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?((\s*[|>]\s*|\s+\"\s+)[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",
     # "This material may not be published, broadcast, rewritten or redistributed", not "The suspect's full
@@ -70,7 +71,10 @@ _CREDIT_LINE = re.compile(
 )
 # A one-sentence paragraph that ends in a photo credit and gives the full date is an AP-style caption: "Rescue
 # workers search the rubble in Malatya, Turkey, Tuesday, Feb. 3, 2026. (AP Photo/Emre Yildiz)".
-_PHOTO_CREDIT_END = re.compile(r"\((?:ap|afp|reuters|getty images|epa|xinhua)?\s*photo\b[^()]{0,60}\)\W*$", re.I)
+_PHOTO_CREDIT_END = re.compile(
+    r"(?i:\((?:ap|afp|reuters|getty images|epa|xinhua)?\s*photo\b[^()]{0,60}\))\W*$"
+    r"|\s-\s[A-Z][A-Z .'&-]{1,40}/\s*(?:AFP|AP|REUTERS|GETTY IMAGES|EPA)\W*$"  # AFP style: "... 2026. - JIJI PRESS / AFP"
+)
 _FULL_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(19|20)\d\d\b")
 # Share buttons and app promos that close a page, one per line.
 _SOCIAL = re.compile(
@@ -302,11 +306,15 @@ def _is_furniture(sentence: str) -> bool:
     return is_boilerplate_line(bare) or is_credit_line(bare)
 
 
+_BULLET = re.compile(r"[-*\u2022\u2013\u00b7]\s")
+
+
 def _is_caption(line: str) -> bool:
-    """An AP-style caption: one sentence with the full date, ending in a photo credit."""
-    if not _PHOTO_CREDIT_END.search(line):
+    """An AP- or AFP-style caption: one sentence with the full date, ending in a photo credit."""
+    credit = _PHOTO_CREDIT_END.search(line)
+    if not credit:
         return False
-    bare = strip_inline_credits(line)
+    bare = line[: credit.start()].strip()
     return bool(_FULL_DATE.search(bare)) and len(_paragraph_sentences(bare)) == 1
 
 
@@ -337,8 +345,9 @@ def clean_body(lines: list[str], title: str | None) -> str:
         nxt = raw[j] if j is not None else ""
         if nxt and credit[j] and len(line.split()) <= 30 and _story_text_in(lines[j + 1 :]):
             continue  # a photo caption (its credit under it is skipped too), above more text
-        if (kept or title_key) and looks_like_headline(line, max_words=14) and nxt[:1].isupper():
-            continue  # a subheading, or a second headline above the text
+        in_list = _BULLET.match(line) or (kept and _BULLET.match(kept[-1]))
+        if (kept or title_key) and not in_list and looks_like_headline(line, max_words=14) and nxt[:1].isupper():
+            continue  # a subheading, or a second headline above the text (not a list's item: "- 12 dead", the last one too)
         kept.append(line)
     return "\n\n".join(kept) if kept or headline is None else headline
 
