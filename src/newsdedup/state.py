@@ -41,8 +41,8 @@ STATE_VERSION = 14  # 7: figures are words in the TF-IDF (TermStats counts chang
 # buttons and a tag list above the text are dropped, a wire flash keeps its headline as its text; HTML paragraphs
 # wrapped in the source and hard-wrapped text are one line, ninjs firstcreated is the date, a text's headline is
 # its first line that is no furniture, a dateline alone on its line or with accents is split off; a glued "m"/"k"
-# is a million/thousand only after a currency, "this one" or "no one" states no 1 (documents, added facts and
-# conflicts)
+# is a million/thousand only after a currency, "this one" or "no one" states no 1, a list's last item and text
+# wrapped at a fixed width are kept, relative dates date nothing (documents, added facts and conflicts)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
