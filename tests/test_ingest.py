@@ -1163,3 +1163,10 @@ def test_a_posted_on_line_dates_a_page_and_is_no_headline(tmp_path):
                                    "The new folding phone fixes the crease that marked its two predecessors, the maker said.\n")
     assert doc["title"] == "The new phone finally fixes the crease"
     assert doc["published"].date() == date(2026, 2, 6)
+
+
+def test_a_dateline_closed_by_the_agency_alone_is_split_off(tmp_path):
+    doc = _text_doc(tmp_path, "p", "Budget presented\nNew Delhi, Feb 1 (PTI) Finance Minister Asha Rao presented the budget on "
+                                   "Saturday, raising spending on roads by 11 per cent.\n")
+    assert doc["dateline"] == "New Delhi, Feb 1 (PTI)"  # the agency stays in, as in "LONDON (Reuters)"
+    assert doc["text"].startswith("Finance Minister Asha Rao presented the budget")

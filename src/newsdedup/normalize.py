@@ -245,6 +245,13 @@ def strip_inline_credits(text: str) -> str:
 _DATELINE_CHARS = 160  # more than any dateline: the accents of a paragraph's opening only are taken off
 
 
+# "New Delhi, Feb 1 (PTI) Finance Minister ...": a dated dateline closed by the agency alone, as Indian wires write it
+_AGENCY_DATELINE = re.compile(
+    r"^(?P<dateline>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,3},\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*"
+    r"\((?:PTI|IANS|ANI|UNI|Reuters|AFP|AP)\))\s+(?=[A-Z\"])"
+)
+
+
 def _base_letters(text: str) -> str:
     """The text with each letter's accents taken off, one character for one ("BOGOT\u00c1" -> "BOGOTA"), so that
     ASCII patterns match it and its offsets hold in the text."""
@@ -256,9 +263,11 @@ def split_dateline(text: str) -> tuple[str | None, str]:
     paragraph."""
     folded = fold(text)
     head = folded[:_DATELINE_CHARS]
-    match = _DATELINE.match(head if head.isascii() else _base_letters(head))
+    plain = head if head.isascii() else _base_letters(head)
+    match = _DATELINE.match(plain)
     if not match:
-        return None, text
+        agency = _AGENCY_DATELINE.match(plain)
+        return (folded[: agency.end("dateline")], folded[agency.end() :]) if agency else (None, text)
     dateline = folded[: match.end("dateline")]
     place = match.group("dateline").split(",")[0].split("(")[0].strip()
     dated = bool(_MONTH_DAY.search(dateline))
