@@ -39,6 +39,11 @@ class BadItem(ValueError):
     reject reason (the other items are kept)."""
 
 
+def failure_reason(doing: str, exc: Exception) -> str:
+    """A reject reason for an unexpected error, on one line: 'could not parse: IndexError: ...'."""
+    return f"{doing}: {type(exc).__name__}: {' '.join(str(exc).split())}"
+
+
 def _each(read: Callable[..., Record], elements: list[Any], *args: Any) -> list[Record | BadItem]:
     """Each element read as a record, an element whose reading fails as a BadItem in its place: one odd item
     costs itself, never the feed's others."""
@@ -47,7 +52,7 @@ def _each(read: Callable[..., Record], elements: list[Any], *args: Any) -> list[
         try:
             out.append(read(element, *args))
         except Exception as exc:
-            out.append(BadItem(f"could not read: {type(exc).__name__}: {' '.join(str(exc).split())}"))
+            out.append(BadItem(failure_reason("could not read", exc)))
     return out
 
 

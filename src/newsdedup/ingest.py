@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from newsdedup.config import IngestConfig
-from newsdedup.feeds import BadItem, NotAFeed, feed_entries
+from newsdedup.feeds import BadItem, NotAFeed, failure_reason, feed_entries
 from newsdedup.normalize import (
     clean_body,
     fold,
@@ -81,8 +81,9 @@ _DATELINE_ALONE = 80  # a dateline alone on its line is shorter
 _GOES_ON_FIRST = frozenset("the a an of and or to with by".split())  # not "in", "for": "what to watch for"
 _NAMING_KEYS = ("source", "outlet")  # not author or byline: "Author: Jane Doe, staff writer"
 _WRAPPED_CHARS = 40  # a hard-wrapped line is longer than a subheading usually is
-_ENDS_SENTENCE = re.compile(r"[.!?:][\"'\u201d\u2019)\]]*$")  # a full stop, maybe inside a quotation or bracket
-_SENTENCE_END = re.compile(r"[.!?:\"')\]]$")
+_FULL_STOP = re.compile(r"[.!?:][\"'\u201d\u2019)\]]*$")  # a full stop, maybe inside a quotation or bracket
+_SENTENCE_END = re.compile(r"[.!?:\"')\]]$")  # a line's last mark may end a sentence (a bracket or quote too)
+_BULLET_MARKS = "-*\u2022"  # a line opening with one is a list's item
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # "Published: 3 Feb 2026 10:04 IST", "Updated on: 03.02.2026": where a page says when it was published
@@ -312,14 +313,14 @@ def _wrapped(line: str, following: str, first: bool = False) -> bool:
         return False
     if following[0].islower():
         return True
-    if following[0] in "-*\u2022(\"'" or split_dateline(following)[0]:
+    if following[0] in _BULLET_MARKS + "(\"'" or split_dateline(following)[0]:
         return False
     last = line.rsplit(None, 1)[-1]
     if first:  # "Pope calls for" | "Peace in Gaza", not "What to watch for" | "Polls close at 7 p.m."
         return last in _GOES_ON_FIRST or (last in _GOES_ON and not _SENTENCE_END.search(following))
     if last in _GOES_ON:
         return True
-    return not first and len(line) >= _WRAPPED_CHARS and not following[0].isalpha()
+    return len(line) >= _WRAPPED_CHARS and not following[0].isalpha()
 
 
 def _hard_wrapped(lines: list[str]) -> bool:
@@ -338,9 +339,9 @@ def _unwrap(lines: list[str], strict: bool = False) -> list[str]:
     wrapped = _hard_wrapped(lines)
     for line in lines:
         prev, nxt = out[-1].rstrip() if out else "", line.strip()
-        if wrapped and prev and nxt and len(prev) >= _WRAPPED_CHARS and not _ENDS_SENTENCE.search(prev):
+        if wrapped and prev and nxt and len(prev) >= _WRAPPED_CHARS and not _FULL_STOP.search(prev):
             # a text wrapped at a fixed width: a long line goes on ("... said Ruth" | "Gregory, deputy ...")
-            joined = nxt[0] not in "-*\u2022" and not split_dateline(nxt)[0]
+            joined = nxt[0] not in _BULLET_MARKS and not split_dateline(nxt)[0]
         elif strict:
             joined = len(prev) >= _WRAPPED_CHARS and _wrapped(prev, nxt)
         else:
@@ -536,12 +537,7 @@ def _items(
         except (BadInput, BadItem) as exc:
             yield f"{rel}:{n}", str(exc)
         except Exception as exc:  # a parser bug must cost one item, never the file's others
-            yield f"{rel}:{n}", _failure("could not parse", exc)
-
-
-def _failure(doing: str, exc: Exception) -> str:
-    """A reject reason for an unexpected error, on one line: 'could not parse: IndexError: ...'."""
-    return f"{doing}: {type(exc).__name__}: {' '.join(str(exc).split())}"
+            yield f"{rel}:{n}", failure_reason("could not parse", exc)
 
 
 def _json_lines(text: str) -> list[tuple[int, Any]]:
@@ -583,7 +579,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         yield rel, f"unreadable: {exc.strerror or exc}"
         return
     except Exception as exc:  # bad bytes must cost one file, never the run
-        yield rel, _failure("could not read", exc)
+        yield rel, failure_reason("could not read", exc)
         return
     try:
         if ext in JSONL_EXTENSIONS:
@@ -613,7 +609,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
     except (BadInput, NotAFeed) as exc:
         yield rel, str(exc)
     except Exception as exc:  # a parser bug must cost one file, never the run
-        yield rel, _failure("could not parse", exc)
+        yield rel, failure_reason("could not parse", exc)
 
 
 def _display_title(body: str) -> str:
@@ -752,7 +748,7 @@ def _take(
         except BadInput as exc:
             rejects.append({"path": item.path, "reason": str(exc)})
         except Exception as exc:  # a cleaning bug must cost one article, never the others
-            rejects.append({"path": item.path, "reason": _failure("could not clean", exc)})
+            rejects.append({"path": item.path, "reason": failure_reason("could not clean", exc)})
 
 
 def read_files(
@@ -770,7 +766,7 @@ def read_files(
                 for item in _records(file, rel, stem_id, cfg):
                     _take(item, cfg, seen, docs, rejects)
             except Exception as exc:  # whatever goes wrong costs this file, never the run
-                rejects.append({"path": rel, "reason": _failure("could not read", exc)})
+                rejects.append({"path": rel, "reason": failure_reason("could not read", exc)})
             advance(1)
     documents = conform(pl.DataFrame(docs, schema=DOCUMENTS), DOCUMENTS, "documents")
     return documents.sort("article_id"), conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS, "rejects")

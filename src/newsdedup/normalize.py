@@ -207,9 +207,10 @@ _COPYRIGHT_HOLDER = re.compile(
 def is_boilerplate_line(line: str) -> bool:
     """True for a line that is publishing furniture (credit, byline, tags, copyright, promo)."""
     line = fold(line).strip()
+    low = line.lower()
     return bool(line) and (
         bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line) or _COPYRIGHT_HOLDER.match(line))
-        or (any(w in line.lower() for w in _ANYWHERE_WORDS) and any(p.search(line) for p in _BOILERPLATE_ANYWHERE))
+        or (any(w in low for w in _ANYWHERE_WORDS) and any(p.search(line) for p in _BOILERPLATE_ANYWHERE))
     )
 
 
@@ -644,10 +645,6 @@ _OPENERS = frozenset(
 )
 
 
-def _sentence_word(word: str) -> bool:
-    return word.lower() in _OPENERS
-
-
 def names(text: str) -> frozenset[str]:
     """Lower-cased words of the capitalised names in a sentence, cut into words as `words` cuts them
     ("O'Neill" -> "neill", "Wal-Mart" -> "wal", "mart"), so they can be looked up in an article's words.
@@ -664,7 +661,7 @@ def names(text: str) -> frozenset[str]:
         if _opens(folded, match.start(), match.start() + len(parts[0])):
             if len(parts) == 1:
                 continue
-            if _sentence_word(parts[0]):
+            if parts[0].lower() in _OPENERS:
                 parts = parts[1:]
         for part in parts:
             for low in _WORD.findall(part.lower()):
