@@ -18,6 +18,9 @@ export TOKENIZERS_PARALLELISM := false
 .PHONY: install run test bench clean serve
 
 $(STAMP): pyproject.toml
+	@# The virtualenv takes about 2.2 GB: say so up front when the disk is short of it (pip only fails midway).
+	@free=$$(df -Pk . | awk 'NR==2 {print $$4}'); [ "$$free" -ge 3000000 ] || \
+	  echo "warning: only $$((free / 1024)) MB free on this disk; the install needs about 2,200 MB" >&2
 	python3 -m venv $(VENV)
 	# torch first and pinned: the CPU wheel on this disk; anything else pulls a multi-GB CUDA build.
 	$(VENV)/bin/pip install -q torch==2.13.0 2>&1 | $(QUIET_PIP)
