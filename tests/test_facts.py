@@ -272,6 +272,27 @@ def test_numbers_differ_compares_the_numbers_not_their_wording():
     assert numbers_differ(["6.3", "6.32", "6.5"])
 
 
+def test_a_figure_with_a_scale_is_compared_by_its_amount():
+    assert not numbers_differ(["2 million", "2000000", "about 2 million"])
+    assert not numbers_differ(["$6.3 billion", "$6.32 billion"])  # rounded, at one scale
+    assert numbers_differ(["5.2 million", "6.6 million"])
+    assert numbers_differ(["2 million", "2.5 million"])
+    cfg = FactsConfig()
+    texts = [
+        "President Trump signed a $2 trillion stimulus package on Friday to fight the pandemic.",
+        "President Trump signed a $2.2 trillion economic rescue package on Friday to fight the pandemic.",
+        "Some 2 million people fled the fighting, the agency said.",
+        "Some 2,000,000 people fled the fighting, the agency said.",
+    ]
+    sents = [_sentence(t) for t in texts]
+    for sent, text, article in zip(sents, texts, "abcd"):
+        sent.article_ids[:], sent.figures = [article], tuple(figures(text))
+    sims = np.eye(4)
+    sims[0, 1] = sims[1, 0] = sims[2, 3] = sims[3, 2] = 0.95
+    found = {about: (values, numbers_differ(values)) for about, values, _ in find_conflicts(sents, sims, cfg)}
+    assert found == {"package": (["$2 trillion", "$2.2 trillion"], True), "people": (["some 2 million", "some 2000000"], False)}
+
+
 def _one_figure_two_ways(said: str, reference: str, other: str) -> tuple[Sentence, Sentence, FactsConfig, np.ndarray]:
     """`said` gives the figure of `reference` another way: same fact, and said already by it; `other`
     (a figure of another size) is neither."""

@@ -387,6 +387,20 @@ def test_digits_glued_to_a_word_are_a_name_not_a_number():
     assert numbers("It cost Rs5,000 in mid-2025.") == {"5000", "2025"}
 
 
+def test_figures_with_a_scale_are_counts_and_a_sum_counts_what_it_is_for():
+    assert figures("Some 2.1 million people were displaced.") == [("people", "some 2.1 million")]
+    assert figures("Two dozen people were hurt.") == [("people", "2 dozen")]
+    assert figures("The wall is 10m high.") == []  # metres, not a million
+    # a sum is for the last word of the noun phrase after it; a sum followed by no such word counts nothing
+    assert figures("Trump signed a $2 trillion stimulus package.") == [("package", "$2 trillion")]
+    assert figures("It approved a $1.4tn federal spending bill.") == [("bill", "$1.4 trillion")]
+    assert figures("She gave a \u00a326.5m donation to the school.") == [("donation", "\u00a326.5 million")]
+    assert figures("Obama has cut $716 billion from Medicare.") == []
+    assert figures("It was $1.375 billion authorized for fencing.") == []
+    # the words after a figure are looked at, not taken: the next figure keeps its qualifier
+    assert figures("It provided $1.375 billion for about 55 miles of fencing.") == [("miles", "about 55")]
+
+
 def test_figures_read_commas_and_negated_qualifiers():
     assert figures("About 2,000 people fled.") == [("people", "about 2000")]  # a comma: no year
     assert figures("In 2019 people fled.") == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from functools import lru_cache
 from collections.abc import Iterable
@@ -252,26 +253,60 @@ def _unambiguous(found: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     return [(about, value) for about, value in found if abouts.count(about) == 1]
 
 
-def _figure(value: str) -> str:
-    """The number of a stated figure ('at least 145' -> '145')."""
-    return value.rsplit(" ", 1)[-1]
+_SCALE = {"hundred": 100, "thousand": 1000, "dozen": 12, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+
+
+def _figure(value: str) -> tuple[str, int]:
+    """The number of a stated figure and its scale ('at least 145' -> ('145', 1), 'over $2.1 million' ->
+    ('2.1', 1000000))."""
+    parts = value.split()
+    scale = _SCALE.get(parts[-1], 1) if len(parts) > 1 else 1
+    number = parts[-2] if scale != 1 else parts[-1]
+    return number.lstrip("$\u00a3\u20ac\u00a5\u20b9"), scale
+
+
+def _amount(figure: tuple[str, int]) -> Decimal | None:
+    try:
+        return Decimal(figure[0]) * figure[1]
+    except InvalidOperation:
+        return None
+
+
+def same_figure(a: str, b: str) -> bool:
+    """Two stated figures give one number: the same, or one rounded, at one scale ("6.3" / "6.32" billion);
+    at two scales, the same amount ("2 million" / "2000000")."""
+    fa, fb = _figure(a), _figure(b)
+    if fa[1] == fb[1]:
+        return same_number(fa[0], fb[0])
+    x, y = _amount(fa), _amount(fb)
+    return x is not None and x == y
+
+
+def _stated(value: str, those: frozenset[str]) -> bool:
+    """A sentence's numbers (`those`) state this figure: its number and its scale, or its amount in full."""
+    number, scale = _figure(value)
+    if stated_in(number, those) and (scale == 1 or str(scale) in those):
+        return True
+    amount = _amount((number, scale))
+    if scale == 1 or amount is None:
+        return False
+    return (str(int(amount)) if amount == amount.to_integral_value() else f"{amount.normalize():f}") in those
 
 
 def numbers_differ(values: list[str]) -> bool:
     """Whether stated figures give different numbers ("at least 145" / "over 120"), not one number worded
     differently ("92" / "at least 92") or at two precisions ("6.3" / "6.32" billion)."""
-    figs = sorted({_figure(v) for v in values})
-    return any(not same_number(a, b) for i, a in enumerate(figs) for b in figs[i + 1 :])
+    figs = sorted(set(values))
+    return any(not same_figure(a, b) for i, a in enumerate(figs) for b in figs[i + 1 :])
 
 
 def _comparable(a: str, b: str, cfg: FactsConfig) -> bool:
     """Two figures close enough in size to be reports of the same count."""
-    try:
-        x, y = float(a), float(b)
-    except ValueError:
+    x, y = _amount(_figure(a)), _amount(_figure(b))
+    if x is None or y is None:
         return True
     low, high = sorted((abs(x), abs(y)))
-    return low > 0 and high / low <= cfg.max_conflict_ratio
+    return low > 0 and high / low <= Decimal(str(cfg.max_conflict_ratio))
 
 
 def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[tuple[str, list[str], list[str]]]:
@@ -294,15 +329,14 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
             for about_b, value_b in _unambiguous(b.figures):
                 if about != about_b or value_a == value_b:
                     continue
-                fig_a, fig_b = _figure(value_a), _figure(value_b)
                 # a sentence that also states the other number uses both, for different things; and two
                 # reports of one count rarely differ by more than max_conflict_ratio (133 this week, 700
                 # this year are two counts)
-                if same_number(fig_a, fig_b) or (
+                if same_figure(value_a, value_b) or (
                     close
-                    and not stated_in(fig_a, b.numbers)
-                    and not stated_in(fig_b, a.numbers)
-                    and _comparable(fig_a, fig_b, cfg)
+                    and not _stated(value_a, b.numbers)
+                    and not _stated(value_b, a.numbers)
+                    and _comparable(value_a, value_b, cfg)
                 ):
                     na = nodes.setdefault((i, about, value_a), len(nodes))
                     nb = nodes.setdefault((j, about, value_b), len(nodes))
