@@ -84,6 +84,13 @@ def test_a_different_figure_is_a_fact(seed_result):
     assert details["text"][0].startswith("At least 92 militants were among those dead, and least 33 people")
 
 
+def test_an_added_fact_giving_another_figure_says_what_the_most_complete_version_gives(seed_result):
+    facts = seed_result[2]
+    differs = facts.filter(pl.col("differs_from").list.len() > 0)
+    assert differs["differs_from"].to_list() == [["at least 145 people"]]
+    assert differs["text"][0].startswith("Over 120 people were killed in Pakistan's southwestern Balochistan")
+
+
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)

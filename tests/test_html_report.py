@@ -70,7 +70,7 @@ def _tables() -> dict[str, pl.DataFrame]:
         STORIES, "stories",
     )
     facts = pl.DataFrame(
-        [("story_flood", "fact_1", "Mayor Ines Calder said 40 homes were evacuated overnight.", ["c"], ["Gazette"], [])],
+        [("story_flood", "fact_1", "Mayor Ines Calder said 40 homes were evacuated overnight.", ["c"], ["Gazette"], [], [])],
         schema=FACTS, orient="row",
     )
     conflicts = pl.DataFrame(
@@ -148,6 +148,17 @@ def test_a_figure_added_to_a_stated_fact_is_marked_as_such():
         "Mayor Ines Calder said 40 homes were evacuated overnight.</mark>"
     ) in page
     assert "(1 dashed: a figure the most complete version lacks, in a fact it states)" in page
+
+
+def test_a_figure_other_than_the_most_complete_versions_is_marked_as_such():
+    tables = _tables()
+    tables["facts"] = tables["facts"].with_columns(differs_from=pl.Series([["30 homes"]], dtype=pl.List(pl.String)))
+    page = _render(tables)
+    assert (
+        '<mark class=differs title="the most complete version gives 30 homes">'
+        "Mayor Ines Calder said 40 homes were evacuated overnight.</mark>"
+    ) in page
+    assert "(1 in red: another figure than the most complete version's)" in page and " dashed: " not in page
 
 
 def test_copy_shows_what_differs_and_its_similarity(page_html):

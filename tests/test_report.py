@@ -41,6 +41,14 @@ def test_a_figure_added_to_a_stated_fact_says_so():
     ) in _markdown(_tables_with_a_detail())
 
 
+def test_an_added_fact_giving_another_figure_says_what_the_most_complete_version_gives():
+    tables = _tables()
+    tables["facts"] = tables["facts"].with_columns(differs_from=pl.Series([["30 homes"]], dtype=pl.List(pl.String)))
+    assert (
+        "- Mayor Ines Calder said 40 homes were evacuated overnight. _(the most complete version gives 30 homes)_\n"
+    ) in _markdown(tables)
+
+
 def test_one_number_worded_differently_is_listed_apart_and_counted_apart():
     report = _markdown()
     conflicting, worded = report.index("### Conflicting figures"), report.index("### Same figure, worded differently")

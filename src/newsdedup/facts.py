@@ -243,7 +243,8 @@ class StoryFacts:
     canonical_article_id: str
     canonical_reason: str
     n_facts: int
-    added: list[tuple[str, list[str], list[str]]]  # (fact text, article ids carrying it, detail_figures)
+    # (fact text, article ids carrying it, detail_figures, differs_from)
+    added: list[tuple[str, list[str], list[str], list[str]]]
     conflicts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)  # (about, values, article ids)
 
 
@@ -310,10 +311,25 @@ def _comparable(a: str, b: str, cfg: FactsConfig) -> bool:
 
 
 def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[tuple[str, list[str], list[str]]]:
-    """Figures that related sentences of different articles give differently ("over 120" vs "at least 145" people).
+    """Figures that related sentences of different articles give differently ("over 120" vs "at least 145" people):
+    (what is counted, the values, the articles stating them), one per linked_figures group."""
+    return conflicts_of(linked_figures(sents, sims, cfg), sents)
 
-    Each disagreement links two mentions; linked mentions form one conflict, so separate counts of the
-    same kind of thing (people killed overall, people killed in one town) stay separate conflicts.
+
+def conflicts_of(groups: list[list[tuple[int, str, str]]], sents: list[Sentence]) -> list[tuple[str, list[str], list[str]]]:
+    out = []
+    for members in groups:
+        values = sorted({value for _, _, value in members})
+        carriers = sorted({a for i, _, _ in members for a in sents[i].article_ids})
+        out.append((members[0][1], values, carriers))
+    return sorted(out)
+
+
+def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[tuple[int, str, str]]]:
+    """Mentions of one count that related sentences of different articles give, as (sentence, about, value).
+
+    Each disagreement links two mentions; linked mentions form one group, so separate counts of the
+    same kind of thing (people killed overall, people killed in one town) stay separate groups.
     """
     nodes: dict[tuple[int, str, str], int] = {}
     edges: list[tuple[int, int]] = []
@@ -347,12 +363,21 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     groups: dict[int, list[tuple[int, str, str]]] = {}
     for node, n in nodes.items():
         groups.setdefault(uf.find(n), []).append(node)
-    out = []
-    for members in groups.values():
-        values = sorted({value for _, _, value in members})
-        carriers = sorted({a for i, _, _ in members for a in sents[i].article_ids})
-        out.append((members[0][1], values, carriers))
-    return sorted(out)
+    return list(groups.values())
+
+
+def figures_against(groups: list[list[tuple[int, str, str]]], sents: list[Sentence], article_id: str) -> dict[int, list[str]]:
+    """For each sentence giving a count another number than the article does, the article's figures for it, as
+    read ("at least 145 people"): what a reader of the added fact "Over 120 people were killed" should know."""
+    out: dict[int, list[str]] = {}
+    for members in groups:
+        theirs = sorted({value for i, _, value in members if article_id in sents[i].article_ids})
+        if not theirs:
+            continue
+        for i, about, value in members:
+            if article_id not in sents[i].article_ids and not any(same_figure(value, v) for v in theirs):
+                out.setdefault(i, []).extend(f"{v} {about}" for v in theirs if f"{v} {about}" not in out.get(i, []))
+    return out
 
 
 def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[int]]:
@@ -436,7 +461,9 @@ def resolve_story(
         longest = max(copies, key=lambda a: (info[a]["n_words"], a)) == best
         reason += f"; {'longest' if longest else 'one'} of {len(copies)} copies"
     stated = stated_by[best]
-    added: list[tuple[str, list[str], list[str]]] = []
+    linked = linked_figures(sents, sims, cfg)
+    against = figures_against(linked, sents, best)
+    added: list[tuple[str, list[str], list[str], list[str]]] = []
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
         detail = bool(covered[best][group].any())
         if not detail:
@@ -455,8 +482,9 @@ def resolve_story(
         for members in parts:
             carriers = sorted({a for i in members for a in sents[i].article_ids})
             lead = min(members, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
-            added.append((sents[lead].text, carriers, figures_beyond(sents[lead].text, stated) if detail else []))
-    return StoryFacts(story_id, best, reason, len(groups), added, find_conflicts(sents, sims, cfg))
+            differs = list(dict.fromkeys(f for i in sorted(members, key=lambda i: i != lead) for f in against.get(i, [])))
+            added.append((sents[lead].text, carriers, figures_beyond(sents[lead].text, stated) if detail else [], differs))
+    return StoryFacts(story_id, best, reason, len(groups), added, conflicts_of(linked, sents))
 
 
 class Resolution(NamedTuple):
@@ -521,7 +549,7 @@ def resolve_stories_with_sentences(
             for about, values, ids in result.conflicts
         ]
         sources = dict(zip(articles["article_id"].to_list(), articles["source"].to_list()))
-        for text, carriers, detail_figures in result.added:
+        for text, carriers, detail_figures, differs_from in result.added:
             fact_id = "fact_" + hashlib.sha1(f"{story_id}\x00{sentence_key(text)}".encode()).hexdigest()[:12]
             fact_rows.append(
                 {
@@ -531,6 +559,7 @@ def resolve_stories_with_sentences(
                     "article_ids": carriers,
                     "sources": sorted({sources[a] for a in carriers if sources[a]}),
                     "detail_figures": detail_figures,
+                    "differs_from": differs_from,
                 }
             )
     canon = pl.DataFrame(

@@ -64,6 +64,7 @@ mark{background:var(--mark);color:var(--ink);padding:.05em .1em;border-radius:2p
 box-decoration-break:clone;
 -webkit-box-decoration-break:clone}
 mark.detail{background:#fff8d9;border-bottom-style:dashed}
+mark.differs{background:#fde4e1;border-bottom-color:#c0392b}
 .note{font-size:.75rem;color:var(--muted)}
 .also{font-size:.75rem;color:var(--muted);white-space:nowrap}
 .group{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem;margin:.7rem 0}
@@ -417,11 +418,27 @@ def detail_text(figures: list[str]) -> str:
     return f"the most complete version states this fact, without {said}"
 
 
+def differs_text(figures: list[str]) -> str:
+    """Why an added fact's figure needs a second look: "the most complete version gives at least 145 people"."""
+    return f"the most complete version gives {' / '.join(figures)}"
+
+
+def fact_note(fact: dict) -> str | None:
+    """The note an added fact carries in the reports: another figure than the most complete version's (first), or a
+    figure it adds to a fact that version states; None for neither."""
+    notes = []
+    if fact.get("differs_from"):
+        notes.append(differs_text(fact["differs_from"]))
+    if fact.get("detail_figures"):
+        notes.append(detail_text(fact["detail_figures"]))
+    return "; ".join(notes) or None
+
+
 def mark_facts(
-    text: str, fact_texts: list[str], notes: dict[str, str] | None = None
+    text: str, fact_texts: list[str], notes: dict[str, tuple[str, str]] | None = None
 ) -> tuple[list[tuple[str, bool]], set[str]]:
     """The text's paragraphs as HTML with each sentence stating one of the facts wrapped in <mark> (with the
-    fact's note, if `notes` has one, as its title).
+    fact's class and note, if `notes` has them, as its class and title).
 
     Returns (paragraph html, whether it holds a mark) and the keys of the facts found.
     """
@@ -436,7 +453,7 @@ def mark_facts(
         for start, end, key in sorted(_fact_spans(para, wanted)) if wanted else []:
             if start < cursor:
                 continue
-            note = f' class=detail title="{_e(notes[key])}"' if key in notes else ""
+            note = f' class={notes[key][0]} title="{_e(notes[key][1])}"' if key in notes else ""
             parts += [_e(para[cursor:start]), f"<mark{note}>{_e(para[start:end])}</mark>"]
             cursor = end
             found.add(key)
@@ -451,9 +468,12 @@ def _detail_span(note: str | None) -> str:
 
 def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     """One version's text with the facts it adds marked; copies: the ids of its own copy group."""
-    notes = {f["text"]: detail_text(f["detail_figures"]) for f in facts if f.get("detail_figures")}
+    notes = {
+        f["text"]: ("differs" if f.get("differs_from") else "detail", fact_note(f)) for f in facts if fact_note(f)
+    }
     paras, found = mark_facts(row["text"], [f["text"] for f in facts], notes)
-    dashed = sum(sentence_key(t) in found for t in notes)
+    dashed = sum(sentence_key(t) in found for t, (kind, _) in notes.items() if kind == "detail")
+    differ = sum(sentence_key(t) in found for t, (kind, _) in notes.items() if kind == "differs")
     body = "".join(f'<p{"" if marked else " class=quiet"}>{html}</p>' for html, marked in paras)
     others = {f["fact_id"]: [a for a in f["article_ids"] if a not in copies] for f in facts}
     shared = [f for f in facts if others[f["fact_id"]]]
@@ -461,6 +481,7 @@ def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     out = [
         f'<div class="variant"><h4>{_e(row["title"])}</h4><p class="who">{_who(row)}</p>',
         f'<p class="muted">adds {_plural(len(facts), "fact")}{note}; highlighted below'
+        + (f" ({differ} in red: another figure than the most complete version's)" if differ else "")
         + (f" ({dashed} dashed: a figure the most complete version lacks, in a fact it states)" if dashed else "")
         + ".</p>",
         f'<div class="text">{body}</div>',
@@ -468,7 +489,7 @@ def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     missing = [f for f in facts if sentence_key(f["text"]) not in found]
     if missing:
         out.append('<p class="muted">Also states, worded differently:</p><ul>')
-        out += [f"<li>{_e(f['text'])}{_detail_span(notes.get(f['text']))}</li>" for f in missing]
+        out += [f"<li>{_e(f['text'])}{_detail_span(fact_note(f))}</li>" for f in missing]
         out.append("</ul>")
     if shared:
         out.append('<details><summary>Facts other write-ups share</summary><ul class="muted">')

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from newsdedup.facts import Resolution
-from newsdedup.html_report import day, detail_text, render_html, when_published
+from newsdedup.html_report import day, fact_note, render_html, when_published
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -147,11 +147,10 @@ def story_markdown(
 
 
 def detail_note(fact: dict) -> str:
-    """For a fact the most complete version states, what this sentence adds to it (Markdown, or "")."""
-    figures = fact.get("detail_figures") or []
-    if not figures:
-        return ""
-    return f" _({detail_text(figures)})_"
+    """What a reader of an added fact should know (Markdown, or ""): that the most complete version gives another
+    figure for a count it gives, or, for a fact that version states, the figure this sentence adds to it."""
+    note = fact_note(fact)
+    return f" _({note})_" if note else ""
 
 
 def render_markdown(

@@ -53,7 +53,8 @@ STORIES: dict[str, pl.DataType] = {
 
 # detail_figures: empty for a fact the most complete version lacks; for a sentence of a fact it does state, the
 # figures that sentence gives and it lacks, as written ("6.32 billion" where it says "$6.3 billion"), the reason
-# it is listed.
+# it is listed. differs_from: the most complete version's figures for a count this sentence gives another number
+# for, as read ("at least 145 people" beside "Over 120 people were killed"); the same counts are in CONFLICTS.
 FACTS: dict[str, pl.DataType] = {
     "story_id": pl.String(),
     "fact_id": pl.String(),
@@ -61,6 +62,7 @@ FACTS: dict[str, pl.DataType] = {
     "article_ids": pl.List(pl.String()),
     "sources": pl.List(pl.String()),
     "detail_figures": pl.List(pl.String()),
+    "differs_from": pl.List(pl.String()),
 }
 
 # numbers_differ: the versions give different numbers ("at least 145" / "more than 120" people); false when
