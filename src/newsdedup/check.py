@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,13 +19,15 @@ from newsdedup.facts import (
     Vocabulary,
     as_sentence,
     could_be_said,
+    figures_against,
     holds_words_of,
     is_fact_sentence,
+    linked_figures,
     same_fact,
     said_already,
     sentence_key,
 )
-from newsdedup.normalize import numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words
+from newsdedup.normalize import figures, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
@@ -231,13 +233,13 @@ class Desk:
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4))
         story_id = self.story_of_group[self.group_ids[int(rows[best])]]
         story = self.stories.get(story_id)
-        adds = self._adds_to(doc, story["canonical_article_id"]) if story else []
+        adds, differs = self._adds_to(doc, story["canonical_article_id"]) if story else ([], [])
         brief = {
             "story_id": story_id,
             "title": story["title"] if story else "",
             "canonical_article_id": story["canonical_article_id"] if story else None,
         }
-        return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), [], adds)
+        return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), differs, adds)
 
     def _term_similarities(self, text: str, rows: np.ndarray) -> np.ndarray:
         """Cosine of the TF-IDF vectors of the text and of each group's representative (those weighed
@@ -277,12 +279,14 @@ class Desk:
             else:
                 theirs = split_sentences(text)
                 vectors = self.sentence_embedder.embed(theirs) if theirs else np.zeros((0, 1), np.float32)
-            parsed = [as_sentence(t) for t in theirs]
+            parsed = [replace(as_sentence(t), article_ids=[canonical_id], figures=tuple(figures(t))) for t in theirs]
             self._canonical[canonical_id] = (parsed, vectors if len(theirs) else np.zeros((0, 1), np.float32))
         return self._canonical[canonical_id]
 
-    def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> list[str]:
-        """Sentences of doc that the story's most complete version does not already say.
+    def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> tuple[list[str], list[str]]:
+        """Sentences of doc that the story's most complete version does not already say, and the counts among them
+        it gives another number for ("more than 120 people where the most complete version gives at least 145
+        people", as the facts stage's differs_from).
 
         The facts stage's rule for one sentence, with the cheap half first: a sentence the most complete
         version holds word for word is said; one stating a number it lacks is new, and so is one sharing too
@@ -290,33 +294,66 @@ class Desk:
         when said_already says so, or when it states the same fact as one of the version's sentences
         (same_fact), as the facts stage, which groups those, lists such a sentence only for a number the
         version lacks, not for a name ("Prime Minister Shehbaz Sharif said" where it says "Sharif said").
+        A new sentence counting what a sentence of the version counts is embedded with them, to find figures
+        the two give differently (linked_figures).
         """
         cfg = self.settings.facts
         canonical = self.docs[canonical_id]["text"]
         story_id = self.docs[canonical_id]["story_id"]
         mine = [s for s in split_sentences(doc["text"]) if self._may_be_fact(s, story_id)]
         if not mine:
-            return []
+            return [], []
         said_words = words(canonical)
-        vocab, figures = Vocabulary(said_words), numbers(canonical)
+        vocab, figures_said = Vocabulary(said_words), numbers(canonical)
         flat = f" {' '.join(said_words)} "
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
-        unsure = [i for i in range(len(mine)) if not said[i] and numbers_within(parsed[i].numbers, figures)]
+        unsure = [i for i in range(len(mine)) if not said[i] and numbers_within(parsed[i].numbers, figures_said)]
+        counts = {i: tuple(figures(mine[i])) for i in range(len(mine)) if not said[i] and parsed[i].numbers}
+        counts = {i: found for i, found in counts.items() if found}
+        if not (unsure or counts):
+            return mine, []
+        theirs, their_vectors = self._canonical_sentences(canonical_id)
         if unsure:
-            theirs, their_vectors = self._canonical_sentences(canonical_id)
             words_said = frozenset().union(*(t.content for t in theirs))
             unsure = [i for i in unsure if self._could_be_said(parsed[i], theirs, words_said, vocab)]
+        counted_there = {about for t in theirs for about, _ in t.figures}
+        counted = [i for i, found in counts.items() if any(about in counted_there for about, _ in found)]
+        embedded = sorted(set(unsure) | set(counted))
+        if not embedded:
+            return [s for s, seen in zip(mine, said) if not seen], []
+        row = {i: k for k, i in enumerate(embedded)}
+        vectors = np.vstack([self.sentence_embedder.embed([mine[i] for i in embedded]), their_vectors])
+        sents = [parsed[i] for i in embedded] + theirs
+        sims = vectors @ vectors.T
+        own = np.arange(len(embedded), len(sents))
         if unsure:
-            sents = [parsed[i] for i in unsure] + theirs
-            vectors = np.vstack([self.sentence_embedder.embed([mine[i] for i in unsure]), their_vectors])
-            sims = vectors @ vectors.T
-            own = np.arange(len(unsure), len(sents))
-            covered = said_already(sims, sents, own, vocab, figures, cfg)
-            for k, i in enumerate(unsure):
+            covered = said_already(sims, sents, own, vocab, figures_said, cfg)
+            for i in unsure:
+                k = row[i]
                 close = own[sims[k, own] >= cfg.same_fact_similarity]
                 said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
-        return [s for s, seen in zip(mine, said) if not seen]
+        differs = self._figures_given_otherwise(
+            [i for i in counted if not said[i]], parsed, counts, row, sims, theirs, doc["article_id"]
+        )
+        return [s for s, seen in zip(mine, said) if not seen], differs
+
+    def _figures_given_otherwise(
+        self, counted: list[int], parsed: list[Sentence], counts: dict[int, tuple], row: dict[int, int],
+        sims: np.ndarray, theirs: list[Sentence], article_id: str,
+    ) -> list[str]:
+        """In words, the counts that new sentences (`counted`, rows `row` of `sims`, which holds the most complete
+        version's sentences `theirs` after them) give another number for than that version."""
+        if not counted:
+            return []
+        mine = [replace(parsed[i], article_ids=[article_id], figures=counts[i]) for i in counted]
+        rows = [row[i] for i in counted] + list(range(len(row), len(row) + len(theirs)))
+        groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts)
+        out = []
+        for found in figures_against(groups, mine + theirs, theirs[0].article_ids[0]).values():
+            for about, value, there in found:
+                out.append(f"{value} {about} where the most complete version gives {' / '.join(f'{v} {about}' for v in there)}")
+        return list(dict.fromkeys(out))
 
     def _could_be_said(self, sent: Sentence, theirs: list[Sentence], words_said: frozenset[str], vocab: Vocabulary) -> bool:
         """Whether the version could say `sent`, whatever the embeddings: could_be_said, or, for a sentence naming

@@ -366,17 +366,20 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     return list(groups.values())
 
 
-def figures_against(groups: list[list[tuple[int, str, str]]], sents: list[Sentence], article_id: str) -> dict[int, list[str]]:
-    """For each sentence giving a count another number than the article does, the article's figures for it, as
-    read ("at least 145 people"): what a reader of the added fact "Over 120 people were killed" should know."""
-    out: dict[int, list[str]] = {}
+def figures_against(
+    groups: list[list[tuple[int, str, str]]], sents: list[Sentence], article_id: str
+) -> dict[int, list[tuple[str, str, list[str]]]]:
+    """For each sentence giving a count another number than the article does: (what is counted, its value, the
+    article's values), what a reader of the added fact "Over 120 people were killed" should know ("at least 145")."""
+    out: dict[int, list[tuple[str, str, list[str]]]] = {}
     for members in groups:
         theirs = sorted({value for i, _, value in members if article_id in sents[i].article_ids})
         if not theirs:
             continue
         for i, about, value in members:
             if article_id not in sents[i].article_ids and not any(same_figure(value, v) for v in theirs):
-                out.setdefault(i, []).extend(f"{v} {about}" for v in theirs if f"{v} {about}" not in out.get(i, []))
+                if (about, value, theirs) not in out.setdefault(i, []):
+                    out[i].append((about, value, theirs))
     return out
 
 
@@ -482,7 +485,9 @@ def resolve_story(
         for members in parts:
             carriers = sorted({a for i in members for a in sents[i].article_ids})
             lead = min(members, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
-            differs = list(dict.fromkeys(f for i in sorted(members, key=lambda i: i != lead) for f in against.get(i, [])))
+            differs = list(dict.fromkeys(
+                f"{v} {about}" for i in sorted(members, key=lambda i: i != lead) for about, _, vs in against.get(i, []) for v in vs
+            ))
             added.append((sents[lead].text, carriers, figures_beyond(sents[lead].text, stated) if detail else [], differs))
     return StoryFacts(story_id, best, reason, len(groups), added, conflicts_of(linked, sents))
 
