@@ -72,6 +72,18 @@ def test_a_copy_with_new_sentences_is_an_update(desk, tmp_path):
     assert verdict.adds == [news]
 
 
+def test_a_copy_giving_another_figure_is_an_update_that_says_so(desk, tmp_path):
+    """A wire update changes one number in the lede: its shingles are mostly the original's, its figure is not."""
+    updated = _trimmed_004().replace("at least 92 militants were killed", "at least 110 militants were killed")
+    verdict = desk.check(_doc(tmp_path, "u.txt", updated))
+    assert verdict.verdict == UPDATE and verdict.of["article_id"] == "004_aa58e34a18a8b4a3"
+    assert [fact[:45] for fact in verdict.adds] == ["Pakistan says at least 110 militants were kil"]
+    assert "at least 110 militants where the original gives at least 92 militants" in verdict.differs
+    # the same number worded differently is no update
+    reworded = _trimmed_004().replace("leaving at least 18 people dead", "leaving eighteen people dead")
+    assert desk.check(_doc(tmp_path, "r.txt", reworded)).verdict == COPY
+
+
 def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
     verdict = desk.check(docs.row(0, named=True))

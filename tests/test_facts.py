@@ -300,6 +300,20 @@ def test_a_figure_with_a_scale_is_compared_by_its_amount():
     assert found == {"package": (["$2 trillion", "$2.2 trillion"], True), "people": (["some 2 million", "some 2000000"], False)}
 
 
+def test_a_copy_sentence_giving_another_figure_is_paired_with_the_sentence_it_rewrites():
+    from newsdedup.facts import figures_changed
+
+    original = [
+        "At least 145 people died in coordinated attacks across the province on Saturday, officials said.",
+        "Police said 12 roads were closed.",
+    ]
+    assert figures_changed(["At least 160 people died in coordinated attacks across the province on Saturday, officials said."], original) == [
+        "at least 160 people where the original gives at least 145 people"
+    ]
+    assert figures_changed(["Some 160 people were hurt when a bus overturned near the capital."], original) == []  # no rewrite
+    assert figures_changed(["At least 145 people died in coordinated attacks across the province, officials said."], original) == []
+
+
 def _one_figure_two_ways(said: str, reference: str, other: str) -> tuple[Sentence, Sentence, FactsConfig, np.ndarray]:
     """`said` gives the figure of `reference` another way: same fact, and said already by it; `other`
     (a figure of another size) is neither."""

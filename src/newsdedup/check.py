@@ -20,6 +20,7 @@ from newsdedup.facts import (
     as_sentence,
     could_be_said,
     figures_against,
+    figures_changed,
     holds_words_of,
     is_fact_sentence,
     linked_figures,
@@ -168,18 +169,23 @@ class Desk:
             differs.append("headline changed")
         if doc["n_words"] < 0.95 * original["n_words"]:
             differs.append(f"trimmed to {doc['n_words'] / original['n_words']:.0%} of the original")
-        # Sentences whose word shingles the original mostly lacks are what this copy adds; a copy whose
-        # shingles all occur in the original adds nothing, and needs no sentence splitting.
+        # Sentences whose word shingles the original mostly lacks are what this copy adds, and so are sentences
+        # stating a number it lacks (an update's "at least 160 people" in a lede the original gives with 145);
+        # a copy whose shingles all occur in the original adds nothing, and needs no sentence splitting.
         adds = []
         extra = not np.isin(mine, theirs, assume_unique=True).all()
+        stated = numbers(original["text"]) if extra else frozenset()
         for sentence in self._sentences_not_all_in(doc["text"], theirs) if extra else []:
             grams = shingle_hashes(sentence, cfg.shingle_size)
             if not self._may_be_fact(sentence, original["story_id"]):
                 continue
             if len(grams) and np.isin(grams, theirs, assume_unique=True).mean() < 0.5:
                 adds.append(sentence)
+            elif not numbers_within(numbers(sentence), stated):
+                adds.append(sentence)
         if adds:
             differs.append("text added")
+            differs += figures_changed(adds, split_sentences(original["text"]))
         score = best[2]
         return Verdict(
             UPDATE if adds else COPY, doc["article_id"], doc["title"], self._brief(best[0]),

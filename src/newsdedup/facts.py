@@ -383,6 +383,34 @@ def figures_against(
     return out
 
 
+def figures_changed(sentences: list[str], original: list[str], min_overlap: float = 0.5) -> list[str]:
+    """For a copy's sentences, the counts each gives another number for than the original sentence it rewrites
+    (the one sharing most of its content words, at least `min_overlap` of both's), in words: "at least 160
+    people where the original gives at least 145 people". A copy's rewrite is word for word but the figure, so
+    the words pair the two; no embedding is needed."""
+    theirs = [(content_words(t), numbers(t), figures(t)) for t in original]
+    out = []
+    for text in sentences:
+        found = _unambiguous(tuple(figures(text)))
+        if not found:
+            continue
+        content = content_words(text)
+        best, overlap = None, min_overlap
+        for words_there, numbers_there, figures_there in theirs:
+            shared = len(content & words_there) / max(1, len(content | words_there))
+            if shared >= overlap:
+                best, overlap = (numbers_there, figures_there), shared
+        if best is None:
+            continue
+        mine_numbers = numbers(text)
+        for about, value in found:
+            for about_there, value_there in _unambiguous(tuple(best[1])):
+                if about == about_there and not same_figure(value, value_there) and not _stated(value, best[0]) \
+                        and not _stated(value_there, mine_numbers):
+                    out.append(f"{value} {about} where the original gives {value_there} {about}")
+    return list(dict.fromkeys(out))
+
+
 def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[int]]:
     """Distinct facts of a story: sentences joined when they state the same fact."""
     uf = UnionFind(len(sents))
