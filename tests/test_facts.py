@@ -284,6 +284,15 @@ def test_a_figure_with_a_scale_is_compared_by_its_amount():
     assert not numbers_differ(["$6.3 billion", "$6.32 billion"])  # rounded, at one scale
     assert numbers_differ(["5.2 million", "6.6 million"])
     assert numbers_differ(["2 million", "2.5 million"])
+    assert not numbers_differ(["1.2 million", "1230000"])  # rounded, at two scales
+    assert numbers_differ(["\u20ac750 billion", "$750 billion"])  # two currencies
+    # a scale word is no statement of a figure equal to it: "a dozen" is not said by "two dozen"
+    from newsdedup.facts import figures_changed
+
+    assert figures_changed(["Two dozen people were hurt when the roof fell in, police said."],
+                           ["A dozen people were hurt when the roof fell in, police said."]) == [
+        "2 dozen people where the original gives 12 people"
+    ]
     cfg = FactsConfig()
     texts = [
         "President Trump signed a $2 trillion stimulus package on Friday to fight the pandemic.",

@@ -401,6 +401,25 @@ def test_figures_with_a_scale_are_counts_and_a_sum_counts_what_it_is_for():
     assert figures("It provided $1.375 billion for about 55 miles of fencing.") == [("miles", "about 55")]
 
 
+def test_figures_are_counts_not_times_scores_dates_or_a_ranges_end():
+    """Made-up wire sentences a review found read wrong: the word after a comma, a time, a score or a date is
+    nothing counted, and a number word is read whole."""
+    assert figures("The death toll rose to 87, officials said.") == []
+    assert figures("In 2019, officials said the plant would close.") == []
+    assert figures("Sixteen security personnel and eighteen civilians were killed.") == [
+        ("security personnel", "16"), ("civilians", "18")
+    ]
+    for text in ("Voting ends at 10:30 local time.", "The court issued a 5-4 ruling.", "The Senate voted 92-6 late Monday.",
+                 "The 9/11 attacks changed the city.", "Talks resume on Feb. 2 near the border.",
+                 "Between 10 and 20 people were hurt.", "About 10 to 20 people were hurt.", "Two F-16 jets crashed."):
+        assert figures(text) == [], text
+    assert figures("Half a million people fled.") == [("people", "0.5 million")]
+    assert figures("Officials reported 30 new cases and 20 suspected militants.") == [("cases", "30"), ("militants", "20")]
+    assert figures("Around 2m people fled.") == [("people", "around 2 million")]  # a glued "m" before a count
+    assert figures("He signed the $1.9 trillion Covid relief bill.") == [("bill", "$1.9 trillion")]
+    assert figures("They closed a $50 million seed round.") == [("round", "$50 million")]
+
+
 def test_figures_read_commas_and_negated_qualifiers():
     assert figures("About 2,000 people fled.") == [("people", "about 2000")]  # a comma: no year
     assert figures("In 2019 people fled.") == []

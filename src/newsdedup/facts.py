@@ -263,7 +263,16 @@ def _figure(value: str) -> tuple[str, int]:
     parts = value.split()
     scale = _SCALE.get(parts[-1], 1) if len(parts) > 1 else 1
     number = parts[-2] if scale != 1 else parts[-1]
-    return number.lstrip("$\u00a3\u20ac\u00a5\u20b9"), scale
+    return number.lstrip(_CURRENCIES), scale
+
+
+_CURRENCIES = "$\u00a3\u20ac\u00a5\u20b9"
+
+
+def _currency(value: str) -> str:
+    """The currency sign of a stated figure ('more than $2 billion' -> '$'), or ''."""
+    number = value.split()[-2] if len(value.split()) > 1 and value.split()[-1] in _SCALE else value.split()[-1]
+    return number[0] if number[:1] in _CURRENCIES else ""
 
 
 def _amount(figure: tuple[str, int]) -> Decimal | None:
@@ -273,25 +282,43 @@ def _amount(figure: tuple[str, int]) -> Decimal | None:
         return None
 
 
+def _plain(value: Decimal) -> str:
+    """A Decimal as digits, no exponent, no trailing zeros ('2E+1' -> '20', '1.230' -> '1.23')."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def same_figure(a: str, b: str) -> bool:
-    """Two stated figures give one number: the same, or one rounded, at one scale ("6.3" / "6.32" billion);
-    at two scales, the same amount ("2 million" / "2000000")."""
+    """Two stated figures give one number: the same, or one rounded, compared at the larger of their scales
+    ("6.3" / "6.32" billion, "1.2 million" / "1,230,000", "2 million" / "2,000,000"); sums in two currencies
+    are two figures ("\u20ac750bn" / "$750bn")."""
+    ca, cb = _currency(a), _currency(b)
+    if ca and cb and ca != cb:
+        return False
     fa, fb = _figure(a), _figure(b)
     if fa[1] == fb[1]:
         return same_number(fa[0], fb[0])
     x, y = _amount(fa), _amount(fb)
-    return x is not None and x == y
+    if x is None or y is None:
+        return False
+    scale = max(fa[1], fb[1])
+    return same_number(_plain(x / scale), _plain(y / scale))
 
 
 def _stated(value: str, those: frozenset[str]) -> bool:
-    """A sentence's numbers (`those`) state this figure: its number and its scale, or its amount in full."""
+    """A sentence's numbers (`those`) state this figure: its number and its scale, or its amount in full. An amount
+    that is a scale itself ("a million", "a dozen") is never taken as stated: `those` holds the scale of "2
+    million" and "two dozen" too."""
     number, scale = _figure(value)
+    amount = _amount((number, scale))
+    if amount is not None and amount in _SCALE_AMOUNTS:
+        return False
     if stated_in(number, those) and (scale == 1 or str(scale) in those):
         return True
-    amount = _amount((number, scale))
-    if scale == 1 or amount is None:
-        return False
-    return (str(int(amount)) if amount == amount.to_integral_value() else f"{amount.normalize():f}") in those
+    return scale != 1 and amount is not None and _plain(amount) in those
+
+
+_SCALE_AMOUNTS = frozenset(Decimal(v) for v in _SCALE.values())
 
 
 def numbers_differ(values: list[str]) -> bool:

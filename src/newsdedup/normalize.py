@@ -676,12 +676,15 @@ _QUALIFIER = (
     r"|about|around|some|up to|fewer than|less than|roughly|approximately)"
 )
 # A figure: a qualifier, a currency sign, the number, a scale ("2.1 million", "$4bn", "two dozen"), and the word
-# or two after it, what it counts ("people", "security personnel").
+# or two after it, what it counts ("people", "security personnel"). A comma only ever separates thousands ("87,
+# officials said" counts no officials), and digits after a colon, a slash or a hyphen are a time, a date, a
+# score or a range's end ("10:30", "9/11", "a 5-4 ruling", "10-20 people"), no count.
 _FIGURE = re.compile(
     rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$\u00a3\u20ac\u00a5\u20b9])?\s?"
-    rf"\b(?P<num>\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")"
+    r"(?<![\d:/,.-])\b(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion|dozen)\b|(?P<suffix>bn|mn|tn|m|k)\b)?"
-    r"(?=\s+(?P<w1>[a-z][a-z-]+)(?:\s+(?P<w2>[a-z][a-z-]+))?)?",  # looked at, not taken: "for about 55 miles"
+    # looked at, not taken ("for about 55 miles"); a word, not a name's letters ("F-16 jets")
+    r"(?=\s+(?P<w1>[a-z][a-z-]*[a-z])\b(?!-?\d)(?:\s+(?P<w2>[a-z][a-z-]*[a-z])\b)?)?",
     re.I,
 )
 # Second words that make the head of a two-word count ("15 security personnel", "two police officers").
@@ -689,27 +692,41 @@ _HEADS = frozenset(
     "personnel officers officials bombers properties workers members forces troops soldiers fighters people "
     "civilians children students vehicles guards staff".split()
 )
+# Words before the thing counted that say which of them: "30 new cases", "20 suspected militants".
+_MODIFIERS = frozenset("new more other additional suspected confirmed reported alleged known registered".split())
 _NOT_COUNTED = frozenset("of percent per am pm million billion thousand hundred trillion dozen times".split())
 _SCALE_WORDS = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
+# A day of a month ("Feb. 2 near the border", "Jan. 6 committee"), and the first end of a range ("between 10
+# and 20 people", "10 to 20 people": the 20 alone is no count) come before a number that counts nothing.
+_MONTH_BEFORE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|January|February|March|April|May|June|July|August"
+    r"|September|October|November|December)\.?\s\Z"
+)
+_RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|and)\s*\Z", re.I)
+_HALF_BEFORE = re.compile(r"\bhalf\s+an?\s+\Z", re.I)
 
 
-_WORDS_AFTER = re.compile(r"(?:\s+[a-z][a-z-]*){1,3}")
+_WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){1,4}")
 # Nouns among scikit-learn's stop words, which a sum can be for ("a $1.4 trillion spending bill")
 _STOP_NOUNS = frozenset("bill system interest amount part side front bottom fire call detail".split())
 
 
 def _money_for(plain: str, end: int) -> str | None:
-    """What an amount of money is for: the last word of the noun phrase after it, lower-case words up to a
-    function word or a participle ("$2 trillion stimulus package" and "$2.2 trillion economic rescue package"
-    are both a package; "$26.5 million donation from"). None when no such word follows: "cut $716 billion from
-    Medicare" and "cut Medicare by $800 billion --" are two sums, not one reported twice (on basil and allsides,
-    half the conflicts that sums without such a word gave were such pairs)."""
+    """What an amount of money is for: the last lower-case word of the noun phrase after it, up to a function word
+    or a participle ("$2 trillion stimulus package" and "$2.2 trillion economic rescue package" are both a package;
+    "$1.9 trillion Covid relief bill" a bill; "$26.5 million donation from"). None when no such word follows: "cut
+    $716 billion from Medicare" and "cut Medicare by $800 billion --" are two sums, not one reported twice (on basil
+    and allsides, half the conflicts that sums without such a word gave were such pairs)."""
     run = _WORDS_AFTER.match(plain, end)
     head = None
     for word in run.group(0).split() if run else ():
-        if (word in stop_words() and word not in _STOP_NOUNS) or word in _NOT_COUNTED or word.endswith("ed"):
+        low = word.lower()
+        if (low in stop_words() and low not in _STOP_NOUNS) or low in _NOT_COUNTED:
             break
-        head = word
+        if len(low) > 4 and low.endswith("ed") and not low.endswith("eed"):
+            break  # "authorized for" ("seed round" is a noun phrase)
+        if word.islower():
+            head = word
     return head
 
 
@@ -723,12 +740,16 @@ def figures(text: str) -> list[tuple[str, str]]:
         written = match.group("num").lower()
         num = written.replace(",", "")
         scale, suffix, cur = match.group("scale"), match.group("suffix"), match.group("cur")
+        start = match.start("num")
+        before = plain[max(0, start - 12) : start]
+        if _MONTH_BEFORE.search(before) or _RANGE_BEFORE.search(before):
+            continue
         if suffix:
-            if suffix.lower() in ("m", "k") and not cur:
-                continue  # "10m high" is metres; "$10m" is money
+            if suffix.lower() in ("m", "k") and not cur and second not in _HEADS and first not in _HEADS:
+                continue  # "10m high" is metres; "$10m" is money, and "2m people" a count
             scale = _SCALE_WORDS[suffix.lower()]
         year = written.isdigit() and 1900 <= int(written) <= 2100 and not (scale or cur)  # "2,000 people": no year
-        if year or _glued(plain, match.start("num"), amount=bool(scale) or "," in written or "." in written):
+        if year or _glued(plain, start, amount=bool(scale) or "," in written or "." in written):
             continue
         if cur:
             about = _money_for(plain, match.end())
@@ -736,9 +757,14 @@ def figures(text: str) -> list[tuple[str, str]]:
                 continue
         elif not first or first in _NOT_COUNTED or first in stop_words():
             continue
+        elif first in _MODIFIERS and second and second not in stop_words():
+            about = second  # "30 new cases" counts cases
         else:
             about = f"{first} {second}" if second in _HEADS else first
         qualifier = " ".join((match.group("qual") or "").lower().split())
-        value = f"{cur or ''}{_NUMBER_WORDS.get(num, num)}" + (f" {scale.lower()}" if scale else "")
+        number = _NUMBER_WORDS.get(num, num)
+        if _HALF_BEFORE.search(before) and num in _NUMBER_WORDS and not scale:
+            number, scale = "0.5", num  # "half a million"
+        value = f"{cur or ''}{number}" + (f" {scale.lower()}" if scale else "")
         out.append((about, f"{qualifier} {value}".strip()))
     return out
