@@ -91,6 +91,23 @@ def test_an_added_fact_giving_another_figure_says_what_the_most_complete_version
     assert differs["text"][0].startswith("Over 120 people were killed in Pakistan's southwestern Balochistan")
 
 
+def test_of_two_versions_as_complete_and_as_long_the_later_wire_update_is_chosen(tmp_path, real_models):
+    """Made-up update of seed 004: three hours later the wire gives another count in the lede, same length."""
+    text = SEEDS.joinpath("004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text("date 2026-01-31T18:00:00Z\n" + text, encoding="utf-8")
+    updated = text.replace("at least 92 militants were killed", "at least 110 militants were killed")
+    (tmp_path / "b.txt").write_text("date 2026-01-31T21:00:00Z\n" + updated, encoding="utf-8")
+    docs = _documents(tmp_path).with_columns(syndicate_id=pl.lit("one wire story"))
+    canon, facts, _ = resolve_stories(docs, real_models.facts, load_config().facts)
+    row = canon.row(0, named=True)
+    assert row["canonical_article_id"] == "b"
+    assert row["canonical_reason"].endswith(
+        ", as many as a, as long, and is the later version (2026-01-31 21:00); as long as the longest of 2 copies"
+    )
+    older = facts.filter(pl.col("text").str.starts_with("Pakistan says at least 92 militants"))
+    assert older["differs_from"].to_list() == [["at least 110 militants"]]
+
+
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)

@@ -161,6 +161,18 @@ def test_a_figure_other_than_the_most_complete_versions_is_marked_as_such():
     assert "(1 in red: another figure than the most complete version's)" in page and " dashed: " not in page
 
 
+def test_a_copy_groups_original_is_the_longest_then_the_first_published():
+    from newsdedup.html_report import group_original
+
+    rows = [
+        {"article_id": "a-update", "n_words": 266, "published": LATER},
+        {"article_id": "b-wire", "n_words": 266, "published": DAY},
+        {"article_id": "c-trimmed", "n_words": 120, "published": None},
+    ]
+    assert group_original(rows)["article_id"] == "b-wire"
+    assert group_original(rows[:1] + [{**rows[2], "n_words": 300}])["article_id"] == "c-trimmed"
+
+
 def test_copy_shows_what_differs_and_its_similarity(page_html):
     docs = {r["article_id"]: r for r in _tables()["documents"].iter_rows(named=True)}
     diff = compare_copy(docs["b"], docs["a"])

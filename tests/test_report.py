@@ -33,6 +33,12 @@ def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
     assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
 
 
+def test_a_story_line_counts_in_words_and_gives_one_day_once():
+    report = _markdown()
+    assert "`story_flood`: 3 articles in 2 copy groups; sources: Courier, Gazette, Wire; 2026-02-01." in report
+    assert "`story_quake`: 1 article in 1 copy group; sources: Valley Post; 2026-03-05." in report
+
+
 def test_a_figure_added_to_a_stated_fact_says_so():
     assert "- Mayor Ines Calder said 40 homes were evacuated overnight.\n" in _markdown()
     assert (

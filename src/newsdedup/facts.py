@@ -503,21 +503,32 @@ def resolve_story(
     info = {row["article_id"]: row for row in articles.iter_rows(named=True)}
 
     def rank(a: str) -> tuple:
+        # most facts, then most words, then the latest dated version (a wire update of the same length gives
+        # the newer figures), then the article id
         published = info[a]["published"]
-        return (-coverage[a], -info[a]["n_words"], published is None, published or 0, a)
+        return (-coverage[a], -info[a]["n_words"], published is None, -published.timestamp() if published else 0, a)
 
     ordered = sorted(ids, key=rank)
     best = ordered[0]
     reason = f"covers {coverage[best]} of {len(groups)} facts"
     runner = ordered[1]
     if coverage[runner] == coverage[best]:
-        reason += f", as many as {runner}, and is longer ({info[best]['n_words']} words)"
+        words_best, words_runner = info[best]["n_words"], info[runner]["n_words"]
+        when_best, when_runner = info[best]["published"], info[runner]["published"]
+        if words_best > words_runner:
+            reason += f", as many as {runner}, and is longer ({words_best} words against {words_runner})"
+        elif when_best is not None and when_best != when_runner:
+            reason += f", as many as {runner}, as long, and is the later version ({when_best:%Y-%m-%d %H:%M})"
+        else:
+            reason += f", as many as {runner}, as long ({words_best} words); first by article id"
     else:
         reason += f" (next best: {coverage[runner]}, {runner})"
     copies = [a for a in ids if info[a]["syndicate_id"] == info[best]["syndicate_id"]]
     if len(copies) > 1:
-        longest = max(copies, key=lambda a: (info[a]["n_words"], a)) == best
-        reason += f"; {'longest' if longest else 'one'} of {len(copies)} copies"
+        most = max(info[a]["n_words"] for a in copies)
+        tied = sum(info[a]["n_words"] == most for a in copies)
+        role = "one" if info[best]["n_words"] < most else "longest" if tied == 1 else "as long as the longest"
+        reason += f"; {role} of {len(copies)} copies"
     stated = stated_by[best]
     linked = linked_figures(sents, sims, cfg)
     against = figures_against(linked, sents, best)

@@ -141,7 +141,7 @@ def when_published(row: dict) -> str:
     return day(row["published"])
 
 
-def _span(first: datetime | None, last: datetime | None) -> str:
+def date_span(first: datetime | None, last: datetime | None) -> str:
     if not first:
         return "undated"
     return day(first) if day(first) == day(last) else f"{day(first)} to {day(last)}"
@@ -172,7 +172,14 @@ def _who(row: dict) -> str:
     return " &middot; ".join(parts)
 
 
-def _plural(n: int, word: str, words_: str | None = None) -> str:
+def group_original(rows: list[dict]) -> dict:
+    """The member of a copy group shown as its original: the longest, and of those as long the first published
+    (a same-length "UPDATE 1" of a wire story is a copy of it), then the first by article id."""
+    return min(rows, key=lambda r: (-r["n_words"], r["published"] is None, r["published"].timestamp() if r["published"] else 0,
+                                    r["article_id"]))
+
+
+def plural(n: int, word: str, words_: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {words_ or word + 's'}"
 
 
@@ -332,12 +339,12 @@ def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
         )
     if diff.extra:
         n = sum(len(words(text)) for text in diff.extra)
-        tags.append(f'<span class="tag changed">extra text: {_plural(n, "word")} not in the original</span>')
+        tags.append(f'<span class="tag changed">extra text: {plural(n, "word")} not in the original</span>')
         quotes += diff.extra
     if diff.reworded:
-        tags.append(f'<span class="tag">reworded: {_plural(diff.reworded, "word")}</span>')
+        tags.append(f'<span class="tag">reworded: {plural(diff.reworded, "word")}</span>')
     if diff.boilerplate:
-        tags.append(f'<span class="tag">boilerplate: {_plural(len(diff.boilerplate), "line")}</span>')
+        tags.append(f'<span class="tag">boilerplate: {plural(len(diff.boilerplate), "line")}</span>')
         quotes += diff.boilerplate
     if not tags:
         tags.append('<span class="tag">same text</span>')
@@ -374,7 +381,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         "text found inside the longer.</p>",
     ]
     for group in multi:
-        lead = max(group, key=lambda r: (r["n_words"], r["article_id"]))
+        lead = group_original(group)
         out.append(
             f'<div class="group"><span class="role">Original (longest)</span>'
             f'<p class="headline">{_e(lead["title"])}</p><p class="who">{_who(lead)}</p><ul>'
@@ -480,7 +487,7 @@ def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     note = f", {len(shared)} also in other write-ups" if shared else ""
     out = [
         f'<div class="variant"><h4>{_e(row["title"])}</h4><p class="who">{_who(row)}</p>',
-        f'<p class="muted">adds {_plural(len(facts), "fact")}{note}; highlighted below'
+        f'<p class="muted">adds {plural(len(facts), "fact")}{note}; highlighted below'
         + (f" ({differ} in red: another figure than the most complete version's)" if differ else "")
         + (f" ({dashed} dashed: a figure the most complete version lacks, in a fact it states)" if dashed else "")
         + ".</p>",
@@ -574,9 +581,9 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
         [
             f'<article class="story card" id="{_e(_anchor(story["story_id"]))}">',
             f'<h2>{_e(story["title"])}</h2>',
-            f'<p class="muted">{_plural(story["n_articles"], "article")} in '
-            f'{_plural(story["n_syndicates"], "copy group")}'
-            f" &middot; {_e(_span(story['first_published'], story['last_published']))} &middot; sources: {_e(sources)}"
+            f'<p class="muted">{plural(story["n_articles"], "article")} in '
+            f'{plural(story["n_syndicates"], "copy group")}'
+            f" &middot; {_e(date_span(story['first_published'], story['last_published']))} &middot; sources: {_e(sources)}"
             f' &middot; <code>{_e(story["story_id"])}</code></p>',
             '<div class="canonical"><p class="label">Most complete version</p>',
             f'<p class="headline">{_e(canon["title"])}</p><p class="who">{_who(canon)}</p>',
@@ -605,7 +612,7 @@ def _index_row(story: dict, members: list[dict]) -> str:
         f'<td class="num" data-label="articles">{story["n_articles"]}</td>'
         f'<td class="num" data-label="copy groups">{story["n_syndicates"]}</td>'
         f'<td class="sources">{_e(sources)}</td>'
-        f'<td class="date">{_e(_span(story["first_published"], story["last_published"]))}</td></tr>'
+        f'<td class="date">{_e(date_span(story["first_published"], story["last_published"]))}</td></tr>'
     )
 
 
@@ -649,10 +656,10 @@ def render_html(
     differ, worded = conflict_counts(conflicts)
     reworded = f" ({worded} more worded differently)" if worded else ""
     summary = (
-        f"{_plural(documents.height, 'article')} &middot; {_plural(sizes.height, 'copy group')} "
-        f"({_plural(n_copies, 'copy', 'copies')}) &middot; {_plural(len(ordered), 'story', 'stories')} &middot; "
-        f"{_plural(facts.height, 'added fact')} &middot; {_plural(differ, 'conflicting figure')}{reworded} &middot; "
-        f"{_plural(rejects.height, 'rejected input')}"
+        f"{plural(documents.height, 'article')} &middot; {plural(sizes.height, 'copy group')} "
+        f"({plural(n_copies, 'copy', 'copies')}) &middot; {plural(len(ordered), 'story', 'stories')} &middot; "
+        f"{plural(facts.height, 'added fact')} &middot; {plural(differ, 'conflicting figure')}{reworded} &middot; "
+        f"{plural(rejects.height, 'rejected input')}"
     )
     index = "".join(_index_row(s, members[s["story_id"]]) for s in ordered)
     body = "".join(
@@ -676,7 +683,7 @@ def render_html(
 <h2>Stories</h2>
 <div class="filter"><label for="filter">Filter by word, outlet or date</label>
 <input id="filter" type="search" autocomplete="off" placeholder="e.g. Quetta, Reuters, 2026-02-01">
-<p class="muted" id="shown" aria-live="polite">{_plural(len(ordered), 'story', 'stories')}</p></div>
+<p class="muted" id="shown" aria-live="polite">{plural(len(ordered), 'story', 'stories')}</p></div>
 <table><thead><tr><th>Story</th><th>Articles</th><th>Copy groups</th><th>Sources</th><th>Dates</th></tr></thead>
 <tbody>{index}</tbody></table>
 <p class="muted" id="none" hidden>No story matches the filter.</p>

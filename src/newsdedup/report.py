@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from newsdedup.facts import Resolution
-from newsdedup.html_report import day, fact_note, render_html, when_published
+from newsdedup.html_report import date_span, day, fact_note, group_original, plural, render_html, when_published
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -103,11 +103,11 @@ def story_markdown(
     members = sorted(members, key=lambda r: r["article_id"])
     info = {r["article_id"]: r for r in members}
     canon = info[story["canonical_article_id"]]
-    dates = f"{day(story['first_published'])} to {day(story['last_published'])}"
+    dates = date_span(story["first_published"], story["last_published"])
     out = [
         f"## {story['title']}",
         "",
-        f"`{story['story_id']}`: {story['n_articles']} articles in {story['n_syndicates']} copy groups; "
+        f"`{story['story_id']}`: {plural(story['n_articles'], 'article')} in {plural(story['n_syndicates'], 'copy group')}; "
         f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}.",
         "",
         f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
@@ -120,7 +120,7 @@ def story_markdown(
     if copy_groups:
         out += ["### Copy groups", ""]
         for ids in copy_groups:
-            lead = max(ids, key=lambda a: (info[a]["n_words"], a))
+            lead = group_original([info[a] for a in ids])["article_id"]
             out.append(f"- original (longest): {info[lead]['title']} ({_who(info[lead])}, {info[lead]['n_words']} words)")
             for a in sorted(ids):
                 if a == lead:
