@@ -296,6 +296,19 @@ def test_numbers_differ_compares_the_numbers_not_their_wording():
     assert numbers_differ(["6.3", "6.32", "6.5"])
 
 
+def test_a_bound_rounded_from_an_exact_figure_is_that_figure():
+    """"More than 160 people were rescued" and "168 people were rescued" give one number; two bounds, or a bound
+    the figure does not round to, or one too far from it, are two reports."""
+    assert not numbers_differ(["168", "more than 160"])
+    assert not numbers_differ(["more than 1 million", "1.2 million"])
+    assert not numbers_differ(["nearly 170", "168"])
+    assert numbers_differ(["at least 145", "more than 120"])
+    assert numbers_differ(["more than 120", "145"])
+    assert numbers_differ(["at least 20", "19"])
+    assert numbers_differ(["about 2 million", "1.5 million"])
+    assert not numbers_differ(["129988985", "almost 130 million", "more than 129 million"])  # both round it
+
+
 def test_a_figure_with_a_scale_is_compared_by_its_amount():
     assert not numbers_differ(["2 million", "2000000", "about 2 million"])
     assert not numbers_differ(["$6.3 billion", "$6.32 billion"])  # rounded, at one scale

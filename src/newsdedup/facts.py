@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from functools import lru_cache
 from collections.abc import Iterable
@@ -290,19 +290,59 @@ def _plain(value: Decimal) -> str:
 
 def same_figure(a: str, b: str) -> bool:
     """Two stated figures give one number: the same, or one rounded, compared at the larger of their scales
-    ("6.3" / "6.32" billion, "1.2 million" / "1,230,000", "2 million" / "2,000,000"); sums in two currencies
-    are two figures ("\u20ac750bn" / "$750bn")."""
+    ("6.3" / "6.32" billion, "1.2 million" / "1,230,000", "2 million" / "2,000,000"), or one is a bound or an
+    estimate rounded from the other ("more than 160" / "168": bounds_figure); sums in two currencies are two
+    figures ("\u20ac750bn" / "$750bn")."""
     ca, cb = _currency(a), _currency(b)
     if ca and cb and ca != cb:
         return False
     fa, fb = _figure(a), _figure(b)
-    if fa[1] == fb[1]:
-        return same_number(fa[0], fb[0])
     x, y = _amount(fa), _amount(fb)
-    if x is None or y is None:
+    if fa[1] == fb[1]:
+        if same_number(fa[0], fb[0]):
+            return True
+    elif x is not None and y is not None:
+        scale = max(fa[1], fb[1])
+        if same_number(_plain(x / scale), _plain(y / scale)):
+            return True
+    return x is not None and y is not None and (bounds_figure(_qualifier(a), x, _qualifier(b), y)
+                                                or bounds_figure(_qualifier(b), y, _qualifier(a), x))
+
+
+# How a qualifier rounds a figure it stands for: "more than 160" people of 168 (down), "nearly 170" (up), "about
+# 170" (either way).
+_ROUNDED_DOWN = frozenset(("at least", "more than", "over", "no fewer than", "not fewer than", "no less than", "not less than"))
+_ROUNDED_UP = frozenset(("nearly", "almost", "up to", "as many as", "fewer than", "less than"))
+_ROUNDED = frozenset(("about", "around", "some", "roughly", "approximately"))
+
+
+def _qualifier(value: str) -> str:
+    """The words before a stated figure's number ('more than $2 billion' -> 'more than')."""
+    parts = value.split()
+    n = 2 if len(parts) > 1 and parts[-1] in _SCALE else 1
+    return " ".join(parts[:-n])
+
+
+def bounds_figure(qualifier: str, bound: Decimal, other_qualifier: str, exact: Decimal) -> bool:
+    """A bound or an estimate is the other figure, stated exactly (no qualifier), rounded to fewer significant
+    digits the way its qualifier says: "more than 160" of 168, "more than one million" of 1.2 million, "nearly
+    170" of 168, "about 20" of 19. Two bounds ("at least 145" / "over 120") are two reports; so is a bound the
+    figure does not round to ("more than 120" of 145), or one further than a fifth from it."""
+    if other_qualifier or not qualifier or bound == exact or exact <= 0:
         return False
-    scale = max(fa[1], fb[1])
-    return same_number(_plain(x / scale), _plain(y / scale))
+    if qualifier in _ROUNDED_DOWN:
+        way = ROUND_FLOOR
+    elif qualifier in _ROUNDED_UP:
+        way = ROUND_CEILING
+    elif qualifier in _ROUNDED:
+        way = ROUND_HALF_UP
+    else:
+        return False
+    if abs(bound - exact) > exact / 5:
+        return False  # "about 2 million" of 1.5 million is rounding too coarse to tell two reports apart
+    digits = len(exact.normalize().as_tuple().digits)
+    top = exact.adjusted()
+    return any(exact.quantize(Decimal(1).scaleb(top - k + 1), rounding=way) == bound for k in range(1, digits))
 
 
 def _stated(value: str, those: frozenset[str]) -> bool:
@@ -323,8 +363,13 @@ _SCALE_AMOUNTS = frozenset(Decimal(v) for v in _SCALE.values())
 
 def numbers_differ(values: list[str]) -> bool:
     """Whether stated figures give different numbers ("at least 145" / "over 120"), not one number worded
-    differently ("92" / "at least 92") or at two precisions ("6.3" / "6.32" billion)."""
+    differently ("92" / "at least 92") or at two precisions ("6.3" / "6.32" billion). Where some are stated
+    exactly, the others need only agree with those: "almost 130 million" and "more than 129 million" both
+    round 129,988,985."""
     figs = sorted(set(values))
+    exact = [v for v in figs if not _qualifier(v)]
+    if exact:
+        return any(not same_figure(a, b) for a in figs for b in exact if a != b)
     return any(not same_figure(a, b) for i, a in enumerate(figs) for b in figs[i + 1 :])
 
 
