@@ -84,6 +84,28 @@ def test_a_copy_giving_another_figure_is_an_update_that_says_so(desk, tmp_path):
     assert desk.check(_doc(tmp_path, "r.txt", reworded)).verdict == COPY
 
 
+def test_an_update_is_an_update_of_the_version_holding_most_of_it(tmp_path, real_models):
+    """A state holding a wire story and a newspaper's trimmed copy of it: the wire's update (a paragraph added,
+    a count changed beyond the trimmed part) is an update of the wire story, which holds most of its text, not of
+    the trimmed copy, which its text holds whole (the better containment)."""
+    inp = tmp_path / "in"
+    inp.mkdir()
+    shutil.copy(SEED_004, inp / SEED_004.name)
+    (inp / "trimmed.txt").write_text(_trimmed_004(), encoding="utf-8")
+    settings = load_config()
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, real_models)
+    save_run(tmp_path / "out", state)
+    desk = Desk(load_state(tmp_path / "out", settings), settings, real_models)
+    news = "Police said on Sunday they had arrested 14 suspects in Quetta in connection with the attacks."
+    body, tags = SEED_004.read_text(encoding="utf-8").rsplit("\n\nTags", 1)  # the tag list closes the article
+    text = body.replace("killing 11 people", "killing 13 people") + "\n\n" + news + "\n\nTags" + tags
+    verdict = desk.check(_doc(tmp_path, "update.txt", text))
+    assert verdict.verdict == UPDATE and verdict.of["article_id"] == "004_aa58e34a18a8b4a3"
+    assert news in verdict.adds
+    assert "13 people where the original gives 11 people" in verdict.differs
+
+
 def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
     verdict = desk.check(docs.row(0, named=True))

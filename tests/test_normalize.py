@@ -420,6 +420,14 @@ def test_figures_are_counts_not_times_scores_dates_or_a_ranges_end():
     assert figures("They closed a $50 million seed round.") == [("round", "$50 million")]
 
 
+def test_a_wires_note_on_what_a_version_changes_is_furniture():
+    assert is_boilerplate_line("(Updates toll in paragraph 1, adds detention of captain in paragraph 9)")
+    assert is_boilerplate_line("(Adds quote from minister, paragraphs 5-6)")
+    assert is_boilerplate_line("(Corrects spelling of name in paragraph 3)")
+    assert not is_boilerplate_line("The ministry updates its figures daily (see paragraph 3).")
+    assert not is_boilerplate_line("Updates on the storm will follow.")
+
+
 def test_figures_read_commas_and_negated_qualifiers():
     assert figures("About 2,000 people fled.") == [("people", "about 2000")]  # a comma: no year
     assert figures("In 2019 people fled.") == []

@@ -31,7 +31,9 @@ from newsdedup.facts import (
 from newsdedup.normalize import figures, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
-from newsdedup.syndication import estimated_overlap, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying
+from newsdedup.syndication import (
+    estimated_overlap, estimated_shared, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying,
+)
 
 COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
 # TF-IDF rows of candidate representatives a desk keeps (a few KB each): a busy story's groups come back
@@ -150,16 +152,20 @@ class Desk:
             signature_matrix([signature], cfg.num_perm)[0], len(mine), self.state.signatures[rows], self.sketch_sizes[rows]
         )
         keep = worth_verifying(est_j, est_c, cfg)
-        guesses = np.maximum(est_j, est_c)[keep]
+        # Of the copies, the one holding most of this text is its original: a trimmed copy's full original, and
+        # for a wire update, the previous version (not a newspaper's trimmed copy, which this text contains);
+        # then the closest (Jaccard). Candidates are tried by their estimated share of this text.
+        guesses = np.minimum(estimated_shared(est_j, len(mine), self.sketch_sizes[rows]) / max(len(mine), 1), 1.0)[keep]
         order = np.argsort(-guesses, kind="stable")
         best = None
         for row, guess in zip(rows[keep][order], guesses[order]):
-            if best is not None and best[1] >= min(1.0, guess + cfg.estimate_margin):
+            if best is not None and best[1][0] >= min(1.0, guess + cfg.estimate_margin):
                 break  # the rest cannot plausibly beat the copy already verified
             other = self.sketch_ids[row]
             score = score_pair(mine, self._shingles_of(other))
-            if is_copy(score, cfg) and (best is None or max(score.jaccard, score.containment) > best[1]):
-                best = (other, max(score.jaccard, score.containment), score)
+            held = (score.shared / max(len(mine), 1), score.jaccard)
+            if is_copy(score, cfg) and (best is None or held > best[1]):
+                best = (other, held, score)
         if best is None:
             return None
         original = self.docs[best[0]]

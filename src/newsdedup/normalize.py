@@ -51,6 +51,12 @@ _BOILERPLATE_PATTERNS = (
     r"\b(republication|redistribution)\b.{0,80}\b(prohibited|permission|consent)\b",
     r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"
     r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
+    # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
+    # captain)", "(Adds quote from minister, paragraphs 5-6)", "(Corrects spelling of name in paragraph 3)"
+    r"^\(?(adds|updates|recasts|corrects|changes|rewrites|refiles|repeats|fixes|removes|deletes|inserts|clarifies"
+    r"|writes through|tops|overwrites|edits|restores)\b"
+    r"(?=[^()]*\b(paragraphs?|paras?|grafs?|throughout|byline|headline|dateline|details|quotes?|comments?|background"
+    r"|reaction|toll|figures?|spelling|typo)\b)[^()]*\)?\.?$",
 )
 # Furniture that opens a line, tried once at its start; and furniture anywhere in it.
 _BOILERPLATE_START = re.compile("|".join(f"(?:{p[1:]})" for p in _BOILERPLATE_PATTERNS if p.startswith("^")), re.I)

@@ -67,9 +67,13 @@ def estimated_overlap(
     follows from Jaccard and the two sizes: |A & B| = J (|A| + |B|) / (1 + J).
     """
     jaccard = (theirs == mine).mean(axis=1)
-    shared = jaccard * (n_mine + n_theirs) / (1.0 + jaccard)
     smaller = np.maximum(np.minimum(n_mine, n_theirs), 1)
-    return jaccard, np.minimum(shared / smaller, 1.0)
+    return jaccard, np.minimum(estimated_shared(jaccard, n_mine, n_theirs) / smaller, 1.0)
+
+
+def estimated_shared(jaccard: np.ndarray, n_mine: int, n_theirs: np.ndarray) -> np.ndarray:
+    """The shared shingle count that a Jaccard estimate and the two set sizes imply: J (|A| + |B|) / (1 + J)."""
+    return jaccard * (n_mine + n_theirs) / (1.0 + jaccard)
 
 
 def worth_verifying(jaccard: np.ndarray, containment: np.ndarray, cfg: SyndicationConfig) -> np.ndarray:
