@@ -418,6 +418,7 @@ def test_figures_are_counts_not_times_scores_dates_or_a_ranges_end():
     assert figures("Around 2m people fled.") == [("people", "around 2 million")]  # a glued "m" before a count
     assert figures("He signed the $1.9 trillion Covid relief bill.") == [("bill", "$1.9 trillion")]
     assert figures("They closed a $50 million seed round.") == [("round", "$50 million")]
+    assert figures("She owns nearly $400,000 worth of stock.") == []
 
 
 def test_a_wires_note_on_what_a_version_changes_is_furniture():

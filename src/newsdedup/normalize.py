@@ -713,8 +713,10 @@ _HALF_BEFORE = re.compile(r"\bhalf\s+an?\s+\Z", re.I)
 
 
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){1,4}")
-# Nouns among scikit-learn's stop words, which a sum can be for ("a $1.4 trillion spending bill")
+# Nouns among scikit-learn's stop words, which a sum can be for ("a $1.4 trillion spending bill"); and words
+# after a sum that say nothing of what it is for ("$400,000 worth of stock", "$400,000 available in grants")
 _STOP_NOUNS = frozenset("bill system interest amount part side front bottom fire call detail".split())
+_NOT_FOR = frozenset("worth available apiece each annually".split())
 
 
 def _money_for(plain: str, end: int) -> str | None:
@@ -727,7 +729,7 @@ def _money_for(plain: str, end: int) -> str | None:
     head = None
     for word in run.group(0).split() if run else ():
         low = word.lower()
-        if (low in stop_words() and low not in _STOP_NOUNS) or low in _NOT_COUNTED:
+        if (low in stop_words() and low not in _STOP_NOUNS) or low in _NOT_COUNTED or low in _NOT_FOR:
             break
         if len(low) > 4 and low.endswith("ed") and not low.endswith("eed"):
             break  # "authorized for" ("seed round" is a noun phrase)
