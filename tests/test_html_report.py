@@ -161,16 +161,31 @@ def test_a_figure_other_than_the_most_complete_versions_is_marked_as_such():
     assert "(1 in red: another figure than the most complete version's)" in page and " dashed: " not in page
 
 
-def test_a_copy_groups_original_is_the_longest_then_the_first_published():
-    from newsdedup.html_report import group_original
+def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_against_what_it_reproduces():
+    """A wire story at 06:10, its UPDATE 1 and UPDATE 2 (longer each time), and a newspaper's trimmed copy of the
+    first version: the original is the wire story, the update is shown against the version before it, and the
+    newspaper's copy against the version it trimmed, not against the longest member of the group."""
+    from newsdedup.html_report import copy_source, group_original, original_reason
 
+    at = lambda h: DAY.replace(hour=h)  # noqa: E731
     rows = [
-        {"article_id": "a-update", "n_words": 266, "published": LATER},
-        {"article_id": "b-wire", "n_words": 266, "published": DAY},
-        {"article_id": "c-trimmed", "n_words": 120, "published": None},
+        {"article_id": "update2", "n_words": 449, "published": at(14)},
+        {"article_id": "update1", "n_words": 425, "published": at(9)},
+        {"article_id": "wire", "n_words": 367, "published": at(6)},
+        {"article_id": "gazette", "n_words": 274, "published": at(8)},
     ]
-    assert group_original(rows)["article_id"] == "b-wire"
-    assert group_original(rows[:1] + [{**rows[2], "n_words": 300}])["article_id"] == "c-trimmed"
+    pairs = {
+        frozenset(p): {"jaccard": j, "containment": c}
+        for p, j, c in [(("update2", "update1"), 0.79, 0.90), (("update2", "wire"), 0.69, 0.91), (("update1", "wire"), 0.80, 0.95),
+                        (("gazette", "wire"), 0.58, 0.97), (("gazette", "update1"), 0.50, 0.95), (("gazette", "update2"), 0.45, 0.94)]
+    }
+    lead = group_original(rows)
+    assert lead["article_id"] == "wire" and original_reason(rows, lead) == "first published"
+    source = {r["article_id"]: copy_source(r, rows, lead, pairs)["article_id"] for r in rows if r is not lead}
+    assert source == {"update2": "update1", "update1": "wire", "gazette": "wire"}
+    # undated: the longest is the original
+    undated = [{**r, "published": None} for r in rows]
+    assert group_original(undated)["article_id"] == "update2" and original_reason(undated, group_original(undated)) == "longest"
 
 
 def test_copy_shows_what_differs_and_its_similarity(page_html):

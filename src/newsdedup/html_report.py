@@ -173,10 +173,33 @@ def _who(row: dict) -> str:
 
 
 def group_original(rows: list[dict]) -> dict:
-    """The member of a copy group shown as its original: the longest, and of those as long the first published
-    (a same-length "UPDATE 1" of a wire story is a copy of it), then the first by article id."""
-    return min(rows, key=lambda r: (-r["n_words"], r["published"] is None, r["published"].timestamp() if r["published"] else 0,
-                                    r["article_id"]))
+    """The member of a copy group shown as its original: the first published (a wire story before its updates
+    and the newspapers' copies), then the longest, then the first by article id; undated members come last."""
+    return min(rows, key=lambda r: (r["published"] is None, r["published"].timestamp() if r["published"] else 0,
+                                    -r["n_words"], r["article_id"]))
+
+
+def original_reason(rows: list[dict], original: dict) -> str:
+    """Why group_original chose this member: "first published" when an earlier date decided, else "longest"."""
+    later = [r for r in rows if r is not original and r["published"] is not None]
+    if original["published"] is not None and later and all(r["published"] > original["published"] for r in later):
+        return "first published"
+    return "longest" if all(r["n_words"] <= original["n_words"] for r in rows) else "first by id"
+
+
+def copy_source(row: dict, group: list[dict], original: dict, pairs: dict[frozenset, dict]) -> dict:
+    """The member of its copy group a copy reproduces: of the others published no later (all others when a date
+    is missing) and verified as copies of it, the closest by Jaccard, so that a wire's UPDATE 2 is shown against
+    UPDATE 1 and a newspaper's trimmed copy against the version it trimmed; the group's original when none is."""
+    def before(other: dict) -> bool:
+        return row["published"] is None or other["published"] is None or other["published"] <= row["published"]
+
+    found = [
+        (pair["jaccard"], other["article_id"] == original["article_id"], other)
+        for other in group
+        if other is not row and before(other) and (pair := pairs.get(frozenset((row["article_id"], other["article_id"]))))
+    ]
+    return max(found, key=lambda f: f[:2])[2] if found else original
 
 
 def plural(n: int, word: str, words_: str | None = None) -> str:
@@ -376,25 +399,28 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         return '<section><h3>Copy groups</h3><p class="muted">None: every version was written on its own.</p></section>'
     out = [
         "<section><h3>Copy groups</h3>",
-        '<p class="legend">The same text republished. Each copy is compared with the group&#39;s longest member. '
+        '<p class="legend">The same text republished. Each copy is compared with the version it reproduces: '
+        "the closest of those published before it (a wire update with the version before it). "
         "Jaccard: share of 5-word phrases the two texts have in common; containment: share of the shorter "
         "text found inside the longer.</p>",
     ]
     for group in multi:
         lead = group_original(group)
         out.append(
-            f'<div class="group"><span class="role">Original (longest)</span>'
+            f'<div class="group"><span class="role">Original ({original_reason(group, lead)})</span>'
             f'<p class="headline">{_e(lead["title"])}</p><p class="who">{_who(lead)}</p><ul>'
         )
         for row in sorted(group, key=lambda r: r["article_id"]):
             if row is lead:
                 continue
-            diff = compare_copy(row, lead)
+            source = copy_source(row, group, lead, pairs)
+            diff = compare_copy(row, source)
+            of = "" if source is lead else f' of <code>{_e(source["article_id"])}</code>'
             out.append(
-                f'<li><span class="role">Copy</span><p class="headline">{_e(row["title"])}</p>'
+                f'<li><span class="role">Copy{of}</span><p class="headline">{_e(row["title"])}</p>'
                 f'<p class="who">{_who(row)}</p>'
-                f'<p class="who">{_similarity(pairs.get(frozenset((row["article_id"], lead["article_id"]))))}</p>'
-                f"{_difference_html(diff, row, lead)}</li>"
+                f'<p class="who">{_similarity(pairs.get(frozenset((row["article_id"], source["article_id"]))))}</p>'
+                f"{_difference_html(diff, row, source)}</li>"
             )
         out.append("</ul></div>")
     out.append("</section>")

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from newsdedup.facts import Resolution
-from newsdedup.html_report import date_span, day, fact_note, group_original, plural, render_html, when_published
+from newsdedup.html_report import (
+    copy_source, date_span, day, fact_note, group_original, original_reason, plural, render_html, when_published,
+)
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -120,14 +122,19 @@ def story_markdown(
     if copy_groups:
         out += ["### Copy groups", ""]
         for ids in copy_groups:
-            lead = group_original([info[a] for a in ids])["article_id"]
-            out.append(f"- original (longest): {info[lead]['title']} ({_who(info[lead])}, {info[lead]['n_words']} words)")
+            group = [info[a] for a in ids]
+            lead = group_original(group)
+            out.append(
+                f"- original ({original_reason(group, lead)}): {lead['title']} ({_who(lead)}, {lead['n_words']} words)"
+            )
             for a in sorted(ids):
-                if a == lead:
+                if a == lead["article_id"]:
                     continue
-                pair = pairs.get(frozenset((a, lead)))
+                source = copy_source(info[a], group, lead, pairs)
+                pair = pairs.get(frozenset((a, source["article_id"])))
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
-                out.append(f"  - copy: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
+                of = "" if source is lead else f" of `{source['article_id']}`"
+                out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
         out.append("")
     for heading, rows in conflicts_by_kind(conflicts):
         out += [f"### {heading}", ""]
