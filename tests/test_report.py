@@ -33,6 +33,15 @@ def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
     assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
 
 
+def test_with_the_texts_each_copy_says_what_it_changes():
+    t = _tables()
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    articles = articles_table(t["documents"], canon)
+    report = render_markdown(articles, t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"], t["documents"])
+    line = next(x for x in report.splitlines() if x.startswith("  - copy: Coastal road cut by floods"))
+    assert line.endswith("Jaccard 0.42, containment 0.93); headline changed, trimmed to 94 %, 10 words added")
+
+
 def test_a_story_line_counts_in_words_and_gives_one_day_once():
     report = _markdown()
     assert "`story_flood`: 3 articles in 2 copy groups; sources: Courier, Gazette, Wire; 2026-02-01." in report

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import polars as pl
 
-from newsdedup.facts import sentence_key
+from newsdedup.facts import figures_changed, sentence_key
 from newsdedup.normalize import fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
@@ -189,17 +189,22 @@ def original_reason(rows: list[dict], original: dict) -> str:
 
 def copy_source(row: dict, group: list[dict], original: dict, pairs: dict[frozenset, dict]) -> dict:
     """The member of its copy group a copy reproduces: of the others published no later (all others when a date
-    is missing) and verified as copies of it, the closest by Jaccard, so that a wire's UPDATE 2 is shown against
-    UPDATE 1 and a newspaper's trimmed copy against the version it trimmed; the group's original when none is."""
+    is missing) and verified as copies of it, the one holding most of its text (as the desk picks an original:
+    shared phrases over the copy's, from the pair's containment and the two lengths), then the closest by
+    Jaccard; so a wire's UPDATE 2 is shown against UPDATE 1, and a newspaper's trimmed copy against the version
+    it trimmed. The group's original when none is."""
     def before(other: dict) -> bool:
         return row["published"] is None or other["published"] is None or other["published"] <= row["published"]
 
+    def held(pair: dict, other: dict) -> float:
+        return round(pair["containment"] * min(row["n_words"], other["n_words"]) / max(row["n_words"], 1), 2)
+
     found = [
-        (pair["jaccard"], other["article_id"] == original["article_id"], other)
+        (held(pair, other), pair["jaccard"], other["article_id"] == original["article_id"], other)
         for other in group
         if other is not row and before(other) and (pair := pairs.get(frozenset((row["article_id"], other["article_id"]))))
     ]
-    return max(found, key=lambda f: f[:2])[2] if found else original
+    return max(found, key=lambda f: f[:3])[3] if found else original
 
 
 def plural(n: int, word: str, words_: str | None = None) -> str:
@@ -232,6 +237,7 @@ class Differences:
     reworded: int  # words of the copy in small edits (a word or a phrase changed)
     boilerplate: list[str]  # lines of publishing furniture the original does not have
     missing: list[str]  # passages of the original that are not in the copy
+    figures: list[str] = ()  # counts the copy gives another number for ("at least 23 people where the original ...")
 
 
 def _tokens(line: str) -> list[tuple[str, int, int]]:
@@ -348,7 +354,29 @@ def compare_copy(copy: dict, original: dict) -> Differences:
         reworded=sum(r.n_words for r in runs if not r.boilerplate and not _added(r)),
         boilerplate=[r.text for r in runs if r.boilerplate],
         missing=[r.text for r in runs_not_in(original["text"], copy["text"]) if _added(r)],
+        figures=figures_changed(_sentences_not_in(copy["text"], original["text"]), split_sentences(original["text"]))
+        if runs else [],
     )
+
+
+def _sentences_not_in(text: str, other: str) -> list[str]:
+    """The sentences of a text that the other does not hold word for word."""
+    flat = f" {' '.join(words(other))} "
+    return [s for s in split_sentences(text) if f" {' '.join(words(s))} " not in flat]
+
+
+def difference_words(diff: Differences, copy: dict, original: dict) -> list[str]:
+    """A copy's differences from its original in a few words each, as the Markdown report lists them."""
+    out = ["headline changed"] if diff.headline_changed else []
+    if diff.kept_share is not None:
+        out.append(f"trimmed to {round(100 * diff.kept_share)} %")
+    if diff.extra:
+        out.append(f"{plural(sum(len(words(t)) for t in diff.extra), 'word')} added")
+    if diff.reworded:
+        out.append(f"{plural(diff.reworded, 'word')} reworded")
+    if diff.boilerplate:
+        out.append(f"{plural(len(diff.boilerplate), 'line')} of boilerplate")
+    return out + list(diff.figures)
 
 
 def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
@@ -366,6 +394,7 @@ def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
         quotes += diff.extra
     if diff.reworded:
         tags.append(f'<span class="tag">reworded: {plural(diff.reworded, "word")}</span>')
+    tags += [f'<span class="tag changed">{_e(text)}</span>' for text in diff.figures]
     if diff.boilerplate:
         tags.append(f'<span class="tag">boilerplate: {plural(len(diff.boilerplate), "line")}</span>')
         quotes += diff.boilerplate

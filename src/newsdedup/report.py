@@ -8,7 +8,8 @@ import polars as pl
 
 from newsdedup.facts import Resolution
 from newsdedup.html_report import (
-    copy_source, date_span, day, fact_note, group_original, original_reason, plural, render_html, when_published,
+    compare_copy, copy_source, date_span, day, difference_words, fact_note, group_original, original_reason, plural,
+    render_html, when_published,
 )
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
@@ -134,7 +135,11 @@ def story_markdown(
                 pair = pairs.get(frozenset((a, source["article_id"])))
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                 of = "" if source is lead else f" of `{source['article_id']}`"
-                out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how})")
+                changed = ""
+                if info[a].get("text") is not None and source.get("text") is not None:  # the texts are at hand
+                    changes = difference_words(compare_copy(info[a], source), info[a], source)
+                    changed = f"; {', '.join(changes)}" if changes else "; same text"
+                out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how}){changed}")
         out.append("")
     for heading, rows in conflicts_by_kind(conflicts):
         out += [f"### {heading}", ""]
@@ -167,10 +172,14 @@ def render_markdown(
     conflicts: pl.DataFrame,
     rejects: pl.DataFrame,
     pairs: pl.DataFrame,
+    documents: pl.DataFrame | None = None,
 ) -> str:
-    """A readable report: every story with its most complete version, copy groups, added facts, conflicts."""
+    """A readable report: every story with its most complete version, copy groups, added facts, conflicts.
+    documents: the run's documents, whose texts tell what each copy changes (left out without them)."""
     summary = summarize(articles, stories, facts, conflicts, rejects)
     out = ["# newsdedup report", "", summary.line() + ".", ""]
+    if documents is not None:
+        articles = articles.join(documents.select("article_id", "text"), on="article_id", how="left")
     members, facts_by, conflicts_by = rows_by(articles, "story_id"), rows_by(facts, "story_id"), rows_by(conflicts, "story_id")
     pair_of = pairs_by_articles(pairs)
     for story in stories.iter_rows(named=True):
@@ -206,7 +215,7 @@ def build_outputs(
         "articles": articles, "stories": stories, "facts": facts, "conflicts": conflicts,
         "rejects": rejects, "copy_pairs": pairs,
     }
-    texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs)}
+    texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs, documents)}
     if html:
         texts["report.html"] = render_html(documents, stories, facts, conflicts, rejects, pairs)
     return tables, texts, summarize(articles, stories, facts, conflicts, rejects)
