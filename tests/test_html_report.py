@@ -74,7 +74,12 @@ def _tables() -> dict[str, pl.DataFrame]:
         schema=FACTS, orient="row",
     )
     conflicts = pl.DataFrame(
-        [("story_flood", "homes", ["30", "40"], ["a", "c"], True), ("story_flood", "roads", ["12", "at least 12"], ["a", "c"], False)],
+        [
+            ("story_flood", "homes", ["30", "40"], ["a", "c"], True,
+             ["Officials said 30 homes were evacuated.", "Mayor Ines Calder said 40 homes were evacuated overnight."]),
+            ("story_flood", "roads", ["12", "at least 12"], ["a", "c"], False,
+             ["Police closed 12 roads.", "At least 12 roads were closed."]),
+        ],
         schema=CONFLICTS,
         orient="row",
     )
@@ -252,8 +257,15 @@ def test_what_differs_in_the_hand_made_copies_of_the_seeds(tmp_path):
 def test_most_complete_version_conflicts_and_rejects_are_shown(page_html):
     assert "Most complete version" in page_html
     assert "covers 3 of 5 facts (next best: 2, c)" in page_html
-    assert "<td>homes</td><td class=\"values\">30 / 40</td>" in page_html
+    assert (
+        '<td>homes</td><td class="values"><span title="Officials said 30 homes were evacuated.">30</span> / '
+        '<span title="Mayor Ines Calder said 40 homes were evacuated overnight.">40</span></td>'
+    ) in page_html
     assert "Rejected inputs" in page_html and "binary file" in page_html
+
+
+def test_each_conflicting_figure_shows_a_sentence_giving_it(page_html):
+    assert '<span title="Officials said 30 homes were evacuated.">30</span>' in page_html
 
 
 def test_one_number_worded_differently_is_not_a_conflict(page_html):

@@ -245,7 +245,8 @@ class StoryFacts:
     n_facts: int
     # (fact text, article ids carrying it, detail_figures, differs_from)
     added: list[tuple[str, list[str], list[str], list[str]]]
-    conflicts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)  # (about, values, article ids)
+    # (about, values, article ids, a sentence giving each value)
+    conflicts: list[tuple[str, list[str], list[str], list[str]]] = field(default_factory=list)
 
 
 def _unambiguous(found: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
@@ -385,15 +386,21 @@ def _comparable(a: str, b: str, cfg: FactsConfig) -> bool:
 def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[tuple[str, list[str], list[str]]]:
     """Figures that related sentences of different articles give differently ("over 120" vs "at least 145" people):
     (what is counted, the values, the articles stating them), one per linked_figures group."""
-    return conflicts_of(linked_figures(sents, sims, cfg), sents)
+    return [conflict[:3] for conflict in conflicts_of(linked_figures(sents, sims, cfg), sents)]
 
 
-def conflicts_of(groups: list[list[tuple[int, str, str]]], sents: list[Sentence]) -> list[tuple[str, list[str], list[str]]]:
+def conflicts_of(
+    groups: list[list[tuple[int, str, str]]], sents: list[Sentence]
+) -> list[tuple[str, list[str], list[str], list[str]]]:
+    """(what is counted, the values, the articles stating them, a sentence stating each value) per group."""
     out = []
     for members in groups:
         values = sorted({value for _, _, value in members})
         carriers = sorted({a for i, _, _ in members for a in sents[i].article_ids})
-        out.append((members[0][1], values, carriers))
+        first = {}
+        for i, _, value in sorted(members):
+            first.setdefault(value, sents[i].text)
+        out.append((members[0][1], values, carriers, [first[v] for v in values]))
     return sorted(out)
 
 
@@ -661,8 +668,8 @@ def resolve_stories_with_sentences(
         canon_rows.append((story_id, result.canonical_article_id, result.canonical_reason, result.n_facts))
         conflict_rows += [
             {"story_id": story_id, "about": about, "values": values, "article_ids": ids,
-             "numbers_differ": numbers_differ(values)}
-            for about, values, ids in result.conflicts
+             "numbers_differ": numbers_differ(values), "sentences": said}
+            for about, values, ids, said in result.conflicts
         ]
         sources = dict(zip(articles["article_id"].to_list(), articles["source"].to_list()))
         for text, carriers, detail_figures, differs_from in result.added:

@@ -616,7 +616,11 @@ def _conflicts(rows: list[dict]) -> str:
             '<table class="conflicts"><thead><tr><th>About</th><th>Figures given</th><th>In</th></tr></thead><tbody>',
         ]
         for row in mine:
-            values = " / ".join(_e(v) for v in row["values"])
+            said = row.get("sentences") or []
+            values = " / ".join(
+                f'<span title="{_e(t)}">{_e(v)}</span>' if t else _e(v)
+                for v, t in zip(row["values"], said + [""] * (len(row["values"]) - len(said)))
+            )
             ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])
             out.append(f'<tr><td>{_e(row["about"])}</td><td class="values">{values}</td><td>{ids}</td></tr>')
         out.append("</tbody></table></section>")

@@ -143,7 +143,9 @@ def story_markdown(
         out.append("")
     for heading, rows in conflicts_by_kind(conflicts):
         out += [f"### {heading}", ""]
-        out += [f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})" for row in rows]
+        for row in rows:
+            out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
+            out += [f"  - {value}: \"{_clip(said)}\"" for value, said in zip(row["values"], row.get("sentences") or [])]
         out.append("")
     if facts:
         out += ["### Facts the other versions add", ""]
@@ -156,6 +158,11 @@ def story_markdown(
             out += [f"- {text}" for text in by_variant[article_id]]
             out.append("")
     return out
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    """A sentence cut to about `limit` characters at a word, for a list line."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
 
 
 def detail_note(fact: dict) -> str:

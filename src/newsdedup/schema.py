@@ -66,13 +66,15 @@ FACTS: dict[str, pl.DataType] = {
 }
 
 # numbers_differ: the versions give different numbers ("at least 145" / "more than 120" people); false when
-# they give one number worded differently ("92" / "at least 92" militants).
+# they give one number worded differently ("92" / "at least 92" militants). sentences: for each of `values`, in
+# order, a sentence giving it, so a reader sees what each figure counts.
 CONFLICTS: dict[str, pl.DataType] = {
     "story_id": pl.String(),
     "about": pl.String(),
     "values": pl.List(pl.String()),
     "article_ids": pl.List(pl.String()),
     "numbers_differ": pl.Boolean(),
+    "sentences": pl.List(pl.String()),
 }
 
 
