@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from newsdedup.facts import figures_changed, sentence_key
-from newsdedup.normalize import fold, is_boilerplate_line, paragraphs, split_sentences, words
+from newsdedup.normalize import figures, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
 _CSS = """
@@ -344,25 +344,35 @@ def _added(run: Run) -> bool:
 
 
 def compare_copy(copy: dict, original: dict) -> Differences:
-    """What differs between a copy and its original: headline, length, added passages, boilerplate."""
-    runs = runs_not_in(copy["text"], original["text"])
-    shorter = copy["n_words"] < original["n_words"]
+    """What differs between a copy and its original: headline, length, added passages, boilerplate, figures.
+    Remembered for the pair: report.md and report.html both ask."""
+    return _compare(copy["title"] or "", copy["text"], copy["n_words"], original["title"] or "", original["text"],
+                    original["n_words"])
+
+
+@lru_cache(maxsize=4096)
+def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str, their_words: int) -> Differences:
+    runs = runs_not_in(text, theirs)
     return Differences(
-        headline_changed=words(copy["title"] or "") != words(original["title"] or ""),
-        kept_share=copy["n_words"] / original["n_words"] if shorter and original["n_words"] else None,
+        headline_changed=words(title) != words(their_title),
+        kept_share=n_words / their_words if n_words < their_words and their_words else None,
         extra=[r.text for r in runs if not r.boilerplate and _added(r)],
         reworded=sum(r.n_words for r in runs if not r.boilerplate and not _added(r)),
         boilerplate=[r.text for r in runs if r.boilerplate],
-        missing=[r.text for r in runs_not_in(original["text"], copy["text"]) if _added(r)],
-        figures=figures_changed(_sentences_not_in(copy["text"], original["text"]), split_sentences(original["text"]))
-        if runs else [],
+        missing=[r.text for r in runs_not_in(theirs, text) if _added(r)],
+        figures=_figures_changed(text, theirs) if any(not r.boilerplate for r in runs) else [],
     )
 
 
-def _sentences_not_in(text: str, other: str) -> list[str]:
-    """The sentences of a text that the other does not hold word for word."""
-    flat = f" {' '.join(words(other))} "
-    return [s for s in split_sentences(text) if f" {' '.join(words(s))} " not in flat]
+def _figures_changed(text: str, theirs: str) -> list[str]:
+    """facts.figures_changed for the copy's sentences that the original does not hold word for word and that count
+    something, against the original's sentences that do (most copies have none to compare)."""
+    mine = [s for s in split_sentences(text) if figures(s)]
+    if not mine:
+        return []
+    flat = f" {sentence_key(theirs)} "
+    mine = [s for s in mine if f" {sentence_key(s)} " not in flat]
+    return figures_changed(mine, [t for t in split_sentences(theirs) if figures(t)]) if mine else []
 
 
 def difference_words(diff: Differences, copy: dict, original: dict) -> list[str]:

@@ -741,6 +741,12 @@ def _money_for(plain: str, end: int) -> str | None:
 def figures(text: str) -> list[tuple[str, str]]:
     """What a sentence counts and how it says it: [('people', 'at least 145'), ('inmates', 'more than 30'),
     ('people', '2.1 million'), ('donation', '$26.5 million')]."""
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _figures(text: str) -> tuple[tuple[str, str], ...]:
+    """figures, remembered: the reports compare each copy's sentences with its original's, which repeat."""
     out = []
     plain = spelled_as_digits(fold(text))
     for match in _FIGURE.finditer(plain):
@@ -775,4 +781,4 @@ def figures(text: str) -> list[tuple[str, str]]:
             number, scale = "0.5", num  # "half a million"
         value = f"{cur or ''}{number}" + (f" {scale.lower()}" if scale else "")
         out.append((about, f"{qualifier} {value}".strip()))
-    return out
+    return tuple(out)
