@@ -106,6 +106,14 @@ def test_an_update_is_an_update_of_the_version_holding_most_of_it(tmp_path, real
     assert "13 people where the original gives 11 people" in verdict.differs
 
 
+def test_a_sentence_the_most_complete_version_holds_word_for_word_is_never_an_added_fact(desk):
+    canonical = desk.docs["001_72621f2fa7bf588d"]["text"]
+    held = next(s for s in canonical.split("\n\n") if len(s.split()) > 8 and not any(c.isdigit() for c in s))
+    new = "The ferry had left the port at 10:30 on Sunday."  # a number the version lacks, no count: decided cheaply
+    adds, differs = desk._adds_to({"article_id": "x", "text": f"{held}\n\n{new}"}, "001_72621f2fa7bf588d")
+    assert adds == [new] and differs == []
+
+
 def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     docs, _ = read_files(SEEDS, [SEEDS / "002_ae9f11a7c17e6c9e.txt"], load_config().ingest)
     verdict = desk.check(docs.row(0, named=True))

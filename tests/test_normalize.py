@@ -414,6 +414,8 @@ def test_figures_are_counts_not_times_scores_dates_or_a_ranges_end():
                  "Between 10 and 20 people were hurt.", "About 10 to 20 people were hurt.", "Two F-16 jets crashed."):
         assert figures(text) == [], text
     assert figures("Half a million people fled.") == [("people", "0.5 million")]
+    assert figures("A dozen people were hurt.") == [("people", "1 dozen")]
+    assert figures("Over 1,50,000 people attended.") == [("people", "over 150000")]  # Indian grouping
     assert figures("Officials reported 30 new cases and 20 suspected militants.") == [("cases", "30"), ("militants", "20")]
     assert figures("Around 2m people fled.") == [("people", "around 2 million")]  # a glued "m" before a count
     assert figures("He signed the $1.9 trillion Covid relief bill.") == [("bill", "$1.9 trillion")]
@@ -427,6 +429,10 @@ def test_a_wires_note_on_what_a_version_changes_is_furniture():
     assert is_boilerplate_line("(Corrects spelling of name in paragraph 3)")
     assert not is_boilerplate_line("The ministry updates its figures daily (see paragraph 3).")
     assert not is_boilerplate_line("Updates on the storm will follow.")
+    assert not is_boilerplate_line("Updates on the death toll are expected later on Tuesday, the coast guard said.")
+    kept = clean_body(["Toll rises", "(Updates toll in paragraph 1)", "At least 23 people were killed.",
+                       "Updates on the death toll are expected later on Tuesday, the coast guard said."], "Toll rises")
+    assert kept == "At least 23 people were killed.\n\nUpdates on the death toll are expected later on Tuesday, the coast guard said."
 
 
 def test_figures_read_commas_and_negated_qualifiers():

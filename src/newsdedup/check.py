@@ -324,7 +324,7 @@ class Desk:
         counts = {i: tuple(figures(mine[i])) for i in range(len(mine)) if not said[i] and parsed[i].numbers}
         counts = {i: found for i, found in counts.items() if found}
         if not (unsure or counts):
-            return mine, []
+            return [s for s, seen in zip(mine, said) if not seen], []
         theirs, their_vectors = self._canonical_sentences(canonical_id)
         if unsure:
             words_said = frozenset().union(*(t.content for t in theirs))

@@ -343,23 +343,24 @@ def bounds_figure(qualifier: str, bound: Decimal, other_qualifier: str, exact: D
         return False  # "about 2 million" of 1.5 million is rounding too coarse to tell two reports apart
     digits = len(exact.normalize().as_tuple().digits)
     top = exact.adjusted()
-    return any(exact.quantize(Decimal(1).scaleb(top - k + 1), rounding=way) == bound for k in range(1, digits))
+    try:
+        return any(exact.quantize(Decimal(1).scaleb(top - k + 1), rounding=way) == bound for k in range(1, digits))
+    except InvalidOperation:  # more digits than the decimal context holds
+        return False
 
 
 def _stated(value: str, those: frozenset[str]) -> bool:
-    """A sentence's numbers (`those`) state this figure: its number and its scale, or its amount in full. An amount
-    that is a scale itself ("a million", "a dozen") is never taken as stated: `those` holds the scale of "2
-    million" and "two dozen" too."""
+    """A sentence's numbers (`those`) state this figure: its number and its scale, or its amount in full. One of a
+    scale ("a million", "a dozen") is never taken as stated: `those` holds the scale of "2 million" and "two
+    dozen" too."""
     number, scale = _figure(value)
     amount = _amount((number, scale))
-    if amount is not None and amount in _SCALE_AMOUNTS:
-        return False
+    if scale != 1 and _amount((number, 1)) == 1:
+        return False  # "a million", "1 million": the scale alone, which "2 million" states too
     if stated_in(number, those) and (scale == 1 or str(scale) in those):
         return True
     return scale != 1 and amount is not None and _plain(amount) in those
 
-
-_SCALE_AMOUNTS = frozenset(Decimal(v) for v in _SCALE.values())
 
 
 def numbers_differ(values: list[str]) -> bool:
@@ -453,8 +454,8 @@ def figures_against(
     out: dict[int, list[tuple[str, str, list[str]]]] = {}
     for members in groups:
         theirs = sorted({value for i, _, value in members if article_id in sents[i].article_ids})
-        if not theirs:
-            continue
+        if not theirs or not numbers_differ([value for _, _, value in members]):
+            continue  # one number worded differently, as the conflicts table says
         for i, about, value in members:
             if article_id not in sents[i].article_ids and not any(same_figure(value, v) for v in theirs):
                 if (about, value, theirs) not in out.setdefault(i, []):
@@ -464,7 +465,7 @@ def figures_against(
 
 def figures_changed(sentences: list[str], original: list[str], min_overlap: float = 0.5) -> list[str]:
     """For a copy's sentences, the counts each gives another number for than the original sentence it rewrites
-    (the one sharing most of its content words, at least `min_overlap` of both's), in words: "at least 160
+    (the one sharing most of its content words, by Jaccard, at least `min_overlap`), in words: "at least 160
     people where the original gives at least 145 people". A copy's rewrite is word for word but the figure, so
     the words pair the two; no embedding is needed."""
     theirs = [(content_words(t), numbers(t), figures(t)) for t in original]
@@ -569,6 +570,8 @@ def resolve_story(
         when_best, when_runner = info[best]["published"], info[runner]["published"]
         if words_best > words_runner:
             reason += f", as many as {runner}, and is longer ({words_best} words against {words_runner})"
+        elif when_best is not None and when_runner is None:
+            reason += f", as many as {runner}, as long, and is dated ({when_best:%Y-%m-%d %H:%M})"
         elif when_best is not None and when_best != when_runner:
             reason += f", as many as {runner}, as long, and is the later version ({when_best:%Y-%m-%d %H:%M})"
         else:

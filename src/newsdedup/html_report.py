@@ -181,9 +181,10 @@ def group_original(rows: list[dict]) -> dict:
 
 def original_reason(rows: list[dict], original: dict) -> str:
     """Why group_original chose this member: "first published" when an earlier date decided, else "longest"."""
-    later = [r for r in rows if r is not original and r["published"] is not None]
-    if original["published"] is not None and later and all(r["published"] > original["published"] for r in later):
-        return "first published"
+    others = [r for r in rows if r is not original]
+    dated = [r["published"] for r in others if r["published"] is not None]
+    if original["published"] is not None and others and all(when > original["published"] for when in dated):
+        return "first published"  # the others later or undated
     return "longest" if all(r["n_words"] <= original["n_words"] for r in rows) else "first by id"
 
 
@@ -229,7 +230,7 @@ class Run:
 
 @dataclass(frozen=True)
 class Differences:
-    """How a copy differs from its group's original (the longest member)."""
+    """How a copy differs from the version it reproduces (copy_source)."""
 
     headline_changed: bool
     kept_share: float | None  # words of the copy over words of the original, when the copy is shorter

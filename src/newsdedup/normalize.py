@@ -53,10 +53,10 @@ _BOILERPLATE_PATTERNS = (
     r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
     # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
     # captain)", "(Adds quote from minister, paragraphs 5-6)", "(Corrects spelling of name in paragraph 3)"
-    r"^\(?(adds|updates|recasts|corrects|changes|rewrites|refiles|repeats|fixes|removes|deletes|inserts|clarifies"
+    r"^\((adds|updates|recasts|corrects|changes|rewrites|refiles|repeats|fixes|removes|deletes|inserts|clarifies"
     r"|writes through|tops|overwrites|edits|restores)\b"
     r"(?=[^()]*\b(paragraphs?|paras?|grafs?|throughout|byline|headline|dateline|details|quotes?|comments?|background"
-    r"|reaction|toll|figures?|spelling|typo)\b)[^()]*\)?\.?$",
+    r"|reaction|toll|figures?|spelling|typo)\b)[^()]*\)\.?$",
 )
 # Furniture that opens a line, tried once at its start; and furniture anywhere in it.
 _BOILERPLATE_START = re.compile("|".join(f"(?:{p[1:]})" for p in _BOILERPLATE_PATTERNS if p.startswith("^")), re.I)
@@ -319,7 +319,7 @@ def _story_sentences_of(line: str) -> str:
 
 def _is_furniture(sentence: str) -> bool:
     bare = sentence.strip("[]() ")
-    return is_boilerplate_line(bare) or is_credit_line(bare)
+    return is_boilerplate_line(bare) or is_credit_line(bare) or is_boilerplate_line(sentence.strip())
 
 
 _BULLET = re.compile(r"[-*\u2022\u2013\u00b7]\s")
@@ -550,7 +550,10 @@ def rounds_to(precise: str, rounded: str) -> bool:
         return False
     if len(str(abs(y)).replace(".", "").lstrip("0")) < 2:
         return False
-    return x.quantize(Decimal(1).scaleb(-_places(y)), rounding=ROUND_HALF_UP) == y
+    try:
+        return x.quantize(Decimal(1).scaleb(-_places(y)), rounding=ROUND_HALF_UP) == y
+    except InvalidOperation:  # more digits than the decimal context holds
+        return False
 
 
 def same_number(a: str, b: str) -> bool:
@@ -687,7 +690,7 @@ _QUALIFIER = (
 # score or a range's end ("10:30", "9/11", "a 5-4 ruling", "10-20 people"), no count.
 _FIGURE = re.compile(
     rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$\u00a3\u20ac\u00a5\u20b9])?\s?"
-    r"(?<![\d:/,.-])\b(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
+    r"(?<![\d:/,.-])\b(?P<num>\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
     r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion|dozen)\b|(?P<suffix>bn|mn|tn|m|k)\b)?"
     # looked at, not taken ("for about 55 miles"); a word, not a name's letters ("F-16 jets")
     r"(?=\s+(?P<w1>[a-z][a-z-]*[a-z])\b(?!-?\d)(?:\s+(?P<w2>[a-z][a-z-]*[a-z])\b)?)?",
@@ -699,7 +702,7 @@ _HEADS = frozenset(
     "civilians children students vehicles guards staff".split()
 )
 # Words before the thing counted that say which of them: "30 new cases", "20 suspected militants".
-_MODIFIERS = frozenset("new more other additional suspected confirmed reported alleged known registered".split())
+_MODIFIERS = frozenset("new additional suspected confirmed reported alleged known registered".split())
 _NOT_COUNTED = frozenset("of percent per am pm million billion thousand hundred trillion dozen times".split())
 _SCALE_WORDS = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
 # A day of a month ("Feb. 2 near the border", "Jan. 6 committee"), and the first end of a range ("between 10
@@ -710,13 +713,14 @@ _MONTH_BEFORE = re.compile(
 )
 _RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|and)\s*\Z", re.I)
 _HALF_BEFORE = re.compile(r"\bhalf\s+an?\s+\Z", re.I)
+_BARE_SCALES = frozenset("hundred thousand million billion trillion dozen".split())
 
 
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){1,4}")
 # Nouns among scikit-learn's stop words, which a sum can be for ("a $1.4 trillion spending bill"); and words
 # after a sum that say nothing of what it is for ("$400,000 worth of stock", "$400,000 available in grants")
 _STOP_NOUNS = frozenset("bill system interest amount part side front bottom fire call detail".split())
-_NOT_FOR = frozenset("worth available apiece each annually".split())
+_NOT_FOR = frozenset("worth available apiece annually".split())
 
 
 def _money_for(plain: str, end: int) -> str | None:
@@ -777,8 +781,10 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
             about = f"{first} {second}" if second in _HEADS else first
         qualifier = " ".join((match.group("qual") or "").lower().split())
         number = _NUMBER_WORDS.get(num, num)
-        if _HALF_BEFORE.search(before) and num in _NUMBER_WORDS and not scale:
-            number, scale = "0.5", num  # "half a million"
+        if num in _BARE_SCALES and not scale:
+            # "a million", "a dozen": one of the scale (and "half a million" half of it), so that "two dozen" is
+            # not taken to state it (numbers() holds the 12 of "two dozen" too)
+            number, scale = ("0.5" if _HALF_BEFORE.search(before) else "1"), num
         value = f"{cur or ''}{number}" + (f" {scale.lower()}" if scale else "")
         out.append((about, f"{qualifier} {value}".strip()))
     return tuple(out)

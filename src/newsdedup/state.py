@@ -26,7 +26,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 21  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 22  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -49,7 +49,9 @@ STATE_VERSION = 21  # 7: figures are words in the TF-IDF (TermStats counts chang
 # "Feb. 2 near"), "Sixteen" is 16, "half a million", "30 new cases" (conflicts, differs_from); 18: of versions
 # as complete and as long, the later is the most complete version (canon); 19: a bound rounded from an exact
 # figure is that figure ("more than 160" / "168": conflicts, differs_from); 20: a wire's note on what a version
-# changes ("(Updates toll in paragraph 1, ...)") is furniture (documents); 21: conflicts.sentences
+# changes ("(Updates toll in paragraph 1, ...)") is furniture (documents); 21: conflicts.sentences; 22: a wire's
+# note needs its brackets ("Updates on the death toll are expected ..." is news), "a dozen" is "1 dozen", Indian
+# digit grouping ("1,50,000") is a count (documents, conflicts, differs_from)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
