@@ -188,6 +188,7 @@ def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_ag
     assert lead["article_id"] == "wire" and original_reason(rows, lead) == "first published"
     source = {r["article_id"]: copy_source(r, rows, lead, pairs)["article_id"] for r in rows if r is not lead}
     assert source == {"update2": "update1", "update1": "wire", "gazette": "wire"}
+    assert ".role code{text-transform:none" in _render(_tables())  # an id keeps its case in the upper-case label
     # undated: the longest is the original
     undated = [{**r, "published": None} for r in rows]
     assert group_original(undated)["article_id"] == "update2" and original_reason(undated, group_original(undated)) == "longest"

@@ -71,6 +71,7 @@ mark.differs{background:#fde4e1;border-bottom-color:#c0392b}
 .group ul{list-style:none;margin:.4rem 0 0;padding:0}
 .group li{border-top:1px dashed var(--line);padding:.5rem 0 .3rem}
 .role{font-size:.75rem;font-weight:700;letter-spacing:.05em;text-transform:uppercase;color:var(--muted)}
+.role code{text-transform:none;letter-spacing:0}
 .tags{margin:.25rem 0}
 .tag{display:inline-block;font-size:.78rem;line-height:1.3;padding:.1rem .45rem;margin:0 .3rem .25rem 0;
 border-radius:999px;
