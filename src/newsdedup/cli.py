@@ -196,10 +196,6 @@ def evaluate(
         json_out.write_text(json.dumps({s.level: s.as_dict() for s in scores}, indent=2), encoding="utf-8")
 
 
-def _clip(text: str, width: int = 110) -> str:
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "\u2026"
-
-
 def _read_fact_pairs(sentences: Path, pairs: Path) -> tuple[list[str], list[str], "np.ndarray"]:
     left, right, truth, _ = _read_fact_table(sentences, pairs)
     return left, right, truth
@@ -250,6 +246,7 @@ def evaluate_facts(
 
     from newsdedup.evaluate import binary_scores, worst_decisions
     from newsdedup.facts import as_sentence, failed_check, judge_pairs, why_apart
+    from newsdedup.normalize import clip
 
     settings = _settings(config)
     left, right, truth, ids = _read_fact_table(sentences, pairs)
@@ -285,7 +282,7 @@ def evaluate_facts(
             why = why_apart(as_sentence(left[i]), as_sentence(right[i]), settings.facts) if truth[i] else None
             reason = why or (f"cosine {sims[i]:.2f} < {threshold}" if truth[i] else f"cosine {sims[i]:.2f} >= {threshold}")
             typer.echo(f"  {ids[i][0]} / {ids[i][1]}: {reason}")
-            typer.echo(f"    {_clip(left[i])}\n    {_clip(right[i])}")
+            typer.echo(f"    {clip(left[i], 110)}\n    {clip(right[i], 110)}")
 
 
 @app.command()

@@ -21,6 +21,8 @@ import polars as pl
 from newsdedup.config import FactsConfig
 from newsdedup.embed import Embedder
 from newsdedup.normalize import (
+    CURRENCY_SIGNS,
+    SCALES,
     content_words,
     figures,
     figures_beyond,
@@ -255,25 +257,23 @@ def _unambiguous(found: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     return [(about, value) for about, value in found if abouts.count(about) == 1]
 
 
-_SCALE = {"hundred": 100, "thousand": 1000, "dozen": 12, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+@lru_cache(maxsize=1 << 14)
+def _parts(value: str) -> tuple[str, str, str, int]:
+    """A stated figure as figures() writes it, in parts: qualifier, currency sign, number, scale
+    ('more than $2.1 million' -> ('more than', '$', '2.1', 1000000); 'at least 145' -> ('at least', '', '145', 1))."""
+    parts = value.split()
+    scale = SCALES.get(parts[-1], 1) if len(parts) > 1 else 1
+    n = 1 if scale == 1 else 2
+    number = parts[-n]
+    currency = number[0] if number[:1] in CURRENCY_SIGNS else ""
+    return " ".join(parts[:-n]), currency, number.lstrip(CURRENCY_SIGNS), scale
 
 
 def _figure(value: str) -> tuple[str, int]:
     """The number of a stated figure and its scale ('at least 145' -> ('145', 1), 'over $2.1 million' ->
     ('2.1', 1000000))."""
-    parts = value.split()
-    scale = _SCALE.get(parts[-1], 1) if len(parts) > 1 else 1
-    number = parts[-2] if scale != 1 else parts[-1]
-    return number.lstrip(_CURRENCIES), scale
-
-
-_CURRENCIES = "$\u00a3\u20ac\u00a5\u20b9"
-
-
-def _currency(value: str) -> str:
-    """The currency sign of a stated figure ('more than $2 billion' -> '$'), or ''."""
-    number = value.split()[-2] if len(value.split()) > 1 and value.split()[-1] in _SCALE else value.split()[-1]
-    return number[0] if number[:1] in _CURRENCIES else ""
+    _, _, number, scale = _parts(value)
+    return number, scale
 
 
 def _amount(figure: tuple[str, int]) -> Decimal | None:
@@ -294,7 +294,7 @@ def same_figure(a: str, b: str) -> bool:
     ("6.3" / "6.32" billion, "1.2 million" / "1,230,000", "2 million" / "2,000,000"), or one is a bound or an
     estimate rounded from the other ("more than 160" / "168": bounds_figure); sums in two currencies are two
     figures ("\u20ac750bn" / "$750bn")."""
-    ca, cb = _currency(a), _currency(b)
+    ca, cb = _parts(a)[1], _parts(b)[1]
     if ca and cb and ca != cb:
         return False
     fa, fb = _figure(a), _figure(b)
@@ -306,8 +306,8 @@ def same_figure(a: str, b: str) -> bool:
         scale = max(fa[1], fb[1])
         if same_number(_plain(x / scale), _plain(y / scale)):
             return True
-    return x is not None and y is not None and (bounds_figure(_qualifier(a), x, _qualifier(b), y)
-                                                or bounds_figure(_qualifier(b), y, _qualifier(a), x))
+    qa, qb = _parts(a)[0], _parts(b)[0]
+    return x is not None and y is not None and (bounds_figure(qa, x, qb, y) or bounds_figure(qb, y, qa, x))
 
 
 # How a qualifier rounds a figure it stands for: "more than 160" people of 168 (down), "nearly 170" (up), "about
@@ -315,13 +315,6 @@ def same_figure(a: str, b: str) -> bool:
 _ROUNDED_DOWN = frozenset(("at least", "more than", "over", "no fewer than", "not fewer than", "no less than", "not less than"))
 _ROUNDED_UP = frozenset(("nearly", "almost", "up to", "as many as", "fewer than", "less than"))
 _ROUNDED = frozenset(("about", "around", "some", "roughly", "approximately"))
-
-
-def _qualifier(value: str) -> str:
-    """The words before a stated figure's number ('more than $2 billion' -> 'more than')."""
-    parts = value.split()
-    n = 2 if len(parts) > 1 and parts[-1] in _SCALE else 1
-    return " ".join(parts[:-n])
 
 
 def bounds_figure(qualifier: str, bound: Decimal, other_qualifier: str, exact: Decimal) -> bool:
@@ -369,7 +362,7 @@ def numbers_differ(values: list[str]) -> bool:
     exactly, the others need only agree with those: "almost 130 million" and "more than 129 million" both
     round 129,988,985."""
     figs = sorted(set(values))
-    exact = [v for v in figs if not _qualifier(v)]
+    exact = [v for v in figs if not _parts(v)[0]]
     if exact:
         return any(not same_figure(a, b) for a in figs for b in exact if a != b)
     return any(not same_figure(a, b) for i, a in enumerate(figs) for b in figs[i + 1 :])

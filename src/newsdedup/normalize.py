@@ -176,7 +176,8 @@ _NOT_GLUE = _CURRENCY_CODES | frozenset(
 )
 _CODE_BEFORE = re.compile(r"\b([A-Za-z]+)(\.?\s?)\Z")  # "Rs5m", "Rs. 5m", "USD 10m"; a one-letter code glued only
 _LOWER_NAMES = frozenset("covid sars mers".split())  # lower-case words a hyphen joins to a name's digits
-_CURRENCY_SIGN = re.compile(r"[$\u00a3\u20ac\u00a5\u20b9]\s?\Z")
+CURRENCY_SIGNS = "$\u00a3\u20ac\u00a5\u20b9"
+_CURRENCY_SIGN = re.compile(rf"[{re.escape(CURRENCY_SIGNS)}]\s?\Z")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'\-]+(?:\s+(?:al-|bin\s|de\s|van\s)?[A-Z][a-zA-Z'\-]+)*")
 # Capitalised words that are not names.
 _NOT_NAMES = frozenset(_NUMBER_WORDS) | frozenset(
@@ -426,6 +427,11 @@ def _paragraph_sentences(para: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def clip(text: str, width: int) -> str:
+    """The text cut to at most `width` characters at a word boundary, with an ellipsis, for one line of output."""
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
 def paragraphs(text: str) -> list[str]:
     """The non-empty lines of a body, stripped: the units sentence splitting works within."""
     return [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
@@ -439,7 +445,10 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_SCALES = frozenset(("hundred", "thousand", "million", "billion", "trillion", "dozen", *_SUFFIXES))
+# The scale words, what each multiplies by, and the glued scales ("2bn") by the word they stand for.
+SCALES = {w: int(_NUMBER_WORDS[w]) for w in ("hundred", "thousand", "million", "billion", "trillion", "dozen")}
+_SCALES = frozenset((*SCALES, *_SUFFIXES))
+_SCALE_WORDS = {suffix: w for suffix, v in _SUFFIXES.items() for w in SCALES if SCALES[w] == int(v)}
 
 
 # "one" as a pronoun, no count: "this one", "no one", "the only one", "one another", "one's" (not "the one
@@ -689,9 +698,9 @@ _QUALIFIER = (
 # officials said" counts no officials), and digits after a colon, a slash or a hyphen are a time, a date, a
 # score or a range's end ("10:30", "9/11", "a 5-4 ruling", "10-20 people"), no count.
 _FIGURE = re.compile(
-    rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[$\u00a3\u20ac\u00a5\u20b9])?\s?"
+    rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[{re.escape(CURRENCY_SIGNS)}])?\s?"
     r"(?<![\d:/,.-])\b(?P<num>\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
-    r"(?:\s+(?P<scale>hundred|thousand|million|billion|trillion|dozen)\b|(?P<suffix>bn|mn|tn|m|k)\b)?"
+    r"(?:\s+(?P<scale>" + "|".join(SCALES) + r")\b|(?P<suffix>bn|mn|tn|m|k)\b)?"
     # looked at, not taken ("for about 55 miles"); a word, not a name's letters ("F-16 jets")
     r"(?=\s+(?P<w1>[a-z][a-z-]*[a-z])\b(?!-?\d)(?:\s+(?P<w2>[a-z][a-z-]*[a-z])\b)?)?",
     re.I,
@@ -703,8 +712,7 @@ _HEADS = frozenset(
 )
 # Words before the thing counted that say which of them: "30 new cases", "20 suspected militants".
 _MODIFIERS = frozenset("new additional suspected confirmed reported alleged known registered".split())
-_NOT_COUNTED = frozenset("of percent per am pm million billion thousand hundred trillion dozen times".split())
-_SCALE_WORDS = {"k": "thousand", "m": "million", "mn": "million", "bn": "billion", "tn": "trillion"}
+_NOT_COUNTED = frozenset(("of", "percent", "per", "am", "pm", "times", *SCALES))
 # A day of a month ("Feb. 2 near the border", "Jan. 6 committee"), and the first end of a range ("between 10
 # and 20 people", "10 to 20 people": the 20 alone is no count) come before a number that counts nothing.
 _MONTH_BEFORE = re.compile(
@@ -713,7 +721,6 @@ _MONTH_BEFORE = re.compile(
 )
 _RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|and)\s*\Z", re.I)
 _HALF_BEFORE = re.compile(r"\bhalf\s+an?\s+\Z", re.I)
-_BARE_SCALES = frozenset("hundred thousand million billion trillion dozen".split())
 
 
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){1,4}")
@@ -781,7 +788,7 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
             about = f"{first} {second}" if second in _HEADS else first
         qualifier = " ".join((match.group("qual") or "").lower().split())
         number = _NUMBER_WORDS.get(num, num)
-        if num in _BARE_SCALES and not scale:
+        if num in SCALES and not scale:
             # "a million", "a dozen": one of the scale (and "half a million" half of it), so that "two dozen" is
             # not taken to state it (numbers() holds the 12 of "two dozen" too)
             number, scale = ("0.5" if _HALF_BEFORE.search(before) else "1"), num

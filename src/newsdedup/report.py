@@ -11,6 +11,7 @@ from newsdedup.html_report import (
     compare_copy, copy_source, date_span, day, difference_words, fact_note, group_original, original_reason, plural,
     render_html, when_published,
 )
+from newsdedup.normalize import clip
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -145,7 +146,7 @@ def story_markdown(
         out += [f"### {heading}", ""]
         for row in rows:
             out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
-            out += [f"  - {value}: \"{_clip(said)}\"" for value, said in zip(row["values"], row.get("sentences") or [])]
+            out += [f"  - {value}: \"{clip(said, 200)}\"" for value, said in zip(row["values"], row.get("sentences") or [])]
         out.append("")
     if facts:
         out += ["### Facts the other versions add", ""]
@@ -158,11 +159,6 @@ def story_markdown(
             out += [f"- {text}" for text in by_variant[article_id]]
             out.append("")
     return out
-
-
-def _clip(text: str, limit: int = 200) -> str:
-    """A sentence cut to about `limit` characters at a word, for a list line."""
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " \u2026"
 
 
 def detail_note(fact: dict) -> str:
