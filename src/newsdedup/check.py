@@ -321,8 +321,9 @@ class Desk:
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
         unsure = [i for i in range(len(mine)) if not said[i] and numbers_within(parsed[i].numbers, figures_said)]
-        counts = {i: tuple(figures(mine[i])) for i in range(len(mine)) if not said[i] and parsed[i].numbers}
-        counts = {i: found for i, found in counts.items() if found}
+        counts = {
+            i: found for i in range(len(mine)) if not said[i] and parsed[i].numbers and (found := tuple(figures(mine[i])))
+        }
         if not (unsure or counts):
             return [s for s, seen in zip(mine, said) if not seen], []
         theirs, their_vectors = self._canonical_sentences(canonical_id)

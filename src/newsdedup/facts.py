@@ -458,10 +458,11 @@ def figures_against(
 
 def figures_changed(sentences: list[str], original: list[str], min_overlap: float = 0.5) -> list[str]:
     """For a copy's sentences, the counts each gives another number for than the original sentence it rewrites
-    (the one sharing most of its content words, by Jaccard, at least `min_overlap`), in words: "at least 160
+    (of the original's sentences that count something, the one sharing most of its content words, by Jaccard, at
+    least `min_overlap`), in words: "at least 160
     people where the original gives at least 145 people". A copy's rewrite is word for word but the figure, so
     the words pair the two; no embedding is needed."""
-    theirs = [(content_words(t), numbers(t), figures(t)) for t in original]
+    theirs = [(content_words(t), numbers(t), found) for t in original if (found := figures(t))]  # counting ones
     out = []
     for text in sentences:
         found = _unambiguous(tuple(figures(text)))

@@ -367,17 +367,17 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
 
 
 def _figures_changed(text: str, theirs: str) -> list[str]:
-    """facts.figures_changed for the copy's sentences that the original does not hold word for word and that count
-    something, against the original's sentences that do (most copies have none to compare)."""
+    """facts.figures_changed for the copy's sentences that count something and that the original does not hold word
+    for word (most copies have none: the cheap figures test first)."""
     mine = [s for s in split_sentences(text) if figures(s)]
     if not mine:
         return []
     flat = f" {sentence_key(theirs)} "
     mine = [s for s in mine if f" {sentence_key(s)} " not in flat]
-    return figures_changed(mine, [t for t in split_sentences(theirs) if figures(t)]) if mine else []
+    return figures_changed(mine, split_sentences(theirs)) if mine else []
 
 
-def difference_words(diff: Differences, copy: dict, original: dict) -> list[str]:
+def difference_words(diff: Differences) -> list[str]:
     """A copy's differences from its original in a few words each, as the Markdown report lists them."""
     out = ["headline changed"] if diff.headline_changed else []
     if diff.kept_share is not None:
@@ -543,7 +543,7 @@ def _detail_span(note: str | None) -> str:
 def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     """One version's text with the facts it adds marked; copies: the ids of its own copy group."""
     notes = {
-        f["text"]: ("differs" if f.get("differs_from") else "detail", fact_note(f)) for f in facts if fact_note(f)
+        f["text"]: ("differs" if f.get("differs_from") else "detail", note) for f in facts if (note := fact_note(f))
     }
     paras, found = mark_facts(row["text"], [f["text"] for f in facts], notes)
     dashed = sum(sentence_key(t) in found for t, (kind, _) in notes.items() if kind == "detail")

@@ -138,7 +138,7 @@ def story_markdown(
                 of = "" if source is lead else f" of `{source['article_id']}`"
                 changed = ""
                 if info[a].get("text") is not None and source.get("text") is not None:  # the texts are at hand
-                    changes = difference_words(compare_copy(info[a], source), info[a], source)
+                    changes = difference_words(compare_copy(info[a], source))
                     changed = f"; {', '.join(changes)}" if changes else "; same text"
                 out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how}){changed}")
         out.append("")
