@@ -56,6 +56,16 @@ def test_run_prints_summary_and_report_path(tmp_path):
         capture_output=True, text=True, env=env, timeout=600,
     )
     assert again.returncode == 0 and "nothing new" in again.stdout
+    # an output deleted since is written again, though the input has not changed
+    (out / "report.html").unlink()
+    (out / "facts.parquet").unlink()
+    third = subprocess.run(
+        [sys.executable, "-m", "newsdedup", "run", "--input", str(tmp_path / "in"), "--output", str(out), "--config", str(CONFIG)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert third.returncode == 0, third.stderr[-2000:]
+    assert "facts.parquet, report.html missing" in third.stdout and "38 added facts" in third.stdout
+    assert (out / "report.html").is_file() and (out / "facts.parquet").is_file()
 
 
 def test_evaluate_scores_both_levels(tmp_path):

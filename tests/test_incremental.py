@@ -353,3 +353,18 @@ def test_each_stage_embeds_with_its_own_model(corpus):
     assert len(stories.texts) <= state.documents["syndicate_id"].n_unique()  # one text per copy group
     assert all(sentence_key(t) in sentences for t in facts.texts)  # sentences only
     assert not any(sentence_key(t) in sentences for t in stories.texts)  # headline + lead, never a lone sentence
+
+
+def test_a_run_writes_every_output_the_nothing_new_check_looks_for(corpus, tmp_path, fake_embedder):
+    from newsdedup.incremental import save_run
+    from newsdedup.store import OUTPUT_FILES, missing_outputs
+
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    out = tmp_path / "out"
+    assert missing_outputs(out) == list(OUTPUT_FILES)
+    save_run(out, state)
+    assert sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")) == sorted(OUTPUT_FILES)
+    (out / "report.html").unlink()
+    assert missing_outputs(out) == ["report.html"]

@@ -61,12 +61,16 @@ def run(
     _check_models(settings)
     if not full:
         from newsdedup.state import load_manifest, plan_run
+        from newsdedup.store import missing_outputs
 
         manifest = load_manifest(output, settings)
-        if manifest is not None and (output / "report.md").is_file() and plan_run(input, manifest).nothing_new:
-            typer.echo(f"nothing new in {input} since the last run ({manifest.height} inputs unchanged)")
-            typer.echo(f"report: {output / 'report.md'}")
-            return
+        if manifest is not None and plan_run(input, manifest).nothing_new:
+            missing = missing_outputs(output)
+            if not missing:
+                typer.echo(f"nothing new in {input} since the last run ({manifest.height} inputs unchanged)")
+                typer.echo(f"report: {output / 'report.md'}")
+                return
+            typer.echo(f"nothing new in {input}, but {', '.join(missing)} missing from {output}: writing the outputs again")
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
 

@@ -39,6 +39,19 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
         shutil.rmtree(staging, ignore_errors=True)
 
 
+# What a run writes into the output folder, besides its state (incremental.save_run).
+OUTPUT_FILES = (
+    *(f"{name}.parquet" for name in ("articles", "stories", "facts", "conflicts", "rejects", "copy_pairs", "story_merges")),
+    "report.md",
+    "report.html",
+)
+
+
+def missing_outputs(out_dir: str | Path) -> list[str]:
+    """The outputs of a run that are not in out_dir (deleted since, or never written)."""
+    return [name for name in OUTPUT_FILES if not (Path(out_dir) / name).is_file()]
+
+
 def read_table(out_dir: str | Path, name: str) -> pl.DataFrame:
     """Read one output table by name ('articles', 'stories', 'facts', 'rejects')."""
     return pl.read_parquet(Path(out_dir) / f"{name}.parquet")
