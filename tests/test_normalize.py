@@ -628,6 +628,9 @@ def test_currency_codes_glued_to_digits_are_amounts_and_units_are_no_scale():
     assert numbers("A magnitude-7.8 quake struck.") == {"7.8"}
     assert numbers("Waves reached 10m high in the 5k race.") == {"10", "5"}  # metres and a race, not a million
     assert numbers("It paid $10m and \u00a35k; Rs5m more.") == {"10", "1000000", "5", "1000"}
+    # before a count, as figures reads it: "2m people" states what "2 million people" does
+    assert numbers("Around 2m people fled.") == numbers("Around 2 million people fled.") == {"2", "1000000"}
+    assert numbers("Some 10k security personnel were sent.") == {"10", "1000"}
 
 
 def test_first_names_ending_like_adverbs_stay_names():

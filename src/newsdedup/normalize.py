@@ -512,7 +512,7 @@ def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
             continue
         value = digits.replace(",", "")
         out.append((digits, f"0{value}" if value.startswith(".") else value, match.start(), match.start("digits") + len(digits)))
-        if suffix and (suffix.lower() not in ("m", "k") or _in_currency(plain, match.start())):
+        if suffix and (suffix.lower() not in ("m", "k") or _in_currency(plain, match.start()) or _HEAD_AFTER.match(plain, match.end())):
             out.append((suffix, _SUFFIXES[suffix.lower()], match.start("suffix"), match.end()))
     return out
 
@@ -710,6 +710,8 @@ _HEADS = frozenset(
     "personnel officers officials bombers properties workers members forces troops soldiers fighters people "
     "civilians children students vehicles guards staff".split()
 )
+# A glued "m" or "k" before one of them is a scale, as after a currency sign: "2m people", "10k workers".
+_HEAD_AFTER = re.compile(r"\s+(?:[a-z][a-z-]*[a-z]\s+)?(?:" + "|".join(sorted(_HEADS)) + r")\b", re.I)
 # Words before the thing counted that say which of them: "30 new cases", "20 suspected militants".
 _MODIFIERS = frozenset("new additional suspected confirmed reported alleged known registered".split())
 _NOT_COUNTED = frozenset(("of", "percent", "per", "am", "pm", "times", *SCALES))
