@@ -606,6 +606,8 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
     from newsdedup.state import load_state
 
     imports = time.perf_counter() - start
+    import polars as pl
+
     import newsdedup.check
 
     check_sha1 = file_sha1(newsdedup.check.__file__)  # the desk code this process runs
@@ -659,6 +661,8 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
                 break
     from newsdedup.syndication import fingerprint
 
+    # stories with a date: the time window can keep a dated query from them; an undated one is anyone's
+    dated_stories = set(state.documents.filter(pl.col("published").is_not_null())["story_id"].to_list())
     load_before = os.getloadavg()
     results = []
     for q, d in measured:
@@ -682,7 +686,8 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
         results.append({"kind": q["kind"], "id": d["article_id"], "verdict": verdict.verdict, "ms": ms,
                         "right": bool(right), "n_words": d["n_words"], "adds": len(verdict.adds),
                         "lsh_candidates": candidates, "embedded_texts": len(recording.texts) + (len(sentence_recording.texts) if sentence_recording is not recording else 0),
-                        "embedded_tokens": tokens})
+                        "embedded_tokens": tokens,
+                        "dated": d.get("published") is not None, "story_dated": of.get("story_id") in dated_stories})
     rss_after = rss_now_mb(float("nan"))
     load_after = os.getloadavg()
 
@@ -709,6 +714,11 @@ def measure(state_root: Path, queries_path: Path, out_path: Path, config: Path |
             "embedded_tokens_p50": percentile([r["embedded_tokens"] for r in rows], 50),
             "embedded_tokens_p95": percentile([r["embedded_tokens"] for r in rows], 95),
             "adds_p50": percentile([r["adds"] for r in rows], 50),
+            # wrong "same story" verdicts, by whether the time window could have told them apart
+            "wrong_story_both_dated": sum(1 for r in rows if not r["right"] and r["verdict"] == "same_story"
+                                          and r["dated"] and r["story_dated"]),
+            "wrong_story_undated": sum(1 for r in rows if not r["right"] and r["verdict"] == "same_story"
+                                       and not (r["dated"] and r["story_dated"])),
         }
 
     # cProfile of the spare queries of every kind whose p95 misses its goal.
@@ -814,6 +824,10 @@ def print_report(builds: list[dict[str, Any]], measures: dict[str, dict[str, Any
             f"{kind} {m['kinds'][kind]['n_words_p50']:.0f} / {m['kinds'][kind]['lsh_candidates_p50']:.0f}, "
             f"{m['kinds'][kind]['lsh_candidates_p95']:.0f} / {m['kinds'][kind]['adds_p50']:.0f}" for kind in KINDS)
             + f"; load average while measuring {m['load_average_before'][0]:.1f} -> {m['load_average_after'][0]:.1f}")
+        wrong = {kind: (m["kinds"][kind].get("wrong_story_both_dated"), m["kinds"][kind].get("wrong_story_undated"))
+                 for kind in KINDS}
+        print(f"{b['label']} wrong 'same story' verdicts, query and story both dated / either undated (no time window "
+              "applies): " + "; ".join(f"{kind} {a} / {u}" for kind, (a, u) in wrong.items()))
         print(f"{b['label']} tokens the model read per check, p50 / p95 (the work behind the latency, free of "
               "the machine's noise): " + "; ".join(
             f"{kind} {m['kinds'][kind].get('embedded_tokens_p50', float('nan')):.0f} / "
