@@ -49,7 +49,9 @@ def test_a_newsml_g2_item_is_one_record():
         "id": "urn:newsml:wire.example:20260131:qta-jail",
         "title": "Militants storm jail in Quetta",
         "url": "https://wire.example/qta-jail",
-        "published": "2026-01-31T12:05:00Z",  # first created, not this version's time
+        "firstcreated": "2026-01-31T12:05:00Z",  # ingest dates version 2 by its own versionCreated
+        "versioncreated": "2026-01-31T14:20:00Z",
+        "version": "2",
         "source": "Northland Wire",
         "_no_body": "NewsML-G2 item with no text (no inlineXML or inlineData)",
     }
@@ -67,7 +69,7 @@ Water reached the valley by noon.</inlineData></contentSet></newsItem>
     records, _ = feed_entries(message)
     assert [r["id"] for r in records] == ["urn:newsml:wire.example:20260131:qta-jail", "urn:b"]
     second = records[1]
-    assert second["source"] == "Hill Agency" and second["published"] == "2026-02-01T08:00:00Z"
+    assert second["source"] == "Hill Agency" and second["versioncreated"] == "2026-02-01T08:00:00Z"
     assert _lines(second["body_html"]) == ["The dam opened on Sunday.", "Water reached the valley by noon."]
 
 
@@ -104,7 +106,7 @@ def test_a_newsml_g2_file_is_ingested_like_any_article(tmp_path):
     assert rejects.height == 0
     row = docs.row(0, named=True)
     assert (row["article_id"], row["path"], row["source"]) == ("urn:newsml:wire.example:20260131:qta-jail", "wire.xml:1", "Northland Wire")
-    assert row["published"].isoformat() == "2026-01-31T12:05:00+00:00"
+    assert row["published"].isoformat() == "2026-01-31T14:20:00+00:00"  # version 2: its versionCreated
     assert row["text"] == (
         "Militants stormed a district jail in Quetta on Saturday, officials said.\n\n"
         "At least 30 inmates escaped & guards were wounded."

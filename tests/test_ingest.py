@@ -890,8 +890,12 @@ def test_a_capitalised_header_word_without_a_colon_is_a_headline(tmp_path):
 @pytest.mark.parametrize(
     ("header", "published"),
     [
-        ("date 2026-02-03 10:04 IST", datetime(2026, 2, 3, 10, 4, tzinfo=timezone.utc)),  # IST is ambiguous: ignored
+        ("date 2026-02-03 10:04 IST", datetime(2026, 2, 3, 4, 34, tzinfo=timezone.utc)),  # India's
         ("date 2026-02-03 10:04 EST", datetime(2026, 2, 3, 15, 4, tzinfo=timezone.utc)),
+        ("date 2026-02-03 10:04 CST", datetime(2026, 2, 3, 10, 4, tzinfo=timezone.utc)),  # US or China: ignored
+        ("date March 4, 2026 09:20 CET", datetime(2026, 3, 4, 8, 20, tzinfo=timezone.utc)),  # a written date too
+        ("Published: 4 March 2026, 09:20 CET", datetime(2026, 3, 4, 8, 20, tzinfo=timezone.utc)),
+        ("date Mar 03, 2026, 08:10 IST", datetime(2026, 3, 3, 2, 40, tzinfo=timezone.utc)),
         ("Published: 2026-02-03 10:04 +0530", datetime(2026, 2, 3, 4, 34, tzinfo=timezone.utc)),
     ],
 )
@@ -907,6 +911,15 @@ def test_ninjs_first_created_dates_an_article_not_its_latest_version(tmp_path):
     record = {"uri": "urn:x:1", "firstcreated": "2026-02-03T09:00:00Z", "versioncreated": "2026-02-05T18:00:00Z", "body_text": BODY}
     (tmp_path / "n.json").write_text(json.dumps(record), encoding="utf-8")
     assert _doc(_ingest(tmp_path)[0], "urn:x:1")["published"] == datetime(2026, 2, 3, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_later_version_is_dated_when_it_was_issued(tmp_path):
+    """A wire's UPDATE 2 (ninjs "version": "3") repeats its story's firstcreated: its own time is versioncreated."""
+    record = {"uri": "urn:x:3", "version": "3", "firstcreated": "2026-03-03T07:45:00+05:30",
+              "versioncreated": "2026-03-03T18:20:00+05:30", "headlines": [{"value": "Toll rises"}],
+              "bodies": [{"role": "main", "value": BODY}]}
+    (tmp_path / "n.json").write_text(json.dumps(record), encoding="utf-8")
+    assert _doc(_ingest(tmp_path)[0], "urn:x:3")["published"] == datetime(2026, 3, 3, 12, 50, tzinfo=timezone.utc)
 
 
 def test_a_file_mostly_in_utf8_keeps_its_utf8_and_reads_a_stray_cp1252_byte():
@@ -927,6 +940,17 @@ def test_a_web_page_is_not_dated_by_its_copyright_line(tmp_path):
     assert rejects.height == 0
     assert _doc(docs, "undated")["published"] is None
     assert _doc(docs, "dated")["published"].date() == date(2026, 2, 1)  # the first of a month in the markup stays
+
+
+def test_a_web_page_keeps_the_time_and_zone_of_its_publication(tmp_path):
+    """Dated by its day alone, a page would come before every wire version of that day (00:00 UTC)."""
+    meta = '<meta property="article:published_time" content="2026-03-03T12:05:00+05:30">'
+    (tmp_path / "p.html").write_text(
+        f"<html><head><title>Ferries stop</title>{meta}</head><body><article><h1>Ferries stop</h1><p>{BODY}</p>"
+        "<p>Ferries stopped at the Harbourton terminal on Monday after a storm cut power.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert _doc(_ingest(tmp_path)[0], "p")["published"] == datetime(2026, 3, 3, 6, 35, tzinfo=timezone.utc)
 
 
 def _text_doc(tmp_path: Path, name: str, text: str) -> dict:

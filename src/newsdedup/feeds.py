@@ -253,7 +253,10 @@ def _newsml_item(item: Any) -> Record:
         "title": _title(content.find(f"{_NAR}headline")) if content is not None else None,
         "url": link.get("href") if link is not None else None,
         "body_html": body,
-        "published": (_value(meta, f"{_NAR}firstCreated") or _value(meta, f"{_NAR}versionCreated")) if meta is not None else None,
+        # dated as a ninjs item is (ingest._later_version): by firstCreated, a version 2 or later by its versionCreated
+        "firstcreated": _value(meta, f"{_NAR}firstCreated") if meta is not None else None,
+        "versioncreated": _value(meta, f"{_NAR}versionCreated") if meta is not None else None,
+        "version": item.get("version"),
         "source": (_name(content.find(f"{_NAR}infoSource")) if content is not None else None) or provider,
         "_no_body": "NewsML-G2 item with no text (no inlineXML or inlineData)",
     }

@@ -51,8 +51,9 @@ _HTML_BODY_KEYS = {"body_html", "content_html"}
 _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
 # An export or feed that wraps its articles in one object: JSON Feed 1.x ("items"), NewsAPI ("articles"), ...
 _WRAPPER_KEYS = ("items", "articles", "entries", "stories", "results", "records", "docs", "data")
-_SOURCE_KEYS = ("source", "outlet", "publisher", "site_name", "sitename", "copyrightholder", "provider")
-# the first publication before a later version's time (ninjs firstcreated, as NewsML-G2's firstCreated)
+_SOURCE_KEYS = ("source", "outlet", "publisher", "publication", "site_name", "sitename", "copyrightholder", "provider")
+# the first publication before a later version's time (ninjs firstcreated, as NewsML-G2's firstCreated), but a
+# version 2 or later is dated by its own versioncreated (_later_version)
 _DATE_KEYS = (
     "published", "date", "firstcreated", "versioncreated", "published_at", "datePublished", "pubDate",
     "date_published", "publishedAt",
@@ -67,11 +68,15 @@ _HEADER_DATE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
     r"(?:\s?(?P<offset>Z|[+-]\d{2}:?\d{2})|\s+(?P<zone>[A-Z]{2,5})(?=\s*$))?)?\s*(?P<rest>.*)$"
 )
-# zone abbreviations with one meaning; others (IST: India, Israel or Ireland; CST: US or China) are left out
+# zone abbreviations with one meaning, and IST as India's (the commonest by far in English-language news; Israel
+# and Ireland write theirs out); others (CST: US or China) are left out
 _ZONES = {
     "UTC": "+00:00", "GMT": "+00:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
     "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "PKT": "+05:00", "JST": "+09:00",
+    "IST": "+05:30",
 }
+# a known zone abbreviation ending a written date ("4 March 2026, 09:20 CET"), read by its offset on every path
+_ZONE_AT_END = re.compile(r"\s+\(?(?P<zone>" + "|".join(_ZONES) + r")\)?\s*$")
 # a line that ends in one of these goes on in the next, whatever that starts with ("to approve the" | "Senate")
 _GOES_ON = frozenset(
     "the a an of and or to in on at for with by from as that which who its his her their was were is are be has have had"
@@ -180,6 +185,10 @@ def parse_date(value: Any) -> datetime | None:
     if isinstance(value, (int, float)):
         return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
     text = str(value).strip()
+    zone = _ZONE_AT_END.search(text)
+    if zone:  # read without it, then placed in it: "09:20 CET" is 09:20+01:00 (a day alone stays that day)
+        text = text[: zone.start()]
+        zone = zone if re.search(r"\d:\d", text) else None
     parsed: datetime | None = None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -196,7 +205,9 @@ def parse_date(value: Any) -> datetime | None:
             parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None
-    if parsed.tzinfo is None:
+    if zone:
+        parsed = parsed.replace(tzinfo=datetime.fromisoformat(f"2000-01-01T00:00{_ZONES[zone.group('zone')]}").tzinfo)
+    elif parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.astimezone(timezone.utc)
 
@@ -418,6 +429,13 @@ def _ninjs_body(bodies: list[Any]) -> tuple[Any, str]:
     return bodies[0].get("value"), "body_html"
 
 
+def _later_version(record: dict[str, Any]) -> bool:
+    """A ninjs item saying it is a second or later version ("version": "3"), with that version's time: a wire's
+    UPDATE 2 is dated when it was issued, not by its story's firstcreated, which every version repeats."""
+    version = _scalar(record.get("version"))
+    return bool(version and version.isdigit() and int(version) > 1 and _scalar(record.get("versioncreated")))
+
+
 def parse_record(record: Any, article_id: str, path: str) -> Record:
     """One JSON object with common field names, IPTC ninjs 1.x / 2.x included."""
     if not isinstance(record, dict):
@@ -441,7 +459,7 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         title = _scalar(record["headlines"])
     own_id = _scalar(_first(record, _ID_KEYS))
     url = _scalar(_first(record, _URL_KEYS))
-    raw_date = _scalar(_first(record, _DATE_KEYS))
+    raw_date = _scalar(record["versioncreated"] if _later_version(record) else _first(record, _DATE_KEYS))
     if url is None and own_id and own_id.startswith(("http://", "https://")):
         url = own_id
     return Record(
@@ -483,7 +501,14 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     """The main text and metadata of a web page, via trafilatura."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    from trafilatura.settings import set_date_params
+
+    # the date with its time and zone when the page gives them ("article:published_time"): a page dated only by
+    # its day would come before every wire version of that day
+    dates = {**set_date_params(True), "outputformat": _PAGE_TIME}
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates
+    )
     data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = data.get("text") or ""
     if len(text.split()) < 3:
@@ -499,17 +524,20 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     )
 
 
+_PAGE_TIME = "%Y-%m-%dT%H:%M:%S%z"  # htmldate gives "2026-03-03T12:05:00+0530", or "...T00:00:00" for a day
+
+
 def _page_date(html: str, found: str | None) -> str | None:
-    """A web page's date as trafilatura found it (YYYY-MM-DD), unless it is the first of a month that only
+    """A web page's date as trafilatura found it, unless it is the first of a month, without a time, that only
     htmldate's extensive text search gives: that search falls back to a copyright line ("(c) 2019" is
     2019-01-01), a month or a bare year in the text, no publication date. The fast search (markup,
     metadata, full dates) confirms it or gives the date it finds instead, or none."""
-    if not found or not found.endswith("-01"):
+    if not found or not found.startswith("-01", 7) or not found.endswith("T00:00:00"):
         return found
     import trafilatura
 
     today = datetime.now().astimezone().strftime("%Y-%m-%d")  # trafilatura's own latest date
-    params = {"extensive_search": False, "original_date": True, "max_date": today}
+    params = {"extensive_search": False, "original_date": True, "max_date": today, "outputformat": _PAGE_TIME}
     return trafilatura.extract_metadata(html, date_config=params).date
 
 

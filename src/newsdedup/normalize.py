@@ -51,6 +51,20 @@ _BOILERPLATE_PATTERNS = (
     r"\b(republication|redistribution)\b.{0,80}\b(prohibited|permission|consent)\b",
     r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"
     r"shutterstock|ap photo|reuters photo|afp photo|anadolu agency)\)?\.?$",
+    # a syndicating site's disclaimer, naming itself: "(This story has not been edited by NDTV staff and is
+    # auto-generated from a syndicated feed.)", "(Only the headline of this report may have been reworked by ...
+    # staff; the rest of the content is auto-generated ...)", "This report is auto-generated from ANI news
+    # service. X holds no responsibility for its content.", "This article was originally published by Reuters
+    # and is republished here under licence."
+    r"^\(?(this|the) (article|story|report|piece|content)\b.{0,30}\b(not (been )?edited by|auto-?generated)\b",
+    r"^\(?only the headline\b.{0,40}\b(reworked|changed|edited)\b",
+    r"\bholds? no responsibility for (its|the|this) content\b",
+    r"^\(?(this|the) (article|story|report|piece) (was|is|has been) (originally )?(first )?published\b.{0,80}"
+    r"\b(republished|reproduced)\b.{0,40}\b(here|permission|licen[cs]e|arrangement)\b",
+    # a wire's placeholder for the next version, a blog's correction header ("This post has been revised to
+    # reflect the following correction:")
+    r"^(more|further) details (are )?(awaited|to follow|soon)\b\W*$",
+    r"^this (post|article|story) (has been|was) (revised|updated|corrected) to reflect\b",
     # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
     # captain)", "(Adds quote from minister, paragraphs 5-6)", "(Corrects spelling of name in paragraph 3)"
     r"^\((adds|updates|recasts|corrects|changes|rewrites|refiles|repeats|fixes|removes|deletes|inserts|clarifies"
@@ -62,7 +76,10 @@ _BOILERPLATE_PATTERNS = (
 _BOILERPLATE_START = re.compile("|".join(f"(?:{p[1:]})" for p in _BOILERPLATE_PATTERNS if p.startswith("^")), re.I)
 _BOILERPLATE_ANYWHERE = [re.compile(p, re.I) for p in _BOILERPLATE_PATTERNS if not p.startswith("^")]
 # Words one of those needs: most lines hold none, and a substring test is much cheaper than a search.
-_ANYWHERE_WORDS = ("rights reserved", "sign up", "subscribe", "newsletter", "may not be", "republication", "redistribution")
+_ANYWHERE_WORDS = (
+    "rights reserved", "sign up", "subscribe", "newsletter", "may not be", "republication", "redistribution",
+    "responsibility",
+)
 # "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE | AP": names only, case-sensitive,
 # so that "By Sunday, security forces had ..." stays story text.
 _NAME_RUN = r"[A-Z][\w.'\-]*(?:\s+(?:de|van|von|al|bin|of)?\s*[A-Z][\w.'\-]*){0,3}"  # "Press Trust of India"
@@ -253,10 +270,12 @@ def strip_inline_credits(text: str) -> str:
 _DATELINE_CHARS = 160  # more than any dateline: the accents of a paragraph's opening only are taken off
 
 
-# "New Delhi, Feb 1 (PTI) Finance Minister ...": a dated dateline closed by the agency alone, as Indian wires write it
+# "New Delhi, Feb 1 (PTI) Finance Minister ...": a dated dateline closed by the agency alone, as Indian wires write it,
+# also with the state and country, and a colon, as ANI does: "Chamoli (Uttarakhand) [India], March 3 (ANI): The ..."
 _AGENCY_DATELINE = re.compile(
-    r"^(?P<dateline>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,3},\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*"
-    r"\((?:PTI|IANS|ANI|UNI|Reuters|AFP|AP)\))\s+(?=[A-Z\"])"
+    r"^(?P<dateline>[A-Z][A-Za-z.'\-]+(?:\s[A-Z][A-Za-z.'\-]+){0,3}(?:\s*\([A-Z][A-Za-z .&]{1,30}\))?"
+    r"(?:\s*\[[A-Z][A-Za-z .&]{1,30}\])?,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*"
+    r"\((?:PTI|IANS|ANI|UNI|Reuters|AFP|AP)\))\s*:?\s+(?=[A-Z\"])"
 )
 
 
