@@ -31,6 +31,7 @@ from newsdedup.normalize import (
     numbers,
     numbers_within,
     same_number,
+    scaled,
     split_sentences,
     stated_in,
     words,
@@ -155,7 +156,7 @@ def why_apart(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
     """failed_check in words (None: neither check keeps them apart)."""
     check = failed_check(a, b, cfg)
     if check == "figures":
-        mine, theirs = sorted(a.numbers - b.numbers), sorted(b.numbers - a.numbers)
+        mine, theirs = (sorted(_plain(Decimal(n)) for n in x.numbers - y.numbers) for x, y in ((a, b), (b, a)))
         return f"each states a number the other lacks ({', '.join(mine)} / {', '.join(theirs)})"
     if check == "words":
         return f"they share too few content words (under {cfg.min_shared_content:.0%} of one's)"
@@ -343,16 +344,13 @@ def bounds_figure(qualifier: str, bound: Decimal, other_qualifier: str, exact: D
 
 
 def _stated(value: str, those: frozenset[str]) -> bool:
-    """A sentence's numbers (`those`) state this figure: its number and its scale, or its amount in full. One of a
-    scale ("a million", "a dozen") is never taken as stated: `those` holds the scale of "2 million" and "two
-    dozen" too."""
+    """A sentence's numbers (`those`) state this figure's amount, as precisely or more ("1.2 million" by
+    "1,230,000" or by "1.2 million", "2 lakh" by "2,00,000"; not "a dozen" by "two dozen")."""
     number, scale = _figure(value)
-    amount = _amount((number, scale))
-    if scale != 1 and _amount((number, 1)) == 1:
-        return False  # "a million", "1 million": the scale alone, which "2 million" states too
-    if stated_in(number, those) and (scale == 1 or str(scale) in those):
-        return True
-    return scale != 1 and amount is not None and _plain(amount) in those
+    try:
+        return stated_in(scaled(number, scale) if scale != 1 else number, those)
+    except InvalidOperation:
+        return False
 
 
 

@@ -132,9 +132,15 @@ _NUMBER_WORDS = {
     "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60",
     "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12",
     "thousand": "1000", "million": "1000000", "billion": "1000000000", "trillion": "1000000000000",
+    "lakh": "100000", "lakhs": "100000", "crore": "10000000", "crores": "10000000",  # Indian English
 }
 # A scale glued to the digits: "$2bn", "£20m", "Rs 5mn", "2.5tn", "$50k" (read as "2 billion" is read).
 _SUFFIXES = {"k": "1000", "m": "1000000", "mn": "1000000", "bn": "1000000000", "tn": "1000000000000"}
+# The scale words and what each multiplies by.
+SCALES = {
+    w: int(_NUMBER_WORDS[w])
+    for w in ("hundred", "thousand", "million", "billion", "trillion", "dozen", "lakh", "lakhs", "crore", "crores")
+}
 # Numbers under a thousand spelled in more than one word, as AP style spells a number that opens a sentence:
 # "Twenty-two", "twenty two", "one hundred and five", "a hundred and five". numbers() and figures() read them as
 # one number ("22"), not as two ("20", "2"), which would make them a different figure from the "22" of another
@@ -176,11 +182,21 @@ def spelled_as_digits(text: str) -> str:
     return _SPELLED.sub(_spelled_value, text)
 
 
+# After a number, a scale is one with it: "2 million", "$10-million", "1.1 millions", "a 1.5 billion-pound writedown",
+# "two dozen", "5 lakh"; not "twenty-one hundred-dollar bills" (21 bills).
+_SCALE_WORD = r"(?:" + "|".join(SCALES) + r")s?\b(?!(?<=hundred)-)"
 _NUMBER = re.compile(
-    r"(?P<digits>(?<![\w.])\.\d+|\d[\d,]*(?:\.\d+)?)(?:(?P<suffix>" + "|".join(_SUFFIXES) + r")\b)?"
-    r"|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b",
+    r"(?P<digits>(?<![\w.])\.\d+|\d[\d,]*(?:\.\d+)?)"
+    r"(?:(?P<suffix>" + "|".join(_SUFFIXES) + r")\b|(?:[^\S\n]+|-)(?P<scale>" + _SCALE_WORD + r"))?"
+    r"|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b(?:(?:[^\S\n]+|-)(?P<word_scale>" + _SCALE_WORD + r"))?",
     re.I,
 )
+
+
+def _scale(word: str) -> int:
+    """What a scale word multiplies by ("million", "millions", "lakhs")."""
+    word = word.lower()
+    return SCALES[word] if word in SCALES else SCALES[word[:-1]]
 # Digits glued to a word are part of a name, not a figure: "Covid-19", "F-16", "G7", "MH17", "H1N1". A currency
 # code before them ("Rs5,000") and a prefix of time ("mid-2025") do not make a name.
 _GLUED = re.compile(r"([A-Za-z]+)(-?)\Z")
@@ -464,8 +480,7 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-# The scale words, what each multiplies by, and the glued scales ("2bn") by the word they stand for.
-SCALES = {w: int(_NUMBER_WORDS[w]) for w in ("hundred", "thousand", "million", "billion", "trillion", "dozen")}
+# The scales, and the glued ones ("2bn") by the word they stand for.
 _SCALES = frozenset((*SCALES, *_SUFFIXES))
 _SCALE_WORDS = {suffix: w for suffix, v in _SUFFIXES.items() for w in SCALES if SCALES[w] == int(v)}
 
@@ -513,26 +528,49 @@ def _glued(text: str, start: int, amount: bool = False) -> bool:
     return True
 
 
+def scaled(number: str, scale: int) -> str:
+    """A number times its scale, as precise as it was written: "1.2" million is 1.2E+6 (rounded to the hundred
+    thousand, so that rounds_to holds "1,230,000" to state it), "2" dozen 24."""
+    value = Decimal(number)
+    power = len(str(scale)) - 1
+    return str(value.scaleb(power) if scale == 10**power else value * scale)
+
+
 def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
     """(as read, value, start, end) of each number a sentence states, in order, in the text with spelled numbers
     in digits: ('1,200', '1200', ...), ('fifteen', '15', ...), ('22', '22', ...) for 'Twenty-two', ('million',
-    '1000000', ...); "$2bn" is ('2', '2', ...) and ('bn', '1000000000', ...), as "2 billion" is."""
+    '1000000', ...) for "a million"; a number and its scale are one ("2 million", "$2bn", "2m people", "two dozen",
+    "5 lakh": ('2bn', '2E+9', ...)), so that "1.2 million" states "1,200,000" and "Rs 2 lakh" "Rs 2,00,000"."""
     out = []
     plain = spelled_as_digits(fold(text))
     for match in _NUMBER.finditer(plain):
-        digits, suffix = match.group("digits"), match.group("suffix")
+        digits = match.group("digits")
         if digits is None:
-            tok = match.group(0)
-            if tok.lower() == "one" and _pronoun_one(plain, match.start(), match.end()):
+            word, scale = match.group("word").lower(), match.group("word_scale")
+            if word == "one" and not scale and _pronoun_one(plain, match.start(), match.end()):
                 continue
-            out.append((tok, _NUMBER_WORDS[tok.lower()], match.start(), match.end()))
+            if scale:
+                value = scaled(_NUMBER_WORDS[word], _scale(scale))
+            elif word in SCALES and _HALF_BEFORE.search(plain, max(0, match.start() - 12), match.start()):
+                value = scaled("0.5", SCALES[word])  # "half a million" is no million
+            else:
+                value = _NUMBER_WORDS[word]
+            out.append((match.group(0), value, match.start(), match.end()))
             continue
-        if _glued(plain, match.start(), amount=bool(suffix) or "," in digits or "." in digits):
+        suffix, scale = match.group("suffix"), match.group("scale")
+        if _glued(plain, match.start(), amount=bool(suffix or scale) or "," in digits or "." in digits):
             continue
         value = digits.replace(",", "")
-        out.append((digits, f"0{value}" if value.startswith(".") else value, match.start(), match.start("digits") + len(digits)))
-        if suffix and (suffix.lower() not in ("m", "k") or _in_currency(plain, match.start()) or _HEAD_AFTER.match(plain, match.end())):
-            out.append((suffix, _SUFFIXES[suffix.lower()], match.start("suffix"), match.end()))
+        value = f"0{value}" if value.startswith(".") else value
+        if suffix and suffix.lower() in ("m", "k") and not (
+            _in_currency(plain, match.start()) or _HEAD_AFTER.match(plain, match.end())
+        ):
+            suffix = None  # "10m high" is metres, "a 5k race" a distance
+        if suffix or scale:
+            factor = int(_SUFFIXES[suffix.lower()]) if suffix else _scale(scale)
+            out.append((match.group(0), scaled(value, factor), match.start(), match.end()))
+        else:
+            out.append((digits, value, match.start(), match.start("digits") + len(digits)))
     return out
 
 
@@ -544,17 +582,8 @@ def numbers(text: str) -> frozenset[str]:
 def figures_beyond(text: str, stated: frozenset[str]) -> list[str]:
     """The figures of a sentence with a number that `stated` (an article's numbers) lacks, in order, a scale word
     kept with the figure before it ("$6.32 billion" -> ["6.32 billion"], "a dozen" -> ["dozen"])."""
-    shown: list[tuple[str, bool]] = []  # (figure, whether a number of it is beyond `stated`)
-    last_end = None
-    for tok, value, start, end in number_mentions(text):
-        beyond = not stated_in(value, stated)
-        if tok.lower() in _SCALES and shown and last_end is not None and start - last_end <= 1:
-            figure, was_beyond = shown[-1]
-            shown[-1] = (f"{figure}{' ' * (start - last_end)}{tok}", was_beyond or beyond)  # "6.32 billion", "2bn"
-        else:
-            shown.append((tok, beyond))
-        last_end = end
-    return list(dict.fromkeys(figure for figure, beyond in shown if beyond))
+    beyond = [tok for tok, value, _, _ in number_mentions(text) if not stated_in(value, stated)]
+    return list(dict.fromkeys(beyond))
 
 
 def _decimal(number: str) -> Decimal | None:
@@ -565,21 +594,20 @@ def _decimal(number: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def _places(value: Decimal) -> int:
-    return max(-int(value.as_tuple().exponent), 0)
-
-
 def rounds_to(precise: str, rounded: str) -> bool:
-    """`rounded` is `precise` stated to fewer decimals, rounding half up ("6.32" -> "6.3", "1.36" -> "1.4",
-    "114.3" -> "114"), and keeps two significant digits: "4.9" -> "5" and "1.7" -> "2" (million) are too
-    coarse to be told from another figure."""
+    """`rounded` is `precise` stated less precisely, rounding half up ("6.32" -> "6.3", "1.36" -> "1.4", "114.3"
+    -> "114", "1,230,000" -> "1.2 million", written 1.2E+6), and keeps two significant digits: "4.9" -> "5" and
+    "1.7" -> "2" (million) are too coarse to be told from another figure."""
     x, y = _decimal(precise), _decimal(rounded)
-    if x is None or y is None or _places(y) >= _places(x):
+    if x is None or y is None:
         return False
-    if len(str(abs(y)).replace(".", "").lstrip("0")) < 2:
+    place = int(y.as_tuple().exponent)
+    if place <= int(x.as_tuple().exponent):
+        return False
+    if len("".join(map(str, y.as_tuple().digits)).lstrip("0")) < 2:
         return False
     try:
-        return x.quantize(Decimal(1).scaleb(-_places(y)), rounding=ROUND_HALF_UP) == y
+        return x.quantize(Decimal(1).scaleb(place), rounding=ROUND_HALF_UP) == y
     except InvalidOperation:  # more digits than the decimal context holds
         return False
 
@@ -731,6 +759,16 @@ _HEADS = frozenset(
 )
 # A glued "m" or "k" before one of them is a scale, as after a currency sign: "2m people", "10k workers".
 _HEAD_AFTER = re.compile(r"\s+(?:[a-z][a-z-]*[a-z]\s+)?(?:" + "|".join(sorted(_HEADS)) + r")\b", re.I)
+_PLURALS = frozenset("men women people children police personnel staff gunmen policemen militia".split())
+
+
+def _plural(word: str) -> bool:
+    """A word that can be the thing counted after a modifier: a plural noun, by its ending or by the list."""
+    return word in _PLURALS or (
+        len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word not in stop_words()
+    )
+
+
 # Words before the thing counted that say which of them: "30 new cases", "20 suspected militants".
 _MODIFIERS = frozenset("new additional suspected confirmed reported alleged known registered".split())
 _NOT_COUNTED = frozenset(("of", "percent", "per", "am", "pm", "times", *SCALES))
@@ -801,6 +839,8 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
             about = _money_for(plain, match.end())
             if about is None:
                 continue
+        elif first and _plural(second) and (first.endswith("ed") or match.group("w1")[0].isupper()):
+            about = second  # "three masked men", "2,900 Vantair pilots", "two US soldiers" (not "Three Democrats voted")
         elif not first or first in _NOT_COUNTED or first in stop_words():
             continue
         elif first in _MODIFIERS and second and second not in stop_words():
@@ -810,8 +850,7 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
         qualifier = " ".join((match.group("qual") or "").lower().split())
         number = _NUMBER_WORDS.get(num, num)
         if num in SCALES and not scale:
-            # "a million", "a dozen": one of the scale (and "half a million" half of it), so that "two dozen" is
-            # not taken to state it (numbers() holds the 12 of "two dozen" too)
+            # "a million", "a dozen": one of the scale (and "half a million" half of it)
             number, scale = ("0.5" if _HALF_BEFORE.search(before) else "1"), num
         value = f"{cur or ''}{number}" + (f" {scale.lower()}" if scale else "")
         out.append((about, f"{qualifier} {value}".strip()))
