@@ -676,6 +676,10 @@ def test_one_as_a_pronoun_is_no_number():
     assert numbers("Kathy went above and beyond on this one; no one minded.") == frozenset()
     assert numbers("They blamed one another for the only one left.") == frozenset()
     assert numbers("One person died and he killed one of the guards.") == {"1"}
+    # "one of" the largest, "in one instance", "at one point": no count, neither a number nor a figure
+    sentence = "One of the nation's largest groups said that in one instance, at one point, a man spat."
+    assert numbers(sentence) == frozenset() and figures(sentence) == []
+    assert numbers("Only one of the 12 survived; at least one of them was hurt.") == {"1", "12"}
 
 
 def test_credits_with_name_particles_pool_or_illustration_are_credits():

@@ -495,11 +495,18 @@ _THE_ONE = re.compile(r"\b(?:the|that)\s+\Z", re.I)
 _PRONOUN_AFTER = re.compile(r"\s*[,.;:!?]|\s+(?:who|whom|whose|that|which|thing|to|of|in|on|at|for|with|from|by)\b", re.I)
 
 
+# "one of the nation's largest groups", "in one instance", "at one point": no count (but "only one of the 12")
+_ONE_OF = re.compile(r"\s+(?:of\b|instance\b|case\b|point\b|hand\b)", re.I)
+_COUNTED_ONE = re.compile(r"\b(?:only|just|exactly|not|least|most)\s+\Z", re.I)
+
+
 def _pronoun_one(text: str, start: int, end: int) -> bool:
     if text[end : end + 1] == "-":
         return False  # "the one-child policy"
     if _THE_ONE.search(text, max(0, start - 6), start) and _PRONOUN_AFTER.match(text, end):
         return True  # "the one who signed", "that one to the others"
+    if _ONE_OF.match(text, end) and not _COUNTED_ONE.search(text, max(0, start - 8), start):
+        return True
     return bool(_BEFORE_ONE.search(text, max(0, start - 12), start) or _AFTER_ONE.match(text, end))
 
 
@@ -828,6 +835,8 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
         before = plain[max(0, start - 12) : start]
         if _MONTH_BEFORE.search(before) or _RANGE_BEFORE.search(before):
             continue
+        if written == "one" and _pronoun_one(plain, start, match.end("num")):
+            continue  # "one of the largest", "in one instance", "no one"
         if suffix:
             if suffix.lower() in ("m", "k") and not cur and second not in _HEADS and first not in _HEADS:
                 continue  # "10m high" is metres; "$10m" is money, and "2m people" a count
