@@ -108,6 +108,19 @@ def test_of_two_versions_as_complete_and_as_long_the_later_wire_update_is_chosen
     assert older["differs_from"].to_list() == [["at least 110 militants"]]
 
 
+def test_of_versions_with_the_same_words_the_first_published_is_chosen(tmp_path, real_models):
+    """An outlet's later republication of the wire text (its headline in capitals) gives nothing newer."""
+    text = SEEDS.joinpath("004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text("date 2026-01-31\n" + text, encoding="utf-8")
+    headline, rest = text.split("\n", 1)
+    (tmp_path / "b.txt").write_text(f"date 2026-02-01\n{headline.upper()}\n{rest}", encoding="utf-8")
+    docs = _documents(tmp_path).with_columns(syndicate_id=pl.lit("one wire story"))
+    canon, _, _ = resolve_stories(docs, real_models.facts, load_config().facts)
+    row = canon.row(0, named=True)
+    assert row["canonical_article_id"] == "a"
+    assert ", as many as b, whose words it has, and was published first (2026-01-31);" in row["canonical_reason"]
+
+
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)

@@ -189,9 +189,29 @@ def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_ag
     source = {r["article_id"]: copy_source(r, rows, lead, pairs)["article_id"] for r in rows if r is not lead}
     assert source == {"update2": "update1", "update1": "wire", "gazette": "wire"}
     assert ".role code{text-transform:none" in _render(_tables())  # an id keeps its case in the upper-case label
-    # undated: the longest is the original
+    # undated: the longest is the original, and the reason says nothing is dated
     undated = [{**r, "published": None} for r in rows]
-    assert group_original(undated)["article_id"] == "update2" and original_reason(undated, group_original(undated)) == "longest"
+    assert group_original(undated)["article_id"] == "update2"
+    assert original_reason(undated, group_original(undated)) == "the longest; no version is dated"
+
+
+def test_copies_published_the_same_day_are_never_each_the_copy_of_the_other():
+    """Dates without times tie: the members are still put in one order (the longest first), each copy is shown
+    against one before it, and the reason says the day decided nothing."""
+    from newsdedup.html_report import copy_source, group_order, group_original, original_reason
+
+    rows = [
+        {"article_id": "tribune", "n_words": 300, "published": DAY},
+        {"article_id": "courier", "n_words": 280, "published": DAY},
+        {"article_id": "wire", "n_words": 310, "published": DAY},
+    ]
+    pairs = {frozenset(p): {"jaccard": 0.8, "containment": c} for p, c in
+             ((("tribune", "courier"), 0.99), (("tribune", "wire"), 0.9), (("courier", "wire"), 0.9))}
+    lead = group_original(rows)
+    assert [r["article_id"] for r in group_order(rows)] == ["wire", "tribune", "courier"]
+    assert original_reason(rows, lead) == "published the same day (2026-02-01) as 2 others: the longest of them"
+    source = {r["article_id"]: copy_source(r, rows, lead, pairs)["article_id"] for r in rows if r is not lead}
+    assert source == {"tribune": "wire", "courier": "tribune"}  # each had been shown as the other's copy
 
 
 def test_copy_shows_what_differs_and_its_similarity(page_html):
@@ -205,7 +225,8 @@ def test_copy_shows_what_differs_and_its_similarity(page_html):
     assert "extra text: 10 words not in the original" in page_html
     assert "trimmed to 94 % (30 of 32 words)" in page_html
     assert "Jaccard 0.42 &middot; containment 0.93" in page_html
-    assert "Original (longest)" in page_html and "Copy" in page_html
+    assert "Original (published the same day (2026-02-01) as 1 other: the longest of them)" in page_html
+    assert "Copy" in page_html
 
 
 def test_trimmed_copy_and_boilerplate_are_named():

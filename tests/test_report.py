@@ -18,7 +18,8 @@ def _markdown(t: dict[str, pl.DataFrame] | None = None) -> str:
 
 def test_a_copy_is_listed_under_its_original_with_its_similarity():
     report = _markdown()
-    assert "- original (longest): Floods cut coastal road (Wire, 2026-02-01, `a`, 32 words)" in report
+    assert ("- original (published the same day (2026-02-01) as 1 other: the longest of them): Floods cut coastal road "
+            "(Wire, 2026-02-01, `a`, 32 words)") in report
     assert (
         "  - copy: Coastal road cut by floods (Courier, 2026-02-01, `b`, 30 words; Jaccard 0.42, containment 0.93)"
         in report

@@ -516,6 +516,11 @@ def _credit_copies(sents: list[Sentence], articles: pl.DataFrame) -> None:
                     sent.article_ids.append(mate)
 
 
+def _when(moment) -> str:
+    """A date as the reasons give it: with its time, unless it has none (midnight: the input gave a day)."""
+    return f"{moment:%Y-%m-%d}" if moment.hour == moment.minute == moment.second == 0 else f"{moment:%Y-%m-%d %H:%M}"
+
+
 def resolve_story(
     story_id: str,
     articles: pl.DataFrame,
@@ -556,16 +561,32 @@ def resolve_story(
     ordered = sorted(ids, key=rank)
     best = ordered[0]
     reason = f"covers {coverage[best]} of {len(groups)} facts"
+    # A later version wins a tie for its newer figures; a later copy of the same text (an outlet's republication,
+    # its headline and boilerplate changed) has none: of versions with the same words, the first published.
+    same_text = [a for a in ordered if coverage[a] == coverage[best] and info[a]["n_words"] == info[best]["n_words"]
+                 and words(texts[a]) == words(texts[best])]
+    if len(same_text) > 1:
+        first = min(same_text, key=lambda a: (info[a]["published"] is None,
+                                             info[a]["published"].timestamp() if info[a]["published"] else 0, a))
+        ordered.remove(first)
+        ordered.insert(0, first)
+        best = first
     runner = ordered[1]
-    if coverage[runner] == coverage[best]:
+    if best in same_text and runner in same_text:
+        when_best, when_runner = info[best]["published"], info[runner]["published"]
+        if when_best is not None and (when_runner is None or when_best < when_runner):
+            reason += f", as many as {runner}, whose words it has, and was published first ({_when(when_best)})"
+        else:
+            reason += f", as many as {runner}, whose words it has; first by article id"
+    elif coverage[runner] == coverage[best]:
         words_best, words_runner = info[best]["n_words"], info[runner]["n_words"]
         when_best, when_runner = info[best]["published"], info[runner]["published"]
         if words_best > words_runner:
             reason += f", as many as {runner}, and is longer ({words_best} words against {words_runner})"
         elif when_best is not None and when_runner is None:
-            reason += f", as many as {runner}, as long, and is dated ({when_best:%Y-%m-%d %H:%M})"
+            reason += f", as many as {runner}, as long, and is dated ({_when(when_best)})"
         elif when_best is not None and when_best != when_runner:
-            reason += f", as many as {runner}, as long, and is the later version ({when_best:%Y-%m-%d %H:%M})"
+            reason += f", as many as {runner}, as long, and is the later version ({_when(when_best)})"
         else:
             reason += f", as many as {runner}, as long ({words_best} words); first by article id"
     else:

@@ -173,38 +173,60 @@ def _who(row: dict) -> str:
     return " &middot; ".join(parts)
 
 
+def group_order(rows: list[dict]) -> list[dict]:
+    """A copy group's members in the order they were published: dated ones by their time (a wire story before
+    its updates and the newspapers' copies), then the undated; at one time, the longest first, then by article id.
+    Its first is shown as the original, and each copy against one of the members before it (copy_source)."""
+    return sorted(rows, key=lambda r: (r["published"] is None, r["published"].timestamp() if r["published"] else 0,
+                                       -r["n_words"], r["article_id"]))
+
+
+def copy_groups(members: list[dict]) -> list[list[dict]]:
+    """A story's copy groups of more than one member, the largest first, each in group_order: the order both
+    reports show them in."""
+    groups: dict[str, list[dict]] = {}
+    for row in members:
+        groups.setdefault(row["syndicate_id"], []).append(row)
+    multi = [group_order(g) for g in groups.values() if len(g) > 1]
+    return sorted(multi, key=lambda g: (-len(g), min(r["article_id"] for r in g)))
+
+
 def group_original(rows: list[dict]) -> dict:
-    """The member of a copy group shown as its original: the first published (a wire story before its updates
-    and the newspapers' copies), then the longest, then the first by article id; undated members come last."""
-    return min(rows, key=lambda r: (r["published"] is None, r["published"].timestamp() if r["published"] else 0,
-                                    -r["n_words"], r["article_id"]))
+    """The member of a copy group shown as its original: the first in group_order."""
+    return group_order(rows)[0]
 
 
 def original_reason(rows: list[dict], original: dict) -> str:
-    """Why group_original chose this member: "first published" when an earlier date decided, else "longest"."""
-    others = [r for r in rows if r is not original]
-    dated = [r["published"] for r in others if r["published"] is not None]
-    if original["published"] is not None and others and all(when > original["published"] for when in dated):
+    """Why group_original chose this member, in words: "first published"; when others were published at the same
+    time (or on the same day, when only days are given) or nothing is dated, that it is the longest of those."""
+    when = original["published"]
+    tied = [r for r in rows if r is not original and r["published"] == when]
+    if not tied:
         return "first published"  # the others later or undated
-    return "longest" if all(r["n_words"] <= original["n_words"] for r in rows) else "first by id"
+    longest = "the longest" if all(r["n_words"] < original["n_words"] for r in tied) else "as long as the longest"
+    if when is None:
+        return f"{longest}; no version is dated"
+    day = when.hour == when.minute == when.second == 0  # a day given without a time
+    same = f"the same day ({when:%Y-%m-%d})" if day else f"at the same time ({when:%Y-%m-%d %H:%M})"
+    return f"published {same} as {plural(len(tied), 'other')}: {longest} of them"
 
 
 def copy_source(row: dict, group: list[dict], original: dict, pairs: dict[frozenset, dict]) -> dict:
-    """The member of its copy group a copy reproduces: of the others published no later (all others when a date
-    is missing) and verified as copies of it, the one holding most of its text (as the desk picks an original:
-    shared phrases over the copy's, from the pair's containment and the two lengths), then the closest by
-    Jaccard; so a wire's UPDATE 2 is shown against UPDATE 1, and a newspaper's trimmed copy against the version
-    it trimmed. The group's original when none is."""
-    def before(other: dict) -> bool:
-        return row["published"] is None or other["published"] is None or other["published"] <= row["published"]
+    """The member of its copy group a copy reproduces: of the members before it in group_order and verified as
+    copies of it, the one holding most of its text (as the desk picks an original: shared phrases over the copy's,
+    from the pair's containment and the two lengths), then the closest by Jaccard; so a wire's UPDATE 2 is shown
+    against UPDATE 1, and a newspaper's trimmed copy against the version it trimmed, and no two copies are each
+    shown as the copy of the other. The group's original when none is."""
+    order = group_order(group)
+    earlier = order[: next(i for i, r in enumerate(order) if r is row)]
 
     def held(pair: dict, other: dict) -> float:
         return round(pair["containment"] * min(row["n_words"], other["n_words"]) / max(row["n_words"], 1), 2)
 
     found = [
         (held(pair, other), pair["jaccard"], other["article_id"] == original["article_id"], other)
-        for other in group
-        if other is not row and before(other) and (pair := pairs.get(frozenset((row["article_id"], other["article_id"]))))
+        for other in earlier
+        if (pair := pairs.get(frozenset((row["article_id"], other["article_id"]))))
     ]
     return max(found, key=lambda f: f[:3])[3] if found else original
 
@@ -432,16 +454,14 @@ def _similarity(pair: dict | None) -> str:
 def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
     if len(members) == 1:
         return ""
-    groups: dict[str, list[dict]] = {}
-    for row in members:
-        groups.setdefault(row["syndicate_id"], []).append(row)
-    multi = sorted((g for g in groups.values() if len(g) > 1), key=lambda g: (-len(g), min(r["article_id"] for r in g)))
+    multi = copy_groups(members)
     if not multi:
         return '<section><h3>Copy groups</h3><p class="muted">None: every version was written on its own.</p></section>'
     out = [
         "<section><h3>Copy groups</h3>",
-        '<p class="legend">The same text republished. Each copy is compared with the version it reproduces: '
-        "the closest of those published before it (a wire update with the version before it). "
+        '<p class="legend">The same text republished, in the order it was published. Each copy is compared with '
+        "the version it reproduces: of those published before it, the one holding most of its text (a wire update "
+        "with the version before it). "
         "Jaccard: share of 5-word phrases the two texts have in common; containment: share of the shorter "
         "text found inside the longer.</p>",
     ]
@@ -451,9 +471,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
             f'<div class="group"><span class="role">Original ({original_reason(group, lead)})</span>'
             f'<p class="headline">{_e(lead["title"])}</p><p class="who">{_who(lead)}</p><ul>'
         )
-        for row in sorted(group, key=lambda r: r["article_id"]):
-            if row is lead:
-                continue
+        for row in group[1:]:
             source = copy_source(row, group, lead, pairs)
             diff = compare_copy(row, source)
             of = "" if source is lead else f' of <code>{_e(source["article_id"])}</code>'

@@ -8,8 +8,8 @@ import polars as pl
 
 from newsdedup.facts import Resolution
 from newsdedup.html_report import (
-    compare_copy, copy_source, date_span, day, difference_words, fact_note, group_original, original_reason, plural,
-    render_html, when_published,
+    compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
+    original_reason, plural, render_html, when_published,
 )
 from newsdedup.normalize import clip
 from newsdedup.schema import (
@@ -117,22 +117,17 @@ def story_markdown(
         f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
         "",
     ]
-    groups: dict[str, list[str]] = {}
-    for row in members:
-        groups.setdefault(row["syndicate_id"], []).append(row["article_id"])
-    copy_groups = [ids for ids in groups.values() if len(ids) > 1]
-    if copy_groups:
+    groups = copy_groups(members)
+    if groups:
         out += ["### Copy groups", ""]
-        for ids in copy_groups:
-            group = [info[a] for a in ids]
+        for group in groups:
             lead = group_original(group)
             out.append(
                 f"- original ({original_reason(group, lead)}): {lead['title']} ({_who(lead)}, {lead['n_words']} words)"
             )
-            for a in sorted(ids):
-                if a == lead["article_id"]:
-                    continue
-                source = copy_source(info[a], group, lead, pairs)
+            for row in group[1:]:
+                a = row["article_id"]
+                source = copy_source(row, group, lead, pairs)
                 pair = pairs.get(frozenset((a, source["article_id"])))
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                 of = "" if source is lead else f" of `{source['article_id']}`"
