@@ -214,6 +214,18 @@ def test_copies_published_the_same_day_are_never_each_the_copy_of_the_other():
     assert source == {"tribune": "wire", "courier": "tribune"}  # each had been shown as the other's copy
 
 
+def test_a_copy_crediting_another_place_or_agency_says_so():
+    """A copy that adds "KARACHI (Reuters)" to a Fox News text, or moves the dateline, is what a wire editor flags."""
+    from newsdedup.html_report import difference_words
+
+    docs = {r["article_id"]: r for r in _tables()["documents"].iter_rows(named=True)}
+    added = compare_copy({**docs["b"], "dateline": "KARACHI (Reuters)"}, {**docs["a"], "dateline": None})
+    assert added.dateline == 'dateline "KARACHI (Reuters)" added' and added.dateline in difference_words(added)
+    moved = compare_copy({**docs["b"], "dateline": "CHICAGO (AP)"}, {**docs["a"], "dateline": "AMHERST, N.H."})
+    assert moved.dateline == 'dateline "CHICAGO (AP)" where the original has "AMHERST, N.H."'
+    assert compare_copy({**docs["b"], "dateline": "LONDON (Reuters) -"}, {**docs["a"], "dateline": "London (Reuters)"}).dateline is None
+
+
 def test_copy_shows_what_differs_and_its_similarity(page_html):
     docs = {r["article_id"]: r for r in _tables()["documents"].iter_rows(named=True)}
     diff = compare_copy(docs["b"], docs["a"])

@@ -28,7 +28,9 @@ from newsdedup.facts import (
     said_already,
     sentence_key,
 )
-from newsdedup.normalize import figures, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words
+from newsdedup.normalize import (
+    dateline_change, figures, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
+)
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import (
@@ -173,6 +175,8 @@ class Desk:
         differs = []
         if " ".join(words(doc["title"])) != " ".join(words(original["title"])):
             differs.append("headline changed")
+        if dateline := dateline_change(doc.get("dateline"), original.get("dateline")):
+            differs.append(dateline)
         if doc["n_words"] < 0.95 * original["n_words"]:
             differs.append(f"trimmed to {doc['n_words'] / original['n_words']:.0%} of the original")
         # Sentences whose word shingles the original mostly lacks are what this copy adds, and so are sentences

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from newsdedup.facts import figures_changed, sentence_key
-from newsdedup.normalize import figures, fold, is_boilerplate_line, paragraphs, split_sentences, words
+from newsdedup.normalize import dateline_change, figures, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
 _CSS = """
@@ -155,7 +155,7 @@ def _date_words(value: datetime | None) -> str:
     return f"{day(value)} {value.day} {value.strftime('%b %B %Y').lower()}"
 
 
-def _outlet(row: dict) -> str:
+def outlet(row: dict) -> str:
     """The outlet's name, else the host of the article's URL."""
     if row.get("source"):
         return row["source"]
@@ -165,7 +165,9 @@ def _outlet(row: dict) -> str:
 
 def _who(row: dict) -> str:
     """Outlet, date, length and id of an article, as one muted line."""
-    parts = [_e(_outlet(row)), _e(when_published(row)), f"{row['n_words']} words"]
+    parts = [_e(outlet(row)), _e(when_published(row)), f"{row['n_words']} words"]
+    if row.get("dateline"):
+        parts.append(f"dateline {_e(row['dateline'])}")
     parts.append(f"<code>{_e(row['article_id'])}</code>")
     url = row.get("url") or ""
     if urlsplit(url).scheme in ("http", "https"):
@@ -262,6 +264,7 @@ class Differences:
     boilerplate: list[str]  # lines of publishing furniture the original does not have
     missing: list[str]  # passages of the original that are not in the copy
     figures: list[str] = ()  # counts the copy gives another number for ("at least 23 people where the original ...")
+    dateline: str | None = None  # 'dateline "KARACHI (Reuters)" added': a copy crediting another place or agency
 
 
 def _tokens(line: str) -> list[tuple[str, int, int]]:
@@ -371,13 +374,15 @@ def compare_copy(copy: dict, original: dict) -> Differences:
     """What differs between a copy and its original: headline, length, added passages, boilerplate, figures.
     Remembered for the pair: report.md and report.html both ask."""
     return _compare(copy["title"] or "", copy["text"], copy["n_words"], original["title"] or "", original["text"],
-                    original["n_words"])
+                    original["n_words"], copy.get("dateline"), original.get("dateline"))
 
 
 @lru_cache(maxsize=4096)
-def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str, their_words: int) -> Differences:
+def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str, their_words: int,
+             dateline: str | None = None, their_dateline: str | None = None) -> Differences:
     runs = runs_not_in(text, theirs)
     return Differences(
+        dateline=dateline_change(dateline, their_dateline),
         headline_changed=words(title) != words(their_title),
         kept_share=n_words / their_words if n_words < their_words and their_words else None,
         extra=[r.text for r in runs if not r.boilerplate and _added(r)],
@@ -402,6 +407,8 @@ def _figures_changed(text: str, theirs: str) -> list[str]:
 def difference_words(diff: Differences) -> list[str]:
     """A copy's differences from its original in a few words each, as the Markdown report lists them."""
     out = ["headline changed"] if diff.headline_changed else []
+    if diff.dateline:
+        out.append(diff.dateline)
     if diff.kept_share is not None:
         out.append(f"trimmed to {round(100 * diff.kept_share)} %")
     if diff.extra:
@@ -417,6 +424,8 @@ def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
     tags, quotes = [], []
     if diff.headline_changed:
         tags.append('<span class="tag changed">headline changed</span>')
+    if diff.dateline:
+        tags.append(f'<span class="tag changed">{_e(diff.dateline)}</span>')
     if diff.kept_share is not None:
         tags.append(
             f'<span class="tag changed">trimmed to {round(100 * diff.kept_share)} % '
@@ -690,7 +699,7 @@ def _index_row(story: dict, members: list[dict]) -> str:
     search = " ".join(
         [story["story_id"], story["title"] or ""]
         + [
-            f"{r['article_id']} {r['title'] or ''} {_outlet(r)} {r['dateline'] or ''} {_date_words(r['published'])}"
+            f"{r['article_id']} {r['title'] or ''} {outlet(r)} {r['dateline'] or ''} {_date_words(r['published'])}"
             for r in members
         ]
     )

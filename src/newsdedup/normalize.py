@@ -324,6 +324,17 @@ def split_dateline(text: str) -> tuple[str | None, str]:
     return dateline.strip(), folded[match.end():]
 
 
+def dateline_change(mine: str | None, theirs: str | None) -> str | None:
+    """A copy's dateline against its original's, in words, when the two differ (in more than case and punctuation)."""
+    if words(mine or "") == words(theirs or ""):
+        return None
+    if not theirs:
+        return f'dateline "{mine}" added'
+    if not mine:
+        return f'dateline "{theirs}" dropped'
+    return f'dateline "{mine}" where the original has "{theirs}"'
+
+
 def is_dateline(line: str) -> bool:
     """A line that is only a dateline ("WASHINGTON (AP) \u2014"), its paragraph on the next line."""
     dateline, rest = split_dateline(f"{line.strip()} x")

@@ -9,7 +9,7 @@ import polars as pl
 from newsdedup.facts import Resolution
 from newsdedup.html_report import (
     compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
-    original_reason, plural, render_html, when_published,
+    original_reason, outlet, plural, render_html, when_published,
 )
 from newsdedup.normalize import clip
 from newsdedup.schema import (
@@ -93,7 +93,8 @@ def summarize(
 
 
 def _who(row: dict) -> str:
-    return f"{row['source'] or 'unknown source'}, {when_published(row)}, `{row['article_id']}`"
+    dateline = f", dateline {row['dateline']}" if row.get("dateline") else ""
+    return f"{outlet(row)}, {when_published(row)}{dateline}, `{row['article_id']}`"
 
 
 def story_markdown(
