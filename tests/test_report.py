@@ -93,3 +93,28 @@ def test_an_undated_version_says_why():
     report = render_markdown(articles, t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
     assert "(Valley Post, undated (dateline 'Valley, Mar 3' gives no year), `q`" in report
     assert "(Wire, 2026-02-01, `a`" in report  # a dated version: no note
+
+
+def test_a_story_s_title_is_a_real_headline_without_version_prefix_or_outlet():
+    """From a review of the reports: stories were titled by an outlet's copy in capitals with " | Outlet", or by
+    the cut-off first sentence of a version that came without a headline."""
+    from datetime import datetime, timezone
+
+    from newsdedup.report import story_title
+
+    day = datetime(2026, 3, 3, tzinfo=timezone.utc)
+    text = "At least 16 people were killed when an earthquake struck Chamoli district on Tuesday, officials said."
+
+    def row(article_id, title, group, hour, body=text):
+        return {"article_id": article_id, "title": title, "syndicate_id": group, "text": body,
+                "published": day.replace(hour=hour)}
+
+    no_headline = row("ground", text, "g2", 5)  # ingest put the first sentence in the missing headline's place
+    wire = row("wire", "UPDATE 2-Uttarakhand quake: toll climbs to 28", "g1", 3)
+    copy = row("copy", "UTTARAKHAND QUAKE: TOLL CLIMBS TO 28 | Daily Meridian", "g1", 4)
+    other = row("ani", "Army joins rescue in Chamoli", "g3", 2)
+    assert story_title([no_headline, wire, copy, other], "ground") == "Army joins rescue in Chamoli"  # first published
+    assert story_title([no_headline, wire, copy, other], "copy") == "Uttarakhand quake: toll climbs to 28"
+    assert story_title([no_headline], "ground") == text  # nothing better
+    plain = row("p", "Quake hits Chamoli | The Hill Post", "g4", 1)
+    assert story_title([plain], "p") == "Quake hits Chamoli"

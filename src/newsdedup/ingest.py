@@ -23,6 +23,7 @@ from newsdedup.config import IngestConfig
 from newsdedup.feeds import BadItem, NotAFeed, failure_reason, feed_entries
 from newsdedup.normalize import (
     clean_body,
+    display_title,
     fold,
     is_boilerplate_line,
     is_credit_line,
@@ -640,12 +641,6 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         yield rel, failure_reason("could not parse", exc)
 
 
-def _display_title(body: str) -> str:
-    """A title for an article that has none: its first sentence, cut at a word boundary."""
-    first = split_sentences(body[:600])[0] if body else ""
-    return first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "\u2026"
-
-
 def _dateline_under_furniture(lines: list[str], body: str) -> tuple[str | None, str]:
     """A dateline on the first paragraph that cleaning keeps, under a promo or a caption ("Read more: ..." above
     "Toronto, June 16: The ..."): split off as on a first line (from the line as written, so an agency in
@@ -682,7 +677,7 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     row = {
         "article_id": rec.article_id,
         "path": rec.path,
-        "title": rec.title or _display_title(body),
+        "title": rec.title or display_title(body),
         "source": rec.source,
         "published": published,
         "url": rec.url,

@@ -473,6 +473,12 @@ def _paragraph_sentences(para: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def display_title(body: str) -> str:
+    """A title for an article that has none: its first sentence, cut at a word boundary."""
+    first = split_sentences(body[:600])[0] if body else ""
+    return first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "\u2026"
+
+
 def clip(text: str, width: int) -> str:
     """The text cut to at most `width` characters at a word boundary, with an ellipsis, for one line of output."""
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "\u2026"

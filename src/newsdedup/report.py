@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -11,7 +12,7 @@ from newsdedup.html_report import (
     compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
     original_reason, outlet, plural, render_html, when_published,
 )
-from newsdedup.normalize import clip
+from newsdedup.normalize import clip, display_title
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -58,9 +59,39 @@ def articles_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame
     return conform(flagged, ARTICLES, "articles").sort("article_id")
 
 
+# A wire's version prefix ("UPDATE 2-", "REFILE-", "CORRECTED-") and an outlet's suffix (" | Daily Meridian"): the
+# article's headline keeps them, the story's title goes without.
+_VERSION_PREFIX = re.compile(r"^(?:UPDATE|REFILE|CORRECTED|RPT|WRAPUP)(?:\s*\d+)?\s*[-:]\s*(?=\S)")
+_OUTLET_SUFFIX = re.compile(r"\s+\|\s+[^|]{2,40}$")
+
+
+def _headline(row: dict) -> bool:
+    """The article came with a headline: not the first sentence ingest put in its place."""
+    return bool(row["title"]) and row["title"] != display_title(row["text"] or "")
+
+
+def story_title(members: list[dict], canonical_id: str) -> str:
+    """A story's title: the most complete version's headline; when it has none (ingest put its first sentence in
+    its place), or shouts it in capitals (an outlet's copy), the headline of a member of its copy group, else of the
+    first published member; without a wire's "UPDATE 2-" or an outlet's " | Name"."""
+    canon = next(r for r in members if r["article_id"] == canonical_id)
+    real = [(_OUTLET_SUFFIX.sub("", _VERSION_PREFIX.sub("", r["title"])) or r["title"], r) for r in members if _headline(r)]
+    if not real:
+        return canon["title"]
+    return min(real, key=lambda tr: (
+        tr[0].isupper(), tr[1]["syndicate_id"] != canon["syndicate_id"], tr[1] is not canon, tr[1]["published"] is None,
+        tr[1]["published"].timestamp() if tr[1]["published"] else 0, tr[1]["article_id"],
+    ))[0]
+
+
 def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
-    """One row per story: its title (the most complete version's), sizes, sources and dates."""
-    titles = documents.select(pl.col("article_id").alias("canonical_article_id"), "title")
+    """One row per story: its title (story_title), sizes, sources and dates."""
+    members = rows_by(documents.select("article_id", "story_id", "syndicate_id", "title", "text", "published"), "story_id")
+    titles = pl.DataFrame(
+        {"story_id": canon["story_id"].to_list(),
+         "title": [story_title(members[s], c) for s, c in zip(canon["story_id"].to_list(), canon["canonical_article_id"].to_list())]},
+        schema={"story_id": pl.String(), "title": pl.String()},
+    )
     stats = documents.group_by("story_id").agg(
         pl.len().cast(pl.Int64).alias("n_articles"),
         pl.col("syndicate_id").n_unique().cast(pl.Int64).alias("n_syndicates"),
@@ -68,7 +99,7 @@ def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
         pl.col("published").min().alias("first_published"),
         pl.col("published").max().alias("last_published"),
     )
-    table = canon.join(titles, on="canonical_article_id").join(stats, on="story_id")
+    table = canon.join(titles, on="story_id").join(stats, on="story_id")
     return conform(table, STORIES, "stories").sort(
         ["n_articles", "last_published", "story_id"], descending=[True, True, False], nulls_last=True
     )
