@@ -118,3 +118,32 @@ def test_a_story_s_title_is_a_real_headline_without_version_prefix_or_outlet():
     assert story_title([no_headline], "ground") == text  # nothing better
     plain = row("p", "Quake hits Chamoli | The Hill Post", "g4", 1)
     assert story_title([plain], "p") == "Quake hits Chamoli"
+
+
+def test_report_md_lists_a_fact_under_the_version_report_html_shows_it_in():
+    """A wire update holding its original's text and more is the version shown (it adds most); its original's
+    facts are listed there too, the original after "also in", as report.html highlights them in the update."""
+    from datetime import datetime, timezone
+
+    from newsdedup.html_report import adding_versions
+    from newsdedup.report import story_markdown
+
+    day = datetime(2026, 2, 1, tzinfo=timezone.utc)
+
+    def row(article_id, group, n_words):
+        return {"article_id": article_id, "syndicate_id": group, "title": f"Title {article_id}", "source": "Wire",
+                "published": day, "n_words": n_words, "url": None, "dateline": None, "text": None}
+
+    members = [row("canon", "g0", 300), row("a_first", "g1", 100), row("b_update", "g1", 140)]
+    facts = [
+        {"fact_id": "f1", "text": "The ferry sank at dawn.", "article_ids": ["a_first", "b_update"], "detail_figures": [], "differs_from": []},
+        {"fact_id": "f2", "text": "Divers found the hull.", "article_ids": ["b_update"], "detail_figures": [], "differs_from": []},
+    ]
+    shown, quiet = adding_versions(members, "canon", facts)
+    assert [r["article_id"] for r, _ in shown] == ["b_update"] and [r["article_id"] for r in quiet] == ["a_first"]
+    story = {"story_id": "s", "title": "T", "canonical_article_id": "canon", "canonical_reason": "covers 3 of 5 facts",
+             "n_articles": 3, "n_syndicates": 2, "sources": ["Wire"], "first_published": day, "last_published": day}
+    text = "\n".join(story_markdown(story, members, facts, [], {}))
+    section = text.split("### Facts the other versions add", 1)[1]
+    assert "**Title a_first**" not in section
+    assert "- The ferry sank at dawn. _(also in a_first)_" in section and "- Divers found the hull." in section

@@ -605,9 +605,12 @@ def _variant(row: dict, facts: list[dict], copies: set[str]) -> str:
     return "".join(out)
 
 
-def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -> str:
-    """Each version that adds facts, with them highlighted in its text; within a copy group, only the members
-    that add something their group's already shown members do not."""
+def adding_versions(
+    members: list[dict], canonical_id: str, story_facts: list[dict]
+) -> tuple[list[tuple[dict, list[dict]]], list[dict]]:
+    """The versions shown with the facts they add, most adding first, and those adding nothing beyond them: within
+    a copy group, only the members that add something their group's already shown members do not (a wire update
+    holding its original's text and more is shown, not its original). Both reports list facts under these."""
     by_article: dict[str, list[dict]] = {}
     for fact in story_facts:
         for a in fact["article_ids"]:
@@ -630,13 +633,19 @@ def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -
                 seen |= new
             else:
                 quiet.append(row)
+    return sorted(shown, key=lambda rf: (-len(rf[1]), rf[0]["article_id"])), quiet
+
+
+def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -> str:
+    """Each version that adds facts, with them highlighted in its text (adding_versions)."""
+    shown, quiet = adding_versions(members, canonical_id, story_facts)
     if not shown and not quiet:
         return ""
     out = ["<section><h3>What the other versions add</h3>"]
     group_ids = {}
     for row in members:
         group_ids.setdefault(row["syndicate_id"], set()).add(row["article_id"])
-    for row, facts in sorted(shown, key=lambda rf: (-len(rf[1]), rf[0]["article_id"])):
+    for row, facts in shown:
         out.append(_variant(row, facts, group_ids[row["syndicate_id"]]))
     if quiet:
         out.append('<div class="variant"><h4>Adding nothing beyond the versions above</h4><ul class="muted">')

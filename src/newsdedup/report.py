@@ -9,7 +9,7 @@ import polars as pl
 
 from newsdedup.facts import Resolution
 from newsdedup.html_report import (
-    compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
+    adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
     original_reason, outlet, plural, render_html, when_published,
 )
 from newsdedup.normalize import clip, display_title
@@ -177,11 +177,16 @@ def story_markdown(
         out.append("")
     if facts:
         out += ["### Facts the other versions add", ""]
+        # each fact once, under the first version report.html shows it in (adding_versions), the others after it
+        shown, _ = adding_versions(members, story["canonical_article_id"], facts)
+        order = [row["article_id"] for row, _ in shown]
         by_variant: dict[str, list[str]] = {}
         for fact in facts:
-            also = f" _(also in {', '.join(fact['article_ids'][1:])})_" if len(fact["article_ids"]) > 1 else ""
-            by_variant.setdefault(fact["article_ids"][0], []).append(fact["text"] + also + detail_note(fact))
-        for article_id in sorted(by_variant):
+            holder = next((a for a in order if a in fact["article_ids"]), fact["article_ids"][0])
+            others = [a for a in fact["article_ids"] if a != holder]
+            also = f" _(also in {', '.join(others)})_" if others else ""
+            by_variant.setdefault(holder, []).append(fact["text"] + also + detail_note(fact))
+        for article_id in sorted(by_variant, key=lambda a: (order.index(a) if a in order else len(order), a)):
             out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
             out += [f"- {text}" for text in by_variant[article_id]]
             out.append("")
