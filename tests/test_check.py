@@ -106,6 +106,29 @@ def test_an_update_is_an_update_of_the_version_holding_most_of_it(tmp_path, real
     assert "13 people where the original gives 11 people" in verdict.differs
 
 
+def test_a_copy_held_whole_by_the_wire_and_by_a_site_s_copy_of_it_is_a_copy_of_the_wire(tmp_path, real_models, monkeypatch):
+    """A review's desk case: a newspaper's copy of the wire, trimmed, is held whole by the wire story and by another
+    site's (later, closer) copy of it; its original is the first published, the wire, not the site, whichever
+    MinHash estimates first (here the site's, the shorter)."""
+    import numpy as np
+
+    import newsdedup.check as check
+
+    monkeypatch.setattr(check, "estimated_shared", lambda est_j, n, sizes: np.where(sizes == sizes.min(), n, 0.97 * n))
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "wire.txt").write_text("date 2026-01-31T18:00:00Z\n" + SEED_004.read_text(encoding="utf-8"), encoding="utf-8")
+    (inp / "site.txt").write_text("date 2026-01-31T20:00:00Z\n" + _trimmed_004(), encoding="utf-8")
+    settings = load_config()
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, real_models)
+    save_run(tmp_path / "out", state)
+    desk = Desk(load_state(tmp_path / "out", settings), settings, real_models)
+    paragraphs = [p for p in SEED_004.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    verdict = desk.check(_doc(tmp_path, "q.txt", "Gazette: Pakistan says 92 militants killed\n\n" + "\n\n".join(paragraphs[2:4])))
+    assert verdict.verdict == COPY and verdict.of["article_id"] == "wire"
+
+
 def test_a_sentence_the_most_complete_version_holds_word_for_word_is_never_an_added_fact(desk):
     canonical = desk.docs["001_72621f2fa7bf588d"]["text"]
     held = next(s for s in canonical.split("\n\n") if len(s.split()) > 8 and not any(c.isdigit() for c in s))
@@ -119,6 +142,8 @@ def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     verdict = desk.check(docs.row(0, named=True))
     assert verdict.verdict == SAME_STORY
     assert verdict.of["canonical_article_id"] == "001_72621f2fa7bf588d"
+    # the story's title as the reports give it: 001 has no headline, 003 has
+    assert verdict.of["title"] == "Pakistan military responds to Baloch rebel attacks; over 120 dead"
     assert any("Shahid Rind" in fact for fact in verdict.adds)
     # its "more than 120" dead is listed, and said to be another figure than 001's
     assert any(fact.startswith("More than 120 people were killed") for fact in verdict.adds)

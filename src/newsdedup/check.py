@@ -91,6 +91,9 @@ class Desk:
             ).iter_rows(named=True)
         }
         self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
+        self.story_members: dict[str, list[str]] = {}
+        for article_id, story_id in zip(docs["article_id"].to_list(), docs["story_id"].to_list()):
+            self.story_members.setdefault(story_id, []).append(article_id)
         first_day = docs.group_by("syndicate_id").agg(pl.col("published").min())
         by_row = state.groups.sort("row").join(first_day, on="syndicate_id", how="left", maintain_order="left")
         self.group_ids = by_row["syndicate_id"].to_list()
@@ -160,16 +163,37 @@ class Desk:
         guesses = np.minimum(estimated_shared(est_j, len(mine), self.sketch_sizes[rows]) / max(len(mine), 1), 1.0)[keep]
         order = np.argsort(-guesses, kind="stable")
         best = None
+
+        def held(other: str, score) -> tuple:
+            # the share of this text it holds, then the first published (of versions holding as much of it: a
+            # wire's version, not a site's copy of it that this text matches as closely), then the closest
+            when = self.docs[other].get("published")
+            return round(score.shared / max(len(mine), 1), 2), -(when.timestamp() if when else float("inf")), score.jaccard
+
+        tried = set()
         for row, guess in zip(rows[keep][order], guesses[order]):
             if best is not None and best[1][0] >= min(1.0, guess + cfg.estimate_margin):
                 break  # the rest cannot plausibly beat the copy already verified
             other = self.sketch_ids[row]
+            tried.add(other)
             score = score_pair(mine, self._shingles_of(other))
-            held = (score.shared / max(len(mine), 1), score.jaccard)
-            if is_copy(score, cfg) and (best is None or held > best[1]):
-                best = (other, held, score)
+            if is_copy(score, cfg) and (best is None or held(other, score) > best[1]):
+                best = (other, held(other, score), score)
         if best is None:
             return None
+        # Candidates left untried may hold as much and be published earlier: those only, earliest first.
+        when_best = -best[1][1]
+        earlier = [
+            (self.docs[o]["published"].timestamp(), o)
+            for row, guess in zip(rows[keep], guesses)
+            if (o := self.sketch_ids[row]) not in tried and guess + cfg.estimate_margin >= best[1][0]
+            and self.docs[o].get("published") is not None and self.docs[o]["published"].timestamp() < when_best
+        ]
+        for _, other in sorted(earlier):
+            score = score_pair(mine, self._shingles_of(other))
+            if is_copy(score, cfg) and held(other, score) > best[1]:
+                best = (other, held(other, score), score)
+                break
         original = self.docs[best[0]]
         theirs = self._shingles_of(best[0])
         differs = []
@@ -252,10 +276,17 @@ class Desk:
         adds, differs = self._adds_to(doc, story["canonical_article_id"]) if story else ([], [])
         brief = {
             "story_id": story_id,
-            "title": story["title"] if story else "",
+            "title": self._story_title(story_id) if story else "",
             "canonical_article_id": story["canonical_article_id"] if story else None,
         }
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), differs, adds)
+
+    def _story_title(self, story_id: str) -> str:
+        """The story's title as the reports give it (report.story_title: a real headline, no "UPDATE 2-")."""
+        from newsdedup.report import story_title
+
+        members = [self.docs[a] for a in self.story_members.get(story_id, [])]
+        return story_title(members, self.stories[story_id]["canonical_article_id"]) if members else self.stories[story_id]["title"]
 
     def _term_similarities(self, text: str, rows: np.ndarray) -> np.ndarray:
         """Cosine of the TF-IDF vectors of the text and of each group's representative (those weighed
