@@ -297,6 +297,10 @@ def test_conflicting_death_tolls_are_found(seed_result):
     assert inmates.height == 1 and {"at least 30", "more than 30"} <= set(inmates["values"][0].to_list())
     # 145 against 120 is a conflict; 30 inmates said two ways is one number worded differently
     assert tolls[0]["numbers_differ"] and not inmates["numbers_differ"][0]
+    # who gives which figure: 001 says at least 145, and does not say 120
+    holders = dict(zip(values, tolls[0]["value_article_ids"]))
+    assert "001_72621f2fa7bf588d" in holders["at least 145"]
+    assert all("001_72621f2fa7bf588d" not in ids for v, ids in holders.items() if v != "at least 145")
 
 
 def test_numbers_differ_compares_the_numbers_not_their_wording():

@@ -76,9 +76,10 @@ def _tables() -> dict[str, pl.DataFrame]:
     conflicts = pl.DataFrame(
         [
             ("story_flood", "homes", ["30", "40"], ["a", "c"], True,
-             ["Officials said 30 homes were evacuated.", "Mayor Ines Calder said 40 homes were evacuated overnight."]),
+             ["Officials said 30 homes were evacuated.", "Mayor Ines Calder said 40 homes were evacuated overnight."],
+             [["a"], ["c"]]),
             ("story_flood", "roads", ["12", "at least 12"], ["a", "c"], False,
-             ["Police closed 12 roads.", "At least 12 roads were closed."]),
+             ["Police closed 12 roads.", "At least 12 roads were closed."], [["a"], ["c"]]),
         ],
         schema=CONFLICTS,
         orient="row",
@@ -300,6 +301,7 @@ def test_most_complete_version_conflicts_and_rejects_are_shown(page_html):
 
 def test_each_conflicting_figure_shows_a_sentence_giving_it(page_html):
     assert '<span title="Officials said 30 homes were evacuated.">30</span>' in page_html
+    assert "<td>30: <code>a</code><br>40: <code>c</code></td>" in page_html  # who gives which figure
 
 
 def test_one_number_worded_differently_is_not_a_conflict(page_html):

@@ -30,7 +30,7 @@ def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
     report = _markdown()
     flood, quake = report.index("## Floods cut coastal road"), report.index("## Quake shakes valley")
     assert flood < report.index("- homes: 30 / 40 (in a, c)") < quake
-    assert '- homes: 30 / 40 (in a, c)\n  - 30: "Officials said 30 homes were evacuated."\n  - 40: "Mayor Ines' in report
+    assert '- homes: 30 / 40 (in a, c)\n  - 30 (a): "Officials said 30 homes were evacuated."\n  - 40 (c): "Mayor Ines' in report
     assert flood < report.index("- Mayor Ines Calder said 40 homes were evacuated overnight.") < quake
     assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
 

@@ -383,16 +383,19 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
 
 def conflicts_of(
     groups: list[list[tuple[int, str, str]]], sents: list[Sentence]
-) -> list[tuple[str, list[str], list[str], list[str]]]:
-    """(what is counted, the values, the articles stating them, a sentence stating each value) per group."""
+) -> list[tuple[str, list[str], list[str], list[str], list[list[str]]]]:
+    """(what is counted, the values, the articles stating them, a sentence stating each value, the articles stating
+    each value) per group."""
     out = []
     for members in groups:
         values = sorted({value for _, _, value in members})
         carriers = sorted({a for i, _, _ in members for a in sents[i].article_ids})
-        first = {}
+        first: dict[str, str] = {}
+        holders: dict[str, set[str]] = {}
         for i, _, value in sorted(members):
             first.setdefault(value, sents[i].text)
-        out.append((members[0][1], values, carriers, [first[v] for v in values]))
+            holders.setdefault(value, set()).update(sents[i].article_ids)
+        out.append((members[0][1], values, carriers, [first[v] for v in values], [sorted(holders[v]) for v in values]))
     return sorted(out)
 
 
@@ -684,8 +687,8 @@ def resolve_stories_with_sentences(
         canon_rows.append((story_id, result.canonical_article_id, result.canonical_reason, result.n_facts))
         conflict_rows += [
             {"story_id": story_id, "about": about, "values": values, "article_ids": ids,
-             "numbers_differ": numbers_differ(values), "sentences": said}
-            for about, values, ids, said in result.conflicts
+             "numbers_differ": numbers_differ(values), "sentences": said, "value_article_ids": holders}
+            for about, values, ids, said, holders in result.conflicts
         ]
         sources = dict(zip(articles["article_id"].to_list(), articles["source"].to_list()))
         for text, carriers, detail_figures, differs_from in result.added:

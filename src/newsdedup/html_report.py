@@ -669,7 +669,13 @@ def _conflicts(rows: list[dict]) -> str:
                 f'<span title="{_e(t)}">{_e(v)}</span>' if t else _e(v)
                 for v, t in zip(row["values"], said + [""] * (len(row["values"]) - len(said)))
             )
-            ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])
+            holders = row.get("value_article_ids") or []
+            if len(holders) == len(row["values"]):  # who gives which figure
+                ids = "<br>".join(
+                    f"{_e(v)}: " + ", ".join(f"<code>{_e(a)}</code>" for a in mine) for v, mine in zip(row["values"], holders)
+                )
+            else:
+                ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])
             out.append(f'<tr><td>{_e(row["about"])}</td><td class="values">{values}</td><td>{ids}</td></tr>')
         out.append("</tbody></table></section>")
     return "".join(out)

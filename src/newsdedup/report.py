@@ -173,7 +173,9 @@ def story_markdown(
         out += [f"### {heading}", ""]
         for row in rows:
             out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
-            out += [f"  - {value}: \"{clip(said, 200)}\"" for value, said in zip(row["values"], row.get("sentences") or [])]
+            holders = row.get("value_article_ids") or [[] for _ in row["values"]]
+            out += [f"  - {value}" + (f" ({', '.join(ids)})" if ids else "") + f": \"{clip(said, 200)}\""
+                    for value, said, ids in zip(row["values"], row.get("sentences") or [], holders)]
         out.append("")
     if facts:
         out += ["### Facts the other versions add", ""]

@@ -67,7 +67,8 @@ FACTS: dict[str, pl.DataType] = {
 
 # numbers_differ: the versions give different numbers ("at least 145" / "more than 120" people); false when
 # they give one number worded differently ("92" / "at least 92" militants). sentences: for each of `values`, in
-# order, a sentence giving it, so a reader sees what each figure counts.
+# order, a sentence giving it, so a reader sees what each figure counts; value_article_ids: for each of `values`,
+# the articles giving it (who says 145, who says 120).
 CONFLICTS: dict[str, pl.DataType] = {
     "story_id": pl.String(),
     "about": pl.String(),
@@ -75,6 +76,7 @@ CONFLICTS: dict[str, pl.DataType] = {
     "article_ids": pl.List(pl.String()),
     "numbers_differ": pl.Boolean(),
     "sentences": pl.List(pl.String()),
+    "value_article_ids": pl.List(pl.List(pl.String())),
 }
 
 
