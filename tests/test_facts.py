@@ -119,6 +119,13 @@ def test_of_versions_with_the_same_words_the_first_published_is_chosen(tmp_path,
     row = canon.row(0, named=True)
     assert row["canonical_article_id"] == "a"
     assert ", as many as b, whose words it has, and was published first (2026-01-31);" in row["canonical_reason"]
+    # a wire update of the same length, published between the two, is still the later version: the copy's words
+    # are the first version's, dated when that was published
+    (tmp_path / "c.txt").write_text("date 2026-01-31T12:00:00Z\n" + text.replace(
+        "at least 92 militants were killed", "at least 110 militants were killed"), encoding="utf-8")
+    docs = _documents(tmp_path).with_columns(syndicate_id=pl.lit("one wire story"))
+    canon, _, _ = resolve_stories(docs, real_models.facts, load_config().facts)
+    assert canon.row(0, named=True)["canonical_article_id"] == "c"
 
 
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):

@@ -171,7 +171,7 @@ def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_ag
     """A wire story at 06:10, its UPDATE 1 and UPDATE 2 (longer each time), and a newspaper's trimmed copy of the
     first version: the original is the wire story, the update is shown against the version before it, and the
     newspaper's copy against the version it trimmed, not against the longest member of the group."""
-    from newsdedup.html_report import copy_source, group_original, original_reason
+    from newsdedup.html_report import copy_source, group_order, group_original, original_reason
 
     at = lambda h: DAY.replace(hour=h)  # noqa: E731
     rows = [
@@ -187,7 +187,8 @@ def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_ag
     }
     lead = group_original(rows)
     assert lead["article_id"] == "wire" and original_reason(rows, lead) == "first published"
-    source = {r["article_id"]: copy_source(r, rows, lead, pairs)["article_id"] for r in rows if r is not lead}
+    order = group_order(rows)
+    source = {r["article_id"]: copy_source(r, order[:i], lead, pairs)["article_id"] for i, r in enumerate(order) if i}
     assert source == {"update2": "update1", "update1": "wire", "gazette": "wire"}
     assert ".role code{text-transform:none" in _render(_tables())  # an id keeps its case in the upper-case label
     # undated: the longest is the original, and the reason says nothing is dated
@@ -211,7 +212,8 @@ def test_copies_published_the_same_day_are_never_each_the_copy_of_the_other():
     lead = group_original(rows)
     assert [r["article_id"] for r in group_order(rows)] == ["wire", "tribune", "courier"]
     assert original_reason(rows, lead) == "published the same day (2026-02-01) as 2 others: the longest of them"
-    source = {r["article_id"]: copy_source(r, rows, lead, pairs)["article_id"] for r in rows if r is not lead}
+    order = group_order(rows)
+    source = {r["article_id"]: copy_source(r, order[:i], lead, pairs)["article_id"] for i, r in enumerate(order) if i}
     assert source == {"tribune": "wire", "courier": "tribune"}  # each had been shown as the other's copy
 
 

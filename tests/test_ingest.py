@@ -896,6 +896,7 @@ def test_a_capitalised_header_word_without_a_colon_is_a_headline(tmp_path):
         ("date March 4, 2026 09:20 CET", datetime(2026, 3, 4, 8, 20, tzinfo=timezone.utc)),  # a written date too
         ("Published: 4 March 2026, 09:20 CET", datetime(2026, 3, 4, 8, 20, tzinfo=timezone.utc)),
         ("date Mar 03, 2026, 08:10 IST", datetime(2026, 3, 3, 2, 40, tzinfo=timezone.utc)),
+        ("Published: Mar 04, 2026 09:20 PM IST", datetime(2026, 3, 4, 15, 50, tzinfo=timezone.utc)),  # PM counts
         ("Published: 2026-02-03 10:04 +0530", datetime(2026, 2, 3, 4, 34, tzinfo=timezone.utc)),
     ],
 )
@@ -905,6 +906,15 @@ def test_a_header_s_time_and_zone_are_neither_title_nor_text(tmp_path, header, p
     assert doc["title"] == "Ferries stop at Harbourton"
     assert doc["text"] == BODY
     assert doc["published"] == published
+
+
+def test_a_date_s_half_of_the_day_and_its_offset_count():
+    from newsdedup.ingest import parse_date
+
+    assert parse_date("March 4, 2026 9:20 PM") == datetime(2026, 3, 4, 21, 20, tzinfo=timezone.utc)
+    assert parse_date("March 4, 2026 12:30 AM PST") == datetime(2026, 3, 4, 8, 30, tzinfo=timezone.utc)
+    # an offset the text gives wins over a zone's name after it
+    assert parse_date("Wed, 04 Mar 2026 09:20:00 +0000 (EST)") == datetime(2026, 3, 4, 9, 20, tzinfo=timezone.utc)
 
 
 def test_ninjs_first_created_dates_an_article_not_its_latest_version(tmp_path):

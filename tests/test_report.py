@@ -120,6 +120,15 @@ def test_a_story_s_title_is_a_real_headline_without_version_prefix_or_outlet():
     assert story_title([plain], "p") == "Quake hits Chamoli"
 
 
+def test_a_headline_loses_version_prefixes_and_outlet_suffixes_but_not_its_section_label():
+    from newsdedup.report import clean_headline
+
+    assert clean_headline("REFILE-UPDATE 2-Quake kills 40 in Turkey") == "Quake kills 40 in Turkey"
+    assert clean_headline("Stocks fall as oil jumps | Reuters | Business") == "Stocks fall as oil jumps"
+    assert clean_headline("Markets | Stocks fall as oil jumps") == "Markets | Stocks fall as oil jumps"
+    assert clean_headline("UPDATE 1-") == "UPDATE 1-"  # nothing after it: left as it is
+
+
 def test_report_md_lists_a_fact_under_the_version_report_html_shows_it_in():
     """A wire update holding its original's text and more is the version shown (it adds most); its original's
     facts are listed there too, the original after "also in", as report.html highlights them in the update."""

@@ -91,6 +91,7 @@ class Desk:
             ).iter_rows(named=True)
         }
         self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
+        self._titles: dict[str, str] = {}
         self.story_members: dict[str, list[str]] = {}
         for article_id, story_id in zip(docs["article_id"].to_list(), docs["story_id"].to_list()):
             self.story_members.setdefault(story_id, []).append(article_id)
@@ -282,11 +283,16 @@ class Desk:
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), differs, adds)
 
     def _story_title(self, story_id: str) -> str:
-        """The story's title as the reports give it (report.story_title: a real headline, no "UPDATE 2-")."""
-        from newsdedup.report import story_title
+        """The story's title as the reports give it (report.story_title: a real headline, no "UPDATE 2-"), worked out
+        once per story."""
+        title = self._titles.get(story_id)
+        if title is None:
+            from newsdedup.report import story_title
 
-        members = [self.docs[a] for a in self.story_members.get(story_id, [])]
-        return story_title(members, self.stories[story_id]["canonical_article_id"]) if members else self.stories[story_id]["title"]
+            members = [self.docs[a] for a in self.story_members.get(story_id, [])]
+            story = self.stories[story_id]
+            title = self._titles[story_id] = story_title(members, story["canonical_article_id"]) if members else story["title"]
+        return title
 
     def _term_similarities(self, text: str, rows: np.ndarray) -> np.ndarray:
         """Cosine of the TF-IDF vectors of the text and of each group's representative (those weighed

@@ -555,27 +555,30 @@ def resolve_story(
     coverage = {a: sum(bool(covered[a][g].any()) for g in groups) for a in ids}
     info = {row["article_id"]: row for row in articles.iter_rows(named=True)}
 
+    # Versions with the same words (an outlet's republication of the wire text) count as one, published when the
+    # first of them was: a later version of other words wins a tie for its newer figures (a wire update as long
+    # as the version before it), a later copy of the same words has none, and of those the first published wins.
+    same_words: dict[tuple, list[str]] = {}
+    for a in ids:
+        same_words.setdefault((coverage[a], info[a]["n_words"], tuple(words(texts[a]))), []).append(a)
+    text_time: dict[str, float | None] = {}
+    for members in same_words.values():
+        times = [info[a]["published"].timestamp() for a in members if info[a]["published"] is not None]
+        for a in members:
+            text_time[a] = min(times) if times else None
+
     def rank(a: str) -> tuple:
-        # most facts, then most words, then the latest dated version (a wire update of the same length gives
-        # the newer figures), then the article id
+        # most facts, then most words, then the latest text (dated first), then the first published copy of it
         published = info[a]["published"]
-        return (-coverage[a], -info[a]["n_words"], published is None, -published.timestamp() if published else 0, a)
+        return (-coverage[a], -info[a]["n_words"], text_time[a] is None, -(text_time[a] or 0),
+                published is None, published.timestamp() if published else 0, a)
 
     ordered = sorted(ids, key=rank)
     best = ordered[0]
     reason = f"covers {coverage[best]} of {len(groups)} facts"
-    # A later version wins a tie for its newer figures; a later copy of the same text (an outlet's republication,
-    # its headline and boilerplate changed) has none: of versions with the same words, the first published.
-    same_text = [a for a in ordered if coverage[a] == coverage[best] and info[a]["n_words"] == info[best]["n_words"]
-                 and words(texts[a]) == words(texts[best])]
-    if len(same_text) > 1:
-        first = min(same_text, key=lambda a: (info[a]["published"] is None,
-                                             info[a]["published"].timestamp() if info[a]["published"] else 0, a))
-        ordered.remove(first)
-        ordered.insert(0, first)
-        best = first
     runner = ordered[1]
-    if best in same_text and runner in same_text:
+    if coverage[runner] == coverage[best] and info[runner]["n_words"] == info[best]["n_words"] \
+            and words(texts[runner]) == words(texts[best]):
         when_best, when_runner = info[best]["published"], info[runner]["published"]
         if when_best is not None and (when_runner is None or when_best < when_runner):
             reason += f", as many as {runner}, whose words it has, and was published first ({_when(when_best)})"

@@ -213,14 +213,12 @@ def original_reason(rows: list[dict], original: dict) -> str:
     return f"published {same} as {plural(len(tied), 'other')}: {longest} of them"
 
 
-def copy_source(row: dict, group: list[dict], original: dict, pairs: dict[frozenset, dict]) -> dict:
-    """The member of its copy group a copy reproduces: of the members before it in group_order and verified as
-    copies of it, the one holding most of its text (as the desk picks an original: shared phrases over the copy's,
-    from the pair's containment and the two lengths), then the closest by Jaccard; so a wire's UPDATE 2 is shown
-    against UPDATE 1, and a newspaper's trimmed copy against the version it trimmed, and no two copies are each
-    shown as the copy of the other. The group's original when none is."""
-    order = group_order(group)
-    earlier = order[: next(i for i, r in enumerate(order) if r is row)]
+def copy_source(row: dict, earlier: list[dict], original: dict, pairs: dict[frozenset, dict]) -> dict:
+    """The member of its copy group a copy reproduces: of the members before it in group_order (`earlier`) and
+    verified as copies of it, the one holding most of its text (as the desk picks an original: shared phrases over
+    the copy's, from the pair's containment and the two lengths), then the closest by Jaccard; so a wire's UPDATE 2
+    is shown against UPDATE 1, and a newspaper's trimmed copy against the version it trimmed, and no two copies are
+    each shown as the copy of the other. The group's original when none is."""
 
     def held(pair: dict, other: dict) -> float:
         return round(pair["containment"] * min(row["n_words"], other["n_words"]) / max(row["n_words"], 1), 2)
@@ -480,8 +478,8 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
             f'<div class="group"><span class="role">Original ({original_reason(group, lead)})</span>'
             f'<p class="headline">{_e(lead["title"])}</p><p class="who">{_who(lead)}</p><ul>'
         )
-        for row in group[1:]:
-            source = copy_source(row, group, lead, pairs)
+        for i, row in enumerate(group[1:], start=1):
+            source = copy_source(row, group[:i], lead, pairs)
             diff = compare_copy(row, source)
             of = "" if source is lead else f' of <code>{_e(source["article_id"])}</code>'
             out.append(

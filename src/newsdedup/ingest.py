@@ -77,7 +77,9 @@ _ZONES = {
     "IST": "+05:30",
 }
 # a known zone abbreviation ending a written date ("4 March 2026, 09:20 CET"), read by its offset on every path
-_ZONE_AT_END = re.compile(r"\s+\(?(?P<zone>" + "|".join(_ZONES) + r")\)?\s*$")
+_ZONE_AT_END = re.compile(r"(?<!\s)\s+\(?(?P<zone>" + "|".join(_ZONES) + r")\)?\Z")  # on the stripped text
+# "09:20 PM": email.utils reads such a date but drops the half of the day; dateparser keeps it
+_HALF_DAY = re.compile(r"\d\s*[ap]\.?m\b", re.I)
 # a line that ends in one of these goes on in the next, whatever that starts with ("to approve the" | "Senate")
 _GOES_ON = frozenset(
     "the a an of and or to in on at for with by from as that which who its his her their was were is are be has have had"
@@ -195,6 +197,8 @@ def parse_date(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         try:
+            if _HALF_DAY.search(text):
+                raise ValueError("a time with AM / PM")
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             import dateparser
@@ -206,7 +210,7 @@ def parse_date(value: Any) -> datetime | None:
             parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None
-    if zone:
+    if zone and parsed.tzinfo is None:  # an offset the text gives wins over a zone's name ("+0000 (EST)")
         parsed = parsed.replace(tzinfo=datetime.fromisoformat(f"2000-01-01T00:00{_ZONES[zone.group('zone')]}").tzinfo)
     elif parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)

@@ -56,11 +56,14 @@ _BOILERPLATE_PATTERNS = (
     # staff; the rest of the content is auto-generated ...)", "This report is auto-generated from ANI news
     # service. X holds no responsibility for its content.", "This article was originally published by Reuters
     # and is republished here under licence."
-    r"^\(?(this|the) (article|story|report|piece|content)\b.{0,30}\b(not (been )?edited by|auto-?generated)\b",
-    r"^\(?only the headline\b.{0,40}\b(reworked|changed|edited)\b",
-    r"\bholds? no responsibility for (its|the|this) content\b",
-    r"^\(?(this|the) (article|story|report|piece) (was|is|has been) (originally )?(first )?published\b.{0,80}"
-    r"\b(republished|reproduced)\b.{0,40}\b(here|permission|licen[cs]e|arrangement)\b",
+    r"^(?=.{0,300}$)\(?(this|the) (article|story|report|piece|content)\b.{0,30}\bnot (been )?edited by\b.{0,40}\bstaff\b",
+    r"^(?=.{0,300}$)\(?(this|the) (article|story|report|piece|content)\b.{0,30}\bauto-?generated from\b.{0,40}"
+    r"\b(feed|service|wire|agency)\b",
+    r"^(?=.{0,300}$)\(?only the headline\b.{0,40}\b(reworked|changed|edited)\b",
+    r"^(?=.{0,300}$).{0,160}\bholds? no responsibility for (its|the|this) content\W*$",
+    r"^(?=.{0,250}$)\(?(this|the) (article|story|report|piece) (was|is|has been) (originally )?(first )?published\b"
+    r".{0,80}\b(republished|reproduced)\b.{0,20}\b(here|with permission|under (a |an )?[\w -]{0,30}licen[cs]e|by arrangement)"
+    r"\b[^,;]*$",
     # a wire's placeholder for the next version, a blog's correction header ("This post has been revised to
     # reflect the following correction:")
     r"^(more|further) details (are )?(awaited|to follow|soon)\b\W*$",
@@ -132,15 +135,12 @@ _NUMBER_WORDS = {
     "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60",
     "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12",
     "thousand": "1000", "million": "1000000", "billion": "1000000000", "trillion": "1000000000000",
-    "lakh": "100000", "lakhs": "100000", "crore": "10000000", "crores": "10000000",  # Indian English
+    "lakh": "100000", "crore": "10000000",  # Indian English ("lakhs of devotees", as "thousands of", counts nothing)
 }
 # A scale glued to the digits: "$2bn", "£20m", "Rs 5mn", "2.5tn", "$50k" (read as "2 billion" is read).
 _SUFFIXES = {"k": "1000", "m": "1000000", "mn": "1000000", "bn": "1000000000", "tn": "1000000000000"}
-# The scale words and what each multiplies by.
-SCALES = {
-    w: int(_NUMBER_WORDS[w])
-    for w in ("hundred", "thousand", "million", "billion", "trillion", "dozen", "lakh", "lakhs", "crore", "crores")
-}
+# The scale words and what each multiplies by (after a number also in the plural: "1.1 millions", "2 lakhs").
+SCALES = {w: int(_NUMBER_WORDS[w]) for w in ("hundred", "thousand", "million", "billion", "trillion", "dozen", "lakh", "crore")}
 # Numbers under a thousand spelled in more than one word, as AP style spells a number that opens a sentence:
 # "Twenty-two", "twenty two", "one hundred and five", "a hundred and five". numbers() and figures() read them as
 # one number ("22"), not as two ("20", "2"), which would make them a different figure from the "22" of another
@@ -184,19 +184,29 @@ def spelled_as_digits(text: str) -> str:
 
 # After a number, a scale is one with it: "2 million", "$10-million", "1.1 millions", "a 1.5 billion-pound writedown",
 # "two dozen", "5 lakh"; not "twenty-one hundred-dollar bills" (21 bills).
+# One or more in a row multiply: "Rs 1.5 lakh crore", "three thousand million", "2 hundred thousand".
 _SCALE_WORD = r"(?:" + "|".join(SCALES) + r")s?\b(?!(?<=hundred)-)"
+_SCALE_CHAIN = rf"{_SCALE_WORD}(?:[^\S\n]+{_SCALE_WORD})*"
 _NUMBER = re.compile(
     r"(?P<digits>(?<![\w.])\.\d+|\d[\d,]*(?:\.\d+)?)"
-    r"(?:(?P<suffix>" + "|".join(_SUFFIXES) + r")\b|(?:[^\S\n]+|-)(?P<scale>" + _SCALE_WORD + r"))?"
-    r"|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b(?:(?:[^\S\n]+|-)(?P<word_scale>" + _SCALE_WORD + r"))?",
+    r"(?:(?P<suffix>" + "|".join(_SUFFIXES) + r")\b|(?:[^\S\n]+|-)(?P<scale>" + _SCALE_CHAIN + r"))?"
+    r"|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b(?:(?:[^\S\n]+|-)(?P<word_scale>" + _SCALE_CHAIN + r"))?",
     re.I,
 )
 
 
-def _scale(word: str) -> int:
-    """What a scale word multiplies by ("million", "millions", "lakhs")."""
+def _scale_name(word: str) -> str:
+    """A scale word as SCALES has it: "millions" -> "million"."""
     word = word.lower()
-    return SCALES[word] if word in SCALES else SCALES[word[:-1]]
+    return word if word in SCALES else word[:-1]
+
+
+def _scale(words_: str) -> int:
+    """What a scale word, or a run of them, multiplies by ("million", "millions", "lakh crore")."""
+    factor = 1
+    for word in words_.split():
+        factor *= SCALES[_scale_name(word)]
+    return factor
 # Digits glued to a word are part of a name, not a figure: "Covid-19", "F-16", "G7", "MH17", "H1N1". A currency
 # code before them ("Rs5,000") and a prefix of time ("mid-2025") do not make a name.
 _GLUED = re.compile(r"([A-Za-z]+)(-?)\Z")
@@ -512,8 +522,11 @@ _THE_ONE = re.compile(r"\b(?:the|that)\s+\Z", re.I)
 _PRONOUN_AFTER = re.compile(r"\s*[,.;:!?]|\s+(?:who|whom|whose|that|which|thing|to|of|in|on|at|for|with|from|by)\b", re.I)
 
 
-# "one of the nation's largest groups", "in one instance", "at one point": no count (but "only one of the 12")
-_ONE_OF = re.compile(r"\s+(?:of\b|instance\b|case\b|point\b|hand\b)", re.I)
+# "one of the nation's largest groups", "in one instance", "at one point", "on one hand": no count (but "only one of
+# the 12", "confirmed one case", "fell one point")
+_ONE_OF = re.compile(r"\s+of\b", re.I)
+_ONE_IDIOM = re.compile(r"\s+(?:instance|case|point|hand)\b", re.I)
+_IDIOM_BEFORE = re.compile(r"\b(?:in|at|on)\s+\Z", re.I)
 _COUNTED_ONE = re.compile(r"\b(?:only|just|exactly|not|least|most)\s+\Z", re.I)
 
 
@@ -523,6 +536,8 @@ def _pronoun_one(text: str, start: int, end: int) -> bool:
     if _THE_ONE.search(text, max(0, start - 6), start) and _PRONOUN_AFTER.match(text, end):
         return True  # "the one who signed", "that one to the others"
     if _ONE_OF.match(text, end) and not _COUNTED_ONE.search(text, max(0, start - 8), start):
+        return True
+    if _ONE_IDIOM.match(text, end) and _IDIOM_BEFORE.search(text, max(0, start - 4), start):
         return True
     return bool(_BEFORE_ONE.search(text, max(0, start - 12), start) or _AFTER_ONE.match(text, end))
 
@@ -550,6 +565,12 @@ def _glued(text: str, start: int, amount: bool = False) -> bool:
     if word.group(1).islower() and word.group(2):  # "over-65s", "last-16", "10m-20m", "1-in-100"; "covid-19" names
         return low in _LOWER_NAMES
     return True
+
+
+def _digits(value: Decimal) -> str:
+    """A Decimal as plain digits, no exponent, no trailing zeros ("1.50E+5" -> "150000")."""
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def scaled(number: str, scale: int) -> str:
@@ -771,7 +792,7 @@ _QUALIFIER = (
 _FIGURE = re.compile(
     rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?P<cur>[{re.escape(CURRENCY_SIGNS)}])?\s?"
     r"(?<![\d:/,.-])\b(?P<num>\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?(?![\d,])|\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|(?:" + "|".join(_NUMBER_WORDS) + r")\b)"
-    r"(?:\s+(?P<scale>" + "|".join(SCALES) + r")\b|(?P<suffix>bn|mn|tn|m|k)\b)?"
+    r"(?:(?:\s+|-)(?P<scale>" + _SCALE_CHAIN + r")|(?P<suffix>bn|mn|tn|m|k)\b)?"
     # looked at, not taken ("for about 55 miles"); a word, not a name's letters ("F-16 jets")
     r"(?=\s+(?P<w1>[a-z][a-z-]*[a-z])\b(?!-?\d)(?:\s+(?P<w2>[a-z][a-z-]*[a-z])\b)?)?",
     re.I,
@@ -786,10 +807,18 @@ _HEAD_AFTER = re.compile(r"\s+(?:[a-z][a-z-]*[a-z]\s+)?(?:" + "|".join(sorted(_H
 _PLURALS = frozenset("men women people children police personnel staff gunmen policemen militia".split())
 
 
+# Plurals that say when, not what: "12 died hours after" counts no hours.
+_TIME_PLURALS = frozenset(
+    "seconds minutes hours days nights weeks months years decades weekends mondays tuesdays wednesdays thursdays "
+    "fridays saturdays sundays".split()
+)
+
+
 def _plural(word: str) -> bool:
     """A word that can be the thing counted after a modifier: a plural noun, by its ending or by the list."""
     return word in _PLURALS or (
         len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) and word not in stop_words()
+        and word not in _TIME_PLURALS
     )
 
 
@@ -878,6 +907,11 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
         if num in SCALES and not scale:
             # "a million", "a dozen": one of the scale (and "half a million" half of it)
             number, scale = ("0.5" if _HALF_BEFORE.search(before) else "1"), num
-        value = f"{cur or ''}{number}" + (f" {scale.lower()}" if scale else "")
+        if scale:
+            # one scale, as SCALES names it: "1.1 millions" is 1.1 million, "1.5 lakh crore" 150000 crore
+            *inner, scale = [_scale_name(w) for w in scale.split()]
+            if inner:
+                number = _digits(Decimal(number) * _scale(" ".join(inner)))
+        value = f"{cur or ''}{number}" + (f" {scale}" if scale else "")
         out.append((about, f"{qualifier} {value}".strip()))
     return tuple(out)

@@ -12,7 +12,7 @@ from newsdedup.html_report import (
     adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
     original_reason, outlet, plural, render_html, when_published,
 )
-from newsdedup.normalize import clip, display_title
+from newsdedup.normalize import clip
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -59,23 +59,38 @@ def articles_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame
     return conform(flagged, ARTICLES, "articles").sort("article_id")
 
 
-# A wire's version prefix ("UPDATE 2-", "REFILE-", "CORRECTED-") and an outlet's suffix (" | Daily Meridian"): the
-# article's headline keeps them, the story's title goes without.
-_VERSION_PREFIX = re.compile(r"^(?:UPDATE|REFILE|CORRECTED|RPT|WRAPUP)(?:\s*\d+)?\s*[-:]\s*(?=\S)")
-_OUTLET_SUFFIX = re.compile(r"\s+\|\s+[^|]{2,40}$")
+# A wire's version prefixes ("UPDATE 2-", "REFILE-UPDATE 1-", "CORRECTED-") and an outlet's suffix (" | Daily
+# Meridian", " | Reuters | Business"): the article's headline keeps them, the story's title goes without.
+_VERSION_PREFIX = re.compile(r"^(?:(?:UPDATE|REFILE|CORRECTED|RPT|WRAPUP)(?:\s*\d+)?\s*[-:]\s*)+(?=\S)")
+_PIPE = re.compile(r"\s+\|\s+")
 
 
-def _headline(row: dict) -> bool:
-    """The article came with a headline: not the first sentence ingest put in its place."""
-    return bool(row["title"]) and row["title"] != display_title(row["text"] or "")
+def clean_headline(title: str) -> str:
+    """A headline without a wire's version prefix or an outlet's suffix: the part after the last " | " goes while it
+    is a name (four words at most) no longer than what comes before it ("Markets | Stocks fall as oil jumps" keeps
+    its section label)."""
+    title = _VERSION_PREFIX.sub("", title)
+    parts = _PIPE.split(title)
+    while len(parts) > 1 and len(parts[-1].split()) <= min(4, len(" ".join(parts[:-1]).split())):
+        parts.pop()
+    return " | ".join(parts) or title
+
+
+def has_headline(row: dict) -> bool:
+    """The article came with a headline: its title is not the start of its text, as the first sentence that
+    ingest puts in a missing headline's place is (normalize.display_title)."""
+    if "headline" in row:
+        return bool(row["headline"])
+    title, text = row["title"] or "", row.get("text") or ""
+    return bool(title) and not text.startswith(title.removesuffix("\u2026"))
 
 
 def story_title(members: list[dict], canonical_id: str) -> str:
     """A story's title: the most complete version's headline; when it has none (ingest put its first sentence in
     its place), or shouts it in capitals (an outlet's copy), the headline of a member of its copy group, else of the
-    first published member; without a wire's "UPDATE 2-" or an outlet's " | Name"."""
+    first published member; without a wire's "UPDATE 2-" or an outlet's " | Name" (clean_headline)."""
     canon = next(r for r in members if r["article_id"] == canonical_id)
-    real = [(_OUTLET_SUFFIX.sub("", _VERSION_PREFIX.sub("", r["title"])) or r["title"], r) for r in members if _headline(r)]
+    real = [(clean_headline(r["title"]), r) for r in members if has_headline(r)]
     if not real:
         return canon["title"]
     return min(real, key=lambda tr: (
@@ -86,11 +101,30 @@ def story_title(members: list[dict], canonical_id: str) -> str:
 
 def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
     """One row per story: its title (story_title), sizes, sources and dates."""
-    members = rows_by(documents.select("article_id", "story_id", "syndicate_id", "title", "text", "published"), "story_id")
-    titles = pl.DataFrame(
-        {"story_id": canon["story_id"].to_list(),
-         "title": [story_title(members[s], c) for s, c in zip(canon["story_id"].to_list(), canon["canonical_article_id"].to_list())]},
-        schema={"story_id": pl.String(), "title": pl.String()},
+    # whether each article came with a headline, in one pass; only stories whose most complete version has none,
+    # or shouts it, look at their other members (the rest take that version's headline, cleaned)
+    flags = documents.select(
+        "article_id", "story_id", "syndicate_id", "title", "published",
+        headline=pl.col("title").is_not_null()
+        & ~pl.col("text").str.starts_with(pl.col("title").str.strip_suffix("\u2026")).fill_null(False),
+    )
+    lead = canon.select("story_id", "canonical_article_id").join(
+        flags.select(pl.col("article_id").alias("canonical_article_id"), "title", "headline"), on="canonical_article_id"
+    )
+    titles: dict[str, str] = {}
+    unsure = []
+    for story_id, title, headline in lead.select("story_id", "title", "headline").iter_rows():
+        cleaned = clean_headline(title) if headline else ""
+        if headline and not cleaned.isupper():
+            titles[story_id] = cleaned
+        else:
+            unsure.append(story_id)
+    if unsure:
+        members = rows_by(flags.filter(pl.col("story_id").is_in(unsure)), "story_id")
+        canonical = dict(lead.select("story_id", "canonical_article_id").iter_rows())
+        titles.update({s: story_title(members[s], canonical[s]) for s in unsure})
+    titles_frame = pl.DataFrame(
+        {"story_id": list(titles), "title": list(titles.values())}, schema={"story_id": pl.String(), "title": pl.String()}
     )
     stats = documents.group_by("story_id").agg(
         pl.len().cast(pl.Int64).alias("n_articles"),
@@ -99,7 +133,7 @@ def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
         pl.col("published").min().alias("first_published"),
         pl.col("published").max().alias("last_published"),
     )
-    table = canon.join(titles, on="story_id").join(stats, on="story_id")
+    table = canon.join(titles_frame, on="story_id").join(stats, on="story_id")
     return conform(table, STORIES, "stories").sort(
         ["n_articles", "last_published", "story_id"], descending=[True, True, False], nulls_last=True
     )
@@ -157,9 +191,9 @@ def story_markdown(
             out.append(
                 f"- original ({original_reason(group, lead)}): {lead['title']} ({_who(lead)}, {lead['n_words']} words)"
             )
-            for row in group[1:]:
+            for i, row in enumerate(group[1:], start=1):
                 a = row["article_id"]
-                source = copy_source(row, group, lead, pairs)
+                source = copy_source(row, group[:i], lead, pairs)
                 pair = pairs.get(frozenset((a, source["article_id"])))
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                 of = "" if source is lead else f" of `{source['article_id']}`"
