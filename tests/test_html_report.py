@@ -301,6 +301,13 @@ def test_most_complete_version_conflicts_and_rejects_are_shown(page_html):
     assert "Rejected inputs" in page_html and "binary file" in page_html
 
 
+def test_a_story_says_how_many_of_its_articles_are_copies(page_html):
+    from newsdedup.html_report import story_size
+
+    assert "3 articles, 1 of them a copy &middot;" in page_html  # not "3 articles in 2 copy groups"
+    assert (story_size(5, 5), story_size(1, 1), story_size(7, 3)) == ("5 articles, no copies", "1 article", "7 articles, 4 of them copies")
+
+
 def test_each_conflicting_figure_shows_a_sentence_giving_it(page_html):
     assert '<span title="Officials said 30 homes were evacuated.">30</span>' in page_html
     assert "<td>30: <code>a</code><br>40: <code>c</code></td>" in page_html  # who gives which figure

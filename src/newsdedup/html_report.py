@@ -235,6 +235,17 @@ def plural(n: int, word: str, words_: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {words_ or word + 's'}"
 
 
+def story_size(n_articles: int, n_syndicates: int) -> str:
+    """A story's articles and how many of them are copies: "5 articles, no copies", "7 articles, 4 of them copies"
+    (a copy group of one article is no copy group to an editor)."""
+    copies = n_articles - n_syndicates
+    if n_articles == 1:
+        return "1 article"
+    if not copies:
+        return f"{n_articles} articles, no copies"
+    return f"{n_articles} articles, {copies} of them {'a copy' if copies == 1 else 'copies'}"
+
+
 _TOKEN = re.compile(r"[a-z0-9]+")
 _PHRASE = 5  # words in a phrase two texts must share for a word to count as shared, as in syndication
 _SHORT_EDIT = 6  # differences shorter than this (in words) are rewording, not added text
@@ -692,8 +703,7 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
         [
             f'<article class="story card" id="{_e(_anchor(story["story_id"]))}">',
             f'<h2>{_e(story["title"])}</h2>',
-            f'<p class="muted">{plural(story["n_articles"], "article")} in '
-            f'{plural(story["n_syndicates"], "copy group")}'
+            f'<p class="muted">{story_size(story["n_articles"], story["n_syndicates"])}'
             f" &middot; {_e(date_span(story['first_published'], story['last_published']))} &middot; sources: {_e(sources)}"
             f' &middot; <code>{_e(story["story_id"])}</code></p>',
             '<div class="canonical"><p class="label">Most complete version</p>',

@@ -10,7 +10,7 @@ import polars as pl
 from newsdedup.facts import Resolution
 from newsdedup.html_report import (
     adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
-    original_reason, outlet, plural, render_html, when_published,
+    original_reason, outlet, plural, render_html, story_size, when_published,
 )
 from newsdedup.normalize import clip
 from newsdedup.schema import (
@@ -177,7 +177,7 @@ def story_markdown(
     out = [
         f"## {story['title']}",
         "",
-        f"`{story['story_id']}`: {plural(story['n_articles'], 'article')} in {plural(story['n_syndicates'], 'copy group')}; "
+        f"`{story['story_id']}`: {story_size(story['n_articles'], story['n_syndicates'])}; "
         f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}.",
         "",
         f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
