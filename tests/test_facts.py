@@ -508,3 +508,21 @@ def test_why_apart_names_the_check_that_failed():
     assert "too few content words" in why_apart(
         _sentence("Inflation rose sharply in 2025, the central bank said."),
         _sentence("Unemployment fell steadily in 2025, the labour ministry said."), cfg)
+
+
+def test_two_sentences_first_read_in_one_article_are_two_facts():
+    """From a review of the reports: Fox's "He called Steele's comments 'unacceptable' and 'inaccurate.'" (DeMint)
+    and "Sen. John McCain ... said Steele's comments were 'wildly inaccurate.'" were one fact, listed once, so
+    McCain's reaction was nowhere; from two articles, the two would be one fact worded twice."""
+    import numpy as np
+
+    from newsdedup.facts import _groups
+
+    demint = _sentence("He called Steele's comments \"unacceptable\" and \"inaccurate.\"")
+    mccain = _sentence("Sen. John McCain said Steele's comments were \"wildly inaccurate.\"")
+    sims = np.array([[1.0, 0.8], [0.8, 1.0]])
+    cfg = FactsConfig()
+    assert same_fact(0.8, demint, mccain, cfg)  # close enough to be one fact said two ways
+    assert sorted(map(sorted, _groups([demint, mccain], sims, cfg))) == [[0], [1]]
+    elsewhere = Sentence(mccain.key, mccain.text, ["b"], mccain.numbers, mccain.names, mccain.content)
+    assert sorted(map(sorted, _groups([demint, elsewhere], sims, cfg))) == [[0, 1]]

@@ -491,7 +491,10 @@ def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[l
     uf = UnionFind(len(sents))
     rows, cols = np.nonzero(np.triu(sims >= cfg.same_fact_similarity, k=1))
     for i, j in zip(rows.tolist(), cols.tolist()):
-        if same_fact(float(sims[i, j]), sents[i], sents[j], cfg):
+        # two sentences first read in one article are two things it says ("He called Steele's comments
+        # inaccurate." and "Sen. John McCain said Steele's comments were wildly inaccurate."), not one fact listed
+        # once (a copy split differently from its original is first read in the copy)
+        if sents[i].article_ids[0] != sents[j].article_ids[0] and same_fact(float(sims[i, j]), sents[i], sents[j], cfg):
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(len(sents)):
