@@ -155,4 +155,14 @@ def test_report_md_lists_a_fact_under_the_version_report_html_shows_it_in():
     text = "\n".join(story_markdown(story, members, facts, [], {}))
     section = text.split("### Facts the other versions add", 1)[1]
     assert "**Title a_first**" not in section
-    assert "- The ferry sank at dawn. _(also in a_first)_" in section and "- Divers found the hull." in section
+    assert "- The ferry sank at dawn. _(also in 1 more copy of this text)_" in section and "- Divers found the hull." in section
+
+
+def test_where_else_a_fact_is_names_other_write_ups_and_counts_copies():
+    from newsdedup.report import _also_in
+
+    info = {"wire": {"syndicate_id": "g1"}, "c1": {"syndicate_id": "g1"}, "c2": {"syndicate_id": "g1"},
+            "post": {"syndicate_id": "g2"}}
+    assert _also_in("wire", ["post", "c1", "c2"], info) == " _(also in post, and 2 more copies of this text)_"
+    assert _also_in("wire", ["post"], info) == " _(also in post)_"
+    assert _also_in("wire", [], info) == ""

@@ -162,6 +162,18 @@ def _who(row: dict) -> str:
     return f"{outlet(row)}, {when_published(row)}{dateline}, `{row['article_id']}`"
 
 
+def _also_in(holder: str, others: list[str], info: dict[str, dict]) -> str:
+    """Where else a fact is, in few words: the other write-ups by id, the holder's own copy group counted ("also in
+    002_..., and 3 more copies of this text"); long id lists made a fifth of report.md."""
+    group = info[holder]["syndicate_id"] if holder in info else None
+    copies = [a for a in others if a in info and info[a]["syndicate_id"] == group]
+    rest = [a for a in others if a not in copies]
+    parts = ([", ".join(rest)] if rest else []) + (
+        [f"{len(copies)} more {'copy' if len(copies) == 1 else 'copies'} of this text"] if copies else []
+    )
+    return f" _(also in {', and '.join(parts)})_" if parts else ""
+
+
 def story_markdown(
     story: dict, members: list[dict], facts: list[dict], conflicts: list[dict], pairs: dict[frozenset, dict]
 ) -> list[str]:
@@ -219,8 +231,7 @@ def story_markdown(
         by_variant: dict[str, list[str]] = {}
         for fact in facts:
             holder = next((a for a in order if a in fact["article_ids"]), fact["article_ids"][0])
-            others = [a for a in fact["article_ids"] if a != holder]
-            also = f" _(also in {', '.join(others)})_" if others else ""
+            also = _also_in(holder, [a for a in fact["article_ids"] if a != holder], info)
             by_variant.setdefault(holder, []).append(fact["text"] + also + detail_note(fact))
         for article_id in sorted(by_variant, key=lambda a: (order.index(a) if a in order else len(order), a)):
             out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
