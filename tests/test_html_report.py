@@ -171,7 +171,7 @@ def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_ag
     """A wire story at 06:10, its UPDATE 1 and UPDATE 2 (longer each time), and a newspaper's trimmed copy of the
     first version: the original is the wire story, the update is shown against the version before it, and the
     newspaper's copy against the version it trimmed, not against the longest member of the group."""
-    from newsdedup.html_report import copy_source, group_order, group_original, original_reason
+    from newsdedup.html_report import copy_source, group_order, original_reason
 
     at = lambda h: DAY.replace(hour=h)  # noqa: E731
     rows = [
@@ -185,7 +185,7 @@ def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_ag
         for p, j, c in [(("update2", "update1"), 0.79, 0.90), (("update2", "wire"), 0.69, 0.91), (("update1", "wire"), 0.80, 0.95),
                         (("gazette", "wire"), 0.58, 0.97), (("gazette", "update1"), 0.50, 0.95), (("gazette", "update2"), 0.45, 0.94)]
     }
-    lead = group_original(rows)
+    lead = group_order(rows)[0]
     assert lead["article_id"] == "wire" and original_reason(rows, lead) == "first published"
     order = group_order(rows)
     source = {r["article_id"]: copy_source(r, order[:i], lead, pairs)["article_id"] for i, r in enumerate(order) if i}
@@ -193,14 +193,14 @@ def test_a_copy_groups_original_is_the_first_published_and_each_copy_is_shown_ag
     assert ".role code{text-transform:none" in _render(_tables())  # an id keeps its case in the upper-case label
     # undated: the longest is the original, and the reason says nothing is dated
     undated = [{**r, "published": None} for r in rows]
-    assert group_original(undated)["article_id"] == "update2"
-    assert original_reason(undated, group_original(undated)) == "the longest; no version is dated"
+    assert group_order(undated)[0]["article_id"] == "update2"
+    assert original_reason(undated, group_order(undated)[0]) == "the longest; no version is dated"
 
 
 def test_copies_published_the_same_day_are_never_each_the_copy_of_the_other():
     """Dates without times tie: the members are still put in one order (the longest first), each copy is shown
     against one before it, and the reason says the day decided nothing."""
-    from newsdedup.html_report import copy_source, group_order, group_original, original_reason
+    from newsdedup.html_report import copy_source, group_order, original_reason
 
     rows = [
         {"article_id": "tribune", "n_words": 300, "published": DAY},
@@ -209,7 +209,7 @@ def test_copies_published_the_same_day_are_never_each_the_copy_of_the_other():
     ]
     pairs = {frozenset(p): {"jaccard": 0.8, "containment": c} for p, c in
              ((("tribune", "courier"), 0.99), (("tribune", "wire"), 0.9), (("courier", "wire"), 0.9))}
-    lead = group_original(rows)
+    lead = group_order(rows)[0]
     assert [r["article_id"] for r in group_order(rows)] == ["wire", "tribune", "courier"]
     assert original_reason(rows, lead) == "published the same day (2026-02-01) as 2 others: the longest of them"
     order = group_order(rows)

@@ -178,8 +178,10 @@ class Desk:
             other = self.sketch_ids[row]
             tried.add(other)
             score = score_pair(mine, self._shingles_of(other))
-            if is_copy(score, cfg) and (best is None or held(other, score) > best[1]):
-                best = (other, held(other, score), score)
+            if is_copy(score, cfg):
+                share = held(other, score)
+                if best is None or share > best[1]:
+                    best = (other, share, score)
         if best is None:
             return None
         # Candidates left untried may hold as much and be published earlier: those only, earliest first.
@@ -192,8 +194,8 @@ class Desk:
         ]
         for _, other in sorted(earlier):
             score = score_pair(mine, self._shingles_of(other))
-            if is_copy(score, cfg) and held(other, score) > best[1]:
-                best = (other, held(other, score), score)
+            if is_copy(score, cfg) and (share := held(other, score)) > best[1]:
+                best = (other, share, score)
                 break
         original = self.docs[best[0]]
         theirs = self._shingles_of(best[0])

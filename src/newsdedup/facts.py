@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,6 +31,7 @@ from newsdedup.normalize import (
     names,
     numbers,
     numbers_within,
+    plain_number,
     same_number,
     scaled,
     split_sentences,
@@ -156,7 +158,7 @@ def why_apart(a: Sentence, b: Sentence, cfg: FactsConfig) -> str | None:
     """failed_check in words (None: neither check keeps them apart)."""
     check = failed_check(a, b, cfg)
     if check == "figures":
-        mine, theirs = (sorted(_plain(Decimal(n)) for n in x.numbers - y.numbers) for x, y in ((a, b), (b, a)))
+        mine, theirs = (sorted(plain_number(Decimal(n)) for n in x.numbers - y.numbers) for x, y in ((a, b), (b, a)))
         return f"each states a number the other lacks ({', '.join(mine)} / {', '.join(theirs)})"
     if check == "words":
         return f"they share too few content words (under {cfg.min_shared_content:.0%} of one's)"
@@ -284,12 +286,6 @@ def _amount(figure: tuple[str, int]) -> Decimal | None:
         return None
 
 
-def _plain(value: Decimal) -> str:
-    """A Decimal as digits, no exponent, no trailing zeros ('2E+1' -> '20', '1.230' -> '1.23')."""
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def same_figure(a: str, b: str) -> bool:
     """Two stated figures give one number: the same, or one rounded, compared at the larger of their scales
     ("6.3" / "6.32" billion, "1.2 million" / "1,230,000", "2 million" / "2,000,000"), or one is a bound or an
@@ -305,7 +301,7 @@ def same_figure(a: str, b: str) -> bool:
             return True
     elif x is not None and y is not None:
         scale = max(fa[1], fb[1])
-        if same_number(_plain(x / scale), _plain(y / scale)):
+        if same_number(plain_number(x / scale), plain_number(y / scale)):
             return True
     qa, qb = _parts(a)[0], _parts(b)[0]
     return x is not None and y is not None and (bounds_figure(qa, x, qb, y) or bounds_figure(qb, y, qa, x))
@@ -522,9 +518,14 @@ def _credit_copies(sents: list[Sentence], articles: pl.DataFrame) -> None:
                     sent.article_ids.append(mate)
 
 
-def _when(moment) -> str:
-    """A date as the reasons give it: with its time, unless it has none (midnight: the input gave a day)."""
-    return f"{moment:%Y-%m-%d}" if moment.hour == moment.minute == moment.second == 0 else f"{moment:%Y-%m-%d %H:%M}"
+def has_time(moment: datetime) -> bool:
+    """A date given with a time of day (midnight exactly is taken for a day given alone)."""
+    return not moment.hour == moment.minute == moment.second == 0
+
+
+def _when(moment: datetime) -> str:
+    """A date as the reasons give it: with its time, unless the input gave a day alone."""
+    return f"{moment:%Y-%m-%d %H:%M}" if has_time(moment) else f"{moment:%Y-%m-%d}"
 
 
 def resolve_story(
@@ -550,9 +551,10 @@ def resolve_story(
         for a in sent.article_ids:
             index[a].append(i)
     texts = dict(zip(ids, articles["text"].to_list()))
+    words_of = {a: words(texts[a]) for a in ids}
     stated_by = {a: numbers(texts[a]) for a in ids}
     covered = {
-        a: said_already(sims, sents, np.array(index[a], dtype=np.int64), Vocabulary(words(texts[a])), stated_by[a], cfg)
+        a: said_already(sims, sents, np.array(index[a], dtype=np.int64), Vocabulary(words_of[a]), stated_by[a], cfg)
         for a in ids
     }
     coverage = {a: sum(bool(covered[a][g].any()) for g in groups) for a in ids}
@@ -561,9 +563,10 @@ def resolve_story(
     # Versions with the same words (an outlet's republication of the wire text) count as one, published when the
     # first of them was: a later version of other words wins a tie for its newer figures (a wire update as long
     # as the version before it), a later copy of the same words has none, and of those the first published wins.
+    text_of = {a: (coverage[a], info[a]["n_words"], tuple(words_of[a])) for a in ids}
     same_words: dict[tuple, list[str]] = {}
     for a in ids:
-        same_words.setdefault((coverage[a], info[a]["n_words"], tuple(words(texts[a]))), []).append(a)
+        same_words.setdefault(text_of[a], []).append(a)
     text_time: dict[str, float | None] = {}
     for members in same_words.values():
         times = [info[a]["published"].timestamp() for a in members if info[a]["published"] is not None]
@@ -580,8 +583,7 @@ def resolve_story(
     best = ordered[0]
     reason = f"covers {coverage[best]} of {len(groups)} facts"
     runner = ordered[1]
-    if coverage[runner] == coverage[best] and info[runner]["n_words"] == info[best]["n_words"] \
-            and words(texts[runner]) == words(texts[best]):
+    if text_of[runner] == text_of[best]:
         when_best, when_runner = info[best]["published"], info[runner]["published"]
         if when_best is not None and (when_runner is None or when_best < when_runner):
             reason += f", as many as {runner}, whose words it has, and was published first ({_when(when_best)})"

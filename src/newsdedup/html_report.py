@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import polars as pl
 
-from newsdedup.facts import figures_changed, sentence_key
+from newsdedup.facts import figures_changed, has_time, sentence_key
 from newsdedup.normalize import dateline_change, figures, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
@@ -193,13 +193,8 @@ def copy_groups(members: list[dict]) -> list[list[dict]]:
     return sorted(multi, key=lambda g: (-len(g), min(r["article_id"] for r in g)))
 
 
-def group_original(rows: list[dict]) -> dict:
-    """The member of a copy group shown as its original: the first in group_order."""
-    return group_order(rows)[0]
-
-
 def original_reason(rows: list[dict], original: dict) -> str:
-    """Why group_original chose this member, in words: "first published"; when others were published at the same
+    """Why the first in group_order is shown as the group's original, in words: "first published"; when others were published at the same
     time (or on the same day, when only days are given) or nothing is dated, that it is the longest of those."""
     when = original["published"]
     tied = [r for r in rows if r is not original and r["published"] == when]
@@ -208,8 +203,7 @@ def original_reason(rows: list[dict], original: dict) -> str:
     longest = "the longest" if all(r["n_words"] < original["n_words"] for r in tied) else "as long as the longest"
     if when is None:
         return f"{longest}; no version is dated"
-    day = when.hour == when.minute == when.second == 0  # a day given without a time
-    same = f"the same day ({when:%Y-%m-%d})" if day else f"at the same time ({when:%Y-%m-%d %H:%M})"
+    same = f"at the same time ({when:%Y-%m-%d %H:%M})" if has_time(when) else f"the same day ({when:%Y-%m-%d})"
     return f"published {same} as {plural(len(tied), 'other')}: {longest} of them"
 
 
@@ -484,7 +478,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         "text found inside the longer.</p>",
     ]
     for group in multi:
-        lead = group_original(group)
+        lead = group[0]  # in group_order
         out.append(
             f'<div class="group"><span class="role">Original ({original_reason(group, lead)})</span>'
             f'<p class="headline">{_e(lead["title"])}</p><p class="who">{_who(lead)}</p><ul>'

@@ -507,8 +507,7 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-# The scales, and the glued ones ("2bn") by the word they stand for.
-_SCALES = frozenset((*SCALES, *_SUFFIXES))
+# The glued scales ("2bn") by the word they stand for.
 _SCALE_WORDS = {suffix: w for suffix, v in _SUFFIXES.items() for w in SCALES if SCALES[w] == int(v)}
 
 
@@ -567,8 +566,8 @@ def _glued(text: str, start: int, amount: bool = False) -> bool:
     return True
 
 
-def _digits(value: Decimal) -> str:
-    """A Decimal as plain digits, no exponent, no trailing zeros ("1.50E+5" -> "150000")."""
+def plain_number(value: Decimal) -> str:
+    """A Decimal as plain digits, no exponent, no trailing zeros ("1.50E+5" -> "150000", "1.230" -> "1.23")."""
     text = format(value.normalize(), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -911,7 +910,7 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
             # one scale, as SCALES names it: "1.1 millions" is 1.1 million, "1.5 lakh crore" 150000 crore
             *inner, scale = [_scale_name(w) for w in scale.split()]
             if inner:
-                number = _digits(Decimal(number) * _scale(" ".join(inner)))
+                number = plain_number(Decimal(number) * _scale(" ".join(inner)))
         value = f"{cur or ''}{number}" + (f" {scale}" if scale else "")
         out.append((about, f"{qualifier} {value}".strip()))
     return tuple(out)

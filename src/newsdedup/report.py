@@ -9,7 +9,7 @@ import polars as pl
 
 from newsdedup.facts import Resolution
 from newsdedup.html_report import (
-    adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note, group_original,
+    adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note,
     original_reason, outlet, plural, render_html, story_size, when_published,
 )
 from newsdedup.normalize import clip
@@ -79,8 +79,6 @@ def clean_headline(title: str) -> str:
 def has_headline(row: dict) -> bool:
     """The article came with a headline: its title is not the start of its text, as the first sentence that
     ingest puts in a missing headline's place is (normalize.display_title)."""
-    if "headline" in row:
-        return bool(row["headline"])
     title, text = row["title"] or "", row.get("text") or ""
     return bool(title) and not text.startswith(title.removesuffix("\u2026"))
 
@@ -101,28 +99,21 @@ def story_title(members: list[dict], canonical_id: str) -> str:
 
 def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
     """One row per story: its title (story_title), sizes, sources and dates."""
-    # whether each article came with a headline, in one pass; only stories whose most complete version has none,
-    # or shouts it, look at their other members (the rest take that version's headline, cleaned)
-    flags = documents.select(
-        "article_id", "story_id", "syndicate_id", "title", "published",
-        headline=pl.col("title").is_not_null()
-        & ~pl.col("text").str.starts_with(pl.col("title").str.strip_suffix("\u2026")).fill_null(False),
-    )
-    lead = canon.select("story_id", "canonical_article_id").join(
-        flags.select(pl.col("article_id").alias("canonical_article_id"), "title", "headline"), on="canonical_article_id"
-    )
+    # only stories whose most complete version came without a headline, or shouts it, look at their other members
+    # (the rest take that version's headline, cleaned)
+    rows = documents.select("article_id", "story_id", "syndicate_id", "title", "text", "published")
+    leads = canon.select("story_id", pl.col("canonical_article_id").alias("article_id")).join(rows.drop("story_id"), on="article_id")
     titles: dict[str, str] = {}
-    unsure = []
-    for story_id, title, headline in lead.select("story_id", "title", "headline").iter_rows():
-        cleaned = clean_headline(title) if headline else ""
-        if headline and not cleaned.isupper():
-            titles[story_id] = cleaned
+    unsure: dict[str, str] = {}  # story -> its most complete version
+    for lead in leads.iter_rows(named=True):
+        cleaned = clean_headline(lead["title"]) if has_headline(lead) else ""
+        if cleaned and not cleaned.isupper():
+            titles[lead["story_id"]] = cleaned
         else:
-            unsure.append(story_id)
+            unsure[lead["story_id"]] = lead["article_id"]
     if unsure:
-        members = rows_by(flags.filter(pl.col("story_id").is_in(unsure)), "story_id")
-        canonical = dict(lead.select("story_id", "canonical_article_id").iter_rows())
-        titles.update({s: story_title(members[s], canonical[s]) for s in unsure})
+        members = rows_by(rows.filter(pl.col("story_id").is_in(list(unsure))), "story_id")
+        titles.update({story: story_title(members[story], canonical) for story, canonical in unsure.items()})
     titles_frame = pl.DataFrame(
         {"story_id": list(titles), "title": list(titles.values())}, schema={"story_id": pl.String(), "title": pl.String()}
     )
@@ -199,7 +190,7 @@ def story_markdown(
     if groups:
         out += ["### Copy groups", ""]
         for group in groups:
-            lead = group_original(group)
+            lead = group[0]  # in group_order
             out.append(
                 f"- original ({original_reason(group, lead)}): {lead['title']} ({_who(lead)}, {lead['n_words']} words)"
             )
