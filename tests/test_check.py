@@ -147,7 +147,7 @@ def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     assert any("Shahid Rind" in fact for fact in verdict.adds)
     # its "more than 120" dead is listed, and said to be another figure than 001's
     assert any(fact.startswith("More than 120 people were killed") for fact in verdict.adds)
-    assert verdict.differs == ["more than 120 people where the most complete version gives at least 145 people"]
+    assert verdict.differs == ["more than 120 people killed where the most complete version gives at least 145 people killed"]
 
 
 def test_a_restatement_naming_someone_else_adds_nothing_but_one_with_a_new_number_does(desk):

@@ -10,6 +10,7 @@ import pytest
 
 from newsdedup.normalize import (
     clean_body,
+    counts,
     figures,
     figures_beyond,
     fold,
@@ -19,8 +20,10 @@ from newsdedup.normalize import (
     names,
     numbers,
     numbers_within,
+    places,
     shingle_hashes,
     split_dateline,
+    times,
     split_sentences,
     strip_inline_credits,
     words,
@@ -757,3 +760,34 @@ def test_an_afp_style_caption_is_removed():
     caption = "A man looks at damaged shelves in a shop in Sendai on February 3, 2026. - JIJI PRESS / AFP"
     body = clean_body(["The quake struck at dawn, officials said.", caption, "Waves of 20 centimetres were seen."], None)
     assert body == "The quake struck at dawn, officials said.\n\nWaves of 20 centimetres were seen."
+
+
+def test_counts_say_what_happened_to_what_is_counted():
+    assert counts("At least 23 people were killed and over 140 injured when the quake struck.") == [
+        ("people", "at least 23", "killed"), ("people", "over 140", "injured")]  # "over 140 injured" counts people
+    assert counts("The quake flattened homes in several villages, killing at least 21 people.") == [
+        ("people", "at least 21", "killed")]
+    assert counts("The union said 780 flights had been cancelled and more than 110,000 passengers affected.") == [
+        ("flights", "780", "cancelled"), ("passengers", "more than 110000", "affected")]
+    # the verb before the figure, within its clause; not one after "and" that tells of something else
+    assert counts("It forced the airline to cancel 655 flights and disrupting travel for around 92,000 passengers.") == [
+        ("flights", "655", "cancelled"), ("passengers", "around 92000", "affected")]
+    assert counts("It resulted in the killing of 92 militants, including three suicide bombers.") == [
+        ("militants", "92", "killed"), ("suicide bombers", "3", "")]
+    assert counts("The VPC represents some 2,900 Vantair pilots.") == [("pilots", "some 2900", "")]
+    assert counts("It approved a $2.2 trillion economic rescue package.") == [("package", "$2.2 trillion", "")]  # sums: no
+    # a death toll counts the dead, though no word after the number says what it counts; figures() stays as it was
+    assert counts("The district administration put the death toll at 26 by Tuesday evening.") == [("people", "26", "killed")]
+    assert counts("The toll from the quake stood at 1,204 on Monday.") == [("people", "1204", "killed")]
+    assert figures("The death toll rose to 87, officials said.") == []
+    assert counts("The death toll rose to 87, officials said.") == [("people", "87", "killed")]
+
+
+def test_times_and_places_a_sentence_names():
+    assert times("It cancelled 598 flights on Thursday after a walkout in January 2025 and one last year.") == {
+        "thursday", "january", "2025", "last year"}
+    assert times("They may strike again.") == frozenset()  # "may" is no month
+    assert places("Meanwhile, police said in Gwadar, militants attacked a camp.") == {"gwadar"}
+    assert places("Over 120 people were killed in Pakistan's southwestern Balochistan province.") == {"pakistan"}
+    # "in January" is a time; "pilots at German-Dutch carrier Vantair" a firm, no place
+    assert places("Pilots at German-Dutch carrier Vantair struck in January.") == frozenset()

@@ -29,7 +29,7 @@ from newsdedup.facts import (
     sentence_key,
 )
 from newsdedup.normalize import (
-    dateline_change, figures, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
+    counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
@@ -334,7 +334,7 @@ class Desk:
             else:
                 theirs = split_sentences(text)
                 vectors = self.sentence_embedder.embed(theirs) if theirs else np.zeros((0, 1), np.float32)
-            parsed = [replace(as_sentence(t), article_ids=[canonical_id], figures=tuple(figures(t))) for t in theirs]
+            parsed = [replace(as_sentence(t), article_ids=[canonical_id], figures=tuple(counts(t))) for t in theirs]
             self._canonical[canonical_id] = (parsed, vectors if len(theirs) else np.zeros((0, 1), np.float32))
         return self._canonical[canonical_id]
 
@@ -364,17 +364,17 @@ class Desk:
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
         unsure = [i for i in range(len(mine)) if not said[i] and numbers_within(parsed[i].numbers, figures_said)]
-        counts = {
-            i: found for i in range(len(mine)) if not said[i] and parsed[i].numbers and (found := tuple(figures(mine[i])))
+        counting = {
+            i: found for i in range(len(mine)) if not said[i] and parsed[i].numbers and (found := tuple(counts(mine[i])))
         }
-        if not (unsure or counts):
+        if not (unsure or counting):
             return [s for s, seen in zip(mine, said) if not seen], []
         theirs, their_vectors = self._canonical_sentences(canonical_id)
         if unsure:
             words_said = frozenset().union(*(t.content for t in theirs))
             unsure = [i for i in unsure if self._could_be_said(parsed[i], theirs, words_said, vocab)]
-        counted_there = {about for t in theirs for about, _ in t.figures}
-        counted = [i for i, found in counts.items() if any(about in counted_there for about, _ in found)]
+        counted_there = {about for t in theirs for about, *_ in t.figures}
+        counted = [i for i, found in counting.items() if any(about in counted_there for about, *_ in found)]
         embedded = sorted(set(unsure) | set(counted))
         if not embedded:
             return [s for s, seen in zip(mine, said) if not seen], []
@@ -390,19 +390,19 @@ class Desk:
                 close = own[sims[k, own] >= cfg.same_fact_similarity]
                 said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
         differs = self._figures_given_otherwise(
-            [i for i in counted if not said[i]], parsed, counts, row, sims, theirs, doc["article_id"]
+            [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc["article_id"]
         )
         return [s for s, seen in zip(mine, said) if not seen], differs
 
     def _figures_given_otherwise(
-        self, counted: list[int], parsed: list[Sentence], counts: dict[int, tuple], row: dict[int, int],
+        self, counted: list[int], parsed: list[Sentence], counting: dict[int, tuple], row: dict[int, int],
         sims: np.ndarray, theirs: list[Sentence], article_id: str,
     ) -> list[str]:
         """In words, the counts that new sentences (`counted`, rows `row` of `sims`, which holds the most complete
         version's sentences `theirs` after them) give another number for than that version."""
         if not counted:
             return []
-        mine = [replace(parsed[i], article_ids=[article_id], figures=counts[i]) for i in counted]
+        mine = [replace(parsed[i], article_ids=[article_id], figures=counting[i]) for i in counted]
         rows = [row[i] for i in counted] + list(range(len(row), len(row) + len(theirs)))
         groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts)
         out = []

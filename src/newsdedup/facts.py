@@ -25,6 +25,8 @@ from newsdedup.normalize import (
     CURRENCY_SIGNS,
     SCALES,
     content_words,
+    counts,
+    fold,
     figures,
     figures_beyond,
     is_boilerplate_line,
@@ -35,7 +37,9 @@ from newsdedup.normalize import (
     same_number,
     scaled,
     split_sentences,
+    places,
     stated_in,
+    times,
     words,
 )
 from newsdedup.progress import track
@@ -53,7 +57,7 @@ class Sentence:
     numbers: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
     content: frozenset[str] = frozenset()
-    figures: tuple[tuple[str, str], ...] = ()
+    figures: tuple[tuple[str, str, str], ...] = ()  # normalize.counts: what is counted, the figure, what happened
 
 
 def sentence_key(text: str) -> str:
@@ -254,10 +258,11 @@ class StoryFacts:
     conflicts: list[tuple[str, list[str], list[str], list[str]]] = field(default_factory=list)
 
 
-def _unambiguous(found: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    """Counts of things a sentence counts only once (two counts of 'people' in one sentence are ambiguous)."""
-    abouts = [about for about, _ in found]
-    return [(about, value) for about, value in found if abouts.count(about) == 1]
+def _unambiguous(found: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str, str]]:
+    """Counts of things a sentence counts only once (two counts of 'people' in one sentence are ambiguous, unless
+    one counts the dead and one the injured)."""
+    kinds = [(about, role) for about, _, role in found]
+    return [(about, value, role) for about, value, role in found if kinds.count((about, role)) == 1]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -377,6 +382,12 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     return [conflict[:3] for conflict in conflicts_of(linked_figures(sents, sims, cfg), sents)]
 
 
+def _by_amount(value: str) -> tuple:
+    """Figures in the order of their amounts ("at least 16", "at least 23", "26"), as written where none is given."""
+    amount = _amount(_figure(value))
+    return (amount is None, amount or 0, value)
+
+
 def conflicts_of(
     groups: list[list[tuple[int, str, str]]], sents: list[Sentence]
 ) -> list[tuple[str, list[str], list[str], list[str], list[list[str]]]]:
@@ -384,7 +395,7 @@ def conflicts_of(
     each value) per group."""
     out = []
     for members in groups:
-        values = sorted({value for _, _, value in members})
+        values = sorted({value for _, _, value in members}, key=_by_amount)
         carriers = sorted({a for i, _, _ in members for a in sents[i].article_ids})
         first: dict[str, str] = {}
         holders: dict[str, set[str]] = {}
@@ -399,33 +410,40 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     """Mentions of one count that related sentences of different articles give, as (sentence, about, value).
 
     Each disagreement links two mentions; linked mentions form one group, so separate counts of the
-    same kind of thing (people killed overall, people killed in one town) stay separate groups.
+    same kind of thing (people killed overall, people killed in one town) stay separate groups. A group
+    whose mentions say what happened to the things counted is about them ("people killed").
     """
     nodes: dict[tuple[int, str, str], int] = {}
+    roles: dict[tuple[int, str, str], str] = {}
     edges: list[tuple[int, int]] = []
     # The same count worded differently ("at least 30" / "more than 30" inmates) needs only related
-    # sentences; different numbers need sentences that say nearly the same thing.
+    # sentences; different numbers need sentences that say nearly the same thing, or, between outlets that
+    # word a count their own way ("put the death toll at 26" / "at least 28 people were killed"), related
+    # sentences of one day that say the same thing happened to what they count.
     rows, cols = np.nonzero(np.triu(sims >= cfg.support_similarity, k=1))
     for i, j in zip(rows.tolist(), cols.tolist()):
         a, b = sents[i], sents[j]
         if set(a.article_ids) == set(b.article_ids):
             continue
         close = sims[i, j] >= cfg.conflict_similarity
-        for about, value_a in _unambiguous(a.figures):
-            for about_b, value_b in _unambiguous(b.figures):
-                if about != about_b or value_a == value_b:
-                    continue
+        for about, value_a, role_a in _unambiguous(a.figures):
+            for about_b, value_b, role_b in _unambiguous(b.figures):
+                if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
+                    continue  # people killed and people injured are two counts
+                told = bool(role_a) and role_a == role_b and _one_count(a, value_a, b, value_b)
                 # a sentence that also states the other number uses both, for different things; and two
                 # reports of one count rarely differ by more than max_conflict_ratio (133 this week, 700
                 # this year are two counts)
                 if same_figure(value_a, value_b) or (
-                    close
+                    (close or told)
                     and not _stated(value_a, b.numbers)
                     and not _stated(value_b, a.numbers)
                     and _comparable(value_a, value_b, cfg)
                 ):
                     na = nodes.setdefault((i, about, value_a), len(nodes))
                     nb = nodes.setdefault((j, about, value_b), len(nodes))
+                    roles[(i, about, value_a)] = role_a
+                    roles[(j, about, value_b)] = role_b
                     edges.append((na, nb))
     uf = UnionFind(len(nodes))
     for na, nb in edges:
@@ -433,7 +451,29 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     groups: dict[int, list[tuple[int, str, str]]] = {}
     for node, n in nodes.items():
         groups.setdefault(uf.find(n), []).append(node)
-    return list(groups.values())
+    out = []
+    for members in groups.values():
+        said = {roles[m] for m in members} - {""}
+        about = f"{members[0][1]} {said.pop()}" if len(said) == 1 else members[0][1]
+        out.append([(i, about, value) for i, _, value in members])
+    return out
+
+
+def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
+    """Two sentences counting the same thing that happened tell one count: they do not name different days, months
+    or years ("598 flights on Thursday" / "655 flights on Wednesday" are two counts), and neither tells a smaller
+    count for a place the other does not name ("killing 11 people" in Gwadar is part of the province's 18)."""
+    ta, tb = times(a.text), times(b.text)
+    if ta and tb and ta != tb:
+        return False
+    x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
+    only_a = any(p not in fold(b.text).lower() for p in places(a.text))
+    only_b = any(p not in fold(a.text).lower() for p in places(b.text))
+    if only_a and only_b:
+        return False
+    if x is None or y is None:
+        return not (only_a or only_b)
+    return not (only_a and x < y or only_b and y < x)
 
 
 def figures_against(
@@ -459,10 +499,10 @@ def figures_changed(sentences: list[str], original: list[str], min_overlap: floa
     least `min_overlap`), in words: "at least 160
     people where the original gives at least 145 people". A copy's rewrite is word for word but the figure, so
     the words pair the two; no embedding is needed."""
-    theirs = [(content_words(t), numbers(t), found) for t in original if (found := figures(t))]  # counting ones
+    theirs = [(content_words(t), numbers(t), found) for t in original if (found := counts(t))]  # counting ones
     out = []
     for text in sentences:
-        found = _unambiguous(tuple(figures(text)))
+        found = _unambiguous(tuple(counts(text)))
         if not found:
             continue
         content = content_words(text)
@@ -474,10 +514,10 @@ def figures_changed(sentences: list[str], original: list[str], min_overlap: floa
         if best is None:
             continue
         mine_numbers = numbers(text)
-        for about, value in found:
-            for about_there, value_there in _unambiguous(tuple(best[1])):
-                if about == about_there and not same_figure(value, value_there) and not _stated(value, best[0]) \
-                        and not _stated(value_there, mine_numbers):
+        for about, value, role in found:
+            for about_there, value_there, role_there in _unambiguous(tuple(best[1])):
+                if about == about_there and role == role_there and not same_figure(value, value_there) \
+                        and not _stated(value, best[0]) and not _stated(value_there, mine_numbers):
                     out.append(f"{value} {about} where the original gives {value_there} {about}")
     return list(dict.fromkeys(out))
 
@@ -686,7 +726,7 @@ def resolve_stories_with_sentences(
             for article_id, text, key in story_sents.select("article_id", "text", "key").iter_rows():
                 sent = sents.get(key)
                 if sent is None:
-                    sent = sents[key] = Sentence(key, text, [], numbers(text), names(text), content_words(text), tuple(figures(text)))
+                    sent = sents[key] = Sentence(key, text, [], numbers(text), names(text), content_words(text), tuple(counts(text)))
                 if article_id not in sent.article_ids:
                     sent.article_ids.append(article_id)
         ordered = list(sents.values())

@@ -869,6 +869,110 @@ def figures(text: str) -> list[tuple[str, str]]:
 @lru_cache(maxsize=1 << 15)
 def _figures(text: str) -> tuple[tuple[str, str], ...]:
     """figures, remembered: the reports compare each copy's sentences with its original's, which repeat."""
+    return tuple((about, value) for about, value, _ in _counts(text))
+
+
+# What happened to the things counted, by the verb's forms: "23 people were killed" and "killing at least 21 people"
+# count the dead, "over 140 injured" the injured; "cancel 655 flights" and "780 flights had been cancelled" count
+# cancelled flights, "598 flights" grounded on another day too, but "3,000 pilots" nothing that happened.
+_ROLES = {
+    "killed": "kill kills killed killing die died dies dying dead perished slain",
+    "injured": "injure injures injured injuring wounded wounding hurt",
+    "missing": "missing",
+    "arrested": "arrest arrests arrested arresting detain detained detaining",
+    "rescued": "rescue rescued rescuing",
+    "evacuated": "evacuate evacuated evacuating",
+    "displaced": "displaced displacing homeless",
+    "affected": "affect affected affecting disrupt disrupted disrupting stranded stranding",
+    "cancelled": "cancel cancels cancelled canceled cancelling canceling ground grounded grounding scrap scrapped scrapping axed",
+    "freed": "free freed freeing release released releasing",
+    "damaged": "damage damaged damaging",
+    "destroyed": "destroy destroyed destroying flattened razed",
+    "abducted": "abduct abducted abducting kidnap kidnapped kidnapping",
+}
+_ROLE_OF = {form: role for role, forms in _ROLES.items() for form in forms.split()}
+# Counts named by what happened ("over 140 injured", "12 dead") count people.
+_PEOPLE_BY_ROLE = frozenset("killed dead injured wounded hurt missing".split())
+_AUXILIARIES = frozenset("were was are is be been being have has had all also reportedly later since now".split())
+_ROLE_TOKEN = re.compile(r"[a-z]+|[^\sa-z]")
+# "put the death toll at 26", "the toll rose to 26": a count of the dead with nothing after the number.
+_TOLL = re.compile(
+    rf"\btoll\b(?:\s+[a-z]+){{0,4}}?\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|percent|per\b))",
+    re.I,
+)
+
+
+def _role_after(plain: str, end: int, skip: int) -> str:
+    """The role a verb after a figure gives it ("people were killed", "passengers affected"), past its `skip` words."""
+    tokens = _ROLE_TOKEN.findall(plain[end : end + 80].lower())
+    words_ = tokens[skip:]
+    while words_ and words_[0] in _AUXILIARIES:
+        words_ = words_[1:]
+    return _ROLE_OF.get(words_[0], "") if words_ else ""
+
+
+def _role_before(plain: str, start: int) -> str:
+    """The role a verb just before a figure gives it ("killing at least 21", "cancel a further 598", "the killing
+    of 92"), within three words of its clause."""
+    for token in reversed(_ROLE_TOKEN.findall(plain[max(0, start - 60) : start].lower())[-3:]):
+        if not token.isalpha():
+            return ""
+        if token in _ROLE_OF:
+            return _ROLE_OF[token]
+    return ""
+
+
+# When a sentence says something happened: a day, a month, a year ("on Wednesday", "in January", "last year").
+_WHEN = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|august"
+    r"|september|october|november|december|may(?=\s+\d)|yesterday|today|tonight|(?:19|20)\d\d"
+    r"|(?:last|this|next|previous)\s+(?:day|week|weekend|month|year))\b",
+    re.I,
+)
+
+
+def times(text: str) -> frozenset[str]:
+    """The days, months and years a sentence names, in lower case ("598 flights on Thursday" -> {'thursday'})."""
+    return frozenset(" ".join(m.lower().split()) for m in _WHEN.findall(text))
+
+
+# Where a sentence says something happened: "in Gwadar", "near Quetta" (not "in January"; "at" is as often a firm's:
+# "pilots at German-Dutch carrier Vantair").
+_WHERE = re.compile(r"\b(?:[Ii]n|[Nn]ear)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)")
+
+
+def places(text: str) -> frozenset[str]:
+    """The places a sentence says something happened in ("In Gwadar, militants attacked a camp" -> {'gwadar'})."""
+    return frozenset(
+        p.lower() for m in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p := m.split("'")[0].split("\u2019")[0])
+    )
+
+
+def counts(text: str) -> list[tuple[str, str, str]]:
+    """figures with what happened to the things counted ('' when no verb next to them says): [('people', 'at least
+    23', 'killed'), ('people', 'over 140', 'injured')] for "At least 23 people were killed and over 140 injured",
+    [('flights', '655', 'cancelled')] for "forcing the airline to cancel 655 flights". A count named by what
+    happened counts people ("over 140 injured"), and a death toll counts the dead ("put the death toll at 26")."""
+    return list(_counts_of(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _counts_of(text: str) -> tuple[tuple[str, str, str], ...]:
+    out = [("people", value, _ROLE_OF[about]) if about in _PEOPLE_BY_ROLE else (about, value, role)
+           for about, value, role in _counts(text)]
+    plain = spelled_as_digits(fold(text))
+    for match in _TOLL.finditer(plain):
+        qualifier = " ".join((match.group("qual") or "").lower().split())
+        value = f"{qualifier} {match.group('num').replace(',', '')}".strip()
+        if ("people", value, "killed") not in out:
+            out.append(("people", value, "killed"))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 15)
+def _counts(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(what is counted, the figure, what happened to it) for each figure of a sentence, as figures() reads them."""
     out = []
     plain = spelled_as_digits(fold(text))
     for match in _FIGURE.finditer(plain):
@@ -912,5 +1016,7 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
             if inner:
                 number = plain_number(Decimal(number) * _scale(" ".join(inner)))
         value = f"{cur or ''}{number}" + (f" {scale}" if scale else "")
-        out.append((about, f"{qualifier} {value}".strip()))
+        skip = 1 + (about == second or " " in about)  # the counted words: "people", "security personnel", "masked men"
+        role = "" if cur else _role_after(plain, match.end(), skip) or _role_before(plain, match.start())
+        out.append((about, f"{qualifier} {value}".strip(), role))
     return tuple(out)
