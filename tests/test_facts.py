@@ -566,3 +566,14 @@ def test_counts_of_another_day_place_or_thing_are_no_conflict():
     # the larger count told for a place: the other, smaller one is the earlier report ("at least 8" / "at least 9")
     sents = _counting(["Flooding killed at least nine people in New Jersey.", "The downpour killed at least eight people."])
     assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["at least 8", "at least 9"]]
+
+
+def test_figures_are_shown_with_their_thousands_grouped():
+    from newsdedup.facts import figure_text
+
+    assert figure_text("around 92000") == "around 92,000"
+    assert figure_text("3412") == "3,412"
+    assert figure_text("$1500000") == "$1,500,000"
+    assert figure_text("more than 110000") == "more than 110,000"
+    assert figure_text("150000 crore") == "150,000 crore"
+    assert [figure_text(v) for v in ("145", "nearly 2 lakh", "$6.32 billion")] == ["145", "nearly 2 lakh", "$6.32 billion"]

@@ -29,8 +29,8 @@ def test_a_copy_is_listed_under_its_original_with_its_similarity():
 def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
     report = _markdown()
     flood, quake = report.index("## Floods cut coastal road"), report.index("## Quake shakes valley")
-    assert flood < report.index("- homes: 30 / 40 (in a, c)") < quake
-    assert '- homes: 30 / 40 (in a, c)\n  - 30 (a): "Officials said 30 homes were evacuated."\n  - 40 (c): "Mayor Ines' in report
+    assert flood < report.index("- homes: 30 / 40\n") < quake
+    assert '- homes: 30 / 40\n  - 30 (a): "Officials said 30 homes were evacuated."\n  - 40 (c): "Mayor Ines' in report
     assert flood < report.index("- Mayor Ines Calder said 40 homes were evacuated overnight.") < quake
     assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
 
@@ -166,3 +166,13 @@ def test_where_else_a_fact_is_names_other_write_ups_and_counts_copies():
     assert _also_in("wire", ["post", "c1", "c2"], info) == " _(also in post, and 2 more copies of this text)_"
     assert _also_in("wire", ["post"], info) == " _(also in post)_"
     assert _also_in("wire", [], info) == ""
+
+
+def test_conflicting_values_are_shown_with_thousands_grouped_and_who_gives_each():
+    tables = _tables()
+    conflicts = tables["conflicts"]
+    tables["conflicts"] = conflicts.with_columns(
+        values=pl.when(pl.col("about") == "homes").then(pl.lit(["3000", "about 4000"])).otherwise(pl.col("values"))
+    )
+    report = _markdown(tables)
+    assert "- homes: 3,000 / about 4,000\n  - 3,000 (a): " in report  # the ids once, beside each value

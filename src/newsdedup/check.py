@@ -19,6 +19,7 @@ from newsdedup.facts import (
     Vocabulary,
     as_sentence,
     could_be_said,
+    figure_text,
     figures_against,
     figures_changed,
     holds_words_of,
@@ -408,7 +409,8 @@ class Desk:
         out = []
         for found in figures_against(groups, mine + theirs, theirs[0].article_ids[0]).values():
             for about, value, there in found:
-                out.append(f"{value} {about} where the most complete version gives {' / '.join(f'{v} {about}' for v in there)}")
+                out.append(f"{figure_text(value)} {about} where the most complete version gives "
+                           f"{' / '.join(f'{figure_text(v)} {about}' for v in there)}")
         return list(dict.fromkeys(out))
 
     def _could_be_said(self, sent: Sentence, theirs: list[Sentence], words_said: frozenset[str], vocab: Vocabulary) -> bool:

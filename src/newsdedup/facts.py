@@ -277,6 +277,17 @@ def _parts(value: str) -> tuple[str, str, str, int]:
     return " ".join(parts[:-n]), currency, number.lstrip(CURRENCY_SIGNS), scale
 
 
+def figure_text(value: str) -> str:
+    """A stated figure as a reader writes it, thousands grouped: 'around 92000' -> 'around 92,000', '3412' -> '3,412',
+    '$1500000' -> '$1,500,000' ('2 lakh' and '6.32 billion' stay)."""
+    qualifier, currency, number, _ = _parts(value)
+    whole, dot, fraction = number.partition(".")
+    if not whole.isdigit() or len(whole) < 4:
+        return value
+    start = len(qualifier) + bool(qualifier) + len(currency)
+    return f"{value[:start]}{int(whole):,}{dot}{fraction}{value[start + len(number):]}"
+
+
 def _figure(value: str) -> tuple[str, int]:
     """The number of a stated figure and its scale ('at least 145' -> ('145', 1), 'over $2.1 million' ->
     ('2.1', 1000000))."""
@@ -518,7 +529,7 @@ def figures_changed(sentences: list[str], original: list[str], min_overlap: floa
             for about_there, value_there, role_there in _unambiguous(tuple(best[1])):
                 if about == about_there and role == role_there and not same_figure(value, value_there) \
                         and not _stated(value, best[0]) and not _stated(value_there, mine_numbers):
-                    out.append(f"{value} {about} where the original gives {value_there} {about}")
+                    out.append(f"{figure_text(value)} {about} where the original gives {figure_text(value_there)} {about}")
     return list(dict.fromkeys(out))
 
 
@@ -671,7 +682,7 @@ def resolve_story(
             carriers = sorted({a for i in members for a in sents[i].article_ids})
             lead = min(members, key=lambda i: (ids.index(sents[i].article_ids[0]), i))
             differs = list(dict.fromkeys(
-                f"{v} {about}" for i in sorted(members, key=lambda i: i != lead) for about, _, vs in against.get(i, []) for v in vs
+                f"{figure_text(v)} {about}" for i in sorted(members, key=lambda i: i != lead) for about, _, vs in against.get(i, []) for v in vs
             ))
             added.append((sents[lead].text, carriers, figures_beyond(sents[lead].text, stated) if detail else [], differs))
     return StoryFacts(story_id, best, reason, len(groups), added, conflicts_of(linked, sents))

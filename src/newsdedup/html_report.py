@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import polars as pl
 
-from newsdedup.facts import figures_changed, has_time, sentence_key
+from newsdedup.facts import figure_text, figures_changed, has_time, sentence_key
 from newsdedup.normalize import dateline_change, figures, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
@@ -668,14 +668,15 @@ def _conflicts(rows: list[dict]) -> str:
         ]
         for row in mine:
             said = row.get("sentences") or []
+            shown = [figure_text(v) for v in row["values"]]
             values = " / ".join(
                 f'<span title="{_e(t)}">{_e(v)}</span>' if t else _e(v)
-                for v, t in zip(row["values"], said + [""] * (len(row["values"]) - len(said)))
+                for v, t in zip(shown, said + [""] * (len(shown) - len(said)))
             )
             holders = row.get("value_article_ids") or []
-            if len(holders) == len(row["values"]):  # who gives which figure
+            if len(holders) == len(shown):  # who gives which figure
                 ids = "<br>".join(
-                    f"{_e(v)}: " + ", ".join(f"<code>{_e(a)}</code>" for a in mine) for v, mine in zip(row["values"], holders)
+                    f"{_e(v)}: " + ", ".join(f"<code>{_e(a)}</code>" for a in mine) for v, mine in zip(shown, holders)
                 )
             else:
                 ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])

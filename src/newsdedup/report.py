@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from newsdedup.facts import Resolution
+from newsdedup.facts import Resolution, figure_text
 from newsdedup.html_report import (
     adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note,
     original_reason, outlet, plural, render_html, story_size, when_published,
@@ -209,10 +209,14 @@ def story_markdown(
     for heading, rows in conflicts_by_kind(conflicts):
         out += [f"### {heading}", ""]
         for row in rows:
-            out.append(f"- {row['about']}: {' / '.join(row['values'])} (in {', '.join(row['article_ids'])})")
-            holders = row.get("value_article_ids") or [[] for _ in row["values"]]
+            shown = [figure_text(v) for v in row["values"]]
+            holders = row.get("value_article_ids") or []
+            # who gives which value is said under it; only a table written before that says who gives any
+            where = "" if len(holders) == len(shown) else f" (in {', '.join(row['article_ids'])})"
+            out.append(f"- {row['about']}: {' / '.join(shown)}{where}")
+            holders = holders if where == "" else [[] for _ in shown]
             out += [f"  - {value}" + (f" ({', '.join(ids)})" if ids else "") + f": \"{clip(said, 200)}\""
-                    for value, said, ids in zip(row["values"], row.get("sentences") or [], holders)]
+                    for value, said, ids in zip(shown, row.get("sentences") or [], holders)]
         out.append("")
     if facts:
         out += ["### Facts the other versions add", ""]
