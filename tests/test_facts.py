@@ -563,6 +563,11 @@ def test_counts_of_another_day_place_or_thing_are_no_conflict():
     # the dead and the injured are two counts, however close the sentences
     sents = _counting(["12 people were killed in the blast, police said.", "15 people were injured in the blast, police said."])
     assert find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg) == []
+    # another year, however close the sentences; a month named in one only is no other time
+    sents = _counting(["A similar flood in 2019 killed 11 people in the province.", "The flood killed 14 people in the province."])
+    assert find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg) == []
+    sents = _counting(["In December, boxes with 50,000 pages of emails were delivered.", "It received 55,000 pages of emails."])
+    assert [values for _, values, _ in find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg)] == [["50000", "55000"]]
     # the larger count told for a place: the other, smaller one is the earlier report ("at least 8" / "at least 9")
     sents = _counting(["Flooding killed at least nine people in New Jersey.", "The downpour killed at least eight people."])
     assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["at least 8", "at least 9"]]

@@ -781,13 +781,29 @@ def test_counts_say_what_happened_to_what_is_counted():
     assert counts("The toll from the quake stood at 1,204 on Monday.") == [("people", "1204", "killed")]
     assert figures("The death toll rose to 87, officials said.") == []
     assert counts("The death toll rose to 87, officials said.") == [("people", "87", "killed")]
+    assert counts("The death toll from flooding in Vietnam's Thanh Dien province rose to 17 on Monday.") == [
+        ("people", "17", "killed")]
+    # the dead and the injured without a noun after the number
+    assert counts("The train derailed, killing at least nine people and injuring more than 60, officials said.") == [
+        ("people", "at least 9", "killed"), ("people", "more than 60", "injured")]
+    assert counts("Six people died and the blaze hurt 19 others.") == [("people", "6", "killed"), ("people", "19", "injured")]
+    assert counts("Nine people died and 52 were injured.") == [("people", "9", "killed"), ("people", "52", "injured")]
+    assert counts("Eight people remain missing.") == [("people", "8", "missing")]
+    # one thing under two names
+    assert counts("More than 2,300 houses were damaged.") == [("homes", "more than 2300", "damaged")]
+    assert counts("It plans to lay off about 3,500 employees.") == [("jobs", "about 3500", "cut")]
+    assert counts("It will eliminate 3,500 positions.") == [("jobs", "3500", "cut")]
+    assert counts("The Dow closed down nearly 1,861 points.") == [("points", "nearly 1861", "")]  # no office closed
 
 
 def test_times_and_places_a_sentence_names():
     assert times("It cancelled 598 flights on Thursday after a walkout in January 2025 and one last year.") == {
         "thursday", "january", "2025", "last year"}
     assert times("They may strike again.") == frozenset()  # "may" is no month
+    assert times("Police detained 92 protesters during Saturday's march.") == {"saturday"}  # nor is a march
+    assert times("It is the largest cut announced this year.") == frozenset()  # this year holds the rest
     assert places("Meanwhile, police said in Gwadar, militants attacked a camp.") == {"gwadar"}
-    assert places("Over 120 people were killed in Pakistan's southwestern Balochistan province.") == {"pakistan"}
+    # a country or region holding the rest is no place apart
+    assert places("Over 120 people were killed in Pakistan's southwestern Balochistan province.") == frozenset()
     # "in January" is a time; "pilots at German-Dutch carrier Vantair" a firm, no place
     assert places("Pilots at German-Dutch carrier Vantair struck in January.") == frozenset()

@@ -436,7 +436,8 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
         a, b = sents[i], sents[j]
         if set(a.article_ids) == set(b.article_ids):
             continue
-        close = sims[i, j] >= cfg.conflict_similarity
+        # nearly the same thing at another time ("a similar flood in 2019 killed 11") is another count
+        close = sims[i, j] >= cfg.conflict_similarity and _same_dates(a.text, b.text)
         for about, value_a, role_a in _unambiguous(a.figures):
             for about_b, value_b, role_b in _unambiguous(b.figures):
                 if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
@@ -470,12 +471,27 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     return out
 
 
+# Days a lead names and the sentences after it leave out: one of them in one sentence only is no other time.
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split())
+
+
+def _same_dates(a: str, b: str) -> bool:
+    """Days aside, two sentences tell of one time: they name the same months and years, or one names a month the
+    other leaves out ("50,000 pages ... delivered in December" / "55,000 pages, the department said Monday"), but
+    not a year ("shed 2,500 jobs in March 2023", "a similar flood in 2019")."""
+    da, db = times(a) - _DAYS, times(b) - _DAYS
+    if da == db:
+        return True
+    return not (da and db) and not any(t[:1].isdigit() or " " in t for t in da | db)
+
+
 def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
     """Two sentences counting the same thing that happened tell one count: they do not name different days, months
-    or years ("598 flights on Thursday" / "655 flights on Wednesday" are two counts), and neither tells a smaller
+    or years ("598 flights on Thursday" / "655 flights on Wednesday" are two counts; a day named in one only is the
+    day of the other's report; _same_dates), and neither tells a smaller
     count for a place the other does not name ("killing 11 people" in Gwadar is part of the province's 18)."""
-    ta, tb = times(a.text), times(b.text)
-    if ta and tb and ta != tb:
+    days_a, days_b = times(a.text) & _DAYS, times(b.text) & _DAYS
+    if days_a and days_b and days_a != days_b or not _same_dates(a.text, b.text):
         return False
     x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
     only_a = any(p not in fold(b.text).lower() for p in places(a.text))

@@ -878,7 +878,7 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
 _ROLES = {
     "killed": "kill kills killed killing die died dies dying dead perished slain",
     "injured": "injure injures injured injuring wounded wounding hurt",
-    "missing": "missing",
+    "missing": "missing unaccounted",
     "arrested": "arrest arrests arrested arresting detain detained detaining",
     "rescued": "rescue rescued rescuing",
     "evacuated": "evacuate evacuated evacuating",
@@ -889,17 +889,41 @@ _ROLES = {
     "damaged": "damage damaged damaging",
     "destroyed": "destroy destroyed destroying flattened razed",
     "abducted": "abduct abducted abducting kidnap kidnapped kidnapping",
+    "closed": "close shut shuts shutting",  # "will close 12 offices" (a market "closed down 1,861 points")
+    "cut": "cut cuts cutting eliminate eliminates eliminated eliminating shed sheds shedding lay laying laid slash slashes slashed slashing",
 }
 _ROLE_OF = {form: role for role, forms in _ROLES.items() for form in forms.split()}
 # Counts named by what happened ("over 140 injured", "12 dead") count people.
 _PEOPLE_BY_ROLE = frozenset("killed dead injured wounded hurt missing".split())
-_AUXILIARIES = frozenset("were was are is be been being have has had all also reportedly later since now".split())
+# One thing under two names: "2,300 houses" / "1,800 homes" were damaged, "eliminate 3,500 positions" / "cut 4,000 jobs"
+_SAME_THING = {"houses": "homes", "dwellings": "homes", "demonstrators": "protesters", "positions": "jobs", "roles": "jobs"}
+_STAFF = frozenset("employees workers staff people".split())  # "lay off about 3,500 employees": jobs cut
+_AUXILIARIES = frozenset(
+    "were was are is be been being have has had all also reportedly later since now still remain remains remained who "
+    "that".split()
+)
 _ROLE_TOKEN = re.compile(r"[a-z]+|[^\sa-z]")
-# "put the death toll at 26", "the toll rose to 26": a count of the dead with nothing after the number.
+_COUNT = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
+# "put the death toll at 26", "the death toll from flooding in Vietnam's Thanh Dien province rose to 17": a count of
+# the dead with nothing after the number.
 _TOLL = re.compile(
-    rf"\btoll\b(?:\s+[a-z]+){{0,4}}?\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
+    rf"\btoll\b(?:\s+[\w'\u2019-]+){{0,8}}?\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|percent|per\b))",
     re.I,
+)
+# The dead and the injured counted without a noun: "killing at least nine people and injuring more than 60",
+# "the blaze hurt 19 others", "Nine people died and 52 were injured".
+_BARE_COUNTS = (
+    re.compile(
+        rf"\b(?P<verb>killing|injuring|wounding|hurting|killed|injured|wounded|hurt)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
+        rf"{_COUNT}(?:\s+others\b)?(?=\s*(?:[,.;]|and\b|\Z))",
+        re.I,
+    ),
+    re.compile(
+        rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?<![\d,.])\b{_COUNT}\s+(?:were|was|are|have been|had been|remain|remained)\s+"
+        r"(?P<verb>killed|injured|wounded|hurt|missing|dead)\b",
+        re.I,
+    ),
 )
 
 
@@ -924,29 +948,28 @@ def _role_before(plain: str, start: int) -> str:
 
 
 # When a sentence says something happened: a day, a month, a year ("on Wednesday", "in January", "last year").
+# Months by their capitals ("Saturday's march" is none), and "this year", which holds the others, is no time apart.
 _WHEN = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|august"
-    r"|september|october|november|december|may(?=\s+\d)|yesterday|today|tonight|(?:19|20)\d\d"
-    r"|(?:last|this|next|previous)\s+(?:day|week|weekend|month|year))\b",
-    re.I,
+    r"\b(?:[Mm]onday|[Tt]uesday|[Ww]ednesday|[Tt]hursday|[Ff]riday|[Ss]aturday|[Ss]unday|January|February|March|April"
+    r"|May|June|July|August|September|October|November|December|[Yy]esterday|[Tt]oday|[Tt]onight|(?:19|20)\d\d"
+    r"|(?:[Ll]ast|[Nn]ext|[Pp]revious)\s+(?:day|week|weekend|month|year))\b"
 )
 
 
 def times(text: str) -> frozenset[str]:
     """The days, months and years a sentence names, in lower case ("598 flights on Thursday" -> {'thursday'})."""
-    return frozenset(" ".join(m.lower().split()) for m in _WHEN.findall(text))
+    return frozenset(" ".join(m.lower().split()) for m in _WHEN.findall(text) if m != "May" or re.search(r"\bMay\s+\d", text))
 
 
-# Where a sentence says something happened: "in Gwadar", "near Quetta" (not "in January"; "at" is as often a firm's:
-# "pilots at German-Dutch carrier Vantair").
-_WHERE = re.compile(r"\b(?:[Ii]n|[Nn]ear)\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)")
+# Where a sentence says something happened: "in Gwadar" (not "in January"; not a country or region holding the
+# rest, "in Peru's Junin region"; "at" and "near" are as often a firm's or the whole event's: "pilots at German-Dutch
+# carrier Vantair", "derailed near San Lucas").
+_WHERE = re.compile(r"\b[Ii]n\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)(?!['\u2019]s\b)\b")
 
 
 def places(text: str) -> frozenset[str]:
     """The places a sentence says something happened in ("In Gwadar, militants attacked a camp" -> {'gwadar'})."""
-    return frozenset(
-        p.lower() for m in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p := m.split("'")[0].split("\u2019")[0])
-    )
+    return frozenset(p.lower() for p in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p))
 
 
 def counts(text: str) -> list[tuple[str, str, str]]:
@@ -959,14 +982,21 @@ def counts(text: str) -> list[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1 << 15)
 def _counts_of(text: str) -> tuple[tuple[str, str, str], ...]:
-    out = [("people", value, _ROLE_OF[about]) if about in _PEOPLE_BY_ROLE else (about, value, role)
-           for about, value, role in _counts(text)]
+    out = []
+    for about, value, role in _counts(text):
+        if about in _PEOPLE_BY_ROLE:
+            about, role = "people", _ROLE_OF[about]
+        about = "jobs" if role == "cut" and about in _STAFF else _SAME_THING.get(about, about)
+        out.append((about, value, role))
     plain = spelled_as_digits(fold(text))
-    for match in _TOLL.finditer(plain):
+    found = [("killed", m) for m in _TOLL.finditer(plain)]
+    found += [(_ROLE_OF[m.group("verb").lower()], m) for pattern in _BARE_COUNTS for m in pattern.finditer(plain)]
+    for role, match in found:
+        number = match.group("num").lower().replace(",", "")
         qualifier = " ".join((match.group("qual") or "").lower().split())
-        value = f"{qualifier} {match.group('num').replace(',', '')}".strip()
-        if ("people", value, "killed") not in out:
-            out.append(("people", value, "killed"))
+        value = f"{qualifier} {_NUMBER_WORDS.get(number, number)}".strip()
+        if ("people", value, role) not in out:
+            out.append(("people", value, role))
     return tuple(out)
 
 
