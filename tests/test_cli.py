@@ -189,6 +189,7 @@ def test_stories_view_lists_the_story(results):
     # piped, a story is one line with its whole id, its counts and the start of its title
     line = next(line for line in result.output.splitlines() if story_id in line)
     assert "Pakistan military responds to Baloch rebel attacks" in line and "2026-02-01" in line  # a real headline
+    assert "conflicts" in result.output and line.rstrip().endswith(" 1")  # its one conflicting figure
 
 
 def test_show_view_prints_one_story_by_prefix(results):

@@ -325,6 +325,10 @@ def test_index_lists_biggest_then_newest_stories_with_sources_and_dates(page_htm
     assert index.index("story-story_flood") < index.index("story-story_quake")
     assert "Courier, Gazette, Wire" in index and "2026-03-05" in index
     assert 'data-label="articles">3<' in index
+    # a story whose versions give a count differently says how many; one without says nothing
+    flood = index[index.index('data-story="story-story_flood"'):index.index('data-story="story-story_quake"')]
+    assert '<td class="num flagged" data-label="conflicting figure">1</td>' in flood
+    assert '<td class="num flagged" data-label="conflicting figures"></td>' in index[index.index('data-story="story-story_quake"'):]
     # two stories of one size: the newer first
     tables = _tables()
     tables["documents"] = tables["documents"].filter(pl.col("article_id").is_in(["a", "q"]))

@@ -46,7 +46,7 @@ def test_with_the_texts_each_copy_says_what_it_changes():
 
 def test_a_story_line_counts_in_words_and_gives_one_day_once():
     report = _markdown()
-    assert "`story_flood`: 3 articles, 1 of them a copy; sources: Courier, Gazette, Wire; 2026-02-01." in report
+    assert "`story_flood`: 3 articles, 1 of them a copy; sources: Courier, Gazette, Wire; 2026-02-01; **1 conflicting figure**." in report
     assert "`story_quake`: 1 article; sources: Valley Post; 2026-03-05." in report
 
 

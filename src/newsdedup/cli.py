@@ -343,17 +343,30 @@ def stories(
     output: Path = OUTPUT_OPTION,
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="Show at most this many stories."),
 ) -> None:
-    """List the stories of a run, biggest first."""
+    """List the stories of a run, biggest first, with how many figures their versions give differently."""
+    import polars as pl
     from rich import box
     from rich.table import Table
 
-    (table,) = _outputs(output, "stories")
+    table, conflicts = _outputs(output, "stories", "conflicts")
+    differ = dict(conflicts.group_by("story_id").agg(pl.col("numbers_differ").fill_null(False).sum()).iter_rows())
+    rows = []
+    for row in table.head(limit).iter_rows(named=True):
+        first, last = row["first_published"], row["last_published"]
+        dates = "undated" if first is None else f"{first:%Y-%m-%d}"
+        if first is not None and last.date() != first.date():
+            dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%y-%m-%d}"  # 2026-02-01..02-03
+        rows.append((row, dates, str(differ.get(row["story_id"]) or "")))
     console = _console()
     view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}", box=box.SIMPLE_HEAD,
                  pad_edge=False)
     # a line a story: ids, counts and dates whole, sources and the title cut to fit (`show` has them whole),
-    # sources left out below 110 columns; rich counts a column's padding in its width
-    widths = {"story": 20, "articles": 10, "groups": 8, "sources": 18, "dates": 18}
+    # sources left out below 110 columns, conflicting figures shown when a story has some; rich counts a column's
+    # padding in its width
+    widths = {"story": 20, "articles": 10, "groups": 8, "sources": 18,
+              "dates": max(len("dates"), *(len(d) for _, d, _ in rows)) + 2 if rows else 7}
+    if any(n for _, _, n in rows):
+        widths["conflicts"] = len("conflicts") + 2
     if console.width < 110:
         del widths["sources"]
     title_width = max(16, console.width - sum(widths.values()) - len(widths) - 2)  # and a rule between columns
@@ -364,15 +377,13 @@ def stories(
     if "sources" in widths:
         view.add_column("sources", overflow="ellipsis", no_wrap=True, width=widths["sources"])
     view.add_column("dates", no_wrap=True, width=widths["dates"])
-    for row in table.head(limit).iter_rows(named=True):
-        first, last = row["first_published"], row["last_published"]
-        dates = "undated" if first is None else f"{first:%Y-%m-%d}"
-        if first is not None and last != first:
-            dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%y-%m-%d}"  # 2026-02-01..02-03
+    if "conflicts" in widths:
+        view.add_column("conflicts", justify="right", no_wrap=True, width=widths["conflicts"])  # conflicting figures
+    for row, dates, n in rows:
         cells = [row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"])]
         if "sources" in widths:
             cells.append(", ".join(row["sources"]) or "-")
-        view.add_row(*cells, dates)
+        view.add_row(*cells, dates, *([n] if "conflicts" in widths else []))
     console.print(view)
 
 

@@ -92,6 +92,8 @@ body{font-size:16px}
 #index td{display:inline;border:0;padding:0;color:var(--muted)}
 #index td:first-child{display:block;margin-bottom:.15rem}
 #index td.num::after{content:" " attr(data-label)}
+#index td:empty{display:none}
+#index td.flagged{color:var(--warn);font-weight:600}
 #index td:nth-child(n+3)::before{content:" \\00b7  "}
 .conflicts thead{display:none}
 .conflicts tr{display:block;padding:.4rem 0;border-bottom:1px solid var(--line)}
@@ -713,9 +715,10 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
     )
 
 
-def _index_row(story: dict, members: list[dict]) -> str:
+def _index_row(story: dict, members: list[dict], conflicts: list[dict]) -> str:
+    differ = sum(bool(row["numbers_differ"]) for row in conflicts)
     search = " ".join(
-        [story["story_id"], story["title"] or ""]
+        [story["story_id"], story["title"] or "", "conflicting figures" if differ else ""]
         + [
             f"{r['article_id']} {r['title'] or ''} {outlet(r)} {r['dateline'] or ''} {_date_words(r['published'])}"
             for r in members
@@ -728,7 +731,10 @@ def _index_row(story: dict, members: list[dict]) -> str:
         f'<td class="num" data-label="articles">{story["n_articles"]}</td>'
         f'<td class="num" data-label="copy groups">{story["n_syndicates"]}</td>'
         f'<td class="sources">{_e(sources)}</td>'
-        f'<td class="date">{_e(date_span(story["first_published"], story["last_published"]))}</td></tr>'
+        f'<td class="date">{_e(date_span(story["first_published"], story["last_published"]))}</td>'
+        # the stories whose outlets give a count differently stand out; an empty cell is not shown
+        f'<td class="num flagged" data-label="{"conflicting figure" if differ == 1 else "conflicting figures"}">'
+        f'{differ or ""}</td></tr>'
     )
 
 
@@ -777,7 +783,7 @@ def render_html(
         f"{plural(facts.height, 'added fact')} &middot; {plural(differ, 'conflicting figure')}{reworded} &middot; "
         f"{plural(rejects.height, 'rejected input')}"
     )
-    index = "".join(_index_row(s, members[s["story_id"]]) for s in ordered)
+    index = "".join(_index_row(s, members[s["story_id"]], conflicts_by.get(s["story_id"], [])) for s in ordered)
     body = "".join(
         _story(s, members[s["story_id"]], facts_by.get(s["story_id"], []), conflicts_by.get(s["story_id"], []), pair_of)
         for s in ordered
@@ -800,7 +806,7 @@ def render_html(
 <div class="filter"><label for="filter">Filter by word, outlet or date</label>
 <input id="filter" type="search" autocomplete="off" placeholder="e.g. Quetta, Reuters, 2026-02-01">
 <p class="muted" id="shown" aria-live="polite">{plural(len(ordered), 'story', 'stories')}</p></div>
-<table><thead><tr><th>Story</th><th>Articles</th><th>Copy groups</th><th>Sources</th><th>Dates</th></tr></thead>
+<table><thead><tr><th>Story</th><th>Articles</th><th>Copy groups</th><th>Sources</th><th>Dates</th><th>Conflicting figures</th></tr></thead>
 <tbody>{index}</tbody></table>
 <p class="muted" id="none" hidden>No story matches the filter.</p>
 </nav>

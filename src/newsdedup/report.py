@@ -165,6 +165,12 @@ def _also_in(holder: str, others: list[str], info: dict[str, dict]) -> str:
     return f" _(also in {', and '.join(parts)})_" if parts else ""
 
 
+def _conflicting(conflicts: list[dict]) -> str:
+    """'; 2 conflicting figures' for a story whose versions give a count differently, else nothing."""
+    differ = sum(bool(row["numbers_differ"]) for row in conflicts)
+    return f"; **{plural(differ, 'conflicting figure')}**" if differ else ""
+
+
 def story_markdown(
     story: dict, members: list[dict], facts: list[dict], conflicts: list[dict], pairs: dict[frozenset, dict]
 ) -> list[str]:
@@ -181,7 +187,7 @@ def story_markdown(
         f"## {story['title']}",
         "",
         f"`{story['story_id']}`: {story_size(story['n_articles'], story['n_syndicates'])}; "
-        f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}.",
+        f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}{_conflicting(conflicts)}.",
         "",
         f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
         "",
