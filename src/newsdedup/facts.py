@@ -475,6 +475,11 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split())
 
 
+@lru_cache(maxsize=1 << 14)
+def _folded(text: str) -> str:
+    return fold(text).lower()
+
+
 def _same_dates(a: str, b: str) -> bool:
     """Days aside, two sentences tell of one time: they name the same months and years, or one names a month the
     other leaves out ("50,000 pages ... delivered in December" / "55,000 pages, the department said Monday"), but
@@ -494,8 +499,8 @@ def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
     if days_a and days_b and days_a != days_b or not _same_dates(a.text, b.text):
         return False
     x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
-    only_a = any(p not in fold(b.text).lower() for p in places(a.text))
-    only_b = any(p not in fold(a.text).lower() for p in places(b.text))
+    only_a = any(p not in _folded(b.text) for p in places(a.text))
+    only_b = any(p not in _folded(a.text) for p in places(b.text))
     if only_a and only_b:
         return False
     if x is None or y is None:

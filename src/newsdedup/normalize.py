@@ -911,6 +911,7 @@ _TOLL = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|percent|per\b))",
     re.I,
 )
+_BARE_VERBS = ("kill", "injur", "wound", "hurt", "missing", "dead")
 # The dead and the injured counted without a noun: "killing at least nine people and injuring more than 60",
 # "the blaze hurt 19 others", "Nine people died and 52 were injured".
 _BARE_COUNTS = (
@@ -956,6 +957,7 @@ _WHEN = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def times(text: str) -> frozenset[str]:
     """The days, months and years a sentence names, in lower case ("598 flights on Thursday" -> {'thursday'})."""
     return frozenset(" ".join(m.lower().split()) for m in _WHEN.findall(text) if m != "May" or re.search(r"\bMay\s+\d", text))
@@ -967,6 +969,7 @@ def times(text: str) -> frozenset[str]:
 _WHERE = re.compile(r"\b[Ii]n\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)(?!['\u2019]s\b)\b")
 
 
+@lru_cache(maxsize=1 << 14)
 def places(text: str) -> frozenset[str]:
     """The places a sentence says something happened in ("In Gwadar, militants attacked a camp" -> {'gwadar'})."""
     return frozenset(p.lower() for p in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p))
@@ -988,6 +991,9 @@ def _counts_of(text: str) -> tuple[tuple[str, str, str], ...]:
             about, role = "people", _ROLE_OF[about]
         about = "jobs" if role == "cut" and about in _STAFF else _SAME_THING.get(about, about)
         out.append((about, value, role))
+    low = text.lower()
+    if "toll" not in low and not any(verb in low for verb in _BARE_VERBS):
+        return tuple(out)  # most sentences: no toll, no count without a noun
     plain = spelled_as_digits(fold(text))
     found = [("killed", m) for m in _TOLL.finditer(plain)]
     found += [(_ROLE_OF[m.group("verb").lower()], m) for pattern in _BARE_COUNTS for m in pattern.finditer(plain)]
