@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -66,6 +67,17 @@ def test_run_prints_summary_and_report_path(tmp_path):
     assert third.returncode == 0, third.stderr[-2000:]
     assert "facts.parquet, report.html missing" in third.stdout and "38 added facts" in third.stdout
     assert (out / "report.html").is_file() and (out / "facts.parquet").is_file()
+    # outputs written by another version of newsdedup are written again by this one (a report's layout changed)
+    meta = out / "state" / "meta.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text(encoding="utf-8")), "code": "an older newsdedup"}), encoding="utf-8")
+    (out / "report.md").write_text("an older layout\n", encoding="utf-8")
+    fourth = subprocess.run(
+        [sys.executable, "-m", "newsdedup", "run", "--input", str(tmp_path / "in"), "--output", str(out), "--config", str(CONFIG)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert fourth.returncode == 0, fourth.stderr[-2000:]
+    assert "written by another version of newsdedup: writing the outputs again" in fourth.stdout
+    assert (out / "report.md").read_text(encoding="utf-8").startswith("# newsdedup report")
 
 
 def test_evaluate_scores_both_levels(tmp_path):

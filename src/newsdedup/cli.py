@@ -60,17 +60,21 @@ def run(
     settings = _settings(config)  # fail fast, before Prefect starts
     _check_models(settings)
     if not full:
-        from newsdedup.state import load_manifest, plan_run
+        from newsdedup.state import load_manifest, plan_run, written_by_other_code
         from newsdedup.store import missing_outputs
 
         manifest = load_manifest(output, settings)
         if manifest is not None and plan_run(input, manifest).nothing_new:
             missing = missing_outputs(output)
-            if not missing:
+            if missing:
+                why = f"{', '.join(missing)} missing from {output}"
+            elif written_by_other_code(output):
+                why = f"the outputs in {output} were written by another version of newsdedup"
+            else:
                 typer.echo(f"nothing new in {input} since the last run ({manifest.height} inputs unchanged)")
                 typer.echo(f"report: {output / 'report.md'}")
                 return
-            typer.echo(f"nothing new in {input}, but {', '.join(missing)} missing from {output}: writing the outputs again")
+            typer.echo(f"nothing new in {input}, but {why}: writing the outputs again")
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
 

@@ -10,6 +10,7 @@ into a fresh folder and swapped in with renames, so a run killed half-way leaves
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import json
 import os
 import pickle
@@ -87,6 +88,24 @@ CANON: dict[str, pl.DataType] = {
     "story_id": pl.String(), "canonical_article_id": pl.String(), "canonical_reason": pl.String(), "n_facts": pl.Int64()
 }
 ASSIGNED = {**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()}
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of newsdedup's own source: outputs written by other code are written again on the next run, though
+    nothing is new (a report's layout changes without the state's meaning changing, which STATE_VERSION marks)."""
+    digest = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def written_by_other_code(output: str | Path) -> bool:
+    """The saved state (and the outputs written with it) came from another version of newsdedup's code."""
+    meta_path = state_dir(output) / "meta.json"
+    if not meta_path.is_file():
+        return False
+    return json.loads(meta_path.read_text(encoding="utf-8")).get("code") != code_fingerprint()
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -194,7 +213,8 @@ def save_state(output: str | Path, state: State) -> None:
     np.save(fresh / "term_df.npy", state.terms.df.astype(np.int32))
     with open(fresh / "lsh.pkl", "wb") as handle:
         pickle.dump(state.lsh, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs}
+    meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs,
+            "code": code_fingerprint()}
     (fresh / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     for path in fresh.iterdir():
         with open(path, "rb") as handle:
