@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from newsdedup.facts import Resolution, figure_text
+from newsdedup.facts import Resolution, figure_text, sentence_key
 from newsdedup.html_report import (
     adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note,
     original_reason, outlet, plural, render_html, story_size, when_published,
 )
-from newsdedup.normalize import clip
+from newsdedup.normalize import clip, split_sentences
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
 )
@@ -229,16 +229,45 @@ def story_markdown(
         # each fact once, under the first version report.html shows it in (adding_versions), the others after it
         shown, _ = adding_versions(members, story["canonical_article_id"], facts)
         order = [row["article_id"] for row, _ in shown]
-        by_variant: dict[str, list[str]] = {}
+        by_variant: dict[str, list[dict]] = {}
         for fact in facts:
             holder = next((a for a in order if a in fact["article_ids"]), fact["article_ids"][0])
-            also = _also_in(holder, [a for a in fact["article_ids"] if a != holder], info)
-            by_variant.setdefault(holder, []).append(fact["text"] + also + detail_note(fact))
+            by_variant.setdefault(holder, []).append(fact)
         for article_id in sorted(by_variant, key=lambda a: (order.index(a) if a in order else len(order), a)):
             out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
-            out += [f"- {text}" for text in by_variant[article_id]]
+            before = _sentence_before(info[article_id].get("text"), {sentence_key(f["text"]) for f in by_variant[article_id]})
+            for fact in by_variant[article_id]:
+                also = _also_in(article_id, [a for a in fact["article_ids"] if a != article_id], info)
+                out.append(f"- {fact['text']}{also}{detail_note(fact)}{_context(fact['text'], before)}")
             out.append("")
     return out
+
+
+# A sentence that leans on the one before it for whom it is about: "He added that ...", "'I think it would be
+# better if he went,' he said.", "The Arizona Republican said ...".
+_LEANS = re.compile(
+    r"^[\"\u201c\u2018']?(?:(?:But|And|So|Yet|Still)\s+)?(?:He|She|They|His|Her|Their|Him|Them)\b"
+    r"|^(?:But\s+)?[Tt]he\s+(?:[A-Z][\w.'-]*\s+){0,2}(?:Republican|Democrat|senator|lawmaker|official|spokesman|spokeswoman"
+    r"|minister|governor|congressman|congresswoman|group|company|agency|ministry)\b(?!\s+(?:of|for|in)\b)"
+    r"|[,\u201d\"]\s*(?:he|she|they)\s+(?:said|says|added|told|wrote|noted|argued|continued|insisted)\b[^.!?]*[.!?]?$"
+)
+
+
+def _sentence_before(text: str | None, listed: set[str]) -> dict[str, str]:
+    """For each listed sentence of an article's text (by sentence key), the sentence before it there, unless that
+    one is listed too (the list then shows it, just before)."""
+    if not text:
+        return {}
+    sentences = split_sentences(text)
+    keys = [sentence_key(t) for t in sentences]
+    return {key: sentences[i - 1] for i, key in enumerate(keys) if i and key in listed and keys[i - 1] not in listed}
+
+
+def _context(text: str, before: dict[str, str]) -> str:
+    """For an added fact that leans on the sentence before it in its article, that sentence, so the reader knows who
+    speaks: ' _(after: "Speaking on ABC's 'This Week,' Sen. John McCain ...")_' (report.html shows the text itself)."""
+    prior = before.get(sentence_key(text))
+    return f' _(after: "{clip(prior, 160)}")_' if prior and _LEANS.search(text) else ""
 
 
 def detail_note(fact: dict) -> str:
