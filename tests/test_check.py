@@ -17,9 +17,11 @@ from newsdedup.config import DEFAULT_CONFIG, load_config
 from newsdedup.embed import Embedders
 from newsdedup.incremental import continue_run, save_run
 from newsdedup.ingest import read_files
+from newsdedup.normalize import split_sentences
 from newsdedup.state import State, load_state, settings_fingerprint
 
 SEED_004 = SEEDS / "004_aa58e34a18a8b4a3.txt"
+SEED_003 = SEEDS / "003_b5333d69a80e2512.txt"
 runner = CliRunner()
 
 
@@ -70,6 +72,17 @@ def test_a_copy_with_new_sentences_is_an_update(desk, tmp_path):
     verdict = desk.check(_doc(tmp_path, "u.txt", _trimmed_004() + "\n\n" + news + "\n"))
     assert verdict.verdict == UPDATE
     assert verdict.adds == [news]
+
+
+def test_an_update_pasting_another_write_ups_lines_says_whose(desk, tmp_path):
+    """A copy of 004 with a sentence of 003 (another outlet's write-up of the story) appended: the desk names 003."""
+    pasted = next(s for s in split_sentences(SEED_003.read_text(encoding="utf-8")) if "Operation Herof" in s)
+    verdict = desk.check(_doc(tmp_path, "u.txt", _trimmed_004() + "\n\n" + pasted + "\n"))
+    assert verdict.verdict == UPDATE and verdict.adds == [pasted]
+    assert "text added (also in 003_b5333d69a80e2512, unknown outlet)" in verdict.differs
+    # a sentence no version holds comes from nowhere the desk knows
+    news = "Officials in Quetta said on Monday that the death toll had risen to 160 after injured people died in hospital."
+    assert "text added" in desk.check(_doc(tmp_path, "n.txt", _trimmed_004() + "\n\n" + news + "\n")).differs
 
 
 def test_a_copy_giving_another_figure_is_an_update_that_says_so(desk, tmp_path):

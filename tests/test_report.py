@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from newsdedup.html_report import render_html
 from newsdedup.report import articles_table, render_markdown, story_markdown
 from newsdedup.schema import pairs_by_articles, rows_by
 from test_html_report import UNDATED_NOTE, _tables, _tables_with_a_detail, _tables_with_q_undated
@@ -198,3 +199,27 @@ def test_a_fact_leaning_on_the_sentence_before_it_is_shown_after_it():
     report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
                              t["pairs"], t["documents"])
     assert f"- {leaning}\n" in report
+
+
+def test_a_copys_added_text_says_which_other_version_it_comes_from():
+    t = _tables()
+    pasted = "Mayor Ines Calder said 40 homes were evacuated overnight."
+    t["documents"] = t["documents"].with_columns(
+        text=pl.when(pl.col("article_id") == "b").then(pl.col("text") + f"\n{pasted}").otherwise(pl.col("text"))
+    )
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
+                             t["pairs"], t["documents"])
+    copy_line = next(line for line in report.splitlines() if line.startswith("  - copy: Coastal road cut by floods"))
+    assert "words added (also in `c`, Gazette)" in copy_line
+    page = render_html(t["documents"], t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
+    assert "not in the original, also in <code>c</code> (Gazette)</span>" in page
+    # the update of the original copy (words of no other version) names none
+    assert "words added (also in" not in _markdown_with_texts()
+
+
+def _markdown_with_texts() -> str:
+    t = _tables()
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    return render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
+                           t["pairs"], t["documents"])

@@ -25,10 +25,12 @@ from newsdedup.facts import (
     holds_words_of,
     is_fact_sentence,
     linked_figures,
+    pasted_from,
     same_fact,
     said_already,
     sentence_key,
 )
+from newsdedup.html_report import pasted_words
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
@@ -222,7 +224,10 @@ class Desk:
             elif not numbers_within(numbers(sentence), stated):
                 adds.append(sentence)
         if adds:
-            differs.append("text added")
+            # where the added text comes from: another version of the story (an update pasting an outlet's lines)
+            others = [self.docs[a] for a in self.story_members.get(original["story_id"], [])
+                      if self.docs[a]["syndicate_id"] != original["syndicate_id"]]
+            differs.append("text added" + pasted_words(pasted_from(adds, others, {}), quote=""))
             differs += figures_changed(adds, split_sentences(original["text"]))
         score = best[2]
         return Verdict(

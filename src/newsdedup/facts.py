@@ -554,6 +554,29 @@ def figures_changed(sentences: list[str], original: list[str], min_overlap: floa
     return list(dict.fromkeys(out))
 
 
+# Sentences this long or longer that a copy adds and another version holds were taken from it (shorter ones, "He
+# declined to comment.", are anyone's).
+_PASTED_WORDS = 6
+
+
+def pasted_from(extra: list[str], others: list[dict], flat: dict[str, str]) -> list[dict]:
+    """The story's other versions (`others`: not the copy's group) holding a sentence of the passages a copy adds: where
+    an update copy's new text comes from. flat: each version's words, joined, as it is asked for (remembered)."""
+    keys = [f" {key} " for passage in extra for s in split_sentences(passage)
+            if len((key := sentence_key(s)).split()) >= _PASTED_WORDS]
+    if not keys:
+        return []
+    out: dict[str, dict] = {}  # one version a copy group, the first published holding the text
+    for row in sorted(others, key=lambda r: (r["published"] is None, r["published"] or 0, r["article_id"])):
+        if row.get("text") is None or row["syndicate_id"] in out:
+            continue
+        if row["article_id"] not in flat:
+            flat[row["article_id"]] = f" {' '.join(words(row['text']))} "
+        if any(key in flat[row["article_id"]] for key in keys):
+            out[row["syndicate_id"]] = row
+    return list(out.values())
+
+
 def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[int]]:
     """Distinct facts of a story: sentences joined when they state the same fact."""
     uf = UnionFind(len(sents))

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import polars as pl
 
-from newsdedup.facts import figure_text, figures_changed, has_time, sentence_key
+from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, sentence_key
 from newsdedup.normalize import dateline_change, figures, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
@@ -409,15 +409,23 @@ def _figures_changed(text: str, theirs: str) -> list[str]:
     return figures_changed(mine, split_sentences(theirs)) if mine else []
 
 
-def difference_words(diff: Differences) -> list[str]:
-    """A copy's differences from its original in a few words each, as the Markdown report lists them."""
+def pasted_words(pasted: list[dict], quote: str = "`") -> str:
+    """' (also in `002_...`, Reuters)' for the versions a copy's new text comes from (pasted_from)."""
+    named = [f"{quote}{r['article_id']}{quote}, {outlet(r)}" for r in pasted[:2]]
+    more = f", and {len(pasted) - 2} more" if len(pasted) > 2 else ""
+    return f" (also in {'; '.join(named)}{more})" if pasted else ""
+
+
+def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
+    """A copy's differences from its original in a few words each, as the Markdown report lists them; pasted: the
+    versions its added text comes from (pasted_from)."""
     out = ["headline changed"] if diff.headline_changed else []
     if diff.dateline:
         out.append(diff.dateline)
     if diff.kept_share is not None:
         out.append(f"trimmed to {round(100 * diff.kept_share)} %")
     if diff.extra:
-        out.append(f"{plural(sum(len(words(t)) for t in diff.extra), 'word')} added")
+        out.append(f"{plural(sum(len(words(t)) for t in diff.extra), 'word')} added{pasted_words(list(pasted))}")
     if diff.reworded:
         out.append(f"{plural(diff.reworded, 'word')} reworded")
     if diff.boilerplate:
@@ -425,7 +433,7 @@ def difference_words(diff: Differences) -> list[str]:
     return out + list(diff.figures)
 
 
-def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
+def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list[dict] = ()) -> str:
     tags, quotes = [], []
     if diff.headline_changed:
         tags.append('<span class="tag changed">headline changed</span>')
@@ -438,7 +446,9 @@ def _difference_html(diff: Differences, copy: dict, original: dict) -> str:
         )
     if diff.extra:
         n = sum(len(words(text)) for text in diff.extra)
-        tags.append(f'<span class="tag changed">extra text: {plural(n, "word")} not in the original</span>')
+        source = ", ".join(f'<code>{_e(r["article_id"])}</code> ({_e(outlet(r))})' for r in pasted[:2])
+        source = f", also in {source}" + (f", and {len(pasted) - 2} more" if len(pasted) > 2 else "") if pasted else ""
+        tags.append(f'<span class="tag changed">extra text: {plural(n, "word")} not in the original{source}</span>')
         quotes += diff.extra
     if diff.reworded:
         tags.append(f'<span class="tag">reworded: {plural(diff.reworded, "word")}</span>')
@@ -479,6 +489,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         "Jaccard: share of 5-word phrases the two texts have in common; containment: share of the shorter "
         "text found inside the longer.</p>",
     ]
+    flat: dict[str, str] = {}
     for group in multi:
         lead = group[0]  # in group_order
         out.append(
@@ -488,12 +499,13 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         for i, row in enumerate(group[1:], start=1):
             source = copy_source(row, group[:i], lead, pairs)
             diff = compare_copy(row, source)
+            pasted = pasted_from(diff.extra, [m for m in members if m["syndicate_id"] != lead["syndicate_id"]], flat)
             of = "" if source is lead else f' of <code>{_e(source["article_id"])}</code>'
             out.append(
                 f'<li><span class="role">Copy{of}</span><p class="headline">{_e(row["title"])}</p>'
                 f'<p class="who">{_who(row)}</p>'
                 f'<p class="who">{_similarity(pairs.get(frozenset((row["article_id"], source["article_id"]))))}</p>'
-                f"{_difference_html(diff, row, source)}</li>"
+                f"{_difference_html(diff, row, source, pasted)}</li>"
             )
         out.append("</ul></div>")
     out.append("</section>")

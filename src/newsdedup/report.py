@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from newsdedup.facts import Resolution, figure_text, sentence_key
+from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
     adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note,
     original_reason, outlet, plural, render_html, story_size, when_published,
@@ -195,6 +195,7 @@ def story_markdown(
     groups = copy_groups(members)
     if groups:
         out += ["### Copy groups", ""]
+        flat: dict[str, str] = {}
         for group in groups:
             lead = group[0]  # in group_order
             out.append(
@@ -208,7 +209,9 @@ def story_markdown(
                 of = "" if source is lead else f" of `{source['article_id']}`"
                 changed = ""
                 if info[a].get("text") is not None and source.get("text") is not None:  # the texts are at hand
-                    changes = difference_words(compare_copy(info[a], source))
+                    diff = compare_copy(info[a], source)
+                    others = [m for m in members if m["syndicate_id"] != lead["syndicate_id"]]
+                    changes = difference_words(diff, pasted_from(diff.extra, others, flat))
                     changed = f"; {', '.join(changes)}" if changes else "; same text"
                 out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how}){changed}")
         out.append("")
