@@ -119,6 +119,10 @@ def test_of_versions_with_the_same_words_the_first_published_is_chosen(tmp_path,
     row = canon.row(0, named=True)
     assert row["canonical_article_id"] == "a"
     assert ", as many as b, whose words it has, and was published first (2026-01-31);" in row["canonical_reason"]
+    # the runner-up named by its outlet too, where the input gives one
+    sourced = docs.with_columns(source=pl.when(pl.col("article_id") == "b").then(pl.lit("Courier")).otherwise(pl.col("source")))
+    canon, _, _ = resolve_stories(sourced, real_models.facts, load_config().facts)
+    assert ", as many as b (Courier), whose words it has" in canon.row(0, named=True)["canonical_reason"]
     # a wire update of the same length, published between the two, is still the later version: the copy's words
     # are the first version's, dated when that was published
     (tmp_path / "c.txt").write_text("date 2026-01-31T12:00:00Z\n" + text.replace(

@@ -678,25 +678,27 @@ def resolve_story(
     best = ordered[0]
     reason = f"covers {coverage[best]} of {len(groups)} facts"
     runner = ordered[1]
+    # the runner-up by its outlet as well as its id: "as many as 002_... (Reuters)"
+    named = f"{runner} ({info[runner]['source']})" if info[runner].get("source") else runner
     if text_of[runner] == text_of[best]:
         when_best, when_runner = info[best]["published"], info[runner]["published"]
         if when_best is not None and (when_runner is None or when_best < when_runner):
-            reason += f", as many as {runner}, whose words it has, and was published first ({_when(when_best)})"
+            reason += f", as many as {named}, whose words it has, and was published first ({_when(when_best)})"
         else:
-            reason += f", as many as {runner}, whose words it has; first by article id"
+            reason += f", as many as {named}, whose words it has; first by article id"
     elif coverage[runner] == coverage[best]:
         words_best, words_runner = info[best]["n_words"], info[runner]["n_words"]
         when_best, when_runner = info[best]["published"], info[runner]["published"]
         if words_best > words_runner:
-            reason += f", as many as {runner}, and is longer ({words_best} words against {words_runner})"
+            reason += f", as many as {named}, and is longer ({words_best} words against {words_runner})"
         elif when_best is not None and when_runner is None:
-            reason += f", as many as {runner}, as long, and is dated ({_when(when_best)})"
+            reason += f", as many as {named}, as long, and is dated ({_when(when_best)})"
         elif when_best is not None and when_best != when_runner:
-            reason += f", as many as {runner}, as long, and is the later version ({_when(when_best)})"
+            reason += f", as many as {named}, as long, and is the later version ({_when(when_best)})"
         else:
-            reason += f", as many as {runner}, as long ({words_best} words); first by article id"
+            reason += f", as many as {named}, as long ({words_best} words); first by article id"
     else:
-        reason += f" (next best: {coverage[runner]}, {runner})"
+        reason += f" (next best: {coverage[runner]}, {named})"
     copies = [a for a in ids if info[a]["syndicate_id"] == info[best]["syndicate_id"]]
     if len(copies) > 1:
         most = max(info[a]["n_words"] for a in copies)

@@ -63,7 +63,7 @@ STATE_VERSION = 31  # 7: figures are words in the TF-IDF (TermStats counts chang
 # after" counts no hours, "9:20 PM" is 21:20, of same-word versions the text's first date decides (canon, facts);
 # 30: two sentences first read in one article are two facts (added facts); 31: a count says what happened to what
 # it counts ('people killed'), outlets wording one count their own way conflict, a death toll is a count (conflicts,
-# added facts' notes)
+# added facts' notes); the most complete version's reason names the runner-up's outlet (canon)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
