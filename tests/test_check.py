@@ -79,7 +79,7 @@ def test_an_update_pasting_another_write_ups_lines_says_whose(desk, tmp_path):
     pasted = next(s for s in split_sentences(SEED_003.read_text(encoding="utf-8")) if "Operation Herof" in s)
     verdict = desk.check(_doc(tmp_path, "u.txt", _trimmed_004() + "\n\n" + pasted + "\n"))
     assert verdict.verdict == UPDATE and verdict.adds == [pasted]
-    assert "text added (also in 003_b5333d69a80e2512, unknown outlet)" in verdict.differs
+    assert "text added (also in 003_b5333d69a80e2512 (unknown outlet))" in verdict.differs
     # a sentence no version holds comes from nowhere the desk knows
     news = "Officials in Quetta said on Monday that the death toll had risen to 160 after injured people died in hospital."
     assert "text added" in desk.check(_doc(tmp_path, "n.txt", _trimmed_004() + "\n\n" + news + "\n")).differs

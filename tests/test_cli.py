@@ -252,3 +252,15 @@ def test_missing_facts_weights_stop_every_command_in_one_line(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert "no weights called 'nope'" in result.output and len(result.output.strip().splitlines()) == 1, result.output
         assert not (tmp_path / "out").exists()
+
+
+def test_outputs_of_unreadable_state_meta_are_written_again(tmp_path):
+    from newsdedup.state import CODE_FINGERPRINT, written_by_other_code
+
+    meta = tmp_path / "state" / "meta.json"
+    assert not written_by_other_code(tmp_path)  # no state: a first run, not a rewrite
+    meta.parent.mkdir()
+    meta.write_text(json.dumps({"code": CODE_FINGERPRINT}), encoding="utf-8")
+    assert not written_by_other_code(tmp_path)
+    meta.write_text("{not json", encoding="utf-8")
+    assert written_by_other_code(tmp_path)

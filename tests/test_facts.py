@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from datetime import datetime, timezone
+
 import numpy as np
 
 import polars as pl
@@ -586,3 +588,43 @@ def test_figures_are_shown_with_their_thousands_grouped():
     assert figure_text("more than 110000") == "more than 110,000"
     assert figure_text("150000 crore") == "150,000 crore"
     assert [figure_text(v) for v in ("145", "nearly 2 lakh", "$6.32 billion")] == ["145", "nearly 2 lakh", "$6.32 billion"]
+
+
+def test_the_dead_and_the_injured_never_share_a_conflict():
+    cfg = FactsConfig()
+    texts = ["12 people were killed and 12 were injured in the blast.", "15 people were killed in the blast.",
+             "20 people were injured in the blast."]
+    sents = _counting(texts)
+    sims = np.full((3, 3), 0.9)
+    found = {about: values for about, values, _ in find_conflicts(sents, sims, cfg)}
+    assert found == {"people killed": ["12", "15"], "people injured": ["12", "20"]}
+    # a count saying nothing of what happened does not join them either
+    sents = _counting(["12 people were hurt in the blast.", "15 people were in the building at the time.",
+                       "20 people were killed in the blast."])
+    assert all(about != "people" or len(values) < 3 for about, values, _ in find_conflicts(sents, sims, cfg))
+
+
+def test_a_place_is_named_by_its_whole_word_and_a_copy_confirming_a_toll_changes_it():
+    from newsdedup.facts import figures_changed
+
+    cfg = FactsConfig()
+    sims = np.array([[1.0, 0.6], [0.6, 1.0]])
+    # "oman" is in "woman", but the other sentence names no Oman: the smaller count there is a part
+    sents = _counting(["In Oman, floods killed 12 people.", "Floods killed 20 people, a woman said."])
+    assert find_conflicts(sents, sims, cfg) == []
+    assert figures_changed(["At least 25 people were confirmed killed in the blast, police said."],
+                           ["At least 23 people were killed in the blast, police said."]) == [
+        "at least 25 people where the original gives at least 23 people"]
+
+
+def test_a_line_many_versions_hold_names_no_source_of_a_copys_text():
+    from newsdedup.facts import pasted_from
+
+    stock = "The company did not immediately respond to a request for comment."
+    pasted = "The mayor said the bridge would stay closed until the inspection ends."
+    others = [
+        {"article_id": "x", "syndicate_id": "gx", "text": f"{stock} {pasted}"},  # no date: sorted last
+        {"article_id": "y", "syndicate_id": "gy", "text": stock, "published": datetime(2026, 1, 1, tzinfo=timezone.utc)},
+    ]
+    assert [r["article_id"] for r in pasted_from([f"{stock} {pasted}"], others, {})] == ["x"]
+    assert pasted_from([stock], others, {}) == []

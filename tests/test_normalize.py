@@ -807,3 +807,29 @@ def test_times_and_places_a_sentence_names():
     assert places("Over 120 people were killed in Pakistan's southwestern Balochistan province.") == frozenset()
     # "in January" is a time; "pilots at German-Dutch carrier Vantair" a firm, no place
     assert places("Pilots at German-Dutch carrier Vantair struck in January.") == frozenset()
+
+
+def test_counts_read_no_nobody_no_year_and_no_noun_as_a_role():
+    assert counts("No one was injured in the fire.") == [] and counts("No one was killed.") == []
+    # a toll's number, not a year, a time, a sum or a road's
+    assert counts("The death toll from the floods of 2021 stands at 40.") == [("people", "40", "killed")]
+    assert counts("The toll on the economy rose to 300 billion.") == []
+    assert counts("The toll stood at 3 p.m. Monday.") == []
+    assert counts("The injury toll rose to 40.") == [("people", "40", "injured")]
+    # nouns and other senses are no roles; the count doing something is not what happened to it
+    assert counts("Close to 200 people attended the rally.") == [("people", "200", "")]
+    assert counts("Police said 200 people were close to the blast.") == [("people", "200", "")]
+    assert counts("The rescue package covers 200 companies.") == [("companies", "200", "")]
+    assert counts("Four gunmen killed 30 people in the attack.") == [("gunmen", "4", ""), ("people", "30", "killed")]
+    assert counts("Floodwaters cut off 3,000 people.") == [("people", "3000", "")]
+    assert counts("12 stores will close, the company said.") == [("stores", "12", "closed")]
+    assert counts("At least 25 people were confirmed killed.") == [("people", "at least 25", "killed")]
+
+
+def test_times_and_places_leave_out_names_counts_and_institutions():
+    assert times("In May, the company cut 300 jobs.") == {"may"}
+    assert times("More than 2000 homes were damaged.") == frozenset()  # a count, no year
+    assert times("The Sunday Times reported it on Monday.") == {"monday"}
+    assert times("It happened on Jan. 5.") == {"january"}
+    assert places("The bill died in Congress.") == frozenset()
+    assert places("In St. Louis, three people died.") == {"st. louis"}

@@ -211,7 +211,7 @@ def test_a_copys_added_text_says_which_other_version_it_comes_from():
     report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
                              t["pairs"], t["documents"])
     copy_line = next(line for line in report.splitlines() if line.startswith("  - copy: Coastal road cut by floods"))
-    assert "words added (also in `c`, Gazette)" in copy_line
+    assert "words added (also in `c` (Gazette))" in copy_line
     page = render_html(t["documents"], t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
     assert "not in the original, also in <code>c</code> (Gazette)</span>" in page
     # the update of the original copy (words of no other version) names none
@@ -223,3 +223,13 @@ def _markdown_with_texts() -> str:
     canon = t["stories"].select("story_id", "canonical_article_id")
     return render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
                            t["pairs"], t["documents"])
+
+
+def test_a_fact_in_single_quotes_or_naming_its_speaker_by_office_leans_on_the_sentence_before():
+    from newsdedup.report import _LEANS
+
+    assert _LEANS.search("\u2018I think it would be better if he went,\u2019 he said.")
+    assert _LEANS.search("'Go home!' she said.")
+    assert _LEANS.search("The Health Ministry said 12 people died.")
+    assert not _LEANS.search("The company's shares fell 5%.")
+    assert not _LEANS.search("Mayor Ines Calder said 40 homes were evacuated overnight.")

@@ -352,8 +352,11 @@ def stories(
     from rich import box
     from rich.table import Table
 
-    table, conflicts = _outputs(output, "stories", "conflicts")
-    differ = dict(conflicts.group_by("story_id").agg(pl.col("numbers_differ").fill_null(False).sum()).iter_rows())
+    (table,) = _outputs(output, "stories")
+    differ = {}
+    if (output / "conflicts.parquet").is_file():  # outputs of an older run may lack it: no column then
+        (conflicts,) = _outputs(output, "conflicts")
+        differ = dict(conflicts.group_by("story_id").agg(pl.col("numbers_differ").fill_null(False).sum()).iter_rows())
     rows = []
     for row in table.head(limit).iter_rows(named=True):
         first, last = row["first_published"], row["last_published"]

@@ -262,7 +262,10 @@ def _unambiguous(found: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str
     """Counts of things a sentence counts only once (two counts of 'people' in one sentence are ambiguous, unless
     one counts the dead and one the injured)."""
     kinds = [(about, role) for about, _, role in found]
-    return [(about, value, role) for about, value, role in found if kinds.count((about, role)) == 1]
+    roled = {about for about, _, role in found if role}
+    # a count saying nothing of what happened, beside one that does, could be either ("carrying 25 people ... 12 killed")
+    return [(about, value, role) for about, value, role in found
+            if kinds.count((about, role)) == 1 and (role or about not in roled)]
 
 
 @lru_cache(maxsize=1 << 14)
@@ -280,6 +283,8 @@ def _parts(value: str) -> tuple[str, str, str, int]:
 def figure_text(value: str) -> str:
     """A stated figure as a reader writes it, thousands grouped: 'around 92000' -> 'around 92,000', '3412' -> '3,412',
     '$1500000' -> '$1,500,000' ('2 lakh' and '6.32 billion' stay)."""
+    if not value or not value.strip():
+        return value
     qualifier, currency, number, _ = _parts(value)
     whole, dot, fraction = number.partition(".")
     if not whole.isdigit() or len(whole) < 4:
@@ -424,8 +429,7 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     same kind of thing (people killed overall, people killed in one town) stay separate groups. A group
     whose mentions say what happened to the things counted is about them ("people killed").
     """
-    nodes: dict[tuple[int, str, str], int] = {}
-    roles: dict[tuple[int, str, str], str] = {}
+    nodes: dict[tuple[int, str, str, str], int] = {}  # (sentence, about, value, role)
     edges: list[tuple[int, int]] = []
     # The same count worded differently ("at least 30" / "more than 30" inmates) needs only related
     # sentences; different numbers need sentences that say nearly the same thing, or, between outlets that
@@ -436,8 +440,9 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
         a, b = sents[i], sents[j]
         if set(a.article_ids) == set(b.article_ids):
             continue
-        # nearly the same thing at another time ("a similar flood in 2019 killed 11") is another count
-        close = sims[i, j] >= cfg.conflict_similarity and _same_dates(a.text, b.text)
+        # nearly the same thing at another time ("a similar flood in 2019 killed 11", Monday's 655 flights and
+        # yesterday's 598) is another count
+        close = sims[i, j] >= cfg.conflict_similarity and _one_time(a.text, b.text)
         for about, value_a, role_a in _unambiguous(a.figures):
             for about_b, value_b, role_b in _unambiguous(b.figures):
                 if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
@@ -452,27 +457,41 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
                     and not _stated(value_b, a.numbers)
                     and _comparable(value_a, value_b, cfg)
                 ):
-                    na = nodes.setdefault((i, about, value_a), len(nodes))
-                    nb = nodes.setdefault((j, about, value_b), len(nodes))
-                    roles[(i, about, value_a)] = role_a
-                    roles[(j, about, value_b)] = role_b
+                    na = nodes.setdefault((i, about, value_a, role_a), len(nodes))
+                    nb = nodes.setdefault((j, about, value_b, role_b), len(nodes))
                     edges.append((na, nb))
-    uf = UnionFind(len(nodes))
-    for na, nb in edges:
-        uf.union(na, nb)
-    groups: dict[int, list[tuple[int, str, str]]] = {}
-    for node, n in nodes.items():
-        groups.setdefault(uf.find(n), []).append(node)
+    keys = list(nodes)
     out = []
-    for members in groups.values():
-        said = {roles[m] for m in members} - {""}
-        about = f"{members[0][1]} {said.pop()}" if len(said) == 1 else members[0][1]
-        out.append([(i, about, value) for i, _, value in members])
+    for members in _components(len(keys), edges):
+        said = {keys[n][3] for n in members} - {""}
+        if len(said) > 1:
+            # a count saying nothing of what happened joined the dead and the injured: their groups, without it
+            roled = [(x, y) for x, y in edges if keys[x][3] and keys[y][3] and x in members]
+            groups = [[n for n in g if n in members] for g in _components(len(keys), roled)]
+            groups = [g for g in groups if len(g) > 1 and g[0] in members]
+        else:
+            groups = [members]
+        for group in groups:
+            roles = {keys[n][3] for n in group} - {""}
+            about = f"{keys[group[0]][1]} {roles.pop()}" if len(roles) == 1 else keys[group[0]][1]
+            out.append([(keys[n][0], about, keys[n][2]) for n in group])
     return out
+
+
+def _components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """The linked nodes' groups (nodes without an edge left out), each in node order."""
+    uf = UnionFind(n)
+    for x, y in edges:
+        uf.union(x, y)
+    groups: dict[int, list[int]] = {}
+    for node in sorted({x for edge in edges for x in edge}):
+        groups.setdefault(uf.find(node), []).append(node)
+    return list(groups.values())
 
 
 # Days a lead names and the sentences after it leave out: one of them in one sentence only is no other time.
 _DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split())
+_WEEKDAYS = _DAYS - {"yesterday", "today", "tonight"}  # "yesterday" and "Monday" may be one day
 
 
 @lru_cache(maxsize=1 << 14)
@@ -490,17 +509,22 @@ def _same_dates(a: str, b: str) -> bool:
     return not (da and db) and not any(t[:1].isdigit() or " " in t for t in da | db)
 
 
+def _one_time(a: str, b: str) -> bool:
+    """Two sentences name no two different weekdays, and tell of one time by _same_dates."""
+    days_a, days_b = times(a) & _WEEKDAYS, times(b) & _WEEKDAYS
+    return not (days_a and days_b and days_a != days_b) and _same_dates(a, b)
+
+
 def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
     """Two sentences counting the same thing that happened tell one count: they do not name different days, months
     or years ("598 flights on Thursday" / "655 flights on Wednesday" are two counts; a day named in one only is the
     day of the other's report; _same_dates), and neither tells a smaller
     count for a place the other does not name ("killing 11 people" in Gwadar is part of the province's 18)."""
-    days_a, days_b = times(a.text) & _DAYS, times(b.text) & _DAYS
-    if days_a and days_b and days_a != days_b or not _same_dates(a.text, b.text):
+    if not _one_time(a.text, b.text):
         return False
     x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
-    only_a = any(p not in _folded(b.text) for p in places(a.text))
-    only_b = any(p not in _folded(a.text) for p in places(b.text))
+    only_a = any(not re.search(rf"\b{re.escape(p)}\b", _folded(b.text)) for p in places(a.text))
+    only_b = any(not re.search(rf"\b{re.escape(p)}\b", _folded(a.text)) for p in places(b.text))
     if only_a and only_b:
         return False
     if x is None or y is None:
@@ -548,7 +572,8 @@ def figures_changed(sentences: list[str], original: list[str], min_overlap: floa
         mine_numbers = numbers(text)
         for about, value, role in found:
             for about_there, value_there, role_there in _unambiguous(tuple(best[1])):
-                if about == about_there and role == role_there and not same_figure(value, value_there) \
+                if about == about_there and not (role and role_there and role != role_there) \
+                        and not same_figure(value, value_there) \
                         and not _stated(value, best[0]) and not _stated(value_there, mine_numbers):
                     out.append(f"{figure_text(value)} {about} where the original gives {figure_text(value_there)} {about}")
     return list(dict.fromkeys(out))
@@ -566,14 +591,19 @@ def pasted_from(extra: list[str], others: list[dict], flat: dict[str, str]) -> l
             if len((key := sentence_key(s)).split()) >= _PASTED_WORDS]
     if not keys:
         return []
-    out: dict[str, dict] = {}  # one version a copy group, the first published holding the text
-    for row in sorted(others, key=lambda r: (r["published"] is None, r["published"] or 0, r["article_id"])):
-        if row.get("text") is None or row["syndicate_id"] in out:
+    holders: dict[str, list[dict]] = {}  # each key's copy groups, the first published version of each
+    for row in sorted(others, key=lambda r: (r.get("published") is None,
+                                             r["published"].timestamp() if r.get("published") else 0.0, r["article_id"])):
+        if row.get("text") is None:
             continue
         if row["article_id"] not in flat:
             flat[row["article_id"]] = f" {' '.join(words(row['text']))} "
-        if any(key in flat[row["article_id"]] for key in keys):
-            out[row["syndicate_id"]] = row
+        group = row.get("syndicate_id") or row["article_id"]
+        for key in keys:
+            if key in flat[row["article_id"]] and all((r.get("syndicate_id") or r["article_id"]) != group for r in holders.get(key, [])):
+                holders.setdefault(key, []).append(row)
+    # a line several versions hold ("did not immediately respond to a request for comment") names no source
+    out = {r["article_id"]: r for found in holders.values() if len(found) == 1 for r in found}
     return list(out.values())
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, sentence_key
-from newsdedup.normalize import dateline_change, figures, fold, is_boilerplate_line, paragraphs, split_sentences, words
+from newsdedup.normalize import counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
 
 _CSS = """
@@ -49,6 +49,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.date{white-space:nowrap}
 #index td a{font-weight:600;text-decoration:none}
 #index td a:hover{text-decoration:underline}
+#index td.flagged{color:var(--warn);font-weight:600}
 .story>h2{margin-bottom:.2rem}
 .canonical{border-left:4px solid var(--ok);background:#f3f8f4;padding:.75rem 1rem;border-radius:0 6px 6px 0;
 margin-top:.9rem}
@@ -93,7 +94,6 @@ body{font-size:16px}
 #index td:first-child{display:block;margin-bottom:.15rem}
 #index td.num::after{content:" " attr(data-label)}
 #index td:empty{display:none}
-#index td.flagged{color:var(--warn);font-weight:600}
 #index td:nth-child(n+3)::before{content:" \\00b7  "}
 .conflicts thead{display:none}
 .conflicts tr{display:block;padding:.4rem 0;border-bottom:1px solid var(--line)}
@@ -401,7 +401,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
 def _figures_changed(text: str, theirs: str) -> list[str]:
     """facts.figures_changed for the copy's sentences that count something and that the original does not hold word
     for word (most copies have none: the cheap figures test first)."""
-    mine = [s for s in split_sentences(text) if figures(s)]
+    mine = [s for s in split_sentences(text) if counts(s)]
     if not mine:
         return []
     flat = f" {sentence_key(theirs)} "
@@ -410,10 +410,10 @@ def _figures_changed(text: str, theirs: str) -> list[str]:
 
 
 def pasted_words(pasted: list[dict], quote: str = "`") -> str:
-    """' (also in `002_...`, Reuters)' for the versions a copy's new text comes from (pasted_from)."""
-    named = [f"{quote}{r['article_id']}{quote}, {outlet(r)}" for r in pasted[:2]]
+    """' (also in `002_...` (Reuters))' for the versions a copy's new text comes from (pasted_from)."""
+    named = [f"{quote}{r['article_id']}{quote} ({outlet(r)})" for r in pasted[:2]]
     more = f", and {len(pasted) - 2} more" if len(pasted) > 2 else ""
-    return f" (also in {'; '.join(named)}{more})" if pasted else ""
+    return f" (also in {', '.join(named)}{more})" if pasted else ""
 
 
 def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:

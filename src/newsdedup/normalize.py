@@ -876,7 +876,7 @@ def _figures(text: str) -> tuple[tuple[str, str], ...]:
 # count the dead, "over 140 injured" the injured; "cancel 655 flights" and "780 flights had been cancelled" count
 # cancelled flights, "598 flights" grounded on another day too, but "3,000 pilots" nothing that happened.
 _ROLES = {
-    "killed": "kill kills killed killing die died dies dying dead perished slain",
+    "killed": "kill kills killed killing die died dies dying dead perished slain drowned",
     "injured": "injure injures injured injuring wounded wounding hurt",
     "missing": "missing unaccounted",
     "arrested": "arrest arrests arrested arresting detain detained detaining",
@@ -900,15 +900,29 @@ _SAME_THING = {"houses": "homes", "dwellings": "homes", "demonstrators": "protes
 _STAFF = frozenset("employees workers staff people".split())  # "lay off about 3,500 employees": jobs cut
 _AUXILIARIES = frozenset(
     "were was are is be been being have has had all also reportedly later since now still remain remains remained who "
-    "that".split()
+    "that will would could may might to confirmed reported feared believed shot".split()
 )
+# Forms that are as often nouns or other senses ("close to 200 people", "a rescue package", "free meals", "laid to
+# rest"): a role only right before the number ("will close 12 offices") or after a modal ("12 stores will close").
+_AMBIGUOUS = frozenset("close free ground lay laid laying shed rescue release cut cuts damage arrest scrap".split())
+_MODALS = frozenset("will would could may might to".split())
+# Forms that take an object: right after the count, with no auxiliary, and followed by a number or a determiner,
+# the count is their subject ("Four gunmen killed 30 people"), not what happened to it.
+_OBJECT_START = frozenset(
+    "the a an their its his her our some more at over nearly about dozens hundreds thousands scores".split()
+)
+_INTRANSITIVE = frozenset("die died dies dying dead perished drowned missing unaccounted".split())
 _ROLE_TOKEN = re.compile(r"[a-z]+|[^\sa-z]")
 _COUNT = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
 # "put the death toll at 26", "the death toll from flooding in Vietnam's Thanh Dien province rose to 17": a count of
 # the dead with nothing after the number.
 _TOLL = re.compile(
-    rf"\btoll\b(?:\s+[\w'\u2019-]+){{0,8}}?\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|percent|per\b))",
+    rf"\b(?:(?P<injury>injury|casualty)\s+)?toll\b(?!\s+(?:road|booth|plaza|collector|bridge|fee|charge|rate)s?\b)"
+    rf"(?P<words>(?:\s+[\w'\u2019-]+){{0,8}}?)\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
+    # a number, not a year, a time, a date, a share or a sum, closing its clause or followed by whom or where
+    r"(?!(?:19|20)\d\d\b)(?P<num>\d{1,3}(?:,\d{3})+|\d+)\b(?![.,:/-]?\d|\s*(?:%|percent|per\b|[ap]\.?m\b))"
+    r"(?=\s*(?:[,.;:)]|\Z|(?:people|dead|lives|victims|on|in|from|after|by|as|and|with|according|when|while|since|"
+    r"following|officials|police|but)\b))",
     re.I,
 )
 _BARE_VERBS = ("kill", "injur", "wound", "hurt", "missing", "dead")
@@ -917,11 +931,11 @@ _BARE_VERBS = ("kill", "injur", "wound", "hurt", "missing", "dead")
 _BARE_COUNTS = (
     re.compile(
         rf"\b(?P<verb>killing|injuring|wounding|hurting|killed|injured|wounded|hurt)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
-        rf"{_COUNT}(?:\s+others\b)?(?=\s*(?:[,.;]|and\b|\Z))",
+        rf"(?!no\b|one\b){_COUNT}(?:\s+others\b)?(?=\s*(?:[,.;]|and\b|\Z))",
         re.I,
     ),
-    re.compile(
-        rf"(?:\b(?P<qual>{_QUALIFIER})\s+)?(?<![\d,.])\b{_COUNT}\s+(?:were|was|are|have been|had been|remain|remained)\s+"
+    re.compile(  # "no one was injured", "not one was killed" count nobody
+        rf"(?<!\bno\s)(?<!\bnot\s)(?:\b(?P<qual>{_QUALIFIER})\s+)?(?<![\d,.])\b{_COUNT}\s+(?:were|was|are|have been|had been|remain|remained)\s+"
         r"(?P<verb>killed|injured|wounded|hurt|missing|dead)\b",
         re.I,
     ),
@@ -929,50 +943,81 @@ _BARE_COUNTS = (
 
 
 def _role_after(plain: str, end: int, skip: int) -> str:
-    """The role a verb after a figure gives it ("people were killed", "passengers affected"), past its `skip` words."""
+    """The role a verb after a figure gives it ("people were killed", "passengers affected", "12 stores will close"),
+    past its `skip` words; none for the count that does it ("Four gunmen killed 30 people")."""
     tokens = _ROLE_TOKEN.findall(plain[end : end + 80].lower())
     words_ = tokens[skip:]
+    skipped = []
     while words_ and words_[0] in _AUXILIARIES:
+        skipped.append(words_[0])
         words_ = words_[1:]
-    return _ROLE_OF.get(words_[0], "") if words_ else ""
+    if not words_ or words_[0] not in _ROLE_OF:
+        return ""
+    verb, following = words_[0], words_[1] if len(words_) > 1 else ""
+    if verb in _AMBIGUOUS and not (skipped and skipped[-1] in _MODALS):
+        return ""  # "200 people were close to the blast"
+    if not skipped and verb not in _INTRANSITIVE and (following in _OBJECT_START or following[:1].isdigit()):
+        return ""  # active voice: the count is the subject
+    return _ROLE_OF[verb]
 
 
 def _role_before(plain: str, start: int) -> str:
     """The role a verb just before a figure gives it ("killing at least 21", "cancel a further 598", "the killing
-    of 92"), within three words of its clause."""
-    for token in reversed(_ROLE_TOKEN.findall(plain[max(0, start - 60) : start].lower())[-3:]):
-        if not token.isalpha():
+    of 92", "lay off about 3,500"), within three words of its clause (not past "and": "12 stores will shut and 300
+    staff"); a form that is as often a noun only right before the number."""
+    tokens = _ROLE_TOKEN.findall(plain[max(0, start - 60) : start].lower())[-3:]
+    for k, token in enumerate(reversed(tokens)):
+        if not token.isalpha() or token in ("and", "or", "but"):
             return ""
-        if token in _ROLE_OF:
+        if token == "off" and k == 0 and len(tokens) > 1 and tokens[-2] in ("lay", "laid", "laying", "lays"):
+            return "cut"  # "lay off 3,500 employees"
+        if token in _ROLE_OF and (k == 0 or token not in _AMBIGUOUS):
             return _ROLE_OF[token]
     return ""
 
 
 # When a sentence says something happened: a day, a month, a year ("on Wednesday", "in January", "last year").
 # Months by their capitals ("Saturday's march" is none), and "this year", which holds the others, is no time apart.
+# A day inside a name ("The Sunday Times") and a count without a comma ("2000 homes") are no times.
 _WHEN = re.compile(
-    r"\b(?:[Mm]onday|[Tt]uesday|[Ww]ednesday|[Tt]hursday|[Ff]riday|[Ss]aturday|[Ss]unday|January|February|March|April"
-    r"|May|June|July|August|September|October|November|December|[Yy]esterday|[Tt]oday|[Tt]onight|(?:19|20)\d\d"
-    r"|(?:[Ll]ast|[Nn]ext|[Pp]revious)\s+(?:day|week|weekend|month|year))\b"
+    r"\b(?:(?:[Mm]onday|[Tt]uesday|[Ww]ednesday|[Tt]hursday|[Ff]riday|[Ss]aturday|[Ss]unday)(?!\s+(?!(?:Jan|Feb|Mar|Apr|May"
+    r"|Jun|Jul|Aug|Sep|Oct|Nov|Dec))[A-Z])|January|February|March|April|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec(?=\.?\s+\d)"
+    r"|(?:(?<=\b[Ii]n\s)|(?<=\bsince\s)|(?<=\buntil\s)|(?<=\bearly\s)|(?<=\bmid\s)|(?<=\blate\s)|(?<=\bof\s))May|May(?=\s+\d)|[Yy]esterday|[Tt]oday|[Tt]onight"
+    r"|(?:19|20)\d\d(?!\s+[a-z]+s\b)|(?:[Ll]ast|[Nn]ext|[Pp]revious)\s+(?:day|week|weekend|month|year))\b"
 )
+_MONTH_NAMES = {m[:3]: m for m in "january february march april may june july august september october november december".split()}
 
 
 @lru_cache(maxsize=1 << 14)
 def times(text: str) -> frozenset[str]:
-    """The days, months and years a sentence names, in lower case ("598 flights on Thursday" -> {'thursday'})."""
-    return frozenset(" ".join(m.lower().split()) for m in _WHEN.findall(text) if m != "May" or re.search(r"\bMay\s+\d", text))
+    """The days, months and years a sentence names, in lower case ("598 flights on Thursday" -> {'thursday'}; "Jan.
+    5" -> {'january'})."""
+    out = set()
+    for m in _WHEN.findall(text):
+        low = " ".join(m.lower().split())
+        out.add(_MONTH_NAMES.get(low[:3], low) if low[:3] in _MONTH_NAMES and len(low) <= 4 else low)
+    return frozenset(out)
 
 
 # Where a sentence says something happened: "in Gwadar" (not "in January"; not a country or region holding the
 # rest, "in Peru's Junin region"; "at" and "near" are as often a firm's or the whole event's: "pilots at German-Dutch
 # carrier Vantair", "derailed near San Lucas").
-_WHERE = re.compile(r"\b[Ii]n\s+(?:the\s+)?([A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)(?!['\u2019]s\b)\b")
+_WHERE = re.compile(r"\b[Ii]n\s+(?:the\s+)?((?:St\.\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)*)(?!['\u2019]s\b)\b")
+# What "in" puts before a capital that is no place
+_NOT_PLACES = frozenset(
+    "congress parliament senate house court english french spanish arabic total brief short all fact addition general "
+    "particular response turn return".split()
+)
 
 
 @lru_cache(maxsize=1 << 14)
 def places(text: str) -> frozenset[str]:
     """The places a sentence says something happened in ("In Gwadar, militants attacked a camp" -> {'gwadar'})."""
-    return frozenset(p.lower() for p in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p))
+    return frozenset(
+        p.lower() for p in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p) and p.lower() not in _NOT_PLACES
+        and p[:3].lower() not in _MONTH_NAMES
+    )
 
 
 def counts(text: str) -> list[tuple[str, str, str]]:
@@ -995,7 +1040,8 @@ def _counts_of(text: str) -> tuple[tuple[str, str, str], ...]:
     if "toll" not in low and not any(verb in low for verb in _BARE_VERBS):
         return tuple(out)  # most sentences: no toll, no count without a noun
     plain = spelled_as_digits(fold(text))
-    found = [("killed", m) for m in _TOLL.finditer(plain)]
+    found = [("injured" if m.group("injury") and m.group("injury").lower() == "injury"
+               or re.search(r"\b(?:injur|wound)", m.group("words"), re.I) else "killed", m) for m in _TOLL.finditer(plain)]
     found += [(_ROLE_OF[m.group("verb").lower()], m) for pattern in _BARE_COUNTS for m in pattern.finditer(plain)]
     for role, match in found:
         number = match.group("num").lower().replace(",", "")

@@ -250,15 +250,16 @@ def story_markdown(
 # better if he went,' he said.", "The Arizona Republican said ...".
 _LEANS = re.compile(
     r"^[\"\u201c\u2018']?(?:(?:But|And|So|Yet|Still)\s+)?(?:He|She|They|His|Her|Their|Him|Them)\b"
-    r"|^(?:But\s+)?[Tt]he\s+(?:[A-Z][\w.'-]*\s+){0,2}(?:Republican|Democrat|senator|lawmaker|official|spokesman|spokeswoman"
-    r"|minister|governor|congressman|congresswoman|group|company|agency|ministry)\b(?!\s+(?:of|for|in)\b)"
-    r"|[,\u201d\"]\s*(?:he|she|they)\s+(?:said|says|added|told|wrote|noted|argued|continued|insisted)\b[^.!?]*[.!?]?$"
+    r"|^(?:But\s+)?[Tt]he\s+(?:[A-Z][\w.-]*\s+){0,2}(?i:republican|democrat|senator|lawmaker|official|spokesman|spokeswoman"
+    r"|minister|governor|congressman|congresswoman|group|company|agency|ministry)\b(?!['\u2019]s\b|\s+(?:of|for|in)\b)"
+    r"\s+(?:\w+\s+){0,2}?(?:said|says|added|told|wrote|noted|argued|insisted|called|urged|warned|announced|denied|claimed)\b"
+    r"|[,\u201d\u2019\"'!?]\s*(?:he|she|they)\s+(?:said|says|added|told|wrote|noted|argued|continued|insisted)\b[^.!?]*[.!?]?$"
 )
 
 
 def _sentence_before(text: str | None, listed: set[str]) -> dict[str, str]:
     """For each listed sentence of an article's text (by sentence key), the sentence before it there, unless that
-    one is listed too (the list then shows it, just before)."""
+    one is listed too (the list then shows it as well)."""
     if not text:
         return {}
     sentences = split_sentences(text)

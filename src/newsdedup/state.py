@@ -10,7 +10,6 @@ into a fresh folder and swapped in with renames, so a run killed half-way leaves
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 import json
 import os
 import pickle
@@ -90,22 +89,42 @@ CANON: dict[str, pl.DataType] = {
 ASSIGNED = {**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()}
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of newsdedup's own source: outputs written by other code are written again on the next run, though
-    nothing is new (a report's layout changes without the state's meaning changing, which STATE_VERSION marks)."""
+def _code_fingerprint() -> str:
+    """A hash of newsdedup's own source (the package and its flow): outputs written by other code are written again
+    on the next run, though nothing is new (a report's layout changes without the state's meaning changing, which
+    STATE_VERSION marks). Taken when the module loads, so a long-lived process records the code it runs; where the
+    sources cannot be read (a bytecode-only install), the installed version stands for them."""
+    package = Path(__file__).parent
+    sources = sorted(package.glob("*.py")) + sorted((package.parent / "flows").glob("*.py"))
     digest = hashlib.sha1()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    try:
+        for path in sources:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    except OSError:
+        sources = []
+    if not sources:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return "version " + version("newsdedup")
+        except PackageNotFoundError:
+            return "unknown"
     return digest.hexdigest()
 
 
+CODE_FINGERPRINT = _code_fingerprint()
+
+
 def written_by_other_code(output: str | Path) -> bool:
-    """The saved state (and the outputs written with it) came from another version of newsdedup's code."""
+    """The saved state (and the outputs written with it) came from another version of newsdedup's code (or its
+    meta data cannot be read: writing again is the safe side)."""
     meta_path = state_dir(output) / "meta.json"
     if not meta_path.is_file():
         return False
-    return json.loads(meta_path.read_text(encoding="utf-8")).get("code") != code_fingerprint()
+    try:
+        return json.loads(meta_path.read_text(encoding="utf-8")).get("code") != CODE_FINGERPRINT
+    except (OSError, ValueError, AttributeError):
+        return True
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -214,7 +233,7 @@ def save_state(output: str | Path, state: State) -> None:
     with open(fresh / "lsh.pkl", "wb") as handle:
         pickle.dump(state.lsh, handle, protocol=pickle.HIGHEST_PROTOCOL)
     meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs,
-            "code": code_fingerprint()}
+            "code": CODE_FINGERPRINT}
     (fresh / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     for path in fresh.iterdir():
         with open(path, "rb") as handle:
