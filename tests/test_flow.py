@@ -142,3 +142,18 @@ def test_flow_refuses_a_folder_another_run_holds(flow_run):
     inp, out, _ = flow_run
     with run_lock(out), pytest.raises(Busy):
         dedup_flow(str(inp), str(out), None)
+
+
+def test_show_says_what_each_copy_changes_from_the_run_state(flow_run):
+    """`newsdedup show` reads the copies' texts from the run's state, as report.md does: what each copy changes."""
+    from typer.testing import CliRunner
+
+    from newsdedup.cli import app
+
+    _, out, _ = flow_run
+    story_id = pl.read_parquet(out / "stories.parquet")["story_id"][0]
+    shown = CliRunner().invoke(app, ["show", story_id, "--output", str(out)], env={"COLUMNS": "250"})
+    assert shown.exit_code == 0, shown.output
+    copy_lines = [line for line in shown.output.splitlines() if "copy" in line and "Jaccard" in line]
+    assert copy_lines and any("headline changed" in line or "trimmed to" in line or "words added" in line
+                              for line in shown.output.splitlines())

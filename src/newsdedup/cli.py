@@ -399,12 +399,13 @@ def show(
     story_id: str = typer.Argument(..., help="A story id (or a unique prefix of one)."),
     output: Path = OUTPUT_OPTION,
 ) -> None:
-    """Show one story: its most complete version, copies, conflicting figures and added facts."""
+    """Show one story: its most complete version, copies and what each changes, conflicting figures and added facts."""
     import polars as pl
     from rich.markdown import Markdown
 
     from newsdedup.report import story_markdown
     from newsdedup.schema import pairs_by_articles
+    from newsdedup.state import state_dir
 
     stories_t, articles, facts, conflicts, pairs = _outputs(output, "stories", "articles", "facts", "conflicts", "copy_pairs")
     matches = stories_t.filter(pl.col("story_id").str.starts_with(story_id))
@@ -413,9 +414,17 @@ def show(
     story = matches.row(0, named=True)
     sid = story["story_id"]
     mine = pl.col("story_id") == sid
+    members = articles.filter(mine)
+    texts = state_dir(output) / "documents.parquet"
+    if texts.is_file():  # the texts tell what each copy changes and who a fact's "he" is, as report.md does
+        members = members.join(
+            pl.scan_parquet(texts).select("article_id", "text")
+            .filter(pl.col("article_id").is_in(members["article_id"].implode())).collect(),
+            on="article_id", how="left",
+        )
     section = story_markdown(
         story,
-        articles.filter(mine).to_dicts(),
+        members.to_dicts(),
         facts.filter(mine).to_dicts(),
         conflicts.filter(mine).to_dicts(),
         pairs_by_articles(pairs),
