@@ -460,6 +460,22 @@ def test_filter_by_outlet_in_chromium(browser, tmp_path):
     assert page.problems == []
 
 
+
+def test_a_long_index_line_with_conflicting_figures_fits_a_phone_in_chromium(browser, tmp_path):
+    t = _tables()
+    t["stories"] = t["stories"].with_columns(
+        title=pl.lit("Floods cut the coastal road and the rail line as rivers burst their banks across the region"),
+        sources=pl.lit(["Amstel Courant (English edition)", "Luchtvaart Kompas", "The Continental Ledger"]),
+        last_published=pl.lit(LATER),
+    )
+    path = tmp_path / "report.html"
+    path.write_text(_render(t), encoding="utf-8")
+    phone = _open(browser, path, width=390, height=844)
+    assert phone.locator("#index td.flagged").first.inner_text() == "1"
+    assert phone.evaluate("document.querySelector('#index table').scrollWidth <= document.querySelector('#index').clientWidth")
+    assert phone.problems == []
+
+
 UNDATED_NOTE = "dateline 'Valley, Mar 3' gives no year"
 
 

@@ -94,6 +94,7 @@ body{font-size:16px}
 #index td:first-child{display:block;margin-bottom:.15rem}
 #index td.num::after{content:" " attr(data-label)}
 #index td:empty{display:none}
+#index td.flagged{white-space:normal}
 #index td:nth-child(n+3)::before{content:" \\00b7  "}
 .conflicts thead{display:none}
 .conflicts tr{display:block;padding:.4rem 0;border-bottom:1px solid var(--line)}
