@@ -626,5 +626,5 @@ def test_a_line_many_versions_hold_names_no_source_of_a_copys_text():
         {"article_id": "x", "syndicate_id": "gx", "text": f"{stock} {pasted}"},  # no date: sorted last
         {"article_id": "y", "syndicate_id": "gy", "text": stock, "published": datetime(2026, 1, 1, tzinfo=timezone.utc)},
     ]
-    assert [r["article_id"] for r in pasted_from([f"{stock} {pasted}"], others, {})] == ["x"]
-    assert pasted_from([stock], others, {}) == []
+    assert [r["article_id"] for r in pasted_from([f"{stock} {pasted}"], others)] == ["x"]
+    assert pasted_from([stock], others) == []

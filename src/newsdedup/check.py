@@ -227,7 +227,7 @@ class Desk:
             # where the added text comes from: another version of the story (an update pasting an outlet's lines)
             others = [self.docs[a] for a in self.story_members.get(original["story_id"], [])
                       if self.docs[a]["syndicate_id"] != original["syndicate_id"]]
-            differs.append("text added" + pasted_words(pasted_from(adds, others, {}), quote=""))
+            differs.append("text added" + pasted_words(pasted_from(adds, others), quote=""))
             differs += figures_changed(adds, split_sentences(original["text"]))
         score = best[2]
         return Verdict(

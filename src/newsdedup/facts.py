@@ -584,11 +584,10 @@ def figures_changed(sentences: list[str], original: list[str], min_overlap: floa
 _PASTED_WORDS = 6
 
 
-def pasted_from(extra: list[str], others: list[dict], flat: dict[str, str]) -> list[dict]:
+def pasted_from(extra: list[str], others: list[dict]) -> list[dict]:
     """The story's other versions (`others`: not the copy's group) holding a sentence of the passages a copy adds: where
-    an update copy's new text comes from. flat: each version's words, joined, as it is asked for (remembered)."""
-    keys = [f" {key} " for passage in extra for s in split_sentences(passage)
-            if len((key := sentence_key(s)).split()) >= _PASTED_WORDS]
+    an update copy's new text comes from."""
+    keys = _pasted_keys(tuple(extra))
     if not keys:
         return []
     holders: dict[str, list[dict]] = {}  # each key's copy groups, the first published version of each
@@ -596,15 +595,27 @@ def pasted_from(extra: list[str], others: list[dict], flat: dict[str, str]) -> l
                                              r["published"].timestamp() if r.get("published") else 0.0, r["article_id"])):
         if row.get("text") is None:
             continue
-        if row["article_id"] not in flat:
-            flat[row["article_id"]] = f" {' '.join(words(row['text']))} "
+        flat = _flat_words(row["text"])
         group = row.get("syndicate_id") or row["article_id"]
         for key in keys:
-            if key in flat[row["article_id"]] and all((r.get("syndicate_id") or r["article_id"]) != group for r in holders.get(key, [])):
+            if key in flat and all((r.get("syndicate_id") or r["article_id"]) != group for r in holders.get(key, [])):
                 holders.setdefault(key, []).append(row)
     # a line several versions hold ("did not immediately respond to a request for comment") names no source
     out = {r["article_id"]: r for found in holders.values() if len(found) == 1 for r in found}
     return list(out.values())
+
+
+@lru_cache(maxsize=1 << 12)
+def _pasted_keys(extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The sentences long enough to tell where they come from, as padded keys (both reports ask for each copy)."""
+    return tuple(f" {key} " for passage in extra for s in split_sentences(passage)
+                 if len((key := sentence_key(s)).split()) >= _PASTED_WORDS)
+
+
+@lru_cache(maxsize=1 << 12)
+def _flat_words(text: str) -> str:
+    """A text's words, joined and padded, for finding a sentence key in it (both reports ask for each version)."""
+    return f" {' '.join(words(text))} "
 
 
 def _groups(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[int]]:

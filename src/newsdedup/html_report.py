@@ -490,7 +490,6 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         "Jaccard: share of 5-word phrases the two texts have in common; containment: share of the shorter "
         "text found inside the longer.</p>",
     ]
-    flat: dict[str, str] = {}
     for group in multi:
         lead = group[0]  # in group_order
         out.append(
@@ -500,7 +499,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         for i, row in enumerate(group[1:], start=1):
             source = copy_source(row, group[:i], lead, pairs)
             diff = compare_copy(row, source)
-            pasted = pasted_from(diff.extra, [m for m in members if m["syndicate_id"] != lead["syndicate_id"]], flat)
+            pasted = pasted_from(diff.extra, [m for m in members if m["syndicate_id"] != lead["syndicate_id"]])
             of = "" if source is lead else f' of <code>{_e(source["article_id"])}</code>'
             out.append(
                 f'<li><span class="role">Copy{of}</span><p class="headline">{_e(row["title"])}</p>'

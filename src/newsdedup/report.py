@@ -195,7 +195,6 @@ def story_markdown(
     groups = copy_groups(members)
     if groups:
         out += ["### Copy groups", ""]
-        flat: dict[str, str] = {}
         for group in groups:
             lead = group[0]  # in group_order
             out.append(
@@ -211,7 +210,7 @@ def story_markdown(
                 if info[a].get("text") is not None and source.get("text") is not None:  # the texts are at hand
                     diff = compare_copy(info[a], source)
                     others = [m for m in members if m["syndicate_id"] != lead["syndicate_id"]]
-                    changes = difference_words(diff, pasted_from(diff.extra, others, flat))
+                    changes = difference_words(diff, pasted_from(diff.extra, others))
                     changed = f"; {', '.join(changes)}" if changes else "; same text"
                 out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how}){changed}")
         out.append("")
@@ -238,7 +237,9 @@ def story_markdown(
             by_variant.setdefault(holder, []).append(fact)
         for article_id in sorted(by_variant, key=lambda a: (order.index(a) if a in order else len(order), a)):
             out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
-            before = _sentence_before(info[article_id].get("text"), {sentence_key(f["text"]) for f in by_variant[article_id]})
+            leaning = any(_LEANS.search(f["text"]) for f in by_variant[article_id])  # most lists have none: no split
+            before = _sentence_before(info[article_id].get("text"), {sentence_key(f["text"]) for f in by_variant[article_id]}) \
+                if leaning else {}
             for fact in by_variant[article_id]:
                 also = _also_in(article_id, [a for a in fact["article_ids"] if a != article_id], info)
                 out.append(f"- {fact['text']}{also}{detail_note(fact)}{_context(fact['text'], before)}")
