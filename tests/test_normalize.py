@@ -816,6 +816,7 @@ def test_counts_read_no_nobody_no_year_and_no_noun_as_a_role():
     assert counts("The toll on the economy rose to 300 billion.") == []
     assert counts("The toll stood at 3 p.m. Monday.") == []
     assert counts("The injury toll rose to 40.") == [("people", "40", "injured")]
+    assert counts("Police put Sunday's death toll at nine, with dozens more in hospital.") == [("people", "9", "killed")]
     # nouns and other senses are no roles; the count doing something is not what happened to it
     assert counts("Close to 200 people attended the rally.") == [("people", "200", "")]
     assert counts("Police said 200 people were close to the blast.") == [("people", "200", "")]
