@@ -493,3 +493,21 @@ def _tables_with_q_undated() -> dict[str, pl.DataFrame]:
 def test_an_undated_version_says_why():
     page = _render(_tables_with_q_undated())
     assert "undated (dateline &#x27;Valley, Mar 3&#x27; gives no year)" in page
+
+
+def test_a_copy_is_trimmed_only_when_passages_of_the_original_are_gone():
+    from newsdedup.html_report import difference_words
+
+    original = {"title": "Floods cut coastal road", "text": ORIGINAL, "n_words": len(ORIGINAL.split())}
+    # two words shorter by rewording ("expects more rain" -> "expects rain"): no trim
+    reworded = ORIGINAL.replace("expects more rain until Thursday", "expects rain till Thursday")
+    copy = {"title": "Floods cut coastal road", "text": reworded, "n_words": len(reworded.split())}
+    assert copy["n_words"] < original["n_words"]
+    assert compare_copy(copy, original).kept_share is None
+    # the last sentence gone: trimmed, and never "to 100 %" for less than all
+    cut = ORIGINAL.rsplit("\n", 1)[0]
+    diff = compare_copy({"title": "Floods cut coastal road", "text": cut, "n_words": len(cut.split())}, original)
+    assert diff.kept_share is not None and diff.missing
+    long_original = {**original, "n_words": 1000}
+    nearly = compare_copy({"title": "Floods cut coastal road", "text": cut, "n_words": 998}, long_original)
+    assert "trimmed to 99 %" in difference_words(nearly)

@@ -387,14 +387,16 @@ def compare_copy(copy: dict, original: dict) -> Differences:
 def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str, their_words: int,
              dateline: str | None = None, their_dateline: str | None = None) -> Differences:
     runs = runs_not_in(text, theirs)
+    missing = [r.text for r in runs_not_in(theirs, text) if _added(r)]
     return Differences(
         dateline=dateline_change(dateline, their_dateline),
         headline_changed=words(title) != words(their_title),
-        kept_share=n_words / their_words if n_words < their_words and their_words else None,
+        # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
+        kept_share=n_words / their_words if n_words < their_words and their_words and missing else None,
         extra=[r.text for r in runs if not r.boilerplate and _added(r)],
         reworded=sum(r.n_words for r in runs if not r.boilerplate and not _added(r)),
         boilerplate=[r.text for r in runs if r.boilerplate],
-        missing=[r.text for r in runs_not_in(theirs, text) if _added(r)],
+        missing=missing,
         figures=_figures_changed(text, theirs) if any(not r.boilerplate for r in runs) else [],
     )
 
@@ -417,6 +419,11 @@ def pasted_words(pasted: list[dict], quote: str = "`") -> str:
     return f" (also in {', '.join(named)}{more})" if pasted else ""
 
 
+def _percent(share: float) -> int:
+    """A share in whole percent, never 100 for less than all ("trimmed to 99 %", not to 100 %)."""
+    return min(99, round(100 * share)) if share < 1 else 100
+
+
 def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
     """A copy's differences from its original in a few words each, as the Markdown report lists them; pasted: the
     versions its added text comes from (pasted_from)."""
@@ -424,7 +431,7 @@ def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
     if diff.dateline:
         out.append(diff.dateline)
     if diff.kept_share is not None:
-        out.append(f"trimmed to {round(100 * diff.kept_share)} %")
+        out.append(f"trimmed to {_percent(diff.kept_share)} %")
     if diff.extra:
         out.append(f"{plural(sum(len(words(t)) for t in diff.extra), 'word')} added{pasted_words(list(pasted))}")
     if diff.reworded:
@@ -442,7 +449,7 @@ def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list
         tags.append(f'<span class="tag changed">{_e(diff.dateline)}</span>')
     if diff.kept_share is not None:
         tags.append(
-            f'<span class="tag changed">trimmed to {round(100 * diff.kept_share)} % '
+            f'<span class="tag changed">trimmed to {_percent(diff.kept_share)} % '
             f"({copy['n_words']} of {original['n_words']} words)</span>"
         )
     if diff.extra:
