@@ -824,6 +824,7 @@ def test_counts_read_no_nobody_no_year_and_no_noun_as_a_role():
     assert counts("Four gunmen killed 30 people in the attack.") == [("gunmen", "4", ""), ("people", "30", "killed")]
     assert counts("Floodwaters cut off 3,000 people.") == [("people", "3000", "")]
     assert counts("12 stores will close, the company said.") == [("stores", "12", "closed")]
+    assert counts("12 stores will shut and 300 staff will be laid off.") == [("stores", "12", "closed"), ("jobs", "300", "cut")]
     assert counts("At least 25 people were confirmed killed.") == [("people", "at least 25", "killed")]
 
 

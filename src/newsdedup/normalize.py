@@ -955,6 +955,8 @@ def _role_after(plain: str, end: int, skip: int) -> str:
     if not words_ or words_[0] not in _ROLE_OF:
         return ""
     verb, following = words_[0], words_[1] if len(words_) > 1 else ""
+    if verb in ("lay", "laid", "laying") and following == "off":
+        return "cut"  # "300 staff will be laid off"
     if verb in _AMBIGUOUS and not (skipped and skipped[-1] in _MODALS):
         return ""  # "200 people were close to the blast"
     if not skipped and verb not in _INTRANSITIVE and (following in _OBJECT_START or following[:1].isdigit()):
