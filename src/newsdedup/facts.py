@@ -27,7 +27,6 @@ from newsdedup.normalize import (
     content_words,
     counts,
     fold,
-    figures,
     figures_beyond,
     is_boilerplate_line,
     names,
@@ -466,9 +465,8 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
         said = {keys[n][3] for n in members} - {""}
         if len(said) > 1:
             # a count saying nothing of what happened joined the dead and the injured: their groups, without it
-            roled = [(x, y) for x, y in edges if keys[x][3] and keys[y][3] and x in members]
-            groups = [[n for n in g if n in members] for g in _components(len(keys), roled)]
-            groups = [g for g in groups if len(g) > 1 and g[0] in members]
+            inside = set(members)
+            groups = _components(len(keys), [(x, y) for x, y in edges if x in inside and keys[x][3] and keys[y][3]])
         else:
             groups = [members]
         for group in groups:

@@ -16,7 +16,7 @@ import polars as pl
 
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, sentence_key
 from newsdedup.normalize import counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, words
-from newsdedup.schema import conflict_counts, conflicts_by_kind, pairs_by_articles, rows_by
+from newsdedup.schema import conflict_counts, conflicts_by_kind, numbers_differing, pairs_by_articles, rows_by
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -499,6 +499,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
     ]
     for group in multi:
         lead = group[0]  # in group_order
+        others = [m for m in members if m["syndicate_id"] != lead["syndicate_id"]]  # where added text may come from
         out.append(
             f'<div class="group"><span class="role">Original ({original_reason(group, lead)})</span>'
             f'<p class="headline">{_e(lead["title"])}</p><p class="who">{_who(lead)}</p><ul>'
@@ -506,7 +507,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         for i, row in enumerate(group[1:], start=1):
             source = copy_source(row, group[:i], lead, pairs)
             diff = compare_copy(row, source)
-            pasted = pasted_from(diff.extra, [m for m in members if m["syndicate_id"] != lead["syndicate_id"]])
+            pasted = pasted_from(diff.extra, others)
             of = "" if source is lead else f' of <code>{_e(source["article_id"])}</code>'
             out.append(
                 f'<li><span class="role">Copy{of}</span><p class="headline">{_e(row["title"])}</p>'
@@ -735,7 +736,7 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
 
 
 def _index_row(story: dict, members: list[dict], conflicts: list[dict]) -> str:
-    differ = sum(bool(row["numbers_differ"]) for row in conflicts)
+    differ = numbers_differing(conflicts)
     search = " ".join(
         [story["story_id"], story["title"] or "", "conflicting figures" if differ else ""]
         + [

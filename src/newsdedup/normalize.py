@@ -920,7 +920,7 @@ _TOLL = re.compile(
     rf"\b(?:(?P<injury>injury|casualty)\s+)?toll\b(?!\s+(?:road|booth|plaza|collector|bridge|fee|charge|rate)s?\b)"
     rf"(?P<words>(?:\s+[\w'\u2019-]+){{0,8}}?)\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
     # a number, not a year, a time, a date, a share or a sum, closing its clause or followed by whom or where
-    r"(?!(?:19|20)\d\d\b)(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
+    r"(?!(?:19|20)\d\d\b)" + _COUNT +
     r"(?![.,:/-]?\d|\s*(?:%|percent|per\b|[ap]\.?m\b))"
     r"(?=\s*(?:[,.;:)]|\Z|(?:people|dead|lives|victims|on|in|from|after|by|as|and|with|according|when|while|since|"
     r"following|officials|police|but)\b))",

@@ -14,7 +14,7 @@ from newsdedup.html_report import (
 )
 from newsdedup.normalize import clip, split_sentences
 from newsdedup.schema import (
-    ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, pairs_by_articles, rows_by,
+    ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, numbers_differing, pairs_by_articles, rows_by,
 )
 
 
@@ -167,7 +167,7 @@ def _also_in(holder: str, others: list[str], info: dict[str, dict]) -> str:
 
 def _conflicting(conflicts: list[dict]) -> str:
     """'; 2 conflicting figures' for a story whose versions give a count differently, else nothing."""
-    differ = sum(bool(row["numbers_differ"]) for row in conflicts)
+    differ = numbers_differing(conflicts)
     return f"; **{plural(differ, 'conflicting figure')}**" if differ else ""
 
 
@@ -197,6 +197,7 @@ def story_markdown(
         out += ["### Copy groups", ""]
         for group in groups:
             lead = group[0]  # in group_order
+            others = [m for m in members if m["syndicate_id"] != lead["syndicate_id"]]  # where added text may come from
             out.append(
                 f"- original ({original_reason(group, lead)}): {lead['title']} ({_who(lead)}, {lead['n_words']} words)"
             )
@@ -209,7 +210,6 @@ def story_markdown(
                 changed = ""
                 if info[a].get("text") is not None and source.get("text") is not None:  # the texts are at hand
                     diff = compare_copy(info[a], source)
-                    others = [m for m in members if m["syndicate_id"] != lead["syndicate_id"]]
                     changes = difference_words(diff, pasted_from(diff.extra, others))
                     changed = f"; {', '.join(changes)}" if changes else "; same text"
                 out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how}){changed}")

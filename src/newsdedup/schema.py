@@ -100,6 +100,11 @@ def conflicts_by_kind(rows: list[dict]) -> list[tuple[str, list[dict]]]:
     return [(heading, mine) for heading, mine in out if mine]
 
 
+def numbers_differing(rows: list[dict]) -> int:
+    """conflict_counts' first figure for a story's conflicts rows: the figures whose numbers differ."""
+    return sum(bool(row["numbers_differ"]) for row in rows)
+
+
 def conflict_counts(conflicts: pl.DataFrame) -> tuple[int, int]:
     """(figures whose numbers differ, figures that give one number worded differently) in a conflicts table."""
     differ = int(conflicts["numbers_differ"].fill_null(False).sum())
