@@ -835,3 +835,7 @@ def test_times_and_places_leave_out_names_counts_and_institutions():
     assert times("It happened on Jan. 5.") == {"january"}
     assert places("The bill died in Congress.") == frozenset()
     assert places("In St. Louis, three people died.") == {"st. louis"}
+    # a month or its abbreviation is no place, a place beginning like one is
+    assert places("It happened in Jan. 2020 and in Sept 2020.") == frozenset()
+    assert places("In Marseille, five people died.") == {"marseille"}
+    assert places("In Augusta, three people died.") == {"augusta"}

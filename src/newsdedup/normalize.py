@@ -1019,8 +1019,14 @@ def places(text: str) -> frozenset[str]:
     """The places a sentence says something happened in ("In Gwadar, militants attacked a camp" -> {'gwadar'})."""
     return frozenset(
         p.lower() for p in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p) and p.lower() not in _NOT_PLACES
-        and p[:3].lower() not in _MONTH_NAMES
+        and not _is_month(p)
     )
+
+
+def _is_month(word: str) -> bool:
+    """A month's name or its abbreviation ("March", "Jan", "Sept"), not a place that begins like one ("Marseille")."""
+    low = word.lower()
+    return _MONTH_NAMES.get(low[:3], "").startswith(low) and len(low) >= 3
 
 
 def counts(text: str) -> list[tuple[str, str, str]]:
