@@ -19,6 +19,7 @@ from newsdedup.facts import (
     boilerplate_keys,
     could_be_said,
     find_conflicts,
+    linked_figures,
     numbers_differ,
     resolve_stories,
     said_already,
@@ -554,6 +555,31 @@ def test_outlets_wording_a_count_their_own_way_give_conflicting_figures():
     # merely related sentences without a verb saying what happened stay apart, as before
     sents = _counting(["Some 2,900 pilots work for Vantair, the union said.", "Vantair has 3,000 pilots, the union said."])
     assert find_conflicts(sents, sims, cfg) == []
+
+
+def test_a_count_told_in_sentences_that_say_much_else_still_conflicts():
+    cfg = FactsConfig()
+    wire = "At least 31 people died when a passenger ferry capsized in heavy swells late on Thursday, the coast guard said."
+    paper = ("Relatives kept vigil outside the provincial hospital as the death toll from the sinking of the MV Santa "
+             "Lourdes stood at 27, with officials warning that it could still climb.")
+    sims = np.array([[1.0, 0.27], [0.27, 1.0]])  # the packaged model's cosine of the two
+    found = {about: values for about, values, _ in find_conflicts(_counting([wire, paper]), sims, cfg)}
+    assert found == {"people killed": ["27", "at least 31"]}
+    # under count_similarity, and for counts no verb qualifies, the sentences must be related as before
+    assert find_conflicts(_counting([wire, paper]), sims, cfg.model_copy(update={"count_similarity": 0.3})) == []
+    sents = _counting(["The ship carried 212 passengers, officials said.", "Its manifest listed 186 passengers."])
+    assert find_conflicts(sents, sims, cfg) == []
+
+
+def test_mentions_of_different_days_never_share_a_group_through_one_naming_none():
+    cfg = FactsConfig()
+    texts = ["At least 12 people were killed in the crush on Sunday, police said.",
+             "Twelve people died when crowds surged at a gate this afternoon, police say.",
+             "The death toll from the crush rose to 14 on Monday after two injured fans died in hospital."]
+    sims = np.array([[1.0, 0.7, 0.5], [0.7, 1.0, 0.6], [0.5, 0.6, 1.0]])
+    groups = [[value for _, _, value in group] for group in linked_figures(_counting(texts), sims, cfg)]
+    # Sunday's 12 and the undated 12 are one figure; Monday's 14 may not join them through the undated one
+    assert groups == [["at least 12", "12"]]
 
 
 def test_counts_of_another_day_place_or_thing_are_no_conflict():

@@ -73,6 +73,7 @@ class FactsConfig(_Section):
     min_fact_words: int = Field(5, ge=1)
     boilerplate_min_stories: int = Field(3, ge=2)
     conflict_similarity: float = Field(0.7, gt=0.0, le=1.0)
+    count_similarity: float = Field(0.25, gt=0.0, le=1.0)
     max_conflict_ratio: float = Field(2.0, ge=1.0)
 
     @model_validator(mode="after")

@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -267,6 +267,11 @@ def _unambiguous(found: tuple[tuple[str, str, str], ...]) -> list[tuple[str, str
             if kinds.count((about, role)) == 1 and (role or about not in roled)]
 
 
+def _roles_met(a: tuple[tuple[str, str, str], ...], b: tuple[tuple[str, str, str], ...]) -> bool:
+    """Two sentences count the same thing with the same thing happening to it ("people killed")."""
+    return bool({(about, role) for about, _, role in a if role} & {(about, role) for about, _, role in b if role})
+
+
 @lru_cache(maxsize=1 << 14)
 def _parts(value: str) -> tuple[str, str, str, int]:
     """A stated figure as figures() writes it, in parts: qualifier, currency sign, number, scale
@@ -434,10 +439,14 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     # sentences; different numbers need sentences that say nearly the same thing, or, between outlets that
     # word a count their own way ("put the death toll at 26" / "at least 28 people were killed"), related
     # sentences of one day that say the same thing happened to what they count.
-    rows, cols = np.nonzero(np.triu(sims >= cfg.support_similarity, k=1))
+    floor = min(cfg.support_similarity, cfg.count_similarity)
+    rows, cols = np.nonzero(np.triu(sims >= floor, k=1))
     for i, j in zip(rows.tolist(), cols.tolist()):
         a, b = sents[i], sents[j]
         if set(a.article_ids) == set(b.article_ids):
+            continue
+        related = sims[i, j] >= cfg.support_similarity
+        if not (related or a.figures and b.figures and _roles_met(a.figures, b.figures)):
             continue
         # nearly the same thing at another time ("a similar flood in 2019 killed 11", Monday's 655 flights and
         # yesterday's 598) is another count
@@ -446,10 +455,15 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
             for about_b, value_b, role_b in _unambiguous(b.figures):
                 if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
                     continue  # people killed and people injured are two counts
-                told = bool(role_a) and role_a == role_b and _one_count(a, value_a, b, value_b)
+                told = (
+                    bool(role_a) and role_a == role_b and sims[i, j] >= cfg.count_similarity
+                    and _one_count(a, value_a, b, value_b)
+                )
                 # a sentence that also states the other number uses both, for different things; and two
                 # reports of one count rarely differ by more than max_conflict_ratio (133 this week, 700
                 # this year are two counts)
+                if not (related or told):
+                    continue
                 if same_figure(value_a, value_b) or (
                     (close or told)
                     and not _stated(value_a, b.numbers)
@@ -460,13 +474,20 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
                     nb = nodes.setdefault((j, about, value_b, role_b), len(nodes))
                     edges.append((na, nb))
     keys = list(nodes)
+    # the most similar mentions first, and never one group of sentences naming different days ("rose to 14 on
+    # Monday" and Sunday's 12, through an outlet's 12 that names no day)
+    edges.sort(key=lambda e: -float(sims[keys[e[0]][0], keys[e[1]][0]]))
+
+    def apart(x: int, y: int) -> bool:
+        return not _one_time(sents[keys[x][0]].text, sents[keys[y][0]].text)
+
     out = []
-    for members in _components(len(keys), edges):
+    for members in _components(len(keys), edges, apart):
         said = {keys[n][3] for n in members} - {""}
         if len(said) > 1:
             # a count saying nothing of what happened joined the dead and the injured: their groups, without it
             inside = set(members)
-            groups = _components(len(keys), [(x, y) for x, y in edges if x in inside and keys[x][3] and keys[y][3]])
+            groups = _components(len(keys), [(x, y) for x, y in edges if x in inside and keys[x][3] and keys[y][3]], apart)
         else:
             groups = [members]
         for group in groups:
@@ -476,15 +497,27 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     return out
 
 
-def _components(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
-    """The linked nodes' groups (nodes without an edge left out), each in node order."""
+def _components(
+    n: int, edges: list[tuple[int, int]], apart: Callable[[int, int], bool] | None = None
+) -> list[list[int]]:
+    """The linked nodes' groups (nodes without an edge left out), each in node order. With `apart`, edges are
+    taken in their order and one that would put two nodes `apart` says may not share a group into one is left out."""
     uf = UnionFind(n)
+    held: dict[int, list[int]] = {}  # a group's root -> its nodes
     for x, y in edges:
+        rx, ry = uf.find(x), uf.find(y)
+        if rx == ry:
+            continue
+        gx, gy = held.get(rx, [x]), held.get(ry, [y])
+        if apart is not None and any(apart(u, v) for u in gx for v in gy):
+            continue
         uf.union(x, y)
+        held.pop(rx, None), held.pop(ry, None)
+        held[uf.find(x)] = gx + gy
     groups: dict[int, list[int]] = {}
     for node in sorted({x for edge in edges for x in edge}):
         groups.setdefault(uf.find(node), []).append(node)
-    return list(groups.values())
+    return [group for group in groups.values() if len(group) > 1]
 
 
 # Days a lead names and the sentences after it leave out: one of them in one sentence only is no other time.

@@ -918,7 +918,7 @@ _COUNT = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
 # the dead with nothing after the number.
 _TOLL = re.compile(
     rf"\b(?:(?P<injury>injury|casualty)\s+)?toll\b(?!\s+(?:road|booth|plaza|collector|bridge|fee|charge|rate)s?\b)"
-    rf"(?P<words>(?:\s+[\w'\u2019-]+){{0,8}}?)\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
+    rf"(?P<words>(?:\s+[\w'\u2019-]+){{0,12}}?)\s+(?:at|to|of|reached|hit)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
     # a number, not a year, a time, a date, a share or a sum, closing its clause or followed by whom or where
     r"(?!(?:19|20)\d\d\b)" + _COUNT +
     r"(?![.,:/-]?\d|\s*(?:%|percent|per\b|[ap]\.?m\b))"
@@ -1043,6 +1043,8 @@ def _counts_of(text: str) -> tuple[tuple[str, str, str], ...]:
     for about, value, role in _counts(text):
         if about in _PEOPLE_BY_ROLE:
             about, role = "people", _ROLE_OF[about]
+        elif about == "bodies" and role in ("", "rescued"):
+            about, role = "people", "killed"  # "rescuers have recovered 31 bodies": a count of the dead
         about = "jobs" if role == "cut" and about in _STAFF else _SAME_THING.get(about, about)
         out.append((about, value, role))
     low = text.lower()

@@ -26,7 +26,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 31  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 32  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -62,7 +62,9 @@ STATE_VERSION = 31  # 7: figures are words in the TF-IDF (TermStats counts chang
 # after" counts no hours, "9:20 PM" is 21:20, of same-word versions the text's first date decides (canon, facts);
 # 30: two sentences first read in one article are two facts (added facts); 31: a count says what happened to what
 # it counts ('people killed'), outlets wording one count their own way conflict, a death toll is a count (conflicts,
-# added facts' notes); the most complete version's reason names the runner-up's outlet (canon)
+# added facts' notes); the most complete version's reason names the runner-up's outlet (canon); 32: a count both
+# outlets say the same thing happened to conflicts down to count_similarity, mentions of different days never share
+# a group, bodies recovered count the dead (conflicts)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
