@@ -787,6 +787,26 @@ def test_counts_say_what_happened_to_what_is_counted():
         ("people", "27", "killed")]  # eleven words between the toll and its number
     # bodies recovered count the dead
     assert counts("Rescuers have recovered 31 bodies after the ferry overturned.") == [("people", "31", "killed")]
+    # lives lost count the dead, lives saved do not
+    assert counts("The earthquake claimed 31 lives, the agency said.") == [("people", "31", "killed")]
+    assert counts("Fourteen people lost their lives in the crash.") == [("people", "14", "killed")]
+    assert counts("Paramedics saved 14 lives on Sunday.") == [("lives", "14", "")]
+    # more of what happens to what news counts
+    assert counts("Hospital officials said 450 scheduled surgeries had been postponed.") == [
+        ("surgeries", "450", "cancelled")]
+    assert counts("Some 58,000 passengers had their journeys disrupted on Monday.") == [
+        ("passengers", "some 58000", "affected")]
+    assert counts("About 300 residents had their homes destroyed.") == [("residents", "about 300", "")]
+    assert counts("Around 70,000 travellers were affected.") == [("passengers", "around 70000", "affected")]
+    assert counts("More than 120 detainees fled the prison early on Sunday.") == [("inmates", "more than 120", "fled")]
+    assert counts("Ninety-four inmates broke out of the prison.") == [("inmates", "94", "fled")]
+    assert counts("More than 130 guests were taken to hospital.") == [("guests", "more than 130", "hospitalised")]
+    assert counts("The two men admitted the charges.") == [("men", "2", "")]  # the count does the admitting
+    assert counts("The aircraft was carrying 186 passengers.") == [("passengers", "186", "aboard")]
+    assert counts("The jet, with 174 passengers aboard, landed.") == [("passengers", "174", "aboard")]
+    # what a place can hold is no count of who came
+    assert counts("The hall, which can seat 800 guests, is popular.") == [("guests", "800", "capacity")]
+    assert counts("The stadium has a capacity of 30,000 spectators.") == [("spectators", "30000", "capacity")]
     # the dead and the injured without a noun after the number
     assert counts("The train derailed, killing at least nine people and injuring more than 60, officials said.") == [
         ("people", "at least 9", "killed"), ("people", "more than 60", "injured")]

@@ -38,6 +38,7 @@ from newsdedup.normalize import (
     split_sentences,
     places,
     stated_in,
+    tells_of,
     times,
     words,
 )
@@ -455,6 +456,8 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
             for about_b, value_b, role_b in _unambiguous(b.figures):
                 if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
                     continue  # people killed and people injured are two counts
+                if role_a != role_b and not tells_of((b if role_a else a).text, role_a or role_b):
+                    continue  # "Five skiers were killed" / "swept away nine skiers": the nine are not the dead
                 told = (
                     bool(role_a) and role_a == role_b and sims[i, j] >= cfg.count_similarity
                     and _one_count(a, value_a, b, value_b)

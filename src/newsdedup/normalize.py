@@ -884,19 +884,40 @@ _ROLES = {
     "evacuated": "evacuate evacuated evacuating",
     "displaced": "displaced displacing homeless",
     "affected": "affect affected affecting disrupt disrupted disrupting stranded stranding",
-    "cancelled": "cancel cancels cancelled canceled cancelling canceling ground grounded grounding scrap scrapped scrapping axed",
+    "cancelled": "cancel cancels cancelled canceled cancelling canceling ground grounded grounding scrap scrapped scrapping axed "
+    "postpone postponed postponing",
     "freed": "free freed freeing release released releasing",
     "damaged": "damage damaged damaging",
     "destroyed": "destroy destroyed destroying flattened razed",
     "abducted": "abduct abducted abducting kidnap kidnapped kidnapping",
+    "fled": "escape escaped escaping fled flee fleeing",  # "120 inmates escaped", "2 million people fled"
+    "hospitalised": "hospitalised hospitalized hospitalising hospitalizing admitted",
+    "aboard": "aboard carrying",  # "carrying 186 passengers", "with 174 passengers aboard"
     "closed": "close shut shuts shutting",  # "will close 12 offices" (a market "closed down 1,861 points")
     "cut": "cut cuts cutting eliminate eliminates eliminated eliminating shed sheds shedding lay laying laid slash slashes slashed slashing",
 }
 _ROLE_OF = {form: role for role, forms in _ROLES.items() for form in forms.split()}
+# Words that tell of the dead, the injured or a capacity beside any count ("Among the dead were 18 civilians")
+_TELLS = {
+    "killed": frozenset(_ROLES["killed"].split()) | frozenset("death deaths toll bodies fatalities lives".split()),
+    "injured": frozenset(_ROLES["injured"].split()) | frozenset("injuries injury".split()),
+    "capacity": frozenset("capacity seat seats seating hold holds accommodate accommodates carry carries".split()),
+}
+
+
+def tells_of(text: str, role: str) -> bool:
+    """A sentence says the thing `role` names happened, with or without a count beside it: "Among the dead were 18
+    civilians" tells of people killed, "An avalanche swept away nine skiers" does not. Said of the dead, the injured
+    and a capacity, the counts most often beside others of the same thing (those on board, those at a venue); any
+    other role is taken as told ("Eight hostages were let go" may be the five freed)."""
+    return role not in _TELLS or not _TELLS[role].isdisjoint(_ROLE_TOKEN.findall(fold(text).lower()))
+
+
 # Counts named by what happened ("over 140 injured", "12 dead") count people.
 _PEOPLE_BY_ROLE = frozenset("killed dead injured wounded hurt missing".split())
 # One thing under two names: "2,300 houses" / "1,800 homes" were damaged, "eliminate 3,500 positions" / "cut 4,000 jobs"
-_SAME_THING = {"houses": "homes", "dwellings": "homes", "demonstrators": "protesters", "positions": "jobs", "roles": "jobs"}
+_SAME_THING = {"houses": "homes", "dwellings": "homes", "demonstrators": "protesters", "positions": "jobs", "roles": "jobs",
+               "travellers": "passengers", "travelers": "passengers", "detainees": "inmates", "prisoners": "inmates"}
 _STAFF = frozenset("employees workers staff people".split())  # "lay off about 3,500 employees": jobs cut
 _AUXILIARIES = frozenset(
     "were was are is be been being have has had all also reportedly later since now still remain remains remained who "
@@ -911,7 +932,8 @@ _MODALS = frozenset("will would could may might to".split())
 _OBJECT_START = frozenset(
     "the a an their its his her our some more at over nearly about dozens hundreds thousands scores".split()
 )
-_INTRANSITIVE = frozenset("die died dies dying dead perished drowned missing unaccounted".split())
+# ... and forms whose object is no count, when they have one: "120 detainees fled the prison"
+_INTRANSITIVE = frozenset("die died dies dying dead perished drowned missing unaccounted escape escaped fled".split())
 _ROLE_TOKEN = re.compile(r"[a-z]+|[^\sa-z]")
 _COUNT = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_NUMBER_WORDS) + r")\b"
 # "put the death toll at 26", "the death toll from flooding in Vietnam's Thanh Dien province rose to 17": a count of
@@ -924,6 +946,12 @@ _TOLL = re.compile(
     r"(?![.,:/-]?\d|\s*(?:%|percent|per\b|[ap]\.?m\b))"
     r"(?=\s*(?:[,.;:)]|\Z|(?:people|dead|lives|victims|on|in|from|after|by|as|and|with|according|when|while|since|"
     r"following|officials|police|but)\b))",
+    re.I,
+)
+# Lives a disaster took: "claimed 31 lives", "cost at least nine lives", "31 lives were lost"
+_LIVES_LOST = re.compile(
+    r"\b(?:claim(?:s|ed|ing)?|cost(?:s|ing)?|took|tak(?:e|es|ing))\s+(?:the\s+)?(?:[\w-]+\s+){1,3}lives\b"
+    r"|\blives\s+(?:were|have\s+been|had\s+been)\s+lost\b",
     re.I,
 )
 _BARE_VERBS = ("kill", "injur", "wound", "hurt", "missing", "dead")
@@ -952,6 +980,16 @@ def _role_after(plain: str, end: int, skip: int) -> str:
     while words_ and words_[0] in _AUXILIARIES:
         skipped.append(words_[0])
         words_ = words_[1:]
+    if words_[:3] == ["lost", "their", "lives"]:
+        return "killed"  # "Fourteen people lost their lives"
+    if words_[:3] == ["taken", "to", "hospital"]:
+        return "hospitalised"
+    if words_[:2] in (["broke", "out"], ["break", "out"]):
+        return "fled"  # "Ninety-four inmates broke out of ..."
+    if words_[:2] == ["on", "board"]:
+        return "aboard"
+    if skipped[-1:] in (["had"], ["have"]) and len(words_) > 2 and words_[0] == "their" and _ROLE_OF.get(words_[2]) == "affected":
+        return "affected"  # "58,000 passengers had their journeys disrupted" (not "residents had their homes destroyed")
     if not words_ or words_[0] not in _ROLE_OF:
         return ""
     verb, following = words_[0], words_[1] if len(words_) > 1 else ""
@@ -964,11 +1002,19 @@ def _role_after(plain: str, end: int, skip: int) -> str:
     return _ROLE_OF[verb]
 
 
+_CAPACITY = re.compile(
+    r"\b(?:can|could|to|would)\s+(?:seat|hold|accommodate|carry|take)(?:\s+(?:up\s+to|about|around|some|nearly))?\Z"
+    r"|\bcapacity\s+(?:of|for)(?:\s+(?:up\s+to|about|around|some|nearly))?\Z"
+)
+
+
 def _role_before(plain: str, start: int) -> str:
     """The role a verb just before a figure gives it ("killing at least 21", "cancel a further 598", "the killing
     of 92", "lay off about 3,500"), within three words of its clause (not past "and": "12 stores will shut and 300
     staff"); a form that is as often a noun only right before the number."""
     tokens = _ROLE_TOKEN.findall(plain[max(0, start - 60) : start].lower())[-3:]
+    if _CAPACITY.search(" ".join(tokens)):
+        return "capacity"  # "the hall, which can seat 800 guests": how many it holds, not how many came
     for k, token in enumerate(reversed(tokens)):
         if not token.isalpha() or token in ("and", "or", "but"):
             return ""
@@ -1043,8 +1089,12 @@ def _counts_of(text: str) -> tuple[tuple[str, str, str], ...]:
     for about, value, role in _counts(text):
         if about in _PEOPLE_BY_ROLE:
             about, role = "people", _ROLE_OF[about]
+        elif about == "others" and role in ("killed", "injured", "missing", "hospitalised"):
+            about = "people"  # "About 40 others were still missing"
         elif about == "bodies" and role in ("", "rescued"):
             about, role = "people", "killed"  # "rescuers have recovered 31 bodies": a count of the dead
+        elif about == "lives" and not role and _LIVES_LOST.search(fold(text)):
+            about, role = "people", "killed"  # "the earthquake claimed 31 lives" (not "saved 31 lives")
         about = "jobs" if role == "cut" and about in _STAFF else _SAME_THING.get(about, about)
         out.append((about, value, role))
     low = text.lower()

@@ -64,7 +64,8 @@ STATE_VERSION = 32  # 7: figures are words in the TF-IDF (TermStats counts chang
 # it counts ('people killed'), outlets wording one count their own way conflict, a death toll is a count (conflicts,
 # added facts' notes); the most complete version's reason names the runner-up's outlet (canon); 32: a count both
 # outlets say the same thing happened to conflicts down to count_similarity, mentions of different days never share
-# a group, bodies recovered count the dead (conflicts)
+# a group, bodies recovered and lives lost count the dead, roles for the fled, the hospitalised, those aboard and a
+# capacity (conflicts)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
