@@ -25,6 +25,7 @@ from newsdedup.facts import (
     said_already,
     same_fact,
     sentence_key,
+    story_heads,
 )
 from newsdedup.ingest import read_inputs
 from newsdedup.normalize import content_words, counts, figures, names, numbers, split_sentences, words
@@ -586,6 +587,21 @@ def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sent
     sents = _counting(["The attackers released five hostages during the afternoon.",
                        "Eight hostages were let go during the afternoon."])
     assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["5", "8"]]
+
+
+def test_a_place_the_story_heads_name_is_where_it_all_happened_and_one_alone_a_part():
+    cfg = FactsConfig()
+    sims = np.array([[1.0, 0.6], [0.6, 1.0]])
+    texts = ["Some 120 inmates escaped during the chaos, the ministry said.",
+             "Ninety-four inmates broke out of Kolvane Central Prison in Drassel after a night of rioting."]
+    assert find_conflicts(_counting(texts), sims, cfg) == []  # Drassel's 94 may be part of the 120
+    groups = linked_figures(_counting(texts), sims, cfg, story_heads([{"title": "Riot at prison", "dateline": "DRASSEL, June 15"}]))
+    assert [[value for _, _, value in group] for group in groups] == [["some 120", "94"]]
+    # "alone": a part, whatever the heads and however close the sentences
+    texts = ["At least nine people were killed across the state on Sunday.",
+             "In Hallow Creek alone, five people were killed on Sunday."]
+    close = np.array([[1.0, 0.9], [0.9, 1.0]])
+    assert linked_figures(_counting(texts), close, cfg, story_heads([{"title": "Hallow Creek digs out"}])) == []
 
 
 def test_mentions_of_different_days_never_share_a_group_through_one_naming_none():

@@ -29,6 +29,7 @@ from newsdedup.facts import (
     same_fact,
     said_already,
     sentence_key,
+    story_heads,
 )
 from newsdedup.html_report import pasted_words
 from newsdedup.normalize import (
@@ -396,13 +397,14 @@ class Desk:
                 close = own[sims[k, own] >= cfg.same_fact_similarity]
                 said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
         differs = self._figures_given_otherwise(
-            [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc["article_id"]
+            [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc["article_id"],
+            story_heads([doc, self.docs[canonical_id]]),
         )
         return [s for s, seen in zip(mine, said) if not seen], differs
 
     def _figures_given_otherwise(
         self, counted: list[int], parsed: list[Sentence], counting: dict[int, tuple], row: dict[int, int],
-        sims: np.ndarray, theirs: list[Sentence], article_id: str,
+        sims: np.ndarray, theirs: list[Sentence], article_id: str, heads: str,
     ) -> list[str]:
         """In words, the counts that new sentences (`counted`, rows `row` of `sims`, which holds the most complete
         version's sentences `theirs` after them) give another number for than that version."""
@@ -410,7 +412,7 @@ class Desk:
             return []
         mine = [replace(parsed[i], article_ids=[article_id], figures=counting[i]) for i in counted]
         rows = [row[i] for i in counted] + list(range(len(row), len(row) + len(theirs)))
-        groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts)
+        groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts, heads)
         out = []
         for found in figures_against(groups, mine + theirs, theirs[0].article_ids[0]).values():
             for about, value, there in found:

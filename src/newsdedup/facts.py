@@ -427,8 +427,12 @@ def conflicts_of(
     return sorted(out)
 
 
-def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) -> list[list[tuple[int, str, str]]]:
+def linked_figures(
+    sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig, heads: str = ""
+) -> list[list[tuple[int, str, str]]]:
     """Mentions of one count that related sentences of different articles give, as (sentence, about, value).
+
+    heads: the story's headlines and datelines (story_heads); a place they name is where the whole story happened.
 
     Each disagreement links two mentions; linked mentions form one group, so separate counts of the
     same kind of thing (people killed overall, people killed in one town) stay separate groups. A group
@@ -460,7 +464,7 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
                     continue  # "Five skiers were killed" / "swept away nine skiers": the nine are not the dead
                 told = (
                     bool(role_a) and role_a == role_b and sims[i, j] >= cfg.count_similarity
-                    and _one_count(a, value_a, b, value_b)
+                    and _one_count(a, value_a, b, value_b, heads)
                 )
                 # a sentence that also states the other number uses both, for different things; and two
                 # reports of one count rarely differ by more than max_conflict_ratio (133 this week, 700
@@ -469,6 +473,7 @@ def linked_figures(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
                     continue
                 if same_figure(value_a, value_b) or (
                     (close or told)
+                    and not _a_part(a, value_a, b, value_b)
                     and not _stated(value_a, b.numbers)
                     and not _stated(value_b, a.numbers)
                     and _comparable(value_a, value_b, cfg)
@@ -549,16 +554,42 @@ def _one_time(a: str, b: str) -> bool:
     return not (days_a and days_b and days_a != days_b) and _same_dates(a, b)
 
 
-def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
+# "In Kastrinia alone", "Gwadar alone": a count for one place of several
+_ALONE = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+alone\b")
+
+
+def _a_part(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
+    """One of two counts is told for one place of several, "alone", and is the smaller: "In Hallow Creek alone, five
+    people were killed" is a part of the state's nine, however close the sentences."""
+    x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
+    if x is None or y is None:
+        return bool(_ALONE.search(a.text) or _ALONE.search(b.text))
+    return bool(_ALONE.search(a.text) and x < y or _ALONE.search(b.text) and y < x)
+
+
+def story_heads(rows: Iterable[dict]) -> str:
+    """The headlines and datelines of a story's versions (rows with "title" and "dateline"), folded, for
+    linked_figures: "DRASSEL, June 15 (Harbor Wire)" and "Ostrel earthquake kills at least 31" name where the whole
+    story happened."""
+    return _folded(" | ".join(row.get(k) or "" for row in rows for k in ("title", "dateline")))
+
+
+def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str, heads: str = "") -> bool:
     """Two sentences counting the same thing that happened tell one count: they do not name different days, months
     or years ("598 flights on Thursday" / "655 flights on Wednesday" are two counts; a day named in one only is the
     day of the other's report; _same_dates), and neither tells a smaller
-    count for a place the other does not name ("killing 11 people" in Gwadar is part of the province's 18)."""
+    count for a place the other does not name ("killing 11 people" in Gwadar is part of the province's 18), unless
+    a headline or a dateline of the story names it (`heads`): "94 inmates broke out of the prison in Drassel" under
+    another version's "DRASSEL, June 15 (Harbor Wire)" is all of them."""
     if not _one_time(a.text, b.text):
         return False
     x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
-    only_a = any(not re.search(rf"\b{re.escape(p)}\b", _folded(b.text)) for p in places(a.text))
-    only_b = any(not re.search(rf"\b{re.escape(p)}\b", _folded(a.text)) for p in places(b.text))
+
+    def named(place: str, text: str) -> bool:
+        return re.search(rf"\b{re.escape(place)}\b", text) is not None
+
+    only_a = any(not named(p, _folded(b.text)) and not named(p, heads) for p in places(a.text))
+    only_b = any(not named(p, _folded(a.text)) and not named(p, heads) for p in places(b.text))
     if only_a and only_b:
         return False
     if x is None or y is None:
@@ -781,7 +812,7 @@ def resolve_story(
         role = "one" if info[best]["n_words"] < most else "longest" if tied == 1 else "as long as the longest"
         reason += f"; {role} of {len(copies)} copies"
     stated = stated_by[best]
-    linked = linked_figures(sents, sims, cfg)
+    linked = linked_figures(sents, sims, cfg, story_heads(info.values()))
     against = figures_against(linked, sents, best)
     added: list[tuple[str, list[str], list[str], list[str]]] = []
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
