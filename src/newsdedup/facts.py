@@ -482,12 +482,12 @@ def linked_figures(
                     nb = nodes.setdefault((j, about, value_b, role_b), len(nodes))
                     edges.append((na, nb))
     keys = list(nodes)
-    # the most similar mentions first, and never one group of sentences naming different days ("rose to 14 on
-    # Monday" and Sunday's 12, through an outlet's 12 that names no day)
+    # the most similar mentions first, and never one group of different numbers from different days ("rose to 14
+    # on Monday" and Sunday's 12, through an outlet's 12 that names no day)
     edges.sort(key=lambda e: -float(sims[keys[e[0]][0], keys[e[1]][0]]))
 
-    def apart(x: int, y: int) -> bool:
-        return not _one_time(sents[keys[x][0]].text, sents[keys[y][0]].text)
+    def apart(x: int, y: int) -> bool:  # one figure told on two days ("234 miles" of wall) may share a group
+        return not same_figure(keys[x][2], keys[y][2]) and not _one_time(sents[keys[x][0]].text, sents[keys[y][0]].text)
 
     out = []
     for members in _components(len(keys), edges, apart):
