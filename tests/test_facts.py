@@ -622,6 +622,10 @@ def test_counts_of_another_day_place_or_thing_are_no_conflict():
     # another day
     sents = _counting([wednesday, "The airline said it would cancel a further 598 flights on Thursday."])
     assert find_conflicts(sents, sims, cfg) == []
+    # the day of the event beside the day of the report is one day with the other's report
+    sents = _counting(["The bridge collapse on Tuesday killed at least 14 people, officials said on Wednesday.",
+                       "Twelve people were confirmed dead on Wednesday, officials said."])
+    assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["12", "at least 14"]]
     # a smaller count told for a place the other does not name is a part of it
     sents = _counting(["In Gwadar, militants attacked a camp, killing 11 civilians.", "Among the dead were 18 civilians."])
     assert find_conflicts(sents, sims, cfg) == []
