@@ -385,7 +385,9 @@ def test_a_figure_with_a_scale_is_compared_by_its_amount():
     sims = np.eye(4)
     sims[0, 1] = sims[1, 0] = sims[2, 3] = sims[3, 2] = 0.95
     found = {about: (values, numbers_differ(values)) for about, values, _ in find_conflicts(sents, sims, cfg)}
-    assert found == {"package": (["$2 trillion", "$2.2 trillion"], True), "people fled": (["some 2 million", "some 2000000"], False)}
+    assert found == {
+        "package": (["$2 trillion", "$2.2 trillion"], True), "people fled": (["some 2 million", "some 2000000"], False)
+    }
 
 
 def test_a_copy_sentence_giving_another_figure_is_paired_with_the_sentence_it_rewrites():
@@ -560,7 +562,7 @@ def test_outlets_wording_a_count_their_own_way_give_conflicting_figures():
 
 def test_a_count_told_in_sentences_that_say_much_else_still_conflicts():
     cfg = FactsConfig()
-    wire = "At least 31 people died when a passenger ferry capsized in heavy swells late on Thursday, the coast guard said."
+    wire = "At least 31 people died when a passenger ferry capsized late on Thursday, the coast guard said."
     paper = ("Relatives kept vigil outside the provincial hospital as the death toll from the sinking of the MV Santa "
              "Lourdes stood at 27, with officials warning that it could still climb.")
     sims = np.array([[1.0, 0.27], [0.27, 1.0]])  # the packaged model's cosine of the two
@@ -581,7 +583,7 @@ def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sent
     sents = _counting([killed, "Among the dead on the slope on Sunday were six skiers."])
     assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["5", "6"]]
     # a capacity is no attendance, however close the sentences
-    sents = _counting(["About 400 guests attended the reception at the hall.", "The hall, which can seat 800 guests, hosted it."])
+    sents = _counting(["About 400 guests attended the reception at the hall.", "The hall can seat 800 guests."])
     assert find_conflicts(sents, np.array([[1.0, 0.8], [0.8, 1.0]]), cfg) == []
     # other roles are taken as told: "let go" are the freed
     sents = _counting(["The attackers released five hostages during the afternoon.",
@@ -595,7 +597,8 @@ def test_a_place_the_story_heads_name_is_where_it_all_happened_and_one_alone_a_p
     texts = ["Some 120 inmates escaped during the chaos, the ministry said.",
              "Ninety-four inmates broke out of Kolvane Central Prison in Drassel after a night of rioting."]
     assert find_conflicts(_counting(texts), sims, cfg) == []  # Drassel's 94 may be part of the 120
-    groups = linked_figures(_counting(texts), sims, cfg, story_heads([{"title": "Riot at prison", "dateline": "DRASSEL, June 15"}]))
+    heads = story_heads([{"title": "Riot at prison", "dateline": "DRASSEL, June 15"}])
+    groups = linked_figures(_counting(texts), sims, cfg, heads)
     assert [[value for _, _, value in group] for group in groups] == [["some 120", "94"]]
     # "alone": a part, whatever the heads and however close the sentences
     texts = ["At least nine people were killed across the state on Sunday.",

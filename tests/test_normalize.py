@@ -783,7 +783,7 @@ def test_counts_say_what_happened_to_what_is_counted():
     assert counts("The death toll rose to 87, officials said.") == [("people", "87", "killed")]
     assert counts("The death toll from flooding in Vietnam's Thanh Dien province rose to 17 on Monday.") == [
         ("people", "17", "killed")]
-    assert counts("The death toll from the sinking of the MV Santa Lourdes off Romblon stood at 27, officials said.") == [
+    assert counts("The death toll from the sinking of the MV Santa Lourdes off Romblon stood at 27, they said.") == [
         ("people", "27", "killed")]  # eleven words between the toll and its number
     # bodies recovered count the dead
     assert counts("Rescuers have recovered 31 bodies after the ferry overturned.") == [("people", "31", "killed")]

@@ -495,7 +495,8 @@ def linked_figures(
         if len(said) > 1:
             # a count saying nothing of what happened joined the dead and the injured: their groups, without it
             inside = set(members)
-            groups = _components(len(keys), [(x, y) for x, y in edges if x in inside and keys[x][3] and keys[y][3]], apart)
+            roled = [(x, y) for x, y in edges if x in inside and keys[x][3] and keys[y][3]]
+            groups = _components(len(keys), roled, apart)
         else:
             groups = [members]
         for group in groups:

@@ -884,8 +884,8 @@ _ROLES = {
     "evacuated": "evacuate evacuated evacuating",
     "displaced": "displaced displacing homeless",
     "affected": "affect affected affecting disrupt disrupted disrupting stranded stranding",
-    "cancelled": "cancel cancels cancelled canceled cancelling canceling ground grounded grounding scrap scrapped scrapping axed "
-    "postpone postponed postponing",
+    "cancelled": "cancel cancels cancelled canceled cancelling canceling ground grounded grounding scrap scrapped "
+    "scrapping axed postpone postponed postponing",
     "freed": "free freed freeing release released releasing",
     "damaged": "damage damaged damaging",
     "destroyed": "destroy destroyed destroying flattened razed",
@@ -916,8 +916,10 @@ def tells_of(text: str, role: str) -> bool:
 # Counts named by what happened ("over 140 injured", "12 dead") count people.
 _PEOPLE_BY_ROLE = frozenset("killed dead injured wounded hurt missing".split())
 # One thing under two names: "2,300 houses" / "1,800 homes" were damaged, "eliminate 3,500 positions" / "cut 4,000 jobs"
-_SAME_THING = {"houses": "homes", "dwellings": "homes", "demonstrators": "protesters", "positions": "jobs", "roles": "jobs",
-               "travellers": "passengers", "travelers": "passengers", "detainees": "inmates", "prisoners": "inmates"}
+_SAME_THING = {
+    "houses": "homes", "dwellings": "homes", "demonstrators": "protesters", "positions": "jobs", "roles": "jobs",
+    "travellers": "passengers", "travelers": "passengers", "detainees": "inmates", "prisoners": "inmates",
+}
 _STAFF = frozenset("employees workers staff people".split())  # "lay off about 3,500 employees": jobs cut
 _AUXILIARIES = frozenset(
     "were was are is be been being have has had all also reportedly later since now still remain remains remained who "
@@ -988,8 +990,9 @@ def _role_after(plain: str, end: int, skip: int) -> str:
         return "fled"  # "Ninety-four inmates broke out of ..."
     if words_[:2] == ["on", "board"]:
         return "aboard"
-    if skipped[-1:] in (["had"], ["have"]) and len(words_) > 2 and words_[0] == "their" and _ROLE_OF.get(words_[2]) == "affected":
-        return "affected"  # "58,000 passengers had their journeys disrupted" (not "residents had their homes destroyed")
+    causative = skipped[-1:] in (["had"], ["have"]) and len(words_) > 2 and words_[0] == "their"
+    if causative and _ROLE_OF.get(words_[2]) == "affected":
+        return "affected"  # "58,000 passengers had their journeys disrupted" (not "had their homes destroyed")
     if not words_ or words_[0] not in _ROLE_OF:
         return ""
     verb, following = words_[0], words_[1] if len(words_) > 1 else ""

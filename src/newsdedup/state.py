@@ -65,7 +65,8 @@ STATE_VERSION = 32  # 7: figures are words in the TF-IDF (TermStats counts chang
 # added facts' notes); the most complete version's reason names the runner-up's outlet (canon); 32: a count both
 # outlets say the same thing happened to conflicts down to count_similarity, mentions of different days never share
 # a group, bodies recovered and lives lost count the dead, roles for the fled, the hospitalised, those aboard and a
-# capacity, a place a headline or a dateline names is the whole story's, a count "in X alone" is a part, a lead naming the event's day and the report's shares a day (conflicts)
+# capacity, a place a headline or a dateline names is the whole story's, a count "in X alone" is a part, a lead
+# naming the event's day and the report's shares a day (conflicts)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
