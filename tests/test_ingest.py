@@ -1090,6 +1090,16 @@ def test_a_source_header_naming_a_place_is_read(tmp_path):
     assert (doc["title"], doc["source"], doc["published"].date()) == ("Bank holds rates", "Reuters, London", date(2026, 2, 3))
 
 
+def test_a_headline_ending_in_an_outlet_names_the_source(tmp_path):
+    body = "The bank held its rate on Tuesday, officials said in a statement to reporters.\n"
+    doc = _text_doc(tmp_path, "o1", "Central bank holds rates steady | AeroNews Europe\n" + body)
+    assert (doc["title"], doc["source"]) == ("Central bank holds rates steady | AeroNews Europe", "AeroNews Europe")
+    # a section or a format is no outlet, and a source the input gives wins
+    assert _text_doc(tmp_path, "o2", "Central bank holds rates steady | Live updates\n" + body)["source"] is None
+    doc = _text_doc(tmp_path, "o3", "Source: Reuters\nCentral bank holds rates steady | AeroNews Europe\n" + body)
+    assert doc["source"] == "Reuters"
+
+
 def test_a_headline_under_a_section_label_is_not_joined_to_the_text(tmp_path):
     doc = _text_doc(tmp_path, "k", "World | Europe\nMinister sworn in\nPresident names new finance chief after a week of talks in the capital, aides said.\n")
     assert doc["title"] == "Minister sworn in"

@@ -863,3 +863,18 @@ def test_times_and_places_leave_out_names_counts_and_institutions():
     assert places("It happened in Jan. 2020 and in Sept 2020.") == frozenset()
     assert places("In Marseille, five people died.") == {"marseille"}
     assert places("In Augusta, three people died.") == {"augusta"}
+
+
+def test_an_outlet_is_read_off_the_end_of_a_headline():
+    from newsdedup.normalize import outlet_in_title
+
+    assert outlet_in_title("Pakistan says 92 militants killed | AeroNews Europe") == "AeroNews Europe"
+    assert outlet_in_title("Attacks in Balochistan | World | The Guardian") == "The Guardian"
+    assert outlet_in_title("PAKISTAN SAYS 92 MILITANTS KILLED | NDTV") == "NDTV"
+    assert outlet_in_title("UPDATE 2-Pakistan says 92 militants killed - Dawn.com") == "Dawn.com"
+    # sections, formats, labels with figures, title-case headlines after a dash, short headlines: none
+    for title in ("Pakistan says 92 militants killed | World", "Pakistan says 92 militants killed | Live updates",
+                  "Pakistan says 92 militants killed | Day 3", "Wildfire in Greece forces evacuations - Thousands Flee",
+                  "Short | Reuters", "Stocks fall on rate fears | Markets", "Militants killed | the latest from our team",
+                  None, ""):
+        assert outlet_in_title(title) is None, title

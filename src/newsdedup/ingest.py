@@ -29,6 +29,7 @@ from newsdedup.normalize import (
     is_credit_line,
     is_dateline,
     looks_like_headline,
+    outlet_in_title,
     split_dateline,
     split_sentences,
     strip_inline_credits,
@@ -682,7 +683,7 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         "article_id": rec.article_id,
         "path": rec.path,
         "title": rec.title or display_title(body),
-        "source": rec.source,
+        "source": rec.source or outlet_in_title(rec.title),  # "... | AeroNews Europe" names its outlet
         "published": published,
         "url": rec.url,
         "dateline": dateline,

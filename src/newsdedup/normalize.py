@@ -489,6 +489,37 @@ def display_title(body: str) -> str:
     return first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "\u2026"
 
 
+# What follows a headline's last " | " without being an outlet: a section, a format, a running story's label
+_NOT_OUTLETS = frozenset(
+    "live|live updates|latest|update|updates|breaking|breaking news|opinion|analysis|comment|editorial|explainer|"
+    "exclusive|interview|review|report|video|videos|watch|photos|pictures|in pictures|gallery|podcast|obituary|"
+    "fact check|transcript|full text|news|world|world news|europe|asia|africa|americas|middle east|politics|"
+    "business|business news|economy|markets|sport|sports|tech|technology|science|health|culture|lifestyle|"
+    "top news|latest news|local news|national news|us news|uk news|india news|home|homepage".split("|")
+)
+_OUTLET_WORD = re.compile(r"(?:[A-Z][\w'&.-]*|[a-z][\w-]*\.(?:com|net|org|co\.uk|in|pk|ie|au)|of|the|and|de|&)\Z")
+
+
+def outlet_in_title(title: str | None) -> str | None:
+    """The outlet a headline names after its last " | " ("Pakistan says 92 militants killed | AeroNews Europe"), or
+    after " - " when it is a web address ("... - Dawn.com"); None for a section or a format ("... | World",
+    "... | Live updates"), for anything with a figure, and for a headline of fewer than four words before it."""
+    if not title:
+        return None
+    head, sep, tail = title.rpartition(" | ")
+    if not sep:
+        head, sep, tail = title.rpartition(" - ")
+        if not sep or not re.search(r"\.(?:com|net|org|co\.uk|in|pk|ie|au)\Z", tail.strip(), re.I):
+            return None
+    tail = tail.strip()
+    names = tail.split()
+    if not 1 <= len(names) <= 5 or len(tail) > 40 or len(head.split()) < 4 or any(ch.isdigit() for ch in tail):
+        return None
+    if tail.lower() in _NOT_OUTLETS or not tail[0].isalpha() or not all(_OUTLET_WORD.match(w) for w in names):
+        return None
+    return tail
+
+
 def clip(text: str, width: int) -> str:
     """The text cut to at most `width` characters at a word boundary, with an ellipsis, for one line of output."""
     return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "\u2026"
