@@ -607,6 +607,52 @@ def test_a_place_the_story_heads_name_is_where_it_all_happened_and_one_alone_a_p
     assert linked_figures(_counting(texts), close, cfg, story_heads([{"title": "Hallow Creek digs out"}])) == []
 
 
+def test_no_mention_is_in_two_groups_and_the_grouping_does_not_hang_on_which_link_is_closer():
+    cfg = FactsConfig()
+    texts = ["At least 10 people were killed in the crash, police said.",
+             "The crash involved 11 people, with deaths and injuries reported on Monday.",
+             "12 people were injured in the crash on Monday.",
+             "14 people were killed in the crash on Tuesday.",
+             "15 people were killed in the crash on Tuesday, the ministry said."]
+    sims = np.full((5, 5), 0.1)
+    np.fill_diagonal(sims, 1.0)
+    for i, j, v in ((0, 1, 0.9), (1, 2, 0.85), (0, 3, 0.8), (3, 4, 0.95), (0, 4, 0.3)):
+        sims[i, j] = sims[j, i] = v
+    mentions = [(i, value) for group in linked_figures(_counting(texts), sims, cfg) for i, _, value in group]
+    assert len(mentions) == len(set(mentions))
+    days = ["At least 12 people were killed in the crush on Sunday, police said.",
+            "Twelve people died when crowds surged at a gate this afternoon, police say.",
+            "The death toll from the crush rose to 14 on Monday after two injured fans died in hospital."]
+    for near, far in ((0.7, 0.6), (0.6, 0.7)):
+        sims = np.array([[1.0, near, 0.5], [near, 1.0, far], [0.5, far, 1.0]])
+        groups = [[value for _, _, value in group] for group in linked_figures(_counting(days), sims, cfg)]
+        assert groups == [["at least 12", "12"]], (near, far)
+
+
+def test_counts_of_another_time_another_event_or_a_wider_count_are_no_conflict():
+    cfg = FactsConfig()
+    pair = lambda a, b, s: find_conflicts(_counting([a, b]), np.array([[1.0, s], [s, 1.0]]), cfg)  # noqa: E731
+    # a later day than the one they share: a running total
+    assert pair("Floods that began on Sunday had killed 20 people by Tuesday, officials said.",
+                "Twelve people were killed on Sunday as the river burst its banks.", 0.75) == []
+    assert pair("Police said on Monday that 25 people had been arrested since the protests began on Friday.",
+                "Police arrested 15 people on Friday night.", 0.6) == []
+    # loosely related sentences telling of another event
+    assert pair("At least 31 people were killed in the bombing, officials said.",
+                "It was the deadliest attack since a bombing that killed 20 people at a market.", 0.3) == []
+    assert pair("At least nine people were killed when the bomb exploded, police said.",
+                "In a separate incident, a roadside bomb killed six people, police said.", 0.4) == []
+    # the dateline's town is no whole when the other count is wider; "in the capital alone" is a part
+    texts = ["In Islamabad, five protesters were killed when police opened fire, officials said.",
+             "At least nine protesters were killed nationwide, officials said."]
+    heads = story_heads([{"title": "Protests turn deadly", "dateline": "ISLAMABAD, May 10 (Reuters)"}])
+    assert linked_figures(_counting(texts), np.array([[1.0, 0.45], [0.45, 1.0]]), cfg, heads) == []
+    assert pair("In the capital alone, 20 people were killed, officials said.",
+                "At least 35 people were killed across the country, officials said.", 0.8) == []
+    # nearly the same sentences: a smaller count for a place the other does not name is a part too
+    assert pair("In Gwadar, militants attacked a camp, killing 11 civilians.", "Militants killed 18 civilians.", 0.8) == []
+
+
 def test_mentions_of_different_days_never_share_a_group_through_one_naming_none():
     cfg = FactsConfig()
     texts = ["At least 12 people were killed in the crush on Sunday, police said.",

@@ -435,8 +435,10 @@ def linked_figures(
     heads: the story's headlines and datelines (story_heads); a place they name is where the whole story happened.
 
     Each disagreement links two mentions; linked mentions form one group, so separate counts of the
-    same kind of thing (people killed overall, people killed in one town) stay separate groups. A group
-    whose mentions say what happened to the things counted is about them ("people killed").
+    same kind of thing (people killed overall, people killed in one town) stay separate groups. Links are taken
+    one figure worded two ways first, then the most similar first, and one that would put different numbers of
+    different days in one group is left out (a mention left with none is in no group). A group whose mentions say
+    what happened to the things counted is about them ("people killed").
     """
     nodes: dict[tuple[int, str, str, str], int] = {}  # (sentence, about, value, role)
     edges: list[tuple[int, int]] = []
@@ -451,8 +453,11 @@ def linked_figures(
         if set(a.article_ids) == set(b.article_ids):
             continue
         related = sims[i, j] >= cfg.support_similarity
-        if not (related or a.figures and b.figures and _roles_met(a.figures, b.figures)):
-            continue
+        if not related and not (
+            a.figures and b.figures and _roles_met(a.figures, b.figures)
+            and not _ANOTHER_EVENT.search(a.text) and not _ANOTHER_EVENT.search(b.text)
+        ):
+            continue  # loosely related sentences of which one tells of another event ("a separate attack")
         # nearly the same thing at another time ("a similar flood in 2019 killed 11", Monday's 655 flights and
         # yesterday's 598) is another count
         close = sims[i, j] >= cfg.conflict_similarity and _one_time(a.text, b.text)
@@ -472,7 +477,7 @@ def linked_figures(
                 if not (related or told):
                     continue
                 if same_figure(value_a, value_b) or (
-                    (close or told)
+                    (told or close and _one_count(a, value_a, b, value_b, heads))
                     and not _a_part(a, value_a, b, value_b)
                     and not _stated(value_a, b.numbers)
                     and not _stated(value_b, a.numbers)
@@ -482,9 +487,9 @@ def linked_figures(
                     nb = nodes.setdefault((j, about, value_b, role_b), len(nodes))
                     edges.append((na, nb))
     keys = list(nodes)
-    # the most similar mentions first, and never one group of different numbers from different days ("rose to 14
-    # on Monday" and Sunday's 12, through an outlet's 12 that names no day)
-    edges.sort(key=lambda e: -float(sims[keys[e[0]][0], keys[e[1]][0]]))
+    # one figure worded two ways first, then the most similar mentions, and never one group of different numbers
+    # from different days ("rose to 14 on Monday" and Sunday's 12, through an outlet's 12 that names no day)
+    edges.sort(key=lambda e: (not same_figure(keys[e[0]][2], keys[e[1]][2]), -sims[keys[e[0]][0], keys[e[1]][0]]))
 
     def apart(x: int, y: int) -> bool:  # one figure told on two days ("234 miles" of wall) may share a group
         return not same_figure(keys[x][2], keys[y][2]) and not _one_time(sents[keys[x][0]].text, sents[keys[y][0]].text)
@@ -495,7 +500,7 @@ def linked_figures(
         if len(said) > 1:
             # a count saying nothing of what happened joined the dead and the injured: their groups, without it
             inside = set(members)
-            roled = [(x, y) for x, y in edges if x in inside and keys[x][3] and keys[y][3]]
+            roled = [(x, y) for x, y in edges if x in inside and y in inside and keys[x][3] and keys[y][3]]
             groups = _components(len(keys), roled, apart)
         else:
             groups = [members]
@@ -549,25 +554,56 @@ def _same_dates(a: str, b: str) -> bool:
     return not (da and db) and not any(t[:1].isdigit() or " " in t for t in da | db)
 
 
+_WEEKDAY_ORDER = {d: k for k, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+
+
 def _one_time(a: str, b: str) -> bool:
-    """Two sentences that both name weekdays share one ("killed at least 14 people when the bridge fell on Tuesday,
-    officials said on Wednesday" / "12 people were confirmed dead on Wednesday": the day of the event and the day
-    of the report), and tell of one time by _same_dates."""
+    """Two sentences tell of one time by _same_dates, and name the same weekdays, or share one and name besides
+    only days one to three days before it: the day of the event beside the day of the report ("killed at least 14
+    people when the bridge fell on Tuesday, officials said on Wednesday" / "12 people were confirmed dead on
+    Wednesday"), not a later day ("had killed 20 people by Tuesday" / "12 killed on Sunday")."""
     days_a, days_b = times(a) & _WEEKDAYS, times(b) & _WEEKDAYS
-    return not (days_a and days_b and not days_a & days_b) and _same_dates(a, b)
+    if days_a and days_b and days_a != days_b:
+        shared = days_a & days_b
+        if not shared or any(
+            not any((_WEEKDAY_ORDER[s] - _WEEKDAY_ORDER[d]) % 7 in (1, 2, 3) for s in shared) for d in days_a ^ days_b
+        ):
+            return False
+    return _same_dates(a, b)
 
 
-# "In Kastrinia alone", "Gwadar alone": a count for one place of several
-_ALONE = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*\s+alone\b")
+# "In Kastrinia alone", "In the capital alone": a count for one place of several (the word before "alone" only)
+_ALONE = re.compile(
+    r"\b(?:[A-Z][\w'-]*|capital|city|province|state|county|region|district|town|village|area)\s+alone\b"
+)
+# A sentence telling of another event than the story's: "the deadliest attack since a bombing that killed 20", "In a
+# separate incident", "Rival carrier Skylane has cut 2,000 jobs"
+_ANOTHER_EVENT = re.compile(
+    r"\b(?:since\s+(?:an?|the)\s+\w+|separate|previous|similar|an\s+earlier|the\s+earlier|earlier\s+this|rival"
+    r"|competitor)\b",
+    re.I,
+)
 
 
 def _a_part(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
     """One of two counts is told for one place of several, "alone", and is the smaller: "In Hallow Creek alone, five
     people were killed" is a part of the state's nine, however close the sentences."""
+    part_a = "alone" in a.text and _ALONE.search(a.text) is not None
+    part_b = "alone" in b.text and _ALONE.search(b.text) is not None
+    if not (part_a or part_b):
+        return False
     x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
     if x is None or y is None:
-        return bool(_ALONE.search(a.text) or _ALONE.search(b.text))
-    return bool(_ALONE.search(a.text) and x < y or _ALONE.search(b.text) and y < x)
+        return True
+    return part_a and x < y or part_b and y < x
+
+
+# A count wider than one place: "nationwide", "across the province", "in all"
+_WIDER = re.compile(
+    r"\b(?:nationwide|countrywide|statewide|province-wide|across|overall|in\s+all|in\s+total|throughout"
+    r"|the\s+(?:whole\s+)?(?:country|province|state|region))\b",
+    re.I,
+)
 
 
 def story_heads(rows: Iterable[dict]) -> str:
@@ -591,8 +627,11 @@ def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str, heads: str 
     def named(place: str, text: str) -> bool:
         return re.search(rf"\b{re.escape(place)}\b", text) is not None
 
-    only_a = any(not named(p, _folded(b.text)) and not named(p, heads) for p in places(a.text))
-    only_b = any(not named(p, _folded(a.text)) and not named(p, heads) for p in places(b.text))
+    # the heads say where the story happened, unless the other sentence counts wider ("nationwide")
+    heads_a = "" if _WIDER.search(b.text) else heads
+    heads_b = "" if _WIDER.search(a.text) else heads
+    only_a = any(not named(p, _folded(b.text)) and not named(p, heads_a) for p in places(a.text))
+    only_b = any(not named(p, _folded(a.text)) and not named(p, heads_b) for p in places(b.text))
     if only_a and only_b:
         return False
     if x is None or y is None:
