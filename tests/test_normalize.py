@@ -804,6 +804,14 @@ def test_counts_say_what_happened_to_what_is_counted():
     assert counts("The two men admitted the charges.") == [("men", "2", "")]  # the count does the admitting
     assert counts("The aircraft was carrying 186 passengers.") == [("passengers", "186", "aboard")]
     assert counts("The jet, with 174 passengers aboard, landed.") == [("passengers", "174", "aboard")]
+    # what happened to those aboard wins over their being aboard; forms that are no role here
+    assert counts("All 12 people on board were killed when the plane crashed.") == [("people", "12", "killed")]
+    assert counts("Militants said they continue to hold 40 hostages.") == [("hostages", "40", "")]
+    assert counts("Three people admitted eating the fish.") == [("people", "3", "")]
+    assert counts("112 people were rushed to the hospital.") == [("people", "112", "hospitalised")]
+    assert counts("Five people escaped injury.") == [("people", "5", "")]
+    assert counts("Three fires broke out overnight.") == [("fires", "3", "")]
+    assert counts("The blast took the lives of 31 people.") == [("people", "31", "killed")]
     # what a place can hold is no count of who came
     assert counts("The hall, which can seat 800 guests, is popular.") == [("guests", "800", "capacity")]
     assert counts("The stadium has a capacity of 30,000 spectators.") == [("spectators", "30000", "capacity")]
@@ -872,9 +880,15 @@ def test_an_outlet_is_read_off_the_end_of_a_headline():
     assert outlet_in_title("Attacks in Balochistan | World | The Guardian") == "The Guardian"
     assert outlet_in_title("PAKISTAN SAYS 92 MILITANTS KILLED | NDTV") == "NDTV"
     assert outlet_in_title("UPDATE 2-Pakistan says 92 militants killed - Dawn.com") == "Dawn.com"
+    assert outlet_in_title("Floods kill dozens in Queensland - abc.net.au") == "abc.net.au"
+    assert outlet_in_title("Floods kill dozens in Queensland \u2013 Reuters") == "Reuters"
+    assert outlet_in_title("Floods kill dozens in Queensland | 9News") == "9News"
     # sections, formats, labels with figures, title-case headlines after a dash, short headlines: none
     for title in ("Pakistan says 92 militants killed | World", "Pakistan says 92 militants killed | Live updates",
                   "Pakistan says 92 militants killed | Day 3", "Wildfire in Greece forces evacuations - Thousands Flee",
                   "Short | Reuters", "Stocks fall on rate fears | Markets", "Militants killed | the latest from our team",
+                  "Hurricane makes landfall in Florida | What We Know", "Militants killed in a raid | By Jane Smith",
+                  "Militants killed in a raid | Karachi", "Militants killed in a raid | Monday",
+                  "Militants killed in a raid | UK News", "Storm hits the coast hard - Reuters poll shows",
                   None, ""):
         assert outlet_in_title(title) is None, title

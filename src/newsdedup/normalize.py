@@ -489,35 +489,50 @@ def display_title(body: str) -> str:
     return first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "\u2026"
 
 
-# What follows a headline's last " | " without being an outlet: a section, a format, a running story's label
-_NOT_OUTLETS = frozenset(
-    "live|live updates|latest|update|updates|breaking|breaking news|opinion|analysis|comment|editorial|explainer|"
-    "exclusive|interview|review|report|video|videos|watch|photos|pictures|in pictures|gallery|podcast|obituary|"
-    "fact check|transcript|full text|news|world|world news|europe|asia|africa|americas|middle east|politics|"
-    "business|business news|economy|markets|sport|sports|tech|technology|science|health|culture|lifestyle|"
-    "top news|latest news|local news|national news|us news|uk news|india news|home|homepage".split("|")
+# A name that is an outlet's: a web address, an acronym ("NDTV", "ABC7"), or a word newspapers, agencies and
+# broadcasters name themselves by ("AeroNews Europe", "The Washington Post", "Reuters")
+_DOMAIN = re.compile(r"[a-z][\w-]*(?:\.[a-z][\w-]*)*\.(?:com|net|org|in|pk|ie|au|nz|uk)\Z", re.I)
+_OUTLET_MARK = re.compile(
+    r"News|Times|Post|Herald|Tribune|Daily|Journal|Gazette|Wire|Press|Radio|TV|Chronicle|Observer|Express|Guardian"
+    r"|Telegraph|Mail|Standard|Mirror|Independent|Courier|Dispatch|Bulletin|Inquirer|Examiner|Sentinel|Reuters"
+    r"|Bloomberg|Xinhua|Dawn|Tass|Insider|Monitor|Broadcasting|Network|Media"
 )
-_OUTLET_WORD = re.compile(r"(?:[A-Z][\w'&.-]*|[a-z][\w-]*\.(?:com|net|org|co\.uk|in|pk|ie|au)|of|the|and|de|&)\Z")
+_ACRONYM = re.compile(r"[A-Z]{2,6}\d{0,2}\Z")
+# ... and what such a tail may still be: a section, a region, a format
+_NOT_OUTLETS = frozenset(
+    "us|uk|eu|un|usa|uae|news|world news|us news|uk news|india news|europe news|asia news|middle east news|"
+    "business news|sports news|tech news|local news|national news|latest news|top news|breaking news|live news|"
+    "science news|health news|entertainment news|politics news|world|tv|radio|video|live tv".split("|")
+)
 
 
 def outlet_in_title(title: str | None) -> str | None:
-    """The outlet a headline names after its last " | " ("Pakistan says 92 militants killed | AeroNews Europe"), or
-    after " - " when it is a web address ("... - Dawn.com"); None for a section or a format ("... | World",
-    "... | Live updates"), for anything with a figure, and for a headline of fewer than four words before it."""
+    """The outlet a headline names at its end, after its last " | " or a dash ("Pakistan says 92 militants killed |
+    AeroNews Europe", "... - Dawn.com", "... - Reuters"): a name of at most five words that looks like an outlet's (a
+    web address, an acronym, or a word such as News, Times, Post), under a headline of four words or more; None for a
+    section, a place or a format ("| World", "| Karachi", "| What We Know", "| UK News")."""
     if not title:
         return None
     head, sep, tail = title.rpartition(" | ")
     if not sep:
-        head, sep, tail = title.rpartition(" - ")
-        if not sep or not re.search(r"\.(?:com|net|org|co\.uk|in|pk|ie|au)\Z", tail.strip(), re.I):
+        parts = (title.rpartition(dash) for dash in (" - ", " \u2013 ", " \u2014 "))
+        head, sep, tail = max(parts, key=lambda p: len(p[0]))  # the last dash of any kind
+        if not sep:
             return None
     tail = tail.strip()
     names = tail.split()
-    if not 1 <= len(names) <= 5 or len(tail) > 40 or len(head.split()) < 4 or any(ch.isdigit() for ch in tail):
+    if not 1 <= len(names) <= 5 or len(tail) > 40 or len(head.split()) < 4 or tail.lower() in _NOT_OUTLETS:
         return None
-    if tail.lower() in _NOT_OUTLETS or not tail[0].isalpha() or not all(_OUTLET_WORD.match(w) for w in names):
-        return None
-    return tail
+    if _DOMAIN.match(tail):
+        return tail
+    if names[0].lower() == "by" or not all(w[:1].isupper() or w[:1].isdigit() or w in _CONNECTORS for w in names):
+        return None  # a byline, or words of a sentence ("Reuters poll shows")
+    if any(_ACRONYM.match(w) for w in names) or any(_OUTLET_MARK.search(w) for w in names):
+        return tail
+    return None
+
+
+_CONNECTORS = frozenset("of the and de du la le el al & for".split())
 
 
 def clip(text: str, width: int) -> str:
@@ -922,7 +937,7 @@ _ROLES = {
     "destroyed": "destroy destroyed destroying flattened razed",
     "abducted": "abduct abducted abducting kidnap kidnapped kidnapping",
     "fled": "escape escaped escaping fled flee fleeing",  # "120 inmates escaped", "2 million people fled"
-    "hospitalised": "hospitalised hospitalized hospitalising hospitalizing admitted",
+    "hospitalised": "hospitalised hospitalized hospitalising hospitalizing",  # and "taken / admitted to hospital"
     "aboard": "aboard carrying",  # "carrying 186 passengers", "with 174 passengers aboard"
     "closed": "close shut shuts shutting",  # "will close 12 offices" (a market "closed down 1,861 points")
     "cut": "cut cuts cutting eliminate eliminates eliminated eliminating shed sheds shedding lay laying laid slash slashes slashed slashing",
@@ -930,9 +945,13 @@ _ROLES = {
 _ROLE_OF = {form: role for role, forms in _ROLES.items() for form in forms.split()}
 # Words that tell of the dead, the injured or a capacity beside any count ("Among the dead were 18 civilians")
 _TELLS = {
-    "killed": frozenset(_ROLES["killed"].split()) | frozenset("death deaths toll bodies fatalities lives".split()),
-    "injured": frozenset(_ROLES["injured"].split()) | frozenset("injuries injury".split()),
-    "capacity": frozenset("capacity seat seats seating hold holds accommodate accommodates carry carries".split()),
+    "killed": frozenset(_ROLES["killed"].split())
+    | frozenset("death deaths toll bodies fatalities fatality lives deceased".split()),
+    "injured": frozenset(_ROLES["injured"].split())
+    | frozenset("injuries injury treated hospital hospitalised hospitalized wounds burns casualties".split()),
+    "capacity": frozenset(
+        "capacity seat seats seating hold holds accommodate accommodates carry carries take takes".split()
+    ),
 }
 
 
@@ -1015,12 +1034,16 @@ def _role_after(plain: str, end: int, skip: int) -> str:
         words_ = words_[1:]
     if words_[:3] == ["lost", "their", "lives"]:
         return "killed"  # "Fourteen people lost their lives"
-    if words_[:3] == ["taken", "to", "hospital"]:
-        return "hospitalised"
-    if words_[:2] in (["broke", "out"], ["break", "out"]):
-        return "fled"  # "Ninety-four inmates broke out of ..."
-    if words_[:2] == ["on", "board"]:
-        return "aboard"
+    if _TO_HOSPITAL.match(" ".join(words_[:6])):
+        return "hospitalised"  # "taken to hospital", "rushed to the hospital", "admitted to hospitals"
+    if words_[:3] in (["broke", "out", "of"], ["break", "out", "of"]):
+        return "fled"  # "Ninety-four inmates broke out of ..." (not "three fires broke out")
+    if words_[:2] == ["on", "board"] or words_[:1] == ["aboard"]:
+        # "All 12 people on board were killed": what happened to them, else that they were aboard
+        rest = words_[2:] if words_[0] == "on" else words_[1:]
+        while rest and rest[0] in _AUXILIARIES:
+            rest = rest[1:]
+        return _ROLE_OF[rest[0]] if rest and rest[0] in _ROLE_OF and rest[0] not in _AMBIGUOUS else "aboard"
     causative = skipped[-1:] in (["had"], ["have"]) and len(words_) > 2 and words_[0] == "their"
     if causative and _ROLE_OF.get(words_[2]) == "affected":
         return "affected"  # "58,000 passengers had their journeys disrupted" (not "had their homes destroyed")
@@ -1033,11 +1056,22 @@ def _role_after(plain: str, end: int, skip: int) -> str:
         return ""  # "200 people were close to the blast"
     if not skipped and verb not in _INTRANSITIVE and (following in _OBJECT_START or following[:1].isdigit()):
         return ""  # active voice: the count is the subject
+    if _ROLE_OF[verb] == "fled" and following in ("injury", "unhurt", "unharmed", "serious", "death", "with"):
+        return ""  # "Five people escaped injury"
     return _ROLE_OF[verb]
 
 
-_CAPACITY = re.compile(
-    r"\b(?:can|could|to|would)\s+(?:seat|hold|accommodate|carry|take)(?:\s+(?:up\s+to|about|around|some|nearly))?\Z"
+_TO_HOSPITAL = re.compile(
+    r"(?:taken|rushed|admitted|airlifted|flown)\s+to\s+(?:the\s+|a\s+|local\s+|nearby\s+)?hospitals?\b"
+    r"|admitted\s+for\s+treatment\b"
+)
+# "claimed the lives of 31 people", "took the lives of at least 12"
+_LIVES_OF = re.compile(r"\b(?:claim(?:s|ed|ing)?|took|tak(?:e|es|ing)|cost(?:s|ing)?)\s+the\s+lives\s+of\s*\Z")
+
+
+_CAPACITY = re.compile(  # not "to" alone: "they continue to hold 40 hostages"
+    r"\b(?:can|could|would|able\s+to|enough\s+to|designed\s+to|built\s+to)\s+(?:seat|hold|accommodate|carry|take)"
+    r"(?:\s+(?:up\s+to|about|around|some|nearly))?\Z"
     r"|\bcapacity\s+(?:of|for)(?:\s+(?:up\s+to|about|around|some|nearly))?\Z"
 )
 
@@ -1046,9 +1080,12 @@ def _role_before(plain: str, start: int) -> str:
     """The role a verb just before a figure gives it ("killing at least 21", "cancel a further 598", "the killing
     of 92", "lay off about 3,500"), within three words of its clause (not past "and": "12 stores will shut and 300
     staff"); a form that is as often a noun only right before the number."""
-    tokens = _ROLE_TOKEN.findall(plain[max(0, start - 60) : start].lower())[-3:]
-    if _CAPACITY.search(" ".join(tokens)):
+    tokens = _ROLE_TOKEN.findall(plain[max(0, start - 60) : start].lower())
+    if _CAPACITY.search(" ".join(tokens[-4:])):
         return "capacity"  # "the hall, which can seat 800 guests": how many it holds, not how many came
+    if _LIVES_OF.search(" ".join(tokens[-4:])):
+        return "killed"
+    tokens = tokens[-3:]
     for k, token in enumerate(reversed(tokens)):
         if not token.isalpha() or token in ("and", "or", "but"):
             return ""
@@ -1123,8 +1160,6 @@ def _counts_of(text: str) -> tuple[tuple[str, str, str], ...]:
     for about, value, role in _counts(text):
         if about in _PEOPLE_BY_ROLE:
             about, role = "people", _ROLE_OF[about]
-        elif about == "others" and role in ("killed", "injured", "missing", "hospitalised"):
-            about = "people"  # "About 40 others were still missing"
         elif about == "bodies" and role in ("", "rescued"):
             about, role = "people", "killed"  # "rescuers have recovered 31 bodies": a count of the dead
         elif about == "lives" and not role and _LIVES_LOST.search(fold(text)):
