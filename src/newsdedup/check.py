@@ -116,6 +116,7 @@ class Desk:
         # group row -> (columns, weights) of its representative, the least recently used dropped first
         self._rep_terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._canonical: dict[str, tuple[list[Sentence], np.ndarray]] = {}
+        self._heads: dict[str, str] = {}
         # Sentence keys one more story would make house style (the facts stage's boilerplate rule), with the
         # stories that hold them: a sentence is boilerplate if, with the matched story, enough stories hold it.
         facts = settings.facts
@@ -398,9 +399,15 @@ class Desk:
                 said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
         differs = self._figures_given_otherwise(
             [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc["article_id"],
-            story_heads([doc, self.docs[canonical_id]]),
+            story_heads([doc]) + " | " + self._heads_of(story_id),
         )
         return [s for s, seen in zip(mine, said) if not seen], differs
+
+    def _heads_of(self, story_id: str) -> str:
+        """The headlines and datelines of a story's versions, as the facts stage reads them (story_heads)."""
+        if story_id not in self._heads:
+            self._heads[story_id] = story_heads(self.docs[a] for a in self.story_members.get(story_id, []))
+        return self._heads[story_id]
 
     def _figures_given_otherwise(
         self, counted: list[int], parsed: list[Sentence], counting: dict[int, tuple], row: dict[int, int],
