@@ -446,16 +446,17 @@ def linked_figures(
     # sentences; different numbers need sentences that say nearly the same thing, or, between outlets that
     # word a count their own way ("put the death toll at 26" / "at least 28 people were killed"), related
     # sentences of one day that say the same thing happened to what they count.
-    floor = min(cfg.support_similarity, cfg.count_similarity)
-    rows, cols = np.nonzero(np.triu(sims >= floor, k=1))
+    counting = np.array([bool(sent.figures) for sent in sents], dtype=bool)
+    roled = np.array([any(role for *_, role in sent.figures) for sent in sents], dtype=bool)
+    near = (sims >= cfg.support_similarity) | ((sims >= cfg.count_similarity) & roled[:, None] & roled[None, :])
+    rows, cols = np.nonzero(np.triu(near & counting[:, None] & counting[None, :], k=1))
     for i, j in zip(rows.tolist(), cols.tolist()):
         a, b = sents[i], sents[j]
         if set(a.article_ids) == set(b.article_ids):
             continue
         related = sims[i, j] >= cfg.support_similarity
         if not related and not (
-            a.figures and b.figures and _roles_met(a.figures, b.figures)
-            and not _ANOTHER_EVENT.search(a.text) and not _ANOTHER_EVENT.search(b.text)
+            _roles_met(a.figures, b.figures) and not _ANOTHER_EVENT.search(a.text) and not _ANOTHER_EVENT.search(b.text)
         ):
             continue  # loosely related sentences of which one tells of another event ("a separate attack")
         # nearly the same thing at another time ("a similar flood in 2019 killed 11", Monday's 655 flights and
