@@ -775,6 +775,7 @@ def test_counts_say_what_happened_to_what_is_counted():
     assert counts("It resulted in the killing of 92 militants, including three suicide bombers.") == [
         ("militants", "92", "killed"), ("suicide bombers", "3", "")]
     assert counts("The VPC represents some 2,900 Vantair pilots.") == [("pilots", "some 2900", "")]
+    assert counts("Twenty-two container ships were waiting at anchor.") == [("container ships", "22", "")]  # not "container"
     assert counts("It approved a $2.2 trillion economic rescue package.") == [("package", "$2.2 trillion", "")]  # sums: no
     # a death toll counts the dead, though no word after the number says what it counts; figures() stays as it was
     assert counts("The district administration put the death toll at 26 by Tuesday evening.") == [("people", "26", "killed")]

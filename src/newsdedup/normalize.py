@@ -1216,7 +1216,9 @@ def _counts(text: str) -> tuple[tuple[str, str, str], ...]:
         elif first in _MODIFIERS and second and second not in stop_words():
             about = second  # "30 new cases" counts cases
         else:
-            about = f"{first} {second}" if second in _HEADS else first
+            # "15 security personnel"; a singular noun before a plural one names it: "22 container ships"
+            compound = second in _HEADS or (_plural(second) and not _plural(first) and first not in _NOT_COUNTED)
+            about = f"{first} {second}" if compound else first
         qualifier = " ".join((match.group("qual") or "").lower().split())
         number = _NUMBER_WORDS.get(num, num)
         if num in SCALES and not scale:

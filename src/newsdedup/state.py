@@ -66,7 +66,8 @@ STATE_VERSION = 33  # 7: figures are words in the TF-IDF (TermStats counts chang
 # outlets say the same thing happened to conflicts down to count_similarity, mentions of different days never share
 # a group, bodies recovered and lives lost count the dead, roles for the fled, the hospitalised, those aboard and a
 # capacity, a place a headline or a dateline names is the whole story's, a count "in X alone" is a part, a lead
-# naming the event's day and the report's shares a day (conflicts); 33: a headline ending "| Outlet" names the source (documents)
+# naming the event's day and the report's shares a day (conflicts); 33: a headline ending "| Outlet" names the
+# source (documents), a singular noun before a plural one names the count ("22 container ships": conflicts)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
