@@ -459,26 +459,24 @@ def linked_figures(
             _roles_met(a.figures, b.figures) and not _ANOTHER_EVENT.search(a.text) and not _ANOTHER_EVENT.search(b.text)
         ):
             continue  # loosely related sentences of which one tells of another event ("a separate attack")
-        # nearly the same thing at another time ("a similar flood in 2019 killed 11", Monday's 655 flights and
-        # yesterday's 598) is another count
-        close = sims[i, j] >= cfg.conflict_similarity and _one_time(a.text, b.text)
+        close = sims[i, j] >= cfg.conflict_similarity
         for about, value_a, role_a in _unambiguous(a.figures):
             for about_b, value_b, role_b in _unambiguous(b.figures):
                 if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
                     continue  # people killed and people injured are two counts
                 if role_a != role_b and not tells_of((b if role_a else a).text, role_a or role_b):
                     continue  # "Five skiers were killed" / "swept away nine skiers": the nine are not the dead
-                told = (
-                    bool(role_a) and role_a == role_b and sims[i, j] >= cfg.count_similarity
-                    and _one_count(a, value_a, b, value_b, heads)
-                )
+                same_role = bool(role_a) and role_a == role_b and sims[i, j] >= cfg.count_similarity
+                # nearly the same thing at another time or place ("a similar flood in 2019 killed 11", Monday's
+                # 655 flights and yesterday's 598, Gwadar's 11 of the province's 18) is another count
+                one = (same_role or close) and _one_count(a, value_a, b, value_b, heads)
+                if not (related or same_role and one):
+                    continue
                 # a sentence that also states the other number uses both, for different things; and two
                 # reports of one count rarely differ by more than max_conflict_ratio (133 this week, 700
                 # this year are two counts)
-                if not (related or told):
-                    continue
                 if same_figure(value_a, value_b) or (
-                    (told or close and _one_count(a, value_a, b, value_b, heads))
+                    one
                     and not _a_part(a, value_a, b, value_b)
                     and not _stated(value_a, b.numbers)
                     and not _stated(value_b, a.numbers)
@@ -527,12 +525,10 @@ def _components(
         if apart is not None and any(apart(u, v) for u in gx for v in gy):
             continue
         uf.union(x, y)
-        held.pop(rx, None), held.pop(ry, None)
+        held.pop(rx, None)
+        held.pop(ry, None)
         held[uf.find(x)] = gx + gy
-    groups: dict[int, list[int]] = {}
-    for node in sorted({x for edge in edges for x in edge}):
-        groups.setdefault(uf.find(node), []).append(node)
-    return [group for group in groups.values() if len(group) > 1]
+    return sorted((sorted(group) for group in held.values()), key=lambda group: group[0])  # by first node
 
 
 # Days a lead names and the sentences after it leave out: one of them in one sentence only is no other time.
