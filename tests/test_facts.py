@@ -16,6 +16,7 @@ from newsdedup.config import FactsConfig, load_config
 from newsdedup.facts import (
     Sentence,
     Vocabulary,
+    _projected,
     boilerplate_keys,
     could_be_said,
     find_conflicts,
@@ -572,6 +573,30 @@ def test_a_count_told_in_sentences_that_say_much_else_still_conflicts():
     assert find_conflicts(_counting([wire, paper]), sims, cfg.model_copy(update={"count_similarity": 0.3})) == []
     sents = _counting(["The ship carried 212 passengers, officials said.", "Its manifest listed 186 passengers."])
     assert find_conflicts(sents, sims, cfg) == []
+
+
+def test_a_count_of_a_particular_thing_conflicts_in_sentences_a_little_less_alike():
+    """From the blind conflict corpora: outlets give 1.2 million and 870,000 customers, or 87 and 120 reports, in
+    sentences at cosine 0.6-0.7 that say nothing of what happened to them."""
+    cfg = FactsConfig()
+    sims = np.array([[1.0, 0.65], [0.65, 1.0]])
+    texts = ["The breach exposed the personal data of 1.2 million customers, the company said.",
+             "Hackers stole the records of roughly 870,000 customers from its servers."]
+    assert [values for _, values, _ in find_conflicts(_counting(texts), sims, cfg)] == [["roughly 870000", "1.2 million"]]
+    # less alike than thing_similarity, as before: no conflict
+    assert find_conflicts(_counting(texts), np.array([[1.0, 0.55], [0.55, 1.0]]), cfg) == []
+    # "people" is anyone: 84 million fully vaccinated and 129 million given one shot are two counts
+    people = ["A total of 84 million people in the country are fully vaccinated, the agency said.",
+              "More than 129 million people have received at least one shot, according to the agency."]
+    assert find_conflicts(_counting(people), sims, cfg) == []
+    # a forecast or a need is no count of what happened
+    jobs = ["Private employers added 102,000 jobs in June, the payroll firm reported.",
+            "Economists expect to see 165,000 jobs were added in June."]
+    assert find_conflicts(_counting(jobs), sims, cfg) == []
+    votes = ["Schumer said he had the 41 votes necessary to block the nomination.",
+             "The Senate rule requires a supermajority of 60 votes to end debate."]
+    assert find_conflicts(_counting(votes), sims, cfg) == []
+    assert _projected("The true number may have been higher.") and not _projected("The floods began in May.")
 
 
 def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sentence_tells_of_them():

@@ -74,6 +74,7 @@ class FactsConfig(_Section):
     boilerplate_min_stories: int = Field(3, ge=2)
     conflict_similarity: float = Field(0.7, gt=0.0, le=1.0)
     count_similarity: float = Field(0.25, gt=0.0, le=1.0)
+    thing_similarity: float = Field(0.6, gt=0.0, le=1.0)
     max_conflict_ratio: float = Field(2.0, ge=1.0)
 
     @model_validator(mode="after")

@@ -460,6 +460,7 @@ def linked_figures(
         ):
             continue  # loosely related sentences of which one tells of another event ("a separate attack")
         close = sims[i, j] >= cfg.conflict_similarity
+        akin = not close and sims[i, j] >= cfg.thing_similarity and not _projected(a.text) and not _projected(b.text)
         for about, value_a, role_a in _unambiguous(a.figures):
             for about_b, value_b, role_b in _unambiguous(b.figures):
                 if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
@@ -467,9 +468,12 @@ def linked_figures(
                 if role_a != role_b and not tells_of((b if role_a else a).text, role_a or role_b):
                     continue  # "Five skiers were killed" / "swept away nine skiers": the nine are not the dead
                 same_role = bool(role_a) and role_a == role_b and sims[i, j] >= cfg.count_similarity
+                # a thing more particular than "people" ("customers", "firefighters", "cases") is one count in
+                # sentences a little less alike, unless one tells of a forecast or a need ("expect 165,000 jobs")
+                same_thing = akin and about not in _GENERIC
                 # nearly the same thing at another time or place ("a similar flood in 2019 killed 11", Monday's
                 # 655 flights and yesterday's 598, Gwadar's 11 of the province's 18) is another count
-                one = (same_role or close) and _one_count(a, value_a, b, value_b, heads)
+                one = (same_role or close or same_thing) and _one_count(a, value_a, b, value_b, heads)
                 if not (related or same_role and one):
                     continue
                 # a sentence that also states the other number uses both, for different things; and two
@@ -580,6 +584,25 @@ _ANOTHER_EVENT = re.compile(
     r"|competitor)\b",
     re.I,
 )
+
+
+# What anyone may be counted as: too general to say two sentences count one thing by the word alone ("84 million
+# people" fully vaccinated, "129 million people" given one shot).
+_GENERIC = frozenset(("people", "persons", "individuals", "others"))
+# A sentence telling of a count that is expected, planned or needed, not one that happened: "Economists expect to see
+# 165,000 jobs", "the 41 votes necessary to filibuster", "requires a supermajority of 60 votes". ("may" only in lower
+# case: "in May" is a month.)
+_PROJECTION = re.compile(
+    r"\b(?:expect(?:s|ed|ing|ation|ations)?|forecasts?|predict(?:s|ed|ion|ions)?|projected|projections?|would|could"
+    r"|might|needs?|needed|necessary|requires?|required|requirement|plans?\s+to|planned|aims?\s+to|targets?|targeted"
+    r"|goal|hopes?\s+to|(?-i:may))\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def _projected(text: str) -> bool:
+    return _PROJECTION.search(text) is not None
 
 
 def _a_part(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
