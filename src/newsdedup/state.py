@@ -26,7 +26,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 33  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 34  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -67,7 +67,8 @@ STATE_VERSION = 33  # 7: figures are words in the TF-IDF (TermStats counts chang
 # a group, bodies recovered and lives lost count the dead, roles for the fled, the hospitalised, those aboard and a
 # capacity, a place a headline or a dateline names is the whole story's, a count "in X alone" is a part, a lead
 # naming the event's day and the report's shares a day (conflicts); 33: a headline ending "| Outlet" names the
-# source (documents), a singular noun before a plural one names the count ("22 container ships": conflicts)
+# source (documents), a singular noun before a plural one names the count ("22 container ships": conflicts);
+# 34: a count of a thing more particular than "people" conflicts down to thing_similarity (conflicts)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
 PAIRS: dict[str, pl.DataType] = {
