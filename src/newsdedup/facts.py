@@ -463,7 +463,7 @@ def linked_figures(
         akin = not close and sims[i, j] >= cfg.thing_similarity and not _projected(a.text) and not _projected(b.text)
         for about, value_a, role_a in _unambiguous(a.figures):
             for about_b, value_b, role_b in _unambiguous(b.figures):
-                if about != about_b or value_a == value_b or (role_a and role_b and role_a != role_b):
+                if not _same_about(about, about_b) or value_a == value_b or (role_a and role_b and role_a != role_b):
                     continue  # people killed and people injured are two counts
                 if role_a != role_b and not tells_of((b if role_a else a).text, role_a or role_b):
                     continue  # "Five skiers were killed" / "swept away nine skiers": the nine are not the dead
@@ -545,11 +545,25 @@ def _folded(text: str) -> str:
     return fold(text).lower()
 
 
+# A record a figure is measured against: "their biggest one-day drop since 2020", "the highest reading since records
+# began there in 1987". The year is no time of the count (unlike "Since 2020, 300 people have died"), unless what
+# follows tells of that year: "the deadliest since 2013, when tornadoes killed 16 people".
+_RECORD_SINCE = re.compile(
+    r"\b(?:\w+est|most|first\s+time|record)\b[^.;:]{0,60}?\bsince\b[^.;:,]{0,40}?\b((?:1[89]|20)\d\d)\b"
+    r"(?!\s*,?\s*(?:when|in\s+which|which|that)\b)",
+    re.I,
+)
+
+
+def _record_years(text: str) -> frozenset[str]:
+    return frozenset(_RECORD_SINCE.findall(text)) if "since" in text.lower() else frozenset()
+
+
 def _same_dates(a: str, b: str) -> bool:
     """Days aside, two sentences tell of one time: they name the same months and years, or one names a month the
     other leaves out ("50,000 pages ... delivered in December" / "55,000 pages, the department said Monday"), but
     not a year ("shed 2,500 jobs in March 2023", "a similar flood in 2019")."""
-    da, db = times(a) - _DAYS, times(b) - _DAYS
+    da, db = times(a) - _DAYS - _record_years(a), times(b) - _DAYS - _record_years(b)
     if da == db:
         return True
     return not (da and db) and not any(t[:1].isdigit() or " " in t for t in da | db)
@@ -603,6 +617,12 @@ _PROJECTION = re.compile(
 @lru_cache(maxsize=1 << 14)
 def _projected(text: str) -> bool:
     return _PROJECTION.search(text) is not None
+
+
+def _same_about(x: str, y: str) -> bool:
+    """Two counts count one thing: the same words, or one names the other's thing more closely ("plug-in hybrids" /
+    "hybrids", "vehicle fires" / "fires")."""
+    return x == y or x.endswith(" " + y) or y.endswith(" " + x)
 
 
 def _a_part(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:

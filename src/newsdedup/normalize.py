@@ -969,6 +969,8 @@ _PEOPLE_BY_ROLE = frozenset("killed dead injured wounded hurt missing".split())
 _SAME_THING = {
     "houses": "homes", "dwellings": "homes", "demonstrators": "protesters", "positions": "jobs", "roles": "jobs",
     "travellers": "passengers", "travelers": "passengers", "detainees": "inmates", "prisoners": "inmates",
+    "vessels": "ships", "households": "homes", "dockers": "dockworkers", "stevedores": "dockworkers",
+    "longshoremen": "dockworkers",
 }
 _STAFF = frozenset("employees workers staff people".split())  # "lay off about 3,500 employees": jobs cut
 _AUXILIARIES = frozenset(
