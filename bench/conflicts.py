@@ -27,12 +27,18 @@ injured, one number worded two ways, another quantity with the same noun).
   scored as it came on the code before and after ``facts.thing_similarity`` (session 13's code: 4 of 19; session
   14's: 5 of 19; no listed trap for either, but both flag an outage at the storm's height against the homes "still
   without power at 6am", the kind of the listed peak-and-later trap with another outlet).
+* ``heldout7``: 5 events, 22 articles, 18 conflicts, 26 traps, written blind by an eighth helper in session 14 and
+  scored as it came on the session's rules up to the record year (session 13's code: 1 of 18; session 14's: 5 of
+  18; no listed trap for either; both flag a toll told "so far" in a Wednesday article against Tuesday's, and
+  session 14's reads "six of the train's nine carriages" as 9 against another outlet's 8).
 
 A conflict counts as found when some conflicts row with ``numbers_differ`` gives, for two of its outlets, two
-different numbers (not one worded two ways, ``facts.same_figure``), each a value that outlet's quoted sentence states
-(``normalize.counts``) and held by its article; a trap counts as flagged the same way for its pair.
+different numbers (not one worded two ways, ``facts.same_figure``), each the key's number for that outlet, stated by
+its quoted sentence (``normalize.counts``) and held by its article; a trap counts as flagged the same way for its
+pair. (Until session 14 any value of the quoted sentence counted, so that "six of the train's nine carriages" flagged
+as 9 against another outlet's 8 was a found conflict of 6 against 8; no figure of the earlier corpora changes.)
 
-Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout6|DIR ...] [--config FILE] [--json FILE] [--misses]
+Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout7|DIR ...] [--config FILE] [--json FILE] [--misses]
 """
 
 from __future__ import annotations
@@ -69,13 +75,30 @@ def conflict_rows(raw: Path, settings) -> list[dict]:
     return resolve_stories(documents, models.facts, settings.facts).conflicts.to_dicts()
 
 
+def _is(value: str, expected: float | int) -> bool:
+    """A row's value ("about 1.2 million") is the key's number (1200000)."""
+    from decimal import Decimal
+
+    from newsdedup.facts import _amount, _figure
+
+    from newsdedup.normalize import numbers
+
+    amount = _amount(_figure(value))
+    # a key gives a number (1200000) or, in the first corpora, words ("more than 12,000", "eight")
+    wanted = {Decimal(n) for n in numbers(str(expected))} if isinstance(expected, str) else {Decimal(str(expected))}
+    return amount is not None and amount in wanted
+
+
 def flagged(rows: list[dict], a: dict, b: dict) -> list[tuple[str, str, str]]:
-    """Conflicts rows giving a value of a's sentence for a's article and another of b's for b's article."""
+    """Conflicts rows giving a value of a's sentence for a's article and another of b's for b's article, each the
+    number the key gives ("six of the train's nine carriages" flagged as 9 against another outlet's 8 is not the
+    key's 6 against 8)."""
     from newsdedup.facts import same_figure
     from newsdedup.normalize import counts
 
     id_a, id_b = a["file"].removesuffix(".txt"), b["file"].removesuffix(".txt")
-    mine, theirs = {v for _, v, _ in counts(a["sentence"])}, {v for _, v, _ in counts(b["sentence"])}
+    mine = {v for _, v, _ in counts(a["sentence"]) if _is(v, a["value"])}
+    theirs = {v for _, v, _ in counts(b["sentence"]) if _is(v, b["value"])}
     hits = []
     for row in rows:
         if not row["numbers_differ"]:
@@ -109,7 +132,7 @@ def score(expected: dict, rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"], help="names under bench/conflicts/, or folders")
+    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"], help="names under bench/conflicts/, or folders")
     parser.add_argument("--config", type=Path, default=REPO_ROOT / "config" / "default.toml")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE")
     parser.add_argument("--misses", action="store_true", help="list the missed conflicts and the traps flagged")
