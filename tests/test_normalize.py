@@ -893,3 +893,14 @@ def test_an_outlet_is_read_off_the_end_of_a_headline():
                   "Militants killed in a raid | UK News", "Storm hits the coast hard - Reuters poll shows",
                   None, ""):
         assert outlet_in_title(title) is None, title
+
+
+def test_a_part_of_a_whole_counts_the_part():
+    """heldout7: "Six of the train's nine carriages came off the rails" against another outlet's "Eight carriages"
+    is 6 against 8, not 9 against 8."""
+    assert counts("Six of the train's nine carriages came off the rails.") == [("carriages", "6", "")]
+    assert counts("Two of its 40 stores will close.") == [("stores", "2", "closed")]
+    assert counts("Some 30 of the 200 guests fell ill.") == [("guests", "30", "")]
+    # "one of the 40 workers" is somebody; the whole stays the count
+    assert counts("He was one of the 40 workers.") == [("workers", "40", "")]
+    assert counts("The 40 workers walked out.") == [("workers", "40", "")]

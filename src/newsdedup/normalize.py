@@ -878,6 +878,12 @@ _MONTH_BEFORE = re.compile(
 )
 _RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|and)\s*\Z", re.I)
 _HALF_BEFORE = re.compile(r"\bhalf\s+an?\s+\Z", re.I)
+# "Six of the train's nine carriages came off": the count of what happened is the part (6), not the whole (9)
+_PART_BEFORE = re.compile(
+    r"(?<![\w.,])(?P<part>\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+of\s+"
+    r"(?:the|its|their|his|her|our|[\w-]+['\u2019]s)(?:\s+[\w-]+['\u2019]s)?\s+\Z",
+    re.I,
+)
 
 
 _WORDS_AFTER = re.compile(r"(?:\s+[A-Za-z][A-Za-z-]*){1,4}")
@@ -1222,6 +1228,9 @@ def _counts(text: str) -> tuple[tuple[str, str, str], ...]:
             compound = second in _HEADS or (_plural(second) and not _plural(first) and first not in _NOT_COUNTED)
             about = f"{first} {second}" if compound else first
         qualifier = " ".join((match.group("qual") or "").lower().split())
+        part = None if cur or scale or qualifier else _PART_BEFORE.search(plain, max(0, start - 40), start)
+        if part and part.group("part").lower() not in ("one", "1"):  # "one of the 40 workers" is somebody
+            num = part.group("part").lower()  # "six of the train's nine carriages": six carriages
         number = _NUMBER_WORDS.get(num, num)
         if num in SCALES and not scale:
             # "a million", "a dozen": one of the scale (and "half a million" half of it)
