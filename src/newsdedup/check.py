@@ -398,7 +398,7 @@ class Desk:
                 close = own[sims[k, own] >= cfg.same_fact_similarity]
                 said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
         differs = self._figures_given_otherwise(
-            [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc["article_id"],
+            [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc,
             story_heads([doc]) + " | " + self._heads_of(story_id),
         )
         return [s for s, seen in zip(mine, said) if not seen], differs
@@ -411,15 +411,17 @@ class Desk:
 
     def _figures_given_otherwise(
         self, counted: list[int], parsed: list[Sentence], counting: dict[int, tuple], row: dict[int, int],
-        sims: np.ndarray, theirs: list[Sentence], article_id: str, heads: str,
+        sims: np.ndarray, theirs: list[Sentence], doc: dict[str, Any], heads: str,
     ) -> list[str]:
         """In words, the counts that new sentences (`counted`, rows `row` of `sims`, which holds the most complete
         version's sentences `theirs` after them) give another number for than that version."""
         if not counted:
             return []
-        mine = [replace(parsed[i], article_ids=[article_id], figures=counting[i]) for i in counted]
+        mine = [replace(parsed[i], article_ids=[doc["article_id"]], figures=counting[i]) for i in counted]
         rows = [row[i] for i in counted] + list(range(len(row), len(row) + len(theirs)))
-        groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts, heads)
+        canonical = theirs[0].article_ids[0]
+        published = {doc["article_id"]: doc.get("published"), canonical: self.docs[canonical].get("published")}
+        groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts, heads, published)
         out = []
         for found in figures_against(groups, mine + theirs, theirs[0].article_ids[0]).values():
             for about, value, there in found:

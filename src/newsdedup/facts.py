@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -428,11 +428,13 @@ def conflicts_of(
 
 
 def linked_figures(
-    sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig, heads: str = ""
+    sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig, heads: str = "",
+    published: Mapping[str, datetime | None] | None = None,
 ) -> list[list[tuple[int, str, str]]]:
     """Mentions of one count that related sentences of different articles give, as (sentence, about, value).
 
     heads: the story's headlines and datelines (story_heads); a place they name is where the whole story happened.
+    published: when each article came out, so that "confirmed this morning" or "last night" names a day (_days).
 
     Each disagreement links two mentions; linked mentions form one group, so separate counts of the
     same kind of thing (people killed overall, people killed in one town) stay separate groups. Links are taken
@@ -447,6 +449,7 @@ def linked_figures(
     # word a count their own way ("put the death toll at 26" / "at least 28 people were killed"), related
     # sentences of one day that say the same thing happened to what they count.
     counting = np.array([bool(sent.figures) for sent in sents], dtype=bool)
+    days = [_days(sent, published) if sent.figures else frozenset() for sent in sents]
     roled = np.array([any(role for *_, role in sent.figures) for sent in sents], dtype=bool)
     near = (sims >= cfg.support_similarity) | ((sims >= cfg.count_similarity) & roled[:, None] & roled[None, :])
     rows, cols = np.nonzero(np.triu(near & counting[:, None] & counting[None, :], k=1))
@@ -473,7 +476,7 @@ def linked_figures(
                 same_thing = akin and about not in _GENERIC
                 # nearly the same thing at another time or place ("a similar flood in 2019 killed 11", Monday's
                 # 655 flights and yesterday's 598, Gwadar's 11 of the province's 18) is another count
-                one = (same_role or close or same_thing) and _one_count(a, value_a, b, value_b, heads)
+                one = (same_role or close or same_thing) and _one_count(a, value_a, b, value_b, heads, (days[i], days[j]))
                 if not (related or same_role and one):
                     continue
                 # a sentence that also states the other number uses both, for different things; and two
@@ -495,7 +498,8 @@ def linked_figures(
     edges.sort(key=lambda e: (not same_figure(keys[e[0]][2], keys[e[1]][2]), -sims[keys[e[0]][0], keys[e[1]][0]]))
 
     def apart(x: int, y: int) -> bool:  # one figure told on two days ("234 miles" of wall) may share a group
-        return not same_figure(keys[x][2], keys[y][2]) and not _one_time(sents[keys[x][0]].text, sents[keys[y][0]].text)
+        i, j = keys[x][0], keys[y][0]
+        return not same_figure(keys[x][2], keys[y][2]) and not _one_time(sents[i].text, sents[j].text, (days[i], days[j]))
 
     out = []
     for members in _components(len(keys), edges, apart):
@@ -570,14 +574,39 @@ def _same_dates(a: str, b: str) -> bool:
 
 
 _WEEKDAY_ORDER = {d: k for k, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+_WEEKDAY_NAMES = list(_WEEKDAY_ORDER)
+# Days a report names by when it came out: "confirmed this morning", "said last night" ("overnight" is either).
+_RELATIVE_DAY = re.compile(
+    r"\b(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))|(?P<yesterday>yesterday|last\s+night))\b",
+    re.I,
+)
 
 
-def _one_time(a: str, b: str) -> bool:
+def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> frozenset[str]:
+    """The weekdays a sentence tells of: those it names, and "today" or "last night" by the day its articles came out
+    (when they all came out on one weekday: a Tuesday paper's "confirmed this morning" is Tuesday), unless its clause
+    tells of what is expected."""
+    named = times(sent.text) & _WEEKDAYS
+    if not published or _RELATIVE_DAY.search(sent.text) is None:
+        return named
+    when = {published.get(a) for a in sent.article_ids}
+    if None in when or len({w.weekday() for w in when}) != 1:
+        return named
+    out = set(named)
+    weekday = next(iter(when)).weekday()
+    for match in _RELATIVE_DAY.finditer(sent.text):
+        clause = re.split(r"[,;:]", sent.text[: match.start()])[-1]
+        if _PROJECTION.search(clause) is None:  # not "we expect to be close to a normal schedule today"
+            out.add(_WEEKDAY_NAMES[(weekday - (1 if match.group("yesterday") else 0)) % 7])
+    return frozenset(out)
+
+
+def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None = None) -> bool:
     """Two sentences tell of one time by _same_dates, and name the same weekdays, or share one and name besides
     only days one to three days before it: the day of the event beside the day of the report ("killed at least 14
     people when the bridge fell on Tuesday, officials said on Wednesday" / "12 people were confirmed dead on
     Wednesday"), not a later day ("had killed 20 people by Tuesday" / "12 killed on Sunday")."""
-    days_a, days_b = times(a) & _WEEKDAYS, times(b) & _WEEKDAYS
+    days_a, days_b = days if days is not None else (times(a) & _WEEKDAYS, times(b) & _WEEKDAYS)
     if days_a and days_b and days_a != days_b:
         shared = days_a & days_b
         if not shared or any(
@@ -653,14 +682,17 @@ def story_heads(rows: Iterable[dict]) -> str:
     return _folded(" | ".join(row.get(k) or "" for row in rows for k in ("title", "dateline")))
 
 
-def _one_count(a: Sentence, value_a: str, b: Sentence, value_b: str, heads: str = "") -> bool:
+def _one_count(
+    a: Sentence, value_a: str, b: Sentence, value_b: str, heads: str = "",
+    days: tuple[frozenset[str], frozenset[str]] | None = None,
+) -> bool:
     """Two sentences counting the same thing that happened tell one count: they do not name different days, months
     or years ("598 flights on Thursday" / "655 flights on Wednesday" are two counts; a day named in one only is the
     day of the other's report; _same_dates), and neither tells a smaller
     count for a place the other does not name ("killing 11 people" in Gwadar is part of the province's 18), unless
     a headline or a dateline of the story names it (`heads`): "94 inmates broke out of the prison in Drassel" under
-    another version's "DRASSEL, June 15 (Harbor Wire)" is all of them."""
-    if not _one_time(a.text, b.text):
+    another version's "DRASSEL, June 15 (Harbor Wire)" is all of them. days: the weekdays each tells of (_days)."""
+    if not _one_time(a.text, b.text, days):
         return False
     x, y = _amount(_figure(value_a)), _amount(_figure(value_b))
 
@@ -894,7 +926,7 @@ def resolve_story(
         role = "one" if info[best]["n_words"] < most else "longest" if tied == 1 else "as long as the longest"
         reason += f"; {role} of {len(copies)} copies"
     stated = stated_by[best]
-    linked = linked_figures(sents, sims, cfg, story_heads(info.values()))
+    linked = linked_figures(sents, sims, cfg, story_heads(info.values()), {a: row["published"] for a, row in info.items()})
     against = figures_against(linked, sents, best)
     added: list[tuple[str, list[str], list[str], list[str]]] = []
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
