@@ -31,6 +31,10 @@ injured, one number worded two ways, another quantity with the same noun).
   scored as it came on the session's rules up to the record year (session 13's code: 1 of 18; session 14's: 5 of
   18; no listed trap for either; both flag a toll told "so far" in a Wednesday article against Tuesday's, and
   session 14's reads "six of the train's nine carriages" as 9 against another outlet's 8).
+* ``heldout8``: 5 events, 22 articles, 18 conflicts, 30 traps, written blind by a ninth helper in session 14 and
+  scored as it came on the session's rules up to "today" (session 13's code: 2 of 18, no listed trap; session 14's:
+  3 of 18 and 2 listed traps, a running total and a permitted maximum, besides two wrong rows outside the key);
+  seen since (a total over days, an allowed amount, "killed yesterday" in a Sunday paper, "nine of the 14 buried").
 
 A conflict counts as found when some conflicts row with ``numbers_differ`` gives, for two of its outlets, two
 different numbers (not one worded two ways, ``facts.same_figure``), each the key's number for that outlet, stated by
@@ -38,7 +42,7 @@ its quoted sentence (``normalize.counts``) and held by its article; a trap count
 pair. (Until session 14 any value of the quoted sentence counted, so that "six of the train's nine carriages" flagged
 as 9 against another outlet's 8 was a found conflict of 6 against 8; no figure of the earlier corpora changes.)
 
-Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout7|DIR ...] [--config FILE] [--json FILE] [--misses]
+Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout8|DIR ...] [--config FILE] [--json FILE] [--misses]
 """
 
 from __future__ import annotations
@@ -132,7 +136,7 @@ def score(expected: dict, rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"], help="names under bench/conflicts/, or folders")
+    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"], help="names under bench/conflicts/, or folders")
     parser.add_argument("--config", type=Path, default=REPO_ROOT / "config" / "default.toml")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE")
     parser.add_argument("--misses", action="store_true", help="list the missed conflicts and the traps flagged")

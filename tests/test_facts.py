@@ -644,9 +644,28 @@ def test_today_and_last_night_are_the_day_the_article_came_out():
               "The death toll rose to 16 on Monday, the agency said."]
     assert values(update, {"a": day(9), "b": day(10)}) == []  # Sunday's paper, Monday's toll
     assert values(update, {"a": day(10), "b": day(10)}) == [["14", "16"]]  # both Monday's
+    # a Sunday tabloid's "killed ... yesterday" is Sunday's count of Saturday's dead
+    sunday = ["SIX people were killed when a wall of snow thundered onto a packed ski run yesterday.",
+              "The village woke on Sunday to grief, after an avalanche killed five people on Saturday."]
+    assert values(sunday, {"a": day(9), "b": day(9)}) == [["5", "6"]]
     flights = ["\"We cancelled 140 flights on Thursday, and we expect a normal schedule today,\" a spokesman said.",
                "The airport cancelled 214 flights on Thursday as gusts made landings unsafe."]
     assert values(flights, {"a": day(7), "b": day(6)}, sim=0.75) == [["140", "214"]]
+
+
+def test_a_total_over_days_and_an_allowed_amount_are_other_counts():
+    """heldout8: "Over the two days of the strike, about 1,100 operations were postponed" is no count of Wednesday's
+    640, and "licensed to store up to 60 tonnes" no count of the 40 tonnes held."""
+    cfg = FactsConfig()
+    sims = np.array([[1.0, 0.65], [0.65, 1.0]])
+    ops = ["Over the two days of the strike, about 1,100 operations were postponed, the trust said.",
+           "The trust said 640 operations scheduled for Wednesday had been cancelled."]
+    assert find_conflicts(_counting(ops), sims, cfg) == []
+    one_day = ["About 1,100 operations were postponed on Wednesday, the trust said.", ops[1]]
+    assert [values for _, values, _ in find_conflicts(_counting(one_day), sims, cfg)] == [["640", "about 1100"]]
+    tonnes = ["Unit 3 is licensed to store up to 60 tonnes of ethylene oxide, according to its permit.",
+              "Around 40 tonnes of ethylene oxide were held in Unit 3 at the time of the explosion."]
+    assert find_conflicts(_counting(tonnes), sims, cfg) == []
 
 
 def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sentence_tells_of_them():

@@ -904,3 +904,5 @@ def test_a_part_of_a_whole_counts_the_part():
     # "one of the 40 workers" is somebody; the whole stays the count
     assert counts("He was one of the 40 workers.") == [("workers", "40", "")]
     assert counts("The 40 workers walked out.") == [("workers", "40", "")]
+    # the whole is what happened ("buried"), the part another count: the 14 buried stay the count
+    assert counts("Rescuers pulled nine of the 14 buried skiers out alive.")[0][:2] == ("skiers", "14")

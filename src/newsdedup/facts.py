@@ -584,8 +584,8 @@ _RELATIVE_DAY = re.compile(
 
 def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> frozenset[str]:
     """The weekdays a sentence tells of: those it names, and "today" or "last night" by the day its articles came out
-    (when they all came out on one weekday: a Tuesday paper's "confirmed this morning" is Tuesday), unless its clause
-    tells of what is expected."""
+    (when they all came out on one weekday: a Tuesday paper's "confirmed this morning" is Tuesday, its "killed
+    yesterday" Monday and Tuesday, the day of the report), unless its clause tells of what is expected."""
     named = times(sent.text) & _WEEKDAYS
     if not published or _RELATIVE_DAY.search(sent.text) is None:
         return named
@@ -597,8 +597,22 @@ def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> fr
     for match in _RELATIVE_DAY.finditer(sent.text):
         clause = re.split(r"[,;:]", sent.text[: match.start()])[-1]
         if _PROJECTION.search(clause) is None:  # not "we expect to be close to a normal schedule today"
-            out.add(_WEEKDAY_NAMES[(weekday - (1 if match.group("yesterday") else 0)) % 7])
+            # the day it names, and the day of the report: "SIX people were killed ... yesterday" in a Sunday
+            # paper is Sunday's count of Saturday's dead
+            out |= {_WEEKDAY_NAMES[(weekday - (1 if match.group("yesterday") else 0)) % 7], _WEEKDAY_NAMES[weekday]}
     return frozenset(out)
+
+
+# A count over days: "Over the two days of the strike, about 1,100 operations were postponed", "since Monday"; against
+# one day's ("640 operations scheduled for Wednesday") it is another count. ("since the outbreak began" and "this
+# week" are none: a running total named by the day of its report is that day's, and "this week" as often dates the
+# event.)
+_SPAN = re.compile(
+    r"\b(?:(?:over|across|during|in|for)\s+(?:the\s+)?(?:(?:past|last|first|two|three|four|five|six|seven|several|\d+)"
+    r"\s+)?(?:days|weeks|nights|weekend)|(?:two|three|four|five|six|seven|\d+)-day|since\s+(?:monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday|last\s+week))\b",
+    re.I,
+)
 
 
 def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None = None) -> bool:
@@ -607,6 +621,9 @@ def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None
     people when the bridge fell on Tuesday, officials said on Wednesday" / "12 people were confirmed dead on
     Wednesday"), not a later day ("had killed 20 people by Tuesday" / "12 killed on Sunday")."""
     days_a, days_b = days if days is not None else (times(a) & _WEEKDAYS, times(b) & _WEEKDAYS)
+    span_a, span_b = _SPAN.search(a) is not None, _SPAN.search(b) is not None
+    if span_a != span_b and (days_b if span_a else days_a):
+        return False  # days' total against one day's count
     if days_a and days_b and days_a != days_b:
         shared = days_a & days_b
         if not shared or any(
@@ -632,13 +649,13 @@ _ANOTHER_EVENT = re.compile(
 # What anyone may be counted as: too general to say two sentences count one thing by the word alone ("84 million
 # people" fully vaccinated, "129 million people" given one shot).
 _GENERIC = frozenset(("people", "persons", "individuals", "others"))
-# A sentence telling of a count that is expected, planned or needed, not one that happened: "Economists expect to see
-# 165,000 jobs", "the 41 votes necessary to filibuster", "requires a supermajority of 60 votes". ("may" only in lower
-# case: "in May" is a month.)
+# A sentence telling of a count that is expected, planned, needed or allowed, not one that happened: "Economists expect
+# to see 165,000 jobs", "the 41 votes necessary to filibuster", "requires a supermajority of 60 votes", "licensed to
+# store up to 60 tonnes". ("may" only in lower case: "in May" is a month.)
 _PROJECTION = re.compile(
     r"\b(?:expect(?:s|ed|ing|ation|ations)?|forecasts?|predict(?:s|ed|ion|ions)?|projected|projections?|would|could"
     r"|might|needs?|needed|necessary|requires?|required|requirement|plans?\s+to|planned|aims?\s+to|targets?|targeted"
-    r"|goal|hopes?\s+to|(?-i:may))\b",
+    r"|goal|hopes?\s+to|licensed|permitted|allowed|authori[sz]ed|designed|(?-i:may))\b",
     re.I,
 )
 

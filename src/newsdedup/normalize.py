@@ -1228,7 +1228,8 @@ def _counts(text: str) -> tuple[tuple[str, str, str], ...]:
             compound = second in _HEADS or (_plural(second) and not _plural(first) and first not in _NOT_COUNTED)
             about = f"{first} {second}" if compound else first
         qualifier = " ".join((match.group("qual") or "").lower().split())
-        part = None if cur or scale or qualifier else _PART_BEFORE.search(plain, max(0, start - 40), start)
+        # (not "nine of the 14 buried skiers were pulled out": the whole is what happened, the part another count)
+        part = None if cur or scale or qualifier or first.endswith("ed") else _PART_BEFORE.search(plain, max(0, start - 40), start)
         if part and part.group("part").lower() not in ("one", "1"):  # "one of the 40 workers" is somebody
             num = part.group("part").lower()  # "six of the train's nine carriages": six carriages
         number = _NUMBER_WORDS.get(num, num)
