@@ -35,6 +35,10 @@ injured, one number worded two ways, another quantity with the same noun).
   scored as it came on the session's rules up to "today" (session 13's code: 2 of 18, no listed trap; session 14's:
   3 of 18 and 2 listed traps, a running total and a permitted maximum, besides two wrong rows outside the key);
   seen since (a total over days, an allowed amount, "killed yesterday" in a Sunday paper, "nine of the 14 buried").
+* ``heldout9``: 5 events, 22 articles, 19 conflicts, 27 traps, written blind by a tenth helper in session 14 and
+  scored as it came on the session's rules up to heldout8's (session 13's code: 6 of 19, no listed trap, no wrong
+  row; session 14's: 8 of 19, one listed trap, "That failure ... destroyed eight satellites" of a 2022 launch against
+  this one's 14, and one wrong row outside the key); seen since.
 
 A conflict counts as found when some conflicts row with ``numbers_differ`` gives, for two of its outlets, two
 different numbers (not one worded two ways, ``facts.same_figure``), each the key's number for that outlet, stated by
@@ -42,7 +46,7 @@ its quoted sentence (``normalize.counts``) and held by its article; a trap count
 pair. (Until session 14 any value of the quoted sentence counted, so that "six of the train's nine carriages" flagged
 as 9 against another outlet's 8 was a found conflict of 6 against 8; no figure of the earlier corpora changes.)
 
-Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout8|DIR ...] [--config FILE] [--json FILE] [--misses]
+Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout9|DIR ...] [--config FILE] [--json FILE] [--misses]
 """
 
 from __future__ import annotations
@@ -136,7 +140,7 @@ def score(expected: dict, rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"], help="names under bench/conflicts/, or folders")
+    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"], help="names under bench/conflicts/, or folders")
     parser.add_argument("--config", type=Path, default=REPO_ROOT / "config" / "default.toml")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE")
     parser.add_argument("--misses", action="store_true", help="list the missed conflicts and the traps flagged")

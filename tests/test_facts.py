@@ -666,6 +666,12 @@ def test_a_total_over_days_and_an_allowed_amount_are_other_counts():
     tonnes = ["Unit 3 is licensed to store up to 60 tonnes of ethylene oxide, according to its permit.",
               "Around 40 tonnes of ethylene oxide were held in Unit 3 at the time of the explosion."]
     assert find_conflicts(_counting(tonnes), sims, cfg) == []
+    # heldout9: "That failure ... destroyed eight satellites" tells of the 2022 launch the story recalled before
+    launch = ["That failure, caused by a guidance software fault, destroyed eight satellites.",
+              "The rocket failed minutes after lifting off on Saturday, destroying the 14 satellites it was carrying."]
+    assert find_conflicts(_counting(launch), sims, cfg) == []
+    this = ["This failure, caused by a guidance software fault, destroyed eight satellites.", launch[1]]
+    assert [values for _, values, _ in find_conflicts(_counting(this), sims, cfg)] == [["8", "14"]]
 
 
 def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sentence_tells_of_them():

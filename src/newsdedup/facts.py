@@ -463,6 +463,9 @@ def linked_figures(
         ):
             continue  # loosely related sentences of which one tells of another event ("a separate attack")
         close = sims[i, j] >= cfg.conflict_similarity
+        # "That failure ... destroyed eight satellites": the story's background, another event (unless nearly the
+        # same sentence)
+        apart_event = not close and (_THAT_EVENT.match(a.text) is not None or _THAT_EVENT.match(b.text) is not None)
         akin = not close and sims[i, j] >= cfg.thing_similarity and not _projected(a.text) and not _projected(b.text)
         for about, value_a, role_a in _unambiguous(a.figures):
             for about_b, value_b, role_b in _unambiguous(b.figures):
@@ -476,7 +479,9 @@ def linked_figures(
                 same_thing = akin and about not in _GENERIC
                 # nearly the same thing at another time or place ("a similar flood in 2019 killed 11", Monday's
                 # 655 flights and yesterday's 598, Gwadar's 11 of the province's 18) is another count
-                one = (same_role or close or same_thing) and _one_count(a, value_a, b, value_b, heads, (days[i], days[j]))
+                one = (same_role or close or same_thing) and not apart_event and _one_count(
+                    a, value_a, b, value_b, heads, (days[i], days[j])
+                )
                 if not (related or same_role and one):
                     continue
                 # a sentence that also states the other number uses both, for different things; and two
@@ -669,6 +674,16 @@ def _same_about(x: str, y: str) -> bool:
     """Two counts count one thing: the same words, or one names the other's thing more closely ("plug-in hybrids" /
     "hybrids", "vehicle fires" / "fires")."""
     return x == y or x.endswith(" " + y) or y.endswith(" " + x)
+
+
+# A sentence opening on "That crash", "That failure": it points back at an event the story told of before, most often
+# an earlier one ("In 2022 a Corvane-2 failed. That failure destroyed eight satellites.")
+_THAT_EVENT = re.compile(
+    r"\W*that\s+(?:\w+\s+)?(?:failure|crash|attack|fire|blaze|blast|explosion|disaster|flood|flooding|quake|earthquake"
+    r"|storm|accident|incident|outbreak|collapse|strike|sinking|bombing|eruption|avalanche|spill|leak|derailment"
+    r"|shooting|raid|riot|breach|outage|recall|disaster)\b",
+    re.I,
+)
 
 
 def _a_part(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:
