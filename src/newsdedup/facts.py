@@ -681,7 +681,7 @@ def _same_about(x: str, y: str) -> bool:
 _THAT_EVENT = re.compile(
     r"\W*that\s+(?:\w+\s+)?(?:failure|crash|attack|fire|blaze|blast|explosion|disaster|flood|flooding|quake|earthquake"
     r"|storm|accident|incident|outbreak|collapse|strike|sinking|bombing|eruption|avalanche|spill|leak|derailment"
-    r"|shooting|raid|riot|breach|outage|recall|disaster)\b",
+    r"|shooting|raid|riot|breach|outage|recall)\b",
     re.I,
 )
 
