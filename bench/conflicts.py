@@ -39,6 +39,9 @@ injured, one number worded two ways, another quantity with the same noun).
   scored as it came on the session's rules up to heldout8's (session 13's code: 6 of 19, no listed trap, no wrong
   row; session 14's: 8 of 19, one listed trap, "That failure ... destroyed eight satellites" of a 2022 launch against
   this one's 14, and one wrong row outside the key); seen since.
+* ``heldout10``: 5 events, 22 articles, 18 conflicts, 25 traps, written blind by an eleventh helper in session 14 and
+  scored once on the session's final rules (session 13's code: 4 of 18; session 14's: 3 of 18, having read "to stay
+  shut for six weeks" as a total over days; no trap and no wrong row for either); seen since (that fixed: 4 of 18).
 
 A conflict counts as found when some conflicts row with ``numbers_differ`` gives, for two of its outlets, two
 different numbers (not one worded two ways, ``facts.same_figure``), each the key's number for that outlet, stated by
@@ -46,7 +49,7 @@ its quoted sentence (``normalize.counts``) and held by its article; a trap count
 pair. (Until session 14 any value of the quoted sentence counted, so that "six of the train's nine carriages" flagged
 as 9 against another outlet's 8 was a found conflict of 6 against 8; no figure of the earlier corpora changes.)
 
-Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout9|DIR ...] [--config FILE] [--json FILE] [--misses]
+Usage:  .venv/bin/python bench/conflicts.py [--corpus dev|heldout|heldout2|...|heldout10|DIR ...] [--config FILE] [--json FILE] [--misses]
 """
 
 from __future__ import annotations
@@ -140,7 +143,7 @@ def score(expected: dict, rows: list[dict]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"], help="names under bench/conflicts/, or folders")
+    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"], help="names under bench/conflicts/, or folders")
     parser.add_argument("--config", type=Path, default=REPO_ROOT / "config" / "default.toml")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE")
     parser.add_argument("--misses", action="store_true", help="list the missed conflicts and the traps flagged")

@@ -663,6 +663,11 @@ def test_a_total_over_days_and_an_allowed_amount_are_other_counts():
     assert find_conflicts(_counting(ops), sims, cfg) == []
     one_day = ["About 1,100 operations were postponed on Wednesday, the trust said.", ops[1]]
     assert [values for _, values, _ in find_conflicts(_counting(one_day), sims, cfg)] == [["640", "about 1100"]]
+    # a length of time is no total over days (heldout10: six weeks against about three weeks, both said on Wednesday)
+    weeks = ["The agency said on Wednesday that the highway was likely to stay shut for six weeks.",
+             "The agency said on Wednesday that the road would remain closed for about three weeks."]
+    assert [values for _, values, _ in find_conflicts(_counting(weeks), np.array([[1.0, 0.8], [0.8, 1.0]]), cfg)] == [
+        ["about 3", "6"]]
     tonnes = ["Unit 3 is licensed to store up to 60 tonnes of ethylene oxide, according to its permit.",
               "Around 40 tonnes of ethylene oxide were held in Unit 3 at the time of the explosion."]
     assert find_conflicts(_counting(tonnes), sims, cfg) == []

@@ -608,14 +608,16 @@ def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> fr
     return frozenset(out)
 
 
-# A count over days: "Over the two days of the strike, about 1,100 operations were postponed", "since Monday"; against
-# one day's ("640 operations scheduled for Wednesday") it is another count. ("since the outbreak began" and "this
+# A count over days: "Over the two days of the strike, about 1,100 operations were postponed", "since Monday", "in the
+# past three days"; against one day's ("640 operations scheduled for Wednesday") it is another count. (Not a length of
+# time: "to stay shut for six weeks" counts the weeks.) ("since the outbreak began" and "this
 # week" are none: a running total named by the day of its report is that day's, and "this week" as often dates the
 # event.)
 _SPAN = re.compile(
-    r"\b(?:(?:over|across|during|in|for)\s+(?:the\s+)?(?:(?:past|last|first|two|three|four|five|six|seven|several|\d+)"
-    r"\s+)?(?:days|weeks|nights|weekend)|(?:two|three|four|five|six|seven|\d+)-day|since\s+(?:monday"
-    r"|tuesday|wednesday|thursday|friday|saturday|sunday|last\s+week))\b",
+    r"\b(?:(?:over|across|during)\s+(?:the\s+)?(?:(?:past|last|first|two|three|four|five|six|seven|several|\d+)"
+    r"\s+)?(?:days|weeks|nights|weekend)|in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks)"
+    r"|(?:two|three|four|five|six|seven|\d+)-day|since\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|last\s+week))\b",
     re.I,
 )
 
