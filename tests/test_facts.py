@@ -644,10 +644,14 @@ def test_today_and_last_night_are_the_day_the_article_came_out():
               "The death toll rose to 16 on Monday, the agency said."]
     assert values(update, {"a": day(9), "b": day(10)}) == []  # Sunday's paper, Monday's toll
     assert values(update, {"a": day(10), "b": day(10)}) == [["14", "16"]]  # both Monday's
-    # a Sunday tabloid's "killed ... yesterday" is Sunday's count of Saturday's dead
-    sunday = ["SIX people were killed when a wall of snow thundered onto a packed ski run yesterday.",
-              "The village woke on Sunday to grief, after an avalanche killed five people on Saturday."]
-    assert values(sunday, {"a": day(9), "b": day(9)}) == [["5", "6"]]
+    # "yesterday" names no day: a Sunday tabloid's "killed ... yesterday" is Sunday's count of Saturday's dead, one
+    # count with "killed five people on Saturday" as with "woke on Sunday ... killed five on Saturday"
+    yesterday = "SIX people were killed when a wall of snow thundered onto a packed ski run yesterday."
+    for other in ("An avalanche killed five people on the ski run on Saturday.",
+                  "The village woke on Sunday to grief, after an avalanche killed five people on Saturday."):
+        assert values([yesterday, other], {"a": day(9), "b": day(9)}) == [["5", "6"]]
+    # a day unknown (no publication time, or copies published on different days) is no day
+    assert values(update, {"a": None, "b": day(10)}) == [["14", "16"]]
     flights = ["\"We cancelled 140 flights on Thursday, and we expect a normal schedule today,\" a spokesman said.",
                "The airport cancelled 214 flights on Thursday as gusts made landings unsafe."]
     assert values(flights, {"a": day(7), "b": day(6)}, sim=0.75) == [["140", "214"]]
@@ -663,6 +667,11 @@ def test_a_total_over_days_and_an_allowed_amount_are_other_counts():
     assert find_conflicts(_counting(ops), sims, cfg) == []
     one_day = ["About 1,100 operations were postponed on Wednesday, the trust said.", ops[1]]
     assert [values for _, values, _ in find_conflicts(_counting(one_day), sims, cfg)] == [["640", "about 1100"]]
+    # two totals over days are one count (allsides: "From Friday through Sunday ... more than 400 shootings" / "more
+    # than 540 shootings over the holiday weekend")
+    weekend = ["From Friday through Sunday there were more than 400 shootings across the country, the data showed.",
+               "In total, there were more than 540 shootings over the holiday weekend, the organization reported."]
+    assert [values for _, values, _ in find_conflicts(_counting(weekend), sims, cfg)] == [["more than 400", "more than 540"]]
     # a length of time is no total over days (heldout10: six weeks against about three weeks, both said on Wednesday)
     weeks = ["The agency said on Wednesday that the highway was likely to stay shut for six weeks.",
              "The agency said on Wednesday that the road would remain closed for about three weeks."]

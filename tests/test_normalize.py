@@ -900,9 +900,11 @@ def test_a_part_of_a_whole_counts_the_part():
     is 6 against 8, not 9 against 8."""
     assert counts("Six of the train's nine carriages came off the rails.") == [("carriages", "6", "")]
     assert counts("Two of its 40 stores will close.") == [("stores", "2", "closed")]
-    assert counts("Some 30 of the 200 guests fell ill.") == [("guests", "30", "")]
-    # "one of the 40 workers" is somebody; the whole stays the count
-    assert counts("He was one of the 40 workers.") == [("workers", "40", "")]
+    assert counts("Some 30 of the 200 guests fell ill.") == [("guests", "some 30", "")]
+    assert counts("1,100 of the plant's 3,000 workers will lose their jobs.") == [("workers", "1100", "")]
+    # "one of the 40 workers was killed" counts nobody (not 40 killed)
+    assert counts("One of the 40 workers was killed.") == []
     assert counts("The 40 workers walked out.") == [("workers", "40", "")]
-    # the whole is what happened ("buried"), the part another count: the 14 buried stay the count
+    # the whole is what happened ("buried", "dead"), the part another count: the whole stays the count
     assert counts("Rescuers pulled nine of the 14 buried skiers out alive.")[0][:2] == ("skiers", "14")
+    assert counts("Nineteen of the 23 dead were passengers.") == [("people", "23", "killed")]

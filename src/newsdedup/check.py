@@ -423,7 +423,7 @@ class Desk:
         published = {doc["article_id"]: doc.get("published"), canonical: self.docs[canonical].get("published")}
         groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts, heads, published)
         out = []
-        for found in figures_against(groups, mine + theirs, theirs[0].article_ids[0]).values():
+        for found in figures_against(groups, mine + theirs, canonical).values():
             for about, value, there in found:
                 out.append(f"{figure_text(value)} {about} where the most complete version gives "
                            f"{' / '.join(f'{figure_text(v)} {about}' for v in there)}")

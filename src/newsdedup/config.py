@@ -81,6 +81,9 @@ class FactsConfig(_Section):
     def _ordered(self) -> FactsConfig:
         if self.support_similarity > self.same_fact_similarity:
             raise ValueError("support_similarity must not exceed same_fact_similarity")
+        if not self.support_similarity <= self.thing_similarity <= self.conflict_similarity:
+            # below support_similarity no pair reaches the test; above conflict_similarity it adds nothing
+            raise ValueError("thing_similarity must lie between support_similarity and conflict_similarity")
         return self
 
 

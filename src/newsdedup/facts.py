@@ -476,7 +476,7 @@ def linked_figures(
                 same_role = bool(role_a) and role_a == role_b and sims[i, j] >= cfg.count_similarity
                 # a thing more particular than "people" ("customers", "firefighters", "cases") is one count in
                 # sentences a little less alike, unless one tells of a forecast or a need ("expect 165,000 jobs")
-                same_thing = akin and about not in _GENERIC
+                same_thing = akin and about not in _GENERIC and about_b not in _GENERIC
                 # nearly the same thing at another time or place ("a similar flood in 2019 killed 11", Monday's
                 # 655 flights and yesterday's 598, Gwadar's 11 of the province's 18) is another count
                 one = (same_role or close or same_thing) and not apart_event and _one_count(
@@ -556,10 +556,15 @@ def _folded(text: str) -> str:
 
 # A record a figure is measured against: "their biggest one-day drop since 2020", "the highest reading since records
 # began there in 1987". The year is no time of the count (unlike "Since 2020, 300 people have died"), unless what
-# follows tells of that year: "the deadliest since 2013, when tornadoes killed 16 people".
+# follows tells of that year: "the deadliest since 2013, when tornadoes killed 16 people", "since the 1987 storm that
+# killed 22".
+_SUPERLATIVES = (
+    "highest lowest biggest largest smallest strongest weakest worst best deadliest heaviest hottest coldest wettest "
+    "driest fastest slowest sharpest steepest busiest longest shortest greatest most first record"
+).split()
 _RECORD_SINCE = re.compile(
-    r"\b(?:\w+est|most|first\s+time|record)\b[^.;:]{0,60}?\bsince\b[^.;:,]{0,40}?\b((?:1[89]|20)\d\d)\b"
-    r"(?!\s*,?\s*(?:when|in\s+which|which|that)\b)",
+    r"\b(?:" + "|".join(_SUPERLATIVES) + r")\b[^.;:]{0,60}?\bsince\b[^.;:,]{0,40}?\b((?:1[89]|20)\d\d)\b"
+    r"(?!\s*,?\s*(?:[\w-]+\s+)?(?:when|in\s+which|which|that)\b)",
     re.I,
 )
 
@@ -580,17 +585,16 @@ def _same_dates(a: str, b: str) -> bool:
 
 _WEEKDAY_ORDER = {d: k for k, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
 _WEEKDAY_NAMES = list(_WEEKDAY_ORDER)
-# Days a report names by when it came out: "confirmed this morning", "said last night" ("overnight" is either).
-_RELATIVE_DAY = re.compile(
-    r"\b(?:(?P<today>today|tonight|this\s+(?:morning|afternoon|evening))|(?P<yesterday>yesterday|last\s+night))\b",
-    re.I,
-)
+# The day of the report, named by when it came out: "confirmed this morning", "said today". ("yesterday", "last night"
+# and "overnight" name the event's day as often as the report's: "SIX people were killed ... yesterday" in a Sunday
+# paper is Sunday's count of Saturday's dead, so they name none.)
+_RELATIVE_DAY = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
 
 
 def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> frozenset[str]:
-    """The weekdays a sentence tells of: those it names, and "today" or "last night" by the day its articles came out
-    (when they all came out on one weekday: a Tuesday paper's "confirmed this morning" is Tuesday, its "killed
-    yesterday" Monday and Tuesday, the day of the report), unless its clause tells of what is expected."""
+    """The weekdays a sentence tells of: those it names, and "today" or "this morning" by the day its articles came out
+    (the weekday of their publication time as given, UTC for most feeds; when they all came out on one weekday: a
+    Tuesday paper's "confirmed this morning" is Tuesday), unless its clause tells of what is expected."""
     named = times(sent.text) & _WEEKDAYS
     if not published or _RELATIVE_DAY.search(sent.text) is None:
         return named
@@ -602,22 +606,20 @@ def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> fr
     for match in _RELATIVE_DAY.finditer(sent.text):
         clause = re.split(r"[,;:]", sent.text[: match.start()])[-1]
         if _PROJECTION.search(clause) is None:  # not "we expect to be close to a normal schedule today"
-            # the day it names, and the day of the report: "SIX people were killed ... yesterday" in a Sunday
-            # paper is Sunday's count of Saturday's dead
-            out |= {_WEEKDAY_NAMES[(weekday - (1 if match.group("yesterday") else 0)) % 7], _WEEKDAY_NAMES[weekday]}
+            out.add(_WEEKDAY_NAMES[weekday])
     return frozenset(out)
 
 
 # A count over days: "Over the two days of the strike, about 1,100 operations were postponed", "since Monday", "in the
-# past three days"; against one day's ("640 operations scheduled for Wednesday") it is another count. (Not a length of
-# time: "to stay shut for six weeks" counts the weeks.) ("since the outbreak began" and "this
+# past three days", "during the two-day strike", "from Friday through Sunday"; against one day's ("640 operations scheduled for Wednesday") it is
+# another count. (Not a length of time: "to stay shut for six weeks", "a 30-day ban".) ("since the outbreak began" and "this
 # week" are none: a running total named by the day of its report is that day's, and "this week" as often dates the
 # event.)
 _SPAN = re.compile(
-    r"\b(?:(?:over|across|during)\s+(?:the\s+)?(?:(?:past|last|first|two|three|four|five|six|seven|several|\d+)"
-    r"\s+)?(?:days|weeks|nights|weekend)|in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks)"
-    r"|(?:two|three|four|five|six|seven|\d+)-day|since\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|last\s+week))\b",
+    r"\b(?:(?:over|across|during)\s+the\s+(?:(?:past|last|first|next|\w+)\s+){0,2}(?:days|weeks|nights|weekend)"
+    r"|(?:over|across|during)\s+the\s+(?:\w+\s+)?\w+-day|in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks)"
+    r"|since\s+(?:" + "|".join(_WEEKDAY_ORDER) + r"|last\s+week)"
+    r"|from\s+(?:" + "|".join(_WEEKDAY_ORDER) + r")\s+(?:through|to|until|till)\s+(?:" + "|".join(_WEEKDAY_ORDER) + r"))\b",
     re.I,
 )
 
@@ -626,7 +628,8 @@ def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None
     """Two sentences tell of one time by _same_dates, and name the same weekdays, or share one and name besides
     only days one to three days before it: the day of the event beside the day of the report ("killed at least 14
     people when the bridge fell on Tuesday, officials said on Wednesday" / "12 people were confirmed dead on
-    Wednesday"), not a later day ("had killed 20 people by Tuesday" / "12 killed on Sunday")."""
+    Wednesday"), not a later day ("had killed 20 people by Tuesday" / "12 killed on Sunday"); and not a total over
+    days against a count of one named day (_SPAN). days: the weekdays each tells of (_days; by default those named)."""
     days_a, days_b = days if days is not None else (times(a) & _WEEKDAYS, times(b) & _WEEKDAYS)
     span_a, span_b = _SPAN.search(a) is not None, _SPAN.search(b) is not None
     if span_a != span_b and (days_b if span_a else days_a):
@@ -661,7 +664,8 @@ _GENERIC = frozenset(("people", "persons", "individuals", "others"))
 # store up to 60 tonnes". ("may" only in lower case: "in May" is a month.)
 _PROJECTION = re.compile(
     r"\b(?:expect(?:s|ed|ing|ation|ations)?|forecasts?|predict(?:s|ed|ion|ions)?|projected|projections?|would|could"
-    r"|might|needs?|needed|necessary|requires?|required|requirement|plans?\s+to|planned|aims?\s+to|targets?|targeted"
+    r"|might|needs?\s+to|needed\s+to|necessary|requires?|required\s+(?:to|by)|requirement|plans?\s+to|planned|aims?\s+to"
+    r"|targets?"
     r"|goal|hopes?\s+to|licensed|permitted|allowed|authori[sz]ed|designed|(?-i:may))\b",
     re.I,
 )
@@ -681,7 +685,7 @@ def _same_about(x: str, y: str) -> bool:
 # A sentence opening on "That crash", "That failure": it points back at an event the story told of before, most often
 # an earlier one ("In 2022 a Corvane-2 failed. That failure destroyed eight satellites.")
 _THAT_EVENT = re.compile(
-    r"\W*that\s+(?:\w+\s+)?(?:failure|crash|attack|fire|blaze|blast|explosion|disaster|flood|flooding|quake|earthquake"
+    r"\W*that\s+(?:(?:\d{4}|earlier|previous|deadly|fatal|similar|huge|massive|first|last)\s+)?(?:failure|crash|attack|fire|blaze|blast|explosion|disaster|flood|flooding|quake|earthquake"
     r"|storm|accident|incident|outbreak|collapse|strike|sinking|bombing|eruption|avalanche|spill|leak|derailment"
     r"|shooting|raid|riot|breach|outage|recall)\b",
     re.I,

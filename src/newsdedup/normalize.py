@@ -880,8 +880,9 @@ _RANGE_BEFORE = re.compile(r"\d\s*(?:-|to|and)\s*\Z", re.I)
 _HALF_BEFORE = re.compile(r"\bhalf\s+an?\s+\Z", re.I)
 # "Six of the train's nine carriages came off": the count of what happened is the part (6), not the whole (9)
 _PART_BEFORE = re.compile(
-    r"(?<![\w.,])(?P<part>\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+of\s+"
-    r"(?:the|its|their|his|her|our|[\w-]+['\u2019]s)(?:\s+[\w-]+['\u2019]s)?\s+\Z",
+    rf"(?<![\w.,])(?:(?P<qual>{_QUALIFIER})\s+)?(?P<part>\d{{1,3}}(?:,\d{{3}})+|\d+|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+(?:out\s+)?of\s+"
+    r"(?:the|its|their|his|her|our|these|those|[\w-]+['\u2019]s)(?:\s+[\w-]+['\u2019]s)?\s+\Z",
     re.I,
 )
 
@@ -1228,10 +1229,15 @@ def _counts(text: str) -> tuple[tuple[str, str, str], ...]:
             compound = second in _HEADS or (_plural(second) and not _plural(first) and first not in _NOT_COUNTED)
             about = f"{first} {second}" if compound else first
         qualifier = " ".join((match.group("qual") or "").lower().split())
-        # (not "nine of the 14 buried skiers were pulled out": the whole is what happened, the part another count)
-        part = None if cur or scale or qualifier or first.endswith("ed") else _PART_BEFORE.search(plain, max(0, start - 40), start)
-        if part and part.group("part").lower() not in ("one", "1"):  # "one of the 40 workers" is somebody
-            num = part.group("part").lower()  # "six of the train's nine carriages": six carriages
+        # (not "nine of the 14 buried skiers were pulled out", "19 of the 23 dead were passengers": the whole is what
+        # happened, the part another count)
+        whole_happened = first.endswith("ed") or first in _PEOPLE_BY_ROLE or second in _PEOPLE_BY_ROLE
+        part = None if cur or scale or qualifier or whole_happened else _PART_BEFORE.search(plain, max(0, start - 60), start)
+        if part:
+            if part.group("part").lower() in ("one", "1"):
+                continue  # "one of the 40 workers was killed" counts nobody: neither 40 killed nor one
+            num = part.group("part").lower().replace(",", "")  # "six of the train's nine carriages": six carriages
+            qualifier = " ".join((part.group("qual") or "").lower().split())
         number = _NUMBER_WORDS.get(num, num)
         if num in SCALES and not scale:
             # "a million", "a dozen": one of the scale (and "half a million" half of it)
