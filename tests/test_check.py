@@ -163,6 +163,20 @@ def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     assert verdict.differs == ["more than 120 people killed where the most complete version gives at least 145 people killed"]
 
 
+def test_the_desk_reads_this_morning_by_when_the_write_up_came_out(desk):
+    """As the facts stage: "confirmed dead this morning" in a Monday write-up is Monday's toll, no other figure for
+    the most complete version's Saturday count; undated, it names no day and is one."""
+    from datetime import datetime, timezone
+
+    text = "More than 150 people were confirmed dead this morning across Balochistan, provincial officials said."
+    doc = {"article_id": "x", "text": text, "title": "", "dateline": None}
+    canonical = "001_72621f2fa7bf588d"
+    assert desk._adds_to({**doc, "published": None}, canonical)[1] == [
+        "more than 150 people killed where the most complete version gives at least 145 people killed"]
+    monday = datetime(2026, 2, 2, 9, 0, tzinfo=timezone.utc)
+    assert desk._adds_to({**doc, "published": monday}, canonical)[1] == []
+
+
 def test_a_restatement_naming_someone_else_adds_nothing_but_one_with_a_new_number_does(desk):
     """As the facts stage, which groups sentences stating one fact and lists a sentence of a fact the most
     complete version states only for a number it lacks: a name the version lacks is no added fact."""
