@@ -434,7 +434,7 @@ def linked_figures(
     """Mentions of one count that related sentences of different articles give, as (sentence, about, value).
 
     heads: the story's headlines and datelines (story_heads); a place they name is where the whole story happened.
-    published: when each article came out, so that "confirmed this morning" or "last night" names a day (_days).
+    published: when each article came out, so that "confirmed this morning" names a day (_days).
 
     Each disagreement links two mentions; linked mentions form one group, so separate counts of the
     same kind of thing (people killed overall, people killed in one town) stay separate groups. Links are taken
@@ -544,9 +544,12 @@ def _components(
     return sorted((sorted(group) for group in held.values()), key=lambda group: group[0])  # by first node
 
 
+# The weekdays in order (Monday = 0, as datetime.weekday() counts them)
+_WEEKDAY_ORDER = {d: k for k, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+_WEEKDAY_NAMES = list(_WEEKDAY_ORDER)
+_WEEKDAYS = frozenset(_WEEKDAY_ORDER)
 # Days a lead names and the sentences after it leave out: one of them in one sentence only is no other time.
-_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split())
-_WEEKDAYS = _DAYS - {"yesterday", "today", "tonight"}  # "yesterday" and "Monday" may be one day
+_DAYS = _WEEKDAYS | {"yesterday", "today", "tonight"}  # "yesterday" and "Monday" may be one day
 
 
 @lru_cache(maxsize=1 << 14)
@@ -569,6 +572,7 @@ _RECORD_SINCE = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def _record_years(text: str) -> frozenset[str]:
     return frozenset(_RECORD_SINCE.findall(text)) if "since" in text.lower() else frozenset()
 
@@ -583,8 +587,6 @@ def _same_dates(a: str, b: str) -> bool:
     return not (da and db) and not any(t[:1].isdigit() or " " in t for t in da | db)
 
 
-_WEEKDAY_ORDER = {d: k for k, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
-_WEEKDAY_NAMES = list(_WEEKDAY_ORDER)
 # The day of the report, named by when it came out: "confirmed this morning", "said today". ("yesterday", "last night"
 # and "overnight" name the event's day as often as the report's: "SIX people were killed ... yesterday" in a Sunday
 # paper is Sunday's count of Saturday's dead, so they name none.)
@@ -611,17 +613,22 @@ def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> fr
 
 
 # A count over days: "Over the two days of the strike, about 1,100 operations were postponed", "since Monday", "in the
-# past three days", "during the two-day strike", "from Friday through Sunday"; against one day's ("640 operations scheduled for Wednesday") it is
-# another count. (Not a length of time: "to stay shut for six weeks", "a 30-day ban".) ("since the outbreak began" and "this
-# week" are none: a running total named by the day of its report is that day's, and "this week" as often dates the
-# event.)
+# past three days", "during the two-day strike", "from Friday through Sunday"; against one day's ("640 operations
+# scheduled for Wednesday") it is another count. (Not a length of time: "to stay shut for six weeks", "a 30-day ban".)
+# ("since the outbreak began" and "this week" are none: a running total named by the day of its report is that day's,
+# and "this week" as often dates the event.)
+_WEEKDAY_RX = "(?:" + "|".join(_WEEKDAY_ORDER) + ")"
 _SPAN = re.compile(
     r"\b(?:(?:over|across|during)\s+the\s+(?:(?:past|last|first|next|\w+)\s+){0,2}(?:days|weeks|nights|weekend)"
     r"|(?:over|across|during)\s+the\s+(?:\w+\s+)?\w+-day|in\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks)"
-    r"|since\s+(?:" + "|".join(_WEEKDAY_ORDER) + r"|last\s+week)"
-    r"|from\s+(?:" + "|".join(_WEEKDAY_ORDER) + r")\s+(?:through|to|until|till)\s+(?:" + "|".join(_WEEKDAY_ORDER) + r"))\b",
+    rf"|since\s+(?:{_WEEKDAY_RX}|last\s+week)|from\s+{_WEEKDAY_RX}\s+(?:through|to|until|till)\s+{_WEEKDAY_RX})\b",
     re.I,
 )
+
+
+@lru_cache(maxsize=1 << 14)
+def _spanned(text: str) -> bool:
+    return _SPAN.search(text) is not None
 
 
 def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None = None) -> bool:
@@ -631,7 +638,7 @@ def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None
     Wednesday"), not a later day ("had killed 20 people by Tuesday" / "12 killed on Sunday"); and not a total over
     days against a count of one named day (_SPAN). days: the weekdays each tells of (_days; by default those named)."""
     days_a, days_b = days if days is not None else (times(a) & _WEEKDAYS, times(b) & _WEEKDAYS)
-    span_a, span_b = _SPAN.search(a) is not None, _SPAN.search(b) is not None
+    span_a, span_b = _spanned(a), _spanned(b)
     if span_a != span_b and (days_b if span_a else days_a):
         return False  # days' total against one day's count
     if days_a and days_b and days_a != days_b:
@@ -665,8 +672,7 @@ _GENERIC = frozenset(("people", "persons", "individuals", "others"))
 _PROJECTION = re.compile(
     r"\b(?:expect(?:s|ed|ing|ation|ations)?|forecasts?|predict(?:s|ed|ion|ions)?|projected|projections?|would|could"
     r"|might|needs?\s+to|needed\s+to|necessary|requires?|required\s+(?:to|by)|requirement|plans?\s+to|planned|aims?\s+to"
-    r"|targets?"
-    r"|goal|hopes?\s+to|licensed|permitted|allowed|authori[sz]ed|designed|(?-i:may))\b",
+    r"|targets?|goal|hopes?\s+to|licensed|permitted|allowed|authori[sz]ed|designed|(?-i:may))\b",
     re.I,
 )
 
@@ -685,7 +691,8 @@ def _same_about(x: str, y: str) -> bool:
 # A sentence opening on "That crash", "That failure": it points back at an event the story told of before, most often
 # an earlier one ("In 2022 a Corvane-2 failed. That failure destroyed eight satellites.")
 _THAT_EVENT = re.compile(
-    r"\W*that\s+(?:(?:\d{4}|earlier|previous|deadly|fatal|similar|huge|massive|first|last)\s+)?(?:failure|crash|attack|fire|blaze|blast|explosion|disaster|flood|flooding|quake|earthquake"
+    r"\W*that\s+(?:(?:\d{4}|earlier|previous|deadly|fatal|similar|huge|massive|first|last)\s+)?"
+    r"(?:failure|crash|attack|fire|blaze|blast|explosion|disaster|flood|flooding|quake|earthquake"
     r"|storm|accident|incident|outbreak|collapse|strike|sinking|bombing|eruption|avalanche|spill|leak|derailment"
     r"|shooting|raid|riot|breach|outage|recall)\b",
     re.I,

@@ -70,7 +70,7 @@ STATE_VERSION = 34  # 7: figures are words in the TF-IDF (TermStats counts chang
 # source (documents), a singular noun before a plural one names the count ("22 container ships": conflicts);
 # 34: a count of a thing more particular than "people" conflicts down to thing_similarity, a record year ("the
 # highest since 1987") is no time of the count, vessels are ships, "elderly guests" are guests, "six of the nine
-# carriages" counts six, "this morning" and "last night" are days by when the article came out, a total over days
+# carriages" counts six, "this morning" is a day by when the article came out, a total over days
 # is no day's count, an allowed amount no count, "That failure ..." tells of another event (conflicts)
 
 MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
