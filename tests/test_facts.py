@@ -546,6 +546,12 @@ def _counting(texts: list[str]) -> list[Sentence]:
     return sents
 
 
+def _conflicting(texts: list[str], sim: float) -> list[list[str]]:
+    """The values of each conflict find_conflicts lists for two sentences of two articles at cosine `sim`."""
+    sims = np.array([[1.0, sim], [sim, 1.0]])
+    return [values for _, values, _ in find_conflicts(_counting(texts), sims, FactsConfig())]
+
+
 def test_outlets_wording_a_count_their_own_way_give_conflicting_figures():
     cfg = FactsConfig()
     wire = "At least 28 people were killed and over 170 injured when an earthquake struck Chamoli district on Tuesday."
@@ -578,49 +584,45 @@ def test_a_count_told_in_sentences_that_say_much_else_still_conflicts():
 def test_a_count_of_a_particular_thing_conflicts_in_sentences_a_little_less_alike():
     """From the blind conflict corpora: outlets give 1.2 million and 870,000 customers, or 87 and 120 reports, in
     sentences at cosine 0.6-0.7 that say nothing of what happened to them."""
-    cfg = FactsConfig()
-    sims = np.array([[1.0, 0.65], [0.65, 1.0]])
     texts = ["The breach exposed the personal data of 1.2 million customers, the company said.",
              "Hackers stole the records of roughly 870,000 customers from its servers."]
-    assert [values for _, values, _ in find_conflicts(_counting(texts), sims, cfg)] == [["roughly 870000", "1.2 million"]]
+    assert _conflicting(texts, 0.65) == [["roughly 870000", "1.2 million"]]
     # less alike than thing_similarity, as before: no conflict
-    assert find_conflicts(_counting(texts), np.array([[1.0, 0.55], [0.55, 1.0]]), cfg) == []
+    assert _conflicting(texts, 0.55) == []
     # "people" is anyone: 84 million fully vaccinated and 129 million given one shot are two counts
     people = ["A total of 84 million people in the country are fully vaccinated, the agency said.",
               "More than 129 million people have received at least one shot, according to the agency."]
-    assert find_conflicts(_counting(people), sims, cfg) == []
+    assert _conflicting(people, 0.65) == []
     # a forecast or a need is no count of what happened
     jobs = ["Private employers added 102,000 jobs in June, the payroll firm reported.",
             "Economists expect to see 165,000 jobs were added in June."]
-    assert find_conflicts(_counting(jobs), sims, cfg) == []
+    assert _conflicting(jobs, 0.65) == []
     votes = ["Schumer said he had the 41 votes necessary to block the nomination.",
              "The Senate rule requires a supermajority of 60 votes to end debate."]
-    assert find_conflicts(_counting(votes), sims, cfg) == []
+    assert _conflicting(votes, 0.65) == []
     assert _projected("The true number may have been higher.") and not _projected("The floods began in May.")
 
 
 def test_a_record_year_is_no_time_of_the_count_and_a_closer_name_is_the_same_thing():
     """From heldout6 / heldout3: "the highest reading since records began there in 1987" is no count of 1987; "some 47
     vessels" and "more than 60 ships" count one thing, as do "two elderly guests" and "three guests"."""
-    cfg = FactsConfig()
-    sims = np.array([[1.0, 0.78], [0.78, 1.0]])
     gusts = ["The weather service recorded a gust of 148 km at Cape Harl on Thursday, the strongest in a decade.",
              "Data showed a peak gust of 161 km at Cape Harl on Thursday, the highest reading at the station since "
              "records began there in 1987."]
-    assert [values for _, values, _ in find_conflicts(_counting(gusts), sims, cfg)] == [["148", "161"]]
+    assert _conflicting(gusts, 0.78) == [["148", "161"]]
     # ... but a year the sentence goes on to tell of is that year's count
     earlier = ["At least nine people were killed across the state on Sunday, the agency said.",
                "It is the deadliest outbreak since 2013, when a series of tornadoes killed 16 people."]
-    assert find_conflicts(_counting(earlier), sims, cfg) == []
+    assert _conflicting(earlier, 0.78) == []
     ships = ["Some 47 vessels were waiting at anchor on Wednesday, the port authority said.",
              "More than 60 ships were queued offshore by Wednesday afternoon, the port authority said."]
-    assert [values for _, values, _ in find_conflicts(_counting(ships), sims, cfg)] == [["some 47", "more than 60"]]
+    assert _conflicting(ships, 0.78) == [["some 47", "more than 60"]]
     guests = ["Two elderly guests died in hospital on Sunday afternoon, the authority confirmed.",
               "Three guests died in hospital on Sunday after falling ill at a wedding reception."]
-    assert [values for _, values, _ in find_conflicts(_counting(guests), sims, cfg)] == [["2", "3"]]
+    assert _conflicting(guests, 0.78) == [["2", "3"]]
 
 
-def test_today_and_last_night_are_the_day_the_article_came_out():
+def test_today_is_the_day_the_article_came_out_and_yesterday_no_day():
     """heldout7: a Tuesday tabloid's "on Monday night, emergency chiefs confirmed this morning" tells of Tuesday as
     well, so it is one count with "confirmed on Tuesday morning"; heldout5: a Sunday paper's "confirmed dead this
     morning" is Sunday's toll, not Monday's; heldout6: "we expect ... today" is no day of the count."""
@@ -660,32 +662,29 @@ def test_today_and_last_night_are_the_day_the_article_came_out():
 def test_a_total_over_days_and_an_allowed_amount_are_other_counts():
     """heldout8: "Over the two days of the strike, about 1,100 operations were postponed" is no count of Wednesday's
     640, and "licensed to store up to 60 tonnes" no count of the 40 tonnes held."""
-    cfg = FactsConfig()
-    sims = np.array([[1.0, 0.65], [0.65, 1.0]])
     ops = ["Over the two days of the strike, about 1,100 operations were postponed, the trust said.",
            "The trust said 640 operations scheduled for Wednesday had been cancelled."]
-    assert find_conflicts(_counting(ops), sims, cfg) == []
+    assert _conflicting(ops, 0.65) == []
     one_day = ["About 1,100 operations were postponed on Wednesday, the trust said.", ops[1]]
-    assert [values for _, values, _ in find_conflicts(_counting(one_day), sims, cfg)] == [["640", "about 1100"]]
+    assert _conflicting(one_day, 0.65) == [["640", "about 1100"]]
     # two totals over days are one count (allsides: "From Friday through Sunday ... more than 400 shootings" / "more
     # than 540 shootings over the holiday weekend")
     weekend = ["From Friday through Sunday there were more than 400 shootings across the country, the data showed.",
                "In total, there were more than 540 shootings over the holiday weekend, the organization reported."]
-    assert [values for _, values, _ in find_conflicts(_counting(weekend), sims, cfg)] == [["more than 400", "more than 540"]]
+    assert _conflicting(weekend, 0.65) == [["more than 400", "more than 540"]]
     # a length of time is no total over days (heldout10: six weeks against about three weeks, both said on Wednesday)
     weeks = ["The agency said on Wednesday that the highway was likely to stay shut for six weeks.",
              "The agency said on Wednesday that the road would remain closed for about three weeks."]
-    assert [values for _, values, _ in find_conflicts(_counting(weeks), np.array([[1.0, 0.8], [0.8, 1.0]]), cfg)] == [
-        ["about 3", "6"]]
+    assert _conflicting(weeks, 0.8) == [["about 3", "6"]]
     tonnes = ["Unit 3 is licensed to store up to 60 tonnes of ethylene oxide, according to its permit.",
               "Around 40 tonnes of ethylene oxide were held in Unit 3 at the time of the explosion."]
-    assert find_conflicts(_counting(tonnes), sims, cfg) == []
+    assert _conflicting(tonnes, 0.65) == []
     # heldout9: "That failure ... destroyed eight satellites" tells of the 2022 launch the story recalled before
     launch = ["That failure, caused by a guidance software fault, destroyed eight satellites.",
               "The rocket failed minutes after lifting off on Saturday, destroying the 14 satellites it was carrying."]
-    assert find_conflicts(_counting(launch), sims, cfg) == []
+    assert _conflicting(launch, 0.65) == []
     this = ["This failure, caused by a guidance software fault, destroyed eight satellites.", launch[1]]
-    assert [values for _, values, _ in find_conflicts(_counting(this), sims, cfg)] == [["8", "14"]]
+    assert _conflicting(this, 0.65) == [["8", "14"]]
 
 
 def test_a_count_saying_nothing_happened_is_no_count_of_the_dead_unless_its_sentence_tells_of_them():
