@@ -86,12 +86,11 @@ def conflict_rows(raw: Path, settings) -> list[dict]:
     return resolve_stories(documents, models.facts, settings.facts).conflicts.to_dicts()
 
 
-def _is(value: str, expected: float | int) -> bool:
+def _is(value: str, expected: float | int | str) -> bool:
     """A row's value ("about 1.2 million") is the key's number (1200000)."""
     from decimal import Decimal
 
     from newsdedup.facts import _amount, _figure
-
     from newsdedup.normalize import numbers
 
     amount = _amount(_figure(value))
@@ -141,9 +140,15 @@ def score(expected: dict, rows: list[dict]) -> dict:
     }
 
 
+def corpora() -> list[str]:
+    """The corpora under bench/conflicts/, in the order they were written: dev, heldout, heldout2, ..., heldout10."""
+    names = [p.name for p in CORPORA.iterdir() if (p / "EXPECTED.json").is_file()]
+    return sorted(names, key=lambda n: (n.rstrip("0123456789"), int(n[len(n.rstrip("0123456789")):] or 0)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", nargs="*", default=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10"], help="names under bench/conflicts/, or folders")
+    parser.add_argument("--corpus", nargs="*", default=corpora(), help="names under bench/conflicts/ (default: all of them), or folders")
     parser.add_argument("--config", type=Path, default=REPO_ROOT / "config" / "default.toml")
     parser.add_argument("--json", type=Path, default=None, metavar="FILE")
     parser.add_argument("--misses", action="store_true", help="list the missed conflicts and the traps flagged")
