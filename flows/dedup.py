@@ -15,7 +15,7 @@ from newsdedup.embed import check_models, embedders
 from newsdedup.facts import Resolution
 from newsdedup.incremental import Changes, ingest_changes, save_run, update_facts, update_stories, update_syndicates
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
-from newsdedup.state import Plan, State, load_state, plan_run, settings_fingerprint
+from newsdedup.state import Plan, State, load_state, plan_run, previous_documents, settings_fingerprint
 from newsdedup.store import read_table, run_lock
 
 
@@ -25,8 +25,10 @@ def stage(name: str):
 
 
 @stage("ingest")
-def ingest(state: State, input_dir: Path, plan: Plan, settings: Settings) -> tuple[pl.DataFrame, Changes]:
-    return ingest_changes(state, input_dir, plan, settings)
+def ingest(
+    state: State, input_dir: Path, plan: Plan, settings: Settings, previous: pl.DataFrame | None
+) -> tuple[pl.DataFrame, Changes]:
+    return ingest_changes(state, input_dir, plan, settings, previous)
 
 
 @stage("syndicated-copies")
@@ -80,10 +82,12 @@ def dedup_flow(
         timings[name], clock = now - clock, now
 
     with run_lock(out, wait_seconds):
-        state = (None if full else load_state(out, settings)) or State(settings_fingerprint(settings))
+        state = None if full else load_state(out, settings)
+        previous = previous_documents(out) if state is None else None  # a rebuild keeps items that rolled off
+        state = state or State(settings_fingerprint(settings))
         state.run += 1
         plan = plan_run(Path(input_dir), state.manifest)
-        new_docs, changes = ingest(state, Path(input_dir), plan, settings)
+        new_docs, changes = ingest(state, Path(input_dir), plan, settings, previous)
         lap("ingest")
         documents = syndicate(state, new_docs, settings)
         lap("syndicated copies")

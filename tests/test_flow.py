@@ -157,3 +157,31 @@ def test_show_says_what_each_copy_changes_from_the_run_state(flow_run):
     copy_lines = [line for line in shown.output.splitlines() if "copy" in line and "Jaccard" in line]
     assert copy_lines and any("headline changed" in line or "trimmed to" in line or "words added" in line
                               for line in shown.output.splitlines())
+
+
+def test_a_full_rebuild_keeps_the_items_that_rolled_off_a_feed(tmp_path):
+    """A scheduled run after a fetcher rewrote wire.jsonl keeps the item that left it, and so does --full."""
+    import json
+
+    from flows.dedup import dedup_flow
+
+    inp, out = tmp_path / "raw", tmp_path / "clusters"
+    inp.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+
+    def fetch(numbers):
+        items = [{"id": f"wire-{n}", "text": seeds[n].read_text(encoding="utf-8")} for n in numbers]
+        (inp / "wire.jsonl").write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+
+    fetch([0, 1])
+    dedup_flow(str(inp), str(out), None)
+    fetch([2, 1])
+    summary = dedup_flow(str(inp), str(out), None)
+    assert summary.new == 1 and summary.removed == 0
+    for full in (False, True):
+        if full:
+            dedup_flow(str(inp), str(out), None, full=True)
+        articles = pl.read_parquet(out / "articles.parquet")
+        assert sorted(articles["article_id"].to_list()) == ["wire-0", "wire-1", "wire-2"]
+        notes = dict(zip(articles["article_id"].to_list(), articles["notes"].to_list()))
+        assert "no longer in wire.jsonl: kept as last read" in notes["wire-0"] and notes["wire-1"] == []

@@ -511,3 +511,15 @@ def test_a_copy_is_trimmed_only_when_passages_of_the_original_are_gone():
     long_original = {**original, "n_words": 1000}
     nearly = compare_copy({"title": "Floods cut coastal road", "text": cut, "n_words": 998}, long_original)
     assert "trimmed to 99 %" in difference_words(nearly)
+
+
+def test_an_article_that_rolled_off_its_feed_says_so_apart_from_why_it_is_undated():
+    from newsdedup.html_report import when_published
+    from newsdedup.schema import rolled_off_note
+
+    left = rolled_off_note("wire.xml")
+    undated = {"published": None, "notes": ["date 'sometime' not understood", left]}
+    assert when_published(undated) == "undated (date 'sometime' not understood), no longer in wire.xml: kept as last read"
+    dated = {"published": datetime(2026, 2, 1, tzinfo=timezone.utc), "notes": [left]}
+    assert when_published(dated) == "2026-02-01, no longer in wire.xml: kept as last read"
+    assert when_published({"published": None, "notes": [left]}) == "undated, no longer in wire.xml: kept as last read"

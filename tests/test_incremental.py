@@ -368,3 +368,79 @@ def test_a_run_writes_every_output_the_nothing_new_check_looks_for(corpus, tmp_p
     assert sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith(".")) == sorted(OUTPUT_FILES)
     (out / "report.html").unlink()
     assert missing_outputs(out) == ["report.html"]
+
+
+def _feed(path, items):
+    """A JSONL feed of (id, word) items; an id of None leaves the item without one (known by its place)."""
+    import json
+
+    lines = []
+    for article_id, word in items:
+        body = " ".join(f"The {word} report gives detail number {i} about the {word} event today." for i in range(4))
+        record = {"title": f"{word.title()} headline", "text": body, "published": "2026-02-01T10:00:00Z"}
+        lines.append(json.dumps(record if article_id is None else {"id": article_id, **record}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_an_item_that_rolls_off_a_feed_stays_and_one_the_feed_still_holds_is_not_read_again(tmp_path, fake_embedder):
+    """A fetcher rewrites feed.jsonl with its latest items: those that left it stay (with a note), an item
+    still there as it was is not processed again, a changed one is replaced."""
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    _feed(inp / "feed.jsonl", [("a", "harbour"), ("b", "mountain"), ("c", "river")])
+    continue_run(state, inp, settings, fake_embedder)
+    story_of_b = state.documents.filter(pl.col("article_id") == "b")["story_id"][0]
+    _feed(inp / "feed.jsonl", [("d", "desert"), ("b", "mountain"), ("c", "volcano")])  # newest on top
+    changes = continue_run(state, inp, settings, fake_embedder)
+    docs = {r["article_id"]: r for r in state.documents.iter_rows(named=True)}
+    assert sorted(docs) == ["a", "b", "c", "d"]
+    assert changes.added == 2 and changes.removed == 1  # d is new, c's new version replaces its old one
+    assert docs["a"]["notes"] == ["no longer in feed.jsonl: kept as last read"] and "harbour" in docs["a"]["text"]
+    assert docs["b"]["path"] == "feed.jsonl:2" and docs["b"]["story_id"] == story_of_b and docs["b"]["notes"] == []
+    assert "volcano" in docs["c"]["text"] and docs["d"]["notes"] == []
+    assert sorted(state.sketches["article_id"].to_list()) == sorted(docs)  # each article fingerprinted once
+    (inp / "feed.jsonl").unlink()  # a deleted feed takes its items with it, those that rolled off too
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.documents.height == 0
+
+
+def test_items_known_by_their_place_or_with_keep_rolled_off_false_go_with_the_feed_s_old_version(tmp_path, fake_embedder):
+    base = load_config()
+    for settings, items, kept in (
+        (base, [(None, "harbour"), (None, "mountain")], []),  # 'feed:1' may be another item in the next version
+        (base.model_copy(update={"ingest": base.ingest.model_copy(update={"keep_rolled_off": False})}),
+         [("a", "harbour"), ("b", "mountain")], []),
+        (base, [("a", "harbour"), ("b", "mountain")], ["a", "b"]),
+    ):
+        state = _fresh(settings)
+        inp = tmp_path / f"in{len(list(tmp_path.iterdir()))}"
+        inp.mkdir()
+        _feed(inp / "feed.jsonl", items)
+        continue_run(state, inp, settings, fake_embedder)
+        _feed(inp / "feed.jsonl", [("z", "desert")])
+        continue_run(state, inp, settings, fake_embedder)
+        assert sorted(state.documents["article_id"].to_list()) == sorted([*kept, "z"])
+
+
+def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedder):
+    """Other settings (or --full) read every input again; items no input holds any more come from the old state."""
+    from newsdedup.state import previous_documents
+
+    settings = load_config()
+    state = _fresh(settings)
+    inp, out = tmp_path / "in", tmp_path / "out"
+    inp.mkdir()
+    _feed(inp / "feed.jsonl", [("a", "harbour"), ("b", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)
+    _feed(inp / "feed.jsonl", [("b", "mountain"), ("c", "river")])
+    continue_run(state, inp, settings, fake_embedder)
+    save_state(out, state)
+    (inp / "gone.jsonl").write_text("", encoding="utf-8")
+    rebuilt = _fresh(settings)
+    changes = continue_run(rebuilt, inp, settings, fake_embedder, previous_documents(out))
+    assert sorted(rebuilt.documents["article_id"].to_list()) == ["a", "b", "c"] and changes.added == 3
+    a = rebuilt.documents.filter(pl.col("article_id") == "a").row(0, named=True)
+    assert a["notes"] == ["no longer in feed.jsonl: kept as last read"] and a["story_id"] is not None
+    assert previous_documents(tmp_path / "nowhere") is None

@@ -25,6 +25,7 @@ class IngestConfig(_Section):
     min_words: int = Field(8, ge=1)
     max_words: int = Field(100_000, ge=1)
     max_file_mb: float = Field(50, gt=0)
+    keep_rolled_off: bool = True
 
     @field_validator("extensions")
     @classmethod

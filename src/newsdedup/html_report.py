@@ -16,7 +16,9 @@ import polars as pl
 
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, sentence_key
 from newsdedup.normalize import counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, words
-from newsdedup.schema import conflict_counts, conflicts_by_kind, numbers_differing, pairs_by_articles, rows_by
+from newsdedup.schema import (
+    conflict_counts, conflicts_by_kind, is_rolled_off_note, numbers_differing, pairs_by_articles, rows_by,
+)
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -139,10 +141,13 @@ def day(value: datetime | None) -> str:
 
 
 def when_published(row: dict) -> str:
-    """An article's day, or "undated" with ingest's notes on why ("undated (dateline '...' gives no year)")."""
-    if row["published"] is None and row.get("notes"):
-        return f"undated ({'; '.join(row['notes'])})"
-    return day(row["published"])
+    """An article's day, or "undated" with ingest's notes on why ("undated (dateline '...' gives no year)"), and
+    that its feed no longer holds it ("2026-02-01, no longer in wire.xml: kept as last read")."""
+    notes = row.get("notes") or []
+    left = [n for n in notes if is_rolled_off_note(n)]
+    why = [n for n in notes if n not in left]
+    when = f"undated ({'; '.join(why)})" if row["published"] is None and why else day(row["published"])
+    return ", ".join([when, *left])
 
 
 def date_span(first: datetime | None, last: datetime | None) -> str:

@@ -19,10 +19,10 @@ from newsdedup.facts import (
     Resolution, article_sentences, boilerplate_keys, candidate_keys, fact_candidates, resolve_stories_with_sentences,
     sentence_key,
 )
-from newsdedup.ingest import read_files
+from newsdedup.ingest import known_by_place, place_of, read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
-from newsdedup.schema import DOCUMENTS
+from newsdedup.schema import DOCUMENTS, rolled_off_note
 from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
@@ -52,32 +52,93 @@ def _file_of(path: pl.Expr) -> pl.Expr:
     return path.str.replace(r":\d+$", "")
 
 
-def ingest_changes(state: State, root: Path, plan: Plan, settings: Settings) -> tuple[pl.DataFrame, Changes]:
-    """Drop articles of changed or removed files, read new and changed files; return the new documents."""
+@dataclass
+class Reconciled:
+    """Articles read before from files that changed or went, against what the files hold now."""
+
+    unchanged: pl.DataFrame  # earlier rows of items the files still hold as they were (with their place now)
+    rolled_off: pl.DataFrame  # earlier rows of items their file, still there, no longer holds: kept, with a note
+    gone: pl.DataFrame  # earlier rows that go: a deleted file's, a changed item's old version, a replaced text
+    fresh: pl.DataFrame  # rows read now to fold in: new items and new versions of changed ones
+
+
+def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_rolled_off: bool) -> Reconciled:
+    """Sort the earlier articles of changed or deleted files (`earlier`) by what the files hold now (`now`, read
+    from them; `present`: the input files there now).
+
+    An item the files still hold (by article_id, in whichever file) with the same document stays as it was; one
+    they hold otherwise is replaced. An item of a feed or JSONL file that the file, still there, no longer holds
+    has rolled off (a fetcher rewrote the feed with the latest items) and is kept when `keep_rolled_off`, unless
+    it was known only by its place in the file ('feed:3', which a newer version gives to another item). The rest
+    of `earlier` goes.
+    """
+    current = {row["article_id"]: row for row in now.iter_rows(named=True)}
+    unchanged, rolled, gone = [], [], []
+    for row in earlier.iter_rows(named=True):
+        article_id, path = row["article_id"], row["path"]
+        read = current.get(article_id)
+        if read is not None:
+            same = all(row[k] == read[k] for k in DOCUMENTS if k != "path")
+            (unchanged if same else gone).append({**row, "path": read["path"]} if same else row)
+            continue
+        place = place_of(path)
+        if keep_rolled_off and place is not None and place[0] in present and not known_by_place(article_id, path):
+            note = rolled_off_note(place[0])
+            rolled.append({**row, "notes": row["notes"] if note in row["notes"] else [*row["notes"], note]})
+        else:
+            gone.append(row)
+    same_ids = pl.Series([r["article_id"] for r in unchanged], dtype=pl.String).implode()
+    schema = earlier.schema
+    return Reconciled(
+        unchanged=pl.DataFrame(unchanged, schema=schema),
+        rolled_off=pl.DataFrame(rolled, schema=schema),
+        gone=pl.DataFrame(gone, schema=schema),
+        fresh=now.filter(~pl.col("article_id").is_in(same_ids)),
+    )
+
+
+def ingest_changes(
+    state: State, root: Path, plan: Plan, settings: Settings, previous: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, Changes]:
+    """Read new and changed files, drop what changed or went (see `reconcile`); return the documents to fold in.
+
+    previous: the documents of an earlier state that this run does not continue from (a full rebuild, or other
+    settings); the items among them that rolled off their files are read from it, as they are no longer in the input.
+    """
     changes = Changes()
-    dropped = pl.Series(plan.dropped, dtype=pl.String)
-    gone = state.documents.filter(_file_of(pl.col("path")).is_in(dropped.implode()))
+    dropped = pl.Series(plan.dropped, dtype=pl.String).implode()
+    in_dropped = _file_of(pl.col("path")).is_in(dropped)
+    earlier = state.documents.filter(in_dropped)
+    others = state.documents.filter(~in_dropped)
+    state.rejects = state.rejects.filter(~_file_of(pl.col("path")).is_in(dropped))
+    known = dict(zip(others["article_id"].to_list(), others["path"].to_list()))
+    docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known)
+    present, keep = set(plan.hashes), settings.ingest.keep_rolled_off
+    now = reconcile(earlier, docs, present, keep)
+    gone = now.gone
     changes.removed = gone.height
     if gone.height:
         ids = gone["article_id"].implode()
         for article_id in gone["article_id"].to_list():
             state.lsh.remove(article_id)
         state.terms.remove(term_counts(headline_and_body(gone)))
-        keep = ~state.sketches["article_id"].is_in(ids).to_numpy()
-        state.sketches = state.sketches.filter(pl.Series(keep))
-        state.signatures = state.signatures[keep]
-        state.documents = state.documents.filter(~pl.col("article_id").is_in(ids))
+        keep_rows = ~state.sketches["article_id"].is_in(ids).to_numpy()
+        state.sketches = state.sketches.filter(pl.Series(keep_rows))
+        state.signatures = state.signatures[keep_rows]
         state.pairs = state.pairs.filter(~pl.col("article_id").is_in(ids) & ~pl.col("copy_of").is_in(ids))
         changes.dirty_stories |= set(gone["story_id"].to_list())
-    state.rejects = state.rejects.filter(~_file_of(pl.col("path")).is_in(dropped.implode()))
-    known = dict(zip(state.documents["article_id"].to_list(), state.documents["path"].to_list()))
-    docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known)
-    if docs.height:
-        state.terms.add(term_counts(headline_and_body(docs)))
+    state.documents = pl.concat([others, now.unchanged, now.rolled_off]).sort("article_id")
+    fresh = now.fresh
+    if previous is not None and previous.height:
+        unread = previous.filter(~pl.col("article_id").is_in(docs["article_id"].implode()))  # the rest are read again
+        carried = reconcile(unread.select(list(DOCUMENTS)), docs.clear(), present, keep).rolled_off
+        fresh = pl.concat([fresh, carried]).sort("article_id")
+    if fresh.height:
+        state.terms.add(term_counts(headline_and_body(fresh)))
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
     state.manifest = pl.DataFrame({"path": list(plan.hashes), "sha1": list(plan.hashes.values())}, schema=MANIFEST).sort("path")
-    changes.added = docs.height
-    return docs, changes
+    changes.added = fresh.height
+    return fresh, changes
 
 
 def _oldest(ids: set[str], created: dict[str, int]) -> str:
@@ -347,11 +408,14 @@ def save_run(out_dir: Path, state: State) -> Summary:
     return summary
 
 
-def continue_run(state: State, root: Path, settings: Settings, models: Embedders | Embedder) -> Changes:
-    """One run from the state: all stages in order (the Prefect flow runs the same steps as tasks)."""
+def continue_run(
+    state: State, root: Path, settings: Settings, models: Embedders | Embedder, previous: pl.DataFrame | None = None
+) -> Changes:
+    """One run from the state: all stages in order (the Prefect flow runs the same steps as tasks); previous: as
+    for `ingest_changes`."""
     from newsdedup.state import plan_run
 
     state.run += 1
-    new_docs, changes = ingest_changes(state, root, plan_run(root, state.manifest), settings)
+    new_docs, changes = ingest_changes(state, root, plan_run(root, state.manifest), settings, previous)
     add_documents(state, new_docs, settings, models, changes)
     return changes

@@ -547,6 +547,24 @@ def _page_date(html: str, found: str | None) -> str | None:
     return trafilatura.extract_metadata(html, date_config=params).date
 
 
+def place_of(path: str) -> tuple[str, str] | None:
+    """The file and the item number of an item's path in a file holding several ('feed.jsonl:3' ->
+    ('feed.jsonl', '3')); None for a file's only article."""
+    file, sep, n = path.rpartition(":")
+    return (file, n) if sep and n.isdigit() else None
+
+
+def known_by_place(article_id: str, path: str) -> bool:
+    """Whether an item is known only by its place in its file ('feed:3'): one without an id or a url of its own,
+    which a newer version of the file may give to another item."""
+    place = place_of(path)
+    if place is None:
+        return False
+    file, n = place
+    suffix = Path(file).suffix
+    return article_id == f"{file[: -len(suffix)] if suffix else file}:{n}"
+
+
 def _items(
     items: Iterable[tuple[int, Any]], feed_name: str | None, stem_id: str, rel: str
 ) -> Iterator[Record | tuple[str, str]]:

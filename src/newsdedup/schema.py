@@ -17,8 +17,20 @@ DOCUMENTS: dict[str, pl.DataType] = {
     "dateline": pl.String(),
     "text": pl.String(),
     "n_words": pl.Int64(),
-    "notes": pl.List(pl.String()),  # what ingest could not use: why an undated article is ("date 'x' not understood")
+    "notes": pl.List(pl.String()),  # what ingest could not use: why an undated article is ("date 'x' not understood");
+    # and for an item its feed no longer holds, ROLLED_OFF
 }
+# The note of an article its feed or JSONL file, still there, no longer holds (kept as last read).
+ROLLED_OFF = "no longer in {file}: kept as last read"
+
+
+def rolled_off_note(file: str) -> str:
+    return ROLLED_OFF.format(file=file)
+
+
+def is_rolled_off_note(note: str) -> bool:
+    head, tail = ROLLED_OFF.split("{file}")
+    return note.startswith(head) and note.endswith(tail)
 
 # One row per input that could not be used.
 REJECTS: dict[str, pl.DataType] = {"path": pl.String(), "reason": pl.String()}

@@ -23,7 +23,7 @@ import polars as pl
 from newsdedup.config import Settings
 from newsdedup import embed
 from newsdedup.embed import resolve_precision
-from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, empty
+from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, conform, empty
 from newsdedup.stories import TermStats
 
 STATE_VERSION = 34  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
@@ -226,6 +226,16 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     return state
 
 
+def previous_documents(output: str | Path) -> pl.DataFrame | None:
+    """The documents of the state saved in output, whatever settings or version made it (a rebuild carries over the
+    items that rolled off their files, which it cannot read again); None when there is none or it cannot be read."""
+    path = state_dir(output) / "documents.parquet"
+    try:
+        return conform(pl.read_parquet(path).select(list(DOCUMENTS)), DOCUMENTS, "documents")
+    except Exception:  # no state, or one too old to hold these columns: nothing to carry over
+        return None
+
+
 def save_state(output: str | Path, state: State) -> None:
     """Write the state to a new folder, then swap it in with two renames."""
     folder = state_dir(output)
@@ -284,7 +294,7 @@ class Plan:
 
     hashes: dict[str, str]  # relative path -> sha1, for every input now present
     todo: list[str]  # new or changed files
-    dropped: list[str]  # changed or removed files whose old articles go
+    dropped: list[str]  # changed or removed files, whose earlier articles are checked against what they hold now
     files: dict[str, Path]  # relative path (as shown) -> the file
 
     @property
