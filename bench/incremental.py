@@ -8,9 +8,13 @@ with a fixed seed. Then, with the real SentenceTransformerEmbedder of the config
 
 (a) one `continue_run` from an empty State over the whole folder (a full run);
 (b) the same files copied into a second folder in 10 equal slices, with a `continue_run` on one State after
-    each slice; then an 11th `continue_run` with nothing new.
+    each slice; then an 11th `continue_run` with nothing new;
+(c) the articles as items of one JSONL feed, `wire.jsonl`: (c0) one run over a feed holding them all, then a
+    feed that a fetcher rewrites in place 10 times, each time with the items of that slice and the one before
+    (so half of each version was in the last one, and every item rolls off the feed after two versions), with a
+    `continue_run` after each rewrite.
 
-It compares (a) and (b) (copy groups and stories as partitions of the article ids, and their ARI), scores
+It compares (a) and (b), and (c0) and (c) (copy groups and stories as partitions of the article ids, and their ARI), scores
 both against the republish labels (newsdedup.evaluate), times every run, and saves the state of (b) with
 `save_state` and times `load_state`. The library is called directly, not through Prefect.
 
@@ -137,6 +141,83 @@ def scores(docs, labels) -> dict[str, Any]:
         "stories_labelled": by["stories"].n_true_clusters,
         "labelled_ids_missing": missing,
     }
+
+
+def compare(full, batched) -> dict[str, Any]:
+    """Two runs over the same articles: the same copy groups, stories, most complete versions, added facts and
+    conflicting figures?"""
+    import polars as pl
+    from sklearn.metrics import adjusted_rand_score
+
+    a = full.documents.sort("article_id")
+    b = batched.documents.sort("article_id")
+    same_ids = a["article_id"].to_list() == b["article_id"].to_list()
+    ids = a["article_id"].to_list()
+    b_by_id = dict(zip(b["article_id"].to_list(), zip(b["syndicate_id"].to_list(), b["story_id"].to_list())))
+    b_syn = [b_by_id[i][0] if i in b_by_id else f"missing:{i}" for i in ids]
+    b_story = [b_by_id[i][1] if i in b_by_id else f"missing:{i}" for i in ids]
+    copies_a, copies_b = partition(ids, a["syndicate_id"].to_list()), partition(ids, b_syn)
+    stories_a, stories_b = partition(ids, a["story_id"].to_list()), partition(ids, b_story)
+    comparison = {
+        "same_article_ids": same_ids,
+        "copy_groups_identical": copies_a == copies_b,
+        "copy_groups_only_in_a": len(copies_a - copies_b),
+        "copy_groups_only_in_b": len(copies_b - copies_a),
+        "copy_ari": round(float(adjusted_rand_score(a["syndicate_id"].to_list(), b_syn)), 4),
+        "stories_identical": stories_a == stories_b,
+        "stories_only_in_a": len(stories_a - stories_b),
+        "stories_only_in_b": len(stories_b - stories_a),
+        "story_ari": round(float(adjusted_rand_score(a["story_id"].to_list(), b_story)), 4),
+        "pairs_a": full.pairs.height,
+        "pairs_b": batched.pairs.height,
+    }
+    # the facts stage's outcome: the same most complete version, the same added facts (by story, text and
+    # the articles carrying them), the same conflicting figures. Story ids are named by the run that first
+    # saw a story, so a story is compared by its first article.
+    def story_key(state):
+        first = state.documents.group_by("story_id").agg(pl.col("article_id").min())
+        return dict(first.iter_rows())
+
+    def canon_of(state):
+        key = story_key(state)
+        return {(key[sid], canonical) for sid, canonical in state.canon.select("story_id", "canonical_article_id").iter_rows()}
+
+    def facts_of(state):
+        key = story_key(state)
+        return {(key[r["story_id"]], r["text"], tuple(sorted(r["article_ids"]))) for r in state.facts.iter_rows(named=True)}
+
+    def conflicts_of(state):
+        key = story_key(state)
+        return {(key[r["story_id"]], r["about"], tuple(r["values"])) for r in state.conflicts.iter_rows(named=True)}
+
+    for name, of in (("canon", canon_of), ("facts", facts_of), ("conflicts", conflicts_of)):
+        left, right = of(full), of(batched)
+        comparison[f"{name}_a"], comparison[f"{name}_b"] = len(left), len(right)
+        comparison[f"{name}_only_in_a"], comparison[f"{name}_only_in_b"] = len(left - right), len(right - left)
+        comparison[f"{name}_examples"] = [list(x) for x in sorted(left ^ right)[:5]]
+    return comparison
+
+
+def print_comparison(c: dict[str, Any], a: str, b: str) -> None:
+    print(f"{a} vs {b}: same article ids: {'yes' if c['same_article_ids'] else 'no'}; copy groups identical: "
+          f"{'yes' if c['copy_groups_identical'] else 'no'} (ARI {c['copy_ari']:.4f}; "
+          f"{c['copy_groups_only_in_a']} groups only in {a}, {c['copy_groups_only_in_b']} only in {b}; "
+          f"verified pairs {c['pairs_a']} / {c['pairs_b']})")
+    print(f"{a} vs {b}: stories identical: {'yes' if c['stories_identical'] else 'no'} (ARI {c['story_ari']:.4f}, "
+          f"target >= 0.98: {'met' if c['story_ari'] >= 0.98 else 'NOT met'}; {c['stories_only_in_a']} stories only "
+          f"in {a}, {c['stories_only_in_b']} only in {b})")
+    print(f"{a} vs {b}, the facts stage: " + "; ".join(
+        f"{name} {c[name + '_a']} / {c[name + '_b']} ({c[name + '_only_in_a']} only in {a}, "
+        f"{c[name + '_only_in_b']} only in {b})" for name in ("canon", "facts", "conflicts")))
+    for name in ("canon", "facts", "conflicts"):
+        for example in c[f"{name}_examples"][:3]:
+            print(f"  differs, {name}: {str(example)[:200]}")
+
+
+def write_feed(path: Path, records: list[dict[str, Any]]) -> None:
+    """A JSONL feed holding these records, written in place (as a fetcher rewrites its feed)."""
+    fields = ("id", "title", "text", "source", "published", "url")
+    path.write_text("".join(json.dumps({k: r.get(k) for k in fields if r.get(k)}) + "\n" for r in records), encoding="utf-8")
 
 
 def folder_bytes(folder: Path) -> int:
@@ -272,57 +353,31 @@ def main(argv: list[str] | None = None) -> int:
         load_seconds = time.perf_counter() - start
         loaded_ok = loaded is not None and loaded.documents.height == batched.documents.height
 
-        # compare (a) and (b)
-        a = full.documents.sort("article_id")
-        b = batched.documents.sort("article_id")
-        same_ids = a["article_id"].to_list() == b["article_id"].to_list()
-        ids = a["article_id"].to_list()
-        b_by_id = dict(zip(b["article_id"].to_list(), zip(b["syndicate_id"].to_list(), b["story_id"].to_list())))
-        b_syn = [b_by_id[i][0] if i in b_by_id else f"missing:{i}" for i in ids]
-        b_story = [b_by_id[i][1] if i in b_by_id else f"missing:{i}" for i in ids]
-        copies_a, copies_b = partition(ids, a["syndicate_id"].to_list()), partition(ids, b_syn)
-        stories_a, stories_b = partition(ids, a["story_id"].to_list()), partition(ids, b_story)
-        comparison = {
-            "same_article_ids": same_ids,
-            "copy_groups_identical": copies_a == copies_b,
-            "copy_groups_only_in_a": len(copies_a - copies_b),
-            "copy_groups_only_in_b": len(copies_b - copies_a),
-            "copy_ari": round(float(adjusted_rand_score(a["syndicate_id"].to_list(), b_syn)), 4),
-            "stories_identical": stories_a == stories_b,
-            "stories_only_in_a": len(stories_a - stories_b),
-            "stories_only_in_b": len(stories_b - stories_a),
-            "story_ari": round(float(adjusted_rand_score(a["story_id"].to_list(), b_story)), 4),
-            "pairs_a": full.pairs.height,
-            "pairs_b": batched.pairs.height,
-        }
-        # the facts stage's outcome: the same most complete version, the same added facts (by story, text and
-        # the articles carrying them), the same conflicting figures. Story ids are named by the run that first
-        # saw a story, so a story is compared by its first article.
-        def story_key(state):
-            first = state.documents.group_by("story_id").agg(pl.col("article_id").min())
-            return dict(first.iter_rows())
+        comparison = compare(full, batched)
 
-        def canon_of(state):
-            key = story_key(state)
-            return {(key[sid], canonical) for sid, canonical in state.canon.select("story_id", "canonical_article_id").iter_rows()}
-
-        def facts_of(state):
-            key = story_key(state)
-            return {(key[r["story_id"]], r["text"], tuple(sorted(r["article_ids"]))) for r in state.facts.iter_rows(named=True)}
-
-        def conflicts_of(state):
-            key = story_key(state)
-            return {(key[r["story_id"]], r["about"], tuple(r["values"])) for r in state.conflicts.iter_rows(named=True)}
-
-        for name, of in (("canon", canon_of), ("facts", facts_of), ("conflicts", conflicts_of)):
-            left, right = of(full), of(batched)
-            comparison[f"{name}_a"], comparison[f"{name}_b"] = len(left), len(right)
-            comparison[f"{name}_only_in_a"], comparison[f"{name}_only_in_b"] = len(left - right), len(right - left)
-            comparison[f"{name}_examples"] = [list(x) for x in sorted(left ^ right)[:5]]
-        quality = {"a": scores(full.documents, labels), "b": scores(batched.documents, labels)}
+        # (c) the articles as items of one feed: all at once, then a feed rewritten in place with its latest items
+        feed_all_dir, feed_dir = work / "feed_all", work / "feed"
+        for folder in (feed_all_dir, feed_dir):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        write_feed(feed_all_dir / "wire.jsonl", order)
+        feed_all = State(fingerprint)
+        run_c0 = timed_run("(c0) one feed, all items", feed_all, feed_all_dir, settings, embedder, 1)
+        print(f"(c0) one feed with every item: {run_c0.seconds:.1f}s, {run_c0.documents} documents", flush=True)
+        feed = State(fingerprint)
+        runs_c: list[RunTiming] = []
+        for k in range(args.batches):
+            write_feed(feed_dir / "wire.jsonl", order[bounds[max(k - 1, 0)]:bounds[k + 1]])
+            runs_c.append(timed_run(f"(c) feed version {k + 1}", feed, feed_dir, settings, embedder, 1))
+            print(f"(c) feed version {k + 1}/{args.batches}: {runs_c[-1].seconds:.1f}s, {runs_c[-1].added} added, "
+                  f"{runs_c[-1].documents} documents", flush=True)
+        rolled = sum(any(n.startswith("no longer in") for n in notes) for notes in feed.documents["notes"].to_list())
+        feed_comparison = compare(feed_all, feed)
+        quality = {"a": scores(full.documents, labels), "b": scores(batched.documents, labels),
+                   "c": scores(feed.documents, labels)}
 
         print()
-        runs = [run_a, *runs_b, noop]
+        runs = [run_a, *runs_b, noop, run_c0, *runs_c]
         print_table(runs, [
             ("save_state (b)", save_seconds, f"{state_bytes / 1024 / 1024:.1f} MB on disk"),
             ("load_state (b)", load_seconds, "ok" if loaded_ok else "FAILED"),
@@ -336,21 +391,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"run with nothing new: {noop.seconds * 1000:.0f} ms, plan said nothing new: "
               f"{'yes' if nothing_new else 'no'}, embedded {int(noop.embedded['group_texts'])} group texts + "
               f"{int(noop.embedded['sentences'])} sentences")
-        c = comparison
-        print(f"(a) vs (b): same article ids: {'yes' if c['same_article_ids'] else 'no'}; copy groups identical: "
-              f"{'yes' if c['copy_groups_identical'] else 'no'} (ARI {c['copy_ari']:.4f}; "
-              f"{c['copy_groups_only_in_a']} groups only in (a), {c['copy_groups_only_in_b']} only in (b); "
-              f"verified pairs {c['pairs_a']} / {c['pairs_b']})")
-        print(f"(a) vs (b): stories identical: {'yes' if c['stories_identical'] else 'no'} (ARI {c['story_ari']:.4f}, "
-              f"target >= 0.98: {'met' if c['story_ari'] >= 0.98 else 'NOT met'}; {c['stories_only_in_a']} stories only "
-              f"in (a), {c['stories_only_in_b']} only in (b))")
-        print("(a) vs (b), the facts stage: " + "; ".join(
-            f"{name} {c[name + '_a']} / {c[name + '_b']} ({c[name + '_only_in_a']} only in (a), "
-            f"{c[name + '_only_in_b']} only in (b))" for name in ("canon", "facts", "conflicts")))
-        for name in ("canon", "facts", "conflicts"):
-            for example in c[f"{name}_examples"][:3]:
-                print(f"  differs, {name}: {str(example)[:200]}")
-        for key, name in (("a", "(a) full run"), ("b", "(b) batches ")):
+        print_comparison(comparison, "(a)", "(b)")
+        feed_total = sum(r.seconds for r in runs_c)
+        print(f"(c) {args.batches} versions of one feed: {feed_total:.1f}s in all ({feed_total / run_c0.seconds:.2f}x one run "
+              f"over the whole feed); added {sum(r.added for r in runs_c)} articles for {len(order)} items; "
+              f"{rolled} kept after rolling off the feed")
+        print_comparison(feed_comparison, "(c0)", "(c)")
+        for key, name in (("a", "(a) full run"), ("b", "(b) batches "), ("c", "(c) feed    ")):
             q = quality[key]
             s = q["story_bcubed"]
             print(f"{name} vs labels: copy ARI {q['copy_ari']:.4f} (B-cubed F1 {q['copy_bcubed_f1']:.4f}); story B-cubed "
@@ -375,6 +422,8 @@ def main(argv: list[str] | None = None) -> int:
                 "state_bytes": state_bytes,
                 "load_state_ok": loaded_ok,
                 "comparison": comparison,
+                "feed_comparison": feed_comparison,
+                "feed_rolled_off_kept": rolled,
                 "quality": quality,
             }
             args.json.parent.mkdir(parents=True, exist_ok=True)
