@@ -177,7 +177,8 @@ def test_a_full_rebuild_keeps_the_items_that_rolled_off_a_feed(tmp_path):
     dedup_flow(str(inp), str(out), None)
     fetch([2, 1])
     summary = dedup_flow(str(inp), str(out), None)
-    assert summary.new == 1 and summary.removed == 0
+    assert summary.new == 1 and summary.removed == 0 and summary.rolled_off == 1
+    assert "this run: 1 new, 0 removed articles, 1 kept after leaving their feed, 0 story merges" in summary.line()
     for full in (False, True):
         if full:
             dedup_flow(str(inp), str(out), None, full=True)

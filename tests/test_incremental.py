@@ -397,10 +397,14 @@ def test_an_item_that_rolls_off_a_feed_stays_and_one_the_feed_still_holds_is_not
     docs = {r["article_id"]: r for r in state.documents.iter_rows(named=True)}
     assert sorted(docs) == ["a", "b", "c", "d"]
     assert changes.added == 2 and changes.removed == 1  # d is new, c's new version replaces its old one
+    assert changes.rolled_off == 1
     assert docs["a"]["notes"] == ["no longer in feed.jsonl: kept as last read"] and "harbour" in docs["a"]["text"]
     assert docs["b"]["path"] == "feed.jsonl:2" and docs["b"]["story_id"] == story_of_b and docs["b"]["notes"] == []
     assert "volcano" in docs["c"]["text"] and docs["d"]["notes"] == []
     assert sorted(state.sketches["article_id"].to_list()) == sorted(docs)  # each article fingerprinted once
+    _feed(inp / "feed.jsonl", [("e", "forest"), ("d", "desert")])
+    changes = continue_run(state, inp, settings, fake_embedder)
+    assert changes.rolled_off == 2 and state.documents.height == 5  # b and c left now; a had left before
     (inp / "feed.jsonl").unlink()  # a deleted feed takes its items with it, those that rolled off too
     continue_run(state, inp, settings, fake_embedder)
     assert state.documents.height == 0

@@ -43,6 +43,7 @@ class Changes:
 
     added: int = 0
     removed: int = 0
+    rolled_off: int = 0  # articles that left their feed this run and were kept
     dirty_stories: set[str] = field(default_factory=set)
     merges: list[tuple[str, str]] = field(default_factory=list)
 
@@ -60,6 +61,7 @@ class Reconciled:
     rolled_off: pl.DataFrame  # earlier rows of items their file, still there, no longer holds: kept, with a note
     gone: pl.DataFrame  # earlier rows that go: a deleted file's, a changed item's old version, a replaced text
     fresh: pl.DataFrame  # rows read now to fold in: new items and new versions of changed ones
+    newly_rolled_off: int = 0  # of rolled_off, those that left their file now (the others left it before)
 
 
 def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_rolled_off: bool) -> Reconciled:
@@ -74,6 +76,7 @@ def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_
     """
     current = {row["article_id"]: row for row in now.iter_rows(named=True)}
     unchanged, rolled, gone = [], [], []
+    newly = 0
     for row in earlier.iter_rows(named=True):
         article_id, path = row["article_id"], row["path"]
         read = current.get(article_id)
@@ -84,6 +87,7 @@ def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_
         place = place_of(path)
         if keep_rolled_off and place is not None and place[0] in present and not known_by_place(article_id, path):
             note = rolled_off_note(place[0])
+            newly += note not in row["notes"]
             rolled.append({**row, "notes": row["notes"] if note in row["notes"] else [*row["notes"], note]})
         else:
             gone.append(row)
@@ -94,6 +98,7 @@ def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_
         rolled_off=pl.DataFrame(rolled, schema=schema),
         gone=pl.DataFrame(gone, schema=schema),
         fresh=now.filter(~pl.col("article_id").is_in(same_ids)),
+        newly_rolled_off=newly,
     )
 
 
@@ -117,6 +122,7 @@ def ingest_changes(
     now = reconcile(earlier, docs, present, keep)
     gone = now.gone
     changes.removed = gone.height
+    changes.rolled_off = now.newly_rolled_off
     if gone.height:
         ids = gone["article_id"].implode()
         for article_id in gone["article_id"].to_list():

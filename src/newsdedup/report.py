@@ -37,6 +37,7 @@ class Summary:
     removed: int = 0
     merges: int = 0
     reworded: int = 0  # one number worded differently ("92" / "at least 92")
+    rolled_off: int = 0  # articles this run kept though their feed no longer holds them
 
     def line(self) -> str:
         reworded = f" ({self.reworded} more worded differently)" if self.reworded else ""
@@ -47,7 +48,8 @@ class Summary:
             f"{_count(self.rejects, 'reject')}"
         )
         if self.new is not None:
-            text += f"; this run: {self.new} new, {self.removed} removed articles, {_count(self.merges, 'story merge')}"
+            kept = f", {self.rolled_off} kept after leaving their feed" if self.rolled_off else ""
+            text += f"; this run: {self.new} new, {self.removed} removed articles{kept}, {_count(self.merges, 'story merge')}"
         return text
 
 
