@@ -448,3 +448,56 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
     a = rebuilt.documents.filter(pl.col("article_id") == "a").row(0, named=True)
     assert a["notes"] == ["no longer in feed.jsonl: kept as last read"] and a["story_id"] is not None
     assert previous_documents(tmp_path / "nowhere") is None
+
+
+def test_an_item_that_left_its_feed_is_replaced_when_read_again_and_kept_as_it_was_when_unchanged(tmp_path, fake_embedder):
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    _feed(inp / "a.jsonl", [("x", "harbour"), ("y", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)
+    _feed(inp / "a.jsonl", [("y", "mountain")])  # x leaves the feed ...
+    continue_run(state, inp, settings, fake_embedder)
+    _feed(inp / "a.jsonl", [("x", "harbour"), ("y", "mountain")])  # ... and comes back as it was: nothing to redo
+    changes = continue_run(state, inp, settings, fake_embedder)
+    assert (changes.added, changes.removed) == (0, 0)
+    assert state.documents.filter(pl.col("article_id") == "x")["notes"].to_list() == [[]]
+    _feed(inp / "a.jsonl", [("y", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)
+    _feed(inp / "b.jsonl", [("x", "volcano")])  # x, gone from a.jsonl, turns up corrected in another file
+    changes = continue_run(state, inp, settings, fake_embedder)
+    x = state.documents.filter(pl.col("article_id") == "x").row(0, named=True)
+    assert "volcano" in x["text"] and x["path"] == "b.jsonl:1" and x["notes"] == []
+    assert (changes.added, changes.removed) == (1, 1) and state.rejects.height == 0
+
+
+def test_an_item_whose_new_version_is_rejected_is_not_kept_and_a_rebuild_carries_no_reject(tmp_path, fake_embedder):
+    from newsdedup.state import previous_documents
+
+    settings = load_config()
+    state = _fresh(settings)
+    inp, out = tmp_path / "in", tmp_path / "out"
+    inp.mkdir()
+    _feed(inp / "a.jsonl", [("x", "harbour"), ("y", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)
+    lines = (inp / "a.jsonl").read_text(encoding="utf-8").splitlines()
+    lines[0] = '{"id": "x", "title": "Harbour headline", "text": "Story withdrawn."}'
+    (inp / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)  # x is still in the feed, as a story withdrawn: too short
+    assert state.documents["article_id"].to_list() == ["y"] and state.rejects["path"].to_list() == ["a.jsonl:1"]
+    _feed(inp / "a.jsonl", [("y", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)
+    save_state(out, state)
+    _feed(inp / "a.jsonl", [("z", "river")])  # y leaves the feed: kept
+    continue_run(state, inp, settings, fake_embedder)
+    save_state(out, state)
+    strict = settings.model_copy(update={"ingest": settings.ingest.model_copy(update={"min_words": 500})})
+    rebuilt = _fresh(strict)
+    continue_run(rebuilt, inp, strict, fake_embedder, previous_documents(out))
+    # z is read and rejected now; y, which left the feed, is carried over: only what the input no longer holds
+    assert rebuilt.documents["article_id"].to_list() == ["y"] and rebuilt.rejects["path"].to_list() == ["a.jsonl:1"]
+    no_jsonl = settings.model_copy(update={"ingest": settings.ingest.model_copy(update={"extensions": [".txt"]})})
+    rebuilt = _fresh(no_jsonl)
+    continue_run(rebuilt, inp, no_jsonl, fake_embedder, previous_documents(out))
+    assert rebuilt.documents.height == 0  # a file no longer read at all keeps nothing

@@ -22,7 +22,7 @@ from newsdedup.facts import (
 from newsdedup.ingest import known_by_place, place_of, read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
-from newsdedup.schema import DOCUMENTS, rolled_off_note
+from newsdedup.schema import DOCUMENTS, is_rolled_off_note, rolled_off_note
 from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
@@ -64,15 +64,23 @@ class Reconciled:
     newly_rolled_off: int = 0  # of rolled_off, those that left their file now (the others left it before)
 
 
-def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_rolled_off: bool) -> Reconciled:
-    """Sort the earlier articles of changed or deleted files (`earlier`) by what the files hold now (`now`, read
-    from them; `present`: the input files there now).
+def _own_notes(notes: list[str]) -> list[str]:
+    """An article's notes without the one saying it left its feed (not part of what its file holds)."""
+    return [n for n in notes if not is_rolled_off_note(n)]
 
-    An item the files still hold (by article_id, in whichever file) with the same document stays as it was; one
-    they hold otherwise is replaced. An item of a feed or JSONL file that the file, still there, no longer holds
-    has rolled off (a fetcher rewrote the feed with the latest items) and is kept when `keep_rolled_off`, unless
-    it was known only by its place in the file ('feed:3', which a newer version gives to another item). The rest
-    of `earlier` goes.
+
+def reconcile(
+    earlier: pl.DataFrame, now: pl.DataFrame, readable: set[str], keep_rolled_off: bool, rejected: set[str]
+) -> Reconciled:
+    """Sort earlier articles (`earlier`: those of changed or deleted files, and those that had left their feed and
+    are read again now) by what the input holds now: `now`, read from it; `readable`, its files read whole (not
+    rejected as a file); `rejected`, the ids of items read now and rejected for what they hold.
+
+    An item read now (by article_id, in whichever file) with the same document stays as it was; one read now
+    otherwise, or rejected now, is replaced (by its reject). An item of a feed or JSONL file that the file, still
+    readable, no longer holds has rolled off (a fetcher rewrote the feed with the latest items) and is kept when
+    `keep_rolled_off`, unless it was known only by its place in the file ('feed:3', which a newer version gives to
+    another item). The rest of `earlier` goes.
     """
     current = {row["article_id"]: row for row in now.iter_rows(named=True)}
     unchanged, rolled, gone = [], [], []
@@ -81,11 +89,14 @@ def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_
         article_id, path = row["article_id"], row["path"]
         read = current.get(article_id)
         if read is not None:
-            same = all(row[k] == read[k] for k in DOCUMENTS if k != "path")
-            (unchanged if same else gone).append({**row, "path": read["path"]} if same else row)
+            same = _own_notes(row["notes"]) == read["notes"] and all(
+                row[k] == read[k] for k in DOCUMENTS if k not in ("path", "notes")
+            )
+            (unchanged if same else gone).append({**row, "path": read["path"], "notes": read["notes"]} if same else row)
             continue
         place = place_of(path)
-        if keep_rolled_off and place is not None and place[0] in present and not known_by_place(article_id, path):
+        if (keep_rolled_off and place is not None and place[0] in readable and article_id not in rejected
+                and not known_by_place(article_id, path)):
             note = rolled_off_note(place[0])
             newly += note not in row["notes"]
             rolled.append({**row, "notes": row["notes"] if note in row["notes"] else [*row["notes"], note]})
@@ -102,6 +113,11 @@ def reconcile(earlier: pl.DataFrame, now: pl.DataFrame, present: set[str], keep_
     )
 
 
+def _has_left(documents: pl.DataFrame) -> pl.Series:
+    """Which documents carry the note that they left their feed."""
+    return pl.Series([any(is_rolled_off_note(n) for n in notes) for notes in documents["notes"].to_list()], dtype=pl.Boolean)
+
+
 def ingest_changes(
     state: State, root: Path, plan: Plan, settings: Settings, previous: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, Changes]:
@@ -115,11 +131,19 @@ def ingest_changes(
     in_dropped = _file_of(pl.col("path")).is_in(dropped)
     earlier = state.documents.filter(in_dropped)
     others = state.documents.filter(~in_dropped)
+    left = _has_left(others) if others.height else pl.Series([], dtype=pl.Boolean)
     state.rejects = state.rejects.filter(~_file_of(pl.col("path")).is_in(dropped))
-    known = dict(zip(others["article_id"].to_list(), others["path"].to_list()))
-    docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known)
-    present, keep = set(plan.hashes), settings.ingest.keep_rolled_off
-    now = reconcile(earlier, docs, present, keep)
+    # an item that left its feed does not hold its id: read again in any file, it replaces its old version
+    known = dict(zip(others.filter(~left)["article_id"].to_list(), others.filter(~left)["path"].to_list()))
+    rejected: set[str] = set()
+    docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known, rejected)
+    state.rejects = pl.concat([state.rejects, rejects]).sort("path")
+    if others.height:
+        again = left & (others["article_id"].is_in(docs["article_id"].implode()) | others["article_id"].is_in(list(rejected)))
+        earlier, others = pl.concat([earlier, others.filter(again)]), others.filter(~again)
+    whole = set(state.rejects.filter(_file_of(pl.col("path")) == pl.col("path"))["path"].to_list())
+    readable, keep = set(plan.hashes) - whole, settings.ingest.keep_rolled_off
+    now = reconcile(earlier, docs, readable, keep, rejected)
     gone = now.gone
     changes.removed = gone.height
     changes.rolled_off = now.newly_rolled_off
@@ -137,11 +161,10 @@ def ingest_changes(
     fresh = now.fresh
     if previous is not None and previous.height:
         unread = previous.filter(~pl.col("article_id").is_in(docs["article_id"].implode()))  # the rest are read again
-        carried = reconcile(unread.select(list(DOCUMENTS)), docs.clear(), present, keep).rolled_off
+        carried = reconcile(unread.select(list(DOCUMENTS)), docs.clear(), readable, keep, rejected).rolled_off
         fresh = pl.concat([fresh, carried]).sort("article_id")
     if fresh.height:
         state.terms.add(term_counts(headline_and_body(fresh)))
-    state.rejects = pl.concat([state.rejects, rejects]).sort("path")
     state.manifest = pl.DataFrame({"path": list(plan.hashes), "sha1": list(plan.hashes.values())}, schema=MANIFEST).sort("path")
     changes.added = fresh.height
     return fresh, changes

@@ -780,8 +780,10 @@ def _take(
     seen: dict[str, str],
     docs: list[dict[str, Any]],
     rejects: list[dict[str, str]],
+    rejected_ids: set[str],
 ) -> None:
-    """Add one record of a file as a document, or as a reject (a reject pair, a taken id, too little text)."""
+    """Add one record of a file as a document, or as a reject (a reject pair, a taken id, too little text); the
+    ids of records rejected for what they hold go to rejected_ids."""
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
     elif item.article_id in seen:
@@ -793,14 +795,19 @@ def _take(
             seen[item.article_id] = item.path
         except BadInput as exc:
             rejects.append({"path": item.path, "reason": str(exc)})
+            rejected_ids.add(item.article_id)
         except Exception as exc:  # a cleaning bug must cost one article, never the others
             rejects.append({"path": item.path, "reason": failure_reason("could not clean", exc)})
+            rejected_ids.add(item.article_id)
 
 
 def read_files(
-    root: Path, files: list[Path], cfg: IngestConfig, known_ids: dict[str, str] | None = None
+    root: Path, files: list[Path], cfg: IngestConfig, known_ids: dict[str, str] | None = None,
+    rejected_ids: set[str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Ingest the given files under root; known_ids (article_id -> path) are ids already taken."""
+    """Ingest the given files under root; known_ids (article_id -> path) are ids already taken; rejected_ids, when
+    given, receives the ids of the records rejected for what they hold (too short, ...)."""
+    rejected_ids = set() if rejected_ids is None else rejected_ids
     docs: list[dict[str, Any]] = []
     rejects: list[dict[str, str]] = []
     seen: dict[str, str] = dict(known_ids or {})  # article_id -> path that had it first
@@ -810,7 +817,7 @@ def read_files(
             stem_id = rel[: -len(file.suffix)] if file.suffix else rel
             try:
                 for item in _records(file, rel, stem_id, cfg):
-                    _take(item, cfg, seen, docs, rejects)
+                    _take(item, cfg, seen, docs, rejects, rejected_ids)
             except Exception as exc:  # whatever goes wrong costs this file, never the run
                 rejects.append({"path": rel, "reason": failure_reason("could not read", exc)})
             advance(1)

@@ -230,6 +230,8 @@ def previous_documents(output: str | Path) -> pl.DataFrame | None:
     """The documents of the state saved in output, whatever settings or version made it (a rebuild carries over the
     items that rolled off their files, which it cannot read again); None when there is none or it cannot be read."""
     path = state_dir(output) / "documents.parquet"
+    if not path.is_file():  # a run was killed between the two renames of save_state
+        path = state_dir(output).with_name("state.old") / "documents.parquet"
     try:
         return conform(pl.read_parquet(path).select(list(DOCUMENTS)), DOCUMENTS, "documents")
     except Exception:  # no state, or one too old to hold these columns: nothing to carry over
