@@ -382,15 +382,21 @@ def _feed(path, items):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_an_item_that_rolls_off_a_feed_stays_and_one_the_feed_still_holds_is_not_read_again(tmp_path, fake_embedder):
-    """A fetcher rewrites feed.jsonl with its latest items: those that left it stay (with a note), an item
-    still there as it was is not processed again, a changed one is replaced."""
+def _first_feed(tmp_path, embedder, name, items):
+    """A state after one run over an input folder holding one feed file of these items."""
     settings = load_config()
     state = _fresh(settings)
     inp = tmp_path / "in"
     inp.mkdir()
-    _feed(inp / "feed.jsonl", [("a", "harbour"), ("b", "mountain"), ("c", "river")])
-    continue_run(state, inp, settings, fake_embedder)
+    _feed(inp / name, items)
+    continue_run(state, inp, settings, embedder)
+    return settings, state, inp
+
+
+def test_an_item_that_rolls_off_a_feed_stays_and_one_the_feed_still_holds_is_not_read_again(tmp_path, fake_embedder):
+    """A fetcher rewrites feed.jsonl with its latest items: those that left it stay (with a note), an item
+    still there as it was is not processed again, a changed one is replaced."""
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour"), ("b", "mountain"), ("c", "river")])
     story_of_b = state.documents.filter(pl.col("article_id") == "b")["story_id"][0]
     _feed(inp / "feed.jsonl", [("d", "desert"), ("b", "mountain"), ("c", "volcano")])  # newest on top
     changes = continue_run(state, inp, settings, fake_embedder)
@@ -432,12 +438,8 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
     """Other settings (or --full) read every input again; items no input holds any more come from the old state."""
     from newsdedup.state import previous_documents
 
-    settings = load_config()
-    state = _fresh(settings)
-    inp, out = tmp_path / "in", tmp_path / "out"
-    inp.mkdir()
-    _feed(inp / "feed.jsonl", [("a", "harbour"), ("b", "mountain")])
-    continue_run(state, inp, settings, fake_embedder)
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour"), ("b", "mountain")])
+    out = tmp_path / "out"
     _feed(inp / "feed.jsonl", [("b", "mountain"), ("c", "river")])
     continue_run(state, inp, settings, fake_embedder)
     save_state(out, state)
@@ -451,12 +453,7 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
 
 
 def test_an_item_that_left_its_feed_is_replaced_when_read_again_and_kept_as_it_was_when_unchanged(tmp_path, fake_embedder):
-    settings = load_config()
-    state = _fresh(settings)
-    inp = tmp_path / "in"
-    inp.mkdir()
-    _feed(inp / "a.jsonl", [("x", "harbour"), ("y", "mountain")])
-    continue_run(state, inp, settings, fake_embedder)
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "a.jsonl", [("x", "harbour"), ("y", "mountain")])
     _feed(inp / "a.jsonl", [("y", "mountain")])  # x leaves the feed ...
     continue_run(state, inp, settings, fake_embedder)
     _feed(inp / "a.jsonl", [("x", "harbour"), ("y", "mountain")])  # ... and comes back as it was: nothing to redo
@@ -475,12 +472,8 @@ def test_an_item_that_left_its_feed_is_replaced_when_read_again_and_kept_as_it_w
 def test_an_item_whose_new_version_is_rejected_is_not_kept_and_a_rebuild_carries_no_reject(tmp_path, fake_embedder):
     from newsdedup.state import previous_documents
 
-    settings = load_config()
-    state = _fresh(settings)
-    inp, out = tmp_path / "in", tmp_path / "out"
-    inp.mkdir()
-    _feed(inp / "a.jsonl", [("x", "harbour"), ("y", "mountain")])
-    continue_run(state, inp, settings, fake_embedder)
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "a.jsonl", [("x", "harbour"), ("y", "mountain")])
+    out = tmp_path / "out"
     lines = (inp / "a.jsonl").read_text(encoding="utf-8").splitlines()
     lines[0] = '{"id": "x", "title": "Harbour headline", "text": "Story withdrawn."}'
     (inp / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
