@@ -233,3 +233,14 @@ def test_a_fact_in_single_quotes_or_naming_its_speaker_by_office_leans_on_the_se
     assert _LEANS.search("The Health Ministry said 12 people died.")
     assert not _LEANS.search("The company's shares fell 5%.")
     assert not _LEANS.search("Mayor Ines Calder said 40 homes were evacuated overnight.")
+
+
+def test_a_fact_naming_nobody_but_telling_of_a_person_leans_on_the_sentence_before():
+    from newsdedup.report import leans
+
+    assert leans("A video circulating online showed him saying he was in militant custody.")
+    assert leans("The attack on her convoy was repelled, officials said.")
+    assert not leans("Jackson told the judge that he had been in hospital.")  # a name opening the sentence
+    assert not leans("Governor Ada Marsh said she would visit the flooded district.")  # names whom "she" is
+    assert not leans("Residents fled their homes as the water rose.")  # no one person
+    assert not leans("The Shepherd Hotel reopened on Friday.")  # "he" only inside a word

@@ -12,7 +12,7 @@ from newsdedup.html_report import (
     adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note,
     original_reason, outlet, plural, render_html, story_size, when_published,
 )
-from newsdedup.normalize import clip, split_sentences
+from newsdedup.normalize import clip, names, split_sentences, stop_words
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, numbers_differing, pairs_by_articles, rows_by,
 )
@@ -239,7 +239,7 @@ def story_markdown(
             by_variant.setdefault(holder, []).append(fact)
         for article_id in sorted(by_variant, key=lambda a: (order.index(a) if a in order else len(order), a)):
             out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
-            leaning = any(_LEANS.search(f["text"]) for f in by_variant[article_id])  # most lists have none: no split
+            leaning = any(leans(f["text"]) for f in by_variant[article_id])  # most lists have none: no split
             before = _sentence_before(info[article_id].get("text"), {sentence_key(f["text"]) for f in by_variant[article_id]}) \
                 if leaning else {}
             for fact in by_variant[article_id]:
@@ -260,6 +260,24 @@ _LEANS = re.compile(
 )
 
 
+# ... or names nobody and tells of a person all the same: "A video circulating online showed him saying ...".
+_PERSON = re.compile(r"\b(?:he|him|his|she|her)\b", re.I)
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def leans(text: str) -> bool:
+    """Whether an added fact leans on the sentence before it for whom it is about (_LEANS), or names nobody and
+    tells of someone by a pronoun (a capitalised word opening it may be a name: "Jackson told the judge that he ...")."""
+    if _LEANS.search(text):
+        return True
+    if not _PERSON.search(text) or names(text):
+        return False
+    first = _FIRST_WORD.search(text)
+    return first is None or first.group(0) == "I" or first.group(0).lower() in stop_words()
+
+
 def _sentence_before(text: str | None, listed: set[str]) -> dict[str, str]:
     """For each listed sentence of an article's text (by sentence key), the sentence before it there, unless that
     one is listed too (the list then shows it as well)."""
@@ -274,7 +292,7 @@ def _context(text: str, before: dict[str, str]) -> str:
     """For an added fact that leans on the sentence before it in its article, that sentence, so the reader knows who
     speaks: ' _(after: "Speaking on ABC's 'This Week,' Sen. John McCain ...")_' (report.html shows the text itself)."""
     prior = before.get(sentence_key(text))
-    return f' _(after: "{clip(prior, 160)}")_' if prior and _LEANS.search(text) else ""
+    return f' _(after: "{clip(prior, 160)}")_' if prior and leans(text) else ""
 
 
 def detail_note(fact: dict) -> str:
