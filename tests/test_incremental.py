@@ -494,3 +494,25 @@ def test_an_item_whose_new_version_is_rejected_is_not_kept_and_a_rebuild_carries
     rebuilt = _fresh(no_jsonl)
     continue_run(rebuilt, inp, no_jsonl, fake_embedder, previous_documents(out))
     assert rebuilt.documents.height == 0  # a file no longer read at all keeps nothing
+
+
+def test_a_feed_emptied_for_a_moment_keeps_its_items_and_a_broken_one_keeps_none(tmp_path, fake_embedder):
+    """A fetcher truncates wire.jsonl before writing it: the file read empty holds no item, but is no broken file."""
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "wire.jsonl", [("x", "harbour"), ("y", "mountain")])
+    _feed(inp / "wire.jsonl", [("y", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)
+    for emptied in ("", "\n"):
+        (inp / "wire.jsonl").write_text(emptied, encoding="utf-8")
+        changes = continue_run(state, inp, settings, fake_embedder)
+        assert state.documents["article_id"].to_list() == ["x", "y"] and changes.removed == 0
+        assert dict(state.rejects.iter_rows()) == {"wire.jsonl": "empty file"}
+    (inp / "array.json").write_text('[{"id": "z", "title": "River headline", "text": "%s"}]' % ("The river rose again. " * 5),
+                                    encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    (inp / "array.json").write_text("[]", encoding="utf-8")  # "JSON array with no articles": read, holding none
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.documents["article_id"].to_list() == ["x", "y", "z"]
+    (inp / "array.json").write_text('[{"id": "z", "title": ', encoding="utf-8")  # invalid JSON: not read at all
+    changes = continue_run(state, inp, settings, fake_embedder)
+    assert state.documents["article_id"].to_list() == ["x", "y"] and changes.removed == 1
+    assert state.rejects.filter(pl.col("path") == "array.json")["reason"][0].startswith("invalid JSON")

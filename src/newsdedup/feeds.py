@@ -30,6 +30,9 @@ _DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*\?>")
 Record = dict[str, Any]
 
 
+EMPTY_FEED = "feed with no items"  # a feed read whole, holding no article
+
+
 class NotAFeed(ValueError):
     """XML that cannot give articles; the message is the reject reason."""
 
@@ -313,5 +316,5 @@ def feed_entries(text: str) -> tuple[list[Record | BadItem], str | None]:
     else:
         raise NotAFeed(f"XML that is no RSS, Atom, NewsML-G2 or NITF document (root element <{kind or '?'}>)")
     if not records:
-        raise NotAFeed("feed with no items")
+        raise NotAFeed(EMPTY_FEED)
     return records, title  # a title is on one line already, or None (_title)

@@ -19,7 +19,7 @@ from newsdedup.facts import (
     Resolution, article_sentences, boilerplate_keys, candidate_keys, fact_candidates, resolve_stories_with_sentences,
     sentence_key,
 )
-from newsdedup.ingest import known_by_place, place_of, read_files
+from newsdedup.ingest import HOLDS_NO_ARTICLE, known_by_place, place_of, read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS, is_rolled_off_note, rolled_off_note
@@ -141,7 +141,8 @@ def ingest_changes(
     if others.height:
         again = left & (others["article_id"].is_in(docs["article_id"].implode()) | others["article_id"].is_in(list(rejected)))
         earlier, others = pl.concat([earlier, others.filter(again)]), others.filter(~again)
-    whole = set(state.rejects.filter(_file_of(pl.col("path")) == pl.col("path"))["path"].to_list())
+    # files that cannot be read as a whole (not those read and found empty) keep none of their items
+    whole = set(state.rejects.filter((_file_of(pl.col("path")) == pl.col("path")) & ~pl.col("reason").is_in(list(HOLDS_NO_ARTICLE)))["path"].to_list())
     readable, keep = set(plan.hashes) - whole, settings.ingest.keep_rolled_off
     now = reconcile(earlier, docs, readable, keep, rejected)
     gone = now.gone

@@ -20,7 +20,7 @@ from typing import Any
 import polars as pl
 
 from newsdedup.config import IngestConfig
-from newsdedup.feeds import BadItem, NotAFeed, failure_reason, feed_entries
+from newsdedup.feeds import EMPTY_FEED, BadItem, NotAFeed, failure_reason, feed_entries
 from newsdedup.normalize import (
     clean_body,
     display_title,
@@ -163,11 +163,17 @@ def _decode_8bit(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+# What a file read whole but holding no article is rejected for. A feed emptied for a moment (a fetcher truncates it,
+# then writes) is no broken file: the items that left it stay (incremental.reconcile).
+EMPTY_FILE, EMPTY_ARRAY = "empty file", "JSON array with no articles"
+HOLDS_NO_ARTICLE = frozenset({EMPTY_FILE, EMPTY_ARRAY, EMPTY_FEED})
+
+
 def decode(data: bytes) -> str:
     """Decode file bytes as UTF-16 by its byte order mark, else UTF-8 and cp1252 (_decode_8bit); raise
     BadInput for binary data and for broken UTF-16."""
     if not data.strip():
-        raise BadInput("empty file")
+        raise BadInput(EMPTY_FILE)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
@@ -644,10 +650,10 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
             feed = feed_items(data) if isinstance(data, dict) else None
             if isinstance(data, list):
                 if not data:
-                    yield rel, "JSON array with no articles"
+                    yield rel, EMPTY_ARRAY
                 yield from _items(enumerate(data, start=1), None, stem_id, rel)
             elif feed and not feed[0]:
-                yield rel, "feed with no items"
+                yield rel, EMPTY_FEED
             elif feed:
                 yield from _items(enumerate(feed[0], start=1), feed[1], stem_id, rel)
             else:
