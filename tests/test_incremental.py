@@ -450,6 +450,8 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
     a = rebuilt.documents.filter(pl.col("article_id") == "a").row(0, named=True)
     assert a["notes"] == ["no longer in feed.jsonl: kept as last read"] and a["story_id"] is not None
     assert previous_documents(tmp_path / "nowhere") is None
+    (out / "state").rename(out / "state.old")  # a run killed between the two renames of save_state
+    assert previous_documents(out)["article_id"].to_list() == ["a", "b", "c"]
 
 
 def test_an_item_that_left_its_feed_is_replaced_when_read_again_and_kept_as_it_was_when_unchanged(tmp_path, fake_embedder):

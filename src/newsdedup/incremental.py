@@ -19,7 +19,7 @@ from newsdedup.facts import (
     Resolution, article_sentences, boilerplate_keys, candidate_keys, fact_candidates, resolve_stories_with_sentences,
     sentence_key,
 )
-from newsdedup.ingest import HOLDS_NO_ARTICLE, known_by_place, place_of, read_files
+from newsdedup.ingest import HOLDS_NO_ARTICLE, file_of, known_by_place, place_of, read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS, is_rolled_off_note, rolled_off_note
@@ -46,11 +46,6 @@ class Changes:
     rolled_off: int = 0  # articles that left their feed this run and were kept
     dirty_stories: set[str] = field(default_factory=set)
     merges: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _file_of(path: pl.Expr) -> pl.Expr:
-    """The input file of a documents / rejects path ('feed.jsonl:3' -> 'feed.jsonl')."""
-    return path.str.replace(r":\d+$", "")
 
 
 @dataclass
@@ -89,10 +84,11 @@ def reconcile(
         article_id, path = row["article_id"], row["path"]
         read = current.get(article_id)
         if read is not None:
-            same = _own_notes(row["notes"]) == read["notes"] and all(
-                row[k] == read[k] for k in DOCUMENTS if k not in ("path", "notes")
-            )
-            (unchanged if same else gone).append({**row, "path": read["path"], "notes": read["notes"]} if same else row)
+            same = all(row[k] == read[k] for k in DOCUMENTS if k not in ("path", "notes"))
+            if same and _own_notes(row["notes"]) == read["notes"]:
+                unchanged.append({**row, "path": read["path"], "notes": read["notes"]})
+            else:
+                gone.append(row)
             continue
         place = place_of(path)
         if (keep_rolled_off and place is not None and place[0] in readable and article_id not in rejected
@@ -128,13 +124,14 @@ def ingest_changes(
     """
     changes = Changes()
     dropped = pl.Series(plan.dropped, dtype=pl.String).implode()
-    in_dropped = _file_of(pl.col("path")).is_in(dropped)
+    in_dropped = file_of(pl.col("path")).is_in(dropped)
     earlier = state.documents.filter(in_dropped)
     others = state.documents.filter(~in_dropped)
     left = _has_left(others) if others.height else pl.Series([], dtype=pl.Boolean)
-    state.rejects = state.rejects.filter(~_file_of(pl.col("path")).is_in(dropped))
+    state.rejects = state.rejects.filter(~file_of(pl.col("path")).is_in(dropped))
     # an item that left its feed does not hold its id: read again in any file, it replaces its old version
-    known = dict(zip(others.filter(~left)["article_id"].to_list(), others.filter(~left)["path"].to_list()))
+    holding = others.filter(~left)
+    known = dict(zip(holding["article_id"].to_list(), holding["path"].to_list()))
     rejected: set[str] = set()
     docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known, rejected)
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
@@ -142,8 +139,9 @@ def ingest_changes(
         again = left & (others["article_id"].is_in(docs["article_id"].implode()) | others["article_id"].is_in(list(rejected)))
         earlier, others = pl.concat([earlier, others.filter(again)]), others.filter(~again)
     # files that cannot be read as a whole (not those read and found empty) keep none of their items
-    whole = set(state.rejects.filter((_file_of(pl.col("path")) == pl.col("path")) & ~pl.col("reason").is_in(list(HOLDS_NO_ARTICLE)))["path"].to_list())
-    readable, keep = set(plan.hashes) - whole, settings.ingest.keep_rolled_off
+    whole = (file_of(pl.col("path")) == pl.col("path")) & ~pl.col("reason").is_in(list(HOLDS_NO_ARTICLE))
+    readable = set(plan.hashes) - set(state.rejects.filter(whole)["path"].to_list())
+    keep = settings.ingest.keep_rolled_off
     now = reconcile(earlier, docs, readable, keep, rejected)
     gone = now.gone
     changes.removed = gone.height

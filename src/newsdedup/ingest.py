@@ -553,22 +553,38 @@ def _page_date(html: str, found: str | None) -> str | None:
     return trafilatura.extract_metadata(html, date_config=params).date
 
 
+# An item of a file holding several is known by its place there: its path is the file's with its number
+# ('feed.jsonl:3'), and its id, when it has none of its own, the file's stem with it ('feed:3').
+_PLACE = r":(\d+)$"
+
+
+def at_place(name: str, n: int | str) -> str:
+    return f"{name}:{n}"
+
+
+def stem_of(rel: str) -> str:
+    """An input's name without its extension ('feeds/wire.jsonl' -> 'feeds/wire'): the id of its article."""
+    suffix = Path(rel).suffix
+    return rel[: -len(suffix)] if suffix else rel
+
+
 def place_of(path: str) -> tuple[str, str] | None:
     """The file and the item number of an item's path in a file holding several ('feed.jsonl:3' ->
     ('feed.jsonl', '3')); None for a file's only article."""
-    file, sep, n = path.rpartition(":")
-    return (file, n) if sep and n.isdigit() else None
+    match = re.search(_PLACE, path)
+    return (path[: match.start()], match.group(1)) if match else None
+
+
+def file_of(path: pl.Expr) -> pl.Expr:
+    """place_of's file, for a column of documents' or rejects' paths ('feed.jsonl:3' -> 'feed.jsonl')."""
+    return path.str.replace(_PLACE, "")
 
 
 def known_by_place(article_id: str, path: str) -> bool:
     """Whether an item is known only by its place in its file ('feed:3'): one without an id or a url of its own,
     which a newer version of the file may give to another item."""
     place = place_of(path)
-    if place is None:
-        return False
-    file, n = place
-    suffix = Path(file).suffix
-    return article_id == f"{file[: -len(suffix)] if suffix else file}:{n}"
+    return place is not None and article_id == at_place(stem_of(place[0]), place[1])
 
 
 def _items(
@@ -588,14 +604,14 @@ def _items(
         try:
             if isinstance(item, Exception):
                 raise item
-            rec = parse_record(item, f"{stem_id}:{n}", f"{rel}:{n}")
-            if rec.article_id == f"{stem_id}:{n}" and rec.url and urls[rec.url] == 1:
+            rec = parse_record(item, at_place(stem_id, n), at_place(rel, n))
+            if rec.article_id == at_place(stem_id, n) and rec.url and urls[rec.url] == 1:
                 rec = replace(rec, article_id=rec.url)
             yield rec if rec.source or not feed_name else replace(rec, source=feed_name)
         except (BadInput, BadItem) as exc:
-            yield f"{rel}:{n}", str(exc)
+            yield at_place(rel, n), str(exc)
         except Exception as exc:  # a parser bug must cost one item, never the file's others
-            yield f"{rel}:{n}", failure_reason("could not parse", exc)
+            yield at_place(rel, n), failure_reason("could not parse", exc)
 
 
 def _json_lines(text: str) -> list[tuple[int, Any]]:
@@ -820,9 +836,8 @@ def read_files(
     with track("reading files", len(files)) as advance:
         for file in files:
             rel = input_name(root, file)
-            stem_id = rel[: -len(file.suffix)] if file.suffix else rel
             try:
-                for item in _records(file, rel, stem_id, cfg):
+                for item in _records(file, rel, stem_of(rel), cfg):
                     _take(item, cfg, seen, docs, rejects, rejected_ids)
             except Exception as exc:  # whatever goes wrong costs this file, never the run
                 rejects.append({"path": rel, "reason": failure_reason("could not read", exc)})

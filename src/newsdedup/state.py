@@ -183,12 +183,18 @@ def state_dir(output: str | Path) -> Path:
     return Path(output) / "state"
 
 
-def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
-    """The saved state's meta data when the state exists and was made with these settings."""
+def _settled_state_dir(output: str | Path) -> Path:
+    """The state folder, put back first when a run was killed between the two renames of save_state."""
     folder = state_dir(output)
     backup = folder.with_name("state.old")
     if not folder.is_dir() and backup.is_dir():
-        backup.rename(folder)  # a run was killed between the two renames of save_state
+        backup.rename(folder)
+    return folder
+
+
+def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
+    """The saved state's meta data when the state exists and was made with these settings."""
+    folder = _settled_state_dir(output)
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         return None
@@ -229,11 +235,9 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
 def previous_documents(output: str | Path) -> pl.DataFrame | None:
     """The documents of the state saved in output, whatever settings or version made it (a rebuild carries over the
     items that rolled off their files, which it cannot read again); None when there is none or it cannot be read."""
-    path = state_dir(output) / "documents.parquet"
-    if not path.is_file():  # a run was killed between the two renames of save_state
-        path = state_dir(output).with_name("state.old") / "documents.parquet"
     try:
-        return conform(pl.read_parquet(path).select(list(DOCUMENTS)), DOCUMENTS, "documents")
+        documents = pl.read_parquet(_settled_state_dir(output) / "documents.parquet")
+        return conform(documents.select(list(DOCUMENTS)), DOCUMENTS, "documents")
     except Exception:  # no state, or one too old to hold these columns: nothing to carry over
         return None
 
