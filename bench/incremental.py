@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from make_syndication import load_source, republish
     from newsdedup.embed import SentenceTransformerEmbedder, embedders
+    from newsdedup.schema import is_rolled_off_note
     from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
 
     settings = load_settings("incremental bench", args.config)
@@ -371,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
             runs_c.append(timed_run(f"(c) feed version {k + 1}", feed, feed_dir, settings, embedder, 1))
             print(f"(c) feed version {k + 1}/{args.batches}: {runs_c[-1].seconds:.1f}s, {runs_c[-1].added} added, "
                   f"{runs_c[-1].documents} documents", flush=True)
-        rolled = sum(any(n.startswith("no longer in") for n in notes) for notes in feed.documents["notes"].to_list())
+        rolled = sum(any(map(is_rolled_off_note, notes)) for notes in feed.documents["notes"].to_list())
         feed_comparison = compare(feed_all, feed)
         quality = {"a": scores(full.documents, labels), "b": scores(batched.documents, labels),
                    "c": scores(feed.documents, labels)}
