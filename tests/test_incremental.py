@@ -164,6 +164,82 @@ def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, 
     assert state.rejects["path"].to_list() == ["pipe.txt"]
 
 
+LATER = 10**12  # a look 1,000 s after the files were written: each has settled
+
+
+def test_a_settled_unchanged_input_is_not_read_again(tmp_path, monkeypatch):
+    """A scheduled run over a large archive must not read every file to learn that nothing changed: while a file's
+    stat is the one its hash was taken at, the hash stands."""
+    import time
+
+    from newsdedup import state as state_module
+
+    root = tmp_path / "raw"
+    root.mkdir()
+    for name in ("a.txt", "b.txt"):
+        shutil.copy(SEEDS / "000_88db8367fec8dc5d.txt", root / name)
+    first = plan_run(root, _fresh(load_config()).manifest, now_ns=time.time_ns() + LATER)
+    manifest = first.manifest()
+    assert manifest["size"].null_count() == 0 and manifest["inode"].null_count() == 0
+    read: list[str] = []
+    real_hash = state_module.file_hash
+    monkeypatch.setattr(state_module, "file_hash", lambda path: read.append(path.name) or real_hash(path))
+    again = plan_run(root, manifest, now_ns=time.time_ns() + LATER)
+    assert again.nothing_new and read == []
+    assert again.manifest().equals(manifest)
+
+
+def test_a_changed_input_is_read_again_whatever_its_mtime_says(tmp_path):
+    """Rewritten to the same size and touched back to its old mtime (a fetcher keeping the server's time), a file
+    is still read again: its ctime moved. Replaced by a rename (a new inode), it is read again too."""
+    import os
+    import time
+
+    root = tmp_path / "raw"
+    root.mkdir()
+    file, other = root / "a.txt", root / "b.txt"
+    file.write_text("date 2026-02-01\n\nFirst headline\n\n" + "word " * 100, encoding="utf-8")
+    other.write_text("date 2026-02-01\n\nOther headline\n\n" + "word " * 100, encoding="utf-8")
+    manifest = plan_run(root, _fresh(load_config()).manifest, now_ns=time.time_ns() + LATER).manifest()
+    st = file.stat()
+    time.sleep(0.01)
+    file.write_text("date 2026-02-01\n\nFirst HEADLINE\n\n" + "word " * 100, encoding="utf-8")
+    os.utime(file, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (file.stat().st_size, file.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    tmp = root / ".b.tmp"
+    tmp.write_text("date 2026-02-01\n\nOther HEADLINE\n\n" + "word " * 100, encoding="utf-8")
+    os.utime(tmp, ns=(other.stat().st_atime_ns, other.stat().st_mtime_ns))
+    tmp.rename(other)
+    plan = plan_run(root, manifest, now_ns=time.time_ns() + LATER)
+    assert plan.todo == ["a.txt", "b.txt"] and plan.dropped == ["a.txt", "b.txt"]
+
+
+def test_a_file_just_written_is_hashed_again_next_time(tmp_path):
+    """A file changed moments before it was hashed may change again within its clock's step with an equal stat:
+    its stat is not kept, so the next look reads it (and keeps the stat once the file has settled)."""
+    import time
+
+    root = tmp_path / "raw"
+    root.mkdir()
+    shutil.copy(SEEDS / "000_88db8367fec8dc5d.txt", root / "a.txt")
+    now = plan_run(root, _fresh(load_config()).manifest).manifest()
+    assert now["size"].to_list() == [None] and now["sha1"].null_count() == 0
+    later = plan_run(root, now, now_ns=time.time_ns() + LATER)
+    assert later.nothing_new and later.manifest()["size"].null_count() == 0
+
+
+def test_a_manifest_without_stats_has_every_file_read(corpus, fake_embedder):
+    """The manifest of an older version holds hashes only: those are compared as before, and a run stores stats."""
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    old = state.manifest.select("path", "sha1")
+    assert plan_run(corpus, old).nothing_new
+    (corpus / "seeds" / "000_88db8367fec8dc5d.txt").write_text("date 2026-02-01\n\nShort\n\nNo longer the story.", encoding="utf-8")
+    assert plan_run(corpus, old).todo == ["seeds/000_88db8367fec8dc5d.txt"]
+    assert set(state.manifest.columns) == {"path", "sha1", "size", "mtime_ns", "ctime_ns", "inode"}
+
+
 def test_a_file_name_that_is_not_utf8_is_read_and_then_known(corpus, fake_embedder):
     import os
 

@@ -23,7 +23,7 @@ from newsdedup.ingest import HOLDS_NO_ARTICLE, file_of, known_by_place, place_of
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS, is_rolled_off_note, rolled_off_note
-from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MANIFEST, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
+from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
     cluster_components,
@@ -164,7 +164,7 @@ def ingest_changes(
         fresh = pl.concat([fresh, carried]).sort("article_id")
     if fresh.height:
         state.terms.add(term_counts(headline_and_body(fresh)))
-    state.manifest = pl.DataFrame({"path": list(plan.hashes), "sha1": list(plan.hashes.values())}, schema=MANIFEST).sort("path")
+    state.manifest = plan.manifest()
     changes.added = fresh.height
     return fresh, changes
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from html import unescape
 from collections import Counter
@@ -769,9 +770,11 @@ def list_inputs(root: Path) -> list[Path]:
     """Every entry under root that is not a folder, recursively, in a stable order (hidden files and folders
     skipped): regular files, and also broken links and other special files, so that they are rejected
     with their reason instead of silently left out."""
-    return sorted(
-        p for p in root.rglob("*") if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):  # a link to a folder is among dirs, and not followed
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        found.extend(Path(folder, name) for name in names if not name.startswith("."))
+    return sorted(found)
 
 
 def input_name(root: Path, path: Path) -> str:

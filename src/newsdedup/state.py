@@ -1,6 +1,6 @@
 """What the output folder keeps between runs, so a run processes only new or changed inputs.
 
-The state lives in `<output>/state/`: a manifest of processed inputs by content hash, the documents, the
+The state lives in `<output>/state/`: a manifest of processed inputs by content hash (and stat), the documents, the
 verified copy pairs, the persisted MinHashLSH index with every article's signature and shingle count, the word document
 frequencies, every story's candidate fact sentences (by key, for telling house style), the sentence embeddings of every story the facts stage compared, one embedding per copy group with the similarity
 graph between them, the ids' creation order, story merges, and the facts stage's results. It is written
@@ -14,7 +14,9 @@ import json
 import os
 import pickle
 import shutil
+import time
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -73,7 +75,13 @@ STATE_VERSION = 34  # 7: figures are words in the TF-IDF (TermStats counts chang
 # carriages" counts six, "this morning" is a day by when the article came out, a total over days
 # is no day's count, an allowed amount no count, "That failure ..." tells of another event (conflicts)
 
-MANIFEST: dict[str, pl.DataType] = {"path": pl.String(), "sha1": pl.String()}
+# An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
+# same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
+MANIFEST: dict[str, pl.DataType] = {
+    "path": pl.String(), "sha1": pl.String(), "size": pl.Int64(), "mtime_ns": pl.Int64(), "ctime_ns": pl.Int64(),
+    "inode": pl.Int64(),
+}
+_STAT = ("size", "mtime_ns", "ctime_ns", "inode")
 PAIRS: dict[str, pl.DataType] = {
     "article_id": pl.String(), "copy_of": pl.String(), "jaccard": pl.Float64(), "containment": pl.Float64()
 }
@@ -279,19 +287,36 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def input_hash(path: Path) -> str:
-    """An input's SHA-1, or for one that cannot be read (a broken link, a pipe, no permission, gone since it
-    was listed) a marker saying so: ingest then rejects it with its reason, and it is read again once it
-    changes."""
+Stat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+# A file changed less than this before it was hashed may change again within its clock's step without its stat
+# showing it ("racy git"): its stat is not recorded, so the next run hashes it again.
+SETTLED_NS = 2_000_000_000
+
+
+def input_hash(path: Path, known: tuple[str, Stat | None] | None = None, now_ns: int | None = None) -> tuple[str, Stat | None]:
+    """An input's SHA-1 and the stat it was read at, or for one that cannot be read (a broken link, a pipe, no
+    permission, gone since it was listed) a marker saying so and no stat: ingest then rejects it with its reason,
+    and it is read again once it changes.
+
+    known: the hash and stat of the last run; while the file's stat is that one, its bytes are not read again (a
+    write changes the size or the times, a replacement by rename the inode; touching a file back to its old
+    mtime still changes its ctime). The stat is returned only for a file settled SETTLED_NS before now_ns."""
     from newsdedup.ingest import not_a_file
 
     odd = not_a_file(path)
     if odd:
-        return f"unreadable: {odd}"
+        return f"unreadable: {odd}", None
     try:
-        return file_hash(path)
+        st = path.stat()
+        stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if known is not None and known[1] == stat:
+            return known[0], stat
+        digest = file_hash(path)
     except OSError as exc:
-        return f"unreadable: {exc.strerror or exc}"
+        return f"unreadable: {exc.strerror or exc}", None
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    return digest, stat if max(st.st_mtime_ns, st.st_ctime_ns) < now_ns - SETTLED_NS else None
 
 
 @dataclass(frozen=True)
@@ -302,19 +327,35 @@ class Plan:
     todo: list[str]  # new or changed files
     dropped: list[str]  # changed or removed files, whose earlier articles are checked against what they hold now
     files: dict[str, Path]  # relative path (as shown) -> the file
+    stats: dict[str, Stat | None] = field(default_factory=dict)  # relative path -> the stat its hash holds for
 
     @property
     def nothing_new(self) -> bool:
         return not self.todo and not self.dropped
 
+    def manifest(self) -> pl.DataFrame:
+        """The manifest a run that read this plan's files leaves: every input's hash and stat."""
+        stats = [self.stats.get(rel) or (None,) * len(_STAT) for rel in self.hashes]
+        columns = {name: [stat[k] for stat in stats] for k, name in enumerate(_STAT)}
+        return pl.DataFrame({"path": list(self.hashes), "sha1": list(self.hashes.values()), **columns}, schema=MANIFEST).sort("path")
 
-def plan_run(root: Path, manifest: pl.DataFrame) -> Plan:
-    """Compare the input folder with the manifest of processed inputs (by content hash)."""
+
+def plan_run(root: Path, manifest: pl.DataFrame, now_ns: int | None = None) -> Plan:
+    """Compare the input folder with the manifest of processed inputs: by content hash, reading only the files whose
+    stat differs from the manifest's (a manifest of an older version, without stats, has every file read). now_ns:
+    the time of the look (by default now), which decides which files have settled."""
     from newsdedup.ingest import input_name, list_inputs
 
+    now_ns = time.time_ns() if now_ns is None else now_ns
     files = {input_name(root, p): p for p in list_inputs(root)}
-    hashes = {rel: input_hash(p) for rel, p in files.items()}
-    old = dict(zip(manifest["path"].to_list(), manifest["sha1"].to_list()))
+    stats = zip(*(manifest[c].to_list() for c in _STAT)) if set(_STAT) <= set(manifest.columns) else repeat(None)
+    known = {
+        rel: (digest, None if stat is None or None in stat else stat)
+        for rel, digest, stat in zip(manifest["path"].to_list(), manifest["sha1"].to_list(), stats)
+    }
+    read = {rel: input_hash(p, known.get(rel), now_ns) for rel, p in files.items()}
+    hashes = {rel: digest for rel, (digest, _) in read.items()}
+    old = {rel: digest for rel, (digest, _) in known.items()}
     todo = sorted(rel for rel, digest in hashes.items() if old.get(rel) != digest)
     dropped = sorted(rel for rel in old if rel not in hashes or old[rel] != hashes[rel])
-    return Plan(hashes, todo, dropped, files)
+    return Plan(hashes, todo, dropped, files, {rel: stat for rel, (_, stat) in read.items()})
