@@ -166,7 +166,7 @@ def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
 def test_the_desk_reads_this_morning_by_when_the_write_up_came_out(desk):
     """As the facts stage: "confirmed dead this morning" in a Monday write-up is Monday's toll, no other figure for
     the most complete version's Saturday count; undated, it names no day and is one."""
-    from datetime import datetime, timezone
+    from datetime import datetime, timedelta, timezone
 
     text = "More than 150 people were confirmed dead this morning across Balochistan, provincial officials said."
     doc = {"article_id": "x", "text": text, "title": "", "dateline": None}
@@ -175,6 +175,11 @@ def test_the_desk_reads_this_morning_by_when_the_write_up_came_out(desk):
         "more than 150 people killed where the most complete version gives at least 145 people killed"]
     monday = datetime(2026, 2, 2, 9, 0, tzinfo=timezone.utc)
     assert desk._adds_to({**doc, "published": monday}, canonical)[1] == []
+    # by the zone its source gave: Saturday 21:00 in New York (Sunday 02:00 in UTC) is the Saturday of the count
+    saturday_night = {**doc, "published": datetime(2026, 2, 1, 2, 0, tzinfo=timezone.utc), "utc_offset": timedelta(hours=-5)}
+    assert desk._adds_to(saturday_night, canonical)[1] == [
+        "more than 150 people killed where the most complete version gives at least 145 people killed"]
+    assert desk._adds_to({**saturday_night, "utc_offset": None}, canonical)[1] == []
 
 
 def test_a_restatement_naming_someone_else_adds_nothing_but_one_with_a_new_number_does(desk):

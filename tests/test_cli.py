@@ -204,6 +204,24 @@ def test_stories_view_lists_the_story(results):
     assert "conflicts" in result.output and line.rstrip().endswith(" 1")  # its one conflicting figure
 
 
+def test_stories_view_dates_a_story_as_its_sources_did(results, tmp_path):
+    """Articles of a New York evening (Monday 02:00 in UTC) make a story of that Sunday."""
+    import shutil
+    from datetime import datetime, timedelta, timezone
+
+    import polars as pl
+
+    out = tmp_path / "out"
+    shutil.copytree(results, out)
+    articles = pl.read_parquet(out / "articles.parquet").with_columns(
+        published=pl.lit(datetime(2026, 2, 2, 2, 0, tzinfo=timezone.utc)), utc_offset=pl.lit(timedelta(hours=-5))
+    )
+    articles.write_parquet(out / "articles.parquet")
+    result = runner.invoke(app, ["stories", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2026-02-01" in result.output and "2026-02-02" not in result.output
+
+
 def test_show_view_prints_one_story_by_prefix(results):
     import polars as pl
 

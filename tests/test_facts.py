@@ -199,6 +199,39 @@ def test_a_pure_copy_adds_nothing(tmp_path, fake_embedder):
     assert canon.height == 1
 
 
+def test_a_reason_gives_the_time_in_the_zone_the_source_gave(tmp_path, fake_embedder):
+    """Of two versions with the same words, the first published is the most complete; the reason dates it as its
+    source did (a New York paper's Sunday 21:00), not in UTC (Monday 02:00)."""
+    import json
+
+    body = SEEDS.joinpath("004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8")
+    for name, when in (("ny", "Sun, 01 Feb 2026 21:00:00 -0500"), ("wire", "2026-02-02T06:00:00Z")):
+        (tmp_path / f"{name}.json").write_text(json.dumps({"id": name, "title": "Attacks", "text": body, "published": when}))
+    canon, _, _ = resolve_stories(_documents(tmp_path), fake_embedder, load_config().facts)
+    assert canon["canonical_article_id"].to_list() == ["ny"]
+    assert canon["canonical_reason"][0].endswith("and was published first (2026-02-01 21:00)")
+
+
+def test_this_morning_is_the_morning_where_the_source_is(tmp_path, real_models):
+    """A New York paper's "confirmed dead this morning", published Sunday 21:00 there (Monday 02:00 in UTC), is
+    Sunday's toll: no conflicting figure with Monday's 16. Read in UTC it would be Monday's, and conflict."""
+    import json
+
+    texts = {
+        "ny": ("Sun, 01 Mar 2026 21:00:00 -0500", "Fourteen people were confirmed dead this morning after the storm "
+               "flooded the valley, the agency said. Rescue teams searched the river banks all day."),
+        "wire": ("2026-03-02T12:00:00Z", "The death toll from the storm that flooded the valley rose to 16 on Monday, "
+                 "the agency said. Rescue teams searched the river banks again."),
+    }
+    for name, (when, text) in texts.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps({"id": name, "title": "Storm", "text": text, "published": when}))
+    docs = _documents(tmp_path)
+    assert resolve_stories(docs, real_models.facts, load_config().facts).conflicts.height == 0
+    in_utc = docs.with_columns(utc_offset=None)
+    conflicts = resolve_stories(in_utc, real_models.facts, load_config().facts).conflicts
+    assert conflicts["values"].to_list() == [["14", "16"]]
+
+
 def test_singleton_story_adds_nothing_but_keeps_its_sentence_vectors(tmp_path, fake_embedder):
     from newsdedup.facts import resolve_stories_with_sentences
 
@@ -626,7 +659,7 @@ def test_today_is_the_day_the_article_came_out_and_yesterday_no_day():
     """heldout7: a Tuesday tabloid's "on Monday night, emergency chiefs confirmed this morning" tells of Tuesday as
     well, so it is one count with "confirmed on Tuesday morning"; heldout5: a Sunday paper's "confirmed dead this
     morning" is Sunday's toll, not Monday's; heldout6: "we expect ... today" is no day of the count."""
-    from datetime import datetime, timezone
+    from datetime import datetime, timedelta, timezone
 
     cfg = FactsConfig()
 
@@ -654,6 +687,11 @@ def test_today_is_the_day_the_article_came_out_and_yesterday_no_day():
         assert values([yesterday, other], {"a": day(9), "b": day(9)}) == [["5", "6"]]
     # a day unknown (no publication time, or copies published on different days) is no day
     assert values(update, {"a": None, "b": day(10)}) == [["14", "16"]]
+    # the day by the zone the source gave: a Sunday 21:00 in New York is Monday 02:00 in UTC, and its "this morning"
+    # is Sunday's toll, not Monday's
+    evening = datetime(2025, 3, 10, 2, 0, tzinfo=timezone.utc).astimezone(timezone(timedelta(hours=-5)))
+    assert values(update, {"a": evening, "b": day(10)}) == []
+    assert values(update, {"a": evening.astimezone(timezone.utc), "b": day(10)}) == [["14", "16"]]
     flights = ["\"We cancelled 140 flights on Thursday, and we expect a normal schedule today,\" a spokesman said.",
                "The airport cancelled 214 flights on Thursday as gusts made landings unsafe."]
     assert values(flights, {"a": day(7), "b": day(6)}, sim=0.75) == [["140", "214"]]

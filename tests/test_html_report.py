@@ -523,3 +523,27 @@ def test_an_article_that_rolled_off_its_feed_says_so_apart_from_why_it_is_undate
     dated = {"published": datetime(2026, 2, 1, tzinfo=timezone.utc), "notes": [left]}
     assert when_published(dated) == "2026-02-01, no longer in wire.xml: kept as last read"
     assert when_published({"published": None, "notes": [left]}) == "undated, no longer in wire.xml: kept as last read"
+
+
+def test_an_article_is_shown_on_the_day_its_source_dated_it():
+    """A New York paper's 21:00 on Sunday is Monday in UTC; the reports show the Sunday it printed (and search by it)."""
+    from datetime import timedelta
+
+    from newsdedup.html_report import when_published
+
+    evening = {"published": datetime(2026, 2, 2, 2, 0, tzinfo=timezone.utc), "utc_offset": timedelta(hours=-5), "notes": []}
+    assert when_published(evening) == "2026-02-01"
+    assert when_published({**evening, "utc_offset": None}) == "2026-02-02"
+
+
+
+def test_a_story_spans_the_days_its_sources_dated_its_articles():
+    from datetime import timedelta
+
+    from newsdedup.html_report import story_days
+
+    new_york = {"published": datetime(2026, 2, 2, 2, 0, tzinfo=timezone.utc), "utc_offset": timedelta(hours=-5)}
+    london = {"published": datetime(2026, 2, 3, 9, 0, tzinfo=timezone.utc), "utc_offset": None}
+    assert story_days([new_york]) == "2026-02-01"
+    assert story_days([london, new_york]) == "2026-02-01 to 2026-02-03"
+    assert story_days([{"published": None}]) == "undated"

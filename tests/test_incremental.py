@@ -528,6 +528,11 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
     assert previous_documents(tmp_path / "nowhere") is None
     (out / "state").rename(out / "state.old")  # a run killed between the two renames of save_state
     assert previous_documents(out)["article_id"].to_list() == ["a", "b", "c"]
+    # a state of a version before documents had utc_offset: its items are carried over all the same, undated by zone
+    old_docs = out / "state" / "documents.parquet"  # put back by previous_documents
+    pl.read_parquet(old_docs).drop("utc_offset").write_parquet(old_docs)
+    carried = previous_documents(out)
+    assert carried["article_id"].to_list() == ["a", "b", "c"] and carried["utc_offset"].null_count() == 3
 
 
 def test_an_item_that_left_its_feed_is_replaced_when_read_again_and_kept_as_it_was_when_unchanged(tmp_path, fake_embedder):

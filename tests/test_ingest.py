@@ -917,6 +917,31 @@ def test_a_date_s_half_of_the_day_and_its_offset_count():
     assert parse_date("Wed, 04 Mar 2026 09:20:00 +0000 (EST)") == datetime(2026, 3, 4, 9, 20, tzinfo=timezone.utc)
 
 
+def test_an_article_keeps_the_zone_its_source_dated_it_in(tmp_path):
+    """A feed's "Sun, 01 Feb 2026 21:00:00 -0500" is stored in UTC (Monday 02:00, for ordering and windows) with its
+    offset, so that the reports show the Sunday the outlet printed; a date in UTC, or giving no zone, has none."""
+    from datetime import timedelta
+
+    from newsdedup.schema import local_time
+
+    items = [
+        {"id": "ny", "title": "Evening edition", "text": BODY, "published": "Sun, 01 Feb 2026 21:00:00 -0500"},
+        {"id": "delhi", "title": "Morning edition", "text": BODY, "published": "2026-02-02T08:15:00+05:30"},
+        {"id": "wire", "title": "Wire", "text": BODY, "published": "2026-02-02T02:00:00Z"},
+        {"id": "day", "title": "A day alone", "text": BODY, "published": "2026-02-01"},
+    ]
+    (tmp_path / "feed.json").write_text(json.dumps(items), encoding="utf-8")
+    docs = {row["article_id"]: row for row in _ingest(tmp_path)[0].iter_rows(named=True)}
+    assert docs["ny"]["published"] == datetime(2026, 2, 2, 2, 0, tzinfo=timezone.utc)
+    assert docs["ny"]["utc_offset"] == timedelta(hours=-5)
+    assert docs["delhi"]["utc_offset"] == timedelta(hours=5, minutes=30)
+    assert docs["wire"]["utc_offset"] is None and docs["day"]["utc_offset"] is None
+    assert local_time(docs["ny"]).strftime("%A %Y-%m-%d %H:%M") == "Sunday 2026-02-01 21:00"
+    assert local_time(docs["delhi"]).strftime("%Y-%m-%d %H:%M") == "2026-02-02 08:15"
+    assert local_time(docs["wire"]) == docs["wire"]["published"]
+    assert local_time({"published": None, "utc_offset": None}) is None
+
+
 def test_ninjs_first_created_dates_an_article_not_its_latest_version(tmp_path):
     record = {"uri": "urn:x:1", "firstcreated": "2026-02-03T09:00:00Z", "versioncreated": "2026-02-05T18:00:00Z", "body_text": BODY}
     (tmp_path / "n.json").write_text(json.dumps(record), encoding="utf-8")

@@ -35,6 +35,7 @@ from newsdedup.html_report import pasted_words
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
+from newsdedup.schema import local_time
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import (
@@ -420,7 +421,7 @@ class Desk:
         mine = [replace(parsed[i], article_ids=[doc["article_id"]], figures=counting[i]) for i in counted]
         rows = [row[i] for i in counted] + list(range(len(row), len(row) + len(theirs)))
         canonical = theirs[0].article_ids[0]
-        published = {doc["article_id"]: doc.get("published"), canonical: self.docs[canonical].get("published")}
+        published = {doc["article_id"]: local_time(doc), canonical: local_time(self.docs[canonical])}
         groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts, heads, published)
         out = []
         for found in figures_against(groups, mine + theirs, canonical).values():

@@ -352,16 +352,20 @@ def stories(
     from rich import box
     from rich.table import Table
 
-    (table,) = _outputs(output, "stories")
+    table, articles = _outputs(output, "stories", "articles")
+    # the days its articles came out as their sources dated them (a New York evening is not the next day in UTC)
+    local_day = (pl.col("published") + pl.col("utc_offset").fill_null(pl.duration(seconds=0))).dt.date()
+    spans = articles.group_by("story_id").agg(local_day.min().alias("first"), local_day.max().alias("last"))
+    days = {story: (first, last) for story, first, last in spans.iter_rows()}
     differ = {}
     if (output / "conflicts.parquet").is_file():  # outputs of an older run may lack it: no column then
         (conflicts,) = _outputs(output, "conflicts")
         differ = dict(conflicts.group_by("story_id").agg(pl.col("numbers_differ").fill_null(False).sum()).iter_rows())
     rows = []
     for row in table.head(limit).iter_rows(named=True):
-        first, last = row["first_published"], row["last_published"]
+        first, last = days.get(row["story_id"], (None, None))
         dates = "undated" if first is None else f"{first:%Y-%m-%d}"
-        if first is not None and last.date() != first.date():
+        if first is not None and last != first:
             dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%y-%m-%d}"  # 2026-02-01..02-03
         rows.append((row, dates, str(differ.get(row["story_id"]) or "")))
     console = _console()

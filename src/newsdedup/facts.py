@@ -43,7 +43,7 @@ from newsdedup.normalize import (
     words,
 )
 from newsdedup.progress import track
-from newsdedup.schema import CONFLICTS, FACTS, conform, empty
+from newsdedup.schema import CONFLICTS, FACTS, conform, empty, local_time
 from newsdedup.syndication import UnionFind
 
 
@@ -595,8 +595,9 @@ _RELATIVE_DAY = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|even
 
 def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> frozenset[str]:
     """The weekdays a sentence tells of: those it names, and "today" or "this morning" by the day its articles came out
-    (the weekday of their publication time as given, UTC for most feeds; when they all came out on one weekday: a
-    Tuesday paper's "confirmed this morning" is Tuesday), unless its clause tells of what is expected."""
+    (the weekday of their publication time in the zone their source gave, schema.local_time; when they all came out
+    on one weekday: a Tuesday paper's "confirmed this morning" is Tuesday), unless its clause tells of what is
+    expected. published: each article's local time."""
     named = times(sent.text) & _WEEKDAYS
     if not published or _RELATIVE_DAY.search(sent.text) is None:
         return named
@@ -948,7 +949,7 @@ def resolve_story(
     if text_of[runner] == text_of[best]:
         when_best, when_runner = info[best]["published"], info[runner]["published"]
         if when_best is not None and (when_runner is None or when_best < when_runner):
-            reason += f", as many as {named}, whose words it has, and was published first ({_when(when_best)})"
+            reason += f", as many as {named}, whose words it has, and was published first ({_when(local_time(info[best]))})"
         else:
             reason += f", as many as {named}, whose words it has; first by article id"
     elif coverage[runner] == coverage[best]:
@@ -957,9 +958,9 @@ def resolve_story(
         if words_best > words_runner:
             reason += f", as many as {named}, and is longer ({words_best} words against {words_runner})"
         elif when_best is not None and when_runner is None:
-            reason += f", as many as {named}, as long, and is dated ({_when(when_best)})"
+            reason += f", as many as {named}, as long, and is dated ({_when(local_time(info[best]))})"
         elif when_best is not None and when_best != when_runner:
-            reason += f", as many as {named}, as long, and is the later version ({_when(when_best)})"
+            reason += f", as many as {named}, as long, and is the later version ({_when(local_time(info[best]))})"
         else:
             reason += f", as many as {named}, as long ({words_best} words); first by article id"
     else:
@@ -971,7 +972,7 @@ def resolve_story(
         role = "one" if info[best]["n_words"] < most else "longest" if tied == 1 else "as long as the longest"
         reason += f"; {role} of {len(copies)} copies"
     stated = stated_by[best]
-    linked = linked_figures(sents, sims, cfg, story_heads(info.values()), {a: row["published"] for a, row in info.items()})
+    linked = linked_figures(sents, sims, cfg, story_heads(info.values()), {a: local_time(row) for a, row in info.items()})
     against = figures_against(linked, sents, best)
     added: list[tuple[str, list[str], list[str], list[str]]] = []
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order

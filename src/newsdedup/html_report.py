@@ -17,7 +17,7 @@ import polars as pl
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, sentence_key
 from newsdedup.normalize import counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import (
-    conflict_counts, conflicts_by_kind, is_rolled_off_note, numbers_differing, pairs_by_articles, rows_by,
+    conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles, rows_by,
 )
 
 _CSS = """
@@ -146,14 +146,16 @@ def when_published(row: dict) -> str:
     notes = row.get("notes") or []
     left = [n for n in notes if is_rolled_off_note(n)]
     why = [n for n in notes if n not in left]
-    when = f"undated ({'; '.join(why)})" if row["published"] is None and why else day(row["published"])
+    when = f"undated ({'; '.join(why)})" if row["published"] is None and why else day(local_time(row))
     return ", ".join([when, *left])
 
 
-def date_span(first: datetime | None, last: datetime | None) -> str:
-    if not first:
+def story_days(members: list[dict]) -> str:
+    """The days a story's articles came out, as their sources dated them: "2026-02-01", "2026-02-01 to 2026-02-03"."""
+    days = sorted(day(when) for row in members if (when := local_time(row)) is not None)
+    if not days:
         return "undated"
-    return day(first) if day(first) == day(last) else f"{day(first)} to {day(last)}"
+    return days[0] if days[0] == days[-1] else f"{days[0]} to {days[-1]}"
 
 
 def _date_words(value: datetime | None) -> str:
@@ -726,7 +728,7 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
             f'<article class="story card" id="{_e(_anchor(story["story_id"]))}">',
             f'<h2>{_e(story["title"])}</h2>',
             f'<p class="muted">{story_size(story["n_articles"], story["n_syndicates"])}'
-            f" &middot; {_e(date_span(story['first_published'], story['last_published']))} &middot; sources: {_e(sources)}"
+            f" &middot; {_e(story_days(members))} &middot; sources: {_e(sources)}"
             f' &middot; <code>{_e(story["story_id"])}</code></p>',
             '<div class="canonical"><p class="label">Most complete version</p>',
             f'<p class="headline">{_e(canon["title"])}</p><p class="who">{_who(canon)}</p>',
@@ -745,7 +747,7 @@ def _index_row(story: dict, members: list[dict], conflicts: list[dict]) -> str:
     search = " ".join(
         [story["story_id"], story["title"] or "", "conflicting figures" if differ else ""]
         + [
-            f"{r['article_id']} {r['title'] or ''} {outlet(r)} {r['dateline'] or ''} {_date_words(r['published'])}"
+            f"{r['article_id']} {r['title'] or ''} {outlet(r)} {r['dateline'] or ''} {_date_words(local_time(r))}"
             for r in members
         ]
     )
@@ -756,7 +758,7 @@ def _index_row(story: dict, members: list[dict], conflicts: list[dict]) -> str:
         f'<td class="num" data-label="articles">{story["n_articles"]}</td>'
         f'<td class="num" data-label="copy groups">{story["n_syndicates"]}</td>'
         f'<td class="sources">{_e(sources)}</td>'
-        f'<td class="date">{_e(date_span(story["first_published"], story["last_published"]))}</td>'
+        f'<td class="date">{_e(story_days(members))}</td>'
         # the stories whose outlets give a count differently stand out; an empty cell is not shown
         f'<td class="num flagged" data-label="{"conflicting figure" if differ == 1 else "conflicting figures"}">'
         f'{differ or ""}</td></tr>'

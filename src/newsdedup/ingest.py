@@ -190,7 +190,8 @@ def decode(data: bytes) -> str:
 
 
 def parse_date(value: Any) -> datetime | None:
-    """A UTC datetime from ISO 8601, RFC 2822 or common written dates; None when it cannot be read."""
+    """A datetime from ISO 8601, RFC 2822 or common written dates, in the zone the value gives ("21:00 -0500" stays
+    at -05:00: to_document stores it in UTC with its offset), UTC when it gives none; None when it cannot be read."""
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
@@ -222,7 +223,7 @@ def parse_date(value: Any) -> datetime | None:
         parsed = parsed.replace(tzinfo=datetime.fromisoformat(f"2000-01-01T00:00{_ZONES[zone.group('zone')]}").tzinfo)
     elif parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return parsed
 
 
 def parse_text(text: str, article_id: str, path: str) -> Record:
@@ -725,7 +726,8 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         "path": rec.path,
         "title": rec.title or display_title(body),
         "source": rec.source or outlet_in_title(rec.title),  # "... | AeroNews Europe" names its outlet
-        "published": published,
+        "published": published.astimezone(timezone.utc) if published else None,
+        "utc_offset": (published.utcoffset() or None) if published else None,  # UTC itself: none
         "url": rec.url,
         "dateline": dateline,
         "text": body,

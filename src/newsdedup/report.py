@@ -9,8 +9,8 @@ import polars as pl
 
 from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
-    adding_versions, compare_copy, copy_groups, copy_source, date_span, day, difference_words, fact_note,
-    original_reason, outlet, plural, render_html, story_size, when_published,
+    adding_versions, compare_copy, copy_groups, copy_source, difference_words, fact_note,
+    original_reason, outlet, plural, render_html, story_days, story_size, when_published,
 )
 from newsdedup.normalize import clip, names, split_sentences, stop_words
 from newsdedup.schema import (
@@ -184,7 +184,7 @@ def story_markdown(
     members = sorted(members, key=lambda r: r["article_id"])
     info = {r["article_id"]: r for r in members}
     canon = info[story["canonical_article_id"]]
-    dates = date_span(story["first_published"], story["last_published"])
+    dates = story_days(members)
     out = [
         f"## {story['title']}",
         "",

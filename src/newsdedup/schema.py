@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import polars as pl
 
 UTC_TIME = pl.Datetime("us", "UTC")
@@ -13,6 +15,7 @@ DOCUMENTS: dict[str, pl.DataType] = {
     "title": pl.String(),
     "source": pl.String(),
     "published": UTC_TIME,
+    "utc_offset": pl.Duration("us"),  # the zone the source gave the time in (-05:00); null: none given (UTC)
     "url": pl.String(),
     "dateline": pl.String(),
     "text": pl.String(),
@@ -22,6 +25,15 @@ DOCUMENTS: dict[str, pl.DataType] = {
 }
 # The note of an article its feed or JSONL file, still there, no longer holds (kept as last read).
 ROLLED_OFF = "no longer in {file}: kept as last read"
+
+
+def local_time(row: dict) -> datetime | None:
+    """When an article came out, in the zone its source gave (a feed's "Sun, 01 Feb 2026 21:00:00 -0500" is that
+    Sunday evening, not Monday in UTC): the day an editor and the article's own "today" go by."""
+    published, offset = row.get("published"), row.get("utc_offset")
+    if published is None or not offset:
+        return published
+    return published.astimezone(timezone(offset))
 
 
 def rolled_off_note(file: str) -> str:
@@ -42,6 +54,7 @@ ARTICLES: dict[str, pl.DataType] = {
     "title": pl.String(),
     "source": pl.String(),
     "published": UTC_TIME,
+    "utc_offset": pl.Duration("us"),
     "n_words": pl.Int64(),
     "syndicate_id": pl.String(),
     "story_id": pl.String(),

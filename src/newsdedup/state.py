@@ -28,7 +28,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, conform, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 34  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 35  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -73,7 +73,8 @@ STATE_VERSION = 34  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 34: a count of a thing more particular than "people" conflicts down to thing_similarity, a record year ("the
 # highest since 1987") is no time of the count, vessels are ships, "elderly guests" are guests, "six of the nine
 # carriages" counts six, "this morning" is a day by when the article came out, a total over days
-# is no day's count, an allowed amount no count, "That failure ..." tells of another event (conflicts)
+# is no day's count, an allowed amount no count, "That failure ..." tells of another event (conflicts);
+# 35: documents.utc_offset, the zone a source gave its time in ("today" is the source's day: conflicts; reasons)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
@@ -240,12 +241,17 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     return state
 
 
+# Documents columns added since states were first kept, null in an older state's documents (utc_offset: version 35).
+_ADDED = frozenset({"utc_offset"})
+
+
 def previous_documents(output: str | Path) -> pl.DataFrame | None:
     """The documents of the state saved in output, whatever settings or version made it (a rebuild carries over the
     items that rolled off their files, which it cannot read again); None when there is none or it cannot be read."""
     try:
         documents = pl.read_parquet(_settled_state_dir(output) / "documents.parquet")
-        return conform(documents.select(list(DOCUMENTS)), DOCUMENTS, "documents")
+        added = [pl.lit(None, dtype).alias(c) for c, dtype in DOCUMENTS.items() if c not in documents.columns and c in _ADDED]
+        return conform(documents.with_columns(added).select(list(DOCUMENTS)), DOCUMENTS, "documents")
     except Exception:  # no state, or one too old to hold these columns: nothing to carry over
         return None
 
