@@ -35,6 +35,28 @@ def test_bad_config_is_one_line(tmp_path):
     assert len(result.output.strip().splitlines()) == 1
 
 
+def test_an_output_that_is_a_file_is_one_line(tmp_path):
+    (tmp_path / "afile").write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(tmp_path / "afile")])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"newsdedup: output is not a folder: {tmp_path / 'afile'}"
+
+
+def test_a_busy_output_folder_is_one_line_before_prefect_starts(tmp_path):
+    """Another run holds the folder: one line and exit 2 at once, not a flow run failing with a traceback."""
+    import time
+
+    from newsdedup.store import run_lock
+
+    out = tmp_path / "out"
+    started = time.monotonic()
+    with run_lock(out):
+        result = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(out), "--full"])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and "is in use by another run (pid" in result.output
+    assert time.monotonic() - started < 10  # no Prefect server was started
+
+
 def test_run_prints_summary_and_report_path(tmp_path):
     """The installed command, in its own process, on its own temporary Prefect server."""
     shutil.copytree(SEEDS, tmp_path / "in")

@@ -57,6 +57,8 @@ def run(
     """Run the pipeline as a Prefect flow: what is new or changed in INPUT since the last run, into OUTPUT."""
     if not input.is_dir():
         fail(f"input folder not found: {input}")
+    if output.exists() and not output.is_dir():
+        fail(f"output is not a folder: {output}")
     settings = _settings(config)  # fail fast, before Prefect starts
     _check_models(settings)
     if not full:
@@ -75,11 +77,17 @@ def run(
                 typer.echo(f"report: {output / 'report.md'}")
                 return
             typer.echo(f"nothing new in {input}, but {why}: writing the outputs again")
+    from newsdedup.embed import ModelNotFound
+    from newsdedup.store import Busy, wait_until_free
+
+    try:  # a busy or unusable output folder is one line, before Prefect starts
+        wait_until_free(output, wait)
+    except Busy as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write to {output}: {exc.strerror or exc}")
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
-
-    from newsdedup.embed import ModelNotFound
-    from newsdedup.store import Busy
 
     from newsdedup.progress import RichReporter, reporting
 

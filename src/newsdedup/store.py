@@ -61,18 +61,15 @@ class Busy(RuntimeError):
     """Another run holds the output folder."""
 
 
-@contextmanager
-def run_lock(out_dir: str | Path, wait_seconds: float = 0.0) -> Iterator[None]:
-    """Hold the output folder for one run; a second run waits up to wait_seconds, then stops with Busy."""
-    out = Path(out_dir)
+def _hold(out: Path, wait_seconds: float):
+    """The output folder's lock file, locked; a second holder waits up to wait_seconds, then gets Busy."""
     out.mkdir(parents=True, exist_ok=True)
-    path = out / ".lock"
-    handle = open(path, "a+")
+    handle = open(out / ".lock", "a+")
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
+            return handle
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 handle.seek(0)
@@ -80,6 +77,20 @@ def run_lock(out_dir: str | Path, wait_seconds: float = 0.0) -> Iterator[None]:
                 handle.close()
                 raise Busy(f"{out} is in use by another run ({holder}); try again when it has finished") from None
             time.sleep(0.2)
+
+
+def wait_until_free(out_dir: str | Path, wait_seconds: float = 0.0) -> None:
+    """Raise Busy now, before a flow starts, when another run holds the output folder past wait_seconds (the run
+    itself then takes the lock with run_lock)."""
+    handle = _hold(Path(out_dir), wait_seconds)
+    fcntl.flock(handle, fcntl.LOCK_UN)
+    handle.close()
+
+
+@contextmanager
+def run_lock(out_dir: str | Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the output folder for one run; a second run waits up to wait_seconds, then stops with Busy."""
+    handle = _hold(Path(out_dir), wait_seconds)
     try:
         handle.seek(0)
         handle.truncate()
