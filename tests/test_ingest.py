@@ -651,6 +651,23 @@ def test_file_too_large_is_rejected_unread(tmp_path):
     assert _reason(rejects, "big.txt").startswith("file too large")
 
 
+def test_a_linked_folder_is_read_and_a_loop_is_a_reject(tmp_path):
+    """A feed's folder linked into the input is read like any folder; a link back up (a loop) or a second link
+    to a folder already read is rejected with its reason, never walked twice nor left out silently."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "sub").mkdir(parents=True)
+    (elsewhere / "a.txt").write_text(BODY, encoding="utf-8")
+    (elsewhere / "sub" / "loop").symlink_to(elsewhere)
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "wire").symlink_to(elsewhere)
+    (root / "wire2").symlink_to(elsewhere)
+    docs, rejects = _ingest(root)
+    assert docs["path"].to_list() == ["wire/a.txt"]
+    reason = "link to a folder already read (through another path, or a loop)"
+    assert dict(rejects.select("path", "reason").iter_rows()) == {"wire/sub/loop": reason, "wire2": reason}
+
+
 def test_a_broken_link_and_a_pipe_are_rejected_not_skipped(tmp_path):
     """Not regular files, but inputs all the same: each gets its reason, and the pipe is never opened
     (reading it would wait for a writer forever)."""

@@ -634,13 +634,13 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
 
 def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[Record | tuple[str, str]]:
     """Records of one file, or (path, reason) pairs for what cannot be used."""
-    ext = file.suffix.lower()
-    if ext not in cfg.extensions:
-        yield rel, f"unsupported file type {ext or '(no extension)'!r}"
-        return
     odd = not_a_file(file)
     if odd:
         yield rel, odd
+        return
+    ext = file.suffix.lower()
+    if ext not in cfg.extensions:
+        yield rel, f"unsupported file type {ext or '(no extension)'!r}"
         return
     try:
         size = file.stat().st_size
@@ -771,10 +771,23 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
 def list_inputs(root: Path) -> list[Path]:
     """Every entry under root that is not a folder, recursively, in a stable order (hidden files and folders
     skipped): regular files, and also broken links and other special files, so that they are rejected
-    with their reason instead of silently left out."""
+    with their reason instead of silently left out. A link to a folder is followed (a feed's folder linked in);
+    one to a folder already read (a loop, or a second link to it) is listed itself, to be rejected."""
     found: list[Path] = []
-    for folder, dirs, names in os.walk(root):  # a link to a folder is among dirs, and not followed
-        dirs[:] = [name for name in dirs if not name.startswith(".")]
+    seen = {os.path.realpath(root)}
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        follow = []
+        # real folders before links, so that a link to one of them is the entry rejected
+        for name in sorted(dirs, key=lambda d: (os.path.islink(os.path.join(folder, d)), d)):
+            if name.startswith("."):
+                continue
+            real = os.path.realpath(os.path.join(folder, name))
+            if real in seen:
+                found.append(Path(folder, name))
+            else:
+                seen.add(real)
+                follow.append(name)
+        dirs[:] = follow
         found.extend(Path(folder, name) for name in names if not name.startswith("."))
     return sorted(found)
 
@@ -793,6 +806,8 @@ def not_a_file(path: Path) -> str | None:
         return None
     if path.is_symlink() and not path.exists():
         return "broken symbolic link (its target does not exist)"
+    if path.is_dir():  # list_inputs lists a link to a folder it reads through another path
+        return "link to a folder already read (through another path, or a loop)"
     return "not a regular file"
 
 
