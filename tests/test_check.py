@@ -354,7 +354,7 @@ def test_cli_check_streams_paths_from_stdin(saved, tmp_path):
     copy = tmp_path / "copy.txt"
     copy.write_text(_trimmed_004(), encoding="utf-8")
     result = runner.invoke(app, ["check", "--output", str(saved)], input=f"{copy}\n{tmp_path / 'missing.txt'}\n")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # one input could not be checked
     out = result.output.strip().splitlines()
     assert out[0].startswith("copy: COPY of 004_aa58e34a18a8b4a3")
     assert out[1].endswith("REJECTED: file not found")
@@ -366,7 +366,7 @@ def test_cli_check_names_the_rejected_record_of_a_feed(saved, tmp_path):
     feed = tmp_path / "wire.jsonl"
     feed.write_text(json.dumps({"id": "w1", "text": body}) + "\n" + json.dumps({"id": "w2", "title": "Headline only"}) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["check", str(feed), "--output", str(saved)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # one record could not be checked
     out = result.output.strip().splitlines()
     assert out[0] == f"{feed}:2: REJECTED: no body text (none of text, body, body_text, content, content_text, body_html, content_html)"
     assert out[1].startswith("w1: ") and "of 004_aa58e34a18a8b4a3" in out[1]
@@ -380,8 +380,39 @@ def test_cli_check_add_puts_the_article_in_the_outputs(saved, tmp_path_factory):
     result = runner.invoke(app, ["check", str(SEEDS / "002_ae9f11a7c17e6c9e.txt"), "--add", "--output", str(out)])
     assert result.exit_code == 0, result.output
     articles = pl.read_parquet(out / "articles.parquet")
-    assert "002_ae9f11a7c17e6c9e" in articles["article_id"].to_list()
+    added = articles.filter(pl.col("path") == f"check/{SEEDS / '002_ae9f11a7c17e6c9e.txt'}")
+    # an article named after its file gets an id from its name and its words: any folder may hold a 'story.txt'
+    assert added["article_id"].to_list()[0].startswith("check:002_ae9f11a7c17e6c9e-")
     assert articles["story_id"].n_unique() == 1
+
+
+def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_factory):
+    """Two folders' 'story.txt' (or two articles piped on stdin) are two articles, never one id for both; the same
+    article added again is said to be held already, not dropped in silence."""
+    import polars as pl
+
+    root = tmp_path_factory.mktemp("same_name")
+    out = root / "out"
+    shutil.copytree(saved, out)
+    for folder, seed in (("a", "002_ae9f11a7c17e6c9e.txt"), ("b", "000_88db8367fec8dc5d.txt")):
+        (root / folder).mkdir()
+        shutil.copy(SEEDS / seed, root / folder / "story.txt")
+    files = [str(root / "a" / "story.txt"), str(root / "b" / "story.txt")]
+    result = runner.invoke(app, ["check", *files, "--add", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    articles = pl.read_parquet(out / "articles.parquet").filter(pl.col("path").str.starts_with("check/"))
+    assert articles.height == 2 and articles["article_id"].n_unique() == 2
+    assert sorted(articles["path"].to_list()) == [f"check/{f}" for f in files]
+    first = dict(zip(articles["path"], articles["article_id"]))[f"check/{files[0]}"]
+    again = runner.invoke(app, ["check", files[0], "--add", "--output", str(out)])
+    assert again.exit_code == 0 and f"{first}: not added: already held" in again.output
+
+
+def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
+    result = runner.invoke(app, ["check", str(tmp_path / "nope.txt"), str(tmp_path), "--output", str(saved)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'nope.txt'}: REJECTED: file not found" in result.output
+    assert f"{tmp_path}: REJECTED: a folder, not an article file" in result.output
 
 
 def test_cli_check_without_a_state_is_one_line(tmp_path):

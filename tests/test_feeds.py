@@ -105,7 +105,8 @@ def test_a_newsml_g2_file_is_ingested_like_any_article(tmp_path):
     docs, rejects = read_inputs(tmp_path, IngestConfig())
     assert rejects.height == 0
     row = docs.row(0, named=True)
-    assert (row["article_id"], row["path"], row["source"]) == ("urn:newsml:wire.example:20260131:qta-jail", "wire.xml:1", "Northland Wire")
+    # version 2 of the item: an article of its own beside a version 1 sent before
+    assert (row["article_id"], row["path"], row["source"]) == ("urn:newsml:wire.example:20260131:qta-jail@v2", "wire.xml:1", "Northland Wire")
     assert row["published"].isoformat() == "2026-01-31T14:20:00+00:00"  # version 2: its versionCreated
     assert row["text"] == (
         "Militants stormed a district jail in Quetta on Saturday, officials said.\n\n"

@@ -12,6 +12,7 @@ from conftest import COPIES, SEEDS
 from newsdedup.config import load_config
 from newsdedup.incremental import continue_run
 from newsdedup.syndication import fingerprint, signature_matrix
+from newsdedup.schema import DOCUMENTS
 from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
 
 
@@ -508,6 +509,28 @@ def test_items_known_by_their_place_or_with_keep_rolled_off_false_go_with_the_fe
         _feed(inp / "feed.jsonl", [("z", "desert")])
         continue_run(state, inp, settings, fake_embedder)
         assert sorted(state.documents["article_id"].to_list()) == sorted([*kept, "z"])
+
+
+def test_a_rebuild_keeps_the_articles_the_desk_added(tmp_path, fake_embedder):
+    """`check --add` puts articles in the state that no input holds: `--full` (or other settings) keeps them."""
+    from newsdedup.check import desk_article
+    from newsdedup.incremental import Changes, add_documents
+    from newsdedup.ingest import read_files
+    from newsdedup.state import previous_documents
+
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour")])
+    desk_in = tmp_path / "desk"
+    desk_in.mkdir()
+    _feed(desk_in / "story.jsonl", [(None, "volcano")])
+    docs, _ = read_files(desk_in, [desk_in / "story.jsonl"], settings.ingest)
+    doc = desk_article(docs.row(0, named=True), str(desk_in / "story.jsonl"), "story.jsonl")
+    add_documents(state, pl.DataFrame([doc], schema=DOCUMENTS), settings, fake_embedder, Changes(added=1))
+    out = tmp_path / "out"
+    save_state(out, state)
+    rebuilt = _fresh(settings)
+    changes = continue_run(rebuilt, inp, settings, fake_embedder, previous_documents(out))
+    assert sorted(rebuilt.documents["article_id"].to_list()) == sorted(["a", doc["article_id"]]) and changes.added == 2
+    assert doc["article_id"].startswith("check:story-") and doc["path"] == f"check/{desk_in / 'story.jsonl'}:1"
 
 
 def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedder):

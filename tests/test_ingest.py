@@ -971,7 +971,22 @@ def test_a_later_version_is_dated_when_it_was_issued(tmp_path):
               "versioncreated": "2026-03-03T18:20:00+05:30", "headlines": [{"value": "Toll rises"}],
               "bodies": [{"role": "main", "value": BODY}]}
     (tmp_path / "n.json").write_text(json.dumps(record), encoding="utf-8")
-    assert _doc(_ingest(tmp_path)[0], "urn:x:3")["published"] == datetime(2026, 3, 3, 12, 50, tzinfo=timezone.utc)
+    assert _doc(_ingest(tmp_path)[0], "urn:x:3@v3")["published"] == datetime(2026, 3, 3, 12, 50, tzinfo=timezone.utc)
+
+
+def test_a_later_version_in_a_file_of_its_own_is_an_article_of_its_own(tmp_path):
+    """AP and Reuters send version 2 of an item as a new file with the item's uri: not a duplicate of version 1 to
+    reject, but an article of its own (an update of the first, for the copy stage)."""
+    first = {"uri": "urn:x:9", "version": "1", "firstcreated": "2026-03-03T07:45:00Z", "headline": "Talks open",
+             "body_text": BODY}
+    second = {**first, "version": "2", "versioncreated": "2026-03-03T11:00:00Z", "headline": "Talks moved",
+              "body_text": BODY + " The meeting was moved to Thursday, and 14 lawmakers said they would attend."}
+    (tmp_path / "v1.json").write_text(json.dumps(first), encoding="utf-8")
+    (tmp_path / "v2.json").write_text(json.dumps(second), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0 and docs["article_id"].to_list() == ["urn:x:9", "urn:x:9@v2"]
+    (tmp_path / "v2 again.json").write_text(json.dumps(second), encoding="utf-8")  # the same version sent twice
+    assert _reason(_ingest(tmp_path)[1], "v2.json") == "duplicate article_id 'urn:x:9@v2' (first in v2 again.json)"
 
 
 def test_a_file_mostly_in_utf8_keeps_its_utf8_and_reads_a_stray_cp1252_byte():

@@ -3,9 +3,11 @@ of a known story, or new? Answered from the saved state without changing it."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,7 +37,8 @@ from newsdedup.html_report import pasted_words
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
-from newsdedup.schema import local_time
+from newsdedup.ingest import known_by_place, stem_of
+from newsdedup.schema import DESK_PLACE, local_time
 from newsdedup.state import State
 from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
 from newsdedup.syndication import (
@@ -46,6 +49,19 @@ COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
 # TF-IDF rows of candidate representatives a desk keeps (a few KB each): a busy story's groups come back
 # with every new write-up, and a long stream of checks must not grow without bound.
 REP_TERMS_KEPT = 20_000
+
+
+def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, Any]:
+    """An incoming article as `check --add` adds it: its path 'check/NAME' (an item keeps its place:
+    'check/feed.rss:3'); one without an id of its own, named after its file ('stdin', or any folder's
+    'story.txt'), gets an id from that name and its words, 'check:story-1f2e3d4c': two different articles never
+    share one, and the same article added twice has the same one."""
+    path = DESK_PLACE + name + doc["path"][len(file_name) :]
+    article_id = doc["article_id"]
+    if article_id == stem_of(file_name) or known_by_place(article_id, doc["path"]):
+        digest = hashlib.sha1(f"{doc['title'] or ''}\n{doc['text']}".encode()).hexdigest()[:8]
+        article_id = f"check:{stem_of(Path(name).name)}-{digest}"
+    return {**doc, "article_id": article_id, "path": path}
 
 
 @dataclass

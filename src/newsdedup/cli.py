@@ -519,7 +519,7 @@ def check(
 
     import polars as pl
 
-    from newsdedup.check import Desk
+    from newsdedup.check import Desk, desk_article
     from newsdedup.ingest import read_files
     from newsdedup.state import load_state
 
@@ -529,23 +529,35 @@ def check(
     if state is None:
         fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")
     desk = Desk(state, settings, models)
-    added = []
+    added: dict[str, dict] = {}
+    n_rejected = 0
     for name, path in _incoming(files or []):
-        if not path.is_file():
+        if path.is_dir():
+            docs, rejects = None, [(name, "a folder, not an article file (give its files, or their paths on stdin)")]
+        elif not path.is_file():
             docs, rejects = None, [(name, "file not found")]
         else:
             docs, found = read_files(path.parent, [path], settings.ingest)
             # 'feed.rss:3' for the third item of a feed
             rejects = [(name + where[len(path.name) :], reason) for where, reason in found.iter_rows()]
+        n_rejected += len(rejects)
         for shown, reason in rejects:
             typer.echo(json.dumps({"verdict": "rejected", "article_id": shown, "reason": reason}) if json_out else f"{shown}: REJECTED: {reason}")
         for doc in docs.iter_rows(named=True) if docs is not None else []:
+            if add:  # checked under the id it is added with
+                doc = desk_article(doc, path.name if name == "-" else name, path.name)
             verdict = desk.check(doc)
             typer.echo(json.dumps(verdict.as_dict(), default=str) if json_out else verdict.line())
             sys.stdout.flush()
-            if add:
-                added.append({**doc, "path": f"check/{name}"})
+            if not add:
+                continue
+            held = "already held" if doc["article_id"] in desk.docs else "given twice" if doc["article_id"] in added else None
+            if held:
+                typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
+            else:
+                added[doc["article_id"]] = doc
     if add and added:
+        from newsdedup.html_report import plural
         from newsdedup.incremental import Changes, add_documents, save_run
         from newsdedup.schema import DOCUMENTS
         from newsdedup.store import Busy, run_lock
@@ -553,12 +565,14 @@ def check(
         try:
             with run_lock(output):
                 state.run += 1
-                new_docs = pl.DataFrame(added, schema=DOCUMENTS).filter(~pl.col("article_id").is_in(list(desk.docs)))
+                new_docs = pl.DataFrame(list(added.values()), schema=DOCUMENTS)
                 add_documents(state, new_docs, settings, desk.models, Changes(added=new_docs.height))
                 summary = save_run(output, state)
         except Busy as exc:
             fail(str(exc))
-        typer.echo(f"added {new_docs.height} articles: {summary.line()}", err=True)
+        typer.echo(f"added {plural(new_docs.height, 'article')}: {summary.line()}", err=True)
+    if n_rejected:
+        raise typer.Exit(1)  # a script sees that an input could not be checked
 
 
 def main() -> None:

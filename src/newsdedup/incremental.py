@@ -22,7 +22,7 @@ from newsdedup.facts import (
 from newsdedup.ingest import HOLDS_NO_ARTICLE, file_of, known_by_place, place_of, read_files
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
-from newsdedup.schema import DOCUMENTS, is_rolled_off_note, rolled_off_note
+from newsdedup.schema import DOCUMENTS, added_by_desk, is_rolled_off_note, rolled_off_note
 from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
@@ -120,7 +120,8 @@ def ingest_changes(
     """Read new and changed files, drop what changed or went (see `reconcile`); return the documents to fold in.
 
     previous: the documents of an earlier state that this run does not continue from (a full rebuild, or other
-    settings); the items among them that rolled off their files are read from it, as they are no longer in the input.
+    settings); the items among them that rolled off their files, and those `check --add` added, are read from it, as
+    no input holds them.
     """
     changes = Changes()
     dropped = pl.Series(plan.dropped, dtype=pl.String).implode()
@@ -161,7 +162,8 @@ def ingest_changes(
     if previous is not None and previous.height:
         unread = previous.filter(~pl.col("article_id").is_in(docs["article_id"].implode()))  # the rest are read again
         carried = reconcile(unread.select(list(DOCUMENTS)), docs.clear(), readable, keep, rejected).rolled_off
-        fresh = pl.concat([fresh, carried]).sort("article_id")
+        desk = unread.filter(added_by_desk(pl.col("path")) & ~pl.col("article_id").is_in(list(rejected)))  # check --add
+        fresh = pl.concat([fresh, carried, desk.select(list(DOCUMENTS))]).sort("article_id")
     if fresh.height:
         state.terms.add(term_counts(headline_and_body(fresh)))
     state.manifest = plan.manifest()

@@ -443,11 +443,16 @@ def _ninjs_body(bodies: list[Any]) -> tuple[Any, str]:
     return bodies[0].get("value"), "body_html"
 
 
-def _later_version(record: dict[str, Any]) -> bool:
-    """A ninjs item saying it is a second or later version ("version": "3"), with that version's time: a wire's
-    UPDATE 2 is dated when it was issued, not by its story's firstcreated, which every version repeats."""
+def _version(record: dict[str, Any]) -> int | None:
+    """The version a ninjs item says it is ("version": "3"), when a second or later one."""
     version = _scalar(record.get("version"))
-    return bool(version and version.isdigit() and int(version) > 1 and _scalar(record.get("versioncreated")))
+    return int(version) if version and version.isdigit() and int(version) > 1 else None
+
+
+def _later_version(record: dict[str, Any]) -> bool:
+    """A ninjs item saying it is a second or later version, with that version's time: a wire's UPDATE 2 is dated
+    when it was issued, not by its story's firstcreated, which every version repeats."""
+    return _version(record) is not None and bool(_scalar(record.get("versioncreated")))
 
 
 def parse_record(record: Any, article_id: str, path: str) -> Record:
@@ -476,6 +481,8 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     raw_date = _scalar(record["versioncreated"] if _later_version(record) else _first(record, _DATE_KEYS))
     if url is None and own_id and own_id.startswith(("http://", "https://")):
         url = own_id
+    if own_id and _version(record):  # a wire's version 2 keeps its item's uri: an article of its own, not a duplicate
+        own_id = f"{own_id}@v{_version(record)}"
     return Record(
         article_id=own_id or article_id,
         path=path,

@@ -36,6 +36,15 @@ def local_time(row: dict) -> datetime | None:
     return published.astimezone(timezone(offset))
 
 
+# The path of an article `newsdedup check --add` added ("check/story.txt", "check/feed.rss:3"): no input holds it.
+DESK_PLACE = "check/"
+
+
+def added_by_desk(path: pl.Expr) -> pl.Expr:
+    """Which documents (by their path column) the desk added."""
+    return path.str.starts_with(DESK_PLACE)
+
+
 def rolled_off_note(file: str) -> str:
     return ROLLED_OFF.format(file=file)
 
