@@ -141,6 +141,30 @@ def test_an_undated_article_says_why(seeds, tmp_path):
     assert docs["published"].null_count() == 2
 
 
+@pytest.mark.parametrize(
+    "header, raw",
+    [("date sometime last week", "sometime last week"), ("Date: yesterday", "yesterday"), ("date TBD", "TBD"),
+     ("date February 30, 2026", "February 30, 2026"), ("date: unknown\nsource: Reuters", "unknown")],
+)
+def test_a_date_header_not_understood_is_a_note_and_the_headline_stays(tmp_path, header, raw):
+    """A .txt's date line that cannot be read is still its header: the article is undated and says why, and the
+    headline under it stays the headline (it used to become the title, the real headline lost)."""
+    (tmp_path / "t.txt").write_text(f"{header}\n\nFerries stop at Harbourton\n\n{BODY}\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "t")
+    assert doc["title"] == "Ferries stop at Harbourton" and doc["published"] is None
+    assert doc["notes"] == [f"date {raw!r} not understood"]
+    assert doc["source"] == ("Reuters" if "source" in header else None)
+
+
+def test_an_upper_case_date_header_dates_an_article_and_prose_stays_prose(tmp_path):
+    (tmp_path / "u.txt").write_text(f"DATE 2026-02-01\n\nFerries stop at Harbourton\n\n{BODY}\n", encoding="utf-8")
+    (tmp_path / "p.txt").write_text(f"Date night is back in fashion across the city\n\n{BODY}\n", encoding="utf-8")
+    docs = _ingest(tmp_path)[0]
+    upper, prose = _doc(docs, "u"), _doc(docs, "p")
+    assert (upper["title"], upper["published"]) == ("Ferries stop at Harbourton", datetime(2026, 2, 1, tzinfo=timezone.utc))
+    assert (prose["title"], prose["notes"]) == ("Date night is back in fashion across the city", [])
+
+
 def test_a_full_dateline_or_a_written_date_header_dates_an_article(tmp_path):
     (tmp_path / "karachi.txt").write_text(f"KARACHI, February 2, 2026: {BODY}\n", encoding="utf-8")
     (tmp_path / "header.txt").write_text(f"date: 5 May 2025\n{BODY}\n", encoding="utf-8")

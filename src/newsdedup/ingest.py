@@ -65,7 +65,7 @@ _URL_KEYS = ("url", "link", "canonical_url", "href")
 
 _HEADER_KEYS = "date|published|source|outlet|title|headline|url|id|author|byline"
 # "Title: ..." in any case, but without a colon only in lower case: "Author Salman Rushdie attacked" is a headline
-_HEADER = re.compile(rf"^\s*(?:(?P<key>(?i:{_HEADER_KEYS}))\s*[:=]|(?P<bare>{_HEADER_KEYS})(?=\s))\s*(?P<value>.*)$")
+_HEADER = re.compile(rf"^\s*(?:(?P<key>(?i:{_HEADER_KEYS}))\s*[:=]|(?P<bare>{_HEADER_KEYS}|DATE|PUBLISHED)(?=\s))\s*(?P<value>.*)$")
 # a date, a time, then a zone as an offset, or as an abbreviation ending the line ("10:04 IST")
 _HEADER_DATE = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)"
@@ -246,9 +246,11 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
                 meta["date"] = _header_date(date_match)
                 lines[0] = date_match.group("rest")  # a header may share its line with the text
                 continue
-            if len(value.split()) > 6 or parse_date(value) is None:
-                break  # prose starting with the word "date", or no date at all
-            meta["date"] = value  # "date: 5 May 2025", "published Sun, 01 Feb 2026 08:00:00 GMT"
+            if parse_date(value) is None and (len(value.split()) > 6 or match.group("bare") in ("DATE", "PUBLISHED")):
+                break  # prose starting with the word "date"
+            # "date: 5 May 2025", "published Sun, 01 Feb 2026 08:00:00 GMT", or one not understood ("date: unknown",
+            # "date sometime last week": the article is undated and says why, and the headline under it stays one)
+            meta["date"] = value
             lines.pop(0)
             continue
         if len(value.split()) > 12 and key not in ("title", "headline"):
