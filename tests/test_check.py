@@ -408,6 +408,13 @@ def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_fact
     assert again.exit_code == 0 and f"{first}: not added: already held" in again.output
 
 
+def test_cli_check_finds_the_default_config_from_any_folder(saved, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # not the checkout: config/default.toml is not here
+    result = runner.invoke(app, ["check", str(SEED_004), "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("004_aa58e34a18a8b4a3: COPY")
+
+
 def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
     result = runner.invoke(app, ["check", str(tmp_path / "nope.txt"), str(tmp_path), "--output", str(saved)])
     assert result.exit_code == 1

@@ -242,6 +242,10 @@ def test_stories_view_dates_a_story_as_its_sources_did(results, tmp_path):
     result = runner.invoke(app, ["stories", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert "2026-02-01" in result.output and "2026-02-02" not in result.output
+    later = pl.when(pl.col("article_id") == articles["article_id"][0]).then(pl.lit(datetime(2027, 3, 4, 12, tzinfo=timezone.utc)))
+    articles.with_columns(published=later.otherwise(pl.col("published"))).write_parquet(out / "articles.parquet")
+    result = runner.invoke(app, ["stories", "--output", str(out)])
+    assert "2026-02-01..2027-03-04" in result.output  # a span across years gives the whole last date
 
 
 def test_show_view_prints_one_story_by_prefix(results):

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from newsdedup.config import DEFAULT_CONFIG
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -50,7 +52,7 @@ def fail(message: str) -> None:
 def run(
     input: Path = typer.Option(Path("data/raw"), "--input", "-i", help="Folder of article files (read recursively)."),
     output: Path = typer.Option(Path("data/clusters"), "--output", "-o", help="Folder for tables and reports."),
-    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c", help="TOML config file."),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help="TOML config file."),
     full: bool = typer.Option(False, "--full", help="Rebuild from scratch instead of continuing from the saved state."),
     wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait for another run on OUTPUT to finish."),
 ) -> None:
@@ -192,7 +194,7 @@ def _print_level(score) -> None:
 def evaluate(
     input: Path = typer.Option(..., "--input", "-i", help="Folder of labelled articles."),
     labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id."),
-    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
     json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON to this file."),
 ) -> None:
     """Run the pipeline on INPUT and score copy groups and stories against LABELS."""
@@ -249,7 +251,7 @@ def _read_fact_table(sentences: Path, pairs: Path) -> tuple[list[str], list[str]
 def evaluate_facts(
     sentences: Path = typer.Option(..., "--sentences", help="JSONL of {id, text}."),
     pairs: Path = typer.Option(..., "--pairs", help="CSV of id1,id2,label (1 = same fact)."),
-    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a line."),
     errors: int = typer.Option(5, "--errors", help="How many of the worst wrong decisions of each kind to show."),
 ) -> None:
@@ -306,7 +308,7 @@ def tune(
     input: Path = typer.Option(..., "--input", "-i", help="Folder of labelled articles."),
     labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id."),
     out: Path = typer.Option(Path("config/tuned.toml"), "--out", "-o", help="Where to write the tuned config."),
-    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c", help="Starting config."),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help="Starting config."),
     fact_sentences: Path = typer.Option(None, "--fact-sentences", help="Optional JSONL {id, text} to tune fact similarity."),
     fact_pairs: Path = typer.Option(None, "--fact-pairs", help="Optional CSV id1,id2,label to tune fact similarity."),
 ) -> None:
@@ -374,7 +376,7 @@ def stories(
         first, last = days.get(row["story_id"], (None, None))
         dates = "undated" if first is None else f"{first:%Y-%m-%d}"
         if first is not None and last != first:
-            dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%y-%m-%d}"  # 2026-02-01..02-03
+            dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%Y-%m-%d}"  # 2026-02-01..02-03
         rows.append((row, dates, str(differ.get(row["story_id"]) or "")))
     console = _console()
     view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}", box=box.SIMPLE_HEAD,
@@ -460,7 +462,7 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
 
 @app.command()
 def serve(
-    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
     input: Path = typer.Option(None, "--input", "-i", help="Folder to watch (default: schedule.input)."),
     output: Path = typer.Option(None, "--output", "-o", help="Output folder (default: schedule.output)."),
 ) -> None:
@@ -510,7 +512,7 @@ def _incoming(names: list[str]):
 def check(
     files: list[str] = typer.Argument(None, help="Article files; '-' reads one article from stdin; none: paths from stdin."),
     output: Path = OUTPUT_OPTION,
-    config: Path = typer.Option(Path("config/default.toml"), "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per article."),
     add: bool = typer.Option(False, "--add", help="Also add the articles to the state and outputs."),
 ) -> None:

@@ -904,7 +904,7 @@ def resolve_story(
     ids = articles["article_id"].to_list()
     _credit_copies(sents, articles)
     if len(ids) == 1:
-        return StoryFacts(story_id, ids[0], f"only version; {len(sents)} facts", len(sents), [])
+        return StoryFacts(story_id, ids[0], f"only version; {len(sents)} {'fact' if len(sents) == 1 else 'facts'}", len(sents), [])
     sims = vectors @ vectors.T if len(sents) else np.zeros((0, 0), dtype=np.float32)
     groups = _groups(sents, sims, cfg)
     index: dict[str, list[int]] = {a: [] for a in ids}
