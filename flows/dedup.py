@@ -98,7 +98,8 @@ def dedup_flow(
         lap("facts")
         summary = write(out, state)
         lap("write")
-    counts = {"new": changes.added, "removed": changes.removed, "merges": len(changes.merges), "rolled_off": changes.rolled_off}
+    counts = {"new": changes.added - changes.changed, "removed": changes.removed - changes.changed, "changed": changes.changed,
+              "merges": len(changes.merges), "rolled_off": changes.rolled_off}
     summary = Summary(**{**summary.__dict__, **counts})
     publish(summary, timings, out)
     get_run_logger().info("newsdedup: %s", summary.line())

@@ -179,6 +179,11 @@ def test_a_full_rebuild_keeps_the_items_that_rolled_off_a_feed(tmp_path):
     summary = dedup_flow(str(inp), str(out), None)
     assert summary.new == 1 and summary.removed == 0 and summary.rolled_off == 1
     assert "this run: 1 new, 0 removed articles, 1 kept after leaving their feed, 0 story merges" in summary.line()
+    edited = seeds[1].read_text(encoding="utf-8") + "\n\nA late paragraph: the railway reopened on Monday."
+    (inp / "wire.jsonl").write_text("".join(json.dumps(i) + "\n" for i in [
+        {"id": "wire-2", "text": seeds[2].read_text(encoding="utf-8")}, {"id": "wire-1", "text": edited}]), encoding="utf-8")
+    summary = dedup_flow(str(inp), str(out), None)  # wire-1 corrected: one changed article, neither new nor removed
+    assert "this run: 0 new, 1 changed, 0 removed articles, 0 story merges" in summary.line()
     for full in (False, True):
         if full:
             dedup_flow(str(inp), str(out), None, full=True)

@@ -44,6 +44,7 @@ class Changes:
     added: int = 0
     removed: int = 0
     rolled_off: int = 0  # articles that left their feed this run and were kept
+    changed: int = 0  # articles read in a new version (in added and removed as well)
     dirty_stories: set[str] = field(default_factory=set)
     merges: list[tuple[str, str]] = field(default_factory=list)
 
@@ -168,6 +169,7 @@ def ingest_changes(
         state.terms.add(term_counts(headline_and_body(fresh)))
     state.manifest = plan.manifest()
     changes.added = fresh.height
+    changes.changed = len(set(gone["article_id"].to_list()) & set(fresh["article_id"].to_list()))
     return fresh, changes
 
 

@@ -38,6 +38,7 @@ class Summary:
     merges: int = 0
     reworded: int = 0  # one number worded differently ("92" / "at least 92")
     rolled_off: int = 0  # articles this run kept though their feed no longer holds them
+    changed: int = 0  # articles this run read again in a new version (counted in neither new nor removed)
 
     def line(self) -> str:
         reworded = f" ({self.reworded} more worded differently)" if self.reworded else ""
@@ -49,7 +50,8 @@ class Summary:
         )
         if self.new is not None:
             kept = f", {self.rolled_off} kept after leaving their feed" if self.rolled_off else ""
-            text += f"; this run: {self.new} new, {self.removed} removed articles{kept}, {_count(self.merges, 'story merge')}"
+            changed = f"{self.changed} changed, " if self.changed else ""
+            text += f"; this run: {self.new} new, {changed}{self.removed} removed articles{kept}, {_count(self.merges, 'story merge')}"
         return text
 
 
