@@ -380,7 +380,7 @@ def test_cli_check_add_puts_the_article_in_the_outputs(saved, tmp_path_factory):
     result = runner.invoke(app, ["check", str(SEEDS / "002_ae9f11a7c17e6c9e.txt"), "--add", "--output", str(out)])
     assert result.exit_code == 0, result.output
     articles = pl.read_parquet(out / "articles.parquet")
-    added = articles.filter(pl.col("path") == f"check/{SEEDS / '002_ae9f11a7c17e6c9e.txt'}")
+    added = articles.filter(pl.col("path") == f"check:{SEEDS / '002_ae9f11a7c17e6c9e.txt'}")
     # an article named after its file gets an id from its name and its words: any folder may hold a 'story.txt'
     assert added["article_id"].to_list()[0].startswith("check:002_ae9f11a7c17e6c9e-")
     assert articles["story_id"].n_unique() == 1
@@ -400,10 +400,10 @@ def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_fact
     files = [str(root / "a" / "story.txt"), str(root / "b" / "story.txt")]
     result = runner.invoke(app, ["check", *files, "--add", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    articles = pl.read_parquet(out / "articles.parquet").filter(pl.col("path").str.starts_with("check/"))
+    articles = pl.read_parquet(out / "articles.parquet").filter(pl.col("path").str.starts_with("check:"))
     assert articles.height == 2 and articles["article_id"].n_unique() == 2
-    assert sorted(articles["path"].to_list()) == [f"check/{f}" for f in files]
-    first = dict(zip(articles["path"], articles["article_id"]))[f"check/{files[0]}"]
+    assert sorted(articles["path"].to_list()) == [f"check:{f}" for f in files]
+    first = dict(zip(articles["path"], articles["article_id"]))[f"check:{files[0]}"]
     again = runner.invoke(app, ["check", files[0], "--add", "--output", str(out)])
     assert again.exit_code == 0 and f"{first}: not added: already held" in again.output
 

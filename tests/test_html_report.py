@@ -547,3 +547,16 @@ def test_a_story_spans_the_days_its_sources_dated_its_articles():
     assert story_days([new_york]) == "2026-02-01"
     assert story_days([london, new_york]) == "2026-02-01 to 2026-02-03"
     assert story_days([{"published": None}]) == "undated"
+
+
+
+def test_a_copy_groups_original_is_dated_as_its_source_dated_it():
+    """Two copies published at one time, a New York evening (Monday 00:00 in UTC): the reason gives the source's
+    time, not a day alone in UTC."""
+    from datetime import timedelta
+
+    from newsdedup.html_report import original_reason
+
+    when = datetime(2026, 2, 2, 0, 0, tzinfo=timezone.utc)
+    rows = [{"article_id": a, "n_words": n, "published": when, "utc_offset": timedelta(hours=-5)} for a, n in (("a", 500), ("b", 400))]
+    assert original_reason(rows, rows[0]) == "published at the same time (2026-02-01 19:00) as 1 other: the longest of them"

@@ -156,6 +156,12 @@ def test_a_date_header_not_understood_is_a_note_and_the_headline_stays(tmp_path,
     assert doc["source"] == ("Reuters" if "source" in header else None)
 
 
+def test_a_date_header_not_understood_leaves_a_published_line_to_date_the_article(tmp_path):
+    (tmp_path / "t.txt").write_text(f"date: unknown\n\nFerries stop\n\nPublished: 3 Feb 2026 10:04\n\n{BODY}\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "t")
+    assert doc["published"] == datetime(2026, 2, 3, 10, 4, tzinfo=timezone.utc) and doc["notes"] == []
+
+
 def test_an_upper_case_date_header_dates_an_article_and_prose_stays_prose(tmp_path):
     (tmp_path / "u.txt").write_text(f"DATE 2026-02-01\n\nFerries stop at Harbourton\n\n{BODY}\n", encoding="utf-8")
     (tmp_path / "p.txt").write_text(f"Date night is back in fashion across the city\n\n{BODY}\n", encoding="utf-8")
@@ -690,6 +696,13 @@ def test_a_linked_folder_is_read_and_a_loop_is_a_reject(tmp_path):
     assert docs["path"].to_list() == ["wire/a.txt"]
     reason = "link to a folder already read (through another path, or a loop)"
     assert dict(rejects.select("path", "reason").iter_rows()) == {"wire/sub/loop": reason, "wire2": reason}
+    # a link to a folder of the input itself, wherever it sits, is the reject: the folder keeps its articles' ids
+    (root / "feeds" / "reuters").mkdir(parents=True)
+    (root / "feeds" / "reuters" / "b.txt").write_text(BODY, encoding="utf-8")
+    (root / "latest").symlink_to(root / "feeds" / "reuters")
+    docs, rejects = _ingest(root)
+    assert docs["path"].to_list() == ["feeds/reuters/b.txt", "wire/a.txt"]
+    assert dict(rejects.select("path", "reason").iter_rows())["latest"] == reason
 
 
 def test_a_broken_link_and_a_pipe_are_rejected_not_skipped(tmp_path):

@@ -213,7 +213,8 @@ def original_reason(rows: list[dict], original: dict) -> str:
     longest = "the longest" if all(r["n_words"] < original["n_words"] for r in tied) else "as long as the longest"
     if when is None:
         return f"{longest}; no version is dated"
-    same = f"at the same time ({when:%Y-%m-%d %H:%M})" if has_time(when) else f"the same day ({when:%Y-%m-%d})"
+    local = local_time(original)  # as its source dated it
+    same = f"at the same time ({local:%Y-%m-%d %H:%M})" if has_time(local) else f"the same day ({local:%Y-%m-%d})"
     return f"published {same} as {plural(len(tied), 'other')}: {longest} of them"
 
 

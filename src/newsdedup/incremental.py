@@ -19,10 +19,10 @@ from newsdedup.facts import (
     Resolution, article_sentences, boilerplate_keys, candidate_keys, fact_candidates, resolve_stories_with_sentences,
     sentence_key,
 )
-from newsdedup.ingest import HOLDS_NO_ARTICLE, file_of, known_by_place, place_of, read_files
+from newsdedup.ingest import HOLDS_NO_ARTICLE, file_of, known_by_place, place_of, read_files, stem_of, unversioned
 from newsdedup.normalize import shingle_hashes
 from newsdedup.report import Summary, build_outputs
-from newsdedup.schema import DOCUMENTS, added_by_desk, is_rolled_off_note, rolled_off_note
+from newsdedup.schema import DOCUMENTS, OLD_DESK_PLACE, added_by_desk, is_rolled_off_note, rolled_off_note
 from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
@@ -162,9 +162,19 @@ def ingest_changes(
     fresh = now.fresh
     if previous is not None and previous.height:
         unread = previous.filter(~pl.col("article_id").is_in(docs["article_id"].implode()))  # the rest are read again
+        # an older version's id of a wire's version 2 (its bare uri) for the same text, read now as 'URI@v2'
+        versioned = {unversioned(a): text for a, text in zip(docs["article_id"], docs["text"]) if unversioned(a) != a}
+        unread = unread.filter(pl.Series([versioned.get(a) != text for a, text in zip(unread["article_id"], unread["text"])], dtype=pl.Boolean))
         carried = reconcile(unread.select(list(DOCUMENTS)), docs.clear(), readable, keep, rejected).rolled_off
-        desk = unread.filter(added_by_desk(pl.col("path")) & ~pl.col("article_id").is_in(list(rejected)))  # check --add
-        fresh = pl.concat([fresh, carried, desk.select(list(DOCUMENTS))]).sort("article_id")
+        # what `check --add` added, and in an older state's "check/NAME" (before version 35: no item's place, an id
+        # that is not its path's, as an input's of a folder check/ is, 'check/a' for 'check/a.txt'), no input's path now
+        old_desk = [
+            path.startswith(OLD_DESK_PLACE) and place_of(path) is None and article_id != stem_of(path) and path not in plan.hashes
+            for article_id, path in zip(unread["article_id"], unread["path"])
+        ]
+        desk = added_by_desk(pl.col("path")) | pl.Series(old_desk, dtype=pl.Boolean)
+        desk_rows = unread.filter(desk & ~pl.col("article_id").is_in([*rejected, *carried["article_id"]]))
+        fresh = pl.concat([fresh, carried, desk_rows.select(list(DOCUMENTS))]).sort("article_id")
     if fresh.height:
         state.terms.add(term_counts(headline_and_body(fresh)))
     state.manifest = plan.manifest()

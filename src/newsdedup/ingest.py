@@ -262,11 +262,13 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     while lines and not lines[0].strip():
         lines.pop(0)
     lines = _join_datelines(_unwrap(lines))
-    if "date" not in meta:  # a page's "Published: 3 Feb 2026 10:04" line, dropped from the text as furniture
-        meta["date"] = next(
+    if parse_date(meta.get("date")) is None:  # a page's "Published: 3 Feb 2026 10:04" line, dropped from the text as furniture
+        stamp = next(
             (m.group("value") for line in lines[:_STAMP_LINES] if (m := _STAMP.match(line.strip())) and parse_date(m.group("value"))),
             None,
         )
+        if stamp or "date" not in meta:  # a header not understood stays the date (and its note) when no line dates the text
+            meta["date"] = stamp
     title = meta.get("title") or meta.get("headline")
     if not title:
         # the headline is the first line that is no furniture (a section "World | Europe", a byline, "Updated: ...")
@@ -449,6 +451,14 @@ def _version(record: dict[str, Any]) -> int | None:
     """The version a ninjs item says it is ("version": "3"), when a second or later one."""
     version = _scalar(record.get("version"))
     return int(version) if version and version.isdigit() and int(version) > 1 else None
+
+
+_VERSIONED = re.compile(r"@v\d+\Z")
+
+
+def unversioned(article_id: str) -> str:
+    """The item's own id of a wire's later version ('URI@v2' -> 'URI'); any other id as it is."""
+    return _VERSIONED.sub("", article_id)
 
 
 def _later_version(record: dict[str, Any]) -> bool:
@@ -781,21 +791,29 @@ def list_inputs(root: Path) -> list[Path]:
     """Every entry under root that is not a folder, recursively, in a stable order (hidden files and folders
     skipped): regular files, and also broken links and other special files, so that they are rejected
     with their reason instead of silently left out. A link to a folder is followed (a feed's folder linked in);
-    one to a folder already read (a loop, or a second link to it) is listed itself, to be rejected."""
-    found: list[Path] = []
+    one to a folder already read (a loop, a second link to it, or a link to a folder of the input) is listed
+    itself, to be rejected, and so is a folder that cannot be listed."""
+
+    def visible(folder: str, dirs: list[str]) -> list[str]:
+        return sorted(name for name in dirs if not name.startswith("."))
+
+    # every real folder of the input first, so that a link to one of them is what is rejected, wherever it sits
     seen = {os.path.realpath(root)}
-    for folder, dirs, names in os.walk(root, followlinks=True):
+    for folder, dirs, _ in os.walk(root):
+        dirs[:] = visible(folder, dirs)
+        seen.update(os.path.realpath(os.path.join(folder, name)) for name in dirs if not os.path.islink(os.path.join(folder, name)))
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root, followlinks=True, onerror=lambda exc: found.append(Path(exc.filename))):
         follow = []
-        # real folders before links, so that a link to one of them is the entry rejected
-        for name in sorted(dirs, key=lambda d: (os.path.islink(os.path.join(folder, d)), d)):
-            if name.startswith("."):
-                continue
-            real = os.path.realpath(os.path.join(folder, name))
-            if real in seen:
-                found.append(Path(folder, name))
-            else:
+        for name in visible(folder, dirs):
+            path = os.path.join(folder, name)
+            if os.path.islink(path):
+                real = os.path.realpath(path)
+                if real in seen:
+                    found.append(Path(path))
+                    continue
                 seen.add(real)
-                follow.append(name)
+            follow.append(name)
         dirs[:] = follow
         found.extend(Path(folder, name) for name in names if not name.startswith("."))
     return sorted(found)
@@ -815,8 +833,10 @@ def not_a_file(path: Path) -> str | None:
         return None
     if path.is_symlink() and not path.exists():
         return "broken symbolic link (its target does not exist)"
-    if path.is_dir():  # list_inputs lists a link to a folder it reads through another path
-        return "link to a folder already read (through another path, or a loop)"
+    if path.is_dir():  # list_inputs lists a link to a folder it reads through another path, and a folder it cannot list
+        if path.is_symlink():
+            return "link to a folder already read (through another path, or a loop)"
+        return "a folder that cannot be listed (no permission?)"
     return "not a regular file"
 
 

@@ -36,8 +36,10 @@ def local_time(row: dict) -> datetime | None:
     return published.astimezone(timezone(offset))
 
 
-# The path of an article `newsdedup check --add` added ("check/story.txt", "check/feed.rss:3"): no input holds it.
-DESK_PLACE = "check/"
+# The path of an article `newsdedup check --add` added ("check:story.txt", "check:/in/feed.rss:3"): no input holds it,
+# and no input's path (relative to the input folder) starts so. Before state version 35 it was "check/story.txt".
+DESK_PLACE = "check:"
+OLD_DESK_PLACE = "check/"
 
 
 def added_by_desk(path: pl.Expr) -> pl.Expr:

@@ -80,7 +80,7 @@ STATE_VERSION = 35  # 7: figures are words in the TF-IDF (TermStats counts chang
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
 MANIFEST: dict[str, pl.DataType] = {
     "path": pl.String(), "sha1": pl.String(), "size": pl.Int64(), "mtime_ns": pl.Int64(), "ctime_ns": pl.Int64(),
-    "inode": pl.Int64(),
+    "inode": pl.UInt64(),  # some file systems (overlayfs with xino, NFS) give inodes of 2^63 and more
 }
 _STAT = ("size", "mtime_ns", "ctime_ns", "inode")
 PAIRS: dict[str, pl.DataType] = {
