@@ -52,8 +52,8 @@ REP_TERMS_KEPT = 20_000
 
 
 def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, Any]:
-    """An incoming article as `check --add` adds it: its path 'check/NAME' (an item keeps its place:
-    'check/feed.rss:3'); one without an id of its own, named after its file ('stdin', or any folder's
+    """An incoming article as `check --add` adds it: its path 'check:NAME' (schema.DESK_PLACE; an item keeps its
+    place: 'check:feed.rss:3'); one without an id of its own, named after its file ('stdin', or any folder's
     'story.txt'), gets an id from that name and its words, 'check:story-1f2e3d4c': two different articles never
     share one, and the same article added twice has the same one."""
     path = DESK_PLACE + name + doc["path"][len(file_name) :]

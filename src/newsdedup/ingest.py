@@ -262,13 +262,15 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     while lines and not lines[0].strip():
         lines.pop(0)
     lines = _join_datelines(_unwrap(lines))
-    if parse_date(meta.get("date")) is None:  # a page's "Published: 3 Feb 2026 10:04" line, dropped from the text as furniture
+    published = parse_date(meta.get("date"))
+    if published is None:  # a page's "Published: 3 Feb 2026 10:04" line, dropped from the text as furniture
         stamp = next(
-            (m.group("value") for line in lines[:_STAMP_LINES] if (m := _STAMP.match(line.strip())) and parse_date(m.group("value"))),
+            ((m.group("value"), when) for line in lines[:_STAMP_LINES]
+             if (m := _STAMP.match(line.strip())) and (when := parse_date(m.group("value")))),
             None,
         )
-        if stamp or "date" not in meta:  # a header not understood stays the date (and its note) when no line dates the text
-            meta["date"] = stamp
+        if stamp:  # else a header not understood stays the date, and its note
+            meta["date"], published = stamp
     title = meta.get("title") or meta.get("headline")
     if not title:
         # the headline is the first line that is no furniture (a section "World | Europe", a byline, "Updated: ...")
@@ -283,7 +285,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
         title=title,
         lines=lines,
         source=meta.get("source") or meta.get("outlet"),
-        published=parse_date(meta.get("date")),
+        published=published,
         url=meta.get("url"),
         raw_date=meta.get("date"),
     )
@@ -493,8 +495,9 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     raw_date = _scalar(record["versioncreated"] if _later_version(record) else _first(record, _DATE_KEYS))
     if url is None and own_id and own_id.startswith(("http://", "https://")):
         url = own_id
-    if own_id and _version(record):  # a wire's version 2 keeps its item's uri: an article of its own, not a duplicate
-        own_id = f"{own_id}@v{_version(record)}"
+    version = _version(record)
+    if own_id and version:  # a wire's version 2 keeps its item's uri: an article of its own, not a duplicate
+        own_id = f"{own_id}@v{version}"
     return Record(
         article_id=own_id or article_id,
         path=path,
