@@ -455,6 +455,36 @@ def test_a_run_writes_every_output_the_nothing_new_check_looks_for(corpus, tmp_p
     assert missing_outputs(out) == ["report.html"]
 
 
+def test_a_run_keeps_the_reports_story_sections_and_the_next_renders_only_what_changed(corpus, tmp_path, fake_embedder, monkeypatch):
+    from newsdedup import html_report, report
+    from newsdedup.incremental import save_run
+
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    out = tmp_path / "out"
+    save_run(out, state)
+    written = {name: (out / name).read_text(encoding="utf-8") for name in ("report.md", "report.html")}
+    loaded = load_state(out, settings)
+    assert loaded.sections.height == 2 * loaded.canon.height  # each story's section of report.md and of report.html
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("a story whose rows did not change was rendered again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(report, "story_markdown", no_rendering)
+        patched.setattr(html_report, "_story", no_rendering)
+        save_run(out, loaded)
+    assert {name: (out / name).read_text(encoding="utf-8") for name in written} == written
+    # a state saved before sections were kept loads, and its next run renders every story as before
+    (out / "state" / "sections.parquet").unlink()
+    older = load_state(out, settings)
+    assert older is not None and older.sections.height == 0
+    save_run(out, older)
+    assert {name: (out / name).read_text(encoding="utf-8") for name in written} == written
+    assert load_state(out, settings).sections.height == 2 * older.canon.height
+
+
 def _feed(path, items):
     """A JSONL feed of (id, word) items; an id of None leaves the item without one (known by its place)."""
     import json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from newsdedup.html_report import render_html
+from newsdedup.html_report import Sections, render_html
 from newsdedup.report import articles_table, render_markdown, story_markdown
 from newsdedup.schema import pairs_by_articles, rows_by
 from test_html_report import UNDATED_NOTE, _tables, _tables_with_a_detail, _tables_with_q_undated
@@ -244,3 +244,52 @@ def test_a_fact_naming_nobody_but_telling_of_a_person_leans_on_the_sentence_befo
     assert not leans("Governor Ada Marsh said she would visit the flooded district.")  # names whom "she" is
     assert not leans("Residents fled their homes as the water rose.")  # no one person
     assert not leans("The Shepherd Hotel reopened on Friday.")  # "he" only inside a word
+
+
+def _both_reports(t: dict[str, pl.DataFrame], sections: Sections | None) -> tuple[str, str]:
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    articles = articles_table(t["documents"], canon)
+    markdown = render_markdown(articles, t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"], t["documents"], sections)
+    html = render_html(t["documents"], t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"], sections)
+    return markdown, html
+
+
+def test_a_story_rendered_before_is_taken_from_the_kept_sections_and_reads_the_same():
+    t = _tables()
+    plain = _both_reports(t, None)
+    first = Sections(code="v1")
+    assert _both_reports(t, first) == plain and first.rendered == 4  # two stories, in two reports
+    again = Sections(first.table(), code="v1")
+    assert _both_reports(t, again) == plain and again.rendered == 0
+    assert again.table().sort("key").equals(first.table().sort("key"))
+
+
+def test_a_story_whose_rows_changed_is_rendered_again_and_only_it():
+    t = _tables()
+    kept = Sections(code="v1")
+    _both_reports(t, kept)
+    t["facts"] = t["facts"].with_columns(pl.lit("Mayor Ines Calder said 41 homes were evacuated overnight.").alias("text"))
+    changed = Sections(kept.table(), code="v1")
+    markdown, html = _both_reports(t, changed)
+    assert changed.rendered == 2 and "41 homes were evacuated" in markdown and "41 homes were evacuated" in html
+    assert (markdown, html) == _both_reports(t, None)
+    # a copy pair's similarity is the story's too
+    t["pairs"] = t["pairs"].with_columns(pl.lit(0.55).alias("jaccard"))
+    paired = Sections(changed.table(), code="v1")
+    markdown, _ = _both_reports(t, paired)
+    assert paired.rendered == 2 and "Jaccard 0.55" in markdown
+    # another version of the code renders every story again
+    other = Sections(paired.table(), code="v2")
+    _both_reports(t, other)
+    assert other.rendered == 4
+
+
+def test_the_sections_of_a_story_gone_are_not_kept():
+    t = _tables()
+    kept = Sections(code="v1")
+    _both_reports(t, kept)
+    t["stories"] = t["stories"].filter(pl.col("story_id") == "story_flood")
+    t["documents"] = t["documents"].filter(pl.col("story_id") == "story_flood")
+    later = Sections(kept.table(), code="v1")
+    _both_reports(t, later)
+    assert later.rendered == 0 and later.table().height == 2 < kept.table().height

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
@@ -17,8 +19,54 @@ import polars as pl
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, sentence_key
 from newsdedup.normalize import counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import (
-    conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles, rows_by,
+    SECTIONS, conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles,
+    rows_by,
 )
+
+
+class Sections:
+    """Story sections of the reports that an earlier run rendered, by a key of everything each is made from.
+
+    Rendering a story (what each copy changes, the sentences an added fact leans on) is the costly part of the
+    reports: every story of an archive of 20,000 articles takes minutes, and a scheduled run adding ten articles
+    changes a few stories. The state keeps the sections; a run renders again only those whose rows changed.
+    """
+
+    def __init__(self, known: pl.DataFrame | None = None, code: str = "") -> None:
+        """known: the sections kept (SECTIONS); code: a fingerprint of the code rendering them, part of every key, so
+        that another version of newsdedup renders every story again."""
+        self.known: dict[str, str] = dict(zip(known["key"].to_list(), known["text"].to_list())) if known is not None else {}
+        self.code = code
+        self.used: dict[str, str] = {}
+        self.rendered = 0  # sections rendered by this run (not found among the known ones)
+
+    def get(self, kind: str, parts: tuple, render: Callable[[], str]) -> str:
+        """The section of this kind made from these parts (the story's rows: plain values, lists and dicts, in a
+        stable order), rendered only when no earlier run rendered it from the same parts."""
+        blob = json.dumps([self.code, kind, parts], default=str, ensure_ascii=False, separators=(",", ":"))
+        key = hashlib.sha1(blob.encode("utf-8")).hexdigest()
+        text = self.used.get(key)
+        if text is None:
+            text = self.known.get(key)
+            if text is None:
+                text = render()
+                self.rendered += 1
+            self.used[key] = text
+        return text
+
+    def table(self) -> pl.DataFrame:
+        """The sections this run's reports hold (those of stories gone are dropped)."""
+        return pl.DataFrame({"key": list(self.used), "text": list(self.used.values())}, schema=SECTIONS)
+
+
+def pair_rows_by_story(pairs: pl.DataFrame, story_of: dict[str, str]) -> dict[str, list[dict]]:
+    """Each story's verified copy pairs as rows, in a stable order (part of its sections' keys)."""
+    out: dict[str, list[dict]] = {}
+    for row in pairs.sort(["article_id", "copy_of"]).iter_rows(named=True):
+        story = story_of.get(row["article_id"])
+        if story is not None:
+            out.setdefault(story, []).append(row)
+    return out
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -391,7 +439,7 @@ def compare_copy(copy: dict, original: dict) -> Differences:
                     original["n_words"], copy.get("dateline"), original.get("dateline"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=None)  # emptied when a run's reports are built (report.build_outputs)
 def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str, their_words: int,
              dateline: str | None = None, their_dateline: str | None = None) -> Differences:
     runs = runs_not_in(text, theirs)
@@ -407,6 +455,11 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
         missing=missing,
         figures=_figures_changed(text, theirs) if any(not r.boilerplate for r in runs) else [],
     )
+
+
+def compare_cache_clear() -> None:
+    """Forget the copies compared so far (a run's reports are built; its texts need not stay in memory)."""
+    _compare.cache_clear()
 
 
 def _figures_changed(text: str, theirs: str) -> list[str]:
@@ -786,11 +839,12 @@ def render_html(
     conflicts: pl.DataFrame,
     rejects: pl.DataFrame,
     pairs: pl.DataFrame,
+    sections: Sections | None = None,
 ) -> str:
     """The whole report as one HTML page: story index with a filter, then every story in full, then rejects.
 
     documents: the pipeline's documents (with text, syndicate_id, story_id); stories, facts, conflicts,
-    rejects: the output tables; pairs: the verified copy pairs.
+    rejects: the output tables; pairs: the verified copy pairs; sections: stories rendered before, kept by the state.
     """
     members = rows_by(documents.sort("article_id"), "story_id")
     facts_by, conflicts_by = rows_by(facts, "story_id"), rows_by(conflicts, "story_id")
@@ -812,10 +866,17 @@ def render_html(
         f"{plural(rejects.height, 'rejected input')}"
     )
     index = "".join(_index_row(s, members[s["story_id"]], conflicts_by.get(s["story_id"], [])) for s in ordered)
-    body = "".join(
-        _story(s, members[s["story_id"]], facts_by.get(s["story_id"], []), conflicts_by.get(s["story_id"], []), pair_of)
-        for s in ordered
-    )
+    story_of = {r["article_id"]: sid for sid, rows in members.items() for r in rows}
+    pair_rows = pair_rows_by_story(pairs, story_of) if sections is not None else {}
+
+    def section(s: dict) -> str:
+        sid = s["story_id"]
+        parts = (s, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []))
+        if sections is None:
+            return _story(*parts, pair_of)
+        return sections.get("html", (*parts, pair_rows.get(sid, [])), lambda: _story(*parts, pair_of))
+
+    body = "".join(section(s) for s in ordered)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -21,9 +21,10 @@ from newsdedup.facts import (
 )
 from newsdedup.ingest import HOLDS_NO_ARTICLE, file_of, known_by_place, place_of, read_files, stem_of, unversioned
 from newsdedup.normalize import shingle_hashes
+from newsdedup.html_report import Sections
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS, OLD_DESK_PLACE, added_by_desk, is_rolled_off_note, rolled_off_note
-from newsdedup.state import ASSIGNED, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
+from newsdedup.state import CODE_FINGERPRINT, ASSIGNED, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
     cluster_components,
@@ -441,11 +442,13 @@ def add_documents(
 
 def save_run(out_dir: Path, state: State) -> Summary:
     """Write every output table and report from the state, then the state itself."""
+    sections = Sections(state.sections, CODE_FINGERPRINT)
     tables, texts, summary = build_outputs(
-        state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs
+        state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs, sections=sections
     )
     tables["story_merges"] = state.merges
     write_outputs(out_dir, tables, texts)
+    state.sections = sections.table()
     save_state(out_dir, state)
     return summary
 

@@ -9,8 +9,8 @@ import polars as pl
 
 from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
-    adding_versions, compare_copy, copy_groups, copy_source, difference_words, fact_note,
-    original_reason, outlet, plural, render_html, story_days, story_size, when_published,
+    Sections, adding_versions, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
+    original_reason, outlet, pair_rows_by_story, plural, render_html, story_days, story_size, when_published,
 )
 from newsdedup.normalize import clip, names, split_sentences, stop_words
 from newsdedup.schema import (
@@ -312,18 +312,26 @@ def render_markdown(
     rejects: pl.DataFrame,
     pairs: pl.DataFrame,
     documents: pl.DataFrame | None = None,
+    sections: Sections | None = None,
 ) -> str:
     """A readable report: every story with its most complete version, copy groups, added facts, conflicts.
-    documents: the run's documents, whose texts tell what each copy changes (left out without them)."""
+    documents: the run's documents, whose texts tell what each copy changes (left out without them); sections:
+    stories rendered before, kept by the state."""
     summary = summarize(articles, stories, facts, conflicts, rejects)
     out = ["# newsdedup report", "", summary.line() + ".", ""]
     if documents is not None:
         articles = articles.join(documents.select("article_id", "text"), on="article_id", how="left")
     members, facts_by, conflicts_by = rows_by(articles, "story_id"), rows_by(facts, "story_id"), rows_by(conflicts, "story_id")
     pair_of = pairs_by_articles(pairs)
+    story_of = {r["article_id"]: sid for sid, rows in members.items() for r in rows}
+    pair_rows = pair_rows_by_story(pairs, story_of) if sections is not None else {}
     for story in stories.iter_rows(named=True):
         sid = story["story_id"]
-        out += story_markdown(story, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []), pair_of)
+        parts = (story, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []))
+        if sections is None:
+            out += story_markdown(*parts, pair_of)
+        else:
+            out.append(sections.get("md", (*parts, pair_rows.get(sid, [])), lambda: "\n".join(story_markdown(*parts, pair_of))))
     if rejects.height:
         out += ["## Rejected inputs", "", "| file | reason |", "|---|---|"]
         out += [f"| `{r['path']}` | {r['reason']} |" for r in rejects.sort("path").iter_rows(named=True)]
@@ -342,10 +350,12 @@ def facts_table(facts: pl.DataFrame) -> pl.DataFrame:
 
 
 def build_outputs(
-    documents: pl.DataFrame, resolution: Resolution, rejects: pl.DataFrame, pairs: pl.DataFrame, html: bool = True
+    documents: pl.DataFrame, resolution: Resolution, rejects: pl.DataFrame, pairs: pl.DataFrame, html: bool = True,
+    sections: Sections | None = None,
 ) -> tuple[dict[str, pl.DataFrame], dict[str, str], Summary]:
     """Every output of a run: the tables by name, the text reports by file name, and the summary counts.
-    html=False leaves out report.html (render_html from the tables and documents makes it on its own)."""
+    html=False leaves out report.html (render_html from the tables and documents makes it on its own); sections: the
+    stories' sections rendered by an earlier run (the state's), taken where their rows are the same."""
     articles = articles_table(documents, resolution.canon)
     stories = stories_table(documents, resolution.canon)
     facts, rejects = facts_table(resolution.facts), rejects_table(rejects)
@@ -354,9 +364,12 @@ def build_outputs(
         "articles": articles, "stories": stories, "facts": facts, "conflicts": conflicts,
         "rejects": rejects, "copy_pairs": pairs,
     }
-    texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs, documents)}
-    if html:
-        texts["report.html"] = render_html(documents, stories, facts, conflicts, rejects, pairs)
+    try:
+        texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs, documents, sections)}
+        if html:
+            texts["report.html"] = render_html(documents, stories, facts, conflicts, rejects, pairs, sections)
+    finally:
+        compare_cache_clear()  # both reports ask what each copy changes; the next run's texts are others
     return tables, texts, summarize(articles, stories, facts, conflicts, rejects)
 
 

@@ -116,6 +116,11 @@ CONFLICTS: dict[str, pl.DataType] = {
 }
 
 
+# A story's section of report.md or report.html as a run rendered it, by a key of everything it was made from (the
+# state keeps them, so a run renders again only the stories whose rows changed: html_report.Sections).
+SECTIONS: dict[str, pl.DataType] = {"key": pl.String(), "text": pl.String()}
+
+
 class ContractError(ValueError):
     """A table does not have the columns or dtypes its contract names."""
 

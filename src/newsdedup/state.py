@@ -25,7 +25,7 @@ import polars as pl
 from newsdedup.config import Settings
 from newsdedup import embed
 from newsdedup.embed import resolve_precision
-from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, conform, empty
+from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, conform, empty
 from newsdedup.stories import TermStats
 
 STATE_VERSION = 35  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
@@ -183,6 +183,7 @@ class State:
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))  # row-aligned
     facts: pl.DataFrame = field(default_factory=lambda: empty(FACTS))
     conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
+    sections: pl.DataFrame = field(default_factory=lambda: empty(SECTIONS))  # the reports' story sections, by key
 
 
 _TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "story_keys", "sentences", "facts", "conflicts")
@@ -232,6 +233,9 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     state = State(settings_hash=meta["settings"], run=meta["run"])
     for name in _TABLES:
         setattr(state, name, pl.read_parquet(folder / f"{name}.parquet"))
+    # the reports' sections only speed a run up: a state saved before they were kept has none, and stands
+    sections = folder / "sections.parquet"
+    state.sections = pl.read_parquet(sections) if sections.is_file() else empty(SECTIONS)
     state.vectors = np.load(folder / "vectors.npy")
     state.signatures = np.load(folder / "signatures.npy")
     state.sentence_vectors = np.load(folder / "sentence_vectors.npy", mmap_mode="r" if map_sentences else None)
@@ -263,7 +267,7 @@ def save_state(output: str | Path, state: State) -> None:
     backup = folder.with_name("state.old")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
-    for name in _TABLES:
+    for name in (*_TABLES, "sections"):
         getattr(state, name).write_parquet(fresh / f"{name}.parquet")
     np.save(fresh / "vectors.npy", state.vectors)
     np.save(fresh / "signatures.npy", state.signatures)
