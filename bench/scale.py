@@ -7,7 +7,7 @@ with the archive, while the new articles' own work does not. This script measure
 
 The archive is made from the 300 BASIL articles (../shared/eval/basil_story; absent: nothing is run) as
 `--articles` articles: replica r of every article has about half its word types (3 letters or more) swapped for
-other words of the corpus by a seeded map of its own, so replicas share no copy text and no story; each replica's
+made-up words by a seeded map of its own, so replicas share no copy text and no story; each replica's
 stories are moved to a seeded day within `--days` days (the articles of a story keep their days apart); each
 replica is republished by bench/make_syndication.py (0-4 copies per original), so the archive holds copy groups
 as the feeds do. The texts read like news (real sentence lengths, names, numbers, boilerplate) but are no real
@@ -101,7 +101,10 @@ def replica(articles: list[dict[str, Any]], labels: dict[str, str], r: int, voca
     from make_syndication import shift_date
 
     rng = random.Random(f"scale:{r}")
-    swap = {w: rng.choice(vocabulary) for w in vocabulary if rng.random() < 0.5}
+    # a swapped word becomes a made-up word of this replica's own (syllables of the same length), so that replicas
+    # share words as different stories do (the unswapped half, stop words included), not a vocabulary of swaps
+    syllables = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"]
+    swap = {w: "".join(rng.choice(syllables) for _ in range(max(1, len(w) // 2))) for w in vocabulary if rng.random() < 0.5}
 
     def remap(text: str) -> str:
         def one(m: re.Match) -> str:

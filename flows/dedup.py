@@ -9,14 +9,18 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
 
 from newsdedup.config import Settings, load_config
 from newsdedup.embed import check_models, embedders
 from newsdedup.facts import Resolution
-from newsdedup.incremental import Changes, ingest_changes, save_run, update_facts, update_stories, update_syndicates
+from newsdedup.incremental import (
+    Changes, RunRefused, check_folders, check_plan, ingest_changes, quiet_summary, save_run, update_facts, update_stories,
+    update_syndicates,
+)
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
-from newsdedup.state import Plan, State, load_state, plan_run, previous_documents, settings_fingerprint
-from newsdedup.store import read_table, run_lock
+from newsdedup.state import Plan, State, StateError, load_state, plan_run, previous_documents, settings_fingerprint
+from newsdedup.store import Busy, NotWritable, read_table, run_lock
 
 
 def stage(name: str):
@@ -69,10 +73,20 @@ def dedup_flow(
     full: bool = False,
     wait_seconds: float = 0.0,
 ) -> Summary:
-    """Process what is new or changed in input_dir since the last run (everything with full=True)."""
+    """Process what is new or changed in input_dir since the last run (everything with full=True).
+
+    A run that must not go ahead (a missing or emptied input folder, a damaged state, an output folder in use or not
+    writable) ends Failed with its reason in one line, and the outputs as they were; calling the flow raises it."""
+    try:
+        return _run(Path(input_dir), Path(output_dir), config_path, full, wait_seconds)
+    except (RunRefused, StateError, Busy, NotWritable) as exc:
+        return Failed(message=str(exc), data=exc)
+
+
+def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds: float) -> Summary:
     settings = load_config(config_path)
     check_models(settings)  # a missing model or weights file fails the run before any stage
-    out = Path(output_dir)
+    check_folders(inp, out)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -82,12 +96,17 @@ def dedup_flow(
         timings[name], clock = now - clock, now
 
     with run_lock(out, wait_seconds):
+        quiet = None if full else quiet_summary(inp, out, settings)
+        if quiet is not None:  # a scheduled run with nothing new: nothing loaded, nothing written
+            get_run_logger().info("newsdedup: nothing new in %s since the last run; %s", inp, quiet.line())
+            return quiet
         state = None if full else load_state(out, settings)
         previous = previous_documents(out) if state is None else None  # a rebuild keeps items that rolled off
         state = state or State(settings_fingerprint(settings))
         state.run += 1
-        plan = plan_run(Path(input_dir), state.manifest)
-        new_docs, changes = ingest(state, Path(input_dir), plan, settings, previous)
+        plan = plan_run(inp, state.manifest, skip=(out,))  # an output folder inside the input is no input
+        check_plan(plan, state.manifest, inp)
+        new_docs, changes = ingest(state, inp, plan, settings, previous)
         lap("ingest")
         documents = syndicate(state, new_docs, settings)
         lap("syndicated copies")

@@ -57,6 +57,16 @@ def test_a_busy_output_folder_is_one_line_before_prefect_starts(tmp_path):
     assert time.monotonic() - started < 10  # no Prefect server was started
 
 
+@pytest.mark.parametrize(("line", "key"), [('cron = "61 * * * *"', "schedule.cron"), ('cron = "*/10 * * *"', "schedule.cron")])
+def test_serve_with_a_cron_prefect_cannot_read_is_one_line(tmp_path, monkeypatch, line, key):
+    config = tmp_path / "bad.toml"
+    config.write_text(f"[schedule]\n{line}\n", encoding="utf-8")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # never reached: the check comes first
+    result = runner.invoke(app, ["serve", "--config", str(config)])
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1 and key in result.output, result.output
+
+
 def test_run_prints_summary_and_report_path(tmp_path):
     """The installed command, in its own process, on its own temporary Prefect server."""
     shutil.copytree(SEEDS, tmp_path / "in")

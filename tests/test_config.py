@@ -93,8 +93,9 @@ def test_settings_are_frozen():
         ("[syndication]\nlsh_threshold = 1.0\n", "syndication.lsh_threshold"),
         ("[ingest]\nmin_words = 0\n", "ingest.min_words"),
         ("[stories]\nbatch_size = 4096\n", "stories.batch_size"),
+        ('[schedule]\ntimezone = "Mars/Olympus"\n', "schedule.timezone"),
     ],
-    ids=["min_jaccard-above-1", "min_jaccard-zero", "lsh_threshold-1", "min_words-0", "batch_size-huge"],
+    ids=["min_jaccard-above-1", "min_jaccard-zero", "lsh_threshold-1", "min_words-0", "batch_size-huge", "zone-unknown"],
 )
 def test_value_out_of_range_names_the_key(tmp_path, text, key):
     message = _error(_write(tmp_path, text))

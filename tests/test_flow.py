@@ -144,6 +144,62 @@ def test_flow_refuses_a_folder_another_run_holds(flow_run):
         dedup_flow(str(inp), str(out), None)
 
 
+def _copy_of_run(flow_run, tmp_path):
+    inp, out, _ = flow_run
+    shutil.copytree(inp, tmp_path / "raw")
+    shutil.copytree(out, tmp_path / "clusters")
+    return tmp_path / "raw", tmp_path / "clusters"
+
+
+def _outputs(out):
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != ".lock"}
+
+
+def test_a_missing_or_emptied_input_folder_fails_the_run_and_removes_nothing(flow_run, tmp_path):
+    """A scheduled run on an unmounted share would take every input for deleted and empty the outputs."""
+    from flows.dedup import dedup_flow
+    from newsdedup.incremental import RunRefused
+
+    inp, out = _copy_of_run(flow_run, tmp_path)
+    before = _outputs(out)
+    with pytest.raises(RunRefused, match="input folder not found"):
+        dedup_flow(str(tmp_path / "unmounted"), str(out), None)
+    shutil.rmtree(inp)
+    inp.mkdir()
+    with pytest.raises(RunRefused, match=r"holds no input files, but the last run read \d+: nothing removed .* --full"):
+        dedup_flow(str(inp), str(out), None)
+    assert _outputs(out) == before
+    summary = dedup_flow(str(inp), str(out), None, full=True)  # on purpose: start again from the empty folder
+    assert summary.articles == 0
+
+
+def test_a_damaged_state_fails_the_run_in_one_line_and_full_rebuilds(flow_run, tmp_path):
+    from flows.dedup import dedup_flow
+    from newsdedup.state import StateError
+
+    inp, out = _copy_of_run(flow_run, tmp_path)
+    (out / "state" / "lsh.pkl").write_bytes(b"garbage")
+    (inp / "late.txt").write_text((SEEDS / "004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    before = _outputs(out)
+    with pytest.raises(StateError, match=r"lsh\.pkl.*run with --full"):
+        dedup_flow(str(inp), str(out), None)
+    assert _outputs(out) == before
+    assert dedup_flow(str(inp), str(out), None, full=True).articles == flow_run[2].articles + 1
+
+
+def test_an_output_folder_inside_the_input_folder_is_no_input(tmp_path):
+    """report.html would be read as an article (and its state files as rejects), and nothing would stay 'nothing new'."""
+    from flows.dedup import dedup_flow
+
+    inp = tmp_path / "raw"
+    shutil.copytree(SEEDS, inp)
+    out = inp / "clusters"
+    first = dedup_flow(str(inp), str(out), None)
+    second = dedup_flow(str(inp), str(out), None)
+    assert first.articles == second.articles == 5 and second.new == 0
+    assert first.rejects == second.rejects == 0
+
+
 def test_show_says_what_each_copy_changes_from_the_run_state(flow_run):
     """`newsdedup show` reads the copies' texts from the run's state, as report.md does: what each copy changes."""
     from typer.testing import CliRunner

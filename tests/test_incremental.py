@@ -335,6 +335,32 @@ def test_state_round_trips_and_a_crashed_save_keeps_the_old_one(corpus, tmp_path
     assert again is not None and again.run == loaded.run
 
 
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        (lambda folder: (folder / "documents.parquet").write_bytes((folder / "documents.parquet").read_bytes()[:1000]), "documents.parquet"),
+        (lambda folder: (folder / "lsh.pkl").write_bytes(b"garbage not a pickle\n"), "lsh.pkl"),
+        (lambda folder: (folder / "sentence_vectors.npy").unlink(), "sentence_vectors.npy"),
+        (lambda folder: (folder / "meta.json").write_text("{not json", encoding="utf-8"), "meta.json"),
+    ],
+    ids=["truncated-table", "garbage-index", "lost-file", "bad-meta"],
+)
+def test_a_damaged_state_is_one_error_naming_the_file_and_the_way_out(corpus, tmp_path, fake_embedder, damage, named):
+    from newsdedup.state import StateError, load_manifest
+
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    out = tmp_path / "out"
+    save_state(out, state)
+    damage(out / "state")
+    with pytest.raises(StateError) as info:
+        load_state(out, settings)
+        load_manifest(out, settings)  # the manifest alone is read on its own when the rest is whole
+    message = str(info.value)
+    assert named in message and "run with --full" in message and "\n" not in message
+
+
 def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
     settings = load_config()
     state = _fresh(settings)

@@ -78,9 +78,12 @@ def test_deployment_is_scheduled_and_a_triggered_run_completes(prefect_server, t
     env = {**env, "PREFECT_API_URL": api}
     shutil.copytree(SEEDS, tmp_path / "raw")
     out = tmp_path / "clusters"
+    config = tmp_path / "karachi.toml"  # the schedule's zone reaches the deployment
+    config.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace('timezone = "UTC"', 'timezone = "Asia/Karachi"'),
+                      encoding="utf-8")
     serve_log = open(tmp_path / "serve.log", "w")
     serve = subprocess.Popen(
-        [sys.executable, "-m", "newsdedup", "serve", "--config", str(DEFAULT_CONFIG),
+        [sys.executable, "-m", "newsdedup", "serve", "--config", str(config),
          "--input", str(tmp_path / "raw"), "--output", str(out)],
         env=env, stdout=serve_log, stderr=subprocess.STDOUT, start_new_session=True,
     )
@@ -109,13 +112,26 @@ def _run_checks(serve, get_client, run_deployment, tmp_path, out, serve_log) -> 
             except Exception:
                 time.sleep(2)
         assert found is not None, "the deployment was never registered"
-        crons = [getattr(s.schedule, "cron", None) for s in found.schedules]
-        assert "*/10 * * * *" in crons
+        schedules = [(getattr(s.schedule, "cron", None), getattr(s.schedule, "timezone", None)) for s in found.schedules]
+        assert ("*/10 * * * *", "Asia/Karachi") in schedules
 
         flow_run = run_deployment("newsdedup/scheduled-ingest", timeout=600, poll_interval=2)
         assert flow_run.state.is_completed(), (flow_run.state, (tmp_path / "serve.log").read_text()[-3000:])
         articles = pl.read_parquet(out / "articles.parquet")
         assert articles.height == 5 and (out / "report.html").is_file()
+        written = {p.name: p.stat().st_mtime_ns for p in [*out.iterdir(), *(out / "state").iterdir()] if p.is_file()}
+
+        # a scheduled run with nothing new stops there: no output and no state file is written again
+        flow_run = run_deployment("newsdedup/scheduled-ingest", timeout=600, poll_interval=2)
+        assert flow_run.state.is_completed(), (flow_run.state, (tmp_path / "serve.log").read_text()[-3000:])
+        again = {p.name: p.stat().st_mtime_ns for p in [*out.iterdir(), *(out / "state").iterdir()] if p.is_file()}
+        assert {k: v for k, v in again.items() if k != ".lock"} == {k: v for k, v in written.items() if k != ".lock"}
+
+        # an input folder gone (an unmounted share) fails the run with its reason; the outputs stay as they were
+        (tmp_path / "raw").rename(tmp_path / "raw.away")
+        flow_run = run_deployment("newsdedup/scheduled-ingest", timeout=600, poll_interval=2)
+        assert flow_run.state.is_failed() and "input folder not found" in flow_run.state.message, flow_run.state
+        assert pl.read_parquet(out / "articles.parquet").height == 5
     finally:
         _stop(serve)
         serve_log.close()

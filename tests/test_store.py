@@ -62,3 +62,26 @@ def test_a_waiting_run_goes_ahead_when_the_first_finishes(tmp_path):
         order.append("second")
     thread.join()
     assert order == ["first", "second"]
+
+
+def test_an_output_folder_that_cannot_be_written_is_said_before_the_run_and_frees_the_lock(tmp_path, monkeypatch):
+    """The lock file opens (it is there already), but nothing new can be made beside it: say so before the run's work."""
+    import tempfile
+
+    from newsdedup.store import NotWritable, run_lock, wait_until_free
+
+    out = tmp_path / "out"
+    wait_until_free(out)  # makes the folder and its lock file
+
+    def refused(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tempfile, "mkstemp", refused)
+        with pytest.raises(NotWritable, match=r"cannot write to .*out: Operation not permitted"):
+            wait_until_free(out)
+        with pytest.raises(NotWritable):
+            with run_lock(out):
+                pass
+    with run_lock(out):  # the lock was let go
+        pass

@@ -57,18 +57,24 @@ def run(
     wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait for another run on OUTPUT to finish."),
 ) -> None:
     """Run the pipeline as a Prefect flow: what is new or changed in INPUT since the last run, into OUTPUT."""
-    if not input.is_dir():
-        fail(f"input folder not found: {input}")
-    if output.exists() and not output.is_dir():
-        fail(f"output is not a folder: {output}")
+    from newsdedup.incremental import RunRefused, check_folders
+    from newsdedup.state import StateError
+
+    try:
+        check_folders(input, output)
+    except RunRefused as exc:
+        fail(str(exc))
     settings = _settings(config)  # fail fast, before Prefect starts
     _check_models(settings)
     if not full:
         from newsdedup.state import load_manifest, plan_run, written_by_other_code
         from newsdedup.store import missing_outputs
 
-        manifest = load_manifest(output, settings)
-        if manifest is not None and plan_run(input, manifest).nothing_new:
+        try:
+            manifest = load_manifest(output, settings)
+        except StateError as exc:
+            fail(str(exc))
+        if manifest is not None and plan_run(input, manifest, skip=(output,)).nothing_new:
             missing = missing_outputs(output)
             if missing:
                 why = f"{', '.join(missing)} missing from {output}"
@@ -80,14 +86,12 @@ def run(
                 return
             typer.echo(f"nothing new in {input}, but {why}: writing the outputs again")
     from newsdedup.embed import ModelNotFound
-    from newsdedup.store import Busy, wait_until_free
+    from newsdedup.store import Busy, NotWritable, wait_until_free
 
     try:  # a busy or unusable output folder is one line, before Prefect starts
         wait_until_free(output, wait)
-    except Busy as exc:
+    except (Busy, NotWritable) as exc:
         fail(str(exc))
-    except OSError as exc:
-        fail(f"cannot write to {output}: {exc.strerror or exc}")
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
 
@@ -101,7 +105,7 @@ def run(
         else:
             with bars, reporting(bars):
                 summary = dedup_flow(str(input), str(output), str(config), full, wait)
-    except (ModelNotFound, Busy) as exc:
+    except (ModelNotFound, Busy, NotWritable, RunRefused, StateError) as exc:
         fail(str(exc))
     typer.echo(summary.line())
     typer.echo(f"report: {output / 'report.md'}")
@@ -474,9 +478,10 @@ def serve(
     from flows.dedup import dedup_flow
 
     sched = settings.schedule
+    schedule = _cron_schedule(sched.cron, sched.timezone)
     dedup_flow.serve(
         name=sched.deployment,
-        cron=sched.cron,
+        schedules=[schedule],
         parameters={
             "input_dir": str((input or Path(sched.input)).resolve()),
             "output_dir": str((output or Path(sched.output)).resolve()),
@@ -485,6 +490,20 @@ def serve(
         },
         print_starting_message=True,
     )
+
+
+def _cron_schedule(cron: str, timezone: str):
+    """Prefect's cron schedule in the config's zone, checked by Prefect's own parser: a cron such as '61 * * * *' is
+    one line naming the key, not a traceback from the deployment's registration."""
+    from pydantic import ValidationError
+
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        return CronSchedule(cron=cron, timezone=timezone)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        fail(f"config: schedule.{error['loc'][0]}: {str(error['msg']).removeprefix('Value error, ')}")
 
 
 def _incoming(names: list[str]):
@@ -525,9 +544,14 @@ def check(
     from newsdedup.ingest import read_files
     from newsdedup.state import load_state
 
+    from newsdedup.state import StateError
+
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
-    state = load_state(output, settings, map_sentences=True)
+    try:
+        state = load_state(output, settings, map_sentences=True)
+    except StateError as exc:
+        fail(str(exc))
     if state is None:
         fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")
     desk = Desk(state, settings, models)
@@ -562,7 +586,7 @@ def check(
         from newsdedup.html_report import plural
         from newsdedup.incremental import Changes, add_documents, save_run
         from newsdedup.schema import DOCUMENTS
-        from newsdedup.store import Busy, run_lock
+        from newsdedup.store import Busy, NotWritable, run_lock
 
         try:
             with run_lock(output):
@@ -570,7 +594,7 @@ def check(
                 new_docs = pl.DataFrame(list(added.values()), schema=DOCUMENTS)
                 add_documents(state, new_docs, settings, desk.models, Changes(added=new_docs.height))
                 summary = save_run(output, state)
-        except Busy as exc:
+        except (Busy, NotWritable) as exc:
             fail(str(exc))
         typer.echo(f"added {plural(new_docs.height, 'article')}: {summary.line()}", err=True)
     if n_rejected:

@@ -89,7 +89,7 @@ class FactsConfig(_Section):
 
 
 class ScheduleConfig(_Section):
-    # Five-field cron; validated by Prefect's own parser when the deployment is registered.
+    # Five-field cron, in `timezone`; `serve` checks it with Prefect's own parser before registering the deployment.
     cron: str = "*/10 * * * *"
     timezone: str = "UTC"
     input: str = "data/raw"
@@ -100,7 +100,18 @@ class ScheduleConfig(_Section):
     @classmethod
     def _five_fields(cls, value: str) -> str:
         if len(value.split()) != 5:
-            raise ValueError(f"cron needs five fields (minute hour day month weekday), got {value!r}")
+            raise ValueError("cron needs five fields (minute hour day month weekday)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError("not a time zone of the IANA database (such as UTC, Europe/London, Asia/Karachi)") from None
         return value
 
 

@@ -6,7 +6,7 @@ keep their ids when members arrive; a merge keeps the older id and records the o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -428,6 +428,48 @@ def update_facts(state: State, documents: pl.DataFrame, embedder: Embedder, sett
     state.sentences = pl.concat([kept.drop("i"), now])
     state.sentence_vectors = np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 0), dtype=np.float32)
     return Resolution(state.canon, state.facts, state.conflicts)
+
+
+class RunRefused(RuntimeError):
+    """A run that must not go ahead (it would remove every article for a folder that is missing or empty); the
+    message is one line saying why and what to do."""
+
+
+def check_folders(input_dir: Path, output: Path) -> None:
+    """Refuse a run whose input folder is missing (a scheduled run on an unmounted share would otherwise take every
+    input for deleted and empty the outputs) or whose output is a file."""
+    if not input_dir.is_dir():
+        raise RunRefused(f"input folder not found: {input_dir}")
+    if output.exists() and not output.is_dir():
+        raise RunRefused(f"output is not a folder: {output}")
+
+
+def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
+    """Refuse a run that finds no input at all where the last run read some: an emptied or unmounted folder is far
+    likelier than an archive deleted on purpose, and the articles that only the state holds (items that rolled off
+    their feeds) could not be read again. `--full` starts from the empty folder."""
+    if not plan.hashes and manifest.height:
+        raise RunRefused(
+            f"{input_dir} holds no input files, but the last run read {manifest.height}: nothing removed (is the folder "
+            "unmounted or emptied?); run with --full to start again from it as it is"
+        )
+
+
+def quiet_summary(input_dir: Path, output: Path, settings: Settings) -> Summary | None:
+    """The counts of the outputs in place when nothing changed since the run that wrote them (no input new, changed or
+    gone, every output there, written by this code): a scheduled run then stops without loading the state or
+    writing anything. None when there is work to do."""
+    from newsdedup.report import summarize
+    from newsdedup.state import load_manifest, plan_run, written_by_other_code
+    from newsdedup.store import missing_outputs, read_table
+
+    manifest = load_manifest(output, settings)
+    if manifest is None or not plan_run(input_dir, manifest, skip=(output,)).nothing_new:
+        return None
+    if missing_outputs(output) or written_by_other_code(output):
+        return None
+    tables = {name: read_table(output, name) for name in ("articles", "stories", "facts", "conflicts", "rejects")}
+    return replace(summarize(**tables), new=0)
 
 
 def add_documents(

@@ -790,15 +790,20 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
     return []
 
 
-def list_inputs(root: Path) -> list[Path]:
+def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
     """Every entry under root that is not a folder, recursively, in a stable order (hidden files and folders
     skipped): regular files, and also broken links and other special files, so that they are rejected
     with their reason instead of silently left out. A link to a folder is followed (a feed's folder linked in);
     one to a folder already read (a loop, a second link to it, or a link to a folder of the input) is listed
-    itself, to be rejected, and so is a folder that cannot be listed."""
+    itself, to be rejected, and so is a folder that cannot be listed. skip: folders left out wherever they sit (the
+    run's output folder, when it lies inside the input: its reports are no articles)."""
+    skipped = {os.path.realpath(p) for p in skip}
 
     def visible(folder: str, dirs: list[str]) -> list[str]:
-        return sorted(name for name in dirs if not name.startswith("."))
+        return sorted(
+            name for name in dirs
+            if not name.startswith(".") and not (skipped and os.path.realpath(os.path.join(folder, name)) in skipped)
+        )
 
     # every real folder of the input first, so that a link to one of them is what is rejected, wherever it sits
     seen = {os.path.realpath(root)}

@@ -202,13 +202,27 @@ def _settled_state_dir(output: str | Path) -> Path:
     return folder
 
 
+class StateError(RuntimeError):
+    """The saved state cannot be read (a file of it damaged or missing); the message says how to go on."""
+
+
+def _unreadable(folder: Path, what: str, exc: Exception) -> StateError:
+    reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+    return StateError(f"the state in {folder} cannot be read ({what}: {reason}); run with --full to rebuild it from the inputs")
+
+
 def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
     """The saved state's meta data when the state exists and was made with these settings."""
     folder = _settled_state_dir(output)
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         return None
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as exc:
+        raise _unreadable(folder, "meta.json", exc) from exc
     if meta.get("version") != STATE_VERSION or meta.get("settings") != settings_fingerprint(settings):
         return None
     return meta
@@ -218,7 +232,10 @@ def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None
     """Only the manifest of processed inputs (cheap: for deciding whether there is anything to do)."""
     if _usable_meta(output, settings) is None:
         return None
-    return pl.read_parquet(state_dir(output) / "manifest.parquet")
+    try:
+        return pl.read_parquet(state_dir(output) / "manifest.parquet")
+    except Exception as exc:
+        raise _unreadable(state_dir(output), "manifest.parquet", exc) from exc
 
 
 def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = False) -> State | None:
@@ -230,18 +247,26 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     if meta is None:
         return None
     folder = state_dir(output)
-    state = State(settings_hash=meta["settings"], run=meta["run"])
-    for name in _TABLES:
-        setattr(state, name, pl.read_parquet(folder / f"{name}.parquet"))
-    # the reports' sections only speed a run up: a state saved before they were kept has none, and stands
-    sections = folder / "sections.parquet"
-    state.sections = pl.read_parquet(sections) if sections.is_file() else empty(SECTIONS)
-    state.vectors = np.load(folder / "vectors.npy")
-    state.signatures = np.load(folder / "signatures.npy")
-    state.sentence_vectors = np.load(folder / "sentence_vectors.npy", mmap_mode="r" if map_sentences else None)
-    state.terms = TermStats(meta["term_docs"], np.load(folder / "term_df.npy").astype(np.int64))
-    with open(folder / "lsh.pkl", "rb") as handle:
-        state.lsh = pickle.load(handle)
+    what = "meta.json"
+    try:  # any damage (a truncated table, a lost file, garbage in the index) is one StateError naming the file
+        state = State(settings_hash=meta["settings"], run=meta["run"])
+        for name in _TABLES:
+            what = f"{name}.parquet"
+            setattr(state, name, pl.read_parquet(folder / what))
+        # the reports' sections only speed a run up: a state saved before they were kept has none, and stands
+        what = "sections.parquet"
+        state.sections = pl.read_parquet(folder / what) if (folder / what).is_file() else empty(SECTIONS)
+        for what, attribute in (("vectors.npy", "vectors"), ("signatures.npy", "signatures")):
+            setattr(state, attribute, np.load(folder / what))
+        what = "sentence_vectors.npy"
+        state.sentence_vectors = np.load(folder / what, mmap_mode="r" if map_sentences else None)
+        what = "term_df.npy"
+        state.terms = TermStats(meta["term_docs"], np.load(folder / what).astype(np.int64))
+        what = "lsh.pkl"
+        with open(folder / what, "rb") as handle:
+            state.lsh = pickle.load(handle)
+    except Exception as exc:
+        raise _unreadable(folder, what, exc) from exc
     return state
 
 
@@ -350,14 +375,15 @@ class Plan:
         return pl.DataFrame({"path": list(self.hashes), "sha1": list(self.hashes.values()), **columns}, schema=MANIFEST).sort("path")
 
 
-def plan_run(root: Path, manifest: pl.DataFrame, now_ns: int | None = None) -> Plan:
+def plan_run(root: Path, manifest: pl.DataFrame, now_ns: int | None = None, skip: tuple[Path, ...] = ()) -> Plan:
     """Compare the input folder with the manifest of processed inputs: by content hash, reading only the files whose
     stat differs from the manifest's (a manifest of an older version, without stats, has every file read). now_ns:
-    the time of the look (by default now), which decides which files have settled."""
+    the time of the look (by default now), which decides which files have settled; skip: folders that are no input
+    (the output folder, when it lies inside the input folder)."""
     from newsdedup.ingest import input_name, list_inputs
 
     now_ns = time.time_ns() if now_ns is None else now_ns
-    files = {input_name(root, p): p for p in list_inputs(root)}
+    files = {input_name(root, p): p for p in list_inputs(root, skip)}
     stats = zip(*(manifest[c].to_list() for c in _STAT)) if set(_STAT) <= set(manifest.columns) else repeat(None)
     known = {
         rel: (digest, None if stat is None or None in stat else stat)

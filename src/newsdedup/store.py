@@ -61,15 +61,22 @@ class Busy(RuntimeError):
     """Another run holds the output folder."""
 
 
+class NotWritable(RuntimeError):
+    """The output folder cannot be made or written (read-only, immutable, no permission)."""
+
+
 def _hold(out: Path, wait_seconds: float):
-    """The output folder's lock file, locked; a second holder waits up to wait_seconds, then gets Busy."""
-    out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".lock", "a+")
+    """The output folder's lock file, locked; a second holder waits up to wait_seconds, then gets Busy; NotWritable
+    when the folder cannot be written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        handle = open(out / ".lock", "a+")
+    except OSError as exc:
+        raise NotWritable(f"cannot write to {out}: {exc.strerror or exc}") from exc
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return handle
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 handle.seek(0)
@@ -77,6 +84,17 @@ def _hold(out: Path, wait_seconds: float):
                 handle.close()
                 raise Busy(f"{out} is in use by another run ({holder}); try again when it has finished") from None
             time.sleep(0.2)
+            continue
+        try:  # a lock file that can be written in a folder that cannot (an immutable or read-only copy): say so now,
+            # not after the run's work, when its outputs are staged
+            fd, probe = tempfile.mkstemp(prefix=".probe-", dir=out)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+            raise NotWritable(f"cannot write to {out}: {exc.strerror or exc}") from exc
+        return handle
 
 
 def wait_until_free(out_dir: str | Path, wait_seconds: float = 0.0) -> None:
