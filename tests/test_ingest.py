@@ -1031,6 +1031,15 @@ def test_a_file_mostly_in_utf8_keeps_its_utf8_and_reads_a_stray_cp1252_byte():
     assert decode(data) == "Harbourton\u2019s ferries stopped \u2014 the \u201cworst\u201d storm in years. It was 4\u00b0C, \u201ccold\u201d."
 
 
+def test_one_curly_quote_in_utf8_keeps_the_utf8_whatever_the_stray_cp1252_bytes():
+    # as many stray bytes (or more) as UTF-8 characters read the whole file as cp1252 before: "mayorâ€™s"
+    assert decode("The mayor\u2019s budget".encode("utf-8") + b" passed 7\x962.") == "The mayor\u2019s budget passed 7\u20132."
+    data = "The mayor\u2019s budget".encode("utf-8") + b" \x93passed\x94 7\x962, \x85"
+    assert decode(data) == "The mayor\u2019s budget \u201cpassed\u201d 7\u20132, \u2026"
+    # a cp1252 file whose letters happen to form a two-byte UTF-8 sequence stays cp1252
+    assert decode("Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve".encode("cp1252")) == "Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve"
+
+
 def test_a_web_page_is_not_dated_by_its_copyright_line(tmp_path):
     page = (
         "<html><head><title>Ferries stop at Harbourton</title>{meta}</head><body><article><h1>Ferries stop at Harbourton</h1>"

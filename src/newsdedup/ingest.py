@@ -156,7 +156,11 @@ def _decode_8bit(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     escaped = data.decode("utf-8-sig", "surrogateescape")  # one U+DC80..U+DCFF per byte that is no UTF-8
-    if len(_UTF8_CHAR.findall(escaped)) > len(_ESCAPED.findall(escaped)):
+    utf8 = _UTF8_CHAR.findall(escaped)
+    # A character of three UTF-8 bytes or more (U+0800 up: a curly quote, a dash, a BOM pasted in) is no chance run of
+    # cp1252 letters ("â€™" is what it looks like read as cp1252): one settles it, however many stray bytes there are.
+    # Two-byte sequences ("Ã©") can be cp1252, so they must outnumber the stray bytes.
+    if utf8 and (len(utf8) > len(_ESCAPED.findall(escaped)) or any(ord(c) >= 0x800 for c in utf8)):
         return data.decode("utf-8-sig", "newsdedup-cp1252")
     try:
         return data.decode("cp1252")
