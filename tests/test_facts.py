@@ -137,6 +137,19 @@ def test_of_versions_with_the_same_words_the_first_published_is_chosen(tmp_path,
     assert canon.row(0, named=True)["canonical_article_id"] == "c"
 
 
+def test_of_the_same_words_a_copy_dated_by_its_day_alone_was_not_published_first(tmp_path, real_models):
+    """The wire's text at 08:00 and an outlet's copy of it dated by its day alone: the day does not say which came
+    first, so neither is 'published first' (the reason said the copy was, before)."""
+    text = SEEDS.joinpath("004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8")
+    headline, rest = text.split("\n", 1)
+    (tmp_path / "a.txt").write_text(f"date 2026-01-31\n{headline.upper()}\n{rest}", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("date 2026-01-31T08:00:00Z\n" + text, encoding="utf-8")
+    docs = _documents(tmp_path).with_columns(syndicate_id=pl.lit("one wire story"))
+    canon, _, _ = resolve_stories(docs, real_models.facts, load_config().facts)
+    reason = canon.row(0, named=True)["canonical_reason"]
+    assert "whose words it has; first by article id" in reason and "published first" not in reason
+
+
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)

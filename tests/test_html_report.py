@@ -217,6 +217,23 @@ def test_copies_published_the_same_day_are_never_each_the_copy_of_the_other():
     assert source == {"tribune": "wire", "courier": "tribune"}  # each had been shown as the other's copy
 
 
+def test_a_copy_dated_by_its_day_alone_is_not_first_before_a_version_timed_that_day():
+    """A syndicator's copy dated '2026-02-01' (no time) is no earlier than the wire's own version of 08:00 that day:
+    the longest is the original, and the reason says they share the day; a day before still comes first."""
+    from newsdedup.html_report import group_order, original_reason
+
+    rows = [
+        {"article_id": "copy", "n_words": 300, "published": DAY},
+        {"article_id": "wire", "n_words": 320, "published": DAY.replace(hour=8)},
+        {"article_id": "late", "n_words": 330, "published": DAY.replace(day=2, hour=6)},
+    ]
+    order = group_order(rows)
+    assert [r["article_id"] for r in order] == ["wire", "copy", "late"]
+    assert original_reason(rows, order[0]) == "published the same day (2026-02-01) as 1 other: the longest of them"
+    earlier = [{**rows[0], "published": DAY.replace(day=1) - (DAY.replace(day=2) - DAY)}, *rows[1:]]  # the day before
+    assert group_order(earlier)[0]["article_id"] == "copy" and original_reason(earlier, group_order(earlier)[0]) == "first published"
+
+
 def test_a_copy_crediting_another_place_or_agency_says_so():
     """A copy that adds "KARACHI (Reuters)" to a Fox News text, or moves the dateline, is what a wire editor flags."""
     from newsdedup.html_report import difference_words

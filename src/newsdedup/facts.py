@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -884,6 +884,24 @@ def has_time(moment: datetime) -> bool:
     return not moment.hour == moment.minute == moment.second == 0
 
 
+def publication_order(rows: Iterable[dict]) -> dict[str, float | None]:
+    """Each article's time in publication order, by article id (None: undated). A day given alone does not say when
+    in the day: on a day that a version is dated so, every version of that day counts as published at the day's
+    start, and none comes first by its time (length or the id decides), so a syndicator's copy dated '2013-08-31'
+    does not come before the wire's own version of 08:00 that day."""
+    rows = list(rows)
+    local = {r["article_id"]: local_time(r) for r in rows}
+    untimed = {moment.date() for moment in local.values() if moment is not None and not has_time(moment)}
+
+    def at(moment: datetime | None) -> float | None:
+        if moment is None:
+            return None
+        day = moment.date()
+        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp() if day in untimed else moment.timestamp()
+
+    return {a: at(moment) for a, moment in local.items()}
+
+
 def _when(moment: datetime) -> str:
     """A date as the reasons give it: with its time, unless the input gave a day alone."""
     return f"{moment:%Y-%m-%d %H:%M}" if has_time(moment) else f"{moment:%Y-%m-%d}"
@@ -928,6 +946,9 @@ def resolve_story(
     same_words: dict[tuple, list[str]] = {}
     for a in ids:
         same_words.setdefault(text_of[a], []).append(a)
+    # Of copies of one text, a day given alone ties with the times of that day (none was first); a version of other
+    # words dated by its time that day is still the later version (a wire's update after its first version).
+    order = publication_order(info.values())
     text_time: dict[str, float | None] = {}
     for members in same_words.values():
         times = [info[a]["published"].timestamp() for a in members if info[a]["published"] is not None]
@@ -936,9 +957,7 @@ def resolve_story(
 
     def rank(a: str) -> tuple:
         # most facts, then most words, then the latest text (dated first), then the first published copy of it
-        published = info[a]["published"]
-        return (-coverage[a], -info[a]["n_words"], text_time[a] is None, -(text_time[a] or 0),
-                published is None, published.timestamp() if published else 0, a)
+        return (-coverage[a], -info[a]["n_words"], text_time[a] is None, -(text_time[a] or 0), order[a] is None, order[a] or 0, a)
 
     ordered = sorted(ids, key=rank)
     best = ordered[0]
@@ -947,7 +966,7 @@ def resolve_story(
     # the runner-up by its outlet as well as its id: "as many as 002_... (Reuters)"
     named = f"{runner} ({info[runner]['source']})" if info[runner].get("source") else runner
     if text_of[runner] == text_of[best]:
-        when_best, when_runner = info[best]["published"], info[runner]["published"]
+        when_best, when_runner = order[best], order[runner]
         if when_best is not None and (when_runner is None or when_best < when_runner):
             reason += f", as many as {named}, whose words it has, and was published first ({_when(local_time(info[best]))})"
         else:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import polars as pl
 
-from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, sentence_key
+from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, publication_order, sentence_key
 from newsdedup.normalize import counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, words
 from newsdedup.schema import (
     SECTIONS, conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles,
@@ -237,8 +237,8 @@ def group_order(rows: list[dict]) -> list[dict]:
     """A copy group's members in the order they were published: dated ones by their time (a wire story before
     its updates and the newspapers' copies), then the undated; at one time, the longest first, then by article id.
     Its first is shown as the original, and each copy against one of the members before it (copy_source)."""
-    return sorted(rows, key=lambda r: (r["published"] is None, r["published"].timestamp() if r["published"] else 0,
-                                       -r["n_words"], r["article_id"]))
+    order = publication_order(rows)  # a day given alone ties with the times of that day: the longest first
+    return sorted(rows, key=lambda r: (order[r["article_id"]] is None, order[r["article_id"]] or 0, -r["n_words"], r["article_id"]))
 
 
 def copy_groups(members: list[dict]) -> list[list[dict]]:
@@ -254,15 +254,17 @@ def copy_groups(members: list[dict]) -> list[list[dict]]:
 def original_reason(rows: list[dict], original: dict) -> str:
     """Why the first in group_order is shown as the group's original, in words: "first published"; when others were published at the same
     time (or on the same day, when only days are given) or nothing is dated, that it is the longest of those."""
-    when = original["published"]
-    tied = [r for r in rows if r is not original and r["published"] == when]
+    order = publication_order(rows)
+    when = order[original["article_id"]]
+    tied = [r for r in rows if r is not original and order[r["article_id"]] == when]
     if not tied:
         return "first published"  # the others later or undated
     longest = "the longest" if all(r["n_words"] < original["n_words"] for r in tied) else "as long as the longest"
     if when is None:
         return f"{longest}; no version is dated"
     local = local_time(original)  # as its source dated it
-    same = f"at the same time ({local:%Y-%m-%d %H:%M})" if has_time(local) else f"the same day ({local:%Y-%m-%d})"
+    timed = has_time(local) and all(has_time(local_time(r)) for r in tied)  # else one of them gives its day alone
+    same = f"at the same time ({local:%Y-%m-%d %H:%M})" if timed else f"the same day ({local:%Y-%m-%d})"
     return f"published {same} as {plural(len(tied), 'other')}: {longest} of them"
 
 
