@@ -1040,6 +1040,24 @@ def test_one_curly_quote_in_utf8_keeps_the_utf8_whatever_the_stray_cp1252_bytes(
     assert decode("Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve".encode("cp1252")) == "Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve"
 
 
+def test_a_web_page_s_outlet_is_a_name_not_its_headline_and_its_title_tag_can_give_it(tmp_path):
+    body = f"<p>{BODY}</p><p>Ferries stopped at the Harbourton terminal on Monday after a storm cut power.</p>"
+    pages = {
+        # trafilatura takes all but the last part of this title for the site's name: a headline
+        "metro": ("<title>Ferries stop at Harbourton after the storm cut power - Metro Wire | Metro Wire</title>",
+                  "<h1>Ferries stop at Harbourton after the storm cut power</h1>"),
+        # no site name in the markup: the outlet the <title> ends with
+        "fox": ("<title>Ferries stop at Harbourton after the storm | Fox News</title>", "<h1>Ferries stop at Harbourton after the storm</h1>"),
+        "named": ('<meta property="og:site_name" content="Coast News"><title>Ferries stop</title>', "<h1>Ferries stop</h1>"),
+    }
+    for name, (head, h1) in pages.items():
+        (tmp_path / f"{name}.html").write_text(f"<html><head>{head}</head><body><article>{h1}{body}</article></body></html>",
+                                               encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert {name: _doc(docs, name)["source"] for name in pages} == {"metro": "Metro Wire", "fox": "Fox News", "named": "Coast News"}
+
+
 def test_a_web_page_is_not_dated_by_its_copyright_line(tmp_path):
     page = (
         "<html><head><title>Ferries stop at Harbourton</title>{meta}</head><body><article><h1>Ferries stop at Harbourton</h1>"

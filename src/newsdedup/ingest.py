@@ -558,10 +558,25 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
         path=path,
         title=fold(data["title"]) if data.get("title") else None,
         lines=fold(text).splitlines(),
-        source=data.get("sitename") or data.get("hostname"),
+        source=_page_outlet(html, data),
         published=parse_date(_page_date(html, data.get("date"))),
         url=data.get("url"),
     )
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _page_outlet(html: str, data: dict) -> str | None:
+    """A web page's outlet: trafilatura's site name, unless that is a headline (a page titled "Rep. X resigns - Metro
+    Wire | Metro Wire" gives all but the last part), then the outlet the page's <title> ends with ("... | Fox News"
+    over an <h1> of the headline alone), then the host of its address."""
+    site = (data.get("sitename") or "").strip()
+    if site and len(site.split()) <= 5:  # longer, it is a headline taken for the site's name
+        return site
+    found = _TITLE_TAG.search(html[:200_000])
+    named = outlet_in_title(" ".join(fold(unescape(found.group(1))).split())) if found else None
+    return named or data.get("hostname") or None
 
 
 _PAGE_TIME = "%Y-%m-%dT%H:%M:%S%z"  # htmldate gives "2026-03-03T12:05:00+0530", or "...T00:00:00" for a day
