@@ -908,3 +908,12 @@ def test_a_part_of_a_whole_counts_the_part():
     # the whole is what happened ("buried", "dead"), the part another count: the whole stays the count
     assert counts("Rescuers pulled nine of the 14 buried skiers out alive.")[0][:2] == ("skiers", "14")
     assert counts("Nineteen of the 23 dead were passengers.") == [("people", "23", "killed")]
+
+
+def test_an_embedded_post_is_furniture_and_a_sentence_naming_a_handle_is_not():
+    from newsdedup.normalize import is_boilerplate_line
+
+    assert is_boilerplate_line("#MorningJoe pic.twitter.com/tBp5aXWhBj \u2014 Morning Joe (@Morning_Joe) December 4, 2017")
+    assert is_boilerplate_line("The ferry is back in service. \u2014 Harbourton Port (@HarbourtonPort) Feb. 2, 2026")
+    assert not is_boilerplate_line("The mayor (@MayorCalder) said on December 4, 2017 that the ferries would run again.")
+    assert not is_boilerplate_line("Ferries stopped on Monday \u2014 the port (@HarbourtonPort) said so in a post.")

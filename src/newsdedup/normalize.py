@@ -109,6 +109,9 @@ _SOCIAL = re.compile(
     r"|^download (the|our)\b.{0,40}\bapp\b",
     re.I,
 )
+# An embedded post, as a page's text keeps it: "... pic.twitter.com/tBp5aXWhBj — Morning Joe (@Morning_Joe) December 4,
+# 2017" (its words are the post's, quoted in the page's layout, not the article's sentences).
+_EMBEDDED_POST = re.compile(r"[\u2014\u2013-]\s*[^()\n]{1,60}\(@\w{1,15}\)\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*$")
 # NewsAPI cuts a text with "... [+2841 chars]".
 _TRUNCATED = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 _INLINE_CREDIT = re.compile(
@@ -259,7 +262,8 @@ def is_boilerplate_line(line: str) -> bool:
     line = fold(line).strip()
     low = line.lower()
     return bool(line) and (
-        bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line) or _COPYRIGHT_HOLDER.match(line))
+        bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line) or _COPYRIGHT_HOLDER.match(line)
+             or _EMBEDDED_POST.search(line))
         or (any(w in low for w in _ANYWHERE_WORDS) and any(p.search(line) for p in _BOILERPLATE_ANYWHERE))
     )
 
