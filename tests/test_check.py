@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import numpy as np
@@ -357,6 +358,8 @@ def test_cli_check_streams_paths_from_stdin(saved, tmp_path):
     assert result.exit_code == 1, result.output  # one input could not be checked
     out = result.output.strip().splitlines()
     assert out[0].startswith("copy: COPY of 004_aa58e34a18a8b4a3")
+    # a trimmed copy's line gives both figures, as the reports do ("similarity 1.00" read as the whole text)
+    assert re.search(r", Jaccard 0\.\d\d, containment 1\.00; .*trimmed to", out[0]), out[0]
     assert out[1].endswith("REJECTED: file not found")
 
 

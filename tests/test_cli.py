@@ -268,6 +268,8 @@ def test_show_view_prints_one_story_by_prefix(results):
         assert expected in result.output
     missing = runner.invoke(app, ["show", "story_nope", "--output", str(results)])
     assert missing.exit_code == 2 and "no story matching" in missing.output
+    bare = runner.invoke(app, ["show", story_id.removeprefix("story_"), "--output", str(results)], env={"COLUMNS": "200"})
+    assert bare.exit_code == 0 and "Most complete version" in bare.output, bare.output  # the hex part alone
 
 
 def test_rejects_view_gives_file_and_reason(results):

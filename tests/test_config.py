@@ -113,7 +113,12 @@ def test_unknown_key_is_named_as_unknown(tmp_path):
 
 def test_unknown_section_is_named(tmp_path):
     message = _error(_write(tmp_path, "[syndicaton]\nmin_jaccard = 0.5\n"))
-    assert "syndicaton" in message and "unknown key" in message
+    assert message.endswith("syndicaton: unknown section")  # its keys (a whole section, 14 keys) are not dumped
+
+
+def test_a_cron_of_the_wrong_shape_is_named_once(tmp_path):
+    message = _error(_write(tmp_path, '[schedule]\ncron = "*/10 * * *"\n'))
+    assert message.endswith("schedule.cron: cron needs five fields (minute hour day month weekday) (got '*/10 * * *')")
 
 
 def test_top_level_key_outside_any_section_is_unknown(tmp_path):

@@ -201,6 +201,21 @@ def test_a_fact_leaning_on_the_sentence_before_it_is_shown_after_it():
     assert f"- {leaning}\n" in report
 
 
+def test_a_sentence_before_that_is_a_quotation_keeps_its_own_quote_marks_only():
+    t = _tables()
+    said = '"I feel very badly," the mayor said at dawn on the coastal road.'
+    leaning = '"We moved 40 families overnight," she said.'
+    variant = t["documents"].filter(pl.col("article_id") == "c")["text"][0]
+    t["documents"] = t["documents"].with_columns(
+        text=pl.when(pl.col("article_id") == "c").then(pl.lit(f"{said} {leaning} {variant}")).otherwise(pl.col("text"))
+    )
+    t["facts"] = pl.concat([t["facts"], t["facts"].with_columns(fact_id=pl.lit("fact_2"), text=pl.lit(leaning))])
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
+                             t["pairs"], t["documents"])
+    assert f"- {leaning} _(after: {said})_\n" in report  # not _(after: ""I feel ...")_
+
+
 def test_a_copys_added_text_says_which_other_version_it_comes_from():
     t = _tables()
     pasted = "Mayor Ines Calder said 40 homes were evacuated overnight."
@@ -293,3 +308,27 @@ def test_the_sections_of_a_story_gone_are_not_kept():
     later = Sections(kept.table(), code="v1")
     _both_reports(t, later)
     assert later.rendered == 0 and later.table().height == 2 < kept.table().height
+
+
+def test_copies_holding_every_fact_of_a_version_are_said_once_not_under_each_fact():
+    from test_html_report import VARIANT, _doc
+
+    t = _tables()
+    extra = pl.DataFrame([_doc("c2", "Gazette copy", "Herald", None, VARIANT, "syn_c", "story_flood")], schema=t["documents"].schema)
+    t["documents"] = pl.concat([t["documents"], extra])
+    first = t["facts"].with_columns(article_ids=pl.lit(["c", "c2"]))
+    second = first.with_columns(fact_id=pl.lit("fact_2"), text=pl.lit("Police closed 12 roads and two bridges overnight."))
+    t["facts"] = pl.concat([first, second])
+    report = _markdown_with(t)
+    assert report.count("more copy of this text") == 1
+    assert "_(each fact below is also in 1 more copy of this text)_" in report
+    # a single fact keeps the note beside it
+    t["facts"] = first
+    report = _markdown_with(t)
+    assert "- Mayor Ines Calder said 40 homes were evacuated overnight. _(also in 1 more copy of this text)_" in report
+
+
+def _markdown_with(t: dict[str, pl.DataFrame]) -> str:
+    canon = t["stories"].select("story_id", "canonical_article_id")
+    return render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
+                           t["pairs"], t["documents"])

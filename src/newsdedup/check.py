@@ -72,10 +72,12 @@ class Verdict:
     article_id: str
     title: str
     of: dict[str, Any] | None = None  # the article it copies, or the story it belongs to
-    similarity: float | None = None
+    similarity: float | None = None  # a copy's: the larger of its Jaccard and containment (both below)
     differs: list[str] = field(default_factory=list)
     adds: list[str] = field(default_factory=list)  # facts it adds
     ms: float = 0.0
+    jaccard: float | None = None  # a copy's shingle Jaccard with the article it copies
+    containment: float | None = None  # the share of the shorter text's shingles that the other holds
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,7 +87,7 @@ class Verdict:
         head = f"{self.article_id}: {self.verdict.upper().replace('_', ' ')}"
         if self.verdict in (COPY, UPDATE):
             head += f" of {self.of['article_id']} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
-            head += f", similarity {self.similarity:.2f}"
+            head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == SAME_STORY:
             head += f": story {self.of['story_id']} ({self.of['title']!r}), similarity {self.similarity:.2f}"
         if self.differs:
@@ -252,6 +254,7 @@ class Desk:
         return Verdict(
             UPDATE if adds else COPY, doc["article_id"], doc["title"], self._brief(best[0]),
             round(max(score.jaccard, score.containment), 4), differs, adds,
+            jaccard=round(score.jaccard, 4), containment=round(score.containment, 4),
         )
 
     def _may_be_fact(self, sentence: str, story_id: str) -> bool:

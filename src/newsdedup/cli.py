@@ -426,7 +426,8 @@ def show(
     from newsdedup.state import state_dir
 
     stories_t, articles, facts, conflicts, pairs = _outputs(output, "stories", "articles", "facts", "conflicts", "copy_pairs")
-    matches = stories_t.filter(pl.col("story_id").str.starts_with(story_id))
+    # the id as the reports print it, or its hex part alone ("30a6a550f840" for story_30a6a550f840)
+    matches = stories_t.filter(pl.col("story_id").str.starts_with(story_id) | pl.col("story_id").str.starts_with(f"story_{story_id}"))
     if matches.height != 1:
         fail(f"{'no story' if matches.height == 0 else f'{matches.height} stories'} matching {story_id!r} in {output}")
     story = matches.row(0, named=True)

@@ -126,10 +126,14 @@ class Settings(_Section):
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
     where = ".".join(str(part) for part in err["loc"]) or "(top level)"
-    message = err["msg"]
+    message = str(err["msg"]).removeprefix("Value error, ")
+    given = err.get("input")
     if err["type"] == "extra_forbidden":
+        if isinstance(given, dict):  # a misspelled section ("[storys]"): its keys are no help
+            return f"{where}: unknown section"
         message = "unknown key"
-    return f"{where}: {message} (got {err.get('input')!r})"
+    shown = repr(given)
+    return f"{where}: {message} (got {shown if len(shown) <= 80 else shown[:77] + '...'})"
 
 
 def load_config(path: str | Path | None = None) -> Settings:

@@ -240,12 +240,19 @@ def story_markdown(
             holder = next((a for a in order if a in fact["article_ids"]), fact["article_ids"][0])
             by_variant.setdefault(holder, []).append(fact)
         for article_id in sorted(by_variant, key=lambda a: (order.index(a) if a in order else len(order), a)):
-            out += [f"**{info[article_id]['title']}** ({_who(info[article_id])})", ""]
-            leaning = any(leans(f["text"]) for f in by_variant[article_id])  # most lists have none: no split
-            before = _sentence_before(info[article_id].get("text"), {sentence_key(f["text"]) for f in by_variant[article_id]}) \
-                if leaning else {}
-            for fact in by_variant[article_id]:
-                also = _also_in(article_id, [a for a in fact["article_ids"] if a != article_id], info)
+            listed = by_variant[article_id]
+            # the copies of this text holding every fact listed under it are said once, not under each fact
+            group = info[article_id]["syndicate_id"]
+            every = set.intersection(*(set(f["article_ids"]) for f in listed)) - {article_id}
+            common = {a for a in every if a in info and info[a]["syndicate_id"] == group}
+            said_once = (f" _(each fact below is also in {len(common)} more {'copy' if len(common) == 1 else 'copies'} of this "
+                         "text)_") if common and len(listed) > 1 else ""
+            common = common if said_once else set()
+            out += [f"**{info[article_id]['title']}** ({_who(info[article_id])}){said_once}", ""]
+            leaning = any(leans(f["text"]) for f in listed)  # most lists have none: no split
+            before = _sentence_before(info[article_id].get("text"), {sentence_key(f["text"]) for f in listed}) if leaning else {}
+            for fact in listed:
+                also = _also_in(article_id, [a for a in fact["article_ids"] if a != article_id and a not in common], info)
                 out.append(f"- {fact['text']}{also}{detail_note(fact)}{_context(fact['text'], before)}")
             out.append("")
     return out
@@ -294,7 +301,11 @@ def _context(text: str, before: dict[str, str]) -> str:
     """For an added fact that leans on the sentence before it in its article, that sentence, so the reader knows who
     speaks: ' _(after: "Speaking on ABC's 'This Week,' Sen. John McCain ...")_' (report.html shows the text itself)."""
     prior = before.get(sentence_key(text))
-    return f' _(after: "{clip(prior, 160)}")_' if prior and leans(text) else ""
+    if not prior or not leans(text):
+        return ""
+    shown = clip(prior, 160)
+    # a sentence that is itself a quotation ('"I feel very badly," he said.') keeps its own marks, without ours
+    return f" _(after: {shown})_" if shown[:1] in "\"\u201c" else f' _(after: "{shown}")_'
 
 
 def detail_note(fact: dict) -> str:
