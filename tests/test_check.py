@@ -363,6 +363,20 @@ def test_cli_check_streams_paths_from_stdin(saved, tmp_path):
     assert out[1].endswith("REJECTED: file not found")
 
 
+def test_an_article_in_the_results_already_is_held_not_a_copy_of_itself(saved, tmp_path):
+    shutil.copy(SEED_004, tmp_path / SEED_004.name)  # its id is the held seed's
+    result = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    line = result.output.strip()
+    assert line.startswith(f"{SEED_004.stem}: HELD: in the results already, story story_"), line
+    # read again in a new version, it is checked against the others, never against its old self
+    later = "A second convoy of 14 trucks reached Quetta on Sunday, the provincial government said.\n\nTags"
+    (tmp_path / SEED_004.name).write_text(SEED_004.read_text(encoding="utf-8").replace("\n\nTags", "\n\n" + later), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--output", str(saved), "--json"])
+    verdict = json.loads(result.output)
+    assert verdict["verdict"] != "held" and (verdict["of"] or {}).get("article_id") != SEED_004.stem
+
+
 def test_cli_check_names_the_rejected_record_of_a_feed(saved, tmp_path):
     """Each record of a JSONL feed gets its own verdict; a bad one is named by its line."""
     body = SEED_004.read_text(encoding="utf-8")
@@ -415,7 +429,7 @@ def test_cli_check_finds_the_default_config_from_any_folder(saved, tmp_path, mon
     monkeypatch.chdir(tmp_path)  # not the checkout: config/default.toml is not here
     result = runner.invoke(app, ["check", str(SEED_004), "--output", str(saved)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("004_aa58e34a18a8b4a3: COPY")
+    assert result.output.startswith("004_aa58e34a18a8b4a3: HELD")  # the held seed itself: a verdict, so the config was read
 
 
 def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
