@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# `make run CONFIG=my.toml`, `make serve CONFIG=my.toml` (a schedule of its own, say)
+CONFIG ?= config/default.toml
 # pip on this machine prints a warning per package for a missing local index folder; hide only those lines.
 QUIET_PIP := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
@@ -32,7 +34,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(VENV)/bin/newsdedup run --input data/raw --output data/clusters --config config/default.toml
+	$(VENV)/bin/newsdedup run --input data/raw --output data/clusters --config $(CONFIG)
 
 test: install
 	$(PY) -m pytest -q
@@ -54,4 +56,4 @@ serve: install
 	done; \
 	curl -sf http://127.0.0.1:$(PREFECT_PORT)/api/health >/dev/null || { echo "prefect server did not start: see .prefect/server.log"; exit 1; }; \
 	echo "Prefect UI: http://127.0.0.1:$(PREFECT_PORT)"; \
-	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(VENV)/bin/newsdedup serve --config config/default.toml
+	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(VENV)/bin/newsdedup serve --config $(CONFIG)
