@@ -221,13 +221,17 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             new_docs, changes = ingest_changes(state, raw, plan_run(raw, state.manifest), settings)
             t_ingest = time.perf_counter() - start
+            print(f"  ingest {t_ingest:.1f}s (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
             models = Embedders(stand_in, stand_in)
             documents = update_syndicates(state, new_docs, settings)
             t_copies = time.perf_counter() - start - t_ingest
+            print(f"  copies {t_copies:.1f}s (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
             documents = update_stories(state, documents, models.stories, settings, changes)
             t_stories = time.perf_counter() - start - t_ingest - t_copies
+            print(f"  stories {t_stories:.1f}s (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
             update_facts(state, documents, models.facts, settings, changes)
             t_facts = time.perf_counter() - start - t_ingest - t_copies - t_stories
+            print(f"  facts {t_facts:.1f}s (peak RSS {peak_rss_mb():,.0f} MB)", flush=True)
             save_run(out, state)
             t_build = time.perf_counter() - start
             figures["build"] = {"seconds": t_build, "ingest": t_ingest, "copies": t_copies, "stories": t_stories,

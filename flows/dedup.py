@@ -19,7 +19,9 @@ from newsdedup.incremental import (
     update_syndicates,
 )
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
-from newsdedup.state import Plan, State, StateError, load_state, plan_run, previous_documents, settings_fingerprint
+from newsdedup.state import (
+    Plan, State, StateError, load_state, plan_run, previous_documents, previous_manifest, settings_fingerprint,
+)
 from newsdedup.store import Busy, NotWritable, read_table, run_lock
 
 
@@ -102,10 +104,14 @@ def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds
             return quiet
         state = None if full else load_state(out, settings)
         previous = previous_documents(out) if state is None else None  # a rebuild keeps items that rolled off
+        # what the last run read, though its state is not continued (other settings, another version): an emptied
+        # input folder is refused either way; --full starts from the folder as it is
+        last_read = state.manifest if state is not None else None if full else previous_manifest(out)
         state = state or State(settings_fingerprint(settings))
         state.run += 1
         plan = plan_run(inp, state.manifest, skip=(out,))  # an output folder inside the input is no input
-        check_plan(plan, state.manifest, inp)
+        if last_read is not None:
+            check_plan(plan, last_read, inp)
         new_docs, changes = ingest(state, inp, plan, settings, previous)
         lap("ingest")
         documents = syndicate(state, new_docs, settings)

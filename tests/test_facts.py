@@ -150,6 +150,24 @@ def test_of_the_same_words_a_copy_dated_by_its_day_alone_was_not_published_first
     assert "whose words it has; first by article id" in reason and "published first" not in reason
 
 
+def test_a_write_up_dated_by_its_day_alone_does_not_change_which_copy_of_another_text_came_first(tmp_path, real_models):
+    """The day given alone ties only with the copies of its own text: the wire's 08:00 text still came before its
+    15:00 copy when an outlet's own write-up of that day gives no time."""
+    text = SEEDS.joinpath("004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8")
+    headline, rest = text.split("\n", 1)
+    (tmp_path / "b_wire.txt").write_text("date 2026-01-31T08:00:00Z\n" + text, encoding="utf-8")
+    (tmp_path / "a_copy.txt").write_text(f"date 2026-01-31T15:00:00Z\n{headline.upper()}\n{rest}", encoding="utf-8")
+    own = SEEDS.joinpath("003_b5333d69a80e2512.txt").read_text(encoding="utf-8")
+    (tmp_path / "c_own.txt").write_text("date 2026-01-31\n" + own, encoding="utf-8")
+    docs = _documents(tmp_path).with_columns(
+        syndicate_id=pl.when(pl.col("article_id") == "c_own").then(pl.lit("own")).otherwise(pl.lit("wire"))
+    )
+    canon, _, _ = resolve_stories(docs, real_models.facts, load_config().facts)
+    row = canon.row(0, named=True)
+    assert row["canonical_article_id"] == "b_wire", row  # the wire's text covers most: its first copy wins
+    assert "whose words it has, and was published first (2026-01-31 08:00)" in row["canonical_reason"]
+
+
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)

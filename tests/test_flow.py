@@ -168,6 +168,10 @@ def test_a_missing_or_emptied_input_folder_fails_the_run_and_removes_nothing(flo
     inp.mkdir()
     with pytest.raises(RunRefused, match=r"holds no input files, but the last run read \d+: nothing removed .* --full"):
         dedup_flow(str(inp), str(out), None)
+    other = tmp_path / "other.toml"  # other settings rebuild from the inputs: an emptied folder is refused all the same
+    other.write_text("[stories]\ndistance_threshold = 1.0\n", encoding="utf-8")
+    with pytest.raises(RunRefused, match="holds no input files"):
+        dedup_flow(str(inp), str(out), str(other))
     assert _outputs(out) == before
     summary = dedup_flow(str(inp), str(out), None, full=True)  # on purpose: start again from the empty folder
     assert summary.articles == 0

@@ -232,6 +232,13 @@ def test_a_copy_dated_by_its_day_alone_is_not_first_before_a_version_timed_that_
     assert original_reason(rows, order[0]) == "published the same day (2026-02-01) as 1 other: the longest of them"
     earlier = [{**rows[0], "published": DAY.replace(day=1) - (DAY.replace(day=2) - DAY)}, *rows[1:]]  # the day before
     assert group_order(earlier)[0]["article_id"] == "copy" and original_reason(earlier, group_order(earlier)[0]) == "first published"
+    # a New York paper's 21:00 -05:00 on the 1st (02:00 UTC on the 2nd) came before a copy dated by the 2nd alone
+    from datetime import timedelta
+
+    evening = [{"article_id": "nyt", "n_words": 300, "published": DAY.replace(day=2, hour=2), "utc_offset": timedelta(hours=-5)},
+               {"article_id": "copy", "n_words": 320, "published": DAY.replace(day=2)}]
+    assert [r["article_id"] for r in group_order(evening)] == ["nyt", "copy"]
+    assert original_reason(evening, group_order(evening)[0]) == "first published"
 
 
 def test_a_copy_crediting_another_place_or_agency_says_so():

@@ -356,9 +356,95 @@ def test_a_damaged_state_is_one_error_naming_the_file_and_the_way_out(corpus, tm
     damage(out / "state")
     with pytest.raises(StateError) as info:
         load_state(out, settings)
-        load_manifest(out, settings)  # the manifest alone is read on its own when the rest is whole
     message = str(info.value)
     assert named in message and "run with --full" in message and "\n" not in message
+
+
+def test_a_damaged_manifest_or_meta_is_one_error_where_the_manifest_alone_is_read(corpus, tmp_path, fake_embedder, monkeypatch):
+    from newsdedup.state import StateError, load_manifest
+
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    out = tmp_path / "out"
+    save_state(out, state)
+    manifest = out / "state" / "manifest.parquet"
+    whole = manifest.read_bytes()
+    manifest.write_bytes(whole[:200])
+    with pytest.raises(StateError, match=r"manifest\.parquet: .*run with --full"):
+        load_manifest(out, settings)
+    manifest.write_bytes(whole)
+    (out / "state" / "meta.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(StateError, match=r"meta\.json: not a JSON object"):
+        load_manifest(out, settings)
+    save_state(out, state)
+    # no damage: memory short of the vectors is said as such, not as a state to rebuild (which needs more)
+
+    def short(*args, **kwargs):
+        raise MemoryError("Unable to allocate 7.32 GiB")
+
+    monkeypatch.setattr(np, "load", short)
+    with pytest.raises(MemoryError):
+        load_state(out, settings)
+
+
+def _saved_run(corpus, tmp_path, fake_embedder):
+    from newsdedup.incremental import save_run
+
+    settings = load_config()
+    state = _fresh(settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    out = tmp_path / "out"
+    save_run(out, state)
+    return settings, state, out
+
+
+def test_nothing_new_gives_the_outputs_counts_and_anything_else_runs(corpus, tmp_path, fake_embedder):
+    from newsdedup.incremental import quiet_summary
+
+    settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
+    quiet = quiet_summary(corpus, out, settings)
+    assert quiet is not None and quiet.new == 0 and quiet.articles == state.documents.height
+    other = settings.model_copy(update={"stories": settings.stories.model_copy(update={"distance_threshold": 0.3})})
+    assert quiet_summary(corpus, out, other) is None  # other settings: a rebuild
+    (out / "report.md").rename(out / "report.md.away")
+    assert quiet_summary(corpus, out, settings) is None  # an output deleted: written again
+    (out / "report.md.away").rename(out / "report.md")
+    articles = out / "articles.parquet"
+    whole = articles.read_bytes()
+    articles.write_bytes(whole[:200])
+    assert quiet_summary(corpus, out, settings) is None  # an output damaged: written again, no crash
+    articles.write_bytes(whole)
+    (corpus / "late.txt").write_text("Late headline\n\n" + " ".join(["Ferries stopped at Harbourton on Monday."] * 4), encoding="utf-8")
+    assert quiet_summary(corpus, out, settings) is None  # a new input
+
+
+def test_a_run_is_refused_for_a_missing_emptied_or_same_folder(tmp_path):
+    from newsdedup.incremental import RunRefused, check_folders, check_plan
+
+    inp, out = tmp_path / "in", tmp_path / "out"
+    with pytest.raises(RunRefused, match="input folder not found"):
+        check_folders(inp, out)
+    inp.mkdir()
+    check_folders(inp, out)  # an output folder yet to be made
+    with pytest.raises(RunRefused, match="output folder is the input folder"):
+        check_folders(inp, tmp_path / "in" / ".." / "in")
+    out.write_text("", encoding="utf-8")
+    with pytest.raises(RunRefused, match="output is not a folder"):
+        check_folders(inp, out)
+    read_before = pl.DataFrame({"path": ["a.txt", "b.txt"], "sha1": ["0" * 40, "1" * 40]})  # a manifest as older versions kept
+    with pytest.raises(RunRefused, match=r"holds no input files, but the last run read 2: nothing removed"):
+        check_plan(plan_run(inp, read_before), read_before, inp)
+    check_plan(plan_run(inp, read_before.clear()), read_before.clear(), inp)  # a first run on an empty folder
+    (inp / "a.txt").write_text("x", encoding="utf-8")
+    check_plan(plan_run(inp, read_before), read_before, inp)  # one file left: its run goes ahead
+
+
+def test_the_code_fingerprint_covers_the_flow():
+    from newsdedup.state import _fingerprinted_sources
+
+    names = {p.name for p in _fingerprinted_sources()}
+    assert {"dedup.py", "incremental.py", "html_report.py"} <= names
 
 
 def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):

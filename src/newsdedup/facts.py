@@ -884,20 +884,20 @@ def has_time(moment: datetime) -> bool:
     return not moment.hour == moment.minute == moment.second == 0
 
 
-def publication_order(rows: Iterable[dict]) -> dict[str, float | None]:
-    """Each article's time in publication order, by article id (None: undated). A day given alone does not say when
-    in the day: on a day that a version is dated so, every version of that day counts as published at the day's
-    start, and none comes first by its time (length or the id decides), so a syndicator's copy dated '2013-08-31'
-    does not come before the wire's own version of 08:00 that day."""
-    rows = list(rows)
+def publication_order(rows: Iterable[dict]) -> dict[str, tuple[int, float] | None]:
+    """Each article's place in publication order, by article id: (the day its source printed, then its time), None
+    when undated. A day given alone does not say when in the day: on a day that one of these versions is dated so,
+    every version of that day ties (length or the id decides), so a syndicator's copy dated '2013-08-31' does not
+    come before the wire's own version of 08:00 that day, and a New York paper's 21:00 -05:00 on the 31st comes
+    before a copy dated by the 1st alone. Give it the versions compared (one text's copies, one copy group)."""
     local = {r["article_id"]: local_time(r) for r in rows}
     untimed = {moment.date() for moment in local.values() if moment is not None and not has_time(moment)}
 
-    def at(moment: datetime | None) -> float | None:
+    def at(moment: datetime | None) -> tuple[int, float] | None:
         if moment is None:
             return None
         day = moment.date()
-        return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp() if day in untimed else moment.timestamp()
+        return (day.toordinal(), 0.0 if day in untimed else moment.timestamp())
 
     return {a: at(moment) for a, moment in local.items()}
 
@@ -948,7 +948,9 @@ def resolve_story(
         same_words.setdefault(text_of[a], []).append(a)
     # Of copies of one text, a day given alone ties with the times of that day (none was first); a version of other
     # words dated by its time that day is still the later version (a wire's update after its first version).
-    order = publication_order(info.values())
+    order: dict[str, tuple[int, float] | None] = {}
+    for members in same_words.values():  # a day given alone ties only with the copies of its own text
+        order.update(publication_order(info[a] for a in members))
     text_time: dict[str, float | None] = {}
     for members in same_words.values():
         times = [info[a]["published"].timestamp() for a in members if info[a]["published"] is not None]
@@ -957,7 +959,7 @@ def resolve_story(
 
     def rank(a: str) -> tuple:
         # most facts, then most words, then the latest text (dated first), then the first published copy of it
-        return (-coverage[a], -info[a]["n_words"], text_time[a] is None, -(text_time[a] or 0), order[a] is None, order[a] or 0, a)
+        return (-coverage[a], -info[a]["n_words"], text_time[a] is None, -(text_time[a] or 0), order[a] is None, order[a] or (0, 0.0), a)
 
     ordered = sorted(ids, key=rank)
     best = ordered[0]

@@ -238,7 +238,7 @@ def group_order(rows: list[dict]) -> list[dict]:
     its updates and the newspapers' copies), then the undated; at one time, the longest first, then by article id.
     Its first is shown as the original, and each copy against one of the members before it (copy_source)."""
     order = publication_order(rows)  # a day given alone ties with the times of that day: the longest first
-    return sorted(rows, key=lambda r: (order[r["article_id"]] is None, order[r["article_id"]] or 0, -r["n_words"], r["article_id"]))
+    return sorted(rows, key=lambda r: (order[r["article_id"]] is None, order[r["article_id"]] or (0, 0.0), -r["n_words"], r["article_id"]))
 
 
 def copy_groups(members: list[dict]) -> list[list[dict]]:

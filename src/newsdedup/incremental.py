@@ -442,6 +442,8 @@ def check_folders(input_dir: Path, output: Path) -> None:
         raise RunRefused(f"input folder not found: {input_dir}")
     if output.exists() and not output.is_dir():
         raise RunRefused(f"output is not a folder: {output}")
+    if output.exists() and output.resolve() == input_dir.resolve():
+        raise RunRefused(f"the output folder is the input folder ({input_dir}): its reports would be read as articles")
 
 
 def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
@@ -468,7 +470,10 @@ def quiet_summary(input_dir: Path, output: Path, settings: Settings) -> Summary 
         return None
     if missing_outputs(output) or written_by_other_code(output):
         return None
-    tables = {name: read_table(output, name) for name in ("articles", "stories", "facts", "conflicts", "rejects")}
+    try:
+        tables = {name: read_table(output, name) for name in ("articles", "stories", "facts", "conflicts", "rejects")}
+    except Exception:  # an output damaged since: the run goes ahead and writes them again
+        return None
     return replace(summarize(**tables), new=0)
 
 

@@ -107,13 +107,18 @@ CANON: dict[str, pl.DataType] = {
 ASSIGNED = {**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()}
 
 
+def _fingerprinted_sources() -> list[Path]:
+    """The package's modules and the flow's (flows/ sits beside src/ in the checkout)."""
+    package = Path(__file__).parent
+    return sorted(package.glob("*.py")) + sorted((package.parent.parent / "flows").glob("*.py"))
+
+
 def _code_fingerprint() -> str:
     """A hash of newsdedup's own source (the package and its flow): outputs written by other code are written again
     on the next run, though nothing is new (a report's layout changes without the state's meaning changing, which
     STATE_VERSION marks). Taken when the module loads, so a long-lived process records the code it runs; where the
     sources cannot be read (a bytecode-only install), the installed version stands for them."""
-    package = Path(__file__).parent
-    sources = sorted(package.glob("*.py")) + sorted((package.parent / "flows").glob("*.py"))
+    sources = _fingerprinted_sources()
     digest = hashlib.sha1()
     try:
         for path in sources:
@@ -207,6 +212,8 @@ class StateError(RuntimeError):
 
 
 def _unreadable(folder: Path, what: str, exc: Exception) -> StateError:
+    if isinstance(exc, PermissionError):  # not damaged: readable by another user
+        return StateError(f"the state in {folder} cannot be read ({what}: permission denied)")
     reason = " ".join(str(exc).split())[:160] or type(exc).__name__
     return StateError(f"the state in {folder} cannot be read ({what}: {reason}); run with --full to rebuild it from the inputs")
 
@@ -265,9 +272,20 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
         what = "lsh.pkl"
         with open(folder / what, "rb") as handle:
             state.lsh = pickle.load(handle)
+    except MemoryError:  # no damage: a rebuild would need more memory still
+        raise
     except Exception as exc:
         raise _unreadable(folder, what, exc) from exc
     return state
+
+
+def previous_manifest(output: str | Path) -> pl.DataFrame | None:
+    """The manifest of the state saved in output, whatever settings or version made it (what the last run read: an
+    input folder found empty where it read files is refused, incremental.check_plan); None when there is none."""
+    try:
+        return pl.read_parquet(_settled_state_dir(output) / "manifest.parquet", columns=["path"])
+    except Exception:  # no state, or one that cannot be read: nothing to compare with
+        return None
 
 
 # Documents columns added since states were first kept, null in an older state's documents (utc_offset: version 35).
