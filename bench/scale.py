@@ -6,8 +6,9 @@ whole state (loading it, the stages' bookkeeping, writing every output table and
 with the archive, while the new articles' own work does not. This script measures how.
 
 The archive is made from the 300 BASIL articles (../shared/eval/basil_story; absent: nothing is run) as
-`--articles` articles: replica r of every article has about half its word types (3 letters or more) swapped for
-made-up words by a seeded map of its own, so replicas share no copy text and no story; each replica's
+`--articles` articles: replica r of every article has nine in ten of its word types (3 letters or more) swapped for
+made-up words by a seeded map of its own (with half, replicas of one story stayed alike enough to chain, day after
+day, into stories of thousands of articles), so replicas share no copy text and no story; each replica's
 stories are moved to a seeded day within `--days` days (the articles of a story keep their days apart); each
 replica is republished by bench/make_syndication.py (0-4 copies per original), so the archive holds copy groups
 as the feeds do. The texts read like news (real sentence lengths, names, numbers, boilerplate) but are no real
@@ -104,7 +105,7 @@ def replica(articles: list[dict[str, Any]], labels: dict[str, str], r: int, voca
     # a swapped word becomes a made-up word of this replica's own (syllables of the same length), so that replicas
     # share words as different stories do (the unswapped half, stop words included), not a vocabulary of swaps
     syllables = [c + v for c in "bcdfghjklmnprstvwz" for v in "aeiou"]
-    swap = {w: "".join(rng.choice(syllables) for _ in range(max(1, len(w) // 2))) for w in vocabulary if rng.random() < 0.5}
+    swap = {w: "".join(rng.choice(syllables) for _ in range(max(1, len(w) // 2))) for w in vocabulary if rng.random() < 0.9}
 
     def remap(text: str) -> str:
         def one(m: re.Match) -> str:

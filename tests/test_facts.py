@@ -168,6 +168,25 @@ def test_a_write_up_dated_by_its_day_alone_does_not_change_which_copy_of_another
     assert "whose words it has, and was published first (2026-01-31 08:00)" in row["canonical_reason"]
 
 
+def test_a_story_too_large_to_compare_is_told_by_its_longest_version_and_the_run_goes_on(tmp_path, real_models, monkeypatch):
+    import newsdedup.facts as facts
+
+    for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt", "004_aa58e34a18a8b4a3.txt"):
+        shutil.copy(SEEDS / name, tmp_path / name)
+    docs = _documents(tmp_path)
+    monkeypatch.setattr(facts, "MAX_STORY_SENTENCES", 5)  # as 20,000 are to an archive's runaway story
+
+    def no_comparing(*args, **kwargs):
+        raise AssertionError("sentences of a story too large were compared all with all")
+
+    monkeypatch.setattr(facts, "_groups", no_comparing)
+    canon, added, conflicts = resolve_stories(docs, real_models.facts, load_config().facts)
+    row = canon.row(0, named=True)
+    longest = docs.sort("n_words", descending=True)["article_id"][0]
+    assert row["canonical_article_id"] == longest and added.height == 0 and conflicts.height == 0
+    assert row["canonical_reason"].startswith("longest of 3 versions (") and "more than the 5 compared sentence by sentence" in row["canonical_reason"]
+
+
 def test_fact_carried_by_several_variants_is_listed_once(tmp_path, real_models):
     for name in ("001_72621f2fa7bf588d.txt", "003_b5333d69a80e2512.txt"):
         shutil.copy(SEEDS / name, tmp_path / name)
