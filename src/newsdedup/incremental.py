@@ -24,7 +24,9 @@ from newsdedup.normalize import shingle_hashes
 from newsdedup.html_report import Sections
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS, OLD_DESK_PLACE, added_by_desk, is_rolled_off_note, rolled_off_note
-from newsdedup.state import CODE_FINGERPRINT, ASSIGNED, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, save_state
+from newsdedup.state import (
+    ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections, save_state,
+)
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
     cluster_components,
@@ -489,7 +491,7 @@ def add_documents(
 
 def save_run(out_dir: Path, state: State) -> Summary:
     """Write every output table and report from the state, then the state itself."""
-    sections = Sections(state.sections, CODE_FINGERPRINT)
+    sections = Sections(state.sections if state.sections is not None else load_sections(out_dir), CODE_FINGERPRINT)
     tables, texts, summary = build_outputs(
         state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs, sections=sections
     )

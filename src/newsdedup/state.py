@@ -188,7 +188,8 @@ class State:
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))  # row-aligned
     facts: pl.DataFrame = field(default_factory=lambda: empty(FACTS))
     conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
-    sections: pl.DataFrame = field(default_factory=lambda: empty(SECTIONS))  # the reports' story sections, by key
+    # the reports' story sections, by key; None: not loaded (the desk), read from the folder when a run writes
+    sections: pl.DataFrame | None = field(default_factory=lambda: empty(SECTIONS))
 
 
 _TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "story_keys", "sentences", "facts", "conflicts")
@@ -248,7 +249,8 @@ def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None
 def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = False) -> State | None:
     """The saved state, or None when there is none or it was made with other settings (a full run is due).
 
-    map_sentences: leave the sentence vectors on disk, mapped (the desk reads a few stories' rows).
+    map_sentences: leave the sentence vectors on disk, mapped (the desk reads a few stories' rows), and the reports'
+    sections unread.
     """
     meta = _usable_meta(output, settings)
     if meta is None:
@@ -260,9 +262,9 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
         for name in _TABLES:
             what = f"{name}.parquet"
             setattr(state, name, pl.read_parquet(folder / what))
-        # the reports' sections only speed a run up: a state saved before they were kept has none, and stands
+        # the reports' sections only speed up writing the reports: the desk leaves them on disk
         what = "sections.parquet"
-        state.sections = pl.read_parquet(folder / what) if (folder / what).is_file() else empty(SECTIONS)
+        state.sections = None if map_sentences else load_sections(output)
         for what, attribute in (("vectors.npy", "vectors"), ("signatures.npy", "signatures")):
             setattr(state, attribute, np.load(folder / what))
         what = "sentence_vectors.npy"
@@ -277,6 +279,12 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     except Exception as exc:
         raise _unreadable(folder, what, exc) from exc
     return state
+
+
+def load_sections(output: str | Path) -> pl.DataFrame:
+    """The reports' story sections the state keeps; none in a state saved before they were kept (all are rendered)."""
+    path = state_dir(output) / "sections.parquet"
+    return pl.read_parquet(path) if path.is_file() else empty(SECTIONS)
 
 
 def previous_manifest(output: str | Path) -> pl.DataFrame | None:
@@ -310,8 +318,9 @@ def save_state(output: str | Path, state: State) -> None:
     backup = folder.with_name("state.old")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
-    for name in (*_TABLES, "sections"):
+    for name in _TABLES:
         getattr(state, name).write_parquet(fresh / f"{name}.parquet")
+    (state.sections if state.sections is not None else load_sections(output)).write_parquet(fresh / "sections.parquet")
     np.save(fresh / "vectors.npy", state.vectors)
     np.save(fresh / "signatures.npy", state.signatures)
     np.save(fresh / "sentence_vectors.npy", state.sentence_vectors)
