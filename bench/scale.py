@@ -303,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{sections.rendered:,} report sections rendered of {2 * state.canon.height:,} (the others kept)")
         for name, seconds in steps.items():
             print(f"  {name:<14} {seconds:8.2f}s")
+        largest = largest_component(state)
+        figures["largest_component"] = largest
+        print(f"candidate graph: largest component {largest:,} copy groups (above stories.max_dense_component = "
+              f"{settings.stories.max_dense_component:,} they are clustered on embeddings alone); largest story "
+              f"{int(state.documents.group_by('story_id').len()['len'].max()):,} articles")
         start = time.perf_counter()
         quiet = plan_run(raw, state.manifest)
         figures["quiet_seconds"] = time.perf_counter() - start
@@ -318,6 +323,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
     return 0
+
+
+def largest_component(state) -> int:
+    """Copy groups in the largest connected component of the stories' candidate graph (state.edges)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    index = {g: i for i, g in enumerate(state.groups["syndicate_id"].to_list())}
+    a = np.array([index[g] for g in state.edges["a"].to_list()], dtype=np.int64)
+    b = np.array([index[g] for g in state.edges["b"].to_list()], dtype=np.int64)
+    n = len(index)
+    if not n:
+        return 0
+    _, labels = connected_components(csr_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
+    return int(np.bincount(labels).max())
 
 
 def _resolution(state):
