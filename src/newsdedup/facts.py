@@ -830,14 +830,14 @@ def pasted_from(extra: list[str], others: list[dict]) -> list[dict]:
     return list(out.values())
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=None)  # emptied when a run's reports are built (html_report.compare_cache_clear)
 def _pasted_keys(extra: tuple[str, ...]) -> tuple[str, ...]:
     """The sentences long enough to tell where they come from, as padded keys (both reports ask for each copy)."""
     return tuple(f" {key} " for passage in extra for s in split_sentences(passage)
                  if len((key := sentence_key(s)).split()) >= _PASTED_WORDS)
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=None)  # emptied as _pasted_keys: 4,096 entries were evicted between the two reports of an archive
 def _flat_words(text: str) -> str:
     """A text's words, joined and padded, for finding a sentence key in it (both reports ask for each version)."""
     return f" {' '.join(words(text))} "

@@ -460,8 +460,13 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
 
 
 def compare_cache_clear() -> None:
-    """Forget the copies compared so far (a run's reports are built; its texts need not stay in memory)."""
+    """Forget the copies compared so far, and the versions' words looked up for pasted text (a run's reports are
+    built; its texts need not stay in memory)."""
+    from newsdedup.facts import _flat_words, _pasted_keys
+
     _compare.cache_clear()
+    _flat_words.cache_clear()
+    _pasted_keys.cache_clear()
 
 
 def _figures_changed(text: str, theirs: str) -> list[str]:
