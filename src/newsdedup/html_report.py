@@ -441,7 +441,7 @@ def compare_copy(copy: dict, original: dict) -> Differences:
                     original["n_words"], copy.get("dateline"), original.get("dateline"))
 
 
-@lru_cache(maxsize=None)  # emptied when a run's reports are built (report.build_outputs)
+@lru_cache(maxsize=None)  # emptied when a run's reports are begun (report.build_outputs)
 def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str, their_words: int,
              dateline: str | None = None, their_dateline: str | None = None) -> Differences:
     runs = runs_not_in(text, theirs)
@@ -460,8 +460,8 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
 
 
 def compare_cache_clear() -> None:
-    """Forget the copies compared so far, and the versions' words looked up for pasted text (a run's reports are
-    built; its texts need not stay in memory)."""
+    """Forget the copies compared so far, and the versions' words looked up for pasted text (an earlier run's: their
+    texts need not stay in memory; a report.html rendered after build_outputs still finds this run's)."""
     from newsdedup.facts import _flat_words, _pasted_keys
 
     _compare.cache_clear()

@@ -375,12 +375,10 @@ def build_outputs(
         "articles": articles, "stories": stories, "facts": facts, "conflicts": conflicts,
         "rejects": rejects, "copy_pairs": pairs,
     }
-    try:
-        texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs, documents, sections)}
-        if html:
-            texts["report.html"] = render_html(documents, stories, facts, conflicts, rejects, pairs, sections)
-    finally:
-        compare_cache_clear()  # both reports ask what each copy changes; the next run's texts are others
+    compare_cache_clear()  # an earlier run's texts: both reports of this one ask what each copy changes, from these
+    texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs, documents, sections)}
+    if html:
+        texts["report.html"] = render_html(documents, stories, facts, conflicts, rejects, pairs, sections)
     return tables, texts, summarize(articles, stories, facts, conflicts, rejects)
 
 
