@@ -19,8 +19,10 @@ from newsdedup.incremental import (
     update_syndicates,
 )
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
+from newsdedup.schema import empty
 from newsdedup.state import (
-    Plan, State, StateError, load_state, plan_run, previous_documents, previous_manifest, settings_fingerprint,
+    MANIFEST, Plan, State, StateError, load_manifest, load_state, plan_run, previous_documents, previous_manifest,
+    settings_fingerprint,
 )
 from newsdedup.store import Busy, NotWritable, read_table, run_lock
 
@@ -98,20 +100,22 @@ def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds
         timings[name], clock = now - clock, now
 
     with run_lock(out, wait_seconds):
-        quiet = None if full else quiet_summary(inp, out, settings)
+        manifest = None if full else load_manifest(out, settings)  # the state's, when this run continues it
+        # the input folder is listed once, against what the continued state read (an output folder inside it is no input)
+        plan = plan_run(inp, manifest if manifest is not None else empty(MANIFEST), skip=(out,))
+        quiet = quiet_summary(inp, out, settings, plan) if manifest is not None else None
         if quiet is not None:  # a scheduled run with nothing new: nothing loaded, nothing written
             get_run_logger().info("newsdedup: nothing new in %s since the last run; %s", inp, quiet.line())
             return quiet
-        state = None if full else load_state(out, settings)
+        state = load_state(out, settings) if manifest is not None else None
         previous = previous_documents(out) if state is None else None  # a rebuild keeps items that rolled off
         # what the last run read, though its state is not continued (other settings, another version): an emptied
         # input folder is refused either way; --full starts from the folder as it is
-        last_read = state.manifest if state is not None else None if full else previous_manifest(out)
-        state = state or State(settings_fingerprint(settings))
-        state.run += 1
-        plan = plan_run(inp, state.manifest, skip=(out,))  # an output folder inside the input is no input
+        last_read = manifest if manifest is not None else None if full else previous_manifest(out)
         if last_read is not None:
             check_plan(plan, last_read, inp)
+        state = state or State(settings_fingerprint(settings))
+        state.run += 1
         new_docs, changes = ingest(state, inp, plan, settings, previous)
         lap("ingest")
         documents = syndicate(state, new_docs, settings)

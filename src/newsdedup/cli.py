@@ -67,20 +67,16 @@ def run(
     settings = _settings(config)  # fail fast, before Prefect starts
     _check_models(settings)
     if not full:
-        from newsdedup.state import load_manifest, plan_run, written_by_other_code
-        from newsdedup.store import missing_outputs
+        from newsdedup.incremental import outputs_stale
+        from newsdedup.state import load_manifest, plan_run
 
         try:
             manifest = load_manifest(output, settings)
         except StateError as exc:
             fail(str(exc))
         if manifest is not None and plan_run(input, manifest, skip=(output,)).nothing_new:
-            missing = missing_outputs(output)
-            if missing:
-                why = f"{', '.join(missing)} missing from {output}"
-            elif written_by_other_code(output):
-                why = f"the outputs in {output} were written by another version of newsdedup"
-            else:
+            why = outputs_stale(output)
+            if why is None:
                 typer.echo(f"nothing new in {input} since the last run ({manifest.height} inputs unchanged)")
                 typer.echo(f"report: {output / 'report.md'}")
                 return
@@ -543,9 +539,7 @@ def check(
 
     from newsdedup.check import Desk, desk_article
     from newsdedup.ingest import read_files
-    from newsdedup.state import load_state
-
-    from newsdedup.state import StateError
+    from newsdedup.state import StateError, load_state
 
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"

@@ -459,18 +459,35 @@ def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
         )
 
 
-def quiet_summary(input_dir: Path, output: Path, settings: Settings) -> Summary | None:
+def outputs_stale(output: Path) -> str | None:
+    """Why the outputs in place are written again though no input changed (one deleted since, or all written by
+    another version of newsdedup), or None when they stand."""
+    from newsdedup.state import written_by_other_code
+    from newsdedup.store import missing_outputs
+
+    missing = missing_outputs(output)
+    if missing:
+        return f"{', '.join(missing)} missing from {output}"
+    if written_by_other_code(output):
+        return f"the outputs in {output} were written by another version of newsdedup"
+    return None
+
+
+def quiet_summary(input_dir: Path, output: Path, settings: Settings, plan: Plan | None = None) -> Summary | None:
     """The counts of the outputs in place when nothing changed since the run that wrote them (no input new, changed or
     gone, every output there, written by this code): a scheduled run then stops without loading the state or
-    writing anything. None when there is work to do."""
+    writing anything. None when there is work to do. plan: the run's own look at the input folder against this
+    state's manifest (not listed again)."""
     from newsdedup.report import summarize
-    from newsdedup.state import load_manifest, plan_run, written_by_other_code
-    from newsdedup.store import missing_outputs, read_table
+    from newsdedup.state import load_manifest, plan_run
+    from newsdedup.store import read_table
 
-    manifest = load_manifest(output, settings)
-    if manifest is None or not plan_run(input_dir, manifest, skip=(output,)).nothing_new:
-        return None
-    if missing_outputs(output) or written_by_other_code(output):
+    if plan is None:
+        manifest = load_manifest(output, settings)
+        if manifest is None:
+            return None
+        plan = plan_run(input_dir, manifest, skip=(output,))
+    if not plan.nothing_new or outputs_stale(output):
         return None
     try:
         tables = {name: read_table(output, name) for name in ("articles", "stories", "facts", "conflicts", "rejects")}
