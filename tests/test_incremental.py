@@ -348,11 +348,7 @@ def test_state_round_trips_and_a_crashed_save_keeps_the_old_one(corpus, tmp_path
 def test_a_damaged_state_is_one_error_naming_the_file_and_the_way_out(corpus, tmp_path, fake_embedder, damage, named):
     from newsdedup.state import StateError, load_manifest
 
-    settings = load_config()
-    state = _fresh(settings)
-    continue_run(state, corpus, settings, fake_embedder)
-    out = tmp_path / "out"
-    save_state(out, state)
+    settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
     damage(out / "state")
     with pytest.raises(StateError) as info:
         load_state(out, settings)
@@ -363,11 +359,7 @@ def test_a_damaged_state_is_one_error_naming_the_file_and_the_way_out(corpus, tm
 def test_a_damaged_manifest_or_meta_is_one_error_where_the_manifest_alone_is_read(corpus, tmp_path, fake_embedder, monkeypatch):
     from newsdedup.state import StateError, load_manifest
 
-    settings = load_config()
-    state = _fresh(settings)
-    continue_run(state, corpus, settings, fake_embedder)
-    out = tmp_path / "out"
-    save_state(out, state)
+    settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
     manifest = out / "state" / "manifest.parquet"
     whole = manifest.read_bytes()
     manifest.write_bytes(whole[:200])
@@ -571,11 +563,7 @@ def test_a_run_keeps_the_reports_story_sections_and_the_next_renders_only_what_c
     from newsdedup import html_report, report
     from newsdedup.incremental import save_run
 
-    settings = load_config()
-    state = _fresh(settings)
-    continue_run(state, corpus, settings, fake_embedder)
-    out = tmp_path / "out"
-    save_run(out, state)
+    settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
     written = {name: (out / name).read_text(encoding="utf-8") for name in ("report.md", "report.html")}
     loaded = load_state(out, settings)
     assert loaded.sections.height == 2 * loaded.canon.height  # each story's section of report.md and of report.html

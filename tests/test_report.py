@@ -179,40 +179,34 @@ def test_conflicting_values_are_shown_with_thousands_grouped_and_who_gives_each(
     assert "- homes: 3,000 / about 4,000\n  - 3,000 (a): " in report  # the ids once, beside each value
 
 
-def test_a_fact_leaning_on_the_sentence_before_it_is_shown_after_it():
+def _with_leaning(said: str, leaning: str) -> dict[str, pl.DataFrame]:
+    """The tables with variant c opening on `said` then `leaning`, and `leaning` listed as an added fact."""
     t = _tables()
-    said = "Officials met at dawn on the coastal road."
-    leaning = '"We moved 40 families overnight," she said.'
-    variant = t["documents"].filter(pl.col("article_id") == "c")["text"][0]
-    t["documents"] = t["documents"].with_columns(
-        text=pl.when(pl.col("article_id") == "c").then(pl.lit(f"{said} {leaning} {variant}")).otherwise(pl.col("text"))
-    )
-    facts = t["facts"]
-    t["facts"] = pl.concat([facts, facts.with_columns(fact_id=pl.lit("fact_2"), text=pl.lit(leaning))])
-    canon = t["stories"].select("story_id", "canonical_article_id")
-    report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
-                             t["pairs"], t["documents"])
-    assert f'- {leaning} _(after: "{said}")_\n' in report  # who "she" is, from the text
-    assert "- Mayor Ines Calder said 40 homes were evacuated overnight.\n" in report  # names its speaker: no context
-    # with the sentence before listed too, the list shows it: no context
-    t["facts"] = pl.concat([t["facts"], facts.with_columns(fact_id=pl.lit("fact_3"), text=pl.lit(said))])
-    report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
-                             t["pairs"], t["documents"])
-    assert f"- {leaning}\n" in report
-
-
-def test_a_sentence_before_that_is_a_quotation_keeps_its_own_quote_marks_only():
-    t = _tables()
-    said = '"I feel very badly," the mayor said at dawn on the coastal road.'
-    leaning = '"We moved 40 families overnight," she said.'
     variant = t["documents"].filter(pl.col("article_id") == "c")["text"][0]
     t["documents"] = t["documents"].with_columns(
         text=pl.when(pl.col("article_id") == "c").then(pl.lit(f"{said} {leaning} {variant}")).otherwise(pl.col("text"))
     )
     t["facts"] = pl.concat([t["facts"], t["facts"].with_columns(fact_id=pl.lit("fact_2"), text=pl.lit(leaning))])
-    canon = t["stories"].select("story_id", "canonical_article_id")
-    report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
-                             t["pairs"], t["documents"])
+    return t
+
+
+def test_a_fact_leaning_on_the_sentence_before_it_is_shown_after_it():
+    said = "Officials met at dawn on the coastal road."
+    leaning = '"We moved 40 families overnight," she said.'
+    t = _with_leaning(said, leaning)
+    report = _markdown_with(t)
+    assert f'- {leaning} _(after: "{said}")_\n' in report  # who "she" is, from the text
+    assert "- Mayor Ines Calder said 40 homes were evacuated overnight.\n" in report  # names its speaker: no context
+    # with the sentence before listed too, the list shows it: no context
+    t["facts"] = pl.concat([t["facts"], t["facts"].head(1).with_columns(fact_id=pl.lit("fact_3"), text=pl.lit(said))])
+    report = _markdown_with(t)
+    assert f"- {leaning}\n" in report
+
+
+def test_a_sentence_before_that_is_a_quotation_keeps_its_own_quote_marks_only():
+    said = '"I feel very badly," the mayor said at dawn on the coastal road.'
+    leaning = '"We moved 40 families overnight," she said.'
+    report = _markdown_with(_with_leaning(said, leaning))
     assert f"- {leaning} _(after: {said})_\n" in report  # not _(after: ""I feel ...")_
 
 

@@ -830,7 +830,7 @@ def pasted_from(extra: list[str], others: list[dict]) -> list[dict]:
     return list(out.values())
 
 
-@lru_cache(maxsize=None)  # emptied when a run's reports are built (html_report.compare_cache_clear)
+@lru_cache(maxsize=None)  # emptied when a run's reports are begun (html_report.compare_cache_clear)
 def _pasted_keys(extra: tuple[str, ...]) -> tuple[str, ...]:
     """The sentences long enough to tell where they come from, as padded keys (both reports ask for each copy)."""
     return tuple(f" {key} " for passage in extra for s in split_sentences(passage)
@@ -967,10 +967,9 @@ def resolve_story(
     # Of copies of one text, a day given alone ties with the times of that day (none was first); a version of other
     # words dated by its time that day is still the later version (a wire's update after its first version).
     order: dict[str, tuple[int, float] | None] = {}
-    for members in same_words.values():  # a day given alone ties only with the copies of its own text
-        order.update(publication_order(info[a] for a in members))
     text_time: dict[str, float | None] = {}
     for members in same_words.values():
+        order.update(publication_order(info[a] for a in members))  # a day given alone ties only within its own text
         times = [info[a]["published"].timestamp() for a in members if info[a]["published"] is not None]
         for a in members:
             text_time[a] = min(times) if times else None

@@ -59,14 +59,25 @@ class Sections:
         return pl.DataFrame({"key": list(self.used), "text": list(self.used.values())}, schema=SECTIONS)
 
 
-def pair_rows_by_story(pairs: pl.DataFrame, story_of: dict[str, str]) -> dict[str, list[dict]]:
-    """Each story's verified copy pairs as rows, in a stable order (part of its sections' keys)."""
+def pair_rows_by_story(pairs: pl.DataFrame, members: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Each story's verified copy pairs as rows, in a stable order (part of its sections' keys); members: each story's
+    article rows."""
+    story_of = {r["article_id"]: sid for sid, rows in members.items() for r in rows}
     out: dict[str, list[dict]] = {}
     for row in pairs.sort(["article_id", "copy_of"]).iter_rows(named=True):
         story = story_of.get(row["article_id"])
         if story is not None:
             out.setdefault(story, []).append(row)
     return out
+
+
+def story_section(sections: Sections | None, kind: str, parts: tuple, pair_rows: dict[str, list[dict]],
+                  render: Callable[[], str]) -> str:
+    """One story's section of a report: rendered, or the one kept for the same parts (story row, members, facts,
+    conflicts) and copy pairs (pair_rows_by_story)."""
+    if sections is None:
+        return render()
+    return sections.get(kind, (*parts, pair_rows.get(parts[0]["story_id"], [])), render)
 
 _CSS = """
 :root{--ink:#1d232a;--muted:#5b6570;--line:#dde2e7;--paper:#fff;--soft:#f5f7f9;--accent:#1f5fa8;
@@ -873,15 +884,12 @@ def render_html(
         f"{plural(rejects.height, 'rejected input')}"
     )
     index = "".join(_index_row(s, members[s["story_id"]], conflicts_by.get(s["story_id"], [])) for s in ordered)
-    story_of = {r["article_id"]: sid for sid, rows in members.items() for r in rows}
-    pair_rows = pair_rows_by_story(pairs, story_of) if sections is not None else {}
+    pair_rows = pair_rows_by_story(pairs, members) if sections is not None else {}
 
     def section(s: dict) -> str:
         sid = s["story_id"]
         parts = (s, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []))
-        if sections is None:
-            return _story(*parts, pair_of)
-        return sections.get("html", (*parts, pair_rows.get(sid, [])), lambda: _story(*parts, pair_of))
+        return story_section(sections, "html", parts, pair_rows, lambda: _story(*parts, pair_of))
 
     body = "".join(section(s) for s in ordered)
     return f"""<!DOCTYPE html>

@@ -10,7 +10,7 @@ import polars as pl
 from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
     Sections, adding_versions, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
-    original_reason, outlet, pair_rows_by_story, plural, render_html, story_days, story_size, when_published,
+    original_reason, outlet, pair_rows_by_story, plural, render_html, story_days, story_section, story_size, when_published,
 )
 from newsdedup.normalize import clip, names, split_sentences, stop_words
 from newsdedup.schema import (
@@ -334,15 +334,11 @@ def render_markdown(
         articles = articles.join(documents.select("article_id", "text"), on="article_id", how="left")
     members, facts_by, conflicts_by = rows_by(articles, "story_id"), rows_by(facts, "story_id"), rows_by(conflicts, "story_id")
     pair_of = pairs_by_articles(pairs)
-    story_of = {r["article_id"]: sid for sid, rows in members.items() for r in rows}
-    pair_rows = pair_rows_by_story(pairs, story_of) if sections is not None else {}
+    pair_rows = pair_rows_by_story(pairs, members) if sections is not None else {}
     for story in stories.iter_rows(named=True):
         sid = story["story_id"]
         parts = (story, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []))
-        if sections is None:
-            out += story_markdown(*parts, pair_of)
-        else:
-            out.append(sections.get("md", (*parts, pair_rows.get(sid, [])), lambda: "\n".join(story_markdown(*parts, pair_of))))
+        out.append(story_section(sections, "md", parts, pair_rows, lambda: "\n".join(story_markdown(*parts, pair_of))))
     if rejects.height:
         out += ["## Rejected inputs", "", "| file | reason |", "|---|---|"]
         out += [f"| `{r['path']}` | {r['reason']} |" for r in rejects.sort("path").iter_rows(named=True)]
