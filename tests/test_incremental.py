@@ -356,6 +356,41 @@ def test_a_damaged_state_is_one_error_naming_the_file_and_the_way_out(corpus, tm
     assert named in message and "run with --full" in message and "\n" not in message
 
 
+class _RunsCode:
+    """A pickle that runs a command when loaded: what someone able to write the output folder could leave there."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+class _LooksUpGlobals:
+    """A pickle that reaches for a function's globals through getattr (the one builtin a MinHashLSH pickle uses)."""
+
+    def __reduce__(self):
+        return (getattr, (load_state, "__globals__"))
+
+
+@pytest.mark.parametrize("payload", ["command", "getattr"])
+def test_an_index_that_would_run_code_is_refused_unrun(corpus, tmp_path, fake_embedder, payload):
+    import pickle
+
+    from newsdedup.state import StateError
+
+    settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
+    marker = tmp_path / "ran"
+    hostile = _RunsCode(marker) if payload == "command" else _LooksUpGlobals()
+    (out / "state" / "lsh.pkl").write_bytes(pickle.dumps(hostile))
+    with pytest.raises(StateError) as info:
+        load_state(out, settings)
+    assert not marker.exists()
+    assert "lsh.pkl" in str(info.value) and "run with --full" in str(info.value)
+
+
 def test_a_damaged_manifest_or_meta_is_one_error_where_the_manifest_alone_is_read(corpus, tmp_path, fake_embedder, monkeypatch):
     from newsdedup.state import StateError, load_manifest
 

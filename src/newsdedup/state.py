@@ -15,12 +15,15 @@ import os
 import pickle
 import shutil
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+from datasketch import MinHashLSH
+from datasketch.storage import DictListStorage, DictSetStorage
 
 from newsdedup.config import Settings
 from newsdedup import embed
@@ -273,12 +276,48 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
         state.terms = TermStats(meta["term_docs"], np.load(folder / what).astype(np.int64))
         what = "lsh.pkl"
         with open(folder / what, "rb") as handle:
-            state.lsh = pickle.load(handle)
+            state.lsh = load_lsh(handle)
     except MemoryError:  # no damage: a rebuild would need more memory still
         raise
     except Exception as exc:
         raise _unreadable(folder, what, exc) from exc
     return state
+
+
+def _lsh_method(lsh: object, name: str) -> object:
+    """The one attribute lookup a pickled MinHashLSH makes: its band hash method (self._H)."""
+    if not isinstance(lsh, MinHashLSH) or name not in ("_byteswap", "_hashed_byteswap"):
+        raise pickle.UnpicklingError(f"lsh.pkl looks up {name!r}, which a MinHashLSH never does")
+    return getattr(lsh, name)
+
+
+# Everything a pickled MinHashLSH is made of; anything else in lsh.pkl is refused, so a file put in the output folder
+# cannot run code in the next scheduled run (the Python docs' "Restricting Globals").
+_LSH_GLOBALS = {
+    ("datasketch.lsh", "MinHashLSH"): MinHashLSH,
+    ("datasketch.storage", "DictSetStorage"): DictSetStorage,
+    ("datasketch.storage", "DictListStorage"): DictListStorage,
+    ("collections", "defaultdict"): defaultdict,
+    ("builtins", "set"): set,
+    ("builtins", "list"): list,
+    ("builtins", "getattr"): _lsh_method,
+}
+
+
+class _LshUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> object:
+        try:
+            return _LSH_GLOBALS[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"lsh.pkl refers to {module}.{name}, which is not part of a MinHashLSH") from None
+
+
+def load_lsh(handle) -> MinHashLSH:
+    """The state's MinHashLSH, unpickled with only the classes a MinHashLSH is made of."""
+    lsh = _LshUnpickler(handle).load()
+    if not isinstance(lsh, MinHashLSH):
+        raise pickle.UnpicklingError(f"lsh.pkl holds a {type(lsh).__name__}, not a MinHashLSH")
+    return lsh
 
 
 def load_sections(output: str | Path) -> pl.DataFrame:
