@@ -61,6 +61,44 @@ def test_sparse_path_agrees_with_dense_path():
     assert len(set(dense.tolist())) == 6
 
 
+def _daily_saga(n_days: int = 40, per_day: int = 4) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """One long-running topic: each day's event (four write-ups) shares words with the next day's (cosine about
+    0.6) and the topic with all (about 0.37 two days on), so the candidate graph chains every day into one component."""
+    rng = np.random.default_rng(1)
+    topic = np.zeros(n_days + 2)
+    topic[-1] = 1.2
+    vectors, days, truth = [], [], []
+    for day in range(n_days):
+        centre = topic.copy()
+        centre[day] = centre[day + 1] = 1.0
+        for k in range(per_day):
+            vectors.append(centre + 0.15 * rng.normal(size=len(centre)))
+            days.append(day + 0.1 * k)
+            truth.append(day)
+    vectors = np.array(vectors)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), np.array(days), truth
+
+
+def test_a_component_too_big_for_a_dense_matrix_is_cut_and_clustered_as_a_whole_would_be():
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.metrics import adjusted_rand_score
+
+    from newsdedup.stories import cluster_components, story_edges
+
+    vectors, days, truth = _daily_saga()
+    cfg = StoriesConfig()
+    src, dst = story_edges(vectors, days, np.arange(len(vectors)), None, cfg)
+    graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(len(vectors), len(vectors)))
+    assert connected_components(graph, directed=False)[0] == 1  # one component of 160 groups
+    whole = cluster_stories(vectors, days, cfg)
+    assert adjusted_rand_score(truth, whole) == 1.0  # a dense matrix tells each day's event apart
+    small = cfg.model_copy(update={"max_dense_component": 20})
+    labels, hubs = cluster_components(vectors, days, src, dst, small)
+    assert adjusted_rand_score(whole, labels) == 1.0
+    assert np.all(hubs > 0.5)  # hubness comes from the component's candidate pairs (the desk's distances use it)
+
+
 def _with_gram(gram: np.ndarray) -> np.ndarray:
     """Unit vectors whose pairwise cosines are the given matrix."""
     return np.linalg.cholesky(gram).astype(np.float64)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
-from scipy.sparse import csr_matrix, vstack
+from scipy.sparse import csr_matrix, triu, vstack
 from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import HashingVectorizer
@@ -210,33 +210,68 @@ def too_far(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.ndarray
         return np.abs(days_a - days_b) > window
 
 
+def _cluster_dense(
+    vectors: np.ndarray, words: csr_matrix | None, days: np.ndarray, cfg: StoriesConfig, hub: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Average linkage on the full hubness-corrected distance matrix (hubness from these rows unless given)."""
+    sims = vectors @ vectors.T
+    if words is not None and cfg.embedding_weight < 1.0:
+        sims = blend(sims, (words @ words.T).toarray(), cfg)
+    apart = too_far(days[:, None], days[None, :], cfg.time_window_days)
+    if hub is None:
+        hub = hubness(sims, apart, cfg.neighbours)
+    dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg)
+    dist[apart | (sims < cfg.min_similarity)] = FAR
+    np.fill_diagonal(dist, 0.0)
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=cfg.distance_threshold
+    )
+    return model.fit_predict(dist), hub
+
+
+def _cluster_sparse(vectors: np.ndarray, graph: csr_matrix, cfg: StoriesConfig) -> np.ndarray:
+    """Embedding-only average linkage whose merges follow the graph's edges (no dense matrix at all)."""
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", connectivity=graph, distance_threshold=cfg.fallback_distance
+    )
+    return model.fit_predict(vectors)
+
+
 def _cluster_component(
     vectors: np.ndarray, words: csr_matrix | None, days: np.ndarray, graph: csr_matrix, cfg: StoriesConfig
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Average-linkage labels and hubness values for one connected component of the candidate graph."""
+    """Average-linkage labels and hubness values for one connected component of the candidate graph.
+
+    A component too big for a dense matrix (a long-running topic chained from day to day in a large archive) is cut
+    first where no candidate pair is within distance_threshold: average linkage never merges two parts whose every
+    pair is further apart than the threshold, so the parts are clustered one by one as the whole would be, with
+    hubness taken over the component's candidate pairs. Only a part still too big is clustered on embeddings alone
+    (fallback_distance)."""
     n = len(vectors)
     if n <= cfg.max_dense_component:
-        sims = vectors @ vectors.T
-        if words is not None and cfg.embedding_weight < 1.0:
-            sims = blend(sims, (words @ words.T).toarray(), cfg)
-        apart = too_far(days[:, None], days[None, :], cfg.time_window_days)
-        hub = hubness(sims, apart, cfg.neighbours)
-        dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg)
-        dist[apart | (sims < cfg.min_similarity)] = FAR
-        np.fill_diagonal(dist, 0.0)
-        model = AgglomerativeClustering(
-            n_clusters=None, metric="precomputed", linkage="average", distance_threshold=cfg.distance_threshold
-        )
-        return model.fit_predict(dist), hub
-    # Too big for a dense matrix: embedding-only average linkage whose merges follow the graph's edges.
-    model = AgglomerativeClustering(
-        n_clusters=None,
-        metric="cosine",
-        linkage="average",
-        connectivity=graph,
-        distance_threshold=cfg.fallback_distance,
-    )
-    return model.fit_predict(vectors), np.zeros(n)
+        return _cluster_dense(vectors, words, days, cfg)
+    pairs = triu(graph + graph.T, k=1).tocoo()
+    src, dst = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
+    sims = pair_similarity(vectors, None if words is None else (lambda rows: words[rows]), src, dst, cfg)
+    hub = edge_hubness(n, src, dst, sims, cfg.neighbours)
+    close = corrected_distance(sims, hub[src], hub[dst], cfg) <= cfg.distance_threshold
+    close &= (sims >= cfg.min_similarity) & ~too_far(days[src], days[dst], cfg.time_window_days)
+    n_parts, part = connected_components(csr_matrix((np.ones(int(close.sum())), (src[close], dst[close])), shape=(n, n)), directed=False)
+    labels = np.zeros(n, dtype=np.int64)
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(n_parts + 1))
+    next_label = 0
+    for p in range(n_parts):
+        idx = order[bounds[p] : bounds[p + 1]]
+        if len(idx) == 1:
+            sub = np.zeros(1, dtype=np.int64)
+        elif len(idx) <= cfg.max_dense_component:
+            sub = _cluster_dense(vectors[idx], None if words is None else words[idx], days[idx], cfg, hub[idx])[0]
+        else:
+            sub = _cluster_sparse(vectors[idx], graph[idx][:, idx], cfg)
+        labels[idx] = sub + next_label
+        next_label += int(sub.max()) + 1
+    return labels, hub
 
 
 def _split_by_time(labels: np.ndarray, days: np.ndarray, window: float) -> np.ndarray:
