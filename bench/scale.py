@@ -304,10 +304,14 @@ def main(argv: list[str] | None = None) -> int:
         for name, seconds in steps.items():
             print(f"  {name:<14} {seconds:8.2f}s")
         largest = largest_component(state)
+        sizes_of = state.documents.group_by("story_id").len()["len"]
         figures["largest_component"] = largest
+        figures["largest_story"] = int(sizes_of.max())
+        figures["stories_over_100"] = int((sizes_of > 100).sum())
         print(f"candidate graph: largest component {largest:,} copy groups (above stories.max_dense_component = "
-              f"{settings.stories.max_dense_component:,} they are clustered on embeddings alone); largest story "
-              f"{int(state.documents.group_by('story_id').len()['len'].max()):,} articles")
+              f"{settings.stories.max_dense_component:,} it is cut where no pair is within distance_threshold); "
+              f"largest story {figures['largest_story']:,} articles, {figures['stories_over_100']:,} stories of "
+              f"more than 100")
         start = time.perf_counter()
         quiet = plan_run(raw, state.manifest)
         figures["quiet_seconds"] = time.perf_counter() - start
