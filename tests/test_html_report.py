@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from conftest import COPIES, SEEDS
-from newsdedup.html_report import compare_copy, mark_facts, render_html
+from newsdedup.html_report import compare_copy, mark_facts, render_html, render_html_pages
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, STORIES, conform
 
 DAY = datetime(2026, 2, 1, tzinfo=timezone.utc)
@@ -361,6 +361,30 @@ def test_index_lists_biggest_then_newest_stories_with_sources_and_dates(page_htm
     assert html.index('data-story="story-story_quake"') < html.index('data-story="story-story_flood"')
 
 
+def _paged(tables: dict[str, pl.DataFrame]) -> dict[str, str]:
+    t = tables
+    return render_html_pages(t["documents"], t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"], one_page=1)
+
+
+def test_an_archive_of_more_stories_than_one_page_holds_has_an_index_page_and_a_page_per_story(page_html):
+    pages = _paged(_tables())
+    assert sorted(pages) == ["report.html", "stories/story-story_flood.html", "stories/story-story_quake.html"]
+    index = pages["report.html"]
+    assert '<a href="stories/story-story_flood.html">' in index and '<a href="stories/story-story_quake.html">' in index
+    assert "Most complete version" not in index and "Rejected inputs" in index  # the index and the rejects only
+    flood = pages["stories/story-story_flood.html"]
+    assert "<h2>Floods cut coastal road</h2>" in flood and "Quake shakes valley" not in flood
+    assert 'href="../report.html#index"' in flood and 'href="#index"' not in flood
+    assert "<title>Floods cut coastal road - newsdedup report</title>" in flood
+    assert "<script" not in flood and "script-src" not in flood
+    # each story's section is the one the single page shows, but for the way back to the index
+    section = flood[flood.index("<article"): flood.index("</article>")]
+    assert section.replace("../report.html#index", "#index") in page_html
+    # up to one_page stories, the report stays one page
+    t = _tables()
+    assert list(render_html_pages(t["documents"], t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"], one_page=2)) == ["report.html"]
+
+
 def test_output_is_deterministic():
     assert _render(_tables()) == _render(_tables())
 
@@ -483,6 +507,25 @@ def test_filter_by_outlet_in_chromium(browser, tmp_path):
     expect(flood).to_be_hidden()
     assert page.problems == []
 
+
+
+def test_story_pages_open_from_the_index_and_lead_back_in_chromium(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    for name, text in _paged(_tables()).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    page = _open(browser, tmp_path / "report.html")
+    page.fill("#filter", "valley post")
+    expect(page.locator('tr[data-story="story-story_flood"]')).to_be_hidden()
+    expect(page.locator("#shown")).to_have_text("1 of 2 stories")
+    page.get_by_role("link", name="Quake shakes valley").click()
+    expect(page.get_by_role("heading", level=2, name="Quake shakes valley")).to_be_visible()
+    expect(page.locator(".canonical")).to_contain_text("Most complete version")
+    page.get_by_role("link", name="Back to the story index").click()
+    expect(page.locator("#index")).to_be_visible()
+    assert page.url.endswith("/report.html#index")
+    assert page.problems == []
 
 
 def test_a_long_index_line_with_conflicting_figures_fits_a_phone_in_chromium(browser, tmp_path):

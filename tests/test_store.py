@@ -85,3 +85,19 @@ def test_an_output_folder_that_cannot_be_written_is_said_before_the_run_and_free
                 pass
     with run_lock(out):  # the lock was let go
         pass
+
+
+def test_story_pages_are_written_when_changed_and_removed_when_gone(tmp_path):
+    out = tmp_path / "out"
+    write_outputs(out, {}, {"report.html": "index", "stories/a.html": "A", "stories/b.html": "B"})
+    a, b = out / "stories" / "a.html", out / "stories" / "b.html"
+    a_inode = a.stat().st_ino
+    write_outputs(out, {}, {"report.html": "index 2", "stories/a.html": "A", "stories/c.html": "C"})
+    assert a.stat().st_ino == a_inode  # unchanged: not written again
+    assert not b.exists() and (out / "stories" / "c.html").read_text(encoding="utf-8") == "C"
+    write_outputs(out, {}, {"report.html": "index 3", "stories/a.html": "A, updated"})
+    assert a.read_text(encoding="utf-8") == "A, updated" and a.stat().st_ino != a_inode
+    write_outputs(out, {}, {"report.md": "no report.html this time"})  # pages stay: report.html was not written
+    assert a.exists()
+    write_outputs(out, {}, {"report.html": "one page again"})
+    assert list((out / "stories").glob("*.html")) == []

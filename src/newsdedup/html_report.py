@@ -1,4 +1,9 @@
-"""The HTML report editors open to inspect clusters: one self-contained file, no network, works from file://."""
+"""The HTML report editors open to inspect clusters: self-contained files, no network, work from file://.
+
+Up to ONE_PAGE_STORIES stories, report.html is one page: the story index with a filter, then every story in full. A
+larger archive (a newsroom's few weeks of fifty feeds) would make that page hundreds of megabytes, more than a browser
+opens; report.html then holds the index, and each story is a page of its own in stories/ (story_page).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from newsdedup.schema import (
     SECTIONS, conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles,
     rows_by,
 )
+from newsdedup.store import PAGES
 
 
 class Sections:
@@ -790,7 +796,17 @@ def _anchor(story_id: str) -> str:
     return "story-" + re.sub(r"[^A-Za-z0-9_-]", "_", story_id)
 
 
-def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts: list[dict], pairs: dict) -> str:
+ONE_PAGE_STORIES = 300  # above this many stories, each story's section is a page of its own (story_page)
+
+
+def story_page(story_id: str) -> str:
+    """The file name, relative to report.html, of a story's own page."""
+    return f"{PAGES}/{_anchor(story_id)}.html"
+
+
+def _story(
+    story: dict, members: list[dict], story_facts: list[dict], conflicts: list[dict], pairs: dict, back: str = "#index"
+) -> str:
     info = {r["article_id"]: r for r in members}
     canon = info[story["canonical_article_id"]]
     sources = ", ".join(story["sources"] or []) or "unknown"
@@ -809,12 +825,12 @@ def _story(story: dict, members: list[dict], story_facts: list[dict], conflicts:
             _conflicts(conflicts),
             _copy_groups(members, pairs),
             _variants(members, canon["article_id"], story_facts),
-            '<p class="muted"><a href="#index">Back to the story index</a></p></article>',
+            f'<p class="muted"><a href="{_e(back)}">Back to the story index</a></p></article>',
         ]
     )
 
 
-def _index_row(story: dict, members: list[dict], conflicts: list[dict]) -> str:
+def _index_row(story: dict, members: list[dict], conflicts: list[dict], pages: bool = False) -> str:
     differ = numbers_differing(conflicts)
     search = " ".join(
         [story["story_id"], story["title"] or "", "conflicting figures" if differ else ""]
@@ -826,7 +842,8 @@ def _index_row(story: dict, members: list[dict], conflicts: list[dict]) -> str:
     sources = ", ".join(story["sources"] or []) or "sources unknown"
     return (
         f'<tr data-story="{_e(_anchor(story["story_id"]))}" data-search="{_e(search.lower())}">'
-        f'<td><a href="#{_e(_anchor(story["story_id"]))}">{_e(story["title"])}</a></td>'
+        f'<td><a href="{_e(story_page(story["story_id"]) if pages else "#" + _anchor(story["story_id"]))}">'
+        f'{_e(story["title"])}</a></td>'
         f'<td class="num" data-label="articles">{story["n_articles"]}</td>'
         f'<td class="num" data-label="copy groups">{story["n_syndicates"]}</td>'
         f'<td class="sources">{_e(sources)}</td>'
@@ -864,6 +881,21 @@ def render_html(
     documents: the pipeline's documents (with text, syndicate_id, story_id); stories, facts, conflicts,
     rejects: the output tables; pairs: the verified copy pairs; sections: stories rendered before, kept by the state.
     """
+    return render_html_pages(documents, stories, facts, conflicts, rejects, pairs, sections, one_page=None)["report.html"]
+
+
+def render_html_pages(
+    documents: pl.DataFrame,
+    stories: pl.DataFrame,
+    facts: pl.DataFrame,
+    conflicts: pl.DataFrame,
+    rejects: pl.DataFrame,
+    pairs: pl.DataFrame,
+    sections: Sections | None = None,
+    one_page: int | None = ONE_PAGE_STORIES,
+) -> dict[str, str]:
+    """The HTML report by file name: report.html alone while there are at most one_page stories (None: any number),
+    else report.html with the index and rejects, and a page per story (story_page). Arguments as for render_html."""
     members = rows_by(documents.sort("article_id"), "story_id")
     facts_by, conflicts_by = rows_by(facts, "story_id"), rows_by(conflicts, "story_id")
     pair_of = pairs_by_articles(pairs)
@@ -873,6 +905,7 @@ def render_html(
         return (-s["n_articles"], last is None, -last.timestamp() if last else 0.0, s["story_id"])
 
     ordered = sorted(stories.iter_rows(named=True), key=newest_of_biggest)
+    paged = one_page is not None and len(ordered) > one_page
     sizes = documents.group_by("syndicate_id").len().filter(pl.col("len") > 1)
     n_copies = int(sizes["len"].sum() - sizes.height) if sizes.height else 0
     differ, worded = conflict_counts(conflicts)
@@ -883,31 +916,30 @@ def render_html(
         f"{plural(facts.height, 'added fact')} &middot; {plural(differ, 'conflicting figure')}{reworded} &middot; "
         f"{plural(rejects.height, 'rejected input')}"
     )
-    index = "".join(_index_row(s, members[s["story_id"]], conflicts_by.get(s["story_id"], [])) for s in ordered)
+    index = "".join(
+        _index_row(s, members[s["story_id"]], conflicts_by.get(s["story_id"], []), paged) for s in ordered
+    )
     pair_rows = pair_rows_by_story(pairs, members) if sections is not None else {}
 
     def section(s: dict) -> str:
         sid = s["story_id"]
         parts = (s, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []))
+        if paged:
+            return story_section(sections, "html page", parts, pair_rows, lambda: _story(*parts, pair_of, "../report.html#index"))
         return story_section(sections, "html", parts, pair_rows, lambda: _story(*parts, pair_of))
 
-    body = "".join(section(s) for s in ordered)
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{_CSP}">
-<meta name="referrer" content="no-referrer">
-<title>newsdedup report</title>
-<style>{_CSS}</style>
-</head>
+    if paged:
+        pages = {story_page(s["story_id"]): _page(s["title"] or s["story_id"], section(s)) for s in ordered}
+        body, label = "", "Filter by headline, outlet or date (each story opens on a page of its own)"
+    else:
+        pages, body, label = {}, "".join(section(s) for s in ordered), "Filter by word, outlet or date"
+    index_page = f"""{_head("newsdedup report", _CSP)}
 <body>
 <div class="wrap">
 <header><h1>newsdedup report</h1><p class="summary">{summary}</p></header>
 <nav class="card" id="index" aria-label="Stories">
 <h2>Stories</h2>
-<div class="filter"><label for="filter">Filter by word, outlet or date</label>
+<div class="filter"><label for="filter">{label}</label>
 <input id="filter" type="search" autocomplete="off" placeholder="e.g. Quetta, Reuters, 2026-02-01">
 <p class="muted" id="shown" aria-live="polite">{plural(len(ordered), 'story', 'stories')}</p></div>
 <table><thead><tr><th>Story</th><th>Articles</th><th>Copy groups</th><th>Sources</th><th>Dates</th><th>Conflicting figures</th></tr></thead>
@@ -920,6 +952,38 @@ def render_html(
 </main>
 </div>
 <script>{_JS}</script>
+</body>
+</html>
+"""
+    return {"report.html": index_page, **pages}
+
+
+# A story's own page: its section, the report's style, no script.
+_PAGE_CSP = f"default-src 'none'; style-src '{_sha256(_CSS)}'; img-src data:"
+
+
+def _head(title: str, csp: str) -> str:
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="referrer" content="no-referrer">
+<title>{_e(title)}</title>
+<style>{_CSS}</style>
+</head>"""
+
+
+def _page(title: str, section: str) -> str:
+    return f"""{_head(f"{title} - newsdedup report", _PAGE_CSP)}
+<body>
+<div class="wrap">
+<p class="muted"><a href="../report.html#index">All stories</a></p>
+<main>
+{section}
+</main>
+</div>
 </body>
 </html>
 """

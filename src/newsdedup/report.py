@@ -10,7 +10,7 @@ import polars as pl
 from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
     Sections, adding_versions, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
-    original_reason, outlet, pair_rows_by_story, plural, render_html, story_days, story_section, story_size, when_published,
+    original_reason, outlet, pair_rows_by_story, plural, render_html_pages, story_days, story_section, story_size, when_published,
 )
 from newsdedup.normalize import clip, names, split_sentences, stop_words
 from newsdedup.schema import (
@@ -361,7 +361,7 @@ def build_outputs(
     sections: Sections | None = None,
 ) -> tuple[dict[str, pl.DataFrame], dict[str, str], Summary]:
     """Every output of a run: the tables by name, the text reports by file name, and the summary counts.
-    html=False leaves out report.html (render_html from the tables and documents makes it on its own); sections: the
+    html=False leaves out report.html and its story pages (render_html_pages makes them on its own); sections: the
     stories' sections rendered by an earlier run (the state's), taken where their rows are the same."""
     articles = articles_table(documents, resolution.canon)
     stories = stories_table(documents, resolution.canon)
@@ -374,7 +374,7 @@ def build_outputs(
     compare_cache_clear()  # an earlier run's texts: both reports of this one ask what each copy changes, from these
     texts = {"report.md": render_markdown(articles, stories, facts, conflicts, rejects, pairs, documents, sections)}
     if html:
-        texts["report.html"] = render_html(documents, stories, facts, conflicts, rejects, pairs, sections)
+        texts.update(render_html_pages(documents, stories, facts, conflicts, rejects, pairs, sections))
     return tables, texts, summarize(articles, stories, facts, conflicts, rejects)
 
 

@@ -14,8 +14,22 @@ from pathlib import Path
 import polars as pl
 
 
+PAGES = "stories"  # the folder of report.html's story pages (html_report.story_page), beside it
+
+
+def _unchanged(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except OSError:
+        return False
+
+
 def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: dict[str, str]) -> list[Path]:
-    """Write tables as Parquet and texts as UTF-8; nothing in out_dir changes until all are written."""
+    """Write tables as Parquet and texts as UTF-8; nothing in out_dir changes until all are written.
+
+    Texts in the story pages' folder (PAGES) are written only when they changed (an archive has thousands, a run
+    changes a few); when report.html is written, the pages it no longer links (stories merged or gone, or all of
+    them when the report is one page again) are removed last."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
@@ -25,15 +39,30 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
             path = staging / f"{name}.parquet"
             df.write_parquet(path)
             staged.append((path, out / path.name))
+        pages = sorted(name for name in texts if name.startswith(PAGES + "/"))
+        for name in pages:  # first, so that report.html never links to a page not yet there
+            data = texts[name].encode("utf-8")
+            if not _unchanged(out / name, data):
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).write_bytes(data)
+                staged.append((staging / name, out / name))
         for name, text in texts.items():
-            path = staging / name
-            path.write_text(text, encoding="utf-8")
-            staged.append((path, out / name))
+            if name not in pages:
+                path = staging / name
+                path.write_text(text, encoding="utf-8")
+                staged.append((path, out / name))
         for path, _ in staged:
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
+        if pages:
+            (out / PAGES).mkdir(exist_ok=True)
         for path, target in staged:
             os.replace(path, target)  # atomic on one filesystem
+        kept = set(pages)
+        stale = (out / PAGES).glob("*.html") if "report.html" in texts and (out / PAGES).is_dir() else ()
+        for page in stale:
+            if f"{PAGES}/{page.name}" not in kept:
+                page.unlink(missing_ok=True)
         return [target for _, target in staged]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
