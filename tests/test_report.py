@@ -128,6 +128,12 @@ def test_a_headline_loses_version_prefixes_and_outlet_suffixes_but_not_its_secti
     assert clean_headline("Stocks fall as oil jumps | Reuters | Business") == "Stocks fall as oil jumps"
     assert clean_headline("Markets | Stocks fall as oil jumps") == "Markets | Stocks fall as oil jumps"
     assert clean_headline("UPDATE 1-") == "UPDATE 1-"  # nothing after it: left as it is
+    # a dashed tail goes when it is the article's source or an outlet's name, not when it is the headline's own
+    assert clean_headline("Mary Cheney criticizes her sister on same-sex marriage - Northern Star", "Northern Star") == (
+        "Mary Cheney criticizes her sister on same-sex marriage")
+    assert clean_headline("Quake kills 40 in eastern Turkey \u2013 Reuters") == "Quake kills 40 in eastern Turkey"
+    assert clean_headline("Quake kills 40 in eastern Turkey - Northern Star") == "Quake kills 40 in eastern Turkey - Northern Star"
+    assert clean_headline("Markets rally - and then fall back", "Wire") == "Markets rally - and then fall back"
 
 
 def test_report_md_lists_a_fact_under_the_version_report_html_shows_it_in():

@@ -12,7 +12,7 @@ from newsdedup.html_report import (
     Sections, adding_versions, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
     original_reason, outlet, pair_rows_by_story, plural, render_html_pages, story_days, story_section, story_size, when_published,
 )
-from newsdedup.normalize import clip, names, split_sentences, stop_words
+from newsdedup.normalize import clip, names, outlet_in_title, split_sentences, stop_words
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, numbers_differing, pairs_by_articles, rows_by,
 )
@@ -69,15 +69,26 @@ _VERSION_PREFIX = re.compile(r"^(?:(?:UPDATE|REFILE|CORRECTED|RPT|WRAPUP)(?:\s*\
 _PIPE = re.compile(r"\s+\|\s+")
 
 
-def clean_headline(title: str) -> str:
+def _last_dash(title: str) -> tuple[str, str]:
+    """A headline split at its last spaced dash of any kind: (head, tail), or (title, "") without one."""
+    cut = max(title.rfind(dash) for dash in (" - ", " \u2013 ", " \u2014 "))
+    return (title, "") if cut < 0 else (title[:cut].rstrip(), title[cut + 3 :].strip())
+
+
+def clean_headline(title: str, source: str | None = None) -> str:
     """A headline without a wire's version prefix or an outlet's suffix: the part after the last " | " goes while it
     is a name (four words at most) no longer than what comes before it ("Markets | Stocks fall as oil jumps" keeps
-    its section label)."""
+    its section label); the part after a last dash goes when it is the article's source or looks like an outlet's name
+    ("... - Northern Star", "... - Reuters", normalize.outlet_in_title)."""
     title = _VERSION_PREFIX.sub("", title)
     parts = _PIPE.split(title)
     while len(parts) > 1 and len(parts[-1].split()) <= min(4, len(" ".join(parts[:-1]).split())):
         parts.pop()
-    return " | ".join(parts) or title
+    title = " | ".join(parts) or title
+    head, tail = _last_dash(title)
+    if tail and head and (tail.casefold() == (source or "").strip().casefold() or outlet_in_title(title) == tail):
+        return head
+    return title
 
 
 def has_headline(row: dict) -> bool:
@@ -92,7 +103,7 @@ def story_title(members: list[dict], canonical_id: str) -> str:
     its place), or shouts it in capitals (an outlet's copy), the headline of a member of its copy group, else of the
     first published member; without a wire's "UPDATE 2-" or an outlet's " | Name" (clean_headline)."""
     canon = next(r for r in members if r["article_id"] == canonical_id)
-    real = [(clean_headline(r["title"]), r) for r in members if has_headline(r)]
+    real = [(clean_headline(r["title"], r.get("source")), r) for r in members if has_headline(r)]
     if not real:
         return canon["title"]
     return min(real, key=lambda tr: (
@@ -105,12 +116,12 @@ def stories_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame:
     """One row per story: its title (story_title), sizes, sources and dates."""
     # only stories whose most complete version came without a headline, or shouts it, look at their other members
     # (the rest take that version's headline, cleaned)
-    rows = documents.select("article_id", "story_id", "syndicate_id", "title", "text", "published")
+    rows = documents.select("article_id", "story_id", "syndicate_id", "title", "source", "text", "published")
     leads = canon.select("story_id", pl.col("canonical_article_id").alias("article_id")).join(rows.drop("story_id"), on="article_id")
     titles: dict[str, str] = {}
     unsure: dict[str, str] = {}  # story -> its most complete version
     for lead in leads.iter_rows(named=True):
-        cleaned = clean_headline(lead["title"]) if has_headline(lead) else ""
+        cleaned = clean_headline(lead["title"], lead["source"]) if has_headline(lead) else ""
         if cleaned and not cleaned.isupper():
             titles[lead["story_id"]] = cleaned
         else:
