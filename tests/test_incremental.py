@@ -465,6 +465,13 @@ def test_a_run_is_refused_for_a_missing_emptied_or_same_folder(tmp_path):
     check_plan(plan_run(inp, read_before.clear()), read_before.clear(), inp)  # a first run on an empty folder
     (inp / "a.txt").write_text("x", encoding="utf-8")
     check_plan(plan_run(inp, read_before), read_before, inp)  # one file left: its run goes ahead
+    archive = pl.DataFrame({"path": [f"wire/{i}.txt" for i in range(20)], "sha1": ["2" * 40] * 20})
+    with pytest.raises(RunRefused, match=r"holds none of the 20 input files the last run read \(1 other\): nothing removed"):
+        check_plan(plan_run(inp, archive), archive, inp)  # a stray file in an unmounted share's mount point
+    check_plan(plan_run(inp, archive[:19]), archive[:19], inp)  # a small folder whose files were all replaced
+    (inp / "wire").mkdir()
+    (inp / "wire" / "7.txt").write_text("y", encoding="utf-8")
+    check_plan(plan_run(inp, archive), archive, inp)  # one of the archive still there: its run goes ahead
 
 
 def test_the_code_fingerprint_covers_the_flow():

@@ -448,14 +448,25 @@ def check_folders(input_dir: Path, output: Path) -> None:
         raise RunRefused(f"the output folder is the input folder ({input_dir}): its reports would be read as articles")
 
 
+# A last run that read at least this many inputs, none of them there now, is taken for a folder unmounted or replaced
+WHOLE_ARCHIVE = 20
+
+
 def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
-    """Refuse a run that finds no input at all where the last run read some: an emptied or unmounted folder is far
-    likelier than an archive deleted on purpose, and the articles that only the state holds (items that rolled off
-    their feeds) could not be read again. `--full` starts from the empty folder."""
+    """Refuse a run that finds no input at all where the last run read some, or none of an archive it read (a few
+    stray files in an unmounted share's mount point): an emptied, unmounted or swapped folder is far likelier than
+    an archive deleted on purpose, and the articles that only the state holds (items that rolled off their feeds)
+    could not be read again. `--full` starts from the folder as it is."""
     if not plan.hashes and manifest.height:
         raise RunRefused(
             f"{input_dir} holds no input files, but the last run read {manifest.height}: nothing removed (is the folder "
             "unmounted or emptied?); run with --full to start again from it as it is"
+        )
+    if manifest.height >= WHOLE_ARCHIVE and not any(path in plan.hashes for path in manifest["path"].to_list()):
+        others = "1 other" if len(plan.hashes) == 1 else f"{len(plan.hashes)} others"
+        raise RunRefused(
+            f"{input_dir} holds none of the {manifest.height} input files the last run read ({others}): nothing "
+            "removed (is the folder unmounted or another one?); run with --full to start again from it as it is"
         )
 
 
