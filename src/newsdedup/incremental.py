@@ -19,7 +19,9 @@ from newsdedup.facts import (
     Resolution, article_sentences, boilerplate_keys, candidate_keys, fact_candidates, resolve_stories_with_sentences,
     sentence_key,
 )
-from newsdedup.ingest import HOLDS_NO_ARTICLE, file_of, known_by_place, place_of, read_files, stem_of, unversioned
+from newsdedup.ingest import (
+    HOLDS_NO_ARTICLE, duplicate_of, file_of, file_of_path, known_by_place, place_of, read_files, stem_of, unversioned,
+)
 from newsdedup.normalize import shingle_hashes
 from newsdedup.html_report import Sections
 from newsdedup.report import Summary, build_outputs
@@ -128,6 +130,14 @@ def ingest_changes(
     no input holds them.
     """
     changes = Changes()
+    # a file rejected for repeating an id that a changed or deleted file held is read again: the id may be free now
+    went = set(plan.dropped)
+    freed = {
+        file_of_path(path) for path, reason in zip(state.rejects["path"].to_list(), state.rejects["reason"].to_list())
+        if (holder := duplicate_of(reason)) is not None and file_of_path(holder) in went
+    } & set(plan.files)
+    if freed:
+        plan = replace(plan, todo=sorted({*plan.todo, *freed}), dropped=sorted({*plan.dropped, *freed}))
     dropped = pl.Series(plan.dropped, dtype=pl.String).implode()
     in_dropped = file_of(pl.col("path")).is_in(dropped)
     earlier = state.documents.filter(in_dropped)

@@ -618,6 +618,12 @@ def place_of(path: str) -> tuple[str, str] | None:
     return (path[: match.start()], match.group(1)) if match else None
 
 
+def file_of_path(path: str) -> str:
+    """place_of's file for one path ('feed.jsonl:3' -> 'feed.jsonl'; a file's only article: its path)."""
+    place = place_of(path)
+    return place[0] if place else path
+
+
 def file_of(path: pl.Expr) -> pl.Expr:
     """place_of's file, for a column of documents' or rejects' paths ('feed.jsonl:3' -> 'feed.jsonl')."""
     return path.str.replace(_PLACE, "")
@@ -872,6 +878,15 @@ def read_inputs(root: str | Path, cfg: IngestConfig) -> tuple[pl.DataFrame, pl.D
     return read_files(Path(root), list_inputs(Path(root)), cfg)
 
 
+_DUPLICATE = re.compile(r"duplicate article_id .*\(first in (.+)\)\Z", re.S)
+
+
+def duplicate_of(reason: str) -> str | None:
+    """The path of the input whose id a reject repeats ("duplicate article_id 'K' (first in x.json)" -> 'x.json')."""
+    found = _DUPLICATE.match(reason)
+    return found.group(1) if found else None
+
+
 def _take(
     item: Record | tuple[str, str],
     cfg: IngestConfig,
@@ -885,8 +900,7 @@ def _take(
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
     elif item.article_id in seen:
-        reason = f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"
-        rejects.append({"path": item.path, "reason": reason})
+        rejects.append({"path": item.path, "reason": f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"})
     else:
         try:
             docs.append(to_document(item, cfg))
