@@ -694,7 +694,7 @@ def test_a_linked_folder_is_read_and_a_loop_is_a_reject(tmp_path):
     (root / "wire2").symlink_to(elsewhere)
     docs, rejects = _ingest(root)
     assert docs["path"].to_list() == ["wire/a.txt"]
-    reason = "link to a folder already read (through another path, or a loop)"
+    reason = "link to a folder already read, or holding the input (a loop, or another path to it)"
     assert dict(rejects.select("path", "reason").iter_rows()) == {"wire/sub/loop": reason, "wire2": reason}
     # a link to a folder of the input itself, wherever it sits, is the reject: the folder keeps its articles' ids
     (root / "feeds" / "reuters").mkdir(parents=True)
@@ -703,6 +703,18 @@ def test_a_linked_folder_is_read_and_a_loop_is_a_reject(tmp_path):
     docs, rejects = _ingest(root)
     assert docs["path"].to_list() == ["feeds/reuters/b.txt", "wire/a.txt"]
     assert dict(rejects.select("path", "reason").iter_rows())["latest"] == reason
+    # a link up the tree holds the input itself (and what lies beside it): rejected, nothing read twice
+    (root / "feeds" / "up").symlink_to(tmp_path)
+    (tmp_path / "beside.txt").write_text(BODY, encoding="utf-8")
+    docs, rejects = _ingest(root)
+    assert docs["path"].to_list() == ["feeds/reuters/b.txt", "wire/a.txt"]
+    assert dict(rejects.select("path", "reason").iter_rows())["feeds/up"] == reason
+    # a folder inside a linked one, linked again, is read once: through the first path the walk takes
+    (elsewhere / "sub" / "c.txt").write_text(BODY + " Sub.", encoding="utf-8")
+    (root / "sub2").symlink_to(elsewhere / "sub")
+    docs, rejects = _ingest(root)
+    assert docs["path"].to_list() == ["feeds/reuters/b.txt", "sub2/c.txt", "wire/a.txt"]
+    assert dict(rejects.select("path", "reason").iter_rows())["wire/sub"] == "folder already read through another path (a second link to it)"
 
 
 def test_a_broken_link_and_a_pipe_are_rejected_not_skipped(tmp_path):

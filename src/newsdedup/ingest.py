@@ -819,8 +819,8 @@ def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
     """Every entry under root that is not a folder, recursively, in a stable order (hidden files and folders
     skipped): regular files, and also broken links and other special files, so that they are rejected
     with their reason instead of silently left out. A link to a folder is followed (a feed's folder linked in);
-    one to a folder already read (a loop, a second link to it, or a link to a folder of the input) is listed
-    itself, to be rejected, and so is a folder that cannot be listed. skip: folders left out wherever they sit (the
+    one to a folder already read or holding one (a loop, a link up the tree, a second link to it, or a link to a
+    folder of the input) is listed itself, to be rejected, and so is a folder that cannot be listed. skip: folders left out wherever they sit (the
     run's output folder, when it lies inside the input: its reports are no articles)."""
     skipped = {os.path.realpath(p) for p in skip}
 
@@ -831,18 +831,24 @@ def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
         )
 
     # every real folder of the input first, so that a link to one of them is what is rejected, wherever it sits
-    seen = {os.path.realpath(root)}
+    top = os.path.realpath(root)
+    seen, own = {top}, set()
     for folder, dirs, _ in os.walk(root):
         dirs[:] = visible(folder, dirs)
-        seen.update(os.path.realpath(os.path.join(folder, name)) for name in dirs if not os.path.islink(os.path.join(folder, name)))
+        for name in dirs:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                own.add(path)
+                seen.add(os.path.realpath(path))
     found: list[Path] = []
     for folder, dirs, names in os.walk(root, followlinks=True, onerror=lambda exc: found.append(Path(exc.filename))):
         follow = []
         for name in visible(folder, dirs):
             path = os.path.join(folder, name)
-            if os.path.islink(path):
+            if path not in own:  # a link, or a folder inside a linked one: not read a second time
                 real = os.path.realpath(path)
-                if real in seen:
+                up = top == real or top.startswith(real.rstrip(os.sep) + os.sep)  # "ln -s .. up": the input again
+                if real in seen or up:
                     found.append(Path(path))
                     continue
                 seen.add(real)
@@ -868,7 +874,9 @@ def not_a_file(path: Path) -> str | None:
         return "broken symbolic link (its target does not exist)"
     if path.is_dir():  # list_inputs lists a link to a folder it reads through another path, and a folder it cannot list
         if path.is_symlink():
-            return "link to a folder already read (through another path, or a loop)"
+            return "link to a folder already read, or holding the input (a loop, or another path to it)"
+        if os.access(path, os.R_OK | os.X_OK):  # inside a linked folder: one read through another link
+            return "folder already read through another path (a second link to it)"
         return "a folder that cannot be listed (no permission?)"
     return "not a regular file"
 
