@@ -303,6 +303,20 @@ def test_ninjs_2_html_only_body_is_turned_into_paragraphs(tmp_path):
     assert text == BODY + "\n\nRoads were blocked for hours."
 
 
+def test_a_body_given_as_parts_is_their_text_a_paragraph_each(tmp_path):
+    record = {
+        "id": "parts", "headline": {"main": "Jail raid"},
+        "body": [{"type": "paragraph", "text": BODY}, {"type": "image", "src": "raid.jpg"},
+                 {"type": "paragraph", "text": "Roads were blocked for hours."}, "Police said more was to follow."],
+    }
+    (tmp_path / "parts.json").write_text(json.dumps(record), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    doc = _doc(docs, "parts")
+    assert doc["title"] == "Jail raid"
+    assert doc["text"] == BODY + "\n\nRoads were blocked for hours.\n\nPolice said more was to follow."
+
+
 def test_html_page_fixture(tmp_path):
     shutil.copy(COPIES / "004_copy.html", tmp_path)
     docs, rejects = _ingest(tmp_path)

@@ -391,15 +391,33 @@ def _unwrap(lines: list[str], strict: bool = False) -> list[str]:
 
 
 def _scalar(value: Any) -> str | None:
-    """A display string from a JSON value that may be a string, a list of them or a {name: ...} object."""
+    """A display string from a JSON value that may be a string, a list of them or a {name: ...} object (also value,
+    title, main or text: a headline given as {"main": ...})."""
     if value is None:
         return None
     if isinstance(value, dict):
-        return _scalar(value.get("name") or value.get("value") or value.get("title"))
+        return _scalar(value.get("name") or value.get("value") or value.get("title") or value.get("main") or value.get("text"))
     if isinstance(value, list):
         return _scalar(value[0]) if value else None
     text = str(value).strip()
     return text or None
+
+
+_PART_TEXT_KEYS = ("text", "value", "content", "html", "body", "paragraph", "children", "items")
+
+
+def _body_text(body: Any) -> str:
+    """A body given as parts (a CMS export's [{"type": "paragraph", "text": ...}, ...], or a list of strings): their
+    text, a paragraph each; a part without text (an image, an embed) gives none."""
+    if isinstance(body, str):
+        return body
+    if isinstance(body, (int, float)) and not isinstance(body, bool):
+        return str(body)
+    if isinstance(body, dict):
+        return next((text for key in _PART_TEXT_KEYS if (text := _body_text(body.get(key))).strip()), "")
+    if isinstance(body, list):
+        return "\n\n".join(text for part in body if (text := _body_text(part)).strip())
+    return ""
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -481,8 +499,8 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     key = next((k for k in _BODY_KEYS if record.get(k) not in (None, "", [], {})), None)
     if body is None and isinstance(record.get("bodies"), list):  # ninjs 2.x
         body, key = _ninjs_body(record["bodies"])
-    if isinstance(body, list):
-        body = "\n\n".join(str(part) for part in body)
+    if isinstance(body, (list, dict)):
+        body = _body_text(body)
     if not isinstance(body, str) or not body.strip():
         # a feed's item says in its own terms where its text would be (feeds.py)
         raise BadInput(record.get("_no_body") or "no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
