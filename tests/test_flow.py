@@ -250,4 +250,4 @@ def test_a_full_rebuild_keeps_the_items_that_rolled_off_a_feed(tmp_path):
         articles = pl.read_parquet(out / "articles.parquet")
         assert sorted(articles["article_id"].to_list()) == ["wire-0", "wire-1", "wire-2"]
         notes = dict(zip(articles["article_id"].to_list(), articles["notes"].to_list()))
-        assert "no longer in wire.jsonl: kept as last read" in notes["wire-0"] and notes["wire-1"] == []
+        assert "no longer in wire.jsonl: kept as last read" in notes["wire-0"] and notes["wire-1"] == ["no date given"]

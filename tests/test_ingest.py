@@ -168,7 +168,7 @@ def test_an_upper_case_date_header_dates_an_article_and_prose_stays_prose(tmp_pa
     docs = _ingest(tmp_path)[0]
     upper, prose = _doc(docs, "u"), _doc(docs, "p")
     assert (upper["title"], upper["published"]) == ("Ferries stop at Harbourton", datetime(2026, 2, 1, tzinfo=timezone.utc))
-    assert (prose["title"], prose["notes"]) == ("Date night is back in fashion across the city", [])
+    assert (prose["title"], prose["notes"]) == ("Date night is back in fashion across the city", ["no date given"])
 
 
 def test_a_full_dateline_or_a_written_date_header_dates_an_article(tmp_path):
@@ -181,7 +181,7 @@ def test_a_full_dateline_or_a_written_date_header_dates_an_article(tmp_path):
     rows = {r["article_id"]: r for r in docs.iter_rows(named=True)}
     assert rows["karachi"]["published"].date().isoformat() == "2026-02-02" and rows["karachi"]["notes"] == []
     assert rows["header"]["published"].date().isoformat() == "2025-05-05" and not rows["header"]["text"].startswith("date")
-    assert rows["mayday"]["published"] is None and rows["mayday"]["notes"] == []  # no month, no note
+    assert rows["mayday"]["published"] is None and rows["mayday"]["notes"] == ["no date given"]  # no month: the dateline is no date
     assert rows["both"]["published"].date().isoformat() == "2026-02-02"
     assert rows["both"]["notes"] == ["date 'soon' not understood; dated by its dateline"]
 
@@ -1035,6 +1035,8 @@ def test_a_later_version_is_dated_when_it_was_issued(tmp_path):
               "bodies": [{"role": "main", "value": BODY}]}
     (tmp_path / "n.json").write_text(json.dumps(record), encoding="utf-8")
     assert _doc(_ingest(tmp_path)[0], "urn:x:3@v3")["published"] == datetime(2026, 3, 3, 12, 50, tzinfo=timezone.utc)
+    (tmp_path / "odd.json").write_text(json.dumps({**record, "uri": "urn:x:4", "version": "\u00b2"}), encoding="utf-8")
+    assert "urn:x:4" in _ingest(tmp_path)[0]["article_id"].to_list()  # a version that is no number: none
 
 
 def test_a_later_version_in_a_file_of_its_own_is_an_article_of_its_own(tmp_path):
@@ -1361,3 +1363,29 @@ def test_a_dateline_closed_by_the_agency_alone_is_split_off(tmp_path):
                                    "Saturday, raising spending on roads by 11 per cent.\n")
     assert doc["dateline"] == "New Delhi, Feb 1 (PTI)"  # the agency stays in, as in "LONDON (Reuters)"
     assert doc["text"].startswith("Finance Minister Asha Rao presented the budget")
+
+
+@pytest.mark.parametrize(
+    ("header", "note"),
+    [("date 2062-03-03", "date 2062-03-03 is after the run (a typo?): not used"),
+     ("date 0001-01-01T00:00:00+05:00", "date 0001-01-01 is before 1900: not used")],
+    ids=["typo-future", "placeholder"],
+)
+def test_a_date_no_news_article_can_have_leaves_it_undated_with_a_note(tmp_path, header, note):
+    (tmp_path / "odd.txt").write_text(f"{header}\ntitle Jet lands in Frankfurt\n\n{BODY}\n", encoding="utf-8")
+    (tmp_path / "lined.txt").write_text(f"{header}\n\nFRANKFURT, March 3, 2026: {BODY}\n", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    odd, lined = _doc(docs, "odd"), _doc(docs, "lined")
+    assert odd["published"] is None and odd["notes"] == [note]
+    assert lined["published"].date() == date(2026, 3, 3) and lined["notes"] == [note]  # its dateline dates it
+
+
+def test_a_date_a_day_ahead_of_the_run_is_kept():
+    from datetime import timedelta
+
+    from newsdedup.ingest import implausible
+
+    now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
+    assert implausible(now + timedelta(hours=20), now) is None  # a paper dated tomorrow, or a zone ahead
+    assert implausible(now + timedelta(days=2), now) == "is after the run (a typo?)"

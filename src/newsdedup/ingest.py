@@ -474,7 +474,7 @@ def _ninjs_body(bodies: list[Any]) -> tuple[Any, str]:
 def _version(record: dict[str, Any]) -> int | None:
     """The version a ninjs item says it is ("version": "3"), when a second or later one."""
     version = _scalar(record.get("version"))
-    return int(version) if version and version.isdigit() and int(version) > 1 else None
+    return int(version) if version and version.isascii() and version.isdigit() and int(version) > 1 else None
 
 
 _VERSIONED = re.compile(r"@v\d+\Z")
@@ -785,7 +785,10 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         raise BadInput(f"body too short ({n_words} words, need {cfg.min_words})")
     if n_words > cfg.max_words:
         raise BadInput(f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article")
-    published = rec.published or dateline_date(dateline)  # "KARACHI, February 2, 2026:" dates a text
+    # the date given, else the dateline's ("KARACHI, February 2, 2026:"), each when it is one a report can have
+    doubts = [f"date {when.isoformat()[:10]} {why}: not used" for when in (rec.published, dateline_date(dateline))
+              if when is not None and (why := implausible(when))]
+    published = next((when for when in (rec.published, dateline_date(dateline)) if when is not None and not implausible(when)), None)
     row = {
         "article_id": rec.article_id,
         "path": rec.path,
@@ -799,7 +802,22 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         "n_words": n_words,
     }
     row = {k: _storable(v) if isinstance(v, str) else v for k, v in row.items()}
-    return {**row, "notes": [_storable(n) for n in notes_on(rec, dateline, published)]}
+    return {**row, "notes": [_storable(n) for n in [*doubts, *notes_on(rec, dateline, published)]]}
+
+
+EARLIEST_YEAR = 1900  # a date before this year is a placeholder or a typo ("0001-01-01"), not a news article's
+FUTURE_DAYS = 1.0  # a date this far after the run is a typo ("2062" for "2026"), not one in another zone
+
+
+def implausible(when: datetime, now: datetime | None = None) -> str | None:
+    """Why a date an input gives cannot be a news article's (before 1900, or later than a day after the run, now),
+    or None. Such a date would make the article the newest version of its story, or set it apart in time."""
+    if when.year < EARLIEST_YEAR:
+        return f"is before {EARLIEST_YEAR}"
+    now = now or datetime.now(timezone.utc)
+    if (when - now).total_seconds() > FUTURE_DAYS * 86400:
+        return "is after the run (a typo?)"
+    return None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -824,12 +842,15 @@ def dateline_date(dateline: str | None) -> datetime | None:
 
 def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> list[str]:
     """What ingest could not use of an article it keeps, one line each; for now, the date: a date the input
-    gave that cannot be read (the article is undated, or dated by its dateline), a dateline without a year."""
+    gave that cannot be read (the article is undated, or dated by its dateline), a dateline without a year, none
+    given at all."""
     if rec.raw_date and rec.published is None:
         shown = rec.raw_date if len(rec.raw_date) <= 40 else rec.raw_date[:40] + "\u2026"
         return [f"date {shown!r} not understood" + ("; dated by its dateline" if published else "")]
     if published is None and dateline and _MONTH_DAY.search(dateline):
         return [f"dateline {dateline!r} gives no year"]
+    if published is None and rec.published is None and not rec.raw_date:
+        return ["no date given"]
     return []
 
 
