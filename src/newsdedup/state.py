@@ -31,7 +31,7 @@ from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, conform, empty
 from newsdedup.stories import TermStats
 
-STATE_VERSION = 35  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 36  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -78,6 +78,8 @@ STATE_VERSION = 35  # 7: figures are words in the TF-IDF (TermStats counts chang
 # carriages" counts six, "this morning" is a day by when the article came out, a total over days
 # is no day's count, an allowed amount no count, "That failure ..." tells of another event (conflicts);
 # 35: documents.utc_offset, the zone a source gave its time in ("today" is the source's day: conflicts; reasons)
+# 36: a date before 1900 or after the run is not used, an undated article notes "no date given" (documents); a
+# candidate-graph component too big for a dense matrix is cut, not clustered on embeddings alone (stories)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
