@@ -139,20 +139,40 @@ def replica(articles: list[dict[str, Any]], labels: dict[str, str], r: int, voca
     return out, out_labels
 
 
-def build_records(n_articles: int, days: int, skip: int = 0) -> tuple[list[dict[str, Any]], int]:
-    """About n_articles records (replicas republished with copies), replicas counted from `skip`."""
+def build_records(n_articles: int, days: int, skip: int = 0) -> tuple[list[dict[str, Any]], int, dict[str, str]]:
+    """About n_articles records (replicas republished with copies), replicas counted from `skip`; also each record's
+    story label (replica and BASIL story)."""
     from make_syndication import load_source, republish
 
     articles, labels = load_source(DEFAULT_SOURCE)
     vocabulary = sorted({w.lower() for a in articles for w in WORD.findall(f"{a.get('title')} {a.get('text')}")})
     records: list[dict[str, Any]] = []
+    stories: dict[str, str] = {}
     r = skip
     while len(records) < n_articles:
         rep, rep_labels = replica(articles, labels, r, vocabulary, days)
-        recs, _rows, _updates, _meta = republish(rep, rep_labels, seed=13, max_copies=4)
+        recs, rows, _updates, _meta = republish(rep, rep_labels, seed=13, max_copies=4)
         records.extend(recs)
+        stories.update((row["id"], row["story_id"]) for row in rows)
         r += 1
-    return records[:n_articles], r - skip
+    records = records[:n_articles]
+    return records, r - skip, {rec["id"]: stories[rec["id"]] for rec in records}
+
+
+def story_scores(documents, stories: dict[str, str]) -> dict[str, Any]:
+    """The archive's stories scored against the replicas' labels (B-cubed, ARI), as `newsdedup evaluate` scores them;
+    a JSON record's id is its uri ('urn:x:ID')."""
+    from dataclasses import asdict
+
+    import polars as pl
+    from newsdedup.evaluate import score_level
+
+    ids = [a if a in stories else a.rsplit(":", 1)[-1] for a in documents["article_id"].to_list()]
+    frame = documents.select("title", "story_id").with_columns(
+        true_story=pl.Series([stories.get(i) for i in ids], dtype=pl.String)).drop_nulls("true_story")
+    score = score_level("stories", frame, "true_story", "story_id")
+    return {"labelled": frame.height, "true_stories": score.n_true_clusters, "stories": score.n_pred_clusters,
+            "bcubed": asdict(score.bcubed), "ari": score.ari}
 
 
 def folder_size(folder: Path) -> dict[str, int]:
@@ -213,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(out, ignore_errors=True)
             raw.mkdir(parents=True)
             start = time.perf_counter()
-            records, replicas = build_records(args.articles, args.days)
+            records, replicas, labels = build_records(args.articles, args.days)
+            (work / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
             formats = write_corpus(records, raw, seed=13)
             print(f"archive: {len(records):,} articles ({replicas} replicas of BASIL, with copies) over {args.days} days "
                   f"-> {raw} ({dict(formats)}; {time.perf_counter() - start:.1f}s)", flush=True)
@@ -248,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         # the measured run: --new articles of a replica the archive does not hold
         # (with --reuse, each measured run adds a replica of its own: incoming/1, incoming/2, ...)
         batch = 1 + sum(1 for _ in (raw / "incoming").glob("*")) if (raw / "incoming").is_dir() else 1
-        new_records, _ = build_records(args.new, args.days, skip=100000 + batch)
+        new_records, _, _ = build_records(args.new, args.days, skip=100000 + batch)
         (raw / "incoming" / str(batch)).mkdir(parents=True)
         for rec in new_records:
             (raw / "incoming" / str(batch) / f"{rec['id']}.txt").write_text(_txt(rec), encoding="utf-8")
@@ -312,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
               f"{settings.stories.max_dense_component:,} it is cut where no pair is within distance_threshold); "
               f"largest story {figures['largest_story']:,} articles, {figures['stories_over_100']:,} stories of "
               f"more than 100")
+        if (work / "labels.json").is_file():  # the archive's articles (not the runs' new ones) against their stories
+            scores = figures["story_scores"] = story_scores(state.documents, json.loads((work / "labels.json").read_text()))
+            print(f"stories against the replicas' labels (stand-in vectors, not a measure on real text): B-cubed F1 "
+                  f"{scores['bcubed']['f1']:.4f} (P {scores['bcubed']['precision']:.4f}, R {scores['bcubed']['recall']:.4f}), "
+                  f"ARI {scores['ari']:.4f}; {scores['stories']:,} stories for {scores['true_stories']:,} true ones")
         start = time.perf_counter()
         quiet = plan_run(raw, state.manifest)
         figures["quiet_seconds"] = time.perf_counter() - start
