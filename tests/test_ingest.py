@@ -317,6 +317,20 @@ def test_a_body_given_as_parts_is_their_text_a_paragraph_each(tmp_path):
     assert doc["text"] == BODY + "\n\nRoads were blocked for hours.\n\nPolice said more was to follow."
 
 
+def test_a_consent_wall_or_an_app_shell_is_a_page_with_no_article(tmp_path):
+    (tmp_path / "cookie.html").write_text(
+        '<html><body><div class="cookie-consent"><p>We use cookies to improve your experience on our site and to show '
+        "you personalised advertising. By continuing to browse, you agree to our use of cookies as described in our "
+        'Cookie Policy.</p><button>Accept all</button></div></body></html>', encoding="utf-8")
+    (tmp_path / "app.html").write_text(
+        '<html><head><title>App</title></head><body><div id="root"></div><noscript>You need to enable JavaScript to '
+        'run this app.</noscript><script src="app.js"></script></body></html>', encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.height == 0
+    assert _reason(rejects, "cookie.html") == _reason(rejects, "app.html") == (
+        "no body text after removing headline, captions and boilerplate")
+
+
 def test_html_page_fixture(tmp_path):
     shutil.copy(COPIES / "004_copy.html", tmp_path)
     docs, rejects = _ingest(tmp_path)

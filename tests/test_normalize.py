@@ -86,6 +86,14 @@ def test_words_ignore_case_punctuation_and_typography():
         "This article was originally published by Reuters and is republished here under licence.",
         "More details are awaited.",
         "This post has been revised to reflect the following correction:",
+        # a consent wall and an app's shell, all that a scraped page may hold
+        "We use cookies to improve your experience on our site and to show you personalised advertising.",
+        "This website uses cookies.",
+        "Accept all",
+        "Manage preferences",
+        "You need to enable JavaScript to run this app.",
+        "Please enable JavaScript to view this page.",
+        "JavaScript is disabled in your browser.",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -116,6 +124,10 @@ def test_boilerplate_lines_are_recognised(line):
         "The company said it holds no responsibility for the content of the leaked emails posted online.",
         "The report was first published by the Guardian and reproduced with permission by several outlets, sparking outrage.",
         "The piece was auto-generated from police records, the newspaper admitted on Tuesday after complaints.",
+        # news about cookies and scripts is news
+        "We use cookies to track you, the regulator said in its ruling, quoting the company's own notice.",
+        "The website uses cookies to follow readers across other sites, the complaint said.",
+        "Accept all the terms or leave, the union was told on Friday.",
         "",
     ],
 )
