@@ -1403,3 +1403,16 @@ def test_a_date_a_day_ahead_of_the_run_is_kept():
     now = datetime(2026, 11, 23, 12, tzinfo=timezone.utc)
     assert implausible(now + timedelta(hours=20), now) is None  # a paper dated tomorrow, or a zone ahead
     assert implausible(now + timedelta(days=2), now) == "is after the run (a typo?)"
+
+
+def test_odd_inputs_get_the_reason_that_fits(tmp_path):
+    (tmp_path / "loop1.txt").symlink_to(tmp_path / "loop2.txt")
+    (tmp_path / "loop2.txt").symlink_to(tmp_path / "loop1.txt")
+    (tmp_path / "empty_feed.json").write_text('{"items": []}', encoding="utf-8")
+    (tmp_path / "windows.txt").write_bytes(f"title Jail raid\n\n{BODY}\n".encode("utf-16-le"))  # no byte order mark
+    (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 8)
+    docs, rejects = _ingest(tmp_path)
+    assert _reason(rejects, "loop1.txt") == _reason(rejects, "loop2.txt") == "symbolic link loop (the link leads back to itself)"
+    assert _reason(rejects, "empty_feed.json") == "feed with no items"
+    assert _reason(rejects, "blob.txt") == "binary file (contains NUL bytes), not text"
+    assert docs["article_id"].to_list() == ["windows"] and _doc(docs, "windows")["title"] == "Jail raid"

@@ -6,6 +6,7 @@ Every input ends up either as a document or as a reject with a one-line reason; 
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import re
@@ -174,6 +175,24 @@ EMPTY_FILE, EMPTY_ARRAY = "empty file", "JSON array with no articles"
 HOLDS_NO_ARTICLE = frozenset({EMPTY_FILE, EMPTY_ARRAY, EMPTY_FEED})
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 text written without a byte order mark (some Windows tools): Latin letters leave a NUL in every other
+    byte, on one side only; None for anything else (binary data)."""
+    head = data[:65536]
+    if len(data) % 2 or len(head) < 16:
+        return None
+    even, odd = head[0::2].count(0) / (len(head) / 2), head[1::2].count(0) / (len(head) / 2)
+    if max(even, odd) < 0.6 or min(even, odd) > 0.01:
+        return None
+    try:
+        text = data.decode("utf-16-be" if even > odd else "utf-16-le")
+    except UnicodeDecodeError:
+        return None
+    sample = text[:5000]
+    controls = sum(1 for c in sample if not c.isprintable() and c not in "\r\n\t")
+    return text if controls <= len(sample) // 100 else None
+
+
 def decode(data: bytes) -> str:
     """Decode file bytes as UTF-16 by its byte order mark, else UTF-8 and cp1252 (_decode_8bit); raise
     BadInput for binary data and for broken UTF-16."""
@@ -185,7 +204,10 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             raise BadInput(f"broken UTF-16 text: {exc.reason} at byte {exc.start}") from None
     if b"\x00" in data[:65536]:
-        raise BadInput("binary file (contains NUL bytes), not text")
+        text = _bomless_utf16(data)
+        if text is None:
+            raise BadInput("binary file (contains NUL bytes), not text")
+        return text
     text = _decode_8bit(data)
     controls = len(_CONTROLS.findall(text, 0, 65536))
     if controls > 0.01 * min(len(text), 65536):
@@ -546,6 +568,8 @@ def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
         items = data.get(key)
         if isinstance(items, list) and items and all(_looks_like_article(item) for item in items):
             return items, None
+    if not _looks_like_article(data) and any(data.get(key) == [] for key in _WRAPPER_KEYS):
+        return [], None  # {"items": []}: a feed with nothing in it now
     return None
 
 
@@ -910,6 +934,11 @@ def not_a_file(path: Path) -> str | None:
     if path.is_file():
         return None
     if path.is_symlink() and not path.exists():
+        try:
+            path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "symbolic link loop (the link leads back to itself)"
         return "broken symbolic link (its target does not exist)"
     if path.is_dir():  # list_inputs lists a link to a folder it reads through another path, and a folder it cannot list
         if path.is_symlink():
