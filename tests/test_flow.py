@@ -182,10 +182,10 @@ def test_a_damaged_state_fails_the_run_in_one_line_and_full_rebuilds(flow_run, t
     from newsdedup.state import StateError
 
     inp, out = _copy_of_run(flow_run, tmp_path)
-    (out / "state" / "lsh.pkl").write_bytes(b"garbage")
+    (out / "state" / "signatures.npy").write_bytes(b"garbage")
     (inp / "late.txt").write_text((SEEDS / "004_aa58e34a18a8b4a3.txt").read_text(encoding="utf-8"), encoding="utf-8")
     before = _outputs(out)
-    with pytest.raises(StateError, match=r"lsh\.pkl.*run with --full"):
+    with pytest.raises(StateError, match=r"signatures\.npy.*run with --full"):
         dedup_flow(str(inp), str(out), None)
     assert _outputs(out) == before
     assert dedup_flow(str(inp), str(out), None, full=True).articles == flow_run[2].articles + 1

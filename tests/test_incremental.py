@@ -367,7 +367,7 @@ def test_state_round_trips_and_a_crashed_save_keeps_the_old_one(corpus, tmp_path
     ("damage", "named"),
     [
         (lambda folder: (folder / "documents.parquet").write_bytes((folder / "documents.parquet").read_bytes()[:1000]), "documents.parquet"),
-        (lambda folder: (folder / "lsh.pkl").write_bytes(b"garbage not a pickle\n"), "lsh.pkl"),
+        (lambda folder: np.save(folder / "signatures.npy", np.load(folder / "signatures.npy")[1:]), "signatures.npy"),
         (lambda folder: (folder / "sentence_vectors.npy").unlink(), "sentence_vectors.npy"),
         (lambda folder: (folder / "meta.json").write_text("{not json", encoding="utf-8"), "meta.json"),
     ],
@@ -396,27 +396,31 @@ class _RunsCode:
         return (os.system, (f"touch {self.marker}",))
 
 
-class _LooksUpGlobals:
-    """A pickle that reaches for a function's globals through getattr (the one builtin a MinHashLSH pickle uses)."""
-
-    def __reduce__(self):
-        return (getattr, (load_state, "__globals__"))
-
-
-@pytest.mark.parametrize("payload", ["command", "getattr"])
-def test_an_index_that_would_run_code_is_refused_unrun(corpus, tmp_path, fake_embedder, payload):
+def test_the_state_holds_no_pickle_and_its_index_is_the_one_inserting_makes(corpus, tmp_path, fake_embedder):
     import pickle
 
-    from newsdedup.state import StateError
+    from datasketch import MinHashLSH
 
     settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
+    folder = out / "state"
+    assert not list(folder.glob("*.pkl"))
     marker = tmp_path / "ran"
-    hostile = _RunsCode(marker) if payload == "command" else _LooksUpGlobals()
-    (out / "state" / "lsh.pkl").write_bytes(pickle.dumps(hostile))
-    with pytest.raises(StateError) as info:
-        load_state(out, settings)
+    (folder / "lsh.pkl").write_bytes(pickle.dumps(_RunsCode(marker)))  # what an older version kept: never read now
+    loaded = load_state(out, settings)
     assert not marker.exists()
-    assert "lsh.pkl" in str(info.value) and "run with --full" in str(info.value)
+    cfg = settings.syndication
+    inserted = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm)
+    texts = dict(zip(loaded.documents["article_id"].to_list(), loaded.documents["text"].to_list()))
+    keys = loaded.sketches["article_id"].to_list()
+    _, signatures = fingerprint([texts[k] for k in keys], cfg)
+    with inserted.insertion_session() as session:
+        for key, sig in zip(keys, signatures):
+            session.insert(key, sig, check_duplication=False)
+    assert len(keys) >= 9
+    for i, key in enumerate(keys):
+        assert loaded.lsh.keys.get(key) == inserted.keys.get(key)
+        assert sorted(loaded.lsh.query(signatures[i])) == sorted(inserted.query(signatures[i]))
+    assert [dict(t._dict) for t in loaded.lsh.hashtables] == [dict(t._dict) for t in inserted.hashtables]
 
 
 def test_a_damaged_manifest_or_meta_is_one_error_where_the_manifest_alone_is_read(corpus, tmp_path, fake_embedder, monkeypatch):

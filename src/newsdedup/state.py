@@ -1,7 +1,8 @@
 """What the output folder keeps between runs, so a run processes only new or changed inputs.
 
 The state lives in `<output>/state/`: a manifest of processed inputs by content hash (and stat), the documents, the
-verified copy pairs, the persisted MinHashLSH index with every article's signature and shingle count, the word document
+verified copy pairs, every article's MinHash signature and shingle count (the MinHashLSH index is built from them on
+load: no pickle, which anyone able to write the output folder could make run code), the word document
 frequencies, every story's candidate fact sentences (by key, for telling house style), the sentence embeddings of every story the facts stage compared, one embedding per copy group with the similarity
 graph between them, the ids' creation order, story merges, and the facts stage's results. It is written
 into a fresh folder and swapped in with renames, so a run killed half-way leaves the previous state.
@@ -12,24 +13,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import shutil
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-from datasketch import MinHashLSH
-from datasketch.storage import DictListStorage, DictSetStorage
 
 from newsdedup.config import Settings
 from newsdedup import embed
 from newsdedup.embed import resolve_precision
 from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, conform, empty
 from newsdedup.stories import TermStats
+from newsdedup.syndication import index_signatures
 
 STATE_VERSION = 36  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
@@ -178,7 +176,7 @@ class State:
     documents: pl.DataFrame = field(default_factory=lambda: empty(ASSIGNED))
     rejects: pl.DataFrame = field(default_factory=lambda: empty(REJECTS))
     pairs: pl.DataFrame = field(default_factory=lambda: empty(PAIRS))
-    lsh: object | None = None  # datasketch MinHashLSH over every current article
+    lsh: object | None = None  # datasketch MinHashLSH over every current article (built from the signatures on load)
     sketches: pl.DataFrame = field(default_factory=lambda: empty(SKETCHES))  # shingle set size per article
     signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint32))  # row-aligned MinHash values
     groups: pl.DataFrame = field(default_factory=lambda: empty(GROUPS))  # copy group -> row of vectors
@@ -276,50 +274,15 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
         state.sentence_vectors = np.load(folder / what, mmap_mode="r" if map_sentences else None)
         what = "term_df.npy"
         state.terms = TermStats(meta["term_docs"], np.load(folder / what).astype(np.int64))
-        what = "lsh.pkl"
-        with open(folder / what, "rb") as handle:
-            state.lsh = load_lsh(handle)
+        what = "signatures.npy"
+        if len(state.signatures) != state.sketches.height or (len(state.signatures) and state.signatures.shape[1] != settings.syndication.num_perm):
+            raise ValueError(f"{state.signatures.shape} for {state.sketches.height} articles")
+        state.lsh = index_signatures(state.sketches["article_id"].to_list(), state.signatures, settings.syndication)
     except MemoryError:  # no damage: a rebuild would need more memory still
         raise
     except Exception as exc:
         raise _unreadable(folder, what, exc) from exc
     return state
-
-
-def _lsh_method(lsh: object, name: str) -> object:
-    """The one attribute lookup a pickled MinHashLSH makes: its band hash method (self._H)."""
-    if not isinstance(lsh, MinHashLSH) or name not in ("_byteswap", "_hashed_byteswap"):
-        raise pickle.UnpicklingError(f"lsh.pkl looks up {name!r}, which a MinHashLSH never does")
-    return getattr(lsh, name)
-
-
-# Everything a pickled MinHashLSH is made of; anything else in lsh.pkl is refused, so a file put in the output folder
-# cannot run code in the next scheduled run (the Python docs' "Restricting Globals").
-_LSH_GLOBALS = {
-    ("datasketch.lsh", "MinHashLSH"): MinHashLSH,
-    ("datasketch.storage", "DictSetStorage"): DictSetStorage,
-    ("datasketch.storage", "DictListStorage"): DictListStorage,
-    ("collections", "defaultdict"): defaultdict,
-    ("builtins", "set"): set,
-    ("builtins", "list"): list,
-    ("builtins", "getattr"): _lsh_method,
-}
-
-
-class _LshUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> object:
-        try:
-            return _LSH_GLOBALS[(module, name)]
-        except KeyError:
-            raise pickle.UnpicklingError(f"lsh.pkl refers to {module}.{name}, which is not part of a MinHashLSH") from None
-
-
-def load_lsh(handle) -> MinHashLSH:
-    """The state's MinHashLSH, unpickled with only the classes a MinHashLSH is made of."""
-    lsh = _LshUnpickler(handle).load()
-    if not isinstance(lsh, MinHashLSH):
-        raise pickle.UnpicklingError(f"lsh.pkl holds a {type(lsh).__name__}, not a MinHashLSH")
-    return lsh
 
 
 def load_sections(output: str | Path) -> pl.DataFrame:
@@ -366,8 +329,6 @@ def save_state(output: str | Path, state: State) -> None:
     np.save(fresh / "signatures.npy", state.signatures)
     np.save(fresh / "sentence_vectors.npy", state.sentence_vectors)
     np.save(fresh / "term_df.npy", state.terms.df.astype(np.int32))
-    with open(fresh / "lsh.pkl", "wb") as handle:
-        pickle.dump(state.lsh, handle, protocol=pickle.HIGHEST_PROTOCOL)
     meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs,
             "code": CODE_FINGERPRINT}
     (fresh / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from newsdedup.config import SyndicationConfig
 from newsdedup.normalize import shingle_hashes
@@ -51,8 +51,11 @@ def fingerprint(texts: list[str], cfg: SyndicationConfig) -> tuple[list[np.ndarr
     return shingles, signatures
 
 
+SCHEME = "affine32"  # datasketch's permutation scheme of MinHash.bulk's signatures: uint32 values
+
+
 def signature_matrix(signatures: list[MinHash], num_perm: int) -> np.ndarray:
-    """MinHash values as an (n, num_perm) uint32 matrix (datasketch keeps them below 2**32)."""
+    """MinHash values as an (n, num_perm) uint32 matrix (the affine32 scheme keeps them below 2**32)."""
     if not signatures:
         return np.zeros((0, num_perm), dtype=np.uint32)
     return np.vstack([sig.hashvalues for sig in signatures]).astype(np.uint32)
@@ -95,6 +98,26 @@ def candidate_pairs(keys: list[str], signatures: list[MinHash], cfg: Syndication
             if j > i:
                 pairs.add((i, j))
     return pairs
+
+
+def index_signatures(keys: list[str], signatures: np.ndarray, cfg: SyndicationConfig) -> MinHashLSH:
+    """The MinHashLSH index that inserting each row of signatures (signature_matrix) under its key makes, built a band
+    at a time: the state keeps the signatures, not a pickle of the index (a pickle in the output folder could run
+    code), and filling the storages band by band takes half the time of inserting row by row."""
+    lsh = MinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm)
+    if not keys:
+        return lsh
+    with lsh.insertion_session() as session:  # the first as any is inserted: the index learns the MinHash scheme
+        session.insert(keys[0], LeanMinHash(seed=cfg.seed, hashvalues=signatures[0], scheme=SCHEME), check_duplication=False)
+    rest = np.ascontiguousarray(signatures[1:], dtype=np.uint32).byteswap()  # as MinHashLSH keys a band: its bytes, swapped
+    bands = [np.ascontiguousarray(rest[:, start:end]).view(f"V{4 * (end - start)}").ravel().tolist()
+             for start, end in lsh.hashranges]
+    for table, band in zip(lsh.hashtables, bands):
+        for value, key in zip(band, keys[1:]):
+            table.insert(value, key)
+    for key, *values in zip(keys[1:], *bands):
+        lsh.keys.insert(key, *values)
+    return lsh
 
 
 class UnionFind:
