@@ -142,8 +142,8 @@ def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fak
     assert state.sketches["n_shingles"].to_list() == [len(s) for s in shingles]
 
 
-@pytest.mark.parametrize("holder_goes", ["deleted", "takes another id"])
-def test_a_duplicate_of_an_id_is_read_again_once_the_file_holding_it_lets_go(corpus, fake_embedder, holder_goes):
+@pytest.mark.parametrize("holder", ["deleted", "takes another id", "keeps it, edited"])
+def test_a_duplicate_of_an_id_is_read_again_once_the_file_holding_it_lets_go(corpus, fake_embedder, holder):
     import json
 
     settings = load_config()
@@ -151,23 +151,31 @@ def test_a_duplicate_of_an_id_is_read_again_once_the_file_holding_it_lets_go(cor
     feeds = corpus / "feeds"
     feeds.mkdir()
     first = feeds / "x.json"
-    first.write_text(json.dumps({"id": "K", "headline": "Ferries stop at Harbourton",
-                                 "body_text": "Ferries stopped at Harbourton on Monday as the storm closed in. " * 3}), encoding="utf-8")
-    second = {"id": "K", "headline": "Lisbon harbour floods", "body_text": "An Atlantic storm flooded the harbour district "
-              "of Lisbon on Tuesday, forcing ferries to stop; 14 people were rescued from the water by the coast guard."}
-    (feeds / "y.json").write_text(json.dumps(second), encoding="utf-8")
+    record = {"id": "K", "headline": "Ferries stop at Harbourton",
+              "body_text": "Ferries stopped at Harbourton on Monday as the storm closed in. " * 3}
+    first.write_text(json.dumps(record), encoding="utf-8")
     continue_run(state, corpus, settings, fake_embedder)
-    assert state.rejects.filter(pl.col("path") == "feeds/y.json")["reason"].to_list() == ["duplicate article_id 'K' (first in feeds/x.json)"]
-    if holder_goes == "deleted":
+    # a file of the same id arrives later, its name sorting first
+    (feeds / "a.json").write_text(json.dumps({"id": "K", "headline": "Lisbon harbour floods", "body_text": "An "
+        "Atlantic storm flooded the harbour district of Lisbon on Tuesday, forcing ferries to stop; 14 people were "
+        "rescued from the water by the coast guard."}), encoding="utf-8")
+    continue_run(state, corpus, settings, fake_embedder)
+    assert state.rejects.filter(pl.col("path") == "feeds/a.json")["reason"].to_list() == ["duplicate article_id 'K' (first in feeds/x.json)"]
+    if holder == "deleted":
         first.unlink()
+    elif holder == "takes another id":
+        first.write_text(json.dumps({**record, "id": "L"}), encoding="utf-8")
     else:
-        first.write_text(first.read_text(encoding="utf-8").replace('"K"', '"L"'), encoding="utf-8")
-    continue_run(state, corpus, settings, fake_embedder)
-    held = dict(zip(state.documents["article_id"].to_list(), state.documents["title"].to_list()))
-    assert held["K"] == "Lisbon harbour floods"
-    assert "feeds/y.json" not in state.rejects["path"].to_list()
-    continue_run(state, corpus, settings, fake_embedder)  # and it stays
-    assert "K" in state.documents["article_id"].to_list() and "feeds/y.json" not in state.rejects["path"].to_list()
+        first.write_text(json.dumps({**record, "headline": "Ferries stop at Harbourton, corrected"}), encoding="utf-8")
+    for _ in range(2):  # and it stays so
+        continue_run(state, corpus, settings, fake_embedder)
+        held = dict(zip(state.documents["article_id"].to_list(), state.documents["title"].to_list()))
+        rejects = dict(zip(state.rejects["path"].to_list(), state.rejects["reason"].to_list()))
+        if holder == "keeps it, edited":
+            assert held["K"] == "Ferries stop at Harbourton, corrected"
+            assert rejects["feeds/a.json"] == "duplicate article_id 'K' (first in feeds/x.json)"
+        else:
+            assert held["K"] == "Lisbon harbour floods" and "feeds/a.json" not in rejects
 
 
 def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, fake_embedder):

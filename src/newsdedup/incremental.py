@@ -136,8 +136,8 @@ def ingest_changes(
         file_of_path(path) for path, reason in zip(state.rejects["path"].to_list(), state.rejects["reason"].to_list())
         if (holder := duplicate_of(reason)) is not None and file_of_path(holder) in went
     } & set(plan.files)
-    if freed:
-        plan = replace(plan, todo=sorted({*plan.todo, *freed}), dropped=sorted({*plan.dropped, *freed}))
+    if freed:  # read after the run's own files: a holder corrected, keeping its id, keeps it
+        plan = replace(plan, todo=[*plan.todo, *sorted(freed - set(plan.todo))], dropped=sorted({*plan.dropped, *freed}))
     dropped = pl.Series(plan.dropped, dtype=pl.String).implode()
     in_dropped = file_of(pl.col("path")).is_in(dropped)
     earlier = state.documents.filter(in_dropped)
