@@ -89,15 +89,27 @@ def test_an_output_folder_that_cannot_be_written_is_said_before_the_run_and_free
 
 def test_story_pages_are_written_when_changed_and_removed_when_gone(tmp_path):
     out = tmp_path / "out"
-    write_outputs(out, {}, {"report.html": "index", "stories/a.html": "A", "stories/b.html": "B"})
-    a, b = out / "stories" / "a.html", out / "stories" / "b.html"
+    write_outputs(out, {}, {"report.html": "index", "stories/story-a.html": "A", "stories/story-b.html": "B"})
+    a, b = out / "stories" / "story-a.html", out / "stories" / "story-b.html"
+    (out / "stories" / "notes.html").write_text("an editor's own file", encoding="utf-8")
     a_inode = a.stat().st_ino
-    write_outputs(out, {}, {"report.html": "index 2", "stories/a.html": "A", "stories/c.html": "C"})
+    write_outputs(out, {}, {"report.html": "index 2", "stories/story-a.html": "A", "stories/story-c.html": "C"})
     assert a.stat().st_ino == a_inode  # unchanged: not written again
-    assert not b.exists() and (out / "stories" / "c.html").read_text(encoding="utf-8") == "C"
-    write_outputs(out, {}, {"report.html": "index 3", "stories/a.html": "A, updated"})
+    assert not b.exists() and (out / "stories" / "story-c.html").read_text(encoding="utf-8") == "C"
+    write_outputs(out, {}, {"report.html": "index 3", "stories/story-a.html": "A, updated"})
     assert a.read_text(encoding="utf-8") == "A, updated" and a.stat().st_ino != a_inode
     write_outputs(out, {}, {"report.md": "no report.html this time"})  # pages stay: report.html was not written
     assert a.exists()
     write_outputs(out, {}, {"report.html": "one page again"})
-    assert list((out / "stories").glob("*.html")) == []
+    assert [p.name for p in (out / "stories").iterdir()] == ["notes.html"]  # only the report's own pages go
+
+
+def test_a_linked_story_folder_is_never_written_through(tmp_path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "story-x.html").write_text("not ours", encoding="utf-8")
+    out.mkdir()
+    (out / "stories").symlink_to(elsewhere)
+    write_outputs(out, {}, {"report.html": "index", "stories/story-a.html": "A"})
+    assert not (out / "stories").is_symlink() and (out / "stories" / "story-a.html").read_text(encoding="utf-8") == "A"
+    assert [p.name for p in elsewhere.iterdir()] == ["story-x.html"]

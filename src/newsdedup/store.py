@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -15,6 +16,7 @@ import polars as pl
 
 
 PAGES = "stories"  # the folder of report.html's story pages (html_report.story_page), beside it
+_PAGE_NAME = re.compile(r"story-[A-Za-z0-9_-]+\.html\Z")
 
 
 def _unchanged(target: Path, data: bytes) -> bool:
@@ -40,14 +42,18 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
             df.write_parquet(path)
             staged.append((path, out / path.name))
         pages = sorted(name for name in texts if name.startswith(PAGES + "/"))
+        folder = out / PAGES
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):  # ours to make: never written through
+            folder.unlink()
         for name in pages:  # first, so that report.html never links to a page not yet there
             data = texts[name].encode("utf-8")
             if not _unchanged(out / name, data):
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
                 staged.append((staging / name, out / name))
+        kept = set(pages)
         for name, text in texts.items():
-            if name not in pages:
+            if name not in kept:
                 path = staging / name
                 path.write_text(text, encoding="utf-8")
                 staged.append((path, out / name))
@@ -55,14 +61,14 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
             with open(path, "rb") as handle:
                 os.fsync(handle.fileno())
         if pages:
-            (out / PAGES).mkdir(exist_ok=True)
+            folder.mkdir(exist_ok=True)
         for path, target in staged:
             os.replace(path, target)  # atomic on one filesystem
-        kept = set(pages)
-        stale = (out / PAGES).glob("*.html") if "report.html" in texts and (out / PAGES).is_dir() else ()
-        for page in stale:
-            if f"{PAGES}/{page.name}" not in kept:
-                page.unlink(missing_ok=True)
+        if "report.html" in texts and folder.is_dir():  # only the pages a report wrote (story-*.html) are pruned
+            for page in os.scandir(folder):
+                if (_PAGE_NAME.match(page.name) and page.is_file(follow_symlinks=False)
+                        and f"{PAGES}/{page.name}" not in kept):
+                    os.unlink(page.path)
         return [target for _, target in staged]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
