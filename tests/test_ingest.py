@@ -315,6 +315,14 @@ def test_a_body_given_as_parts_is_their_text_a_paragraph_each(tmp_path):
     doc = _doc(docs, "parts")
     assert doc["title"] == "Jail raid"
     assert doc["text"] == BODY + "\n\nRoads were blocked for hours.\n\nPolice said more was to follow."
+    # a block's inline spans (Slate, Portable Text) are one paragraph
+    spans = {"id": "spans", "title": "Budget passed", "body": [
+        {"type": "paragraph", "children": [{"text": "The city council voted on "}, {"text": "Tuesday", "bold": True},
+                                           {"text": " to approve the new budget for schools and roads after a long debate."}]},
+        {"type": "paragraph", "children": [{"text": BODY}]}]}
+    (tmp_path / "spans.json").write_text(json.dumps(spans), encoding="utf-8")
+    assert _doc(_ingest(tmp_path)[0], "spans")["text"] == (
+        "The city council voted on Tuesday to approve the new budget for schools and roads after a long debate.\n\n" + BODY)
 
 
 def test_a_consent_wall_or_an_app_shell_is_a_page_with_no_article(tmp_path):
@@ -1393,6 +1401,16 @@ def test_a_date_no_news_article_can_have_leaves_it_undated_with_a_note(tmp_path,
     odd, lined = _doc(docs, "odd"), _doc(docs, "lined")
     assert odd["published"] is None and odd["notes"] == [note]
     assert lined["published"].date() == date(2026, 3, 3) and lined["notes"] == [note]  # its dateline dates it
+
+    (tmp_path / "fine.txt").write_text(f"date 2026-03-04\n\nFRANKFURT, March 3, 2062: {BODY}\n", encoding="utf-8")
+    fine = _doc(_ingest(tmp_path)[0], "fine")
+    assert fine["published"].date() == date(2026, 3, 4) and fine["notes"] == []  # the dateline was not needed
+
+
+def test_the_zero_timestamp_is_a_placeholder_not_a_date(tmp_path):
+    (tmp_path / "zero.json").write_text(json.dumps({"id": "zero", "title": "t", "body_text": BODY, "date": "1970-01-01T00:00:00Z"}), encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "zero")
+    assert doc["published"] is None and doc["notes"] == ["date 1970-01-01 is the zero timestamp (a placeholder): not used"]
 
 
 def test_a_date_a_day_ahead_of_the_run_is_kept():

@@ -436,6 +436,9 @@ def _body_text(body: Any) -> str:
     if isinstance(body, (int, float)) and not isinstance(body, bool):
         return str(body)
     if isinstance(body, dict):
+        spans = body.get("children")
+        if isinstance(spans, list) and spans and all(isinstance(x, dict) and isinstance(x.get("text"), str) for x in spans):
+            return "".join(x["text"] for x in spans)  # a block's inline spans (Slate, Portable Text): one paragraph
         return next((text for key in _PART_TEXT_KEYS if (text := _body_text(body.get(key))).strip()), "")
     if isinstance(body, list):
         return "\n\n".join(text for part in body if (text := _body_text(part)).strip())
@@ -810,9 +813,14 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     if n_words > cfg.max_words:
         raise BadInput(f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article")
     # the date given, else the dateline's ("KARACHI, February 2, 2026:"), each when it is one a report can have
-    doubts = [f"date {when.isoformat()[:10]} {why}: not used" for when in (rec.published, dateline_date(dateline))
-              if when is not None and (why := implausible(when))]
-    published = next((when for when in (rec.published, dateline_date(dateline)) if when is not None and not implausible(when)), None)
+    published, doubts = None, []
+    for when in (rec.published, dateline_date(dateline)):
+        why = implausible(when) if when is not None else None
+        if why:
+            doubts.append(f"date {when.isoformat()[:10]} {why}: not used")
+        elif when is not None:
+            published = when
+            break
     row = {
         "article_id": rec.article_id,
         "path": rec.path,
@@ -838,6 +846,8 @@ def implausible(when: datetime, now: datetime | None = None) -> str | None:
     or None. Such a date would make the article the newest version of its story, or set it apart in time."""
     if when.year < EARLIEST_YEAR:
         return f"is before {EARLIEST_YEAR}"
+    if when.timestamp() == 0:
+        return "is the zero timestamp (a placeholder)"
     now = now or datetime.now(timezone.utc)
     if (when - now).total_seconds() > FUTURE_DAYS * 86400:
         return "is after the run (a typo?)"
