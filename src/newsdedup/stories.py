@@ -244,7 +244,8 @@ def _cluster_component(
 
     A component too big for a dense matrix (a long-running topic chained from day to day in a large archive) is cut
     first where no candidate pair is within distance_threshold: average linkage never merges two parts whose every
-    pair is further apart than the threshold, so the parts are clustered one by one as the whole would be, with
+    pair is further apart than the threshold, so the parts are clustered one by one as the whole would be over its
+    candidate pairs (a close pair the candidate graph lacks is ignored across parts, as between components), with
     hubness taken over the component's candidate pairs. Only a part still too big is clustered on embeddings alone
     (fallback_distance)."""
     n = len(vectors)
@@ -254,7 +255,7 @@ def _cluster_component(
     src, dst = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
     sims = pair_similarity(vectors, None if words is None else (lambda rows: words[rows]), src, dst, cfg)
     hub = edge_hubness(n, src, dst, sims, cfg.neighbours)
-    close = corrected_distance(sims, hub[src], hub[dst], cfg) <= cfg.distance_threshold
+    close = corrected_distance(sims, hub[src], hub[dst], cfg) <= cfg.distance_threshold + 1e-9  # BLAS vs einsum
     close &= (sims >= cfg.min_similarity) & ~too_far(days[src], days[dst], cfg.time_window_days)
     n_parts, part = connected_components(csr_matrix((np.ones(int(close.sum())), (src[close], dst[close])), shape=(n, n)), directed=False)
     labels = np.zeros(n, dtype=np.int64)
