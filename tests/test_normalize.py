@@ -128,6 +128,8 @@ def test_boilerplate_lines_are_recognised(line):
         "We use cookies to track you, the regulator said in its ruling, quoting the company's own notice.",
         "The website uses cookies to follow readers across other sites, the complaint said.",
         "Accept all the terms or leave, the union was told on Friday.",
+        "This site uses cookies to track readers without consent, the regulator said on Tuesday, and fined it.",
+        "JavaScript is required for the voting app, which crashed twice during the count, officials said.",
         "",
     ],
 )

@@ -134,6 +134,7 @@ def test_a_headline_loses_version_prefixes_and_outlet_suffixes_but_not_its_secti
     assert clean_headline("Quake kills 40 in eastern Turkey \u2013 Reuters") == "Quake kills 40 in eastern Turkey"
     assert clean_headline("Quake kills 40 in eastern Turkey - Northern Star") == "Quake kills 40 in eastern Turkey - Northern Star"
     assert clean_headline("Markets rally - and then fall back", "Wire") == "Markets rally - and then fall back"
+    assert clean_headline("Markets | Stocks fall as oil prices jump - Reuters", "Yahoo") == "Markets | Stocks fall as oil prices jump"
 
 
 def test_report_md_lists_a_fact_under_the_version_report_html_shows_it_in():

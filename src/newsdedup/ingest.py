@@ -10,6 +10,7 @@ import errno
 import json
 import os
 import re
+import unicodedata
 from html import unescape
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -189,7 +190,7 @@ def _bomless_utf16(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     sample = text[:5000]
-    controls = sum(1 for c in sample if not c.isprintable() and c not in "\r\n\t")
+    controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\r\n\t")  # NBSP is text
     return text if controls <= len(sample) // 100 else None
 
 

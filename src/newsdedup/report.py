@@ -86,7 +86,8 @@ def clean_headline(title: str, source: str | None = None) -> str:
         parts.pop()
     title = " | ".join(parts) or title
     head, tail = _last_dash(title)
-    if tail and head and (tail.casefold() == (source or "").strip().casefold() or outlet_in_title(title) == tail):
+    last = title.rpartition(" | ")[2]  # a section label kept before it ("Markets | Stocks fall - Reuters")
+    if tail and head and (tail.casefold() == (source or "").strip().casefold() or outlet_in_title(last) == tail):
         return head
     return title
 
