@@ -70,14 +70,14 @@ _BOILERPLATE_PATTERNS = (
     # a consent wall or an app's shell, all a scraped page may hold: "We use cookies to improve your experience ...",
     # "Accept all", "You need to enable JavaScript to run this app."
     # (never a line that reports it: "This site uses cookies to track readers, the regulator said")
-    r"^(?=.{0,400}$)(?!.*\b(said|says|told|warned|admitted|according|alleged|ruled|found)\b)"
-    r"(we|this (web)?site|our (web)?site) uses? cookies\b(\W*$|.*\b(experience|improve|personali[sz]"
-    r"|consent|agree|continu|brows|analytics|advertis|cookie policy|privacy))",
+    # (the words first: every line is tried, and most fail there)
+    r"^(?=(we|this (web)?site|our (web)?site) uses? cookies\b)(?=.{0,400}$)"
+    r"(?!.*\b(said|says|told|warned|admitted|according|alleged|ruled|found)\b)"
+    r".*?cookies\b(\W*$|.*\b(experience|improve|personali[sz]|consent|agree|continu|brows|analytics|advertis"
+    r"|cookie policy|privacy))",
     r"^(accept|reject|allow|decline)( all| necessary| essential)?( cookies)?\W*$|^(manage|customi[sz]e) (cookies|preferences|consent)\W*$",
-    r"^(?=.{0,200}$)(?!.*\b(said|says|told|warned|admitted|according)\b)(you need to |you must |please )?"
-    r"(enable|turn on|activate) javascript\b",
-    r"^(?=.{0,200}$)(?!.*\b(said|says|told|warned|admitted|according)\b)"
-    r"(javascript is (disabled|required|not enabled)|your browser (does not|doesn't) support)\b",
+    r"^(?=((you need to |you must |please )?(enable|turn on|activate) javascript|javascript is (disabled|required|not "
+    r"enabled)|your browser (does not|doesn't) support)\b)(?=.{0,200}$)(?!.*\b(said|says|told|warned|admitted|according)\b)",
     r"^this (post|article|story) (has been|was) (revised|updated|corrected) to reflect\b",
     # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
     # captain)", "(Adds quote from minister, paragraphs 5-6)", "(Corrects spelling of name in paragraph 3)"
