@@ -1435,3 +1435,17 @@ def test_odd_inputs_get_the_reason_that_fits(tmp_path):
     assert _reason(rejects, "empty_feed.json") == "feed with no items"
     assert _reason(rejects, "blob.txt") == "binary file (contains NUL bytes), not text"
     assert docs["article_id"].to_list() == ["windows", "windows_fr"] and _doc(docs, "windows")["title"] == "Jail raid"
+
+
+def test_a_link_to_another_input_file_is_read_once_there(tmp_path):
+    (tmp_path / "feeds").mkdir()
+    (tmp_path / "feeds" / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "latest.txt").symlink_to(tmp_path / "feeds" / "a.txt")
+    (tmp_path / "outside.txt").write_text(BODY + " Elsewhere.", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "kept.txt").symlink_to(tmp_path / "outside.txt")
+    docs, rejects = _ingest(tmp_path / "in")
+    assert docs["article_id"].to_list() == ["kept"] and rejects.height == 0  # a file linked in from elsewhere is read
+    docs, rejects = _ingest(tmp_path)
+    assert "latest" not in docs["article_id"].to_list() and "feeds/a" in docs["article_id"].to_list()
+    assert _reason(rejects, "latest.txt") == "link to another input file (feeds/a.txt): read there"

@@ -939,6 +939,18 @@ def input_name(root: Path, path: Path) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def linked_input(root: Path, path: Path) -> str | None:
+    """The input a link to a file leads to, as the tables name it, when that file is itself an input (inside root, in
+    no hidden folder): read there, not a second time (as a copy of itself); None for anything else."""
+    if not path.is_symlink():
+        return None
+    real, top = Path(os.path.realpath(path)), Path(os.path.realpath(root))
+    if not real.is_file() or not real.is_relative_to(top):
+        return None
+    rel = real.relative_to(top)
+    return None if any(part.startswith(".") for part in rel.parts) else rel.as_posix()
+
+
 def not_a_file(path: Path) -> str | None:
     """Why an input entry is no readable regular file (a broken link, a pipe, a socket), or None. A pipe is
     never opened: reading it would wait for a writer."""
@@ -1013,6 +1025,11 @@ def read_files(
     with track("reading files", len(files)) as advance:
         for file in files:
             rel = input_name(root, file)
+            twin = linked_input(root, file)
+            if twin is not None:
+                rejects.append({"path": rel, "reason": f"link to another input file ({twin}): read there"})
+                advance(1)
+                continue
             try:
                 for item in _records(file, rel, stem_of(rel), cfg):
                     _take(item, cfg, seen, docs, rejects, rejected_ids)
