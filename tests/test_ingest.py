@@ -1427,12 +1427,14 @@ def test_odd_inputs_get_the_reason_that_fits(tmp_path):
     (tmp_path / "loop1.txt").symlink_to(tmp_path / "loop2.txt")
     (tmp_path / "loop2.txt").symlink_to(tmp_path / "loop1.txt")
     (tmp_path / "empty_feed.json").write_text('{"items": []}', encoding="utf-8")
+    (tmp_path / "api_error.json").write_text('{"status": "error", "message": "rate limited", "data": []}', encoding="utf-8")
     (tmp_path / "windows.txt").write_bytes(f"title Jail raid\n\n{BODY}\n".encode("utf-16-le"))  # no byte order mark
     (tmp_path / "windows_fr.txt").write_bytes(f"{BODY} Le maire a dit\u00a0: \u00ab\u00a0non\u00a0\u00bb.\n".encode("utf-16-le"))
     (tmp_path / "blob.txt").write_bytes(bytes(range(256)) * 8)
     docs, rejects = _ingest(tmp_path)
     assert _reason(rejects, "loop1.txt") == _reason(rejects, "loop2.txt") == "symbolic link loop (the link leads back to itself)"
     assert _reason(rejects, "empty_feed.json") == "feed with no items"
+    assert _reason(rejects, "api_error.json").startswith("no body text")  # an error reply empties no feed
     assert _reason(rejects, "blob.txt") == "binary file (contains NUL bytes), not text"
     assert docs["article_id"].to_list() == ["windows", "windows_fr"] and _doc(docs, "windows")["title"] == "Jail raid"
 

@@ -572,8 +572,9 @@ def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
         items = data.get(key)
         if isinstance(items, list) and items and all(_looks_like_article(item) for item in items):
             return items, None
-    if not _looks_like_article(data) and any(data.get(key) == [] for key in _WRAPPER_KEYS):
-        return [], None  # {"items": []}: a feed with nothing in it now
+    failed = any(key in data for key in ("error", "errors")) or str(data.get("status", "ok")).lower() not in ("ok", "200")
+    if not failed and not _looks_like_article(data) and any(data.get(key) == [] for key in _WRAPPER_KEYS):
+        return [], None  # {"items": []}: a feed with nothing in it now (not an API's error reply: no article)
     return None
 
 
