@@ -56,6 +56,13 @@ def test_batches_give_the_same_groups_as_one_run(corpus, tmp_path, fake_embedder
     assert _partition(a["syndicate_id"].to_list()) == _partition(b["syndicate_id"].to_list())
     assert _partition(a["story_id"].to_list()) == _partition(b["story_id"].to_list())
     assert batched.run == 3 and one.pairs.height == batched.pairs.height
+    # the word counts kept per copy group are those of its representative's text, row for row, batch or not
+    from newsdedup.stories import headline_and_body, term_counts
+
+    for state in (one, batched):
+        docs = state.groups.sort("row").join(state.documents, left_on="representative", right_on="article_id", maintain_order="left")
+        assert (state.term_rows != term_counts(headline_and_body(docs))).nnz == 0
+        assert state.term_rows.shape[0] == len(state.vectors) == state.groups.height
 
 
 def test_nothing_new_is_detected_and_changes_nothing(corpus, fake_embedder):
@@ -140,6 +147,11 @@ def test_a_changed_file_replaces_its_articles_and_a_removed_one_goes(corpus, fak
     shingles, signatures = fingerprint([texts[a] for a in state.sketches["article_id"].to_list()], settings.syndication)
     assert np.array_equal(state.signatures, signature_matrix(signatures, settings.syndication.num_perm))
     assert state.sketches["n_shingles"].to_list() == [len(s) for s in shingles]
+    # so do its copy groups' word counts, kept for the unchanged ones and counted for the new
+    from newsdedup.stories import headline_and_body, term_counts
+
+    docs = state.groups.sort("row").join(state.documents, left_on="representative", right_on="article_id", maintain_order="left")
+    assert (state.term_rows != term_counts(headline_and_body(docs))).nnz == 0
 
 
 @pytest.mark.parametrize("holder", ["deleted", "takes another id", "keeps it, edited"])
@@ -429,6 +441,7 @@ def test_the_state_holds_no_pickle_and_its_index_is_the_one_inserting_makes(corp
         assert loaded.lsh.keys.get(key) == inserted.keys.get(key)
         assert sorted(loaded.lsh.query(signatures[i])) == sorted(inserted.query(signatures[i]))
     assert [dict(t._dict) for t in loaded.lsh.hashtables] == [dict(t._dict) for t in inserted.hashtables]
+    assert (loaded.term_rows != state.term_rows).nnz == 0 and loaded.term_rows.shape == state.term_rows.shape
 
 
 def test_a_damaged_manifest_or_meta_is_one_error_where_the_manifest_alone_is_read(corpus, tmp_path, fake_embedder, monkeypatch):

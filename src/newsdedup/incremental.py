@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 from datasketch import MinHashLSH
+from scipy.sparse import vstack
 
 from newsdedup.config import Settings
 from newsdedup.embed import CachedEmbedder, Embedder, Embedders, as_embedders, text_key
@@ -267,6 +268,11 @@ def _created_table(created: dict[str, int]) -> pl.DataFrame:
     return pl.DataFrame({"id": list(created), "seq": list(created.values())}, schema=CREATED).sort("id")
 
 
+def _term_rows_fit(state: State) -> bool:
+    """Whether the state's word counts are row for row its vectors' (a state saved before they were kept has none)."""
+    return state.term_rows is not None and state.term_rows.shape[0] == len(state.vectors)
+
+
 def update_stories(
     state: State, documents: pl.DataFrame, embedder: Embedder, settings: Settings, changes: Changes
 ) -> pl.DataFrame:
@@ -306,7 +312,18 @@ def update_stories(
         pl.col("a").is_in(reps.filter(~pl.col("regraph"))["syndicate_id"].implode())
         & pl.col("b").is_in(reps.filter(~pl.col("regraph"))["syndicate_id"].implode())
     )
-    terms = text_terms(texts, state.terms)
+    # each group's word counts: kept with the state, counted for the groups embedded anew (their text changed)
+    count_again = reps["embed_again"].to_numpy() if _term_rows_fit(state) else np.ones(reps.height, dtype=bool)
+    counted = term_counts([t for t, again in zip(texts, count_again) if again])
+    if count_again.all():
+        counts = counted
+    else:
+        kept_rows = reps.with_row_index("new_row").filter(~pl.Series(count_again))
+        stacked = vstack([state.term_rows[kept_rows["row"].to_numpy()], counted]).tocsr()
+        order = np.concatenate([kept_rows["new_row"].to_numpy(), np.flatnonzero(count_again)])
+        counts = stacked[np.argsort(order)]
+    state.term_rows = counts
+    terms = text_terms(texts, state.terms, counts)
     src_new, dst_new = story_edges(vectors, days, np.flatnonzero(dirty), terms, cfg)
     src = np.concatenate([np.array([index[a] for a in kept["a"].to_list()], dtype=np.int64), src_new])
     dst = np.concatenate([np.array([index[b] for b in kept["b"].to_list()], dtype=np.int64), dst_new])

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from scipy.sparse import csr_matrix, load_npz, save_npz
 
 from newsdedup.config import Settings
 from newsdedup import embed
@@ -181,6 +182,7 @@ class State:
     signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.uint32))  # row-aligned MinHash values
     groups: pl.DataFrame = field(default_factory=lambda: empty(GROUPS))  # copy group -> row of vectors
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    term_rows: csr_matrix | None = None  # each copy group's word counts (stories.term_counts), row-aligned with vectors
     terms: TermStats = field(default_factory=TermStats)  # word document frequencies over every article
     edges: pl.DataFrame = field(default_factory=lambda: empty(EDGES))  # close copy groups (radius graph)
     created: pl.DataFrame = field(default_factory=lambda: empty(CREATED))  # ids in order of first appearance
@@ -270,6 +272,8 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
         state.sections = None if map_sentences else load_sections(output)
         for what, attribute in (("vectors.npy", "vectors"), ("signatures.npy", "signatures")):
             setattr(state, attribute, np.load(folder / what))
+        what = "term_rows.npz"  # none in a state saved before they were kept: counted again by the next run
+        state.term_rows = load_npz(folder / what) if (folder / what).is_file() else None
         what = "sentence_vectors.npy"
         state.sentence_vectors = np.load(folder / what, mmap_mode="r" if map_sentences else None)
         what = "term_df.npy"
@@ -328,6 +332,8 @@ def save_state(output: str | Path, state: State) -> None:
     np.save(fresh / "vectors.npy", state.vectors)
     np.save(fresh / "signatures.npy", state.signatures)
     np.save(fresh / "sentence_vectors.npy", state.sentence_vectors)
+    if state.term_rows is not None:
+        save_npz(fresh / "term_rows.npz", state.term_rows, compressed=False)
     np.save(fresh / "term_df.npy", state.terms.df.astype(np.int32))
     meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs,
             "code": CODE_FINGERPRINT}

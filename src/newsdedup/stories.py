@@ -57,6 +57,8 @@ Terms = Callable[[np.ndarray], csr_matrix]  # rows -> their L2-normalised TF-IDF
 
 def term_counts(texts: list[str]) -> csr_matrix:
     """Word counts of each text in hashed columns (stateless: no vocabulary to fit or keep)."""
+    if not texts:
+        return csr_matrix((0, TERM_FEATURES), dtype=np.float32)
     return _HASHER.transform(texts).tocsr()
 
 
@@ -100,8 +102,18 @@ def term_stats(texts: list[str]) -> TermStats:
     return stats
 
 
-def text_terms(texts: list[str], stats: TermStats) -> Terms:
-    """TF-IDF vectors of the given texts by row, computed on first use."""
+def text_terms(texts: list[str], stats: TermStats, counts: csr_matrix | None = None) -> Terms:
+    """TF-IDF vectors of the given texts by row, computed on first use; counts: the texts' word counts (term_counts),
+    row for row, when known (the state keeps each copy group's), weighed all at once."""
+    if counts is not None:
+        weighted: list[csr_matrix] = []
+
+        def rows_known(rows: np.ndarray) -> csr_matrix:
+            if not weighted:
+                weighted.append(stats.weigh(counts))
+            return weighted[0][np.asarray(rows, dtype=np.int64)]
+
+        return rows_known
     cache: dict[int, csr_matrix] = {}
 
     def rows_of(rows: np.ndarray) -> csr_matrix:
