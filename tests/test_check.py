@@ -346,8 +346,9 @@ def test_cli_check_reads_files_and_stdin_without_changing_the_state(saved, tmp_p
                            input=SEED_004.read_text(encoding="utf-8"))
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.strip().splitlines()]
-    assert [line["verdict"] for line in lines] == ["copy", "copy"]
-    assert lines[1]["similarity"] == 1.0
+    # the held seed given again on stdin, word for word, is that article, held already (not a copy of itself)
+    assert [line["verdict"] for line in lines] == ["copy", "held"]
+    assert lines[1]["similarity"] == 1.0 and lines[1]["of"]["article_id"] == SEED_004.stem
     assert sorted((p.name, p.stat().st_mtime_ns) for p in saved.rglob("*") if p.is_file()) == before
 
 
@@ -375,6 +376,19 @@ def test_an_article_in_the_results_already_is_held_not_a_copy_of_itself(saved, t
     result = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--output", str(saved), "--json"])
     verdict = json.loads(result.output)
     assert verdict["verdict"] != "held" and (verdict["of"] or {}).get("article_id") != SEED_004.stem
+
+
+
+def test_an_input_of_a_folder_checked_alone_is_held_under_its_id_there(saved, tmp_path):
+    """Held as 'NAME' in the results (an input of the folder), checked alone as a file of another folder: the same
+    headline and text is that article, not a copy of it."""
+    renamed = tmp_path / "elsewhere.txt"
+    shutil.copy(SEED_004, renamed)
+    result = runner.invoke(app, ["check", str(renamed), "--output", str(saved), "--json"])
+    verdict = json.loads(result.output)
+    assert verdict["verdict"] == "held" and verdict["of"]["article_id"] == SEED_004.stem
+    line = runner.invoke(app, ["check", str(renamed), "--output", str(saved)]).output.strip()
+    assert line.startswith(f"elsewhere: HELD: in the results already as {SEED_004.stem}, story story_"), line
 
 
 def test_cli_check_names_the_rejected_record_of_a_feed(saved, tmp_path):

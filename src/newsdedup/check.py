@@ -65,6 +65,10 @@ def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, An
     return {**doc, "article_id": article_id, "path": path}
 
 
+def _text_key(title: str | None, text: str) -> str:
+    return hashlib.sha1(f"{title or ''}\n{text}".encode()).hexdigest()
+
+
 @dataclass
 class Verdict:
     """What an incoming article is, relative to everything the state holds."""
@@ -90,7 +94,8 @@ class Verdict:
             head += f" of {self.of['article_id']} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
             head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == HELD:
-            head += f": in the results already, story {self.of['story_id']} ({self.of['title']!r})"
+            held_as = f" as {self.of['article_id']}" if self.of["article_id"] != self.article_id else ""
+            head += f": in the results already{held_as}, story {self.of['story_id']} ({self.of['title']!r})"
         elif self.verdict == SAME_STORY:
             head += f": story {self.of['story_id']} ({self.of['title']!r}), similarity {self.similarity:.2f}"
         if self.differs:
@@ -118,6 +123,7 @@ class Desk:
         }
         self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
         self._titles: dict[str, str] = {}
+        self._by_text: dict[str, str] | None = None  # held articles by their headline and text (_held_as), on first use
         self.story_members: dict[str, list[str]] = {}
         for article_id, story_id in zip(docs["article_id"].to_list(), docs["story_id"].to_list()):
             self.story_members.setdefault(story_id, []).append(article_id)
@@ -169,14 +175,22 @@ class Desk:
         # on (measured at 100k: one article's embedding 32 -> 14 ms p50, 107 -> 18 ms p95); the desk's
         # matrix products are small enough for one thread.
         held = self.docs.get(doc["article_id"])
-        if held is not None and held.get("text") == doc["text"]:  # not a copy of itself
-            verdict = Verdict(HELD, doc["article_id"], doc["title"], self._brief(doc["article_id"]), 1.0)
+        same = doc["article_id"] if held is not None and held.get("text") == doc["text"] else self._held_as(doc)
+        if same is not None:  # not a copy of itself (also when its id here is not the held one's: 'x', 'feeds/x')
+            verdict = Verdict(HELD, doc["article_id"], doc["title"], self._brief(same), 1.0)
             verdict.ms = round((time.perf_counter() - start) * 1000, 2)
             return verdict
         with self._threads.limit(limits=1, user_api="blas"):
             verdict = self._copy_verdict(doc) or self._story_verdict(doc)
         verdict.ms = round((time.perf_counter() - start) * 1000, 2)
         return verdict
+
+    def _held_as(self, doc: dict[str, Any]) -> str | None:
+        """The held article with this very headline and text, under whatever id (an input of a folder is 'feeds/x'
+        there, 'x' when checked alone), or None."""
+        if self._by_text is None:
+            self._by_text = {_text_key(r["title"], r["text"]): a for a, r in sorted(self.docs.items(), reverse=True)}
+        return self._by_text.get(_text_key(doc["title"], doc["text"]))
 
     def _copy_verdict(self, doc: dict[str, Any]) -> Verdict | None:
         cfg = self.settings.syndication
