@@ -389,6 +389,13 @@ def test_an_input_of_a_folder_checked_alone_is_held_under_its_id_there(saved, tm
     assert verdict["verdict"] == "held" and verdict["of"]["article_id"] == SEED_004.stem
     line = runner.invoke(app, ["check", str(renamed), "--output", str(saved)]).output.strip()
     assert line.startswith(f"elsewhere: HELD: in the results already as {SEED_004.stem}, story story_"), line
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file())
+    result = runner.invoke(app, ["check", str(renamed), "--add", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"not added: already held as {SEED_004.stem}" in result.output
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()) == before  # nothing added
 
 
 def test_cli_check_names_the_rejected_record_of_a_feed(saved, tmp_path):
@@ -428,6 +435,9 @@ def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_fact
     for folder, seed in (("a", "002_ae9f11a7c17e6c9e.txt"), ("b", "000_88db8367fec8dc5d.txt")):
         (root / folder).mkdir()
         shutil.copy(SEEDS / seed, root / folder / "story.txt")
+    # 000 is held word for word (it would be "not added: already held as 000_..."): a local paper's copy of it is not
+    local = root / "b" / "story.txt"
+    local.write_text(local.read_text(encoding="utf-8") + "\n\nThe district council met on Monday to plan repairs.\n", encoding="utf-8")
     files = [str(root / "a" / "story.txt"), str(root / "b" / "story.txt")]
     result = runner.invoke(app, ["check", *files, "--add", "--output", str(out)])
     assert result.exit_code == 0, result.output

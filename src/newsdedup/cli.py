@@ -537,7 +537,7 @@ def check(
 
     import polars as pl
 
-    from newsdedup.check import Desk, desk_article
+    from newsdedup.check import HELD, Desk, desk_article
     from newsdedup.ingest import read_files
     from newsdedup.state import StateError, load_state
 
@@ -572,7 +572,11 @@ def check(
             sys.stdout.flush()
             if not add:
                 continue
-            held = "already held" if doc["article_id"] in desk.docs else "given twice" if doc["article_id"] in added else None
+            held = (
+                "already held" if doc["article_id"] in desk.docs
+                else f"already held as {verdict.of['article_id']}" if verdict.verdict == HELD  # word for word, another id
+                else "given twice" if doc["article_id"] in added else None
+            )
             if held:
                 typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
             else:
