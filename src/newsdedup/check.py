@@ -52,6 +52,11 @@ HELD = "held"  # the article itself is in the results already (its id, word for 
 REP_TERMS_KEPT = 20_000
 
 
+def _text_key(title: str | None, text: str) -> str:
+    """A digest of an article's headline and words: what tells two articles of one name apart, and finds a held one."""
+    return hashlib.sha1(f"{title or ''}\n{text}".encode()).hexdigest()
+
+
 def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, Any]:
     """An incoming article as `check --add` adds it: its path 'check:NAME' (schema.DESK_PLACE; an item keeps its
     place: 'check:feed.rss:3'); one without an id of its own, named after its file ('stdin', or any folder's
@@ -60,13 +65,8 @@ def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, An
     path = DESK_PLACE + name + doc["path"][len(file_name) :]
     article_id = doc["article_id"]
     if article_id == stem_of(file_name) or known_by_place(article_id, doc["path"]):
-        digest = hashlib.sha1(f"{doc['title'] or ''}\n{doc['text']}".encode()).hexdigest()[:8]
-        article_id = f"check:{stem_of(Path(name).name)}-{digest}"
+        article_id = f"check:{stem_of(Path(name).name)}-{_text_key(doc['title'], doc['text'])[:8]}"
     return {**doc, "article_id": article_id, "path": path}
-
-
-def _text_key(title: str | None, text: str) -> str:
-    return hashlib.sha1(f"{title or ''}\n{text}".encode()).hexdigest()
 
 
 @dataclass

@@ -797,6 +797,7 @@ def _anchor(story_id: str) -> str:
 
 
 ONE_PAGE_STORIES = 300  # above this many stories, each story's section is a page of its own (story_page)
+_BACK = "../report.html#index"  # from a story's page to the index
 
 
 def story_page(story_id: str) -> str:
@@ -925,7 +926,7 @@ def render_html_pages(
         sid = s["story_id"]
         parts = (s, members[sid], facts_by.get(sid, []), conflicts_by.get(sid, []))
         if paged:
-            return story_section(sections, "html page", parts, pair_rows, lambda: _story(*parts, pair_of, "../report.html#index"))
+            return story_section(sections, "html page", parts, pair_rows, lambda: _story(*parts, pair_of, _BACK))
         return story_section(sections, "html", parts, pair_rows, lambda: _story(*parts, pair_of))
 
     if paged:
@@ -979,7 +980,7 @@ def _page(title: str, section: str) -> str:
     return f"""{_head(f"{title} - newsdedup report", _PAGE_CSP)}
 <body>
 <div class="wrap">
-<p class="muted"><a href="../report.html#index">All stories</a></p>
+<p class="muted"><a href="{_BACK}">All stories</a></p>
 <main>
 {section}
 </main>

@@ -317,11 +317,9 @@ def update_stories(
     counted = term_counts([t for t, again in zip(texts, count_again) if again])
     if count_again.all():
         counts = counted
-    else:
-        kept_rows = reps.with_row_index("new_row").filter(~pl.Series(count_again))
-        stacked = vstack([state.term_rows[kept_rows["row"].to_numpy()], counted]).tocsr()
-        order = np.concatenate([kept_rows["new_row"].to_numpy(), np.flatnonzero(count_again)])
-        counts = stacked[np.argsort(order)]
+    else:  # the counts kept are those of the rows whose vectors are kept (`keep`), the rest counted now
+        stacked = vstack([state.term_rows[keep["row"].to_numpy()], counted]).tocsr()
+        counts = stacked[np.argsort(np.concatenate([keep["new_row"].to_numpy(), np.flatnonzero(count_again)]))]
     state.term_rows = counts
     terms = text_terms(texts, state.terms, counts)
     src_new, dst_new = story_edges(vectors, days, np.flatnonzero(dirty), terms, cfg)

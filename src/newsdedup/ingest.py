@@ -981,6 +981,11 @@ def read_inputs(root: str | Path, cfg: IngestConfig) -> tuple[pl.DataFrame, pl.D
 _DUPLICATE = re.compile(r"duplicate article_id .*\(first in (.+)\)\Z", re.S)
 
 
+def duplicate_reason(article_id: str, first: str) -> str:
+    """The reject reason of an item repeating an id; duplicate_of reads the first holder back from it."""
+    return f"duplicate article_id {article_id!r} (first in {first})"
+
+
 def duplicate_of(reason: str) -> str | None:
     """The path of the input whose id a reject repeats ("duplicate article_id 'K' (first in x.json)" -> 'x.json')."""
     found = _DUPLICATE.match(reason)
@@ -1000,7 +1005,7 @@ def _take(
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
     elif item.article_id in seen:
-        rejects.append({"path": item.path, "reason": f"duplicate article_id {item.article_id!r} (first in {seen[item.article_id]})"})
+        rejects.append({"path": item.path, "reason": duplicate_reason(item.article_id, seen[item.article_id])})
     else:
         try:
             docs.append(to_document(item, cfg))

@@ -521,6 +521,11 @@ _NOT_OUTLETS = frozenset(
 )
 
 
+def last_dash(title: str) -> tuple[str, str, str]:
+    """A headline split at its last spaced dash of any kind, as str.rpartition splits: ("", "", title) without one."""
+    return max((title.rpartition(dash) for dash in (" - ", " \u2013 ", " \u2014 ")), key=lambda p: len(p[0]))
+
+
 def outlet_in_title(title: str | None) -> str | None:
     """The outlet a headline names at its end, after its last " | " or a dash ("Pakistan says 92 militants killed |
     AeroNews Europe", "... - Dawn.com", "... - Reuters"): a name of at most five words that looks like an outlet's (a
@@ -530,8 +535,7 @@ def outlet_in_title(title: str | None) -> str | None:
         return None
     head, sep, tail = title.rpartition(" | ")
     if not sep:
-        parts = (title.rpartition(dash) for dash in (" - ", " \u2013 ", " \u2014 "))
-        head, sep, tail = max(parts, key=lambda p: len(p[0]))  # the last dash of any kind
+        head, sep, tail = last_dash(title)
         if not sep:
             return None
     tail = tail.strip()

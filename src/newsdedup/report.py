@@ -12,7 +12,7 @@ from newsdedup.html_report import (
     Sections, adding_versions, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
     original_reason, outlet, pair_rows_by_story, plural, render_html_pages, story_days, story_section, story_size, when_published,
 )
-from newsdedup.normalize import clip, names, outlet_in_title, split_sentences, stop_words
+from newsdedup.normalize import clip, last_dash, names, outlet_in_title, split_sentences, stop_words
 from newsdedup.schema import (
     ARTICLES, CONFLICTS, FACTS, REJECTS, STORIES, conflict_counts, conflicts_by_kind, conform, numbers_differing, pairs_by_articles, rows_by,
 )
@@ -69,12 +69,6 @@ _VERSION_PREFIX = re.compile(r"^(?:(?:UPDATE|REFILE|CORRECTED|RPT|WRAPUP)(?:\s*\
 _PIPE = re.compile(r"\s+\|\s+")
 
 
-def _last_dash(title: str) -> tuple[str, str]:
-    """A headline split at its last spaced dash of any kind: (head, tail), or (title, "") without one."""
-    cut = max(title.rfind(dash) for dash in (" - ", " \u2013 ", " \u2014 "))
-    return (title, "") if cut < 0 else (title[:cut].rstrip(), title[cut + 3 :].strip())
-
-
 def clean_headline(title: str, source: str | None = None) -> str:
     """A headline without a wire's version prefix or an outlet's suffix: the part after the last " | " goes while it
     is a name (four words at most) no longer than what comes before it ("Markets | Stocks fall as oil jumps" keeps
@@ -85,7 +79,8 @@ def clean_headline(title: str, source: str | None = None) -> str:
     while len(parts) > 1 and len(parts[-1].split()) <= min(4, len(" ".join(parts[:-1]).split())):
         parts.pop()
     title = " | ".join(parts) or title
-    head, tail = _last_dash(title)
+    head, _, tail = last_dash(title)
+    head, tail = head.rstrip(), tail.strip()
     last = title.rpartition(" | ")[2]  # a section label kept before it ("Markets | Stocks fall - Reuters")
     if tail and head and (tail.casefold() == (source or "").strip().casefold() or outlet_in_title(last) == tail):
         return head

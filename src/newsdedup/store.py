@@ -45,10 +45,11 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
         folder = out / PAGES
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):  # ours to make: never written through
             folder.unlink()
+        if pages:
+            (staging / PAGES).mkdir()
         for name in pages:  # first, so that report.html never links to a page not yet there
             data = texts[name].encode("utf-8")
             if not _unchanged(out / name, data):
-                (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
                 staged.append((staging / name, out / name))
         kept = set(pages)

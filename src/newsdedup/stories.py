@@ -222,6 +222,12 @@ def too_far(days_a: np.ndarray, days_b: np.ndarray, window: float) -> np.ndarray
         return np.abs(days_a - days_b) > window
 
 
+def _members(labels: np.ndarray, n: int) -> list[np.ndarray]:
+    """The rows of each label 0..n-1 (components of a graph), each in row order."""
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.searchsorted(labels[order], np.arange(1, n)))
+
+
 def _cluster_dense(
     vectors: np.ndarray, words: csr_matrix | None, days: np.ndarray, cfg: StoriesConfig, hub: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -271,11 +277,8 @@ def _cluster_component(
     close &= (sims >= cfg.min_similarity) & ~too_far(days[src], days[dst], cfg.time_window_days)
     n_parts, part = connected_components(csr_matrix((np.ones(int(close.sum())), (src[close], dst[close])), shape=(n, n)), directed=False)
     labels = np.zeros(n, dtype=np.int64)
-    order = np.argsort(part, kind="stable")
-    bounds = np.searchsorted(part[order], np.arange(n_parts + 1))
     next_label = 0
-    for p in range(n_parts):
-        idx = order[bounds[p] : bounds[p + 1]]
+    for idx in _members(part, n_parts):
         if len(idx) == 1:
             sub = np.zeros(1, dtype=np.int64)
         elif len(idx) <= cfg.max_dense_component:
@@ -362,11 +365,10 @@ def cluster_components(
     labels = np.full(n, -1, dtype=np.int64)
     hubs = np.full(n, np.nan)
     wanted = np.ones(n_comp, dtype=bool) if only is None else np.isin(np.arange(n_comp), comp[only])
-    order = np.argsort(comp, kind="stable")
-    bounds = np.searchsorted(comp[order], np.arange(n_comp + 1))
+    members = _members(comp, n_comp)
     next_label = 0
     for c in np.flatnonzero(wanted):
-        idx = order[bounds[c] : bounds[c + 1]]
+        idx = members[c]
         if len(idx) == 1:
             sub, hub = np.zeros(1, dtype=np.int64), np.zeros(1)
         else:
