@@ -333,3 +333,14 @@ def _markdown_with(t: dict[str, pl.DataFrame]) -> str:
     canon = t["stories"].select("story_id", "canonical_article_id")
     return render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
                            t["pairs"], t["documents"])
+
+
+def test_an_id_or_path_holding_a_line_break_backticks_or_a_bar_stays_one_code_span_and_one_table_cell():
+    t = _tables()
+    odd = "wire\n`q`"  # a record's own id may hold anything
+    t["documents"] = t["documents"].with_columns(pl.col("article_id").replace("q", odd))
+    t["stories"] = t["stories"].with_columns(pl.col("canonical_article_id").replace("q", odd))
+    t["rejects"] = pl.DataFrame([("in|box/a\nb.bin", "binary file | unreadable")], schema=t["rejects"].schema, orient="row")
+    report = _markdown(t)
+    assert "(Valley Post, 2026-03-05, `` wire `q` ``)" in report
+    assert report.rstrip().endswith("| `in\\|box/a b.bin` | binary file \\| unreadable |")

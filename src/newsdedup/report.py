@@ -18,6 +18,20 @@ from newsdedup.schema import (
 )
 
 
+def code(text: object) -> str:
+    """text as one Markdown code span, whatever it holds: an id or a path may hold a line break (shown as a space; it
+    ended the span and the line) or backticks (the span is fenced by a longer run)."""
+    shown = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def cell(text: object) -> str:
+    """text as one Markdown table cell: on one line, its "|" escaped (also inside a code span)."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", str(text)).replace("|", "\\|")
+
+
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
 
@@ -161,7 +175,7 @@ def summarize(
 
 def _who(row: dict) -> str:
     dateline = f", dateline {row['dateline']}" if row.get("dateline") else ""
-    return f"{outlet(row)}, {when_published(row)}{dateline}, `{row['article_id']}`"
+    return f"{outlet(row)}, {when_published(row)}{dateline}, {code(row['article_id'])}"
 
 
 def _also_in(holder: str, others: list[str], info: dict[str, dict]) -> str:
@@ -197,7 +211,7 @@ def story_markdown(
     out = [
         f"## {story['title']}",
         "",
-        f"`{story['story_id']}`: {story_size(story['n_articles'], story['n_syndicates'])}; "
+        f"{code(story['story_id'])}: {story_size(story['n_articles'], story['n_syndicates'])}; "
         f"sources: {', '.join(story['sources']) or 'unknown'}; {dates}{_conflicting(conflicts)}.",
         "",
         f"**Most complete version:** {canon['title']} ({_who(canon)}): {story['canonical_reason']}.",
@@ -217,7 +231,7 @@ def story_markdown(
                 source = copy_source(row, group[:i], lead, pairs)
                 pair = pairs.get(frozenset((a, source["article_id"])))
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
-                of = "" if source is lead else f" of `{source['article_id']}`"
+                of = "" if source is lead else f" of {code(source['article_id'])}"
                 changed = ""
                 if info[a].get("text") is not None and source.get("text") is not None:  # the texts are at hand
                     diff = compare_copy(info[a], source)
@@ -348,7 +362,7 @@ def render_markdown(
         out.append(story_section(sections, "md", parts, pair_rows, lambda: "\n".join(story_markdown(*parts, pair_of))))
     if rejects.height:
         out += ["## Rejected inputs", "", "| file | reason |", "|---|---|"]
-        out += [f"| `{r['path']}` | {r['reason']} |" for r in rejects.sort("path").iter_rows(named=True)]
+        out += [f"| {cell(code(r['path']))} | {cell(r['reason'])} |" for r in rejects.sort("path").iter_rows(named=True)]
         out.append("")
     return "\n".join(out)
 
@@ -394,7 +408,7 @@ def run_summary_markdown(summary: Summary, timings: dict[str, float], output_dir
         f"|---|---|---|---|---|---|---|---|\n"
         f"| {summary.articles} | {summary.copy_groups} | {summary.copies} | {summary.stories} | {summary.facts} "
         f"| {summary.conflicts} | {summary.reworded} | {summary.rejects} |\n\n"
-        f"| stage | seconds |\n|---|---|\n{rows}\n\nOutputs: `{output_dir}` (report.md, report.html, tables).\n"
+        f"| stage | seconds |\n|---|---|\n{rows}\n\nOutputs: {code(output_dir)} (report.md, report.html, tables).\n"
     )
 
 
