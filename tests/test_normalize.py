@@ -905,6 +905,8 @@ def test_an_outlet_is_read_off_the_end_of_a_headline():
                   "Hurricane makes landfall in Florida | What We Know", "Militants killed in a raid | By Jane Smith",
                   "Militants killed in a raid | Karachi", "Militants killed in a raid | Monday",
                   "Militants killed in a raid | UK News", "Storm hits the coast hard - Reuters poll shows",
+                  "UK inflation falls to 3% in January - ONS", "12 militants killed in North Waziristan - ISPR",
+                  "Sales will slow this year - CEO", "Rates will stay high for longer \u2013 ECB",
                   None, ""):
         assert outlet_in_title(title) is None, title
 

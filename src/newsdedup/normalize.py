@@ -513,11 +513,14 @@ _OUTLET_MARK = re.compile(
     r"|Bloomberg|Xinhua|Dawn|Tass|Insider|Monitor|Broadcasting|Network|Media"
 )
 _ACRONYM = re.compile(r"[A-Z]{2,6}\d{0,2}\Z")
-# ... and what such a tail may still be: a section, a region, a format
+# ... and what such a tail may still be: a section, a region, a format, or whom a wire's headline quotes ("UK
+# inflation falls to 3% - ONS", "12 militants killed in North Waziristan - ISPR", "Sales to slow - CEO")
 _NOT_OUTLETS = frozenset(
     "us|uk|eu|un|usa|uae|news|world news|us news|uk news|india news|europe news|asia news|middle east news|"
     "business news|sports news|tech news|local news|national news|latest news|top news|breaking news|live news|"
-    "science news|health news|entertainment news|politics news|world|tv|radio|video|live tv".split("|")
+    "science news|health news|entertainment news|politics news|world|tv|radio|video|live tv|"
+    "ceo|cfo|coo|cto|pm|mp|ons|ecb|imf|fed|boe|boj|rbi|rba|snb|pboc|opec|iea|eia|who|wto|ilo|iaea|icc|icj|nato|cdc|"
+    "fda|faa|sec|fbi|cia|nasa|ntsb|nhtsa|doj|usda|epa|irs|nhs|ispr|ndma|pdma|fo|moh|kcna|g7|g20".split("|")
 )
 
 
