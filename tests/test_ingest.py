@@ -7,6 +7,7 @@ import shutil
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -1437,6 +1438,20 @@ def test_odd_inputs_get_the_reason_that_fits(tmp_path):
     assert _reason(rejects, "api_error.json").startswith("no body text")  # an error reply empties no feed
     assert _reason(rejects, "blob.txt") == "binary file (contains NUL bytes), not text"
     assert docs["article_id"].to_list() == ["windows", "windows_fr"] and _doc(docs, "windows")["title"] == "Jail raid"
+
+
+def test_utf16_without_a_byte_order_mark_in_another_script_is_read_and_binary_data_is_not(tmp_path):
+    urdu = "\u06a9\u0648\u0626\u0679\u06c1 \u0645\u06cc\u06ba \u062d\u0645\u0644\u06d2 \u06a9\u06d2 \u0628\u0639\u062f 92 \u0639\u0633\u06a9\u0631\u06cc\u062a \u067e\u0633\u0646\u062f \u06c1\u0644\u0627\u06a9"
+    russian = "\u0412 \u041a\u0432\u0435\u0442\u0442\u0435 \u043f\u043e\u0441\u043b\u0435 \u043d\u0430\u043f\u0430\u0434\u0435\u043d\u0438\u044f \u0443\u0431\u0438\u0442\u044b 92 \u0431\u043e\u0435\u0432\u0438\u043a\u0430"
+    (tmp_path / "urdu.txt").write_bytes(("\n\n".join([urdu + "."] * 8) + "\n").encode("utf-16-le"))
+    (tmp_path / "russian.txt").write_bytes(("\n\n".join([russian + "."] * 8) + "\n").encode("utf-16-be"))
+    rng = np.random.default_rng(3)  # 16-bit data whose high bytes are NUL now and then, as in text: many scripts
+    units = rng.integers(0x0100, 0x0500, 4000, dtype=np.uint16)
+    units[rng.random(4000) < 0.15] = 0x0020
+    (tmp_path / "samples.txt").write_bytes(units.astype("<u2").tobytes())
+    docs, rejects = _ingest(tmp_path)
+    assert _doc(docs, "urdu")["text"].startswith(urdu) and _doc(docs, "russian")["text"].startswith(russian)
+    assert _reason(rejects, "samples.txt") == "binary file (contains NUL bytes), not text"
 
 
 def test_a_link_to_another_input_file_is_read_once_there(tmp_path):

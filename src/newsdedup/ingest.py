@@ -177,13 +177,14 @@ HOLDS_NO_ARTICLE = frozenset({EMPTY_FILE, EMPTY_ARRAY, EMPTY_FEED})
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 text written without a byte order mark (some Windows tools): Latin letters leave a NUL in every other
-    byte, on one side only; None for anything else (binary data)."""
+    """UTF-16 text written without a byte order mark (some Windows tools): the NULs lie on one side only, in every
+    other byte for Latin letters, in the spaces, digits and stops of another script (Urdu, Russian); None for anything
+    else (binary data)."""
     head = data[:65536]
     if len(data) % 2 or len(head) < 16:
         return None
     even, odd = head[0::2].count(0) / (len(head) / 2), head[1::2].count(0) / (len(head) / 2)
-    if max(even, odd) < 0.6 or min(even, odd) > 0.01:
+    if max(even, odd) < 0.05 or min(even, odd) > 0.01:
         return None
     try:
         text = data.decode("utf-16-be" if even > odd else "utf-16-le")
@@ -191,7 +192,18 @@ def _bomless_utf16(data: bytes) -> str | None:
         return None
     sample = text[:5000]
     controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\r\n\t")  # NBSP is text
-    return text if controls <= len(sample) // 100 else None
+    if controls > len(sample) // 100:
+        return None
+    return text if max(even, odd) >= 0.6 or _one_script(sample) else None
+
+
+def _one_script(sample: str) -> bool:
+    """Whether a text read as UTF-16 reads as words: no unassigned or private code points, a space between words,
+    and its letters mostly of one script (binary data read so scatters over scripts and unassigned points)."""
+    if any(unicodedata.category(c) in ("Cn", "Co", "Cs") for c in sample) or sample.count(" ") < len(sample) / 20:
+        return False
+    scripts = Counter(unicodedata.name(c, "?").split()[0] for c in sample if c.isalpha())
+    return bool(scripts) and scripts.most_common(1)[0][1] >= 0.8 * sum(scripts.values())
 
 
 def decode(data: bytes) -> str:
