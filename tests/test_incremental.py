@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import zlib
+from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
@@ -357,6 +360,66 @@ def test_a_merge_keeps_the_older_id_and_records_the_other(tmp_path):
     assert merged["a"] == merged["b"] == merged["c"] == stories["a"]  # the older id survives
     assert changes.merges == [(stories["b"], stories["a"])]
     assert state.merges.rows() == [(stories["b"], stories["a"], 3)]
+
+
+class SagaEmbedder:
+    """The vectors of test_stories' daily saga, by the "sagaN" word each article carries: one component of the
+    candidate graph, every day's event a story of its own."""
+
+    def __init__(self) -> None:
+        from test_stories import _daily_saga
+
+        self.vectors = _daily_saga(n_days=12, per_day=3)[0]
+
+    def embed(self, texts):
+        return np.asarray([self._vector(t) for t in texts], dtype=np.float32)
+
+    def _vector(self, text: str) -> np.ndarray:
+        found = re.search(r"saga(\d+)", text)
+        if found:
+            return self.vectors[int(found.group(1))]
+        other = np.random.default_rng(zlib.crc32(text.encode())).normal(size=self.vectors.shape[1])  # a fact's sentence
+        return other / np.linalg.norm(other)
+
+
+def _saga_article(folder, day: int, k: int) -> None:
+    words = np.random.default_rng(100 * day + k).choice([f"w{i}" for i in range(5000)], 120).tolist()
+    body = "\n\n".join(" ".join(words[i : i + 20]).capitalize() + "." for i in range(0, 120, 20))
+    when = datetime(2026, 1, 1, 2 + 2 * k) + timedelta(days=day)
+    (folder / f"d{day:02d}_{k}.txt").write_text(f"date {when.isoformat()}\nsaga{3 * day + k} report\n\n{body}\n", encoding="utf-8")
+
+
+def test_a_run_adding_to_a_component_cut_for_its_size_clusters_only_the_parts_it_reaches(tmp_path, monkeypatch):
+    import newsdedup.stories as stories
+
+    cut = {"embedding_weight": 1.0, "max_dense_component": 6}  # the vectors alone decide; 36 groups are a giant
+    settings = load_config().model_copy(update={"stories": load_config().stories.model_copy(update=cut)})
+    whole, inp = tmp_path / "whole", tmp_path / "in"
+    for folder in (whole, inp):
+        folder.mkdir()
+        for day in range(12):
+            for k in range(3):
+                if folder is whole or (day, k) != (6, 2):
+                    _saga_article(folder, day, k)
+    one = _fresh(settings)
+    continue_run(one, whole, settings, SagaEmbedder())
+    day_of = {a: int(a[1:3]) for a in one.documents["article_id"].to_list()}
+    assert _partition(one.documents["story_id"].to_list()) == _partition([day_of[a] for a in one.documents["article_id"].to_list()])
+
+    state = _fresh(settings)
+    continue_run(state, inp, settings, SagaEmbedder())
+    before = dict(zip(state.documents["article_id"], state.documents["story_id"]))
+    sizes: list[int] = []
+    dense = stories._cluster_dense
+    monkeypatch.setattr(stories, "_cluster_dense", lambda v, *rest: sizes.append(len(v)) or dense(v, *rest))
+    _saga_article(inp, 6, 2)
+    changes = continue_run(state, inp, settings, SagaEmbedder())
+    a, b = one.documents.sort("article_id"), state.documents.sort("article_id")
+    assert _partition(a["story_id"].to_list()) == _partition(b["story_id"].to_list())
+    assert 0 < len(sizes) <= 7 and sum(sizes) <= 21  # day 6 and the days its neighbours reach (3 days either side), not all 12
+    after = dict(zip(state.documents["article_id"], state.documents["story_id"]))
+    far = [a for a in before if not 3 <= day_of[a] <= 9]  # the days no neighbour of the new write-up reaches
+    assert all(after[a] == before[a] for a in far) and not changes.dirty_stories & {after[a] for a in far}
 
 
 def test_state_round_trips_and_a_crashed_save_keeps_the_old_one(corpus, tmp_path, fake_embedder, monkeypatch):

@@ -99,6 +99,25 @@ def test_a_component_too_big_for_a_dense_matrix_is_cut_and_clustered_as_a_whole_
     assert np.all(hubs > 0.5)  # hubness comes from the component's candidate pairs (the desk's distances use it)
 
 
+def test_only_the_parts_of_a_cut_component_that_a_change_reaches_are_clustered_again():
+    from sklearn.metrics import adjusted_rand_score
+
+    from newsdedup.stories import cluster_components, story_edges
+
+    vectors, days, truth = _daily_saga()
+    cfg = StoriesConfig(max_dense_component=20)
+    src, dst = story_edges(vectors, days, np.arange(len(vectors)), None, cfg)
+    whole, whole_hubs = cluster_components(vectors, days, src, dst, cfg)
+    changed = np.array(truth) == 20  # day 20's four write-ups are new
+    labels, hubs = cluster_components(vectors, days, src, dst, cfg, only=changed)
+    done = labels >= 0
+    assert done[changed].all() and not done[np.array(truth) <= 10].any()  # day 0 to 10: no change reaches them
+    neighbours = set(dst[changed[src]].tolist()) | set(src[changed[dst]].tolist())
+    assert done[list(neighbours)].all()  # their hubness took the new write-ups in
+    assert adjusted_rand_score(whole[done], labels[done]) == 1.0
+    assert np.allclose(hubs, whole_hubs)  # hubness is the component's, for every group
+
+
 def _with_gram(gram: np.ndarray) -> np.ndarray:
     """Unit vectors whose pairwise cosines are the given matrix."""
     return np.linalg.cholesky(gram).astype(np.float64)

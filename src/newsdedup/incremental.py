@@ -336,7 +336,7 @@ def update_stories(
             "syndicate_id": names,
             "representative": reps["representative"],
             "row": np.arange(len(names)),
-            "hub": np.where(labels >= 0, hubs, old_hubs),
+            "hub": np.where(np.isnan(hubs), old_hubs, hubs),  # taken anew in every component re-clustered
         },
         schema=GROUPS,
     )

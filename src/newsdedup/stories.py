@@ -256,7 +256,12 @@ def _cluster_sparse(vectors: np.ndarray, graph: csr_matrix, cfg: StoriesConfig) 
 
 
 def _cluster_component(
-    vectors: np.ndarray, words: csr_matrix | None, days: np.ndarray, graph: csr_matrix, cfg: StoriesConfig
+    vectors: np.ndarray,
+    words: csr_matrix | None,
+    days: np.ndarray,
+    graph: csr_matrix,
+    cfg: StoriesConfig,
+    changed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Average-linkage labels and hubness values for one connected component of the candidate graph.
 
@@ -265,7 +270,9 @@ def _cluster_component(
     pair is further apart than the threshold, so the parts are clustered one by one as the whole would be over its
     candidate pairs (a close pair the candidate graph lacks is ignored across parts, as between components), with
     hubness taken over the component's candidate pairs. Only a part still too big is clustered on embeddings alone
-    (fallback_distance)."""
+    (fallback_distance). With `changed` (a boolean mask: groups new or changed since their stories were made), only
+    the parts a change reaches are clustered: those holding a changed group or a candidate neighbour of one (its
+    hubness takes the change in); the rest keep their stories, label -1, as components no change touches do."""
     n = len(vectors)
     if n <= cfg.max_dense_component:
         return _cluster_dense(vectors, words, days, cfg)
@@ -276,9 +283,16 @@ def _cluster_component(
     close = corrected_distance(sims, hub[src], hub[dst], cfg) <= cfg.distance_threshold + 1e-9  # BLAS vs einsum
     close &= (sims >= cfg.min_similarity) & ~too_far(days[src], days[dst], cfg.time_window_days)
     n_parts, part = connected_components(csr_matrix((np.ones(int(close.sum())), (src[close], dst[close])), shape=(n, n)), directed=False)
-    labels = np.zeros(n, dtype=np.int64)
+    labels = np.full(n, -1, dtype=np.int64)
+    reached = np.ones(n_parts, dtype=bool)
+    if changed is not None:
+        near = changed.copy()
+        near[dst[changed[src]]] = near[src[changed[dst]]] = True
+        reached = np.isin(np.arange(n_parts), part[near])
     next_label = 0
-    for idx in _members(part, n_parts):
+    for p, idx in enumerate(_members(part, n_parts)):
+        if not reached[p]:
+            continue
         if len(idx) == 1:
             sub = np.zeros(1, dtype=np.int64)
         elif len(idx) <= cfg.max_dense_component:
@@ -357,7 +371,8 @@ def cluster_components(
 
     Pairs in different components are below min_similarity, hence never merged, so components are
     clustered one by one; with `only` (a boolean mask), components holding none of those rows are
-    skipped: label -1, hubness NaN.
+    skipped: label -1, hubness NaN, and so are the parts of a component cut for its size that they do not
+    reach (label -1; _cluster_component).
     """
     n = len(vectors)
     graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
@@ -373,11 +388,13 @@ def cluster_components(
             sub, hub = np.zeros(1, dtype=np.int64), np.zeros(1)
         else:
             words = terms(idx) if terms is not None else None
-            sub, hub = _cluster_component(vectors[idx], words, days[idx], graph[idx][:, idx], cfg)
-        sub = _split_by_time(sub, days[idx], cfg.time_window_days)
-        labels[idx] = sub + next_label
+            changed = None if only is None else only[idx]
+            sub, hub = _cluster_component(vectors[idx], words, days[idx], graph[idx][:, idx], cfg, changed)
+        done = sub >= 0
+        sub = _split_by_time(sub[done], days[idx[done]], cfg.time_window_days)
+        labels[idx[done]] = sub + next_label
         hubs[idx] = hub
-        next_label += int(sub.max()) + 1
+        next_label += int(sub.max()) + 1 if len(sub) else 0
     return labels, hubs
 
 
