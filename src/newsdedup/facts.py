@@ -403,6 +403,19 @@ def find_conflicts(sents: list[Sentence], sims: np.ndarray, cfg: FactsConfig) ->
     return [conflict[:3] for conflict in conflicts_of(linked_figures(sents, sims, cfg), sents)]
 
 
+# Qualifiers that say one thing: "over 120" and "more than 120" are one figure, listed once in a conflict.
+_SAME_QUALIFIER = {"over": "more than", "almost": "nearly", "around": "about", "roughly": "about", "approximately": "about",
+                   "some": "about", "less than": "fewer than", "no fewer than": "at least", "not fewer than": "at least",
+                   "no less than": "at least", "not less than": "at least"}
+
+
+def _wording(value: str) -> tuple:
+    """What a stated figure says, whatever words it says it in: its qualifier's meaning, currency and amount."""
+    qualifier, currency, number, scale = _parts(value)
+    amount = _amount((number, scale))
+    return (_SAME_QUALIFIER.get(qualifier, qualifier), currency, value if amount is None else str(amount.normalize()))
+
+
 def _by_amount(value: str) -> tuple:
     """Figures in the order of their amounts ("at least 16", "at least 23", "26"), as written where none is given."""
     amount = _amount(_figure(value))
@@ -413,10 +426,14 @@ def conflicts_of(
     groups: list[list[tuple[int, str, str]]], sents: list[Sentence]
 ) -> list[tuple[str, list[str], list[str], list[str], list[list[str]]]]:
     """(what is counted, the values, the articles stating them, a sentence stating each value, the articles stating
-    each value) per group."""
+    each value) per group; one figure in words that say one thing ("over 120", "more than 120") is one value."""
     out = []
     for members in groups:
+        worded = {key: value for key, value in sorted(((_wording(v), v) for _, _, v in members), reverse=True)}
+        members = [(i, about, worded[_wording(value)]) for i, about, value in members]  # "over 120" is "more than 120"
         values = sorted({value for _, _, value in members}, key=_by_amount)
+        if len(values) < 2:
+            continue  # one figure in other words ("over 120" / "more than 120") is no conflict, nor worded differently
         carriers = sorted({a for i, _, _ in members for a in sents[i].article_ids})
         first: dict[str, str] = {}
         holders: dict[str, set[str]] = {}
