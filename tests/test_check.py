@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zlib
 
 import numpy as np
 import polars as pl
@@ -264,10 +265,11 @@ def test_term_similarities_are_the_tf_idf_cosines_and_the_cache_is_bounded(desk,
     weighted = desk.state.terms.weigh(term_counts([text] + [embedding_text(d["title"], d["text"]) for d in reps]))
     expected = np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel()
     assert expected.max() > 0.05
-    np.testing.assert_allclose(desk._term_similarities(text, rows), expected, atol=1e-12)
-    np.testing.assert_allclose(desk._term_similarities(text, rows), expected, atol=1e-12)  # from the cache
+    mine = desk.state.terms.weigh(term_counts([text]), desk._idf)
+    np.testing.assert_allclose(desk._term_similarities(mine, rows), expected, atol=1e-12)
+    np.testing.assert_allclose(desk._term_similarities(mine, rows), expected, atol=1e-12)  # from the cache
     monkeypatch.setattr(check, "REP_TERMS_KEPT", 2)
-    np.testing.assert_allclose(desk._term_similarities(text, rows[::-1]), expected[::-1], atol=1e-12)
+    np.testing.assert_allclose(desk._term_similarities(mine, rows[::-1]), expected[::-1], atol=1e-12)
     assert list(desk._rep_terms) == [int(r) for r in rows[::-1][-2:]]  # the two used last
 
 
@@ -466,3 +468,51 @@ def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
 def test_cli_check_without_a_state_is_one_line(tmp_path):
     result = runner.invoke(app, ["check", str(SEED_004), "--output", str(tmp_path)])
     assert result.exit_code == 2 and "run `newsdedup run` first" in result.output
+
+
+class AngleEmbedder:
+    """An article at the angle its "angleN" word names, so plain cosine decides its story; a sentence elsewhere."""
+
+    def embed(self, texts):
+        out = []
+        for text in texts:
+            found = re.search(r"angle(\d+)", text)
+            if found:
+                theta = np.radians(int(found.group(1)))
+                out.append([np.cos(theta), np.sin(theta), 0.0, 0.0])
+            else:
+                other = np.random.default_rng(zlib.crc32(text.encode())).normal(size=4)
+                other[:2] = 0.0
+                out.append(other / np.linalg.norm(other))
+        return np.asarray(out, dtype=np.float32)
+
+
+def _angle_article(folder, name: str, angle: int) -> None:
+    words = np.random.default_rng(angle).choice([f"w{i}" for i in range(5000)], 120).tolist()
+    body = "\n\n".join(" ".join(words[i : i + 20]).capitalize() + "." for i in range(0, 120, 20))
+    (folder / f"{name}.txt").write_text(f"Report angle{angle}\n\n{body}\n", encoding="utf-8")
+
+
+def test_a_write_up_close_to_one_version_but_not_to_its_story_is_new_as_a_run_makes_it(tmp_path):
+    plain = {"embedding_weight": 1.0, "neighbours": 0, "distance_threshold": 0.45}
+    settings = load_config().model_copy(update={"stories": load_config().stories.model_copy(update=plain)})
+    inp, incoming = tmp_path / "in", tmp_path / "incoming"
+    inp.mkdir()
+    incoming.mkdir()
+    _angle_article(inp, "a", 0)
+    _angle_article(inp, "b", 50)  # 1 - cos 50 = 0.36: one story
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, AngleEmbedder())
+    [story] = state.documents["story_id"].unique().to_list()
+    _angle_article(incoming, "x", 105)  # 0.43 from b, but 1.26 from a: average linkage keeps it apart
+    _angle_article(incoming, "y", 25)  # between the two: it joins
+    docs, _ = read_files(incoming, sorted(incoming.iterdir()), settings.ingest)
+    desk = Desk(state, settings, AngleEmbedder())
+    x, y = (desk.check(doc) for doc in docs.iter_rows(named=True))
+    assert x.verdict == NEW and x.nearest["story_id"] == story and "not to the story as a whole" in x.line()
+    assert y.verdict == SAME_STORY and y.of["story_id"] == story and y.nearest is None
+    for name in ("x", "y"):
+        shutil.copy(incoming / f"{name}.txt", inp)
+    continue_run(state, inp, settings, AngleEmbedder())  # and a run agrees
+    stories = dict(zip(state.documents["article_id"], state.documents["story_id"]))
+    assert stories["y"] == stories["a"] == stories["b"] == story != stories["x"]

@@ -410,8 +410,8 @@ def test_a_run_adding_to_a_component_cut_for_its_size_clusters_only_the_parts_it
     continue_run(state, inp, settings, SagaEmbedder())
     before = dict(zip(state.documents["article_id"], state.documents["story_id"]))
     sizes: list[int] = []
-    dense = stories._cluster_dense
-    monkeypatch.setattr(stories, "_cluster_dense", lambda v, *rest: sizes.append(len(v)) or dense(v, *rest))
+    dense = stories.cluster_dense
+    monkeypatch.setattr(stories, "cluster_dense", lambda v, *rest: sizes.append(len(v)) or dense(v, *rest))
     _saga_article(inp, 6, 2)
     changes = continue_run(state, inp, settings, SagaEmbedder())
     a, b = one.documents.sort("article_id"), state.documents.sort("article_id")

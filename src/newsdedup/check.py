@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+from scipy.sparse import csr_matrix, vstack
+from scipy.sparse.csgraph import connected_components
 from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
@@ -40,7 +42,9 @@ from newsdedup.normalize import (
 from newsdedup.ingest import known_by_place, stem_of
 from newsdedup.schema import DESK_PLACE, local_time
 from newsdedup.state import State
-from newsdedup.stories import blend, corrected_distance, days_of, embedding_text, mean_of_top, term_counts, too_far
+from newsdedup.stories import (
+    blend, cluster_dense, corrected_distance, days_of, embedding_text, mean_of_top, split_by_time, term_counts, too_far,
+)
 from newsdedup.syndication import (
     estimated_overlap, estimated_shared, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying,
 )
@@ -50,6 +54,9 @@ HELD = "held"  # the article itself is in the results already (its id, word for 
 # TF-IDF rows of candidate representatives a desk keeps (a few KB each): a busy story's groups come back
 # with every new write-up, and a long stream of checks must not grow without bound.
 REP_TERMS_KEPT = 20_000
+# Components of the candidate graph up to this many groups are clustered with a checked article as the run would
+# (a dense matrix: a few ms at 100 groups, about 50 ms at 400); a bigger one, only the stories the article is close to.
+DESK_DENSE_LIMIT = 400
 
 
 def _text_key(title: str | None, text: str) -> str:
@@ -83,6 +90,7 @@ class Verdict:
     ms: float = 0.0
     jaccard: float | None = None  # a copy's shingle Jaccard with the article it copies
     containment: float | None = None  # the share of the shorter text's shingles that the other holds
+    nearest: dict[str, Any] | None = None  # a new one's: the story one of whose groups it is close to, not joined
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,6 +106,9 @@ class Verdict:
             head += f": in the results already{held_as}, story {self.of['story_id']} ({self.of['title']!r})"
         elif self.verdict == SAME_STORY:
             head += f": story {self.of['story_id']} ({self.of['title']!r}), similarity {self.similarity:.2f}"
+        elif self.nearest:
+            head += (f": near story {self.nearest['story_id']} ({self.nearest['title']!r}), similarity {self.similarity:.2f}, "
+                     "close to one of its versions but not to the story as a whole: a run gives it a story of its own")
         if self.differs:
             head += "; " + ", ".join(self.differs)
         if self.adds:
@@ -127,12 +138,24 @@ class Desk:
         self.story_members: dict[str, list[str]] = {}
         for article_id, story_id in zip(docs["article_id"].to_list(), docs["story_id"].to_list()):
             self.story_members.setdefault(story_id, []).append(article_id)
+        rows_of: dict[str, list[int]] = {}
         first_day = docs.group_by("syndicate_id").agg(pl.col("published").min())
         by_row = state.groups.sort("row").join(first_day, on="syndicate_id", how="left", maintain_order="left")
         self.group_ids = by_row["syndicate_id"].to_list()
         self.group_days = days_of(by_row["published"])
         self.group_rep = by_row["representative"].to_list()
         self.group_hubs = by_row["hub"].fill_null(0.0).to_numpy()
+        for row, group in enumerate(self.group_ids):
+            rows_of.setdefault(self.story_of_group[group], []).append(row)
+        self.story_rows = {story: np.array(rows) for story, rows in rows_of.items()}  # each story's group rows
+        # each group's component of the candidate graph (the run clusters a component at a time)
+        row_of = state.groups.select("syndicate_id", "row")
+        ends = state.edges.join(row_of.rename({"syndicate_id": "a", "row": "ra"}), on="a").join(
+            row_of.rename({"syndicate_id": "b", "row": "rb"}), on="b"
+        )
+        n = len(self.group_ids)
+        graph = csr_matrix((np.ones(ends.height), (ends["ra"].to_numpy(), ends["rb"].to_numpy())), shape=(n, n))
+        self.group_comp = connected_components(graph, directed=False)[1]
         self.sketch_ids = state.sketches["article_id"].to_list()
         self.sketch_row = {a: i for i, a in enumerate(self.sketch_ids)}
         self.sketch_sizes = state.sketches["n_shingles"].to_numpy()
@@ -141,8 +164,8 @@ class Desk:
         self._shingles: dict[str, np.ndarray] = {}
         # TF-IDF weights stay as loaded while the desk checks (--add changes the state after the checks)
         self._idf = state.terms.idf()
-        # group row -> (columns, weights) of its representative, the least recently used dropped first
-        self._rep_terms: OrderedDict[int, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        # group row -> the TF-IDF row of its representative, the least recently used dropped first
+        self._rep_terms: OrderedDict[int, csr_matrix] = OrderedDict()
         self._canonical: dict[str, tuple[list[Sentence], np.ndarray]] = {}
         self._heads: dict[str, str] = {}
         # Sentence keys one more story would make house style (the facts stage's boilerplate rule), with the
@@ -300,8 +323,9 @@ class Desk:
         return out
 
     def _story_verdict(self, doc: dict[str, Any]) -> Verdict:
-        """The story the clustering would most likely put this article in, by the same blended,
-        hubness-corrected distance (against each candidate group, not a whole cluster's average)."""
+        """The story the clustering would put this article in: its candidate groups (the same blended,
+        hubness-corrected distance) name the stories it may join, and average linkage over every group of those
+        stories and the article, as the run's clustering makes it (stories.cluster_dense), says which, if any."""
         cfg = self.settings.stories
         if self.state.vectors.size == 0:
             return Verdict(NEW, doc["article_id"], doc["title"])
@@ -310,30 +334,63 @@ class Desk:
         sims = self.state.vectors @ vector
         rows = np.flatnonzero(1.0 - sims <= cfg.candidate_distance)
         published = doc.get("published")
+        day = np.nan if published is None else published.timestamp() / 86400.0
         if published is not None:
-            day = published.timestamp() / 86400.0
             rows = rows[~too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
         if not len(rows):
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
         rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
+        mine_terms = self.state.terms.weigh(term_counts([text]), self._idf)
         blended = sims[rows]
         if cfg.embedding_weight < 1.0:
-            blended = blend(blended, self._term_similarities(text, rows), cfg)
+            blended = blend(blended, self._term_similarities(mine_terms, rows), cfg)
         mine = mean_of_top(blended[None, :], cfg.neighbours)[0] if cfg.neighbours else 0.0
         dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
         dist[blended < cfg.min_similarity] = np.inf
-        best = int(np.argmin(dist))
-        if dist[best] > cfg.distance_threshold:
+        near = rows[dist <= cfg.distance_threshold]
+        if not len(near):
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4))
-        story_id = self.story_of_group[self.group_ids[int(rows[best])]]
+        joined = self._joined_groups(vector, mine_terms, day, mine, near, rows[blended >= cfg.min_similarity])
+        story_of = [self.story_of_group[self.group_ids[int(r)]] for r in rows[np.argsort(dist, kind="stable")]]
+        if not len(joined):  # close to a group of a story, not to the story as a whole: the run sets it apart
+            return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4),
+                           nearest=self._story_brief(story_of[0]))
+        held = [self.story_of_group[self.group_ids[int(r)]] for r in joined]
+        story_id = min(set(held), key=lambda s: (-held.count(s), story_of.index(s) if s in story_of else len(story_of), s))
+        brief = self._story_brief(story_id)
+        adds, differs = self._adds_to(doc, brief["canonical_article_id"]) if brief["canonical_article_id"] else ([], [])
+        with_it = np.isin(rows, joined)
+        similarity = float(blended[with_it].max()) if with_it.any() else float(blended.max())
+        return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(similarity, 4), differs, adds)
+
+    def _story_brief(self, story_id: str) -> dict[str, Any]:
+        """A story as a verdict names it: its id, its title as the reports give it, its most complete version."""
         story = self.stories.get(story_id)
-        adds, differs = self._adds_to(doc, story["canonical_article_id"]) if story else ([], [])
-        brief = {
+        return {
             "story_id": story_id,
             "title": self._story_title(story_id) if story else "",
             "canonical_article_id": story["canonical_article_id"] if story else None,
         }
-        return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(float(blended[best]), 4), differs, adds)
+
+    def _joined_groups(
+        self, vector: np.ndarray, mine_terms: csr_matrix, day: float, mine: float, near: np.ndarray, linked: np.ndarray
+    ) -> np.ndarray:
+        """The group rows that average linkage puts with the article. The components of the candidate graph that
+        its candidate pairs (linked) join are clustered with it as the run clusters them (stories.cluster_dense,
+        hubness among them, which the article raises); above DESK_DENSE_LIMIT groups, every group of the stories
+        its close candidates (near) belong to, with their kept hubness values."""
+        cfg = self.settings.stories
+        local = np.flatnonzero(np.isin(self.group_comp, self.group_comp[linked]))
+        hub = None
+        if len(local) >= DESK_DENSE_LIMIT:
+            stories = {self.story_of_group[self.group_ids[int(r)]] for r in near}
+            local = np.unique(np.concatenate([self.story_rows[s] for s in sorted(stories)]))
+            hub = np.append(self.group_hubs[local], mine)
+        vectors = np.vstack([self.state.vectors[local], vector[None, :]])
+        words = vstack([self._rep_term_rows(local), mine_terms]).tocsr() if cfg.embedding_weight < 1.0 else None
+        days = np.append(self.group_days[local], day)
+        labels = split_by_time(cluster_dense(vectors, words, days, cfg, hub)[0], days, cfg.time_window_days)
+        return local[labels[:-1] == labels[-1]]
 
     def _story_title(self, story_id: str) -> str:
         """The story's title as the reports give it (report.story_title: a real headline, no "UPDATE 2-"), worked out
@@ -347,26 +404,30 @@ class Desk:
             title = self._titles[story_id] = story_title(members, story["canonical_article_id"]) if members else story["title"]
         return title
 
-    def _term_similarities(self, text: str, rows: np.ndarray) -> np.ndarray:
-        """Cosine of the TF-IDF vectors of the text and of each group's representative (those weighed
-        once per desk: the candidates of a busy story come back with every new write-up)."""
+    def _rep_term_rows(self, rows: np.ndarray) -> csr_matrix:
+        """The TF-IDF rows of the groups' representatives (weighed once per desk: the candidates of a busy story
+        come back with every new write-up)."""
         cache, wanted = self._rep_terms, [int(r) for r in rows]
         missing = [r for r in wanted if r not in cache]
         if missing:
-            reps = [self.docs[self.group_rep[r]] for r in missing]
-            weighted = self.state.terms.weigh(term_counts([embedding_text(d["title"], d["text"]) for d in reps]), self._idf)
+            kept = self.state.term_rows  # the run's own word counts, row for row, unless saved before they were kept
+            if kept is not None and kept.shape[0] == len(self.group_ids):
+                counted = kept[missing]
+            else:
+                counted = term_counts([embedding_text(d["title"], d["text"]) for d in (self.docs[self.group_rep[r]] for r in missing)])
+            weighted = self.state.terms.weigh(counted, self._idf)
             for i, r in enumerate(missing):
-                row = weighted.getrow(i)
-                cache[r] = (row.indices, row.data)
-        mine = self.state.terms.weigh(term_counts([text]), self._idf)
-        dense = np.zeros(mine.shape[1])
-        dense[mine.indices] = mine.data
-        sims = np.array([float(dense[cols] @ weights) for cols, weights in (cache[r] for r in wanted)])
+                cache[r] = weighted.getrow(i)
+        out = vstack([cache[r] for r in wanted]).tocsr() if wanted else csr_matrix((0, len(self._idf)))
         for r in wanted:
             cache.move_to_end(r)
         while len(cache) > REP_TERMS_KEPT:
             cache.popitem(last=False)
-        return sims
+        return out
+
+    def _term_similarities(self, mine: csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """Cosine of the article's TF-IDF row (mine) and each group's representative's."""
+        return (self._rep_term_rows(rows) @ mine.T).toarray().ravel()
 
     def _canonical_sentences(self, canonical_id: str) -> tuple[list[Sentence], np.ndarray]:
         """The fact sentences of a story's most complete version, parsed, and their vectors, once per desk

@@ -228,7 +228,7 @@ def _members(labels: np.ndarray, n: int) -> list[np.ndarray]:
     return np.split(order, np.searchsorted(labels[order], np.arange(1, n)))
 
 
-def _cluster_dense(
+def cluster_dense(
     vectors: np.ndarray, words: csr_matrix | None, days: np.ndarray, cfg: StoriesConfig, hub: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Average linkage on the full hubness-corrected distance matrix (hubness from these rows unless given)."""
@@ -275,7 +275,7 @@ def _cluster_component(
     hubness takes the change in); the rest keep their stories, label -1, as components no change touches do."""
     n = len(vectors)
     if n <= cfg.max_dense_component:
-        return _cluster_dense(vectors, words, days, cfg)
+        return cluster_dense(vectors, words, days, cfg)
     pairs = triu(graph + graph.T, k=1).tocoo()
     src, dst = pairs.row.astype(np.int64), pairs.col.astype(np.int64)
     sims = pair_similarity(vectors, None if words is None else (lambda rows: words[rows]), src, dst, cfg)
@@ -296,7 +296,7 @@ def _cluster_component(
         if len(idx) == 1:
             sub = np.zeros(1, dtype=np.int64)
         elif len(idx) <= cfg.max_dense_component:
-            sub = _cluster_dense(vectors[idx], None if words is None else words[idx], days[idx], cfg, hub[idx])[0]
+            sub = cluster_dense(vectors[idx], None if words is None else words[idx], days[idx], cfg, hub[idx])[0]
         else:
             sub = _cluster_sparse(vectors[idx], graph[idx][:, idx], cfg)
         labels[idx] = sub + next_label
@@ -304,7 +304,7 @@ def _cluster_component(
     return labels, hub
 
 
-def _split_by_time(labels: np.ndarray, days: np.ndarray, window: float) -> np.ndarray:
+def split_by_time(labels: np.ndarray, days: np.ndarray, window: float) -> np.ndarray:
     """Split each cluster where its sorted dates leave a gap wider than the window; undated members stay."""
     out = labels.copy()
     next_label = labels.max() + 1 if len(labels) else 0
@@ -391,7 +391,7 @@ def cluster_components(
             changed = None if only is None else only[idx]
             sub, hub = _cluster_component(vectors[idx], words, days[idx], graph[idx][:, idx], cfg, changed)
         done = sub >= 0
-        sub = _split_by_time(sub[done], days[idx[done]], cfg.time_window_days)
+        sub = split_by_time(sub[done], days[idx[done]], cfg.time_window_days)
         labels[idx[done]] = sub + next_label
         hubs[idx] = hub
         next_label += int(sub.max()) + 1 if len(sub) else 0
