@@ -755,6 +755,12 @@ def test_today_is_the_day_the_article_came_out_and_yesterday_no_day():
     evening = datetime(2025, 3, 10, 2, 0, tzinfo=timezone.utc).astimezone(timezone(timedelta(hours=-5)))
     assert values(update, {"a": evening, "b": day(10)}) == []
     assert values(update, {"a": evening.astimezone(timezone.utc), "b": day(10)}) == [["14", "16"]]
+    # the day of the event told beside the day of the report: one count with a sentence naming the event's day alone
+    # that came out on the day of that report, two with one that came out before it (the toll rose since)
+    ferry = ["At least 31 people died when the ferry capsized near Chandpur on Monday evening, police said on Tuesday.",
+             "At least 27 people died when the ferry capsized near Chandpur on Monday evening, officials said."]
+    assert values(ferry, {"a": day(4), "b": day(4)}, sim=0.9) == [["at least 27", "at least 31"]]
+    assert values(ferry, {"a": day(4), "b": day(3) + timedelta(hours=12)}, sim=0.9) == []
     flights = ["\"We cancelled 140 flights on Thursday, and we expect a normal schedule today,\" a spokesman said.",
                "The airport cancelled 214 flights on Thursday as gusts made landings unsafe."]
     assert values(flights, {"a": day(7), "b": day(6)}, sim=0.75) == [["140", "214"]]

@@ -610,19 +610,31 @@ def _same_dates(a: str, b: str) -> bool:
 _RELATIVE_DAY = re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)
 
 
+_PUBLISHED = "published "  # _days: the weekday a sentence came out on, after the days it names
+# Counts that run on after the day of their event, until the day of each report (not "140 flights cancelled on
+# Thursday", that day's count)
+_TOLLS = frozenset(("killed", "injured", "missing"))
+
+
 def _days(sent: Sentence, published: Mapping[str, datetime | None] | None) -> frozenset[str]:
     """The weekdays a sentence tells of: those it names, and "today" or "this morning" by the day its articles came out
     (the weekday of their publication time in the zone their source gave, schema.local_time; when they all came out
     on one weekday: a Tuesday paper's "confirmed this morning" is Tuesday), unless its clause tells of what is
-    expected. published: each article's local time."""
+    expected; and, for a toll (_TOLLS), the day it came out, marked _PUBLISHED, when every day it names is one to three
+    days before it.
+    published: each article's local time."""
     named = times(sent.text) & _WEEKDAYS
-    if not published or _RELATIVE_DAY.search(sent.text) is None:
+    if not published or (_RELATIVE_DAY.search(sent.text) is None and not named):
         return named
     when = {published.get(a) for a in sent.article_ids}
     if None in when or len({w.weekday() for w in when}) != 1:
         return named
     out = set(named)
     weekday = next(iter(when)).weekday()
+    tolls = any(role in _TOLLS for *_, role in sent.figures)
+    if tolls and named and all((weekday - _WEEKDAY_ORDER[d]) % 7 in (1, 2, 3) for d in named):
+        # a toll of an event on days before the one it came out on: that day may be its report's (_one_time)
+        out.add(f"{_PUBLISHED}{_WEEKDAY_NAMES[weekday]}")
     for match in _RELATIVE_DAY.finditer(sent.text):
         clause = re.split(r"[,;:]", sent.text[: match.start()])[-1]
         if _PROJECTION.search(clause) is None:  # not "we expect to be close to a normal schedule today"
@@ -654,11 +666,19 @@ def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None
     only days one to three days before it: the day of the event beside the day of the report ("killed at least 14
     people when the bridge fell on Tuesday, officials said on Wednesday" / "12 people were confirmed dead on
     Wednesday"), not a later day ("had killed 20 people by Tuesday" / "12 killed on Sunday"); and not a total over
-    days against a count of one named day (_SPAN). days: the weekdays each tells of (_days; by default those named)."""
+    days against a count of one named day (_SPAN). days: the weekdays each tells of (_days; by default those named).
+    A day one names besides the other's days, after them, is its report's: one time when the other came out on it
+    ("At least 31 people died when the ferry capsized on Monday evening, police said on Tuesday" / "At least 27 people
+    died when ... on Monday evening, officials said" in a Tuesday paper), two when it came out before (a toll rose)."""
     days_a, days_b = days if days is not None else (times(a) & _WEEKDAYS, times(b) & _WEEKDAYS)
+    out_a = {d.removeprefix(_PUBLISHED) for d in days_a if d.startswith(_PUBLISHED)}
+    out_b = {d.removeprefix(_PUBLISHED) for d in days_b if d.startswith(_PUBLISHED)}
+    days_a, days_b = days_a - {_PUBLISHED + d for d in out_a}, days_b - {_PUBLISHED + d for d in out_b}
     span_a, span_b = _spanned(a), _spanned(b)
     if span_a != span_b and (days_b if span_a else days_a):
         return False  # days' total against one day's count
+    if days_a < days_b and days_b - days_a <= out_a or days_b < days_a and days_a - days_b <= out_b:
+        return _same_dates(a, b)  # the other's report day is the day this one came out
     if days_a and days_b and days_a != days_b:
         shared = days_a & days_b
         if not shared or any(
