@@ -391,6 +391,9 @@ def test_an_input_of_a_folder_checked_alone_is_held_under_its_id_there(saved, tm
     assert verdict["verdict"] == "held" and verdict["of"]["article_id"] == SEED_004.stem
     line = runner.invoke(app, ["check", str(renamed), "--output", str(saved)]).output.strip()
     assert line.startswith(f"elsewhere: HELD: in the results already as {SEED_004.stem}, story story_"), line
+    stories = pl.read_parquet(saved / "stories.parquet")
+    title = stories.filter(pl.col("story_id") == verdict["of"]["story_id"])["title"][0]
+    assert verdict["of"]["story_title"] == title != verdict["of"]["title"] and line.endswith(f"({title!r})")  # not 004's own
     out = tmp_path / "out"
     shutil.copytree(saved, out)
     before = sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file())

@@ -103,7 +103,7 @@ class Verdict:
             head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == HELD:
             held_as = f" as {self.of['article_id']}" if self.of["article_id"] != self.article_id else ""
-            head += f": in the results already{held_as}, story {self.of['story_id']} ({self.of['title']!r})"
+            head += f": in the results already{held_as}, story {self.of['story_id']} ({self.of['story_title']!r})"
         elif self.verdict == SAME_STORY:
             head += f": story {self.of['story_id']} ({self.of['title']!r}), similarity {self.similarity:.2f}"
         elif self.nearest:
@@ -200,7 +200,9 @@ class Desk:
         held = self.docs.get(doc["article_id"])
         same = doc["article_id"] if held is not None and held.get("text") == doc["text"] else self._held_as(doc)
         if same is not None:  # not a copy of itself (also when its id here is not the held one's: 'x', 'feeds/x')
-            verdict = Verdict(HELD, doc["article_id"], doc["title"], self._brief(same), 1.0)
+            held = self._brief(same)
+            story = self._story_brief(held["story_id"])["title"]  # the story's title as the reports give it
+            verdict = Verdict(HELD, doc["article_id"], doc["title"], {**held, "story_title": story}, 1.0)
             verdict.ms = round((time.perf_counter() - start) * 1000, 2)
             return verdict
         with self._threads.limit(limits=1, user_api="blas"):
