@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -232,8 +233,10 @@ def test_stories_view_lists_the_story(results):
     assert "1 story in" in result.output
     # piped, a story is one line with its whole id, its counts and the start of its title
     line = next(line for line in result.output.splitlines() if story_id in line)
-    assert "Pakistan military responds to Baloch rebel attacks" in line and "2026-02-01" in line  # a real headline
+    assert "Pakistan military responds to Baloch rebel" in line and "2026-02-01" in line  # a real headline
     assert "conflicts" in result.output and line.rstrip().endswith(" 1")  # its one conflicting figure
+    # five seeds, no copies: five versions (distinct texts), not "5 groups" beside the summary's "0 copy groups"
+    assert "versions" in result.output and "groups" not in result.output and re.search(r" 5 +5 ", line)
 
 
 def test_stories_view_dates_a_story_as_its_sources_did(results, tmp_path):

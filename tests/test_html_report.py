@@ -329,6 +329,8 @@ def test_a_story_says_how_many_of_its_articles_are_copies(page_html):
     from newsdedup.html_report import story_size
 
     assert "3 articles, 1 of them a copy &middot;" in page_html  # not "3 articles in 2 copy groups"
+    # the index counts versions (distinct texts): a lone article is no copy group
+    assert 'Versions</th>' in page_html and 'data-label="versions">2<' in page_html and "Copy groups</th>" not in page_html
     assert (story_size(5, 5), story_size(1, 1), story_size(7, 3)) == ("5 articles, no copies", "1 article", "7 articles, 4 of them copies")
 
 

@@ -384,7 +384,7 @@ def stories(
     # a line a story: ids, counts and dates whole, sources and the title cut to fit (`show` has them whole),
     # sources left out below 110 columns, conflicting figures shown when a story has some; rich counts a column's
     # padding in its width
-    widths = {"story": 20, "articles": 10, "groups": 8, "sources": 18,
+    widths = {"story": 20, "articles": 10, "versions": 10, "sources": 18,
               "dates": max(len("dates"), *(len(d) for _, d, _ in rows)) + 2 if rows else 7}
     if any(n for _, _, n in rows):
         widths["conflicts"] = len("conflicts") + 2
@@ -394,7 +394,7 @@ def stories(
     view.add_column("story", no_wrap=True, width=widths["story"])
     view.add_column("title", overflow="ellipsis", no_wrap=True, width=title_width)
     view.add_column("articles", justify="right", no_wrap=True, width=widths["articles"])
-    view.add_column("groups", justify="right", no_wrap=True, width=widths["groups"])
+    view.add_column("versions", justify="right", no_wrap=True, width=widths["versions"])  # distinct texts
     if "sources" in widths:
         view.add_column("sources", overflow="ellipsis", no_wrap=True, width=widths["sources"])
     view.add_column("dates", no_wrap=True, width=widths["dates"])

@@ -846,7 +846,7 @@ def _index_row(story: dict, members: list[dict], conflicts: list[dict], pages: b
         f'<td><a href="{_e(story_page(story["story_id"]) if pages else "#" + _anchor(story["story_id"]))}">'
         f'{_e(story["title"])}</a></td>'
         f'<td class="num" data-label="articles">{story["n_articles"]}</td>'
-        f'<td class="num" data-label="copy groups">{story["n_syndicates"]}</td>'
+        f'<td class="num" data-label="versions">{story["n_syndicates"]}</td>'
         f'<td class="sources">{_e(sources)}</td>'
         f'<td class="date">{_e(story_days(members))}</td>'
         # the stories whose outlets give a count differently stand out; an empty cell is not shown
@@ -943,7 +943,7 @@ def render_html_pages(
 <div class="filter"><label for="filter">{label}</label>
 <input id="filter" type="search" autocomplete="off" placeholder="e.g. Quetta, Reuters, 2026-02-01">
 <p class="muted" id="shown" aria-live="polite">{plural(len(ordered), 'story', 'stories')}</p></div>
-<table><thead><tr><th>Story</th><th>Articles</th><th>Copy groups</th><th>Sources</th><th>Dates</th><th>Conflicting figures</th></tr></thead>
+<table><thead><tr><th>Story</th><th>Articles</th><th title="distinct texts: the copies of one text count once">Versions</th><th>Sources</th><th>Dates</th><th>Conflicting figures</th></tr></thead>
 <tbody>{index}</tbody></table>
 <p class="muted" id="none" hidden>No story matches the filter.</p>
 </nav>
