@@ -94,6 +94,10 @@ def test_words_ignore_case_punctuation_and_typography():
         "You need to enable JavaScript to run this app.",
         "Please enable JavaScript to view this page.",
         "JavaScript is disabled in your browser.",
+        "Updated: 10:04",
+        "Published: 2 hours ago",
+        "Last updated: February 3, 2026",
+        "Posted: 03/02/2026",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -130,6 +134,8 @@ def test_boilerplate_lines_are_recognised(line):
         "Accept all the terms or leave, the union was told on Friday.",
         "This site uses cookies to track readers without consent, the regulator said on Tuesday, and fined it.",
         "JavaScript is required for the voting app, which crashed twice during the count, officials said.",
+        # a headline that says it is an update
+        "UPDATED: Balochistan toll rises to 135",
         "",
     ],
 )

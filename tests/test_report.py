@@ -125,6 +125,8 @@ def test_a_headline_loses_version_prefixes_and_outlet_suffixes_but_not_its_secti
     from newsdedup.report import clean_headline
 
     assert clean_headline("REFILE-UPDATE 2-Quake kills 40 in Turkey") == "Quake kills 40 in Turkey"
+    assert clean_headline("UPDATED: Balochistan toll rises to 135") == clean_headline("BREAKING: Balochistan toll rises to 135")
+    assert clean_headline("EXCLUSIVE-Balochistan toll rises to 135") == "Balochistan toll rises to 135"
     assert clean_headline("Stocks fall as oil jumps | Reuters | Business") == "Stocks fall as oil jumps"
     assert clean_headline("Markets | Stocks fall as oil jumps") == "Markets | Stocks fall as oil jumps"
     assert clean_headline("UPDATE 1-") == "UPDATE 1-"  # nothing after it: left as it is

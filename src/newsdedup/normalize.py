@@ -39,8 +39,10 @@ _BOILERPLATE_PATTERNS = (
     r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
     r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
     r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
-    # "Updated: 3 Feb 2026 10:04 IST", a short line with a figure ("Updated: Rick Santorum on Sunday ..." is a lead)
-    r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*\d).{0,45}$",
+    # "Updated: 3 Feb 2026 10:04 IST", "Updated: 10:04", "Published: 2 hours ago", a short line with a date ("Updated:
+    # Rick Santorum on Sunday ..." is a lead, "UPDATED: Balochistan toll rises to 135" a headline)
+    r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*(\d[:./-]\d|\b(19|20)\d\d\b|\b(jan|feb|mar|apr"
+    r"|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s|\d\s*(am|pm|gmt|utc)\b|\bago\b)).{0,45}$",
     r"^(published|updated|posted)\s+(on|at)\s+[^.!?]{0,30}\b(19|20)\d\d\b[^.!?]{0,40}$",  # "Posted on Feb 6, 2026 by ..."
     # a section, "World | Europe", "Home > World", "Home \u00bb World" (folded to '"', so between spaces)
     r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?((\s*[|>]\s*|\s+\"\s+)[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",

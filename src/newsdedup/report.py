@@ -79,7 +79,7 @@ def articles_table(documents: pl.DataFrame, canon: pl.DataFrame) -> pl.DataFrame
 
 # A wire's version prefixes ("UPDATE 2-", "REFILE-UPDATE 1-", "CORRECTED-") and an outlet's suffix (" | Daily
 # Meridian", " | Reuters | Business"): the article's headline keeps them, the story's title goes without.
-_VERSION_PREFIX = re.compile(r"^(?:(?:UPDATE|REFILE|CORRECTED|RPT|WRAPUP)(?:\s*\d+)?\s*[-:]\s*)+(?=\S)")
+_VERSION_PREFIX = re.compile(r"^(?:(?:UPDATED?|REFILE|CORRECTED|RPT|WRAPUP|BREAKING|EXCLUSIVE)(?:\s*\d+)?\s*[-:]\s*)+(?=\S)")
 _PIPE = re.compile(r"\s+\|\s+")
 
 
