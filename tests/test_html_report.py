@@ -336,7 +336,7 @@ def test_a_story_says_how_many_of_its_articles_are_copies(page_html):
 
 def test_each_conflicting_figure_shows_a_sentence_giving_it(page_html):
     assert '<span title="Officials said 30 homes were evacuated.">30</span>' in page_html
-    assert "<td>30: <code>a</code><br>40: <code>c</code></td>" in page_html  # who gives which figure
+    assert "<td>30: Wire <code>a</code><br>40: Gazette <code>c</code></td>" in page_html  # who gives which figure
 
 
 def test_one_number_worded_differently_is_not_a_conflict(page_html):
@@ -629,3 +629,10 @@ def test_a_copy_groups_original_is_dated_as_its_source_dated_it():
     when = datetime(2026, 2, 2, 0, 0, tzinfo=timezone.utc)
     rows = [{"article_id": a, "n_words": n, "published": when, "utc_offset": timedelta(hours=-5)} for a, n in (("a", 500), ("b", 400))]
     assert original_reason(rows, rows[0]) == "published at the same time (2026-02-01 19:00) as 1 other: the longest of them"
+
+
+def test_who_gives_a_figure_is_told_by_outlet_in_the_order_they_come():
+    from newsdedup.html_report import by_outlet
+
+    info = {"a": {"source": "Wire"}, "b": {"source": None, "url": "https://www.courier.example/x"}, "c": {"source": "Wire"}}
+    assert by_outlet(["a", "b", "c", "gone"], info) == [("Wire", ["a", "c"]), ("courier.example", ["b"]), ("unknown outlet", ["gone"])]

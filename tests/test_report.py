@@ -31,7 +31,7 @@ def test_conflicts_facts_and_rejects_are_in_their_story_and_at_the_end():
     report = _markdown()
     flood, quake = report.index("## Floods cut coastal road"), report.index("## Quake shakes valley")
     assert flood < report.index("- homes: 30 / 40\n") < quake
-    assert '- homes: 30 / 40\n  - 30 (a): "Officials said 30 homes were evacuated."\n  - 40 (c): "Mayor Ines' in report
+    assert '- homes: 30 / 40\n  - 30 (Wire: a): "Officials said 30 homes were evacuated."\n  - 40 (Gazette: c): "Mayor Ines' in report
     assert flood < report.index("- Mayor Ines Calder said 40 homes were evacuated overnight.") < quake
     assert report.rstrip().endswith("| `bad/<b>.bin` | binary file |")
 
@@ -185,7 +185,7 @@ def test_conflicting_values_are_shown_with_thousands_grouped_and_who_gives_each(
         values=pl.when(pl.col("about") == "homes").then(pl.lit(["3000", "about 4000"])).otherwise(pl.col("values"))
     )
     report = _markdown(tables)
-    assert "- homes: 3,000 / about 4,000\n  - 3,000 (a): " in report  # the ids once, beside each value
+    assert "- homes: 3,000 / about 4,000\n  - 3,000 (Wire: a): " in report  # the outlet and ids once, beside each value
 
 
 def _with_leaning(said: str, leaning: str) -> dict[str, pl.DataFrame]:

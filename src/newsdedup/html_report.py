@@ -238,6 +238,15 @@ def outlet(row: dict) -> str:
     return host.removeprefix("www.") if host else "unknown outlet"
 
 
+def by_outlet(article_ids: list[str], info: dict[str, dict]) -> list[tuple[str, list[str]]]:
+    """Articles under their outlets, in the order the outlets first come: who gives a figure, in words an editor acts
+    on ("Asia Herald: 031_ferry_b"), the ids kept to find each article."""
+    out: dict[str, list[str]] = {}
+    for a in article_ids:
+        out.setdefault(outlet(info[a]) if a in info else "unknown outlet", []).append(a)
+    return list(out.items())
+
+
 def _who(row: dict) -> str:
     """Outlet, date, length and id of an article, as one muted line."""
     parts = [_e(outlet(row)), _e(when_published(row)), f"{row['n_words']} words"]
@@ -765,8 +774,13 @@ def _variants(members: list[dict], canonical_id: str, story_facts: list[dict]) -
     return "".join(out)
 
 
-def _conflicts(rows: list[dict]) -> str:
-    """Figures the versions give differently: different numbers first, then one number worded differently."""
+def _conflicts(rows: list[dict], info: dict[str, dict]) -> str:
+    """Figures the versions give differently: different numbers first, then one number worded differently; who gives
+    each, by outlet (info: the story's articles by id)."""
+
+    def who(ids: list[str]) -> str:
+        return "; ".join(f"{_e(name)} " + ", ".join(f"<code>{_e(a)}</code>" for a in mine) for name, mine in by_outlet(ids, info))
+
     out = []
     for heading, mine in conflicts_by_kind(rows):
         out += [
@@ -782,11 +796,9 @@ def _conflicts(rows: list[dict]) -> str:
             )
             holders = row.get("value_article_ids") or []
             if len(holders) == len(shown):  # who gives which figure
-                ids = "<br>".join(
-                    f"{_e(v)}: " + ", ".join(f"<code>{_e(a)}</code>" for a in mine) for v, mine in zip(shown, holders)
-                )
+                ids = "<br>".join(f"{_e(v)}: {who(mine)}" for v, mine in zip(shown, holders))
             else:
-                ids = ", ".join(f"<code>{_e(a)}</code>" for a in row["article_ids"])
+                ids = who(row["article_ids"])
             out.append(f'<tr><td>{_e(row["about"])}</td><td class="values">{values}</td><td>{ids}</td></tr>')
         out.append("</tbody></table></section>")
     return "".join(out)
@@ -823,7 +835,7 @@ def _story(
             f'<p class="headline">{_e(canon["title"])}</p><p class="who">{_who(canon)}</p>',
             f'<p class="why"><strong>Why this one:</strong> {_e(story["canonical_reason"])}.</p>',
             f'<details><summary>Read its full text</summary><div class="text">{paras}</div></details></div>',
-            _conflicts(conflicts),
+            _conflicts(conflicts, info),
             _copy_groups(members, pairs),
             _variants(members, canon["article_id"], story_facts),
             f'<p class="muted"><a href="{_e(back)}">Back to the story index</a></p></article>',

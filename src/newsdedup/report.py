@@ -9,7 +9,7 @@ import polars as pl
 
 from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
-    Sections, adding_versions, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
+    Sections, adding_versions, by_outlet, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
     original_reason, outlet, pair_rows_by_story, plural, render_html_pages, story_days, story_section, story_size, when_published,
 )
 from newsdedup.normalize import clip, last_dash, names, outlet_in_title, split_sentences, stop_words
@@ -178,6 +178,11 @@ def _who(row: dict) -> str:
     return f"{outlet(row)}, {when_published(row)}{dateline}, {code(row['article_id'])}"
 
 
+def _givers(article_ids: list[str], info: dict[str, dict]) -> str:
+    """Who gives a figure, by outlet: "Asia Herald: 031_ferry_b; Dhaka Ledger: 030_ferry_a, 032_ferry_a_copy"."""
+    return "; ".join(f"{name}: {', '.join(ids)}" for name, ids in by_outlet(article_ids, info))
+
+
 def _also_in(holder: str, others: list[str], info: dict[str, dict]) -> str:
     """Where else a fact is, in few words: the other write-ups by id, the holder's own copy group counted ("also in
     002_..., and 3 more copies of this text"); long id lists made a fifth of report.md."""
@@ -245,10 +250,10 @@ def story_markdown(
             shown = [figure_text(v) for v in row["values"]]
             holders = row.get("value_article_ids") or []
             # who gives which value is said under it; only a table written before that says who gives any
-            where = "" if len(holders) == len(shown) else f" (in {', '.join(row['article_ids'])})"
+            where = "" if len(holders) == len(shown) else f" (in {_givers(row['article_ids'], info)})"
             out.append(f"- {row['about']}: {' / '.join(shown)}{where}")
             holders = holders if where == "" else [[] for _ in shown]
-            out += [f"  - {value}" + (f" ({', '.join(ids)})" if ids else "") + f": \"{clip(said, 200)}\""
+            out += [f"  - {value}" + (f" ({_givers(ids, info)})" if ids else "") + f": \"{clip(said, 200)}\""
                     for value, said, ids in zip(shown, row.get("sentences") or [], holders)]
         out.append("")
     if facts:
