@@ -636,3 +636,18 @@ def test_who_gives_a_figure_is_told_by_outlet_in_the_order_they_come():
 
     info = {"a": {"source": "Wire"}, "b": {"source": None, "url": "https://www.courier.example/x"}, "c": {"source": "Wire"}}
     assert by_outlet(["a", "b", "c", "gone"], info) == [("Wire", ["a", "c"]), ("courier.example", ["b"]), ("unknown outlet", ["gone"])]
+
+
+def test_an_original_before_undated_copies_is_first_of_those_dated_and_a_copy_adding_text_is_an_update():
+    from newsdedup.html_report import copy_role, original_reason
+
+    def row(article_id, published, n_words):
+        return {"article_id": article_id, "published": published, "utc_offset": 0 if published else None, "n_words": n_words}
+
+    wire, copy = row("wire", datetime(2026, 2, 1, 18, 40, tzinfo=timezone.utc), 160), row("copy", datetime(2026, 2, 1, 20, tzinfo=timezone.utc), 120)
+    assert original_reason([wire, copy], wire) == "first published"
+    assert original_reason([wire, copy, row("undated", None, 130)], wire) == "first published of those dated; 1 other undated"
+    short = {"article_id": "s", "title": "A", "text": "One two three four five six.", "n_words": 6}
+    longer = {**short, "article_id": "l", "text": short["text"] + "\n\nSeven more words were added to this text.", "n_words": 14}
+    same, more = compare_copy({**short, "article_id": "t"}, short), compare_copy(longer, short)
+    assert (copy_role(same), copy_role(more), copy_role(None)) == ("copy", "update", "copy")

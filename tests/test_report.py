@@ -41,7 +41,7 @@ def test_with_the_texts_each_copy_says_what_it_changes():
     canon = t["stories"].select("story_id", "canonical_article_id")
     articles = articles_table(t["documents"], canon)
     report = render_markdown(articles, t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"], t["documents"])
-    line = next(x for x in report.splitlines() if x.startswith("  - copy: Coastal road cut by floods"))
+    line = next(x for x in report.splitlines() if x.startswith("  - update: Coastal road cut by floods"))
     assert line.endswith("Jaccard 0.42, containment 0.93); headline changed, trimmed to 94 %, 10 words added")
 
 
@@ -228,7 +228,7 @@ def test_a_copys_added_text_says_which_other_version_it_comes_from():
     canon = t["stories"].select("story_id", "canonical_article_id")
     report = render_markdown(articles_table(t["documents"], canon), t["stories"], t["facts"], t["conflicts"], t["rejects"],
                              t["pairs"], t["documents"])
-    copy_line = next(line for line in report.splitlines() if line.startswith("  - copy: Coastal road cut by floods"))
+    copy_line = next(line for line in report.splitlines() if line.startswith("  - update: Coastal road cut by floods"))
     assert "words added (also in `c` (Gazette))" in copy_line
     page = render_html(t["documents"], t["stories"], t["facts"], t["conflicts"], t["rejects"], t["pairs"])
     assert "not in the original, also in <code>c</code> (Gazette)</span>" in page

@@ -278,13 +278,15 @@ def copy_groups(members: list[dict]) -> list[list[dict]]:
 
 
 def original_reason(rows: list[dict], original: dict) -> str:
-    """Why the first in group_order is shown as the group's original, in words: "first published"; when others were published at the same
-    time (or on the same day, when only days are given) or nothing is dated, that it is the longest of those."""
+    """Why the first in group_order is shown as the group's original, in words: "first published" ("... of those
+    dated" when some are not); when others were published at the same time (or on the same day, when only days are
+    given) or nothing is dated, that it is the longest of those."""
     order = publication_order(rows)
     when = order[original["article_id"]]
     tied = [r for r in rows if r is not original and order[r["article_id"]] == when]
     if not tied:
-        return "first published"  # the others later or undated
+        undated = sum(order[r["article_id"]] is None for r in rows)  # one of them may have come first
+        return f"first published of those dated; {plural(undated, 'other')} undated" if undated else "first published"
     longest = "the longest" if all(r["n_words"] < original["n_words"] for r in tied) else "as long as the longest"
     if when is None:
         return f"{longest}; no version is dated"
@@ -518,6 +520,12 @@ def _percent(share: float) -> int:
     return min(99, round(100 * share)) if share < 1 else 100
 
 
+def copy_role(diff: Differences | None) -> str:
+    """What a copy is to the version it reproduces, as the desk says it: an "update" when it adds text or gives
+    another figure (a wire's UPDATE 1, an outlet's copy with a paragraph of its own), else a "copy"."""
+    return "update" if diff is not None and (diff.extra or diff.figures) else "copy"
+
+
 def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
     """A copy's differences from its original in a few words each, as the Markdown report lists them; pasted: the
     versions its added text comes from (pasted_from)."""
@@ -587,7 +595,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
         "<section><h3>Copy groups</h3>",
         '<p class="legend">The same text republished, in the order it was published. Each copy is compared with '
         "the version it reproduces: of those published before it, the one holding most of its text (a wire update "
-        "with the version before it). "
+        "with the version before it); an update is a copy that adds text or gives another figure. "
         "Jaccard: share of 5-word phrases the two texts have in common; containment: share of the shorter "
         "text found inside the longer.</p>",
     ]
@@ -604,7 +612,7 @@ def _copy_groups(members: list[dict], pairs: dict[frozenset, dict]) -> str:
             pasted = pasted_from(diff.extra, others)
             of = "" if source is lead else f' of <code>{_e(source["article_id"])}</code>'
             out.append(
-                f'<li><span class="role">Copy{of}</span><p class="headline">{_e(row["title"])}</p>'
+                f'<li><span class="role">{copy_role(diff).capitalize()}{of}</span><p class="headline">{_e(row["title"])}</p>'
                 f'<p class="who">{_who(row)}</p>'
                 f'<p class="who">{_similarity(pairs.get(frozenset((row["article_id"], source["article_id"]))))}</p>'
                 f"{_difference_html(diff, row, source, pasted)}</li>"

@@ -9,7 +9,7 @@ import polars as pl
 
 from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
-    Sections, adding_versions, by_outlet, compare_cache_clear, compare_copy, copy_groups, copy_source, difference_words, fact_note,
+    Sections, adding_versions, by_outlet, compare_cache_clear, compare_copy, copy_groups, copy_role, copy_source, difference_words, fact_note,
     original_reason, outlet, pair_rows_by_story, plural, render_html_pages, story_days, story_section, story_size, when_published,
 )
 from newsdedup.normalize import clip, last_dash, names, outlet_in_title, split_sentences, stop_words
@@ -237,12 +237,12 @@ def story_markdown(
                 pair = pairs.get(frozenset((a, source["article_id"])))
                 how = f"Jaccard {pair['jaccard']:.2f}, containment {pair['containment']:.2f}" if pair else "joined through another copy"
                 of = "" if source is lead else f" of {code(source['article_id'])}"
-                changed = ""
+                changed, diff = "", None
                 if info[a].get("text") is not None and source.get("text") is not None:  # the texts are at hand
                     diff = compare_copy(info[a], source)
                     changes = difference_words(diff, pasted_from(diff.extra, others))
                     changed = f"; {', '.join(changes)}" if changes else "; same text"
-                out.append(f"  - copy{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how}){changed}")
+                out.append(f"  - {copy_role(diff)}{of}: {info[a]['title']} ({_who(info[a])}, {info[a]['n_words']} words; {how}){changed}")
         out.append("")
     for heading, rows in conflicts_by_kind(conflicts):
         out += [f"### {heading}", ""]
