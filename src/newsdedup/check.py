@@ -325,9 +325,9 @@ class Desk:
         return out
 
     def _story_verdict(self, doc: dict[str, Any]) -> Verdict:
-        """The story the clustering would put this article in: its candidate groups (the same blended,
-        hubness-corrected distance) name the stories it may join, and average linkage over every group of those
-        stories and the article, as the run's clustering makes it (stories.cluster_dense), says which, if any."""
+        """The story the clustering would put this article in: none unless a candidate group is within the distance
+        threshold (the same blended, hubness-corrected distance, with the kept hubness values); then average linkage
+        over the components of the candidate graph it links, as a run clusters them (_joined_groups), says which."""
         cfg = self.settings.stories
         if self.state.vectors.size == 0:
             return Verdict(NEW, doc["article_id"], doc["title"])
