@@ -429,6 +429,34 @@ def test_cli_check_add_puts_the_article_in_the_outputs(saved, tmp_path_factory):
     assert articles["story_id"].n_unique() == 1
 
 
+def test_cli_check_add_adds_to_the_state_a_run_saved_while_it_was_checking(saved, tmp_path_factory, monkeypatch, real_models):
+    """A desk checking a stream of paths holds no lock until it adds; a scheduled run that saved meanwhile keeps its
+    articles (the desk's copy of the state was written over it, and an item that then left its feed was lost)."""
+    root = tmp_path_factory.mktemp("meanwhile")
+    shutil.copytree(saved.parent / "in", root / "in")
+    shutil.copytree(saved, root / "out")
+    out, seed = root / "out", SEEDS / "002_ae9f11a7c17e6c9e.txt"
+    local = root / "desk" / "local.txt"
+    local.parent.mkdir()
+    local.write_text(SEED_003.read_text(encoding="utf-8") + "\n\nThe district council met on Monday to plan repairs.\n", encoding="utf-8")
+    checking = Desk.check
+
+    def a_run_saves_meanwhile(self, doc):
+        if not (root / "in" / seed.name).exists():
+            shutil.copy(seed, root / "in")
+            state = load_state(out, load_config())
+            continue_run(state, root / "in", load_config(), real_models)
+            save_run(out, state)
+        return checking(self, doc)
+
+    monkeypatch.setattr(Desk, "check", a_run_saves_meanwhile)
+    result = runner.invoke(app, ["check", str(local), "--add", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    ids = pl.read_parquet(out / "articles.parquet")["article_id"].to_list()
+    assert seed.stem in ids and any(a.startswith("check:local-") for a in ids)  # the run's article and the desk's
+    assert seed.stem in load_state(out, load_config()).documents["article_id"].to_list()
+
+
 def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_factory):
     """Two folders' 'story.txt' (or two articles piped on stdin) are two articles, never one id for both; the same
     article added again is said to be held already, not dropped in silence."""

@@ -14,6 +14,9 @@ from newsdedup.config import DEFAULT_CONFIG
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from newsdedup.check import Desk
+    from newsdedup.config import Settings
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find syndicated copies and stories in news feeds.")
 
 
@@ -531,19 +534,19 @@ def check(
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per article."),
     add: bool = typer.Option(False, "--add", help="Also add the articles to the state and outputs."),
+    wait: float = typer.Option(60.0, "--wait", min=0, help="With --add: seconds to wait for a run on OUTPUT to finish."),
 ) -> None:
     """Is each incoming article a copy, an update, a new write-up of a known story, or new?"""
     import json
 
-    import polars as pl
-
     from newsdedup.check import HELD, Desk, desk_article
     from newsdedup.ingest import read_files
-    from newsdedup.state import StateError, load_state
+    from newsdedup.state import StateError, load_state, state_stamp
 
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
     try:
+        stamp = state_stamp(output)
         state = load_state(output, settings, map_sentences=True)
     except StateError as exc:
         fail(str(exc))
@@ -582,22 +585,45 @@ def check(
             else:
                 added[doc["article_id"]] = doc
     if add and added:
-        from newsdedup.html_report import plural
-        from newsdedup.incremental import Changes, add_documents, save_run
-        from newsdedup.schema import DOCUMENTS
-        from newsdedup.store import Busy, NotWritable, run_lock
-
-        try:
-            with run_lock(output):
-                state.run += 1
-                new_docs = pl.DataFrame(list(added.values()), schema=DOCUMENTS)
-                add_documents(state, new_docs, settings, desk.models, Changes(added=new_docs.height))
-                summary = save_run(output, state)
-        except (Busy, NotWritable) as exc:
-            fail(str(exc))
-        typer.echo(f"added {plural(new_docs.height, 'article')}: {summary.line()}", err=True)
+        _add_checked(output, settings, desk, stamp, added, wait)
     if n_rejected:
         raise typer.Exit(1)  # a script sees that an input could not be checked
+
+
+def _add_checked(
+    output: Path, settings: Settings, desk: Desk, stamp: tuple[int, int] | None, added: dict[str, dict], wait: float
+) -> None:
+    """check --add: the checked articles into the state and the outputs, under the run lock. The state the desk
+    loaded is used only while no run or other desk saved one since (`stamp`); else the saved one is loaded and added
+    to, so neither's articles are lost."""
+    import polars as pl
+
+    from newsdedup.html_report import plural
+    from newsdedup.incremental import Changes, add_documents, save_run
+    from newsdedup.schema import DOCUMENTS
+    from newsdedup.state import StateError, load_state, state_stamp
+    from newsdedup.store import Busy, NotWritable, run_lock
+
+    state = desk.state
+    try:
+        with run_lock(output, wait):
+            if state_stamp(output) != stamp:
+                state = load_state(output, settings, map_sentences=True)
+                if state is None:
+                    fail(f"the state in {output} was rebuilt with other settings while checking: check again")
+                held = set(state.documents["article_id"].to_list())
+                for article_id in [a for a in added if a in held]:
+                    typer.echo(f"{article_id}: not added: already held", err=True)
+                    del added[article_id]
+                if not added:
+                    return
+            state.run += 1
+            new_docs = pl.DataFrame(list(added.values()), schema=DOCUMENTS)
+            add_documents(state, new_docs, settings, desk.models, Changes(added=new_docs.height))
+            summary = save_run(output, state)
+    except (Busy, NotWritable, StateError) as exc:
+        fail(str(exc))
+    typer.echo(f"added {plural(new_docs.height, 'article')}: {summary.line()}", err=True)
 
 
 def main() -> None:

@@ -213,6 +213,16 @@ def _settled_state_dir(output: str | Path) -> Path:
     return folder
 
 
+def state_stamp(output: str | Path) -> tuple[int, int] | None:
+    """Which saved state the output folder holds (its meta.json's inode and time: every save writes a new folder),
+    so a process that loaded it can tell, under the lock, whether another has saved since; None without one."""
+    try:
+        found = (state_dir(output) / "meta.json").stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns
+
+
 class StateError(RuntimeError):
     """The saved state cannot be read (a file of it damaged or missing); the message says how to go on."""
 
