@@ -68,6 +68,23 @@ def test_serve_with_a_cron_prefect_cannot_read_is_one_line(tmp_path, monkeypatch
     assert len(result.output.strip().splitlines()) == 1 and key in result.output, result.output
 
 
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_a_prefect_server_that_does_not_answer_is_one_line(tmp_path, monkeypatch, command):
+    monkeypatch.setenv("PREFECT_API_URL", f"http://127.0.0.1:{_closed_port()}/api")  # not started yet, or a typo
+    args = ["run", "--input", str(SEEDS), "--output", str(tmp_path / "out")] if command == "run" else ["serve"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [result.output.strip()] and "no Prefect server answers at" in result.output
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again when the test connects
+
+
 def test_run_prints_summary_and_report_path(tmp_path):
     """The installed command, in its own process, on its own temporary Prefect server."""
     shutil.copytree(SEEDS, tmp_path / "in")

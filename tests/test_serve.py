@@ -126,6 +126,18 @@ def _run_checks(serve, get_client, run_deployment, tmp_path, out, serve_log) -> 
         assert flow_run.state.is_completed(), (flow_run.state, (tmp_path / "serve.log").read_text()[-3000:])
         again = {p.name: p.stat().st_mtime_ns for p in [*out.iterdir(), *(out / "state").iterdir()] if p.is_file()}
         assert {k: v for k, v in again.items() if k != ".lock"} == {k: v for k, v in written.items() if k != ".lock"}
+        # and says so in the Prefect UI: the run's log reaches the server (the CLI's quiet WARNING level held it back)
+        from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+        async def messages():
+            async with get_client() as client:
+                found = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run.id])))
+                return [log.message for log in found]
+
+        deadline = time.monotonic() + 30  # the log handler sends in batches
+        while not any("nothing new" in m for m in asyncio.run(messages())) and time.monotonic() < deadline:
+            time.sleep(1)
+        assert any("newsdedup: nothing new" in m for m in asyncio.run(messages())), asyncio.run(messages())
 
         # an input folder gone (an unmounted share) fails the run with its reason; the outputs stay as they were
         (tmp_path / "raw").rename(tmp_path / "raw.away")

@@ -91,6 +91,7 @@ def run(
         wait_until_free(output, wait)
     except (Busy, NotWritable) as exc:
         fail(str(exc))
+    _api_answers()  # a server given that is down: one line, not Prefect's traceback
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
 
@@ -474,11 +475,13 @@ def serve(
     settings = _settings(config)
     if not os.environ.get("PREFECT_API_URL"):
         fail("PREFECT_API_URL is not set: start `prefect server start` first (`make serve` does both)")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")  # each run's summary reaches the Prefect UI
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
 
     sched = settings.schedule
     schedule = _cron_schedule(sched.cron, sched.timezone)
+    _api_answers()
     dedup_flow.serve(
         name=sched.deployment,
         schedules=[schedule],
@@ -490,6 +493,21 @@ def serve(
         },
         print_starting_message=True,
     )
+
+
+def _api_answers() -> None:
+    """Fail in one line when PREFECT_API_URL names a Prefect server that does not answer (not started yet, a typo),
+    before Prefect prints hundreds of lines of traceback."""
+    import httpx
+
+    url = os.environ.get("PREFECT_API_URL", "").rstrip("/")
+    if not url:
+        return
+    try:
+        httpx.get(f"{url}/health", timeout=10).raise_for_status()
+    except httpx.HTTPError as exc:
+        fail(f"no Prefect server answers at PREFECT_API_URL={url} ({type(exc).__name__}): start it first, or unset it "
+             "for a temporary one (`make serve` starts one)")
 
 
 def _cron_schedule(cron: str, timezone: str):
