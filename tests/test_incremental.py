@@ -562,6 +562,35 @@ def test_nothing_new_gives_the_outputs_counts_and_anything_else_runs(corpus, tmp
     assert quiet_summary(corpus, out, settings) is None  # a new input
 
 
+def test_outputs_written_by_a_run_stopped_before_it_saved_its_state_are_written_again(corpus, tmp_path, fake_embedder, monkeypatch):
+    """The outputs are swapped in before the state is saved: a run killed between the two left outputs holding an
+    article the state never knew, and after that file was deleted every run said "nothing new"."""
+    import newsdedup.incremental as incremental
+    from newsdedup.incremental import quiet_summary, save_run
+
+    settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
+    late = corpus / "late.txt"
+    late.write_text("Late headline\n\n" + " ".join(["Ferries stopped at Harbourton on Monday."] * 4), encoding="utf-8")
+    continue_run(state, corpus, settings, fake_embedder)
+
+    def killed(*_):
+        raise KeyboardInterrupt("killed after the outputs, before the state")
+
+    monkeypatch.setattr(incremental, "save_state", killed)
+    with pytest.raises(KeyboardInterrupt):
+        save_run(out, state)
+    monkeypatch.undo()
+    assert "late" in pl.read_parquet(out / "articles.parquet")["article_id"].to_list()
+    late.unlink()  # no input changed since the state was saved
+    assert quiet_summary(corpus, out, settings) is None  # the outputs are written again, from the state saved
+    assert incremental.outputs_stale(out).endswith("are not those of its saved state (a run was stopped before it saved it)")
+    state = load_state(out, settings)
+    continue_run(state, corpus, settings, fake_embedder)
+    save_run(out, state)
+    assert "late" not in pl.read_parquet(out / "articles.parquet")["article_id"].to_list()
+    assert quiet_summary(corpus, out, settings) is not None  # and stand again
+
+
 def test_a_run_is_refused_for_a_missing_emptied_or_same_folder(tmp_path):
     from newsdedup.incremental import RunRefused, check_folders, check_plan
 

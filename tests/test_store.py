@@ -113,3 +113,23 @@ def test_a_linked_story_folder_is_never_written_through(tmp_path):
     write_outputs(out, {}, {"report.html": "index", "stories/story-a.html": "A"})
     assert not (out / "stories").is_symlink() and (out / "stories" / "story-a.html").read_text(encoding="utf-8") == "A"
     assert [p.name for p in elsewhere.iterdir()] == ["story-x.html"]
+
+
+def test_the_outputs_record_the_run_they_come_from_once_all_are_in_place_and_a_killed_writers_staging_goes(tmp_path):
+    from newsdedup.store import WRITTEN, written_run
+
+    out = tmp_path / "out"
+    write_outputs(out, {"t": pl.DataFrame({"a": [1]})}, {"report.md": "one"}, run=3)
+    assert written_run(out) == 3
+    (out / ".staging-killed").mkdir()  # a writer killed while staging
+    (out / ".staging-killed" / "t.parquet").write_bytes(b"half")
+
+    class Broken(pl.DataFrame):
+        def write_parquet(self, *args, **kwargs):
+            raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        write_outputs(out, {"t": Broken({"a": [2]})}, {"report.md": "two"}, run=4)
+    assert written_run(out) == 3 and not (out / ".staging-killed").exists()  # nothing replaced: still run 3's
+    (out / WRITTEN).unlink()  # as a writer killed while replacing leaves it
+    assert written_run(out) is None

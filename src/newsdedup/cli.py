@@ -475,13 +475,15 @@ def serve(
     settings = _settings(config)
     if not os.environ.get("PREFECT_API_URL"):
         fail("PREFECT_API_URL is not set: start `prefect server start` first (`make serve` does both)")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")  # each run's summary reaches the Prefect UI
+    level = os.environ.get("PREFECT_LOGGING_LEVEL")
     prefect_offline_defaults()
     from flows.dedup import dedup_flow
 
     sched = settings.schedule
     schedule = _cron_schedule(sched.cron, sched.timezone)
     _api_answers()
+    # the runs (processes of their own) log at INFO unless told otherwise: each run's summary reaches the Prefect UI
+    os.environ["PREFECT_LOGGING_LEVEL"] = level or "INFO"
     dedup_flow.serve(
         name=sched.deployment,
         schedules=[schedule],

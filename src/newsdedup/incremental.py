@@ -506,16 +506,19 @@ def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
 
 
 def outputs_stale(output: Path) -> str | None:
-    """Why the outputs in place are written again though no input changed (one deleted since, or all written by
-    another version of newsdedup), or None when they stand."""
-    from newsdedup.state import written_by_other_code
-    from newsdedup.store import missing_outputs
+    """Why the outputs in place are written again though no input changed (one deleted since, all written by another
+    version of newsdedup, or not from the state saved: a run stopped between writing them and saving it, or while
+    replacing them), or None when they stand."""
+    from newsdedup.state import saved_run, written_by_other_code
+    from newsdedup.store import missing_outputs, written_run
 
     missing = missing_outputs(output)
     if missing:
         return f"{', '.join(missing)} missing from {output}"
     if written_by_other_code(output):
         return f"the outputs in {output} were written by another version of newsdedup"
+    if written_run(output) != saved_run(output):
+        return f"the outputs in {output} are not those of its saved state (a run was stopped before it saved it)"
     return None
 
 
@@ -559,7 +562,7 @@ def save_run(out_dir: Path, state: State) -> Summary:
         state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs, sections=sections
     )
     tables["story_merges"] = state.merges
-    write_outputs(out_dir, tables, texts)
+    write_outputs(out_dir, tables, texts, run=state.run)
     state.sections = sections.table()
     save_state(out_dir, state)
     return summary

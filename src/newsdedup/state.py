@@ -154,6 +154,15 @@ def written_by_other_code(output: str | Path) -> bool:
         return True
 
 
+def saved_run(output: str | Path) -> int | None:
+    """The run number of the saved state (None without one, or when it cannot be read)."""
+    try:
+        run = json.loads((state_dir(output) / "meta.json").read_text(encoding="utf-8")).get("run")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return run if isinstance(run, int) else None
+
+
 def settings_fingerprint(settings: Settings) -> str:
     """A hash of the settings that shape the state; a different one means the state must be rebuilt."""
     shaping = {k: getattr(settings, k).model_dump() for k in ("ingest", "syndication", "stories", "facts")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -26,14 +27,36 @@ def _unchanged(target: Path, data: bytes) -> bool:
         return False
 
 
-def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: dict[str, str]) -> list[Path]:
-    """Write tables as Parquet and texts as UTF-8; nothing in out_dir changes until all are written.
+# Which saved state the outputs were written from (its run number): written last, after every output is in place,
+# and removed before the first is replaced, so outputs half replaced, or replaced by a run stopped before it saved its
+# state, do not match the state's own run (incremental.outputs_stale).
+WRITTEN = ".written.json"
+
+
+def written_run(out_dir: str | Path) -> int | None:
+    """The run of the state the outputs in place were written from; None when unknown (being replaced, or older)."""
+    try:
+        run = json.loads((Path(out_dir) / WRITTEN).read_text(encoding="utf-8")).get("run")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return run if isinstance(run, int) else None
+
+
+def write_outputs(
+    out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: dict[str, str], run: int | None = None
+) -> list[Path]:
+    """Write tables as Parquet and texts as UTF-8; nothing in out_dir changes until all are written; run: the run of
+    the state they come from, recorded (WRITTEN) once they are all in place.
 
     Texts in the story pages' folder (PAGES) are written only when they changed (an archive has thousands, a run
     changes a few); when report.html is written, the pages it no longer links (stories merged or gone, or all of
-    them when the report is one page again) are removed last."""
+    them when the report is one page again) are removed last. The staging folders of a writer killed before it
+    finished are removed (the caller holds the output folder's lock)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    for left in out.glob(".staging-*"):
+        if left.is_dir() and not left.is_symlink():
+            shutil.rmtree(left, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
         staged: list[tuple[Path, Path]] = []
@@ -63,6 +86,7 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
                 os.fsync(handle.fileno())
         if pages:
             folder.mkdir(exist_ok=True)
+        (out / WRITTEN).unlink(missing_ok=True)
         for path, target in staged:
             os.replace(path, target)  # atomic on one filesystem
         if "report.html" in texts and folder.is_dir():  # only the pages a report wrote (story-*.html) are pruned
@@ -70,6 +94,9 @@ def write_outputs(out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: d
                 if (_PAGE_NAME.match(page.name) and page.is_file(follow_symlinks=False)
                         and f"{PAGES}/{page.name}" not in kept):
                     os.unlink(page.path)
+        if run is not None:
+            (staging / WRITTEN).write_text(json.dumps({"run": run}), encoding="utf-8")
+            os.replace(staging / WRITTEN, out / WRITTEN)
         return [target for _, target in staged]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
