@@ -266,6 +266,9 @@ def test_term_similarities_are_the_tf_idf_cosines_and_the_cache_is_bounded(desk,
     expected = np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel()
     assert expected.max() > 0.05
     mine = desk.state.terms.weigh(term_counts([text]), desk._idf)
+    np.testing.assert_allclose(desk._term_similarities(mine, rows), expected, atol=1e-12)  # from the state's counts
+    assert not desk._rep_terms
+    monkeypatch.setattr(desk.state, "term_rows", None)  # a state saved before they were kept: counted, then cached
     np.testing.assert_allclose(desk._term_similarities(mine, rows), expected, atol=1e-12)
     np.testing.assert_allclose(desk._term_similarities(mine, rows), expected, atol=1e-12)  # from the cache
     monkeypatch.setattr(check, "REP_TERMS_KEPT", 2)

@@ -407,17 +407,18 @@ class Desk:
         return title
 
     def _rep_term_rows(self, rows: np.ndarray) -> csr_matrix:
-        """The TF-IDF rows of the groups' representatives (weighed once per desk: the candidates of a busy story
-        come back with every new write-up)."""
+        """The TF-IDF rows of the groups' representatives: weighed from the run's own word counts, kept row for row
+        in the state; a state saved before they were kept has its representatives counted once per desk (the
+        candidates of a busy story come back with every new write-up)."""
+        kept = self.state.term_rows
+        if kept is not None and kept.shape[0] == len(self.group_ids):
+            return self.state.terms.weigh(kept[rows], self._idf)
         cache, wanted = self._rep_terms, [int(r) for r in rows]
         missing = [r for r in wanted if r not in cache]
         if missing:
-            kept = self.state.term_rows  # the run's own word counts, row for row, unless saved before they were kept
-            if kept is not None and kept.shape[0] == len(self.group_ids):
-                counted = kept[missing]
-            else:
-                counted = term_counts([embedding_text(d["title"], d["text"]) for d in (self.docs[self.group_rep[r]] for r in missing)])
-            weighted = self.state.terms.weigh(counted, self._idf)
+            weighted = self.state.terms.weigh(
+                term_counts([embedding_text(d["title"], d["text"]) for d in (self.docs[self.group_rep[r]] for r in missing)]), self._idf
+            )
             for i, r in enumerate(missing):
                 cache[r] = weighted.getrow(i)
         out = vstack([cache[r] for r in wanted]).tocsr() if wanted else csr_matrix((0, len(self._idf)))
