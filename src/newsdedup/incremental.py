@@ -6,6 +6,7 @@ keep their ids when members arrive; a merge keeps the older id and records the o
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -479,9 +480,9 @@ WHOLE_ARCHIVE = 20
 
 def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
     """Refuse a run that finds no input at all where the last run read some, or none of an archive it read (a few
-    stray files in an unmounted share's mount point), or nothing in a folder of the input that held an archive (a
-    share mounted beside local files): an emptied, unmounted or swapped folder is far likelier than an archive
-    deleted on purpose, and the articles that only the state holds (items that rolled off their feeds)
+    stray files in an unmounted share's mount point), or nothing in a folder of the input that held an archive and
+    is still there (a share mounted beside local files): an emptied, unmounted or swapped folder is far likelier than
+    an archive deleted on purpose (a folder deleted whole is that), and the articles that only the state holds (items that rolled off their feeds)
     could not be read again. `--full` starts from the folder as it is."""
     if not plan.hashes and manifest.height:
         raise RunRefused(
@@ -494,11 +495,12 @@ def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
             f"{input_dir} holds none of the {manifest.height} input files the last run read ({others}): nothing "
             "removed (is the folder unmounted or another one?); run with --full to start again from it as it is"
         )
-    # the same one level down: a share mounted at a folder of the input, beside local files
+    # the same one level down: a share mounted at a folder of the input, beside local files, whose mount point (or
+    # link) stays when it is down; a folder deleted whole (a retention job's expired day) was deleted on purpose
     now = {path.partition("/")[0] for path in plan.hashes if "/" in path}
     before = manifest.filter(pl.col("path").str.contains("/")).group_by(pl.col("path").str.extract(r"^([^/]+)/")).len()
     for folder, n in sorted(before.iter_rows()):
-        if n >= WHOLE_ARCHIVE and folder not in now:
+        if n >= WHOLE_ARCHIVE and folder not in now and os.path.lexists(input_dir / folder):
             raise RunRefused(
                 f"{input_dir / folder} holds none of the {n} input files the last run read there: nothing removed (is "
                 "the folder unmounted?); run with --full to start again from the input as it is"
