@@ -22,7 +22,7 @@ from newsdedup.report import Summary, largest_stories, run_summary_markdown
 from newsdedup.schema import empty
 from newsdedup.state import (
     MANIFEST, Plan, State, StateError, load_manifest, load_state, plan_run, previous_documents, previous_manifest,
-    settings_fingerprint,
+    rebuild_reason, settings_fingerprint,
 )
 from newsdedup.store import Busy, NotWritable, read_table, run_lock
 
@@ -108,6 +108,9 @@ def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds
             get_run_logger().info("newsdedup: nothing new in %s since the last run; %s", inp, quiet.line())
             return quiet
         state = load_state(out, settings) if manifest is not None else None
+        why = "--full" if full else rebuild_reason(out, settings)
+        if state is None and why:  # a long run: say why
+            get_run_logger().info("newsdedup: rebuilding everything from %s: %s", inp, why)
         previous = previous_documents(out) if state is None else None  # a rebuild keeps items that rolled off
         # what the last run read, though its state is not continued (other settings, another version): an emptied
         # input folder is refused either way; --full starts from the folder as it is

@@ -647,6 +647,12 @@ def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
     save_state(tmp_path / "out", state)
     changed = settings.model_copy(update={"stories": settings.stories.model_copy(update={"distance_threshold": 0.3})})
     assert load_state(tmp_path / "out", changed) is None
+    from newsdedup.state import rebuild_reason  # and the run says why it rebuilds
+
+    assert rebuild_reason(tmp_path / "out", settings) is None and rebuild_reason(tmp_path / "missing", changed) is None
+    assert rebuild_reason(tmp_path / "out", changed).startswith("the config's ingest, syndication, stories or facts settings differ")
+    schedule = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"cron": "0 * * * *"})})
+    assert rebuild_reason(tmp_path / "out", schedule) is None  # the schedule shapes no state
 
 
 def test_a_story_that_loses_articles_to_a_re_clustered_one_is_re_resolved():

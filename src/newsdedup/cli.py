@@ -71,7 +71,7 @@ def run(
     _check_models(settings)
     if not full:
         from newsdedup.incremental import outputs_stale
-        from newsdedup.state import load_manifest, plan_run
+        from newsdedup.state import load_manifest, plan_run, rebuild_reason
 
         try:
             manifest = load_manifest(output, settings)
@@ -84,6 +84,8 @@ def run(
                 typer.echo(f"report: {output / 'report.md'}")
                 return
             typer.echo(f"nothing new in {input}, but {why}: writing the outputs again")
+        elif manifest is None and (why := rebuild_reason(output, settings)):
+            typer.echo(f"rebuilding everything from {input}: {why}")  # a long run, said before it starts
     from newsdedup.embed import ModelNotFound
     from newsdedup.store import Busy, NotWritable, wait_until_free
 

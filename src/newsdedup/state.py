@@ -260,6 +260,22 @@ def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
     return meta
 
 
+def rebuild_reason(output: str | Path, settings: Settings) -> str | None:
+    """Why a run rebuilds everything from the inputs instead of continuing the saved state (another version's
+    state, other settings), in words for the operator; None when it continues it, or there is none to continue."""
+    try:
+        meta = json.loads((_settled_state_dir(output) / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # none, or unreadable: the run says so itself
+    if not isinstance(meta, dict):
+        return None
+    if meta.get("version") != STATE_VERSION:
+        return f"its state was saved by another version of newsdedup (state version {meta.get('version')}, this one {STATE_VERSION})"
+    if meta.get("settings") != settings_fingerprint(settings):
+        return "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
+    return None
+
+
 def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None:
     """Only the manifest of processed inputs (cheap: for deciding whether there is anything to do)."""
     if _usable_meta(output, settings) is None:
