@@ -114,6 +114,8 @@ def _run_checks(serve, get_client, run_deployment, tmp_path, out, serve_log) -> 
         assert found is not None, "the deployment was never registered"
         schedules = [(getattr(s.schedule, "cron", None), getattr(s.schedule, "timezone", None)) for s in found.schedules]
         assert ("*/10 * * * *", "Asia/Karachi") in schedules
+        limit = getattr(found, "global_concurrency_limit", None)
+        assert limit is not None and limit.limit == 1, found  # one run at a time: an overlapping one waits its turn
 
         flow_run = run_deployment("newsdedup/scheduled-ingest", timeout=600, poll_interval=2)
         assert flow_run.state.is_completed(), (flow_run.state, (tmp_path / "serve.log").read_text()[-3000:])

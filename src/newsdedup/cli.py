@@ -495,6 +495,9 @@ def serve(
             "config_path": str(config.resolve()),
             "wait_seconds": 60.0,
         },
+        # one run at a time: a scheduled run due while a long one runs waits for it (queued on the server), not on
+        # the output folder's lock, which fails it after wait_seconds
+        global_limit=1,
         print_starting_message=True,
     )
 
