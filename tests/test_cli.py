@@ -66,6 +66,7 @@ def test_serve_with_a_cron_prefect_cannot_read_is_one_line(tmp_path, monkeypatch
     result = runner.invoke(app, ["serve", "--config", str(config)])
     assert result.exit_code == 2, result.output
     assert len(result.output.strip().splitlines()) == 1 and key in result.output, result.output
+    assert result.output.startswith(f"newsdedup: {config}: schedule.cron: "), result.output  # which file to fix
 
 
 @pytest.mark.parametrize("command", ["serve", "run"])

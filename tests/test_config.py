@@ -118,7 +118,11 @@ def test_unknown_section_is_named(tmp_path):
 
 def test_a_cron_of_the_wrong_shape_is_named_once(tmp_path):
     message = _error(_write(tmp_path, '[schedule]\ncron = "*/10 * * *"\n'))
-    assert message.endswith("schedule.cron: cron needs five fields (minute hour day month weekday) (got '*/10 * * *')")
+    assert message.endswith(
+        "schedule.cron: cron needs five fields (minute hour day month weekday) or an alias such as @hourly (got '*/10 * * *')"
+    )
+    assert load_config(_write(tmp_path, '[schedule]\ncron = "@hourly"\n')).schedule.cron == "@hourly"  # as cron reads it
+    assert "schedule.deployment" in _error(_write(tmp_path, '[schedule]\ndeployment = ""\n'))  # no nameless deployment
 
 
 def test_top_level_key_outside_any_section_is_unknown(tmp_path):

@@ -482,7 +482,7 @@ def serve(
     from flows.dedup import dedup_flow
 
     sched = settings.schedule
-    schedule = _cron_schedule(sched.cron, sched.timezone)
+    schedule = _cron_schedule(sched.cron, sched.timezone, config)
     _api_answers()
     # the runs (processes of their own) log at INFO unless told otherwise: each run's summary reaches the Prefect UI
     os.environ["PREFECT_LOGGING_LEVEL"] = level or "INFO"
@@ -517,7 +517,7 @@ def _api_answers() -> None:
              "for a temporary one (`make serve` starts one)")
 
 
-def _cron_schedule(cron: str, timezone: str):
+def _cron_schedule(cron: str, timezone: str, config: Path):
     """Prefect's cron schedule in the config's zone, checked by Prefect's own parser: a cron such as '61 * * * *' is
     one line naming the key, not a traceback from the deployment's registration."""
     from pydantic import ValidationError
@@ -528,7 +528,7 @@ def _cron_schedule(cron: str, timezone: str):
         return CronSchedule(cron=cron, timezone=timezone)
     except ValidationError as exc:
         error = exc.errors()[0]
-        fail(f"config: schedule.{error['loc'][0]}: {str(error['msg']).removeprefix('Value error, ')}")
+        fail(f"{config}: schedule.{error['loc'][0]}: {str(error['msg']).removeprefix('Value error, ')}")
 
 
 def _incoming(names: list[str]):

@@ -88,19 +88,24 @@ class FactsConfig(_Section):
         return self
 
 
+_CRON_ALIASES = frozenset("@yearly @annually @monthly @weekly @daily @midnight @hourly".split())  # as cron reads them
+
+
 class ScheduleConfig(_Section):
     # Five-field cron, in `timezone`; `serve` checks it with Prefect's own parser before registering the deployment.
     cron: str = "*/10 * * * *"
     timezone: str = "UTC"
     input: str = "data/raw"
     output: str = "data/clusters"
-    deployment: str = "scheduled-ingest"
+    deployment: str = Field("scheduled-ingest", min_length=1)
 
     @field_validator("cron")
     @classmethod
     def _five_fields(cls, value: str) -> str:
+        if value.strip() in _CRON_ALIASES:
+            return value.strip()
         if len(value.split()) != 5:
-            raise ValueError("cron needs five fields (minute hour day month weekday)")
+            raise ValueError("cron needs five fields (minute hour day month weekday) or an alias such as @hourly")
         return value
 
     @field_validator("timezone")
