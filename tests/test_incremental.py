@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 import zlib
 from datetime import datetime, timedelta
 
@@ -619,14 +620,21 @@ def test_a_run_is_refused_for_a_missing_emptied_or_same_folder(tmp_path):
     check_plan(plan_run(inp, archive), archive, inp)  # one of the archive still there: its run goes ahead
     shared = pl.DataFrame({"path": ["local.txt", *(f"share/{i}.txt" for i in range(20))], "sha1": ["3" * 40] * 21})
     (inp / "local.txt").write_text("z", encoding="utf-8")
-    check_plan(plan_run(inp, shared), shared, inp)  # the folder itself deleted (a retention job's expired day): it goes
+    with pytest.raises(RunRefused, match=r"share holds none"):
+        check_plan(plan_run(inp, shared), shared, inp)  # deleted whole, its files' times unknown (an older manifest)
+    days_ago = time.time_ns() - 2 * 86400 * 10**9
+    expired = shared.with_columns(mtime_ns=pl.lit(days_ago))
+    check_plan(plan_run(inp, expired), expired, inp)  # deleted whole, files two days old (a retention job): it goes
+    fresh = shared.with_columns(mtime_ns=pl.lit(time.time_ns() - 60 * 10**9))
+    with pytest.raises(RunRefused, match=r"share holds none"):
+        check_plan(plan_run(inp, fresh), fresh, inp)  # deleted a minute after it changed: a fetcher swapping it in
     (inp / "share").mkdir()
     with pytest.raises(RunRefused, match=r"share holds none of the 20 input files the last run read there"):
-        check_plan(plan_run(inp, shared), shared, inp)  # a share's mount point at a folder of the input, left empty
+        check_plan(plan_run(inp, expired), expired, inp)  # a share's mount point at a folder of the input, left empty
     (inp / "share").rmdir()
     (inp / "share").symlink_to(tmp_path / "unreachable")
     with pytest.raises(RunRefused, match=r"share holds none"):
-        check_plan(plan_run(inp, shared), shared, inp)  # a link to a share that is down
+        check_plan(plan_run(inp, expired), expired, inp)  # a link to a share that is down
     (inp / "share").unlink()
     (inp / "share").mkdir()
     (inp / "share" / "new.txt").write_text("w", encoding="utf-8")

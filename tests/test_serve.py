@@ -49,6 +49,7 @@ def prefect_server(tmp_path):
         "PREFECT_API_URL": "",
     }
     env.pop("PREFECT_API_URL")
+    env.pop("PREFECT_LOGGING_LEVEL", None)  # as a shell has it (the CLI's in-process tests set it for this process)
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen(
         [str(PREFECT), "server", "start", "--host", "127.0.0.1", "--port", str(port)],

@@ -7,6 +7,7 @@ keep their ids when members arrive; a merge keeps the older id and records the o
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -478,6 +479,9 @@ def check_folders(input_dir: Path, output: Path) -> None:
 WHOLE_ARCHIVE = 20
 
 
+EXPIRED_FOLDER_NS = 24 * 3600 * 10**9  # a folder deleted whole whose files are this old was deleted on purpose
+
+
 def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
     """Refuse a run that finds no input at all where the last run read some, or none of an archive it read (a few
     stray files in an unmounted share's mount point), or nothing in a folder of the input that held an archive and
@@ -495,16 +499,24 @@ def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
             f"{input_dir} holds none of the {manifest.height} input files the last run read ({others}): nothing "
             "removed (is the folder unmounted or another one?); run with --full to start again from it as it is"
         )
-    # the same one level down: a share mounted at a folder of the input, beside local files, whose mount point (or
-    # link) stays when it is down; a folder deleted whole (a retention job's expired day) was deleted on purpose
+    # the same one level down: a share mounted at a folder of the input, beside local files (its mount point or link
+    # stays when it is down); a folder deleted whole whose files last changed a day or more before (a retention job's
+    # expired day) was deleted on purpose, but not one deleted a moment ago (a fetcher swapping in a new copy of it)
     now = {path.partition("/")[0] for path in plan.hashes if "/" in path}
-    before = manifest.filter(pl.col("path").str.contains("/")).group_by(pl.col("path").str.extract(r"^([^/]+)/")).len()
-    for folder, n in sorted(before.iter_rows()):
-        if n >= WHOLE_ARCHIVE and folder not in now and os.path.lexists(input_dir / folder):
-            raise RunRefused(
-                f"{input_dir / folder} holds none of the {n} input files the last run read there: nothing removed (is "
-                "the folder unmounted?); run with --full to start again from the input as it is"
-            )
+    newest = pl.col("mtime_ns").max() if "mtime_ns" in manifest.columns else pl.lit(None, dtype=pl.Int64)
+    before = manifest.filter(pl.col("path").str.contains("/")).group_by(pl.col("path").str.extract(r"^([^/]+)/")).agg(
+        pl.len(), newest.alias("newest")
+    )
+    expired = time.time_ns() - EXPIRED_FOLDER_NS
+    for folder, n, last in sorted(before.iter_rows()):
+        if n < WHOLE_ARCHIVE or folder in now:
+            continue
+        if not os.path.lexists(input_dir / folder) and last is not None and last < expired:
+            continue
+        raise RunRefused(
+            f"{input_dir / folder} holds none of the {n} input files the last run read there: nothing removed (is "
+            "the folder unmounted?); run with --full to start again from the input as it is"
+        )
 
 
 def outputs_stale(output: Path) -> str | None:
