@@ -118,6 +118,22 @@ def test_only_the_parts_of_a_cut_component_that_a_change_reaches_are_clustered_a
     assert np.allclose(hubs, whole_hubs)  # hubness is the component's, for every group
 
 
+def test_a_change_two_pairs_away_is_reached_when_it_moves_whether_a_pair_is_close():
+    """g raises a1's hubness, so a1's pairs with b1 and b2 stop being close: b1 and b2 (1.06 apart) lose the story
+    they held through a1, as a full run clusters them, though neither is g's neighbour (review)."""
+    from newsdedup.stories import cluster_components, story_edges
+
+    gram = np.array([[1, 0.77, 0.8, 0.75], [0.77, 1, 0.8, 0.75], [0.8, 0.8, 1, 0.95], [0.75, 0.75, 0.95, 1]])
+    vectors, days = _with_gram(gram), np.array([0.0, 0.0, 2.5, 5.0])  # b1, b2, a1 and then g
+    cfg = StoriesConfig(neighbours=1, embedding_weight=1.0, max_dense_component=3)
+    first = cluster_components(vectors[:3], days[:3], *story_edges(vectors[:3], days[:3], np.arange(3), None, cfg), cfg)[0]
+    assert len(set(first.tolist())) == 1  # b1, b2 and a1: one story
+    src, dst = story_edges(vectors, days, np.arange(4), None, cfg)
+    full = cluster_components(vectors, days, src, dst, cfg)[0]
+    again = cluster_components(vectors, days, src, dst, cfg, only=np.array([False, False, False, True]))[0]
+    assert full[0] != full[1] and (again >= 0).all() and len(set(again.tolist())) == len(set(full.tolist()))
+
+
 def _with_gram(gram: np.ndarray) -> np.ndarray:
     """Unit vectors whose pairwise cosines are the given matrix."""
     return np.linalg.cholesky(gram).astype(np.float64)

@@ -271,8 +271,9 @@ def _cluster_component(
     candidate pairs (a close pair the candidate graph lacks is ignored across parts, as between components), with
     hubness taken over the component's candidate pairs. Only a part still too big is clustered on embeddings alone
     (fallback_distance). With `changed` (a boolean mask: groups new or changed since their stories were made), only
-    the parts a change reaches are clustered: those holding a changed group or a candidate neighbour of one (its
-    hubness takes the change in); the rest keep their stories, label -1, as components no change touches do."""
+    the parts a change reaches are clustered: those holding a changed group, a candidate neighbour of one (its
+    hubness takes the change in) or a neighbour of those (whose pairs with them may stop or start being close); the
+    rest keep their stories, label -1, as components no change touches do."""
     n = len(vectors)
     if n <= cfg.max_dense_component:
         return cluster_dense(vectors, words, days, cfg)
@@ -287,7 +288,10 @@ def _cluster_component(
     reached = np.ones(n_parts, dtype=bool)
     if changed is not None:
         near = changed.copy()
-        near[dst[changed[src]]] = near[src[changed[dst]]] = True
+        for _ in range(2):  # their neighbours' hubness moved, and with it whether those neighbours' own pairs are close
+            step = near.copy()
+            step[dst[near[src]]] = step[src[near[dst]]] = True
+            near = step
         reached = np.isin(np.arange(n_parts), part[near])
     next_label = 0
     for p, idx in enumerate(_members(part, n_parts)):
