@@ -98,6 +98,8 @@ def test_words_ignore_case_punctuation_and_typography():
         "Published: 2 hours ago",
         "Last updated: February 3, 2026",
         "Posted: 03/02/2026",
+        "Updated: Sept. 3",
+        "Updated: 3 March",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -134,8 +136,11 @@ def test_boilerplate_lines_are_recognised(line):
         "Accept all the terms or leave, the union was told on Friday.",
         "This site uses cookies to track readers without consent, the regulator said on Tuesday, and fined it.",
         "JavaScript is required for the voting app, which crashed twice during the count, officials said.",
-        # a headline that says it is an update
+        # a headline that says it is an update, with a figure or a word a month's name begins
         "UPDATED: Balochistan toll rises to 135",
+        "Updated: Marines storm the compound",
+        "UPDATED: Death toll may rise further",
+        "Updated: Decision on tariffs delayed",
         "",
     ],
 )

@@ -21,6 +21,10 @@ _FOLD = str.maketrans(
 _WORD = re.compile(r"[a-z0-9]+")
 
 # Lines that are never part of the story.
+# A month's name or its abbreviation, as a date writes it ("3 Feb", "February 3", "Sept. 3"; not "Marines")
+_MONTH = (r"\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun"
+          r"|jul|aug|sept|sep|oct|nov|dec)\b\.?")
+
 _BOILERPLATE_PATTERNS = (
     # a notice, not a story about copyright ("Copyright lawsuits against ... have surged")
     r"^(©|\(c\)\s|copyright\s*(©|\(c\)|(19|20)\d\d\b|by\b|$)|copyright\b.{0,60}\b(19|20)\d\d\W*$)",
@@ -41,8 +45,8 @@ _BOILERPLATE_PATTERNS = (
     r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
     # "Updated: 3 Feb 2026 10:04 IST", "Updated: 10:04", "Published: 2 hours ago", a short line with a date ("Updated:
     # Rick Santorum on Sunday ..." is a lead, "UPDATED: Balochistan toll rises to 135" a headline)
-    r"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*(\d[:./-]\d|\b(19|20)\d\d\b|\b(jan|feb|mar|apr"
-    r"|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s|\d\s*(am|pm|gmt|utc)\b|\bago\b)).{0,45}$",
+    rf"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*(\d[:./-]\d|\b(19|20)\d\d\b|\b\d{{1,2}}\s+{_MONTH}"
+    rf"|{_MONTH}\s+\d{{1,2}}\b|\d\s*(am|pm|gmt|utc)\b|\b\d+\s+\w+\s+ago\b)).{{0,45}}$",
     r"^(published|updated|posted)\s+(on|at)\s+[^.!?]{0,30}\b(19|20)\d\d\b[^.!?]{0,40}$",  # "Posted on Feb 6, 2026 by ..."
     # a section, "World | Europe", "Home > World", "Home \u00bb World" (folded to '"', so between spaces)
     r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?((\s*[|>]\s*|\s+\"\s+)[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",
