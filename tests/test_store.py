@@ -116,11 +116,11 @@ def test_a_linked_story_folder_is_never_written_through(tmp_path):
 
 
 def test_the_outputs_record_the_run_they_come_from_once_all_are_in_place_and_a_killed_writers_staging_goes(tmp_path):
-    from newsdedup.store import WRITTEN, written_run
+    from newsdedup.store import WRITTEN, written_token
 
     out = tmp_path / "out"
-    write_outputs(out, {"t": pl.DataFrame({"a": [1]})}, {"report.md": "one"}, run=3)
-    assert written_run(out) == 3
+    write_outputs(out, {"t": pl.DataFrame({"a": [1]})}, {"report.md": "one"}, token="3")
+    assert written_token(out) == "3"
     (out / ".staging-killed").mkdir()  # a writer killed while staging
     (out / ".staging-killed" / "t.parquet").write_bytes(b"half")
 
@@ -129,7 +129,7 @@ def test_the_outputs_record_the_run_they_come_from_once_all_are_in_place_and_a_k
             raise OSError("disk full")
 
     with pytest.raises(OSError):
-        write_outputs(out, {"t": Broken({"a": [2]})}, {"report.md": "two"}, run=4)
-    assert written_run(out) == 3 and not (out / ".staging-killed").exists()  # nothing replaced: still run 3's
+        write_outputs(out, {"t": Broken({"a": [2]})}, {"report.md": "two"}, token="4")
+    assert written_token(out) == "3" and not (out / ".staging-killed").exists()  # nothing replaced: still the first save's
     (out / WRITTEN).unlink()  # as a writer killed while replacing leaves it
-    assert written_run(out) is None
+    assert written_token(out) is None

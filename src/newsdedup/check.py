@@ -384,7 +384,7 @@ class Desk:
         cfg = self.settings.stories
         local = np.flatnonzero(np.isin(self.group_comp, self.group_comp[linked]))
         hub = None
-        if len(local) >= DESK_DENSE_LIMIT:
+        if len(local) + 1 > min(DESK_DENSE_LIMIT, cfg.max_dense_component):  # with the article, too big: its stories only
             stories = {self.story_of_group[self.group_ids[int(r)]] for r in near}
             local = np.unique(np.concatenate([self.story_rows[s] for s in sorted(stories)]))
             hub = np.append(self.group_hubs[local], mine)

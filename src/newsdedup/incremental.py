@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -523,15 +524,15 @@ def outputs_stale(output: Path) -> str | None:
     """Why the outputs in place are written again though no input changed (one deleted since, all written by another
     version of newsdedup, or not from the state saved: a run stopped between writing them and saving it, or while
     replacing them), or None when they stand."""
-    from newsdedup.state import saved_run, written_by_other_code
-    from newsdedup.store import missing_outputs, written_run
+    from newsdedup.state import saved_token, written_by_other_code
+    from newsdedup.store import missing_outputs, written_token
 
     missing = missing_outputs(output)
     if missing:
         return f"{', '.join(missing)} missing from {output}"
     if written_by_other_code(output):
         return f"the outputs in {output} were written by another version of newsdedup"
-    if written_run(output) != saved_run(output):
+    if written_token(output) != saved_token(output):
         return f"the outputs in {output} are not those of its saved state (a run was stopped before it saved it)"
     return None
 
@@ -576,9 +577,10 @@ def save_run(out_dir: Path, state: State) -> Summary:
         state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs, sections=sections
     )
     tables["story_merges"] = state.merges
-    write_outputs(out_dir, tables, texts, run=state.run)
+    token = uuid.uuid4().hex  # names this save: the outputs record it, then the state
+    write_outputs(out_dir, tables, texts, token=token)
     state.sections = sections.table()
-    save_state(out_dir, state)
+    save_state(out_dir, state, token)
     return summary
 
 

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
@@ -30,7 +31,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 36  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 37  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -79,6 +80,9 @@ STATE_VERSION = 36  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 35: documents.utc_offset, the zone a source gave its time in ("today" is the source's day: conflicts; reasons)
 # 36: a date before 1900 or after the run is not used, an undated article notes "no date given" (documents); a
 # candidate-graph component too big for a dense matrix is cut, not clustered on embeddings alone (stories)
+# 37: one figure in words that say one thing is one value, a toll's report day (conflicts); "Updated: <headline>" is
+# no furniture, an institution ending a headline ("- ISPR") no outlet, UTF-16 without a byte order mark in another
+# script is read (documents); meta.json's token, which the outputs record (.written.json)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
@@ -154,13 +158,13 @@ def written_by_other_code(output: str | Path) -> bool:
         return True
 
 
-def saved_run(output: str | Path) -> int | None:
-    """The run number of the saved state (None without one, or when it cannot be read)."""
+def saved_token(output: str | Path) -> str | None:
+    """What names the saved state (save_state's token; None without one, or when it cannot be read)."""
     try:
-        run = json.loads((state_dir(output) / "meta.json").read_text(encoding="utf-8")).get("run")
+        token = json.loads((state_dir(output) / "meta.json").read_text(encoding="utf-8")).get("token")
     except (OSError, ValueError, AttributeError):
         return None
-    return run if isinstance(run, int) else None
+    return token if isinstance(token, str) else None
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -354,8 +358,9 @@ def previous_documents(output: str | Path) -> pl.DataFrame | None:
         return None
 
 
-def save_state(output: str | Path, state: State) -> None:
-    """Write the state to a new folder, then swap it in with two renames."""
+def save_state(output: str | Path, state: State, token: str | None = None) -> None:
+    """Write the state to a new folder, then swap it in with two renames; token: what names this save (meta.json),
+    the outputs written from it record the same (a new one by default)."""
     folder = state_dir(output)
     fresh = folder.with_name("state.new")
     backup = folder.with_name("state.old")
@@ -371,7 +376,7 @@ def save_state(output: str | Path, state: State) -> None:
         save_npz(fresh / "term_rows.npz", state.term_rows, compressed=False)
     np.save(fresh / "term_df.npy", state.terms.df.astype(np.int32))
     meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs,
-            "code": CODE_FINGERPRINT}
+            "code": CODE_FINGERPRINT, "token": token or uuid.uuid4().hex}
     (fresh / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     for path in fresh.iterdir():
         with open(path, "rb") as handle:

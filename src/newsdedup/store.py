@@ -27,26 +27,26 @@ def _unchanged(target: Path, data: bytes) -> bool:
         return False
 
 
-# Which saved state the outputs were written from (its run number): written last, after every output is in place,
-# and removed before the first is replaced, so outputs half replaced, or replaced by a run stopped before it saved its
-# state, do not match the state's own run (incremental.outputs_stale).
+# Which saved state the outputs were written from (the token of its save): written last, after every output is in
+# place, and removed before the first is replaced, so outputs half replaced, or replaced by a run stopped before it
+# saved its state, do not match the state's own token (incremental.outputs_stale).
 WRITTEN = ".written.json"
 
 
-def written_run(out_dir: str | Path) -> int | None:
-    """The run of the state the outputs in place were written from; None when unknown (being replaced, or older)."""
+def written_token(out_dir: str | Path) -> str | None:
+    """The token of the state the outputs in place were written from; None when unknown (being replaced, or older)."""
     try:
-        run = json.loads((Path(out_dir) / WRITTEN).read_text(encoding="utf-8")).get("run")
+        token = json.loads((Path(out_dir) / WRITTEN).read_text(encoding="utf-8")).get("token")
     except (OSError, ValueError, AttributeError):
         return None
-    return run if isinstance(run, int) else None
+    return token if isinstance(token, str) else None
 
 
 def write_outputs(
-    out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: dict[str, str], run: int | None = None
+    out_dir: str | Path, tables: dict[str, pl.DataFrame], texts: dict[str, str], token: str | None = None
 ) -> list[Path]:
-    """Write tables as Parquet and texts as UTF-8; nothing in out_dir changes until all are written; run: the run of
-    the state they come from, recorded (WRITTEN) once they are all in place.
+    """Write tables as Parquet and texts as UTF-8; nothing in out_dir changes until all are written; token: that of
+    the state save they come from (state.save_state), recorded (WRITTEN) once they are all in place.
 
     Texts in the story pages' folder (PAGES) are written only when they changed (an archive has thousands, a run
     changes a few); when report.html is written, the pages it no longer links (stories merged or gone, or all of
@@ -94,8 +94,8 @@ def write_outputs(
                 if (_PAGE_NAME.match(page.name) and page.is_file(follow_symlinks=False)
                         and f"{PAGES}/{page.name}" not in kept):
                     os.unlink(page.path)
-        if run is not None:
-            (staging / WRITTEN).write_text(json.dumps({"run": run}), encoding="utf-8")
+        if token is not None:
+            (staging / WRITTEN).write_text(json.dumps({"token": token}), encoding="utf-8")
             os.replace(staging / WRITTEN, out / WRITTEN)
         return [target for _, target in staged]
     finally:
