@@ -259,9 +259,16 @@ def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
             raise ValueError("not a JSON object")
     except (OSError, ValueError) as exc:
         raise _unreadable(folder, "meta.json", exc) from exc
-    if meta.get("version") != STATE_VERSION or meta.get("settings") != settings_fingerprint(settings):
-        return None
-    return meta
+    return None if _mismatch(meta, settings) else meta
+
+
+def _mismatch(meta: dict, settings: Settings) -> str | None:
+    """Why a saved state's meta data cannot be continued with these settings, in words; None when it can."""
+    if meta.get("version") != STATE_VERSION:
+        return f"its state was saved by another version of newsdedup (state version {meta.get('version')}, this one {STATE_VERSION})"
+    if meta.get("settings") != settings_fingerprint(settings):
+        return "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
+    return None
 
 
 def rebuild_reason(output: str | Path, settings: Settings) -> str | None:
@@ -271,13 +278,7 @@ def rebuild_reason(output: str | Path, settings: Settings) -> str | None:
         meta = json.loads((_settled_state_dir(output) / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # none, or unreadable: the run says so itself
-    if not isinstance(meta, dict):
-        return None
-    if meta.get("version") != STATE_VERSION:
-        return f"its state was saved by another version of newsdedup (state version {meta.get('version')}, this one {STATE_VERSION})"
-    if meta.get("settings") != settings_fingerprint(settings):
-        return "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
-    return None
+    return _mismatch(meta, settings) if isinstance(meta, dict) else None
 
 
 def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None:
