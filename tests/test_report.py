@@ -346,3 +346,10 @@ def test_an_id_or_path_holding_a_line_break_backticks_or_a_bar_stays_one_code_sp
     report = _markdown(t)
     assert "(Valley Post, 2026-03-05, `` wire `q` ``)" in report
     assert report.rstrip().endswith("| `in\\|box/a b.bin` | binary file \\| unreadable |")
+
+
+def test_who_gives_a_figure_names_outlets_and_leaves_an_unknown_one_unsaid():
+    from newsdedup.report import _givers
+
+    info = {"a": {"source": "Wire"}, "b": {"source": None}, "c": {"source": "Wire"}}
+    assert _givers(["a", "b", "c"], info) == "Wire: a, c; b" and _givers(["b"], info) == "b"

@@ -230,12 +230,15 @@ def _date_words(value: datetime | None) -> str:
     return f"{day(value)} {value.day} {value.strftime('%b %B %Y').lower()}"
 
 
+UNKNOWN_OUTLET = "unknown outlet"
+
+
 def outlet(row: dict) -> str:
     """The outlet's name, else the host of the article's URL."""
     if row.get("source"):
         return row["source"]
     host = urlsplit(row.get("url") or "").hostname
-    return host.removeprefix("www.") if host else "unknown outlet"
+    return host.removeprefix("www.") if host else UNKNOWN_OUTLET
 
 
 def by_outlet(article_ids: list[str], info: dict[str, dict]) -> list[tuple[str, list[str]]]:
@@ -243,7 +246,7 @@ def by_outlet(article_ids: list[str], info: dict[str, dict]) -> list[tuple[str, 
     on ("Asia Herald: 031_ferry_b"), the ids kept to find each article."""
     out: dict[str, list[str]] = {}
     for a in article_ids:
-        out.setdefault(outlet(info[a]) if a in info else "unknown outlet", []).append(a)
+        out.setdefault(outlet(info[a]) if a in info else UNKNOWN_OUTLET, []).append(a)
     return list(out.items())
 
 
@@ -786,8 +789,9 @@ def _conflicts(rows: list[dict], info: dict[str, dict]) -> str:
     """Figures the versions give differently: different numbers first, then one number worded differently; who gives
     each, by outlet (info: the story's articles by id)."""
 
-    def who(ids: list[str]) -> str:
-        return "; ".join(f"{_e(name)} " + ", ".join(f"<code>{_e(a)}</code>" for a in mine) for name, mine in by_outlet(ids, info))
+    def who(ids: list[str]) -> str:  # by outlet, when one is known
+        return "; ".join(("" if name == UNKNOWN_OUTLET else f"{_e(name)} ") + ", ".join(f"<code>{_e(a)}</code>" for a in mine)
+                         for name, mine in by_outlet(ids, info))
 
     out = []
     for heading, mine in conflicts_by_kind(rows):

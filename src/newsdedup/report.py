@@ -9,7 +9,7 @@ import polars as pl
 
 from newsdedup.facts import Resolution, figure_text, pasted_from, sentence_key
 from newsdedup.html_report import (
-    Sections, adding_versions, by_outlet, compare_cache_clear, compare_copy, copy_groups, copy_role, copy_source, difference_words, fact_note,
+    UNKNOWN_OUTLET, Sections, adding_versions, by_outlet, compare_cache_clear, compare_copy, copy_groups, copy_role, copy_source, difference_words, fact_note,
     original_reason, outlet, pair_rows_by_story, plural, render_html_pages, story_days, story_section, story_size, when_published,
 )
 from newsdedup.normalize import clip, last_dash, names, outlet_in_title, split_sentences, stop_words
@@ -180,7 +180,7 @@ def _who(row: dict) -> str:
 
 def _givers(article_ids: list[str], info: dict[str, dict]) -> str:
     """Who gives a figure, by outlet: "Asia Herald: 031_ferry_b; Dhaka Ledger: 030_ferry_a, 032_ferry_a_copy"."""
-    return "; ".join(f"{name}: {', '.join(ids)}" for name, ids in by_outlet(article_ids, info))
+    return "; ".join(", ".join(ids) if name == UNKNOWN_OUTLET else f"{name}: {', '.join(ids)}" for name, ids in by_outlet(article_ids, info))
 
 
 def _also_in(holder: str, others: list[str], info: dict[str, dict]) -> str:
