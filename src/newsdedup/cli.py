@@ -566,12 +566,12 @@ def check(
 
     from newsdedup.check import HELD, Desk, desk_article
     from newsdedup.ingest import read_files
-    from newsdedup.state import StateError, load_state, state_stamp
+    from newsdedup.state import StateError, load_state, saved_token
 
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
     try:
-        stamp = state_stamp(output)
+        stamp = saved_token(output)
         state = load_state(output, settings, map_sentences=True)
     except StateError as exc:
         fail(str(exc))
@@ -616,23 +616,23 @@ def check(
 
 
 def _add_checked(
-    output: Path, settings: Settings, desk: Desk, stamp: tuple[int, int] | None, added: dict[str, dict], wait: float
+    output: Path, settings: Settings, desk: Desk, stamp: str | None, added: dict[str, dict], wait: float
 ) -> None:
     """check --add: the checked articles into the state and the outputs, under the run lock. The state the desk
-    loaded is used only while no run or other desk saved one since (`stamp`); else the saved one is loaded and added
-    to, so neither's articles are lost."""
+    loaded is used only while no run or other desk saved one since (`stamp`: the token of the save it loaded); else the
+    saved one is loaded and added to, so neither's articles are lost."""
     import polars as pl
 
     from newsdedup.html_report import plural
     from newsdedup.incremental import Changes, add_documents, save_run
     from newsdedup.schema import DOCUMENTS
-    from newsdedup.state import StateError, load_state, state_stamp
+    from newsdedup.state import StateError, load_state, saved_token
     from newsdedup.store import Busy, NotWritable, run_lock
 
     state = desk.state
     try:
         with run_lock(output, wait):
-            if state_stamp(output) != stamp:
+            if saved_token(output) != stamp:
                 state = load_state(output, settings, map_sentences=True)
                 if state is None:
                     fail(f"the state in {output} was rebuilt with other settings while checking: check again")

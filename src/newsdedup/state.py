@@ -146,24 +146,28 @@ def _code_fingerprint() -> str:
 CODE_FINGERPRINT = _code_fingerprint()
 
 
+def _saved_meta(output: str | Path) -> dict | None:
+    """The saved state's meta.json as read (None when there is none, or it cannot be read as a JSON object)."""
+    try:
+        meta = json.loads((state_dir(output) / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 def written_by_other_code(output: str | Path) -> bool:
     """The saved state (and the outputs written with it) came from another version of newsdedup's code (or its
     meta data cannot be read: writing again is the safe side)."""
-    meta_path = state_dir(output) / "meta.json"
-    if not meta_path.is_file():
+    if not (state_dir(output) / "meta.json").is_file():
         return False
-    try:
-        return json.loads(meta_path.read_text(encoding="utf-8")).get("code") != CODE_FINGERPRINT
-    except (OSError, ValueError, AttributeError):
-        return True
+    meta = _saved_meta(output)
+    return meta is None or meta.get("code") != CODE_FINGERPRINT
 
 
 def saved_token(output: str | Path) -> str | None:
-    """What names the saved state (save_state's token; None without one, or when it cannot be read)."""
-    try:
-        token = json.loads((state_dir(output) / "meta.json").read_text(encoding="utf-8")).get("token")
-    except (OSError, ValueError, AttributeError):
-        return None
+    """What names the saved state: save_state's token, new with every save (the outputs written from it record it;
+    a desk that loaded the state tells by it whether another process saved since); None without one."""
+    token = (_saved_meta(output) or {}).get("token")
     return token if isinstance(token, str) else None
 
 
@@ -226,16 +230,6 @@ def _settled_state_dir(output: str | Path) -> Path:
     return folder
 
 
-def state_stamp(output: str | Path) -> tuple[int, int] | None:
-    """Which saved state the output folder holds (its meta.json's inode and time: every save writes a new folder),
-    so a process that loaded it can tell, under the lock, whether another has saved since; None without one."""
-    try:
-        found = (state_dir(output) / "meta.json").stat()
-    except OSError:
-        return None
-    return found.st_ino, found.st_mtime_ns
-
-
 class StateError(RuntimeError):
     """The saved state cannot be read (a file of it damaged or missing); the message says how to go on."""
 
@@ -274,11 +268,8 @@ def _mismatch(meta: dict, settings: Settings) -> str | None:
 def rebuild_reason(output: str | Path, settings: Settings) -> str | None:
     """Why a run rebuilds everything from the inputs instead of continuing the saved state (another version's
     state, other settings), in words for the operator; None when it continues it, or there is none to continue."""
-    try:
-        meta = json.loads((_settled_state_dir(output) / "meta.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None  # none, or unreadable: the run says so itself
-    return _mismatch(meta, settings) if isinstance(meta, dict) else None
+    meta = _saved_meta(output)  # none, or unreadable: the run says so itself
+    return None if meta is None else _mismatch(meta, settings)
 
 
 def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None:
