@@ -145,8 +145,9 @@ class Desk:
         self.group_days = days_of(by_row["published"])
         self.group_rep = by_row["representative"].to_list()
         self.group_hubs = by_row["hub"].fill_null(0.0).to_numpy()
-        for row, group in enumerate(self.group_ids):
-            rows_of.setdefault(self.story_of_group[group], []).append(row)
+        self.group_story = [self.story_of_group[group] for group in self.group_ids]  # each group row's story
+        for row, story in enumerate(self.group_story):
+            rows_of.setdefault(story, []).append(row)
         self.story_rows = {story: np.array(rows) for story, rows in rows_of.items()}  # each story's group rows
         # each group's component of the candidate graph (the run clusters a component at a time)
         row_of = state.groups.select("syndicate_id", "row")
@@ -353,11 +354,11 @@ class Desk:
         if not len(near):
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4))
         joined = self._joined_groups(vector, mine_terms, day, mine, near, rows[blended >= cfg.min_similarity])
-        story_of = [self.story_of_group[self.group_ids[int(r)]] for r in rows[np.argsort(dist, kind="stable")]]
+        story_of = [self.group_story[r] for r in rows[np.argsort(dist, kind="stable")]]
         if not len(joined):  # close to a group of a story, not to the story as a whole: the run sets it apart
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4),
                            nearest=self._story_brief(story_of[0]))
-        held = [self.story_of_group[self.group_ids[int(r)]] for r in joined]
+        held = [self.group_story[r] for r in joined]
         story_id = min(set(held), key=lambda s: (-held.count(s), story_of.index(s) if s in story_of else len(story_of), s))
         brief = self._story_brief(story_id)
         adds, differs = self._adds_to(doc, brief["canonical_article_id"]) if brief["canonical_article_id"] else ([], [])
@@ -385,7 +386,7 @@ class Desk:
         local = np.flatnonzero(np.isin(self.group_comp, self.group_comp[linked]))
         hub = None
         if len(local) + 1 > min(DESK_DENSE_LIMIT, cfg.max_dense_component):  # with the article, too big: its stories only
-            stories = {self.story_of_group[self.group_ids[int(r)]] for r in near}
+            stories = {self.group_story[r] for r in near}
             local = np.unique(np.concatenate([self.story_rows[s] for s in sorted(stories)]))
             hub = np.append(self.group_hubs[local], mine)
         vectors = np.vstack([self.state.vectors[local], vector[None, :]])
