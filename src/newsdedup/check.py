@@ -132,7 +132,7 @@ class Desk:
                 docs.select(pl.col("article_id").alias("canonical_article_id"), "title"), on="canonical_article_id"
             ).iter_rows(named=True)
         }
-        self.story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
+        story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
         self._titles: dict[str, str] = {}
         self._by_text: dict[str, str] | None = None  # held articles by their headline and text (_held_as), on first use
         self.story_members: dict[str, list[str]] = {}
@@ -145,7 +145,7 @@ class Desk:
         self.group_days = days_of(by_row["published"])
         self.group_rep = by_row["representative"].to_list()
         self.group_hubs = by_row["hub"].fill_null(0.0).to_numpy()
-        self.group_story = [self.story_of_group[group] for group in self.group_ids]  # each group row's story
+        self.group_story = [story_of_group[group] for group in self.group_ids]  # each group row's story
         for row, story in enumerate(self.group_story):
             rows_of.setdefault(story, []).append(row)
         self.story_rows = {story: np.array(rows) for story, rows in rows_of.items()}  # each story's group rows
