@@ -661,6 +661,12 @@ def _spanned(text: str) -> bool:
     return _SPAN.search(text) is not None
 
 
+def _came_out(days: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """_days' weekdays apart: those a sentence tells of, and the one it came out on (marked _PUBLISHED)."""
+    out = frozenset(d.removeprefix(_PUBLISHED) for d in days if d.startswith(_PUBLISHED))
+    return frozenset(d for d in days if not d.startswith(_PUBLISHED)), out
+
+
 def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None = None) -> bool:
     """Two sentences tell of one time by _same_dates, and name the same weekdays, or share one and name besides
     only days one to three days before it: the day of the event beside the day of the report ("killed at least 14
@@ -671,9 +677,7 @@ def _one_time(a: str, b: str, days: tuple[frozenset[str], frozenset[str]] | None
     ("At least 31 people died when the ferry capsized on Monday evening, police said on Tuesday" / "At least 27 people
     died when ... on Monday evening, officials said" in a Tuesday paper), two when it came out before (a toll rose)."""
     days_a, days_b = days if days is not None else (times(a) & _WEEKDAYS, times(b) & _WEEKDAYS)
-    out_a = {d.removeprefix(_PUBLISHED) for d in days_a if d.startswith(_PUBLISHED)}
-    out_b = {d.removeprefix(_PUBLISHED) for d in days_b if d.startswith(_PUBLISHED)}
-    days_a, days_b = days_a - {_PUBLISHED + d for d in out_a}, days_b - {_PUBLISHED + d for d in out_b}
+    (days_a, out_a), (days_b, out_b) = _came_out(days_a), _came_out(days_b)
     span_a, span_b = _spanned(a), _spanned(b)
     if span_a != span_b and (days_b if span_a else days_a):
         return False  # days' total against one day's count

@@ -21,7 +21,7 @@ from newsdedup.schema import (
 def code(text: object) -> str:
     """text as one Markdown code span, whatever it holds: an id or a path may hold a line break (shown as a space; it
     ended the span and the line) or backticks (the span is fenced by a longer run)."""
-    shown = re.sub(r"\s*[\r\n]+\s*", " ", str(text))
+    shown = _one_line(text)
     fence = "`" * (max((len(run) for run in re.findall(r"`+", shown)), default=0) + 1)
     pad = " " if shown.startswith("`") or shown.endswith("`") else ""
     return f"{fence}{pad}{shown}{pad}{fence}"
@@ -29,7 +29,12 @@ def code(text: object) -> str:
 
 def cell(text: object) -> str:
     """text as one Markdown table cell: on one line, its "|" escaped (also inside a code span)."""
-    return re.sub(r"\s*[\r\n]+\s*", " ", str(text)).replace("|", "\\|")
+    return _one_line(text).replace("|", "\\|")
+
+
+def _one_line(text: object) -> str:
+    """text with its line breaks made spaces (a Markdown span or table cell ends at one)."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", str(text))
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
