@@ -485,10 +485,11 @@ EXPIRED_FOLDER_NS = 24 * 3600 * 10**9  # a folder deleted whole whose files are 
 
 def check_plan(plan: Plan, manifest: pl.DataFrame, input_dir: Path) -> None:
     """Refuse a run that finds no input at all where the last run read some, or none of an archive it read (a few
-    stray files in an unmounted share's mount point), or nothing in a folder of the input that held an archive and
-    is still there (a share mounted beside local files): an emptied, unmounted or swapped folder is far likelier than
-    an archive deleted on purpose (a folder deleted whole is that), and the articles that only the state holds (items that rolled off their feeds)
-    could not be read again. `--full` starts from the folder as it is."""
+    stray files in an unmounted share's mount point), or nothing in a folder of the input that held an archive (a
+    share mounted beside local files), unless that folder was deleted whole a day or more after its files last
+    changed (a retention job's expired day): an emptied, unmounted or swapped folder is far likelier than an archive
+    deleted on purpose, and the articles that only the state holds (items that rolled off their feeds) could not be
+    read again. `--full` starts from the folder as it is."""
     if not plan.hashes and manifest.height:
         raise RunRefused(
             f"{input_dir} holds no input files, but the last run read {manifest.height}: nothing removed (is the folder "
