@@ -21,8 +21,8 @@ from newsdedup.incremental import (
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
 from newsdedup.schema import empty
 from newsdedup.state import (
-    MANIFEST, Plan, State, StateError, load_manifest, load_state, plan_run, previous_documents, previous_manifest,
-    rebuild_reason, settings_fingerprint,
+    MANIFEST, Plan, State, StateError, load_manifest, load_state, new_state, plan_run, previous_documents,
+    previous_manifest, rebuild_reason,
 )
 from newsdedup.store import Busy, NotWritable, read_table, run_lock
 
@@ -117,7 +117,7 @@ def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds
         last_read = manifest if manifest is not None else None if full else previous_manifest(out)
         if last_read is not None:
             check_plan(plan, last_read, inp)
-        state = state or State(settings_fingerprint(settings))
+        state = state or new_state(settings)
         state.run += 1
         new_docs, changes = ingest(state, inp, plan, settings, previous)
         lap("ingest")

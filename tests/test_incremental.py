@@ -17,11 +17,11 @@ from newsdedup.config import load_config
 from newsdedup.incremental import continue_run
 from newsdedup.syndication import fingerprint, signature_matrix
 from newsdedup.schema import DOCUMENTS
-from newsdedup.state import State, load_state, plan_run, save_state, settings_fingerprint
+from newsdedup.state import State, load_state, new_state, plan_run, save_state
 
 
 def _fresh(settings) -> State:
-    return State(settings_fingerprint(settings))
+    return new_state(settings)
 
 
 def _partition(values: list) -> set[frozenset[int]]:
@@ -658,7 +658,12 @@ def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
     from newsdedup.state import rebuild_reason  # and the run says why it rebuilds
 
     assert rebuild_reason(tmp_path / "out", settings) is None and rebuild_reason(tmp_path / "missing", changed) is None
-    assert rebuild_reason(tmp_path / "out", changed).startswith("the config's ingest, syndication, stories or facts settings differ")
+    why = rebuild_reason(tmp_path / "out", changed)  # naming the settings that changed, with both values
+    assert why.startswith("the config's ingest, syndication, stories or facts settings differ")
+    assert why.endswith(f": stories.distance_threshold {settings.stories.distance_threshold} -> 0.3")
+    fewer = changed.model_copy(update={"ingest": changed.ingest.model_copy(update={"min_words": 40, "extensions": [".txt"]})})
+    why = rebuild_reason(tmp_path / "out", fewer)
+    assert "ingest.min_words 8 -> 40" in why and 'ingest.extensions [".txt", ".json",' in why and "stories.distance_threshold" in why
     schedule = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"cron": "0 * * * *"})})
     assert rebuild_reason(tmp_path / "out", schedule) is None  # the schedule shapes no state
 

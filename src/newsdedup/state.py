@@ -171,9 +171,10 @@ def saved_token(output: str | Path) -> str | None:
     return token if isinstance(token, str) else None
 
 
-def settings_fingerprint(settings: Settings) -> str:
-    """A hash of the settings that shape the state; a different one means the state must be rebuilt."""
-    shaping = {k: getattr(settings, k).model_dump() for k in ("ingest", "syndication", "stories", "facts")}
+def shaping_settings(settings: Settings) -> dict:
+    """The settings that shape the state, as plain JSON values (meta.json keeps them, so that a rebuild can say
+    which of them changed)."""
+    shaping = {k: getattr(settings, k).model_dump(mode="json") for k in ("ingest", "syndication", "stories", "facts")}
     # vectors made in one number format are not mixed with another's: "auto" counts as what it means here
     shaping["stories"]["precision"] = resolve_precision(settings.stories.precision)
     if settings.facts.weights:  # weights retrained under the same name make other sentence vectors
@@ -181,7 +182,34 @@ def settings_fingerprint(settings: Settings) -> str:
             shaping["facts"]["weights"] = hashlib.sha1(embed.resolve_weights(settings.facts.weights).read_bytes()).hexdigest()
         except embed.ModelNotFound:
             shaping["facts"]["weights"] = "missing"
+    return shaping
+
+
+def settings_fingerprint(settings: Settings) -> str:
+    """A hash of the settings that shape the state; a different one means the state must be rebuilt."""
+    return _fingerprint(shaping_settings(settings))
+
+
+def _fingerprint(shaping: dict) -> str:
     return hashlib.sha1(json.dumps(shaping, sort_keys=True).encode()).hexdigest()
+
+
+def _flat(values: object, prefix: str = "") -> dict[str, object]:
+    """Nested settings as dotted keys ("stories.distance_threshold")."""
+    if not isinstance(values, dict):
+        return {prefix: values}
+    return {key: value for name, inner in values.items() for key, value in _flat(inner, f"{prefix}.{name}" if prefix else name).items()}
+
+
+def changed_settings(before: dict, after: dict, limit: int = 4) -> str:
+    """The shaping settings that differ, in words: "stories.distance_threshold 0.45 -> 0.3" (a setting one side
+    lacks is "unset"; a weights file is named by its hash); up to limit of them, then how many more."""
+    old, new = _flat(before), _flat(after)
+    unset = "unset"
+    changes = [f"{key} {json.dumps(old.get(key, unset))} -> {json.dumps(new.get(key, unset))}"
+               for key in sorted(old.keys() | new.keys()) if old.get(key, unset) != new.get(key, unset)]
+    more = f" and {len(changes) - limit} more" if len(changes) > limit else ""
+    return ", ".join(changes[:limit]) + more
 
 
 @dataclass
@@ -190,6 +218,7 @@ class State:
 
     settings_hash: str
     run: int = 0
+    shaping: dict = field(default_factory=dict)  # shaping_settings of settings_hash, saved for a later rebuild's reason
     manifest: pl.DataFrame = field(default_factory=lambda: empty(MANIFEST))
     documents: pl.DataFrame = field(default_factory=lambda: empty(ASSIGNED))
     rejects: pl.DataFrame = field(default_factory=lambda: empty(REJECTS))
@@ -212,6 +241,12 @@ class State:
     conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
     # the reports' story sections, by key; None: not loaded (the desk), read from the folder when a run writes
     sections: pl.DataFrame | None = field(default_factory=lambda: empty(SECTIONS))
+
+
+def new_state(settings: Settings) -> State:
+    """An empty state for these settings (a first run, or a rebuild)."""
+    shaping = shaping_settings(settings)
+    return State(_fingerprint(shaping), shaping=shaping)
 
 
 _TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "story_keys", "sentences", "facts", "conflicts")
@@ -261,7 +296,9 @@ def _mismatch(meta: dict, settings: Settings) -> str | None:
     if meta.get("version") != STATE_VERSION:
         return f"its state was saved by another version of newsdedup (state version {meta.get('version')}, this one {STATE_VERSION})"
     if meta.get("settings") != settings_fingerprint(settings):
-        return "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
+        why = "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
+        before = meta.get("shaping")  # a state saved before meta.json kept them cannot say which
+        return f"{why}: {changed_settings(before, shaping_settings(settings))}" if isinstance(before, dict) else why
     return None
 
 
@@ -294,7 +331,7 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     folder = state_dir(output)
     what = "meta.json"
     try:  # any damage (a truncated table, a lost file, garbage in the index) is one StateError naming the file
-        state = State(settings_hash=meta["settings"], run=meta["run"])
+        state = State(settings_hash=meta["settings"], run=meta["run"], shaping=shaping_settings(settings))
         for name in _TABLES:
             what = f"{name}.parquet"
             setattr(state, name, pl.read_parquet(folder / what))
@@ -368,7 +405,7 @@ def save_state(output: str | Path, state: State, token: str | None = None) -> No
         save_npz(fresh / "term_rows.npz", state.term_rows, compressed=False)
     np.save(fresh / "term_df.npy", state.terms.df.astype(np.int32))
     meta = {"version": STATE_VERSION, "settings": state.settings_hash, "run": state.run, "term_docs": state.terms.n_docs,
-            "code": CODE_FINGERPRINT, "token": token or uuid.uuid4().hex}
+            "code": CODE_FINGERPRINT, "token": token or uuid.uuid4().hex, "shaping": state.shaping}
     (fresh / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     for path in fresh.iterdir():
         with open(path, "rb") as handle:
