@@ -971,6 +971,28 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
     assert carried["article_id"].to_list() == ["a", "b", "c"] and carried["utc_offset"].null_count() == 3
 
 
+def test_a_rebuild_for_a_higher_min_words_rejects_the_kept_items_it_would_reject_if_read_now(tmp_path, fake_embedder):
+    """Items that rolled off are kept as cleaned then; under a min_words that rejects their text read now, a rebuild
+    lists them as rejects (naming the article), not as articles shorter than the config allows."""
+    from newsdedup.state import previous_documents
+
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour"), ("b", "mountain")])
+    out = tmp_path / "out"
+    _feed(inp / "feed.jsonl", [("b", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)
+    save_state(out, state)
+    n_words = state.documents["n_words"].max()
+    stricter = settings.model_copy(update={"ingest": settings.ingest.model_copy(update={"min_words": n_words + 1})})
+    rebuilt = _fresh(stricter)
+    changes = continue_run(rebuilt, inp, stricter, fake_embedder, previous_documents(out))
+    assert rebuilt.documents.height == 0 and changes.added == 0
+    assert sorted(rebuilt.rejects.rows()) == [
+        ("feed.jsonl:1", f"body too short ({n_words} words, need {n_words + 1})"),
+        ("feed.jsonl:1", f"body too short ({n_words} words, need {n_words + 1}): article a, kept from an earlier run as "
+                         "no input holds it now"),
+    ]
+
+
 def test_an_item_that_left_its_feed_is_replaced_when_read_again_and_kept_as_it_was_when_unchanged(tmp_path, fake_embedder):
     settings, state, inp = _first_feed(tmp_path, fake_embedder, "a.jsonl", [("x", "harbour"), ("y", "mountain")])
     _feed(inp / "a.jsonl", [("y", "mountain")])  # x leaves the feed ...
@@ -1007,8 +1029,13 @@ def test_an_item_whose_new_version_is_rejected_is_not_kept_and_a_rebuild_carries
     strict = settings.model_copy(update={"ingest": settings.ingest.model_copy(update={"min_words": 500})})
     rebuilt = _fresh(strict)
     continue_run(rebuilt, inp, strict, fake_embedder, previous_documents(out))
-    # z is read and rejected now; y, which left the feed, is carried over: only what the input no longer holds
-    assert rebuilt.documents["article_id"].to_list() == ["y"] and rebuilt.rejects["path"].to_list() == ["a.jsonl:1"]
+    # z is read and rejected now; y, which left the feed, is carried over as too short too; x's old reject is not
+    assert rebuilt.documents.height == 0 and rebuilt.rejects["path"].to_list() == ["a.jsonl:1", "a.jsonl:1"]
+    assert sorted(reason.partition(": ")[2] for reason in rebuilt.rejects["reason"]) == [
+        "", "article y, kept from an earlier run as no input holds it now"]
+    rebuilt = _fresh(settings)
+    continue_run(rebuilt, inp, settings, fake_embedder, previous_documents(out))
+    assert rebuilt.documents["article_id"].to_list() == ["y", "z"] and rebuilt.rejects.height == 0
     no_jsonl = settings.model_copy(update={"ingest": settings.ingest.model_copy(update={"extensions": [".txt"]})})
     rebuilt = _fresh(no_jsonl)
     continue_run(rebuilt, inp, no_jsonl, fake_embedder, previous_documents(out))

@@ -24,12 +24,13 @@ from newsdedup.facts import (
     sentence_key,
 )
 from newsdedup.ingest import (
-    HOLDS_NO_ARTICLE, duplicate_of, file_of, file_of_path, known_by_place, place_of, read_files, stem_of, unversioned,
+    HOLDS_NO_ARTICLE, duplicate_of, file_of, file_of_path, known_by_place, length_reason, place_of, read_files, stem_of,
+    unversioned,
 )
 from newsdedup.normalize import shingle_hashes
 from newsdedup.html_report import Sections
 from newsdedup.report import Summary, build_outputs
-from newsdedup.schema import DOCUMENTS, OLD_DESK_PLACE, added_by_desk, is_rolled_off_note, rolled_off_note
+from newsdedup.schema import DOCUMENTS, OLD_DESK_PLACE, REJECTS, added_by_desk, is_rolled_off_note, rolled_off_note
 from newsdedup.state import (
     ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections, save_state,
 )
@@ -191,7 +192,14 @@ def ingest_changes(
         ]
         desk = added_by_desk(pl.col("path")) | pl.Series(old_desk, dtype=pl.Boolean)
         desk_rows = unread.filter(desk & ~pl.col("article_id").is_in([*rejected, *carried["article_id"]]))
-        fresh = pl.concat([fresh, carried, desk_rows.select(list(DOCUMENTS))]).sort("article_id")
+        kept = pl.concat([carried, desk_rows.select(list(DOCUMENTS))])
+        # their texts as cleaned then: one too short or too long for the config now is a reject, as if read now
+        why = [length_reason(n_words, settings.ingest) for n_words in kept["n_words"].to_list()]
+        unfit = [(path, f"{reason}: article {article_id}, kept from an earlier run as no input holds it now")
+                 for article_id, path, reason in zip(kept["article_id"].to_list(), kept["path"].to_list(), why) if reason]
+        if unfit:
+            state.rejects = pl.concat([state.rejects, pl.DataFrame(unfit, schema=REJECTS, orient="row")]).sort("path")
+        fresh = pl.concat([fresh, kept.filter(pl.Series([reason is None for reason in why], dtype=pl.Boolean))]).sort("article_id")
     if fresh.height:
         state.terms.add(term_counts(headline_and_body(fresh)))
     state.manifest = plan.manifest()

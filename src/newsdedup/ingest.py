@@ -809,6 +809,15 @@ def _dateline_under_furniture(lines: list[str], body: str) -> tuple[str | None, 
     return dateline, rest + body[len(lead) :] if rest else body[len(lead) :].lstrip("\n")
 
 
+def length_reason(n_words: int, cfg: IngestConfig) -> str | None:
+    """Why a cleaned body of n_words words is no article under cfg (too short, too long), or None."""
+    if n_words < cfg.min_words:
+        return f"body too short ({n_words} words, need {cfg.min_words})"
+    if n_words > cfg.max_words:
+        return f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article"
+    return None
+
+
 def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     """Clean a record's body and return a documents row; raise BadInput when too little text is left."""
     lines = list(rec.lines)
@@ -822,10 +831,8 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     n_words = len(words(body))
     if n_words == 0:
         raise BadInput("no body text after removing headline, captions and boilerplate")
-    if n_words < cfg.min_words:
-        raise BadInput(f"body too short ({n_words} words, need {cfg.min_words})")
-    if n_words > cfg.max_words:
-        raise BadInput(f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article")
+    if (why := length_reason(n_words, cfg)) is not None:
+        raise BadInput(why)
     # the date given, else the dateline's ("KARACHI, February 2, 2026:"), each when it is one a report can have
     published, doubts = None, []
     for when in (rec.published, dateline_date(dateline)):
