@@ -291,6 +291,28 @@ def test_ninjs_2_record_prefers_the_plain_text_body(tmp_path):
     assert doc["published"] == datetime(2026, 2, 1, 6, 0, tzinfo=timezone.utc)
 
 
+def test_ninjs_2_main_headline_and_body_win_over_a_short_headline_and_a_summary(tmp_path):
+    """A vendor lists a short headline first and a plain-text summary beside the main body in HTML: the article is
+    the main body, under the main headline (the summary alone would pass for a 15-word article)."""
+    record = {
+        "uri": "urn:wire:roles",
+        "headlines": [{"role": "short", "value": "Jail raid"}, {"role": "main", "value": "Militants storm jail in Mastung"}],
+        "bodies": [
+            {"role": "summary", "contenttype": "text/plain", "value": "Militants stormed a jail; dozens of inmates fled."},
+            {"role": "main", "contenttype": "text/html", "value": f"<p>{BODY}</p><p>Roads were blocked for hours.</p>"},
+        ],
+    }
+    (tmp_path / "roles.json").write_text(json.dumps(record), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    doc = _doc(docs, "urn:wire:roles")
+    assert rejects.height == 0 and doc["title"] == "Militants storm jail in Mastung"
+    assert doc["text"] == BODY + "\n\nRoads were blocked for hours."
+    only_summary = {**record, "uri": "urn:wire:summary", "bodies": record["bodies"][:1], "headlines": [{"value": "Raid"}]}
+    (tmp_path / "roles.json").write_text(json.dumps(only_summary), encoding="utf-8")
+    docs, _ = _ingest(tmp_path)  # a summary is all there is: it is read (min_words decides)
+    assert _doc(docs, "urn:wire:summary")["text"] == "Militants stormed a jail; dozens of inmates fled."
+
+
 def test_ninjs_2_html_only_body_is_turned_into_paragraphs(tmp_path):
     record = {
         "headlines": [{"value": "Jail raid"}],

@@ -499,10 +499,20 @@ def _html_to_lines(html: str) -> list[str]:
     return [" ".join(line.split()) for line in tree.text_content().split("\n")]
 
 
+def _main_first(parts: list[Any]) -> list[dict[str, Any]]:
+    """ninjs 2.x headlines or bodies (objects with a "role"), the main ones first, then those without a role, then
+    the rest (a summary, a short headline, a teaser), each in the order given."""
+    parts = [part for part in parts if isinstance(part, dict)]
+    rank = {"main": 0, "": 1}
+    return sorted(parts, key=lambda part: rank.get(str(part.get("role") or "").strip().lower(), 2))
+
+
 def _ninjs_body(bodies: list[Any]) -> tuple[Any, str]:
-    """The text of ninjs 2.x "bodies" and the body key it stands for: the first plain-text body, else the
-    first (HTML); (None, "text") when there is none."""
-    bodies = [b for b in bodies if isinstance(b, dict)]
+    """The text of ninjs 2.x "bodies" and the body key it stands for: of the main bodies (a "role" of "main", else
+    none, else any: a summary is no article while there is more), the first plain-text one, else the first (HTML);
+    (None, "text") when there is none."""
+    ranked = _main_first(bodies)
+    bodies = [b for b in ranked if b.get("role") == ranked[0].get("role")] if ranked else []
     plain = [b for b in bodies if "html" not in str(b.get("contenttype", ""))]
     if plain or not bodies:
         return (plain[0].get("value") if plain else None), "text"
@@ -548,8 +558,8 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         lines = fold(unescape(_INLINE_TAG.sub("", body)) if _INLINE_TAG.search(body) else body).splitlines()
     lines = _unwrap(lines, strict=True)  # a plain-text body (or description) may be hard-wrapped
     title = _scalar(_first(record, _TITLE_KEYS))
-    if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x
-        title = _scalar(record["headlines"])
+    if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x: the main one, not a short one
+        title = _scalar(_main_first(record["headlines"]) or record["headlines"])
     own_id = _scalar(_first(record, _ID_KEYS))
     url = _scalar(_first(record, _URL_KEYS))
     raw_date = _scalar(record["versioncreated"] if _later_version(record) else _first(record, _DATE_KEYS))
