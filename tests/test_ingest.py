@@ -376,6 +376,27 @@ def test_html_page_fixture(tmp_path):
         assert furniture not in doc["text"]
 
 
+def test_a_page_or_a_json_export_saved_as_txt_is_read_as_what_it_holds(tmp_path):
+    """A scraper saves pages as .txt, an export tool names JSON .txt, a vendor names JSON Lines .json: each is read
+    as what it holds (by path as on stdin), not as markup taken for story text or one invalid JSON file."""
+    page = (COPIES / "004_copy.html").read_text(encoding="utf-8")
+    (tmp_path / "page.txt").write_text("\n" + page, encoding="utf-8")
+    (tmp_path / "record.txt").write_text(json.dumps({"id": "r1", "title": "Jail raid", "text": BODY}), encoding="utf-8")
+    lines = [json.dumps({"id": f"e{i}", "title": f"Raid {i}", "text": BODY}) for i in (1, 2)]
+    (tmp_path / "export.json").write_text("\n".join([*lines, "{oops", ""]), encoding="utf-8")
+    (tmp_path / "braces.txt").write_text("{Editor's note} " + BODY, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    html = _doc(docs, "page")
+    assert html["title"] == "Pakistan says 92 militants killed after attacks in Balochistan" and "<" not in html["text"]
+    assert html["text"] == _doc(read_inputs(COPIES, CFG)[0], "004_copy")["text"]
+    assert _doc(docs, "r1")["text"] == BODY
+    assert [_doc(docs, f"e{i}")["path"] for i in (1, 2)] == ["export.json:1", "export.json:2"]
+    assert rejects.rows() == [("export.json:3", "invalid JSON: Expecting property name enclosed in double quotes (column 2)")]
+    assert _doc(docs, "braces")["text"] == "{Editor's note} " + BODY
+    (tmp_path / "export.json").write_text('{"id": "x", "text": "a"} tail', encoding="utf-8")
+    assert _reason(_ingest(tmp_path)[1], "export.json") == "invalid JSON: Extra data (line 1, column 26)"
+
+
 def test_text_fixture_with_new_headline_byline_and_copyright(tmp_path):
     shutil.copy(COPIES / "001_trimmed.txt", tmp_path)
     docs, rejects = _ingest(tmp_path)

@@ -748,6 +748,37 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
     return out
 
 
+_HTML_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+
+
+def _sniffed(text: str) -> str:
+    """How to read a file whose extension says plain text (.txt, or one the config adds): an HTML page saved as .txt
+    as HTML, a JSON export as JSON (JSON Lines when it holds an object per line), the rest as text."""
+    if _HTML_START.match(text[:10_000]):
+        return "html"
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            json.loads(text)
+            return "json"
+        except json.JSONDecodeError as exc:
+            return "jsonl" if _json_lines_in_json(text, exc) else "text"
+        except RecursionError:
+            return "text"
+    return "text"
+
+
+def _json_lines_in_json(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether text, which json.loads refused with error, holds JSON Lines (a vendor's export of one object per line,
+    named .json): more data after a first line that is an object, and an object after it."""
+    if error.msg != "Extra data":
+        return False
+    first, _, rest = text.lstrip().partition("\n")
+    try:
+        return isinstance(json.loads(first), dict) and rest.lstrip()[:1] == "{"
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
 def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[Record | tuple[str, str]]:
     """Records of one file, or (path, reason) pairs for what cannot be used."""
     odd = not_a_file(file)
@@ -773,14 +804,24 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
     except Exception as exc:  # bad bytes must cost one file, never the run
         yield rel, failure_reason("could not read", exc)
         return
+    kind = (
+        "jsonl" if ext in JSONL_EXTENSIONS else "feed" if ext in FEED_EXTENSIONS else "json" if ext in JSON_EXTENSIONS
+        else "html" if ext in HTML_EXTENSIONS else _sniffed(text)
+    )
     try:
-        if ext in JSONL_EXTENSIONS:
+        if kind == "jsonl":
             yield from _items(_json_lines(text), None, stem_id, rel)
-        elif ext in FEED_EXTENSIONS:
+        elif kind == "feed":
             records, feed_name = feed_entries(text)  # NotAFeed: a reject, below
             yield from _items(enumerate(records, start=1), feed_name, stem_id, rel)
-        elif ext in JSON_EXTENSIONS:
-            data = json.loads(text)
+        elif kind == "json":
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                if not _json_lines_in_json(text, exc):
+                    raise
+                yield from _items(_json_lines(text), None, stem_id, rel)  # an export of one object per line
+                return
             feed = feed_items(data) if isinstance(data, dict) else None
             if isinstance(data, list):
                 if not data:
@@ -792,7 +833,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
                 yield from _items(enumerate(feed[0], start=1), feed[1], stem_id, rel)
             else:
                 yield parse_record(data, stem_id, rel)
-        elif ext in HTML_EXTENSIONS:
+        elif kind == "html":
             yield parse_html(text, stem_id, rel)
         else:
             yield parse_text(text, stem_id, rel)
