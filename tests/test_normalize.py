@@ -329,6 +329,22 @@ def test_tag_list_closes_the_article():
     assert body == "The story ends here."
 
 
+def test_a_tag_list_under_the_lead_drops_only_itself_and_one_closing_the_article_drops_what_follows():
+    lead = "Dock workers in Rotterdam ended a 48-hour strike on Tuesday after the port agreed to a new wage deal."
+    story = [
+        "The union said its members would return to work at six in the morning, and shipping lines said that the "
+        "backlog of containers could take a week to clear.",
+        "Port officials said about 40 ships had waited at anchor off the coast during the strike, some of them for "
+        "more than two days, and that traffic would resume in order of arrival.",
+    ]
+    assert clean_body([lead, "Tags: Rotterdam, Shipping", *story], None) == "\n\n".join([lead, *story])
+    teasers = ["Related: Antwerp port sees record traffic", "Strike called off at Hamburg as talks resume."]
+    assert clean_body([lead, *story, "Tags: Rotterdam, Shipping", *teasers], None) == "\n\n".join([lead, *story])
+    # a closing tag list over one teaser longer than the short story: still the end
+    teaser = "Antwerp: the port handled more containers last year than in any year before, its annual report says."
+    assert clean_body(["Traffic resumed on Tuesday.", "Tags: Rotterdam", teaser], None) == "Traffic resumed on Tuesday."
+
+
 def test_boilerplate_and_byline_lines_are_dropped_from_a_body():
     lines = [
         "By Jane Doe",

@@ -384,6 +384,22 @@ def _story_text_in(lines: list[str]) -> bool:
     return False
 
 
+def _article_goes_on(kept: list[str], rest: list[str]) -> bool:
+    """Whether the article goes on under a tag list (a page that puts its tags under the lead): the paragraphs
+    after it, up to another tag list, hold more words than those above it, two or more of them sentences of 15
+    words or more. Under a tag list that closes an article, related headlines, teasers or comments are fewer."""
+    after, paragraphs = 0, 0
+    for line in rest:
+        if not line or is_credit_line(line) or is_boilerplate_line(line):
+            continue
+        if _TAGS.match(fold(line)):
+            break
+        n = len(words(line))
+        after += n
+        paragraphs += n >= 15 and bool(_TERMINAL.search(line))
+    return paragraphs >= 2 and after > sum(len(words(line)) for line in kept)
+
+
 def _story_sentences_of(line: str) -> str:
     """A line that matched a furniture pattern: nothing when it opens as furniture (a copyright notice and the
     legal sentences after it, a "Read more:" list); when it opens as story text, its sentences without the
@@ -428,8 +444,8 @@ def clean_body(lines: list[str], title: str | None) -> str:
             headline = headline or line
             continue
         if _TAGS.match(fold(line)):
-            if not kept:
-                continue  # a tag list above the text
+            if not kept or _article_goes_on(kept, lines[i + 1 :]):
+                continue  # a tag list above the text, or one a page put under the lead
             break  # a tag list closes an article; nothing after it is story text
         if is_boilerplate_line(line):
             line = _story_sentences_of(line)
