@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -888,10 +888,33 @@ def test_every_input_is_a_document_or_a_reject(tmp_path):
         ("", None),
         (None, None),
         ("not a date", None),
+        # a year or a month alone is no day (dateparser's "no spaces" reading made "2026" 6 February 2020)
+        ("2026", None), ("202602", None), (2026, None), (True, None),
+        ("20260203", datetime(2026, 2, 3, tzinfo=timezone.utc)), (20260203, datetime(2026, 2, 3, tzinfo=timezone.utc)),
+        ("1769936400", datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
     ],
 )
 def test_parse_date(value, expected):
     assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "offset"),
+    [
+        ("Feb 3, 2026 8:00 PM ET", "-05:00"),  # US Eastern in winter ...
+        ("Jul 3, 2026 8:00 PM ET", "-04:00"),  # ... and in summer
+        ("Feb 3, 2026 5:00 PM PT", "-08:00"),
+        ("3 Feb 2026 08:00 AEDT", "+11:00"),  # dateparser read it as 08:00 UTC
+        ("3 Feb 2026 08:00 HKT", "+08:00"),
+        ("3 Feb 2026 08:00 MSK", "+03:00"),
+    ],
+)
+def test_a_time_in_a_named_zone_keeps_that_zone(value, offset):
+    """The day an editor reads ("8 PM ET" on the 3rd, not 01:00 UTC on the 4th) and the right instant."""
+    parsed = parse_date(value)
+    hours, minutes = int(offset[1:3]), int(offset[4:])
+    assert parsed.utcoffset() == (1 if offset[0] == "+" else -1) * timedelta(hours=hours, minutes=minutes)
+    assert parsed.hour in (8, 17, 20) and parsed.day == 3
 
 
 # --- one bad item, one reject; bad bytes never stop a run ----------------------------------------------

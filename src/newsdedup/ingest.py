@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -77,9 +78,16 @@ _HEADER_DATE = re.compile(
 # and Ireland write theirs out); others (CST: US or China) are left out
 _ZONES = {
     "UTC": "+00:00", "GMT": "+00:00", "EST": "-05:00", "EDT": "-04:00", "PST": "-08:00", "PDT": "-07:00",
-    "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "PKT": "+05:00", "JST": "+09:00",
-    "IST": "+05:30",
-}
+    "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "AKST": "-09:00", "AKDT": "-08:00", "HST": "-10:00",
+    "CET": "+01:00", "CEST": "+02:00", "EET": "+02:00", "EEST": "+03:00", "WET": "+00:00", "WEST": "+01:00",
+    "MSK": "+03:00", "SAST": "+02:00", "EAT": "+03:00", "WAT": "+01:00", "PKT": "+05:00", "IST": "+05:30",
+    "NPT": "+05:45", "ICT": "+07:00", "WIB": "+07:00", "HKT": "+08:00", "SGT": "+08:00", "PHT": "+08:00",
+    "JST": "+09:00", "KST": "+09:00", "AEST": "+10:00", "AEDT": "+11:00", "ACST": "+09:30", "ACDT": "+10:30",
+    "AWST": "+08:00", "NZST": "+12:00", "NZDT": "+13:00",
+    # a zone named without saying summer or winter time: the offset its place has on that day
+    "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles",
+}  # not CST, AST or BST: each names zones hours apart (China / US Central, Arabia / Atlantic, Britain / Bangladesh)
+_LEAST_TIMESTAMP = 100_000_000  # seconds after 1970 (March 1973): a smaller number is no article's time
 # a known zone abbreviation ending a written date ("4 March 2026, 09:20 CET"), read by its offset on every path
 _ZONE_AT_END = re.compile(r"(?<!\s)\s+\(?(?P<zone>" + "|".join(_ZONES) + r")\)?\Z")  # on the stripped text
 # "09:20 PM": email.utils reads such a date but drops the half of the day; dateparser keeps it
@@ -233,9 +241,17 @@ def parse_date(value: Any) -> datetime | None:
     at -05:00: to_document stores it in UTC with its offset), UTC when it gives none; None when it cannot be read."""
     if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        return None
     if isinstance(value, (int, float)):
+        if value == int(value) and 19000101 <= value <= 21001231:  # 20260203: a day written as digits
+            return parse_date(str(int(value)))
+        if abs(value) < _LEAST_TIMESTAMP:  # 2026: a year alone, not seconds after 1970
+            return None
         return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
     text = str(value).strip()
+    if text.isdigit() and len(text) not in (8, 10, 13):  # "2026", "202602": no day; 8 digits are one, 10 or 13 a time
+        return None
     zone = _ZONE_AT_END.search(text)
     if zone:  # read without it, then placed in it: "09:20 CET" is 09:20+01:00 (a day alone stays that day)
         text = text[: zone.start()]
@@ -259,7 +275,9 @@ def parse_date(value: Any) -> datetime | None:
     if parsed is None:
         return None
     if zone and parsed.tzinfo is None:  # an offset the text gives wins over a zone's name ("+0000 (EST)")
-        parsed = parsed.replace(tzinfo=datetime.fromisoformat(f"2000-01-01T00:00{_ZONES[zone.group('zone')]}").tzinfo)
+        where = _ZONES[zone.group("zone")]
+        place = ZoneInfo(where) if "/" in where else datetime.fromisoformat(f"2000-01-01T00:00{where}").tzinfo
+        parsed = parsed.replace(tzinfo=place)
     elif parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
