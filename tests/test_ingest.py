@@ -376,6 +376,19 @@ def test_html_page_fixture(tmp_path):
         assert furniture not in doc["text"]
 
 
+def test_articles_wrapped_twice_or_as_search_hits_are_read_and_an_unknown_object_says_what_it_holds(tmp_path):
+    item = {"id": "w1", "title": "Jail raid", "text": BODY}
+    (tmp_path / "nested.json").write_text(json.dumps({"data": {"items": [item]}}), encoding="utf-8")
+    hits = {"took": 3, "hits": {"total": 1, "hits": [{"_index": "news", "_id": "x", "_source": {**item, "id": "w2"}}]}}
+    (tmp_path / "search.json").write_text(json.dumps(hits), encoding="utf-8")
+    (tmp_path / "payload.json").write_text(json.dumps({"meta": {"page": 1}, "payload": [item]}), encoding="utf-8")
+    (tmp_path / "quota.json").write_text(json.dumps({"error": {"code": 429, "message": "Too many requests"}}), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert sorted(docs["article_id"]) == ["w1", "w2"] and _doc(docs, "w2")["path"] == "search.json:1"
+    assert _reason(rejects, "payload.json").endswith("body_html, content_html); it holds meta, payload")
+    assert _reason(rejects, "quota.json") == "an error reply, not an article: Too many requests"
+
+
 def test_a_page_or_a_json_export_saved_as_txt_is_read_as_what_it_holds(tmp_path):
     """A scraper saves pages as .txt, an export tool names JSON .txt, a vendor names JSON Lines .json: each is read
     as what it holds (by path as on stdin), not as markup taken for story text or one invalid JSON file."""
@@ -1501,7 +1514,7 @@ def test_odd_inputs_get_the_reason_that_fits(tmp_path):
     docs, rejects = _ingest(tmp_path)
     assert _reason(rejects, "loop1.txt") == _reason(rejects, "loop2.txt") == "symbolic link loop (the link leads back to itself)"
     assert _reason(rejects, "empty_feed.json") == "feed with no items"
-    assert _reason(rejects, "api_error.json").startswith("no body text")  # an error reply empties no feed
+    assert _reason(rejects, "api_error.json") == "an error reply, not an article: rate limited"  # it empties no feed
     assert _reason(rejects, "blob.txt") == "binary file (contains NUL bytes), not text"
     assert docs["article_id"].to_list() == ["windows", "windows_fr"] and _doc(docs, "windows")["title"] == "Jail raid"
 

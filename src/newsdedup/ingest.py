@@ -56,7 +56,7 @@ _BODY_KEYS = (
 _HTML_BODY_KEYS = {"body_html", "content_html"}
 _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false", type(None): "null"}
 # An export or feed that wraps its articles in one object: JSON Feed 1.x ("items"), NewsAPI ("articles"), ...
-_WRAPPER_KEYS = ("items", "articles", "entries", "stories", "results", "records", "docs", "data")
+_WRAPPER_KEYS = ("items", "articles", "entries", "stories", "results", "records", "docs", "data", "hits")
 _SOURCE_KEYS = ("source", "outlet", "publisher", "publication", "site_name", "sitename", "copyrightholder", "provider")
 # the first publication before a later version's time (ninjs firstcreated, as NewsML-G2's firstCreated), but a
 # version 2 or later is dated by its own versioncreated (_later_version)
@@ -557,6 +557,20 @@ def _later_version(record: dict[str, Any]) -> bool:
     return _version(record) is not None and bool(_scalar(record.get("versioncreated")))
 
 
+def _no_body(record: dict[str, Any]) -> str:
+    """Why an object gives no article, naming what it holds instead: an API's error reply by its message, any other
+    object by its keys (a wrapper read as an article: {"payload": {"items": [...]}})."""
+    error = record.get("error") or record.get("errors")
+    if error or str(record.get("status", "ok")).strip().lower() in ("error", "fail", "failed"):
+        inner = (error[0] if error else None) if isinstance(error, list) else error
+        message = inner.get("message") or inner.get("code") if isinstance(inner, dict) else inner
+        said = _scalar(record.get("message")) or _scalar(message) or _scalar(record.get("status"))
+        return f"an error reply, not an article: {' '.join(str(said).split())[:120]}"
+    keys = [str(key) for key in record if not str(key).startswith("_")]
+    held = f"; it holds {', '.join(keys[:8])}{', ...' if len(keys) > 8 else ''}" if keys else ""
+    return f"no body text (none of text, body, body_text, content, content_text, body_html, content_html){held}"
+
+
 def parse_record(record: Any, article_id: str, path: str) -> Record:
     """One JSON object with common field names, IPTC ninjs 1.x / 2.x included."""
     if not isinstance(record, dict):
@@ -569,7 +583,7 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         body = _body_text(body)
     if not isinstance(body, str) or not body.strip():
         # a feed's item says in its own terms where its text would be (feeds.py)
-        raise BadInput(record.get("_no_body") or "no body text (none of text, body, body_text, content, content_text, body_html, content_html)")
+        raise BadInput(record.get("_no_body") or _no_body(record))
     if key in _HTML_BODY_KEYS or re.search(r"<(p|br|div)\b", body):
         lines = _html_to_lines(body)
     else:
@@ -610,8 +624,12 @@ def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
         return None
     for key in _WRAPPER_KEYS:
         items = data.get(key)
+        if isinstance(items, list):  # a search index's hits hold each article under "_source"
+            items = [item["_source"] if isinstance(item, dict) and isinstance(item.get("_source"), dict) else item for item in items]
         if isinstance(items, list) and items and all(_looks_like_article(item) for item in items):
             return items, None
+        if isinstance(items, dict) and not _looks_like_article(items) and (inner := feed_items(items)) is not None:
+            return inner  # wrapped twice: {"data": {"items": [...]}}, {"hits": {"hits": [...]}}
     failed = any(key in data for key in ("error", "errors")) or str(data.get("status", "ok")).lower() not in ("ok", "200")
     if not failed and not _looks_like_article(data) and any(data.get(key) == [] for key in _WRAPPER_KEYS):
         return [], None  # {"items": []}: a feed with nothing in it now (not an API's error reply: no article)
