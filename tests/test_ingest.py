@@ -767,6 +767,20 @@ def test_duplicate_article_id_keeps_the_first_file(tmp_path):
     assert _reason(rejects, "b.json") == "duplicate article_id 'same' (first in a.json)"
 
 
+def test_an_item_repeated_further_down_its_file_replaces_the_earlier_one(tmp_path):
+    """A JSONL log gets a correction appended under the item's id: the later line stands, the earlier is a reject
+    saying which line replaced it; another file repeating the id is still a duplicate of the first file's."""
+    lines = [{"id": "a", "title": "Jail raid", "text": BODY}, {"id": "b", "title": "Other", "text": BODY + " Two."},
+             {"id": "a", "title": "CORRECTED: Jail raid", "text": BODY + " Corrects the district's name."}]
+    (tmp_path / "wire.jsonl").write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    (tmp_path / "x.json").write_text(json.dumps({"id": "a", "title": "Late copy", "text": BODY}), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.select("article_id", "path", "title").rows() == [
+        ("a", "wire.jsonl:3", "CORRECTED: Jail raid"), ("b", "wire.jsonl:2", "Other")]
+    assert rejects.sort("path").rows() == [("wire.jsonl:1", "replaced by a later item with the same id (wire.jsonl:3)"),
+                                           ("x.json", "duplicate article_id 'a' (first in wire.jsonl:3)")]
+
+
 def test_file_too_large_is_rejected_unread(tmp_path):
     (tmp_path / "big.txt").write_text(BODY * 20, encoding="utf-8")
     docs, rejects = read_inputs(tmp_path, IngestConfig(max_file_mb=0.001))

@@ -1098,6 +1098,14 @@ def duplicate_of(reason: str) -> str | None:
     return found.group(1) if found else None
 
 
+def _earlier_in_file(item: Record, seen: dict[str, str], docs: list[dict[str, Any]]) -> int | None:
+    """Where in docs the item whose id this one repeats is, when it was read earlier in the same file (this run)."""
+    first, here = place_of(seen[item.article_id]), place_of(item.path)
+    if first is None or here is None or first[0] != here[0]:
+        return None
+    return next((k for k in range(len(docs) - 1, -1, -1) if docs[k]["article_id"] == item.article_id), None)
+
+
 def _take(
     item: Record | tuple[str, str],
     cfg: IngestConfig,
@@ -1110,6 +1118,11 @@ def _take(
     ids of records rejected for what they hold go to rejected_ids."""
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
+    elif item.article_id in seen and (earlier := _earlier_in_file(item, seen, docs)) is not None:
+        # an item repeated further down its file (a correction appended to a JSONL log): the later one stands
+        rejects.append({"path": docs.pop(earlier)["path"], "reason": f"replaced by a later item with the same id ({item.path})"})
+        del seen[item.article_id]
+        _take(item, cfg, seen, docs, rejects, rejected_ids)
     elif item.article_id in seen:
         rejects.append({"path": item.path, "reason": duplicate_reason(item.article_id, seen[item.article_id])})
     else:
