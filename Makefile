@@ -42,8 +42,9 @@ test: install
 bench: install
 	$(PY) bench/pipeline.py
 
+# Everything generated: the virtualenv, Prefect's home, and the outputs with the state (the next run starts afresh).
 clean:
-	rm -rf $(VENV) .prefect .pytest_cache data/clusters/*.parquet data/clusters/*.md data/clusters/*.html
+	rm -rf $(VENV) .prefect .pytest_cache data/clusters
 
 # A local Prefect server (UI on http://127.0.0.1:4200) and the ingest flow served on the configured cron
 # schedule; Ctrl-C stops both.

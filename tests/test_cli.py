@@ -219,6 +219,17 @@ def test_evaluate_needs_a_usable_labels_file(tmp_path):
     assert "need an `id` column" in result.output
 
 
+def test_labels_with_a_cluster_id_column_are_story_labels(tmp_path):
+    """The labelled story sets give `id,cluster_id`: evaluate and tune read them as story labels."""
+    from newsdedup.cli import _read_labels
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("id,cluster_id\nx,1\ny,1\n", encoding="utf-8")
+    assert _read_labels(labels).columns == ["id", "story_id"]
+    labels.write_text("id,story_id,cluster_id\nx,1,2\n", encoding="utf-8")  # a story_id given wins
+    assert _read_labels(labels)["story_id"].to_list() == ["1"]
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory, real_embedder, real_models):
     """An output folder made by the library stages on the seeds plus one unusable file."""

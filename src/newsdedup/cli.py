@@ -162,8 +162,10 @@ def _read_labels(path: Path):
         labels = pl.read_csv(path, infer_schema=False)
     except Exception as exc:  # polars raises several error types for a bad CSV
         fail(f"cannot read labels {path}: {exc}".splitlines()[0])
+    if "cluster_id" in labels.columns and "story_id" not in labels.columns:  # the labelled story sets' own name
+        labels = labels.rename({"cluster_id": "story_id"})
     if "id" not in labels.columns or not {"syndicate_id", "story_id"} & set(labels.columns):
-        fail(f"labels {path} need an `id` column and `syndicate_id` and/or `story_id`")
+        fail(f"labels {path} need an `id` column and `syndicate_id` and/or `story_id` (or `cluster_id`)")
     return labels
 
 
@@ -199,7 +201,7 @@ def _print_level(score) -> None:
 @app.command()
 def evaluate(
     input: Path = typer.Option(..., "--input", "-i", help="Folder of labelled articles."),
-    labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id."),
+    labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id (or cluster_id)."),
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
     json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON to this file."),
 ) -> None:
@@ -259,7 +261,7 @@ def evaluate_facts(
     pairs: Path = typer.Option(..., "--pairs", help="CSV of id1,id2,label (1 = same fact)."),
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a line."),
-    errors: int = typer.Option(5, "--errors", help="How many of the worst wrong decisions of each kind to show."),
+    errors: int = typer.Option(5, "--errors", min=0, help="How many of the worst wrong decisions of each kind to show."),
 ) -> None:
     """Score the 'these two sentences state the same fact' decision on labelled pairs, and show the worst
     wrong decisions with why they were made."""
@@ -312,7 +314,7 @@ def evaluate_facts(
 @app.command()
 def tune(
     input: Path = typer.Option(..., "--input", "-i", help="Folder of labelled articles."),
-    labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id."),
+    labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id (or cluster_id)."),
     out: Path = typer.Option(Path("config/tuned.toml"), "--out", "-o", help="Where to write the tuned config."),
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help="Starting config."),
     fact_sentences: Path = typer.Option(None, "--fact-sentences", help="Optional JSONL {id, text} to tune fact similarity."),
