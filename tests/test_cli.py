@@ -304,10 +304,17 @@ def test_show_view_prints_one_story_by_prefix(results):
     assert bare.exit_code == 0 and "Most complete version" in bare.output, bare.output  # the hex part alone
 
 
-def test_rejects_view_gives_file_and_reason(results):
+def test_rejects_view_gives_file_and_reason(results, tmp_path_factory):
+    import polars as pl
+
     result = runner.invoke(app, ["rejects", "--output", str(results)], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "empty.txt" in result.output and "empty file" in result.output
+    none = tmp_path_factory.mktemp("no_rejects")
+    shutil.copytree(results, none, dirs_exist_ok=True)
+    pl.read_parquet(results / "rejects.parquet").clear().write_parquet(none / "rejects.parquet")
+    quiet = runner.invoke(app, ["rejects", "--output", str(none)], env={"COLUMNS": "80"})
+    assert quiet.exit_code == 0 and quiet.output == f"no rejected inputs in {none}\n"
 
 
 def test_views_on_a_folder_without_results_are_one_line(tmp_path):

@@ -461,6 +461,9 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
     from rich.table import Table
 
     (table,) = _outputs(output, "rejects")
+    if table.height == 0:  # a title over an empty table wraps to the table's width
+        typer.echo(f"no rejected inputs in {output}")
+        return
     view = Table(title=f"{table.height} rejected inputs in {output}")
     view.add_column("file", overflow="fold")
     view.add_column("reason", overflow="fold")
