@@ -410,6 +410,28 @@ def test_a_page_or_a_json_export_saved_as_txt_is_read_as_what_it_holds(tmp_path)
     assert _reason(_ingest(tmp_path)[1], "export.json") == "invalid JSON: Extra data (line 1, column 26)"
 
 
+def _teaser_cards(n: int) -> str:
+    return "".join(
+        f'<li><a href="/story-{i}"><h3>Harbour number {i} reopens after the storm</h3></a><p>Dock workers at harbour {i} '
+        f"returned on Monday as ships queued offshore, port officials said in a statement.</p></li>" for i in range(n)
+    )
+
+
+def test_a_section_page_listing_stories_is_rejected_and_an_article_with_related_links_is_not(tmp_path):
+    """trafilatura keeps a section page's teaser list as its text: such a page would join (or pollute) stories."""
+    (tmp_path / "section.html").write_text(
+        f"<html><head><title>World | Daily Ledger</title></head><body><h1>World</h1><ul>{_teaser_cards(8)}</ul></body></html>",
+        encoding="utf-8")
+    paragraphs = "".join(f"<p>{BODY} Paragraph {i} adds that roads were closed for {i + 2} hours.</p>" for i in range(6))
+    (tmp_path / "article.html").write_text(
+        f"<html><head><title>Militants storm jail</title></head><body><article><h1>Militants storm jail</h1>{paragraphs}"
+        f"</article><aside><h2>Related</h2><ul>{_teaser_cards(6)}</ul></aside></body></html>", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["article_id"].to_list() == ["article"] and "Harbour" not in docs["text"][0]
+    assert _reason(rejects, "section.html") == (
+        "a section or index page (8 headlines linking to stories, its text their teasers), not an article")
+
+
 def test_text_fixture_with_new_headline_byline_and_copyright(tmp_path):
     shutil.copy(COPIES / "001_trimmed.txt", tmp_path)
     docs, rejects = _ingest(tmp_path)

@@ -566,8 +566,8 @@ def _no_body(record: dict[str, Any]) -> str:
         message = inner.get("message") or inner.get("code") if isinstance(inner, dict) else inner
         said = _scalar(record.get("message")) or _scalar(message) or _scalar(record.get("status"))
         return f"an error reply, not an article: {' '.join(str(said).split())[:120]}"
-    keys = [str(key) for key in record if not str(key).startswith("_")]
-    held = f"; it holds {', '.join(keys[:8])}{', ...' if len(keys) > 8 else ''}" if keys else ""
+    keys = [str(key) for key in record if not str(key).startswith("_")]  # an article's headline alone needs no list
+    held = f"; it holds {', '.join(keys[:8])}{', ...' if len(keys) > 8 else ''}" if keys and not _looks_like_article(record) else ""
     return f"no body text (none of text, body, body_text, content, content_text, body_html, content_html){held}"
 
 
@@ -658,6 +658,9 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     text = data.get("text") or ""
     if len(text.split()) < 3:
         raise BadInput("HTML page with no article text")
+    listed = _teasers(html, text)
+    if listed:
+        raise BadInput(f"a section or index page ({listed} headlines linking to stories, its text their teasers), not an article")
     return Record(
         article_id=article_id,
         path=path,
@@ -667,6 +670,37 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
         published=parse_date(_page_date(html, data.get("date"))),
         url=data.get("url"),
     )
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LEAST_TEASERS = 5
+
+
+def _teasers(html: str, text: str) -> int:
+    """How many stories a section or index page lists, when it is one: 5 or more headlines that link elsewhere,
+    each in a block of its own (a list item, a card), and those blocks hold most of the text taken as the page's
+    article (trafilatura keeps a teaser list as text); 0 for an article page, whose related links it drops."""
+    from lxml import html as lxml_html
+
+    try:
+        tree = lxml_html.fromstring(_SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html)))
+    except Exception:  # no tree to read: trafilatura found text, so it is taken as an article
+        return 0
+    blocks = []
+    for link in tree.iter("a"):
+        heading = next(link.iter(*_HEADINGS), None) if link.get("href") else None
+        inside = next((up for up in link.iterancestors(*_HEADINGS)), None)
+        if heading is None and inside is None:
+            continue
+        block = (inside if inside is not None else link).getparent()
+        if block is not None and block not in blocks:
+            blocks.append(block)
+    if len(blocks) < _LEAST_TEASERS:
+        return 0
+    teaser_words = {w for block in blocks for w in words(fold(block.text_content()))}
+    paragraphs = [words(fold(line)) for line in text.splitlines() if line.strip()]
+    listed = sum(len(p) for p in paragraphs if p and sum(w in teaser_words for w in p) >= 0.8 * len(p))
+    return len(blocks) if listed >= 0.6 * sum(len(p) for p in paragraphs) else 0
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
