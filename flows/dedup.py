@@ -15,15 +15,11 @@ from newsdedup.config import Settings, load_config
 from newsdedup.embed import check_models, embedders
 from newsdedup.facts import Resolution
 from newsdedup.incremental import (
-    Changes, RunRefused, check_folders, check_plan, ingest_changes, quiet_summary, save_run, update_facts, update_stories,
+    Changes, RunRefused, check_folders, ingest_changes, save_run, start_run, update_facts, update_stories,
     update_syndicates,
 )
 from newsdedup.report import Summary, largest_stories, run_summary_markdown
-from newsdedup.schema import empty
-from newsdedup.state import (
-    MANIFEST, Plan, State, StateError, load_manifest, load_state, new_state, plan_run, previous_documents,
-    previous_manifest, rebuild_reason,
-)
+from newsdedup.state import Plan, State, StateError
 from newsdedup.store import Busy, NotWritable, read_table, run_lock
 
 
@@ -100,26 +96,14 @@ def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds
         timings[name], clock = now - clock, now
 
     with run_lock(out, wait_seconds):
-        manifest = None if full else load_manifest(out, settings)  # the state's, when this run continues it
-        # the input folder is listed once, against what the continued state read (an output folder inside it is no input)
-        plan = plan_run(inp, manifest if manifest is not None else empty(MANIFEST), skip=(out,))
-        quiet = quiet_summary(inp, out, settings, plan) if manifest is not None else None
-        if quiet is not None:  # a scheduled run with nothing new: nothing loaded, nothing written
-            get_run_logger().info("newsdedup: nothing new in %s since the last run; %s", inp, quiet.line())
-            return quiet
-        state = load_state(out, settings) if manifest is not None else None
-        why = "--full" if full else rebuild_reason(out, settings)
-        if state is None and why:  # a long run: say why
-            get_run_logger().info("newsdedup: rebuilding everything from %s: %s", inp, why)
-        previous = previous_documents(out) if state is None else None  # a rebuild keeps items that rolled off
-        # what the last run read, though its state is not continued (other settings, another version): an emptied
-        # input folder is refused either way; --full starts from the folder as it is
-        last_read = manifest if manifest is not None else None if full else previous_manifest(out)
-        if last_read is not None:
-            check_plan(plan, last_read, inp)
-        state = state or new_state(settings)
-        state.run += 1
-        new_docs, changes = ingest(state, inp, plan, settings, previous)
+        start = start_run(inp, out, settings, full)
+        if start.quiet is not None:
+            get_run_logger().info("newsdedup: nothing new in %s since the last run; %s", inp, start.quiet.line())
+            return start.quiet
+        if start.rebuild:  # a long run: say why
+            get_run_logger().info("newsdedup: rebuilding everything from %s: %s", inp, start.rebuild)
+        state = start.state
+        new_docs, changes = ingest(state, inp, start.plan, settings, start.previous)
         lap("ingest")
         documents = syndicate(state, new_docs, settings)
         lap("syndicated copies")
@@ -128,11 +112,8 @@ def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds
         lap("stories")
         facts(state, documents, models.facts, settings, changes)
         lap("facts")
-        summary = write(out, state)
+        summary = changes.summary(write(out, state))
         lap("write")
-    counts = {"new": changes.added - changes.changed, "removed": changes.removed - changes.changed, "changed": changes.changed,
-              "merges": len(changes.merges), "rolled_off": changes.rolled_off}
-    summary = Summary(**{**summary.__dict__, **counts})
     publish(summary, timings, out)
     get_run_logger().info("newsdedup: %s", summary.line())
     return summary

@@ -668,6 +668,28 @@ def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
     assert rebuild_reason(tmp_path / "out", schedule) is None  # the schedule shapes no state
 
 
+def test_start_run_continues_a_state_stops_when_nothing_is_new_and_says_why_it_rebuilds(corpus, tmp_path, fake_embedder):
+    from newsdedup.incremental import add_documents, ingest_changes, save_run, start_run
+
+    settings, out = load_config(), tmp_path / "out"
+    first = start_run(corpus, out, settings)
+    assert first.quiet is None and first.state.run == 1 and first.rebuild is None and first.previous is None
+    new_docs, changes = ingest_changes(first.state, corpus, first.plan, settings, first.previous)
+    add_documents(first.state, new_docs, settings, fake_embedder, changes)
+    written = changes.summary(save_run(out, first.state))
+    assert written.new == written.articles > 0 and written.removed == 0
+    quiet = start_run(corpus, out, settings)  # nothing new: the outputs' counts, no state loaded
+    assert quiet.state is None and quiet.quiet.articles == written.articles and quiet.quiet.new == 0
+    (corpus / "seeds" / "extra.txt").write_text("date 2026-02-02\nA ferry sank.\n\n" + "Forty people were rescued. " * 5)
+    again = start_run(corpus, out, settings)
+    assert again.state.run == 2 and again.plan.todo == ["seeds/extra.txt"] and again.rebuild is None
+    other = settings.model_copy(update={"stories": settings.stories.model_copy(update={"distance_threshold": 0.3})})
+    rebuild = start_run(corpus, out, other)
+    assert rebuild.state.run == 1 and rebuild.previous.height == written.articles
+    assert rebuild.rebuild.endswith(f"stories.distance_threshold {settings.stories.distance_threshold} -> 0.3")
+    assert start_run(corpus, out, settings, full=True).rebuild == "--full"
+
+
 def test_a_story_that_loses_articles_to_a_re_clustered_one_is_re_resolved():
     """Story S holds groups g1 and g2; a run re-clusters only g2, which leaves S. S keeps its id and must be
     marked dirty, or its most complete version and facts would still count g2's articles."""

@@ -58,6 +58,11 @@ class Changes:
     dirty_stories: set[str] = field(default_factory=set)
     merges: list[tuple[str, str]] = field(default_factory=list)
 
+    def summary(self, written: Summary) -> Summary:
+        """The run's summary: the counts of the outputs written, with what this run changed."""
+        return replace(written, new=self.added - self.changed, removed=self.removed - self.changed, changed=self.changed,
+                       merges=len(self.merges), rolled_off=self.rolled_off)
+
 
 @dataclass
 class Reconciled:
@@ -567,6 +572,47 @@ def quiet_summary(input_dir: Path, output: Path, settings: Settings, plan: Plan 
     except Exception:  # an output damaged since: the run goes ahead and writes them again
         return None
     return replace(summarize(**tables), new=0)
+
+
+@dataclass
+class RunStart:
+    """How a run goes on, decided before its stages: stop quietly (nothing new), or continue this state (loaded, or
+    new for a rebuild) with this plan of the input folder."""
+
+    plan: Plan
+    quiet: Summary | None = None  # nothing new: the outputs' counts, and nothing to do
+    state: State | None = None  # the state the stages fold the plan into (its run counted)
+    previous: pl.DataFrame | None = None  # a rebuild's documents of the state it does not continue (ingest_changes)
+    rebuild: str | None = None  # why a run rebuilds everything, in words (--full, other settings, another version)
+
+
+def start_run(input_dir: Path, output: Path, settings: Settings, full: bool = False) -> RunStart:
+    """Decide how a run goes on (under the output folder's lock): list the input folder once against what the saved
+    state read; stop when nothing is new; else load that state, or start a new one for a rebuild, which carries over
+    the items no input holds any more. Raises RunRefused for an emptied input folder (check_plan), StateError for a
+    damaged state."""
+    from newsdedup.state import (
+        MANIFEST, load_manifest, load_state, new_state, plan_run, previous_documents, previous_manifest, rebuild_reason,
+    )
+    from newsdedup.schema import empty
+
+    manifest = None if full else load_manifest(output, settings)  # the state's, when this run continues it
+    # the input folder is listed once, against what the continued state read (an output folder inside it is no input)
+    plan = plan_run(input_dir, manifest if manifest is not None else empty(MANIFEST), skip=(output,))
+    quiet = quiet_summary(input_dir, output, settings, plan) if manifest is not None else None
+    if quiet is not None:  # a scheduled run with nothing new: nothing loaded, nothing written
+        return RunStart(plan, quiet=quiet)
+    state = load_state(output, settings) if manifest is not None else None
+    why = None if state is not None else "--full" if full else rebuild_reason(output, settings)
+    previous = previous_documents(output) if state is None else None  # a rebuild keeps items that rolled off
+    # what the last run read, though its state is not continued (other settings, another version): an emptied input
+    # folder is refused either way; --full starts from the folder as it is
+    last_read = manifest if manifest is not None else None if full else previous_manifest(output)
+    if last_read is not None:
+        check_plan(plan, last_read, input_dir)
+    state = state or new_state(settings)
+    state.run += 1
+    return RunStart(plan, state=state, previous=previous, rebuild=why)
 
 
 def add_documents(
