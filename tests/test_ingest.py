@@ -389,6 +389,19 @@ def test_articles_wrapped_twice_or_as_search_hits_are_read_and_an_unknown_object
     assert _reason(rejects, "quota.json") == "an error reply, not an article: Too many requests"
 
 
+def test_a_txt_opening_with_many_html_comments_is_told_apart_at_once():
+    """A WordPress export saved as .txt: comment blocks and no page around them. A lazy comment pattern took
+    exponential time here (22 blocks: seconds; 40: days)."""
+    import time
+
+    from newsdedup.ingest import _sniffed
+
+    post = "<!-- wp:paragraph -->\n<p>The council met on Monday.</p>\n<!-- /wp:paragraph -->\n" * 22
+    start = time.perf_counter()
+    assert _sniffed(post) == "text" and _sniffed("<!-- saved -->\n<!-- page -->\n<!DOCTYPE html><html>") == "html"
+    assert time.perf_counter() - start < 0.5
+
+
 def test_a_page_or_a_json_export_saved_as_txt_is_read_as_what_it_holds(tmp_path):
     """A scraper saves pages as .txt, an export tool names JSON .txt, a vendor names JSON Lines .json: each is read
     as what it holds (by path as on stdin), not as markup taken for story text or one invalid JSON file."""
@@ -941,6 +954,10 @@ def test_every_input_is_a_document_or_a_reject(tmp_path):
         ("2026", None), ("202602", None), (2026, None), (True, None),
         ("20260203", datetime(2026, 2, 3, tzinfo=timezone.utc)), (20260203, datetime(2026, 2, 3, tzinfo=timezone.utc)),
         ("1769936400", datetime(2026, 2, 1, 9, tzinfo=timezone.utc)),
+        # a compact time (GDELT, the Wayback Machine); no number a clock gives
+        ("20260203120000", datetime(2026, 2, 3, 12, tzinfo=timezone.utc)),
+        ("202602031200", datetime(2026, 2, 3, 12, tzinfo=timezone.utc)),
+        (-1770000000, None), (float("nan"), None), (float("inf"), None), (1e20, None),
     ],
 )
 def test_parse_date(value, expected):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import errno
 import json
+import math
 import os
 import re
 import unicodedata
@@ -244,13 +245,16 @@ def parse_date(value: Any) -> datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value < _LEAST_TIMESTAMP and not 19000101 <= value <= 21001231:
+            return None  # NaN (Python's JSON reads it), a year alone (2026), a time before 1973 or a negative one
         if value == int(value) and 19000101 <= value <= 21001231:  # 20260203: a day written as digits
             return parse_date(str(int(value)))
-        if abs(value) < _LEAST_TIMESTAMP:  # 2026: a year alone, not seconds after 1970
+        try:
+            return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):  # 1e20: no time a clock gives
             return None
-        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
     text = str(value).strip()
-    if text.isdigit() and len(text) not in (8, 10, 13):  # "2026", "202602": no day; 8 digits are one, 10 or 13 a time
+    if text.isdigit() and len(text) <= 6:  # "2026", "202602": a year or a month, no day
         return None
     zone = _ZONE_AT_END.search(text)
     if zone:  # read without it, then placed in it: "09:20 CET" is 09:20+01:00 (a day alone stays that day)
@@ -818,7 +822,10 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
     return out
 
 
-_HTML_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+# comments cannot run past their own end ("-->"): a lazy one could, and the ways of grouping a page of them are exponential
+_HTML_START = re.compile(
+    r"\s*(<\?xml[^>]*>\s*)?(<!--(?:(?!-->).)*-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 
 
 def _sniffed(text: str) -> str:
