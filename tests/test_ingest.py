@@ -379,12 +379,13 @@ def test_html_page_fixture(tmp_path):
 def test_articles_wrapped_twice_or_as_search_hits_are_read_and_an_unknown_object_says_what_it_holds(tmp_path):
     item = {"id": "w1", "title": "Jail raid", "text": BODY}
     (tmp_path / "nested.json").write_text(json.dumps({"data": {"items": [item]}}), encoding="utf-8")
-    hits = {"took": 3, "hits": {"total": 1, "hits": [{"_index": "news", "_id": "x", "_source": {**item, "id": "w2"}}]}}
+    hits = {"took": 3, "hits": {"total": 2, "hits": [{"_index": "news", "_id": "x", "_source": {**item, "id": "w2"}},
+                                                     {"_id": "es-7", "_source": {"title": "Raid", "text": BODY}}]}}
     (tmp_path / "search.json").write_text(json.dumps(hits), encoding="utf-8")
     (tmp_path / "payload.json").write_text(json.dumps({"meta": {"page": 1}, "payload": [item]}), encoding="utf-8")
     (tmp_path / "quota.json").write_text(json.dumps({"error": {"code": 429, "message": "Too many requests"}}), encoding="utf-8")
     docs, rejects = _ingest(tmp_path)
-    assert sorted(docs["article_id"]) == ["w1", "w2"] and _doc(docs, "w2")["path"] == "search.json:1"
+    assert sorted(docs["article_id"]) == ["es-7", "w1", "w2"] and _doc(docs, "w2")["path"] == "search.json:1"
     assert _reason(rejects, "payload.json").endswith("body_html, content_html); it holds meta, payload")
     assert _reason(rejects, "quota.json") == "an error reply, not an article: Too many requests"
 
@@ -812,8 +813,27 @@ def test_an_item_repeated_further_down_its_file_replaces_the_earlier_one(tmp_pat
     docs, rejects = _ingest(tmp_path)
     assert docs.select("article_id", "path", "title").rows() == [
         ("a", "wire.jsonl:3", "CORRECTED: Jail raid"), ("b", "wire.jsonl:2", "Other")]
-    assert rejects.sort("path").rows() == [("wire.jsonl:1", "replaced by a later item with the same id (wire.jsonl:3)"),
+    assert rejects.sort("path").rows() == [("wire.jsonl:1", "replaced by a newer item with the same id (wire.jsonl:3)"),
                                            ("x.json", "duplicate article_id 'a' (first in wire.jsonl:3)")]
+
+
+def test_of_an_id_repeated_in_a_file_the_newer_item_stands_and_one_that_is_no_article_replaces_nothing(tmp_path):
+    """A feed lists its newest items first; dates decide wherever both items give one; a later line too short to be
+    an article (a one-line correction note) leaves the article standing."""
+    def line(title, text, published=None):
+        return json.dumps({"id": "a", "title": title, "text": text, **({"published": published} if published else {})})
+
+    (tmp_path / "newest_first.json").write_text(
+        "[" + ",".join([line("Updated", BODY + " Update.", "2026-02-01T18:00:00Z"), line("First", BODY, "2026-02-01T09:00:00Z")]) + "]",
+        encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs["title"].to_list() == ["Updated"]
+    assert rejects.rows() == [("newest_first.json:2", "duplicate article_id 'a' (first in newest_first.json:1)")]
+    (tmp_path / "newest_first.json").unlink()
+    (tmp_path / "log.jsonl").write_text("\n".join([line("Story", BODY), line("Note", "Corrects vote count.")]), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.select("title", "path").rows() == [("Story", "log.jsonl:1")]
+    assert rejects.rows() == [("log.jsonl:2", "body too short (3 words, need 8)")]
 
 
 def test_file_too_large_is_rejected_unread(tmp_path):

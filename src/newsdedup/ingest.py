@@ -628,8 +628,8 @@ def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
         return None
     for key in _WRAPPER_KEYS:
         items = data.get(key)
-        if isinstance(items, list):  # a search index's hits hold each article under "_source"
-            items = [item["_source"] if isinstance(item, dict) and isinstance(item.get("_source"), dict) else item for item in items]
+        if isinstance(items, list):  # a search index's hits hold each article under "_source", its id beside it
+            items = [_hit(item) for item in items]
         if isinstance(items, list) and items and all(_looks_like_article(item) for item in items):
             return items, None
         if isinstance(items, dict) and not _looks_like_article(items) and (inner := feed_items(items)) is not None:
@@ -638,6 +638,15 @@ def feed_items(data: dict[str, Any]) -> tuple[list[Any], str | None] | None:
     if not failed and not _looks_like_article(data) and any(data.get(key) == [] for key in _WRAPPER_KEYS):
         return [], None  # {"items": []}: a feed with nothing in it now (not an API's error reply: no article)
     return None
+
+
+def _hit(item: Any) -> Any:
+    """A search index's hit ({"_id": ..., "_source": {...}}) as the article it holds, with the hit's id when the
+    article gives none of its own (an export in another order names the same articles); any other item as it is."""
+    if not (isinstance(item, dict) and isinstance(item.get("_source"), dict)):
+        return item
+    source = item["_source"]
+    return source if _first(source, _ID_KEYS) is not None or item.get("_id") is None else {"_id": item["_id"], **source}
 
 
 def _looks_like_article(item: Any) -> bool:
@@ -1139,43 +1148,47 @@ def duplicate_of(reason: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _earlier_in_file(item: Record, seen: dict[str, str], docs: list[dict[str, Any]]) -> int | None:
-    """Where in docs the item whose id this one repeats is, when it was read earlier in the same file (this run)."""
-    first, here = place_of(seen[item.article_id]), place_of(item.path)
-    if first is None or here is None or first[0] != here[0]:
-        return None
-    return next((k for k in range(len(docs) - 1, -1, -1) if docs[k]["article_id"] == item.article_id), None)
+def _replaces(item: Record, earlier: dict[str, Any]) -> bool:
+    """Whether an item replaces the item of its id read earlier from the same file: the newer one by date when both
+    are dated apart; else the later one in a JSON Lines log, which grows at its end (a correction appended), not in
+    a feed, which lists its newest items first, or an array."""
+    if item.published is not None and earlier["published"] is not None and item.published != earlier["published"]:
+        return item.published > earlier["published"]
+    return Path(place_of(item.path)[0]).suffix.lower() in JSONL_EXTENSIONS
 
 
 def _take(
     item: Record | tuple[str, str],
     cfg: IngestConfig,
     seen: dict[str, str],
-    docs: list[dict[str, Any]],
+    docs: dict[str, dict[str, Any]],
     rejects: list[dict[str, str]],
     rejected_ids: set[str],
 ) -> None:
-    """Add one record of a file as a document, or as a reject (a reject pair, a taken id, too little text); the
-    ids of records rejected for what they hold go to rejected_ids."""
+    """Add one record of a file as a document (docs: by article_id, those read so far), or as a reject (a reject
+    pair, a taken id, too little text); the ids of records rejected for what they hold go to rejected_ids. An item
+    repeating an id its own file gave before (this read) replaces that item when it is the newer one and is kept."""
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
-    elif item.article_id in seen and (earlier := _earlier_in_file(item, seen, docs)) is not None:
-        # an item repeated further down its file (a correction appended to a JSONL log): the later one stands
-        rejects.append({"path": docs.pop(earlier)["path"], "reason": f"replaced by a later item with the same id ({item.path})"})
-        del seen[item.article_id]
-        _take(item, cfg, seen, docs, rejects, rejected_ids)
-    elif item.article_id in seen:
+        return
+    earlier = docs.get(item.article_id) if item.article_id in seen else None
+    if earlier is not None and (place_of(earlier["path"]) or ("",))[0] != (place_of(item.path) or (None,))[0]:
+        earlier = None  # read from another file: the first file's item stands
+    if item.article_id in seen and not (earlier is not None and _replaces(item, earlier)):
         rejects.append({"path": item.path, "reason": duplicate_reason(item.article_id, seen[item.article_id])})
-    else:
-        try:
-            docs.append(to_document(item, cfg))
-            seen[item.article_id] = item.path
-        except BadInput as exc:
-            rejects.append({"path": item.path, "reason": str(exc)})
+        return
+    try:
+        doc = to_document(item, cfg)
+    except Exception as exc:  # a newer version that is no article leaves the earlier one standing
+        why = str(exc) if isinstance(exc, BadInput) else failure_reason("could not clean", exc)  # a bug costs one article
+        rejects.append({"path": item.path, "reason": why})
+        if earlier is None:
             rejected_ids.add(item.article_id)
-        except Exception as exc:  # a cleaning bug must cost one article, never the others
-            rejects.append({"path": item.path, "reason": failure_reason("could not clean", exc)})
-            rejected_ids.add(item.article_id)
+        return
+    if earlier is not None:
+        rejects.append({"path": earlier["path"], "reason": f"replaced by a newer item with the same id ({item.path})"})
+    docs[item.article_id] = doc
+    seen[item.article_id] = item.path
 
 
 def read_files(
@@ -1185,7 +1198,7 @@ def read_files(
     """Ingest the given files under root; known_ids (article_id -> path) are ids already taken; rejected_ids, when
     given, receives the ids of the records rejected for what they hold (too short, ...)."""
     rejected_ids = set() if rejected_ids is None else rejected_ids
-    docs: list[dict[str, Any]] = []
+    docs: dict[str, dict[str, Any]] = {}
     rejects: list[dict[str, str]] = []
     seen: dict[str, str] = dict(known_ids or {})  # article_id -> path that had it first
     with track("reading files", len(files)) as advance:
@@ -1202,5 +1215,5 @@ def read_files(
             except Exception as exc:  # whatever goes wrong costs this file, never the run
                 rejects.append({"path": rel, "reason": failure_reason("could not read", exc)})
             advance(1)
-    documents = conform(pl.DataFrame(docs, schema=DOCUMENTS), DOCUMENTS, "documents")
+    documents = conform(pl.DataFrame(list(docs.values()), schema=DOCUMENTS), DOCUMENTS, "documents")
     return documents.sort("article_id"), conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS, "rejects")
