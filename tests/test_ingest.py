@@ -440,10 +440,20 @@ def test_a_section_page_listing_stories_is_rejected_and_an_article_with_related_
     (tmp_path / "article.html").write_text(
         f"<html><head><title>Militants storm jail</title></head><body><article><h1>Militants storm jail</h1>{paragraphs}"
         f"</article><aside><h2>Related</h2><ul>{_teaser_cards(6)}</ul></aside></body></html>", encoding="utf-8")
+    # a live blog's posts link to places in the page; a list's items to other sites, each at an article's length
+    posts = "".join(f'<div><h3><a href="#p{i}">{i + 9}:00 update</a></h3><p>Council members said the vote on harbour '
+                    f"number {i} was delayed.</p></div>" for i in range(8))
+    (tmp_path / "live.html").write_text(f"<html><body><h1>Live: council vote</h1>{posts}</body></html>", encoding="utf-8")
+    items = "".join(f'<section><h2><a href="https://harbour{i}.example.com">{i}. Harbour {i}</a></h2><p>{BODY} {BODY} {BODY} '
+                    f"Harbour {i} has {i + 3} berths and a ferry to the islands.</p></section>" for i in range(7))
+    (tmp_path / "list.html").write_text(f"<html><body><h1>Seven harbours</h1>{items}</body></html>", encoding="utf-8")
     docs, rejects = _ingest(tmp_path)
-    assert docs["article_id"].to_list() == ["article"] and "Harbour" not in docs["text"][0]
-    assert _reason(rejects, "section.html") == (
-        "a section or index page (8 headlines linking to stories, its text their teasers), not an article")
+    assert docs["article_id"].to_list() == ["article", "list", "live"] and "Harbour" not in _doc(docs, "article")["text"]
+    assert rejects.rows() == [("section.html",
+                               "a section or index page (8 headlines linking to stories, its text their teasers), not an article")]
+    og = '<meta property="og:type" content="article">'  # a page that says it is an article is one
+    (tmp_path / "section.html").write_text((tmp_path / "section.html").read_text().replace("<head>", "<head>" + og))
+    assert _ingest(tmp_path)[1].height == 0
 
 
 def test_text_fixture_with_new_headline_byline_and_copyright(tmp_path):

@@ -689,31 +689,44 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LEAST_TEASERS = 5
 
 
+_TEASER_WORDS = 60  # a teaser's card (headline and a line or two) is shorter; a live blog's post or a list's item longer
+_ARTICLE_TYPE = re.compile(
+    r"""<meta[^>]+property=["']og:type["'][^>]+content=["']article["']|<meta[^>]+content=["']article["'][^>]+property=["']og:type["']"""
+    r"""|"@type"\s*:\s*"(News|Reportage|Analysis|Blog|LiveBlog|Opinion|)(Article|Posting)\"""",
+    re.IGNORECASE,
+)
+
+
 def _teasers(html: str, text: str) -> int:
-    """How many stories a section or index page lists, when it is one: 5 or more headlines that link elsewhere,
-    each in a block of its own (a list item, a card), and those blocks hold most of the text taken as the page's
-    article (trafilatura keeps a teaser list as text); 0 for an article page, whose related links it drops."""
+    """How many stories a section or index page lists, when it is one: 5 or more headlines linking to other pages
+    (not to a place in this one), each in a card of its own of a teaser's length, and those cards hold most of the
+    text taken as the page's article (trafilatura keeps a teaser list as text); 0 for an article page, whose related
+    links it drops, and for any page that says it is an article (og:type, a schema.org Article or LiveBlogPosting)."""
+    if _ARTICLE_TYPE.search(html[:500_000]):
+        return 0
     from lxml import html as lxml_html
 
     try:
         tree = lxml_html.fromstring(_SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html)))
     except Exception:  # no tree to read: trafilatura found text, so it is taken as an article
         return 0
-    blocks = []
+    cards: dict[Any, None] = {}  # by element, in page order
     for link in tree.iter("a"):
-        heading = next(link.iter(*_HEADINGS), None) if link.get("href") else None
-        inside = next((up for up in link.iterancestors(*_HEADINGS)), None)
-        if heading is None and inside is None:
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        block = (inside if inside is not None else link).getparent()
-        if block is not None and block not in blocks:
-            blocks.append(block)
-    if len(blocks) < _LEAST_TEASERS:
+        inside = next(link.iterancestors(*_HEADINGS), None)
+        if inside is None and next(link.iter(*_HEADINGS), None) is None:
+            continue
+        card = (inside if inside is not None else link).getparent()
+        if card is not None and len(words(fold(card.text_content()))) <= _TEASER_WORDS:
+            cards[card] = None
+    if len(cards) < _LEAST_TEASERS:
         return 0
-    teaser_words = {w for block in blocks for w in words(fold(block.text_content()))}
+    teaser_words = {w for card in cards for w in words(fold(card.text_content()))}
     paragraphs = [words(fold(line)) for line in text.splitlines() if line.strip()]
     listed = sum(len(p) for p in paragraphs if p and sum(w in teaser_words for w in p) >= 0.8 * len(p))
-    return len(blocks) if listed >= 0.6 * sum(len(p) for p in paragraphs) else 0
+    return len(cards) if listed >= 0.6 * sum(len(p) for p in paragraphs) else 0
 
 
 _TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
