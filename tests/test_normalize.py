@@ -340,6 +340,11 @@ def test_a_tag_list_under_the_lead_drops_only_itself_and_one_closing_the_article
     assert clean_body([lead, "Tags: Rotterdam, Shipping", *story], None) == "\n\n".join([lead, *story])
     teasers = ["Related: Antwerp port sees record traffic", "Strike called off at Hamburg as talks resume."]
     assert clean_body([lead, *story, "Tags: Rotterdam, Shipping", *teasers], None) == "\n\n".join([lead, *story])
+    comments = ["3 Comments", "JohnD - February 3, 2026 at 9:14 pm", *(f"Reader {i} writes that {story[i % 2]}" for i in range(3))]
+    assert clean_body([lead, "Tags: Rotterdam", *comments], None) == lead  # comments under a heading, however long
+    related = ["Related stories", *(f"{story[i % 2]} Port number {i} said." for i in range(4))]
+    assert clean_body([lead, "Tags: Rotterdam", *related], None) == lead
+    assert clean_body([lead, *story, lead, "Tags: Rotterdam", *story], None) == "\n\n".join([lead, *story, lead])  # low down
     # a closing tag list over one teaser longer than the short story: still the end
     teaser = "Antwerp: the port handled more containers last year than in any year before, its annual report says."
     assert clean_body(["Traffic resumed on Tuesday.", "Tags: Rotterdam", teaser], None) == "Traffic resumed on Tuesday."

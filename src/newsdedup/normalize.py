@@ -384,15 +384,22 @@ def _story_text_in(lines: list[str]) -> bool:
     return False
 
 
+_TAGS_UNDER_LEAD = 2  # a page that puts its tags under the lead does so under its first paragraph or two
+
+
 def _article_goes_on(kept: list[str], rest: list[str]) -> bool:
-    """Whether the article goes on under a tag list (a page that puts its tags under the lead): the paragraphs
-    after it, up to another tag list, hold more words than those above it, two or more of them sentences of 15
-    words or more. Under a tag list that closes an article, related headlines, teasers or comments are fewer."""
+    """Whether the article goes on under a tag list (a page that puts its tags under the lead): the list comes
+    after at most two paragraphs, and the paragraphs after it, up to the first line that is no paragraph of a story
+    (a heading such as "Related stories" or "3 Comments", furniture, a credit, another tag list), hold more words
+    than those above it, two or more of them sentences of 15 words or more. Under a tag list that closes an article
+    come related headlines, teasers or comments, which such a line opens."""
+    if len(kept) > _TAGS_UNDER_LEAD:
+        return False
     after, paragraphs = 0, 0
     for line in rest:
-        if not line or is_credit_line(line) or is_boilerplate_line(line):
+        if not line:
             continue
-        if _TAGS.match(fold(line)):
+        if _TAGS.match(fold(line)) or is_credit_line(line) or is_boilerplate_line(line) or looks_like_headline(line):
             break
         n = len(words(line))
         after += n
