@@ -404,7 +404,7 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
 
     from newsdedup.incremental import _created_table, update_syndicates
     from newsdedup.schema import DOCUMENTS, conform
-    from newsdedup.state import ASSIGNED, CANON, GROUPS, State, EDGES, save_state, settings_fingerprint
+    from newsdedup.state import ASSIGNED, CANON, GROUPS, EDGES, new_state, save_state
     from newsdedup.stories import (
         cluster_components, days_of, edge_hubness, headline_and_body, pair_similarity, representatives, story_edges,
         term_stats, text_terms,
@@ -420,7 +420,7 @@ def build_state(label: str, n: int, real: Real, base_vectors, settings, args, fo
     t["generate"] = elapsed - corpus["ingest_seconds"]
     t["ingest"] = corpus["ingest_seconds"]
 
-    state = State(settings_fingerprint(settings))
+    state = new_state(settings)
     state.run = 1
     start = time.perf_counter()
     documents = update_syndicates(state, documents, settings)

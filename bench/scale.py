@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     from newsdedup.html_report import Sections
     from newsdedup.incremental import ingest_changes, save_run, update_facts, update_stories, update_syndicates
     from newsdedup.report import build_outputs
-    from newsdedup.state import CODE_FINGERPRINT, State, load_state, plan_run, save_state, settings_fingerprint, state_dir
+    from newsdedup.state import CODE_FINGERPRINT, load_state, new_state, plan_run, save_state, state_dir
     from newsdedup.store import write_outputs
 
     settings = load_settings("scale bench", args.config)
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             formats = write_corpus(records, raw, seed=13)
             print(f"archive: {len(records):,} articles ({replicas} replicas of BASIL, with copies) over {args.days} days "
                   f"-> {raw} ({dict(formats)}; {time.perf_counter() - start:.1f}s)", flush=True)
-            state = State(settings_fingerprint(settings))
+            state = new_state(settings)
             state.run = 1
             start = time.perf_counter()
             new_docs, changes = ingest_changes(state, raw, plan_run(raw, state.manifest), settings)

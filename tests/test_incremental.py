@@ -17,7 +17,7 @@ from newsdedup.config import load_config
 from newsdedup.incremental import continue_run
 from newsdedup.syndication import fingerprint, signature_matrix
 from newsdedup.schema import DOCUMENTS
-from newsdedup.state import State, load_state, new_state, plan_run, save_state
+from newsdedup.state import State, load_state, new_state, plan_run, save_state, settings_fingerprint
 
 
 def _fresh(settings) -> State:
@@ -664,6 +664,11 @@ def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
     fewer = changed.model_copy(update={"ingest": changed.ingest.model_copy(update={"min_words": 40, "extensions": [".txt"]})})
     why = rebuild_reason(tmp_path / "out", fewer)
     assert "ingest.min_words 8 -> 40" in why and 'ingest.extensions [".txt", ".json",' in why and "stories.distance_threshold" in why
+    unnamed = State(settings_fingerprint(settings))  # a state saved without its settings cannot name them
+    continue_run(unnamed, corpus, settings, fake_embedder)
+    save_state(tmp_path / "bare", unnamed)
+    assert rebuild_reason(tmp_path / "bare", changed) == (
+        "the config's ingest, syndication, stories or facts settings differ from those the state was made with")
     schedule = settings.model_copy(update={"schedule": settings.schedule.model_copy(update={"cron": "0 * * * *"})})
     assert rebuild_reason(tmp_path / "out", schedule) is None  # the schedule shapes no state
 
@@ -995,7 +1000,9 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
 
 def test_a_rebuild_for_a_higher_min_words_rejects_the_kept_items_it_would_reject_if_read_now(tmp_path, fake_embedder):
     """Items that rolled off are kept as cleaned then; under a min_words that rejects their text read now, a rebuild
-    lists them as rejects (naming the article), not as articles shorter than the config allows."""
+    lists them as rejects (naming the article), not as articles shorter than the config allows, and holds them for a
+    later rebuild: trying a stricter config loses nothing."""
+    from newsdedup.incremental import save_run
     from newsdedup.state import previous_documents
 
     settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour"), ("b", "mountain")])
@@ -1008,11 +1015,20 @@ def test_a_rebuild_for_a_higher_min_words_rejects_the_kept_items_it_would_reject
     rebuilt = _fresh(stricter)
     changes = continue_run(rebuilt, inp, stricter, fake_embedder, previous_documents(out))
     assert rebuilt.documents.height == 0 and changes.added == 0
-    assert sorted(rebuilt.rejects.rows()) == [
-        ("feed.jsonl:1", f"body too short ({n_words} words, need {n_words + 1})"),
-        ("feed.jsonl:1", f"body too short ({n_words} words, need {n_words + 1}): article a, kept from an earlier run as "
-                         "no input holds it now"),
-    ]
+    assert rebuilt.rejects.rows() == [("feed.jsonl:1", f"body too short ({n_words} words, need {n_words + 1})")]
+    assert rebuilt.held.select("article_id", "path", "reason").rows() == [
+        ("a", "feed.jsonl:1", f"body too short ({n_words} words, need {n_words + 1}): article a, kept from an earlier "
+                              "run as no input holds it now")]
+    save_run(out, rebuilt)  # the outputs list it as a reject; the state holds it, not dropped
+    assert sorted(pl.read_parquet(out / "rejects.parquet")["reason"].to_list())[1].endswith("article a, kept from an "
+                                                                                            "earlier run as no input holds it now")
+    again = _fresh(settings)  # back to the config before: a rebuild takes it back
+    continue_run(again, inp, settings, fake_embedder, previous_documents(out))
+    assert again.documents["article_id"].to_list() == ["a", "b"] and again.held.height == 0 and again.rejects.height == 0
+    same = load_state(out, stricter)  # a run of the stricter config that reads a again drops it from the held
+    _feed(inp / "feed.jsonl", [("b", "mountain"), ("a", "harbour")])
+    continue_run(same, inp, stricter, fake_embedder)
+    assert same.held.height == 0 and sorted(same.rejects["path"].to_list()) == ["feed.jsonl:1", "feed.jsonl:2"]
 
 
 def test_an_item_that_left_its_feed_is_replaced_when_read_again_and_kept_as_it_was_when_unchanged(tmp_path, fake_embedder):
@@ -1051,10 +1067,9 @@ def test_an_item_whose_new_version_is_rejected_is_not_kept_and_a_rebuild_carries
     strict = settings.model_copy(update={"ingest": settings.ingest.model_copy(update={"min_words": 500})})
     rebuilt = _fresh(strict)
     continue_run(rebuilt, inp, strict, fake_embedder, previous_documents(out))
-    # z is read and rejected now; y, which left the feed, is carried over as too short too; x's old reject is not
-    assert rebuilt.documents.height == 0 and rebuilt.rejects["path"].to_list() == ["a.jsonl:1", "a.jsonl:1"]
-    assert sorted(reason.partition(": ")[2] for reason in rebuilt.rejects["reason"]) == [
-        "", "article y, kept from an earlier run as no input holds it now"]
+    # z is read and rejected now; y, which left the feed, is held back as too short too; x's old reject is not carried
+    assert rebuilt.documents.height == 0 and rebuilt.rejects["path"].to_list() == ["a.jsonl:1"]
+    assert rebuilt.held["article_id"].to_list() == ["y"]
     rebuilt = _fresh(settings)
     continue_run(rebuilt, inp, settings, fake_embedder, previous_documents(out))
     assert rebuilt.documents["article_id"].to_list() == ["y", "z"] and rebuilt.rejects.height == 0

@@ -200,11 +200,18 @@ def ingest_changes(
         kept = pl.concat([carried, desk_rows.select(list(DOCUMENTS))])
         # their texts as cleaned then: one too short or too long for the config now is a reject, as if read now
         why = [length_reason(n_words, settings.ingest) for n_words in kept["n_words"].to_list()]
-        unfit = [(path, f"{reason}: article {article_id}, kept from an earlier run as no input holds it now")
-                 for article_id, path, reason in zip(kept["article_id"].to_list(), kept["path"].to_list(), why) if reason]
-        if unfit:
-            state.rejects = pl.concat([state.rejects, pl.DataFrame(unfit, schema=REJECTS, orient="row")]).sort("path")
-        fresh = pl.concat([fresh, kept.filter(pl.Series([reason is None for reason in why], dtype=pl.Boolean))]).sort("article_id")
+        # held back, not dropped: a later rebuild under other settings carries them over again
+        fits = pl.Series([reason is None for reason in why], dtype=pl.Boolean)
+        unfit = kept.filter(~fits).with_columns(reason=pl.Series(
+            [f"{reason}: article {article_id}, kept from an earlier run as no input holds it now"
+             for article_id, reason in zip(kept["article_id"].to_list(), why) if reason], dtype=pl.String))
+        state.held = pl.concat([state.held.filter(~pl.col("article_id").is_in(unfit["article_id"].implode())), unfit])
+        fresh = pl.concat([fresh, kept.filter(fits)]).sort("article_id")
+    if state.held.height:  # a held item read again from an input (kept or not) is that input's now; one of a deleted file goes
+        state.held = state.held.filter(
+            ~pl.col("article_id").is_in(pl.Series([*docs["article_id"], *rejected], dtype=pl.String).implode())
+            & (added_by_desk(pl.col("path")) | file_of(pl.col("path")).is_in(pl.Series(list(plan.files), dtype=pl.String).implode()))
+        )
     if fresh.height:
         state.terms.add(term_counts(headline_and_body(fresh)))
     state.manifest = plan.manifest()
@@ -628,8 +635,9 @@ def add_documents(
 def save_run(out_dir: Path, state: State) -> Summary:
     """Write every output table and report from the state, then the state itself."""
     sections = Sections(state.sections if state.sections is not None else load_sections(out_dir), CODE_FINGERPRINT)
+    rejects = pl.concat([state.rejects, state.held.select(list(REJECTS))]).sort("path")  # the held items with theirs
     tables, texts, summary = build_outputs(
-        state.documents, Resolution(state.canon, state.facts, state.conflicts), state.rejects, state.pairs, sections=sections
+        state.documents, Resolution(state.canon, state.facts, state.conflicts), rejects, state.pairs, sections=sections
     )
     tables["story_merges"] = state.merges
     token = uuid.uuid4().hex  # names this save: the outputs record it, then the state

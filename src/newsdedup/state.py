@@ -31,7 +31,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 37  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 38  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -83,6 +83,9 @@ STATE_VERSION = 37  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 37: one figure in words that say one thing is one value, a toll's report day (conflicts); "Updated: <headline>" is
 # no furniture, an institution ending a headline ("- ISPR") no outlet, UTF-16 without a byte order mark in another
 # script is read (documents); meta.json's token, which the outputs record (.written.json)
+# 38: ninjs main headline and body, a .txt holding HTML or JSON read as such, a tag list under the lead, named zones,
+# a year alone no date, the newer item of an id repeated in one file, section pages rejected (documents); the held
+# table (carried-over items the config rejects now); meta.json's shaping settings
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
@@ -113,6 +116,9 @@ CANON: dict[str, pl.DataType] = {
     "story_id": pl.String(), "canonical_article_id": pl.String(), "canonical_reason": pl.String(), "n_facts": pl.Int64()
 }
 ASSIGNED = {**DOCUMENTS, "syndicate_id": pl.String(), "story_id": pl.String()}
+# Items a rebuild carried over (no input holds them any more) that the config now rejects (min_words, max_words):
+# kept with the reason, shown as rejects, and carried over again by a later rebuild, which may take them back.
+HELD = {**DOCUMENTS, "reason": pl.String()}
 
 
 def _fingerprinted_sources() -> list[Path]:
@@ -205,8 +211,12 @@ def changed_settings(before: dict, after: dict, limit: int = 4) -> str:
     """The shaping settings that differ, in words: "stories.distance_threshold 0.45 -> 0.3" (a setting one side
     lacks is "unset"; a weights file is named by its hash); up to limit of them, then how many more."""
     old, new = _flat(before), _flat(after)
-    unset = "unset"
-    changes = [f"{key} {json.dumps(old.get(key, unset))} -> {json.dumps(new.get(key, unset))}"
+    unset = object()
+
+    def shown(value: object) -> str:
+        return "unset" if value is unset else json.dumps(value)
+
+    changes = [f"{key} {shown(old.get(key, unset))} -> {shown(new.get(key, unset))}"
                for key in sorted(old.keys() | new.keys()) if old.get(key, unset) != new.get(key, unset)]
     more = f" and {len(changes) - limit} more" if len(changes) > limit else ""
     return ", ".join(changes[:limit]) + more
@@ -239,6 +249,7 @@ class State:
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))  # row-aligned
     facts: pl.DataFrame = field(default_factory=lambda: empty(FACTS))
     conflicts: pl.DataFrame = field(default_factory=lambda: empty(CONFLICTS))
+    held: pl.DataFrame = field(default_factory=lambda: empty(HELD))  # carried-over items the config rejects now
     # the reports' story sections, by key; None: not loaded (the desk), read from the folder when a run writes
     sections: pl.DataFrame | None = field(default_factory=lambda: empty(SECTIONS))
 
@@ -249,7 +260,7 @@ def new_state(settings: Settings) -> State:
     return State(_fingerprint(shaping), shaping=shaping)
 
 
-_TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "story_keys", "sentences", "facts", "conflicts")
+_TABLES = ("manifest", "documents", "rejects", "pairs", "sketches", "groups", "edges", "created", "merges", "canon", "story_keys", "sentences", "facts", "conflicts", "held")
 
 
 def state_dir(output: str | Path) -> Path:
@@ -298,7 +309,7 @@ def _mismatch(meta: dict, settings: Settings) -> str | None:
     if meta.get("settings") != settings_fingerprint(settings):
         why = "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
         before = meta.get("shaping")  # a state saved before meta.json kept them cannot say which
-        return f"{why}: {changed_settings(before, shaping_settings(settings))}" if isinstance(before, dict) else why
+        return f"{why}: {changed_settings(before, shaping_settings(settings))}" if isinstance(before, dict) and before else why
     return None
 
 
@@ -380,11 +391,17 @@ def previous_documents(output: str | Path) -> pl.DataFrame | None:
     """The documents of the state saved in output, whatever settings or version made it (a rebuild carries over the
     items that rolled off their files, which it cannot read again); None when there is none or it cannot be read."""
     try:
-        documents = pl.read_parquet(_settled_state_dir(output) / "documents.parquet")
+        folder = _settled_state_dir(output)
+        documents = pl.read_parquet(folder / "documents.parquet")
         added = [pl.lit(None, dtype).alias(c) for c, dtype in DOCUMENTS.items() if c not in documents.columns and c in _ADDED]
-        return conform(documents.with_columns(added).select(list(DOCUMENTS)), DOCUMENTS, "documents")
+        documents = conform(documents.with_columns(added).select(list(DOCUMENTS)), DOCUMENTS, "documents")
     except Exception:  # no state, or one too old to hold these columns: nothing to carry over
         return None
+    try:  # and the items it held back (none in a state saved before it held any)
+        held = conform(pl.read_parquet(folder / "held.parquet").select(list(DOCUMENTS)), DOCUMENTS, "documents")
+    except Exception:
+        return documents
+    return pl.concat([documents, held.filter(~pl.col("article_id").is_in(documents["article_id"].implode()))])
 
 
 def save_state(output: str | Path, state: State, token: str | None = None) -> None:
