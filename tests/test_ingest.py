@@ -422,6 +422,13 @@ def test_a_page_or_a_json_export_saved_as_txt_is_read_as_what_it_holds(tmp_path)
     assert _doc(docs, "braces")["text"] == "{Editor's note} " + BODY
     (tmp_path / "export.json").write_text('{"id": "x", "text": "a"} tail', encoding="utf-8")
     assert _reason(_ingest(tmp_path)[1], "export.json") == "invalid JSON: Extra data (line 1, column 26)"
+    # `jq '.[]'` prints objects one after another, each over several lines, named .json or .txt
+    jq = "\n".join(json.dumps({"id": f"q{i}", "title": f"Raid {i}", "text": BODY}, indent=2) for i in (1, 2))
+    for name in ("export.json", "jq.txt"):
+        (tmp_path / name).write_text(jq, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.rows() == [(f"jq.txt:{i}", f"duplicate article_id 'q{i}' (first in export.json:{i})") for i in (1, 2)]
+    assert _doc(docs, "q2")["path"] == "export.json:2" and _doc(docs, "q2")["text"] == BODY
 
 
 def _teaser_cards(n: int) -> str:

@@ -860,10 +860,30 @@ def _sniffed(text: str) -> str:
             json.loads(text)
             return "json"
         except json.JSONDecodeError as exc:
-            return "jsonl" if _json_lines_in_json(text, exc) else "text"
+            return "jsonl" if _json_lines_in_json(text, exc) else "json" if _concatenated(text, exc) else "text"
         except RecursionError:
             return "text"
     return "text"
+
+
+_WHITESPACE = re.compile(r"\s*")
+
+
+def _concatenated(text: str, error: json.JSONDecodeError) -> list[Any] | None:
+    """The objects of text that json.loads refused with error because it holds several, one after another (`jq
+    '.[]'` prints them so, each over several lines); None when it is not all objects."""
+    if error.msg != "Extra data":
+        return None
+    decoder, objects, at = json.JSONDecoder(), [], 0
+    try:
+        while (at := _WHITESPACE.match(text, at).end()) < len(text):
+            value, at = decoder.raw_decode(text, at)
+            if not isinstance(value, dict):
+                return None
+            objects.append(value)
+    except (json.JSONDecodeError, RecursionError):
+        return None
+    return objects
 
 
 def _json_lines_in_json(text: str, error: json.JSONDecodeError) -> bool:
@@ -917,9 +937,13 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
             try:
                 data = json.loads(text)
             except json.JSONDecodeError as exc:
-                if not _json_lines_in_json(text, exc):
+                if _json_lines_in_json(text, exc):  # an export of one object per line: each line fails alone
+                    yield from _items(_json_lines(text), None, stem_id, rel)
+                    return
+                objects = _concatenated(text, exc)  # jq's output: objects one after another, each over lines
+                if objects is None:
                     raise
-                yield from _items(_json_lines(text), None, stem_id, rel)  # an export of one object per line
+                yield from _items(enumerate(objects, start=1), None, stem_id, rel)
                 return
             feed = feed_items(data) if isinstance(data, dict) else None
             if isinstance(data, list):
