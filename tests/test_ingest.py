@@ -313,6 +313,22 @@ def test_ninjs_2_main_headline_and_body_win_over_a_short_headline_and_a_summary(
     assert _doc(docs, "urn:wire:summary")["text"] == "Militants stormed a jail; dozens of inmates fled."
 
 
+def test_a_ninjs_package_is_read_as_its_text_item_under_its_own_id_and_headline(tmp_path):
+    package = {
+        "uri": "urn:wire:pkg", "type": "composite", "headline": "Militants storm jail in Mastung",
+        "versioncreated": "2026-02-01T10:00:00Z",
+        "associations": {
+            "picture": {"uri": "urn:wire:pic", "type": "picture", "description_text": "Soldiers stand guard in Quetta."},
+            "main": {"uri": "urn:wire:pkg:text", "type": "text", "body_text": BODY},
+        },
+    }
+    (tmp_path / "pkg.json").write_text(json.dumps(package), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    doc = _doc(docs, "urn:wire:pkg")
+    assert rejects.height == 0 and doc["title"] == "Militants storm jail in Mastung" and doc["text"] == BODY
+    assert doc["published"] == datetime(2026, 2, 1, 10, tzinfo=timezone.utc)
+
+
 def test_ninjs_2_html_only_body_is_turned_into_paragraphs(tmp_path):
     record = {
         "headlines": [{"value": "Jail raid"}],

@@ -575,12 +575,26 @@ def _no_body(record: dict[str, Any]) -> str:
     return f"no body text (none of text, body, body_text, content, content_text, body_html, content_html){held}"
 
 
+def _package_text(record: dict[str, Any]) -> dict[str, Any] | None:
+    """A ninjs package's ("type": "composite", its parts in "associations") text item: the one named "main", else the
+    first of type text with a body; None for any other object."""
+    parts = record.get("associations")
+    if not isinstance(parts, dict):
+        return None
+    items = [part for name, part in sorted(parts.items(), key=lambda kv: kv[0] != "main") if isinstance(part, dict)]
+    return next((part for part in items if str(part.get("type", "text")).lower() == "text"
+                 and (_first(part, _BODY_KEYS) is not None or isinstance(part.get("bodies"), list))), None)
+
+
 def parse_record(record: Any, article_id: str, path: str) -> Record:
     """One JSON object with common field names, IPTC ninjs 1.x / 2.x included."""
     if not isinstance(record, dict):
         raise BadInput(f"expected a JSON object, got {_JSON_TYPES.get(type(record), type(record).__name__)}")
     body = _first(record, _BODY_KEYS)
     key = next((k for k in _BODY_KEYS if record.get(k) not in (None, "", [], {})), None)
+    text_item = _package_text(record) if body is None and not isinstance(record.get("bodies"), list) else None
+    if text_item is not None:  # a ninjs package: the story is its text item's, under the package's id and headline
+        return parse_record({**text_item, **{k: v for k, v in record.items() if k not in ("associations", "type")}}, article_id, path)
     if body is None and isinstance(record.get("bodies"), list):  # ninjs 2.x
         body, key = _ninjs_body(record["bodies"])
     if isinstance(body, (list, dict)):
