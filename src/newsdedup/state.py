@@ -83,9 +83,9 @@ STATE_VERSION = 38  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 37: one figure in words that say one thing is one value, a toll's report day (conflicts); "Updated: <headline>" is
 # no furniture, an institution ending a headline ("- ISPR") no outlet, UTF-16 without a byte order mark in another
 # script is read (documents); meta.json's token, which the outputs record (.written.json)
-# 38: ninjs main headline and body, a ninjs package's text item, a .txt holding HTML or JSON read as such, a tag list under the lead, named zones,
-# a year alone no date, the newer item of an id repeated in one file, section pages rejected (documents); the held
-# table (carried-over items the config rejects now); meta.json's shaping settings
+# 38: ninjs main headline and body, a ninjs package's text item, a .txt holding HTML or JSON read as such, a tag
+# list under the lead, named zones, a year alone no date, the newer item of an id repeated in one file, section pages
+# rejected (documents); the held table (carried-over items the config rejects now); meta.json's shaping settings
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
