@@ -701,8 +701,6 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LEAST_TEASERS = 5
-
-
 _TEASER_WORDS = 60  # a teaser's card (headline and a line or two) is shorter; a live blog's post or a list's item longer
 _ARTICLE_TYPE = re.compile(
     r"""<meta[^>]+property=["']og:type["'][^>]+content=["']article["']|<meta[^>]+content=["']article["'][^>]+property=["']og:type["']"""
@@ -724,7 +722,7 @@ def _teasers(html: str, text: str) -> int:
         tree = lxml_html.fromstring(_SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html)))
     except Exception:  # no tree to read: trafilatura found text, so it is taken as an article
         return 0
-    cards: dict[Any, None] = {}  # by element, in page order
+    cards: dict[Any, list[str]] = {}  # each card's words, by element
     for link in tree.iter("a"):
         href = (link.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
@@ -733,11 +731,11 @@ def _teasers(html: str, text: str) -> int:
         if inside is None and next(link.iter(*_HEADINGS), None) is None:
             continue
         card = (inside if inside is not None else link).getparent()
-        if card is not None and len(words(fold(card.text_content()))) <= _TEASER_WORDS:
-            cards[card] = None
+        if card is not None and card not in cards and len(said := words(fold(card.text_content()))) <= _TEASER_WORDS:
+            cards[card] = said
     if len(cards) < _LEAST_TEASERS:
         return 0
-    teaser_words = {w for card in cards for w in words(fold(card.text_content()))}
+    teaser_words = {w for said in cards.values() for w in said}
     paragraphs = [words(fold(line)) for line in text.splitlines() if line.strip()]
     listed = sum(len(p) for p in paragraphs if p and sum(w in teaser_words for w in p) >= 0.8 * len(p))
     return len(cards) if listed >= 0.6 * sum(len(p) for p in paragraphs) else 0
@@ -866,18 +864,11 @@ _HTML_START = re.compile(
 
 def _sniffed(text: str) -> str:
     """How to read a file whose extension says plain text (.txt, or one the config adds): an HTML page saved as .txt
-    as HTML, a JSON export as JSON (JSON Lines when it holds an object per line), the rest as text."""
+    as HTML, one opening with "{" or "[" as JSON (read as text when it is none: "{Editor's note} ..."), the rest as
+    text."""
     if _HTML_START.match(text[:10_000]):
         return "html"
-    if text.lstrip()[:1] in ("{", "["):
-        try:
-            json.loads(text)
-            return "json"
-        except json.JSONDecodeError as exc:
-            return "jsonl" if _json_lines_in_json(text, exc) else "json" if _concatenated(text, exc) else "text"
-        except RecursionError:
-            return "text"
-    return "text"
+    return "json" if text.lstrip()[:1] in ("{", "[") else "text"
 
 
 _WHITESPACE = re.compile(r"\s*")
@@ -950,14 +941,16 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         elif kind == "json":
             try:
                 data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                if _json_lines_in_json(text, exc):  # an export of one object per line: each line fails alone
+            except (json.JSONDecodeError, RecursionError) as exc:
+                error = exc if isinstance(exc, json.JSONDecodeError) else None
+                if error is not None and _json_lines_in_json(text, error):  # one object per line: each fails alone
                     yield from _items(_json_lines(text), None, stem_id, rel)
-                    return
-                objects = _concatenated(text, exc)  # jq's output: objects one after another, each over lines
-                if objects is None:
+                elif error is not None and (objects := _concatenated(text, error)) is not None:
+                    yield from _items(enumerate(objects, start=1), None, stem_id, rel)  # jq's output, objects over lines
+                elif ext not in JSON_EXTENSIONS:  # sniffed as JSON by its first character, but text
+                    yield parse_text(text, stem_id, rel)
+                else:
                     raise
-                yield from _items(enumerate(objects, start=1), None, stem_id, rel)
                 return
             feed = feed_items(data) if isinstance(data, dict) else None
             if isinstance(data, list):
@@ -1205,7 +1198,7 @@ def _replaces(item: Record, earlier: dict[str, Any]) -> bool:
     a feed, which lists its newest items first, or an array."""
     if item.published is not None and earlier["published"] is not None and item.published != earlier["published"]:
         return item.published > earlier["published"]
-    return Path(place_of(item.path)[0]).suffix.lower() in JSONL_EXTENSIONS
+    return Path(file_of_path(item.path)).suffix.lower() in JSONL_EXTENSIONS
 
 
 def _take(
@@ -1223,7 +1216,7 @@ def _take(
         rejects.append({"path": item[0], "reason": item[1]})
         return
     earlier = docs.get(item.article_id) if item.article_id in seen else None
-    if earlier is not None and (place_of(earlier["path"]) or ("",))[0] != (place_of(item.path) or (None,))[0]:
+    if earlier is not None and file_of_path(earlier["path"]) != file_of_path(item.path):
         earlier = None  # read from another file: the first file's item stands
     if item.article_id in seen and not (earlier is not None and _replaces(item, earlier)):
         rejects.append({"path": item.path, "reason": duplicate_reason(item.article_id, seen[item.article_id])})
