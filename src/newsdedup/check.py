@@ -41,7 +41,7 @@ from newsdedup.normalize import (
 )
 from newsdedup.ingest import known_by_place, stem_of
 from newsdedup.schema import DESK_PLACE, local_time
-from newsdedup.state import State
+from newsdedup.state import State, term_rows_fit
 from newsdedup.stories import (
     blend, cluster_dense, corrected_distance, days_of, embedding_text, mean_of_top, split_by_time, term_counts, too_far,
 )
@@ -411,9 +411,8 @@ class Desk:
         """The TF-IDF rows of the groups' representatives: weighed from the run's own word counts, kept row for row
         in the state; a state saved before they were kept has its representatives counted once per desk (the
         candidates of a busy story come back with every new write-up)."""
-        kept = self.state.term_rows
-        if kept is not None and kept.shape[0] == len(self.group_ids):
-            return self.state.terms.weigh(kept[rows], self._idf)
+        if term_rows_fit(self.state):
+            return self.state.terms.weigh(self.state.term_rows[rows], self._idf)
         cache, wanted = self._rep_terms, [int(r) for r in rows]
         missing = [r for r in wanted if r not in cache]
         if missing:

@@ -33,6 +33,7 @@ from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import DOCUMENTS, OLD_DESK_PLACE, REJECTS, added_by_desk, is_rolled_off_note, rolled_off_note
 from newsdedup.state import (
     ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections, save_state,
+    term_rows_fit,
 )
 from newsdedup.store import write_outputs
 from newsdedup.stories import (
@@ -291,11 +292,6 @@ def _created_table(created: dict[str, int]) -> pl.DataFrame:
     return pl.DataFrame({"id": list(created), "seq": list(created.values())}, schema=CREATED).sort("id")
 
 
-def _term_rows_fit(state: State) -> bool:
-    """Whether the state's word counts are row for row its vectors' (a state saved before they were kept has none)."""
-    return state.term_rows is not None and state.term_rows.shape[0] == len(state.vectors)
-
-
 def update_stories(
     state: State, documents: pl.DataFrame, embedder: Embedder, settings: Settings, changes: Changes
 ) -> pl.DataFrame:
@@ -336,7 +332,7 @@ def update_stories(
         & pl.col("b").is_in(reps.filter(~pl.col("regraph"))["syndicate_id"].implode())
     )
     # each group's word counts: kept with the state, counted for the groups embedded anew (their text changed)
-    count_again = reps["embed_again"].to_numpy() if _term_rows_fit(state) else np.ones(reps.height, dtype=bool)
+    count_again = reps["embed_again"].to_numpy() if term_rows_fit(state) else np.ones(reps.height, dtype=bool)
     counted = term_counts([t for t, again in zip(texts, count_again) if again])
     if count_again.all():
         counts = counted

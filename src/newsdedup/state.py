@@ -254,6 +254,11 @@ class State:
     sections: pl.DataFrame | None = field(default_factory=lambda: empty(SECTIONS))
 
 
+def term_rows_fit(state: State) -> bool:
+    """Whether the state's word counts are row for row its vectors' (a state saved before they were kept has none)."""
+    return state.term_rows is not None and state.term_rows.shape[0] == len(state.vectors)
+
+
 def new_state(settings: Settings) -> State:
     """An empty state for these settings (a first run, or a rebuild)."""
     shaping = shaping_settings(settings)
@@ -306,10 +311,11 @@ def _mismatch(meta: dict, settings: Settings) -> str | None:
     """Why a saved state's meta data cannot be continued with these settings, in words; None when it can."""
     if meta.get("version") != STATE_VERSION:
         return f"its state was saved by another version of newsdedup (state version {meta.get('version')}, this one {STATE_VERSION})"
-    if meta.get("settings") != settings_fingerprint(settings):
+    shaping = shaping_settings(settings)
+    if meta.get("settings") != _fingerprint(shaping):
         why = "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
         before = meta.get("shaping")  # a state saved before meta.json kept them cannot say which
-        return f"{why}: {changed_settings(before, shaping_settings(settings))}" if isinstance(before, dict) and before else why
+        return f"{why}: {changed_settings(before, shaping)}" if isinstance(before, dict) and before else why
     return None
 
 
@@ -342,7 +348,8 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     folder = state_dir(output)
     what = "meta.json"
     try:  # any damage (a truncated table, a lost file, garbage in the index) is one StateError naming the file
-        state = State(settings_hash=meta["settings"], run=meta["run"], shaping=shaping_settings(settings))
+        # the settings match the saved ones (_usable_meta): their shaping values are these settings' own
+        state = State(settings_hash=meta["settings"], run=meta["run"], shaping=meta.get("shaping") or shaping_settings(settings))
         for name in _TABLES:
             what = f"{name}.parquet"
             setattr(state, name, pl.read_parquet(folder / what))
