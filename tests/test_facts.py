@@ -19,6 +19,7 @@ from newsdedup.facts import (
     _projected,
     boilerplate_keys,
     could_be_said,
+    is_fact_sentence,
     find_conflicts,
     linked_figures,
     numbers_differ,
@@ -357,6 +358,15 @@ def test_close_vectors_without_shared_words_are_not_the_same_fact():
     # the lexical coverage rule: words spread over several sentences still count
     d, e = _sentence("Militants attacked the headquarters."), _sentence("It was provincial, before dawn, stormed.")
     assert could_be_said(a, [b], d.content | e.content, cfg)
+
+
+def test_a_sentence_introducing_what_follows_it_is_no_fact():
+    """Over an embedded video or post the text no longer holds, the sentence introducing it says nothing."""
+    cfg = load_config().facts
+    intro = "CNN shared footage of FBI agents arriving at the property:"
+    assert not is_fact_sentence(intro, sentence_key(intro), set(), cfg)
+    fact = "CNN shared footage of FBI agents arriving at the property before dawn."
+    assert is_fact_sentence(fact, sentence_key(fact), set(), cfg)
 
 
 def test_sentences_recurring_across_stories_are_boilerplate():
@@ -960,3 +970,20 @@ def test_a_line_many_versions_hold_names_no_source_of_a_copys_text():
     ]
     assert [r["article_id"] for r in pasted_from([f"{stock} {pasted}"], others)] == ["x"]
     assert pasted_from([stock], others) == []
+
+
+def test_the_next_best_version_is_another_write_up_not_a_trimmed_copy_of_the_winner(tmp_path, real_models):
+    """An editor reading "next best" wants the best other write-up, not the winner's own text cut to 60 %."""
+    for path in SEEDS.glob("*.txt"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    text = SEEDS.joinpath("001_72621f2fa7bf588d.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    (tmp_path / "trimmed.txt").write_text("\n".join(lines[: int(len(lines) * 0.6)]), encoding="utf-8")
+    docs = _documents(tmp_path)
+    first = docs.filter(pl.col("article_id").str.starts_with("001_"))["article_id"][0]
+    docs = docs.with_columns(syndicate_id=pl.when(pl.col("article_id") == "trimmed").then(pl.lit(first)).otherwise(pl.col("syndicate_id")))
+    canon, _, _ = resolve_stories(docs, real_models.facts, load_config().facts)
+    row = canon.row(0, named=True)
+    assert row["canonical_article_id"] == first
+    assert "(next best: " in row["canonical_reason"] and "trimmed" not in row["canonical_reason"].split(";")[0]
+    assert row["canonical_reason"].endswith("; longest of 2 copies"), row["canonical_reason"]

@@ -98,8 +98,10 @@ def candidate_keys(candidates: pl.DataFrame) -> pl.DataFrame:
 
 
 def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfig) -> bool:
-    """A sentence that can carry a fact: long enough, not boilerplate."""
-    return len(key.split()) >= cfg.min_fact_words and key not in boilerplate and not is_boilerplate_line(text)
+    """A sentence that can carry a fact: long enough, not boilerplate, and not one introducing what follows it
+    ("CNN shared footage of agents arriving at the property:", over a video the text no longer holds)."""
+    return (len(key.split()) >= cfg.min_fact_words and key not in boilerplate and not text.rstrip().endswith(":")
+            and not is_boilerplate_line(text))
 
 
 def _telling(number: str, years: frozenset[str] = frozenset()) -> bool:
@@ -1023,6 +1025,9 @@ def resolve_story(
     best = ordered[0]
     reason = f"covers {coverage[best]} of {len(groups)} facts"
     runner = ordered[1]
+    if coverage[runner] < coverage[best] and info[runner]["syndicate_id"] == info[best]["syndicate_id"]:
+        # the next best is another write-up, not the winner's own text cut shorter, where the story has one
+        runner = next((a for a in ordered if info[a]["syndicate_id"] != info[best]["syndicate_id"]), runner)
     # the runner-up by its outlet as well as its id: "as many as 002_... (Reuters)"
     named = f"{runner} ({info[runner]['source']})" if info[runner].get("source") else runner
     if text_of[runner] == text_of[best]:

@@ -67,9 +67,13 @@ _BOILERPLATE_PATTERNS = (
     r"\b(feed|service|wire|agency)\b",
     r"^(?=.{0,300}$)\(?only the headline\b.{0,40}\b(reworked|changed|edited)\b",
     r"^(?=.{0,300}$).{0,160}\bholds? no responsibility for (its|the|this) content\W*$",
-    r"^(?=.{0,250}$)\(?(this|the) (article|story|report|piece) (was|is|has been) (originally )?(first )?published\b"
+    r"^(?=.{0,250}$)\(?(this|the) (article|story|report|piece) ((was|is|has been) )?(originally )?(first )?(published|appeared)\b"
     r".{0,80}\b(republished|reproduced)\b.{0,20}\b(here|with permission|under (a |an )?[\w -]{0,30}licen[cs]e|by arrangement)"
     r"\b[^,;]*$",
+    # "This article originally appeared on Fox News.", "This story first appeared in The Conversation." (the
+    # page speaking of itself; "The story first appeared in the Post last week, ..." is news)
+    r"^(?=.{0,160}$)\(?this (article|story|report|piece|post|content) (was )?(originally|first) (appeared|published|ran) "
+    r"(on|in|at|by)\b[^,;:]{1,80}\)?$",
     # a wire's placeholder for the next version, a blog's correction header ("This post has been revised to
     # reflect the following correction:")
     r"^(more|further) details (are )?(awaited|to follow|soon)\b\W*$",
@@ -539,7 +543,7 @@ _DOMAIN = re.compile(r"[a-z][\w-]*(?:\.[a-z][\w-]*)*\.(?:com|net|org|in|pk|ie|au
 _OUTLET_MARK = re.compile(
     r"News|Times|Post|Herald|Tribune|Daily|Journal|Gazette|Wire|Press|Radio|TV|Chronicle|Observer|Express|Guardian"
     r"|Telegraph|Mail|Standard|Mirror|Independent|Courier|Dispatch|Bulletin|Inquirer|Examiner|Sentinel|Reuters"
-    r"|Bloomberg|Xinhua|Dawn|Tass|Insider|Monitor|Broadcasting|Network|Media"
+    r"|Bloomberg|Xinhua|Dawn|Tass|Insider|Monitor|Broadcasting|Network|Media|Globe|Ledger|Register"
 )
 _ACRONYM = re.compile(r"[A-Z]{2,6}\d{0,2}\Z")
 # ... and what such a tail may still be: a section, a region, a format, or whom a wire's headline quotes ("UK
@@ -711,6 +715,7 @@ def number_mentions(text: str) -> list[tuple[str, str, int, int]]:
             factor = int(_SUFFIXES[suffix.lower()]) if suffix else _scale(scale)
             out.append((match.group(0), scaled(value, factor), match.start(), match.end()))
         else:
+            digits = digits.rstrip(",")  # "Dec. 1, 2017, ..." reads 1 and 2017, without the commas after them
             out.append((digits, value, match.start(), match.start("digits") + len(digits)))
     return out
 
