@@ -31,7 +31,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 38  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 39  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -86,6 +86,8 @@ STATE_VERSION = 38  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 38: ninjs main headline and body, a ninjs package's text item, a .txt holding HTML or JSON read as such, a tag
 # list under the lead, named zones, a year alone no date, the newer item of an id repeated in one file, section pages
 # rejected (documents); the held table (carried-over items the config rejects now); meta.json's shaping settings
+# 39: "This article originally appeared on ..." is furniture, "| ... Globe" names the source (documents); a sentence
+# ending in a colon is no fact (added facts, canon); the next best version is another write-up (canon)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
