@@ -97,11 +97,19 @@ def candidate_keys(candidates: pl.DataFrame) -> pl.DataFrame:
     return candidates.select("story_id", "key").unique(maintain_order=True)
 
 
+# A short sentence pointing at what follows it: "Here are some of the officials' responses.", "Here's what we know.",
+# "Watch the video below."
+_POINTER = re.compile(r"^\W*(?:here(?:'s|\u2019s| are| is)|below (?:are|is)|(?:watch|see|read)\b.{0,60}\bbelow\W*$)", re.I)
+POINTER_WORDS = 15
+
+
 def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfig) -> bool:
     """A sentence that can carry a fact: long enough, not boilerplate, and not one introducing what follows it
-    ("CNN shared footage of agents arriving at the property:", over a video the text no longer holds)."""
-    return (len(key.split()) >= cfg.min_fact_words and key not in boilerplate and not text.rstrip().endswith(":")
-            and not is_boilerplate_line(text))
+    ("CNN shared footage of agents arriving at the property:", over a video the text no longer holds; "Here are some
+    of the officials' responses.")."""
+    n = len(key.split())
+    return (n >= cfg.min_fact_words and key not in boilerplate and not text.rstrip().endswith(":")
+            and not (n <= POINTER_WORDS and _POINTER.match(text)) and not is_boilerplate_line(text))
 
 
 def _telling(number: str, years: frozenset[str] = frozenset()) -> bool:

@@ -87,7 +87,8 @@ STATE_VERSION = 39  # 7: figures are words in the TF-IDF (TermStats counts chang
 # list under the lead, named zones, a year alone no date, the newer item of an id repeated in one file, section pages
 # rejected (documents); the held table (carried-over items the config rejects now); meta.json's shaping settings
 # 39: "This article originally appeared on ..." is furniture, "| ... Globe" names the source (documents); a sentence
-# ending in a colon is no fact (added facts, canon); the next best version is another write-up (canon)
+# ending in a colon or pointing at what follows ("Here are ...") is no fact (added facts, canon); the next best
+# version is another write-up (canon)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
