@@ -219,6 +219,22 @@ def test_a_sentence_before_that_is_a_quotation_keeps_its_own_quote_marks_only():
     assert f"- {leaning} _(after: {said})_\n" in report  # not _(after: ""I feel ...")_
 
 
+def test_a_fact_said_inside_a_quotation_is_shown_after_the_quotation_s_start():
+    """A long quotation is split into sentences; one of its middle sentences, listed alone, says nothing of who
+    speaks: the report shows it after where the quotation opened, from the sentence saying who speaks."""
+    said = '"We moved 40 families overnight," the mayor said at the coastal road. "The river rose two metres.'
+    inside = 'Nobody in the valley slept that night, and the shelters were full."'
+    report = _markdown_with(_with_leaning(said, inside))
+    assert f"- {inside} _(after: {said})_\n" in report
+    # the quotation opened inside the sentence saying who speaks: from that sentence only
+    said = 'The mayor said at the coastal road: "The river rose two metres.'
+    report = _markdown_with(_with_leaning(said, inside))
+    assert f'- {inside} _(after: "{said}")_\n' in report
+    # a sentence after the quotation closed is no part of it
+    report = _markdown_with(_with_leaning('"The river rose two metres," the mayor said at the coastal road.', inside.rstrip('"')))
+    assert f"- {inside.rstrip(chr(34))}\n" in report
+
+
 def test_a_copys_added_text_says_which_other_version_it_comes_from():
     t = _tables()
     pasted = "Mayor Ines Calder said 40 homes were evacuated overnight."

@@ -281,10 +281,13 @@ def story_markdown(
             common = common if said_once else set()
             out += [f"**{info[article_id]['title']}** ({_who(info[article_id])}){said_once}", ""]
             leaning = any(leans(f["text"]) for f in listed)  # most lists have none: no split
-            before = _sentence_before(info[article_id].get("text"), {sentence_key(f["text"]) for f in listed}) if leaning else {}
+            keys = {sentence_key(f["text"]) for f in listed}
+            before = _sentence_before(info[article_id].get("text"), keys) if leaning else {}
+            quoted = _quotation_before(info[article_id].get("text"), [f["text"] for f in listed], keys)
             for fact in listed:
                 also = _also_in(article_id, [a for a in fact["article_ids"] if a != article_id and a not in common], info)
-                out.append(f"- {fact['text']}{also}{detail_note(fact)}{_context(fact['text'], before)}")
+                context = _context(fact["text"], before, quoted)
+                out.append(f"- {fact['text']}{also}{detail_note(fact)}{context}")
             out.append("")
     return out
 
@@ -328,13 +331,66 @@ def _sentence_before(text: str | None, listed: set[str]) -> dict[str, str]:
     return {key: sentences[i - 1] for i, key in enumerate(keys) if i and key in listed and keys[i - 1] not in listed}
 
 
-def _context(text: str, before: dict[str, str]) -> str:
+def _open_quotation(head: str) -> int | None:
+    """Where a quotation that `head` (a paragraph's text before a sentence) leaves open begins, or None: the last
+    unmatched opening curly mark, or the last straight one after an odd number of them."""
+    depth, start = 0, None
+    for i, ch in enumerate(head):
+        if ch == "\u201c":
+            depth, start = depth + 1, i if depth == 0 else start
+        elif ch == "\u201d" and depth:
+            depth -= 1
+    if depth:
+        return start
+    return head.rfind('"') if head.count('"') % 2 else None
+
+
+def _quotation_before(text: str | None, facts: list[str], listed: set[str]) -> dict[str, str]:
+    """For each added fact of an article said inside a quotation opened before it in its paragraph ('"And I'm
+    serious. Everything will be put into writing.'), the quotation's start, from the sentence saying who speaks
+    ('"I will no longer speak to the press," he told reporters Wednesday. "And I'm serious.'), unless the sentence
+    just before the fact is listed too (the list shows it)."""
+    out: dict[str, str] = {}
+    for fact in facts:
+        at = text.find(fact) if text else -1
+        if at <= 0:
+            continue
+        para_start = text.rfind("\n", 0, at) + 1
+        head = text[para_start:at]
+        opened = _open_quotation(head)
+        if opened is None:
+            continue
+        sentences = split_sentences(head)
+        if not sentences or sentence_key(sentences[-1]) in listed:
+            continue
+        # the sentence of the head holding the opening mark ...
+        first, first_at, seen = 0, 0, 0
+        for i, sentence in enumerate(sentences):
+            seen = head.find(sentence, seen)
+            if seen < 0 or seen > opened:
+                break
+            first, first_at = i, seen
+        shown = sentences[first:]
+        if not head[first_at:opened].strip():
+            # ... and the one before it, when the mark opens it: who speaks is said there
+            if first:
+                shown = sentences[first - 1 :]
+            elif para_start > 1:
+                shown = split_sentences(text[text.rfind("\n", 0, para_start - 1) + 1 : para_start - 1])[-1:] + shown
+        out[sentence_key(fact)] = " ".join(shown)
+    return out
+
+
+def _context(text: str, before: dict[str, str], quoted: dict[str, str] | None = None) -> str:
     """For an added fact that leans on the sentence before it in its article, that sentence, so the reader knows who
-    speaks: ' _(after: "Speaking on ABC's 'This Week,' Sen. John McCain ...")_' (report.html shows the text itself)."""
-    prior = before.get(sentence_key(text))
-    if not prior or not leans(text):
-        return ""
-    shown = clip(prior, 160)
+    speaks: ' _(after: "Speaking on ABC's 'This Week,' Sen. John McCain ...")_', or for one said inside a quotation,
+    the quotation's start (_quotation_before); report.html shows the text itself."""
+    prior = (quoted or {}).get(sentence_key(text))
+    if not prior:
+        prior = before.get(sentence_key(text))
+        if not prior or not leans(text):
+            return ""
+    shown = clip(prior, 200)
     # a sentence that is itself a quotation ('"I feel very badly," he said.') keeps its own marks, without ours
     return f" _(after: {shown})_" if shown[:1] in "\"\u201c" else f' _(after: "{shown}")_'
 
