@@ -184,6 +184,17 @@ def test_inline_ap_photo_credit_is_removed():
     assert strip_inline_credits(line) == "The violence disrupted daily life across several areas."
 
 
+def test_a_long_run_of_spaces_is_read_in_linear_time():
+    """A line of 200,000 spaces (a broken export) took 153 s: the credit pattern's leading spaces were tried from
+    every one of them (quadratic). Now a fraction of a second; 2 s leaves room for a slow machine."""
+    import time
+
+    line = "The council met on Monday." + " " * 200_000 + "It adjourned. (AP Photo/Jane Doe)"
+    start = time.perf_counter()
+    assert strip_inline_credits(line) == "The council met on Monday." + " " * 200_000 + "It adjourned."
+    assert time.perf_counter() - start < 2
+
+
 def test_inline_agencies_tag_is_removed():
     assert strip_inline_credits("Experts said violence has intensified. (Agencies)") == "Experts said violence has intensified."
 

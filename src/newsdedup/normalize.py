@@ -136,7 +136,7 @@ _EMBEDDED_POST = re.compile(r"[\u2014\u2013-]\s*[^()\n]{1,60}\(@\w{1,15}\)\s+[A-
 # NewsAPI cuts a text with "... [+2841 chars]".
 _TRUNCATED = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
 _INLINE_CREDIT = re.compile(
-    r"\s*\((?:(?:(?:ap|afp|reuters|getty(?: images)?|epa|file|representative|pti|ani|ians|xinhua)\s*)?"
+    r"(?<!\s)\s*\((?:(?:(?:ap|afp|reuters|getty(?: images)?|epa|file|representative|pti|ani|ians|xinhua)\s*)?"
     r"(?:photo|photograph|image|picture|file pic)s?\s*(?:(?:[:/|,-]|by\s)[^()]{0,60})?|"
     r"(?:agencies|reuters|ap|afp|pti|ians|ani|xinhua)|with (?:additional )?inputs? from [^()]{1,60})\)",
     re.I,
