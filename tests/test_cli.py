@@ -317,6 +317,24 @@ def test_rejects_view_gives_file_and_reason(results, tmp_path_factory):
     assert quiet.exit_code == 0 and quiet.output == f"no rejected inputs in {none}\n"
 
 
+def test_views_print_brackets_in_the_data_as_they_are(results, tmp_path):
+    """"[/t]" in a title crashed `stories` and `rejects` (rich read it as markup); "[video]" vanished from a title."""
+    import polars as pl
+
+    out = tmp_path / "out"
+    shutil.copytree(results, out)
+    stories = pl.read_parquet(out / "stories.parquet")
+    stories.with_columns(title=pl.lit("Police say [video] shows [/t] the attack")).write_parquet(out / "stories.parquet")
+    rejects = pl.read_parquet(out / "rejects.parquet")
+    rejects.with_columns(path=pl.lit("[draft] story [/id].txt")).write_parquet(out / "rejects.parquet")
+    listed = runner.invoke(app, ["stories", "--output", str(out)], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "Police say [video] shows [/t] the attack" in listed.output
+    rejected = runner.invoke(app, ["rejects", "--output", str(out)], env={"COLUMNS": "200"})
+    assert rejected.exit_code == 0, rejected.output
+    assert "[draft] story [/id].txt" in rejected.output
+
+
 def test_views_on_a_folder_without_results_are_one_line(tmp_path):
     result = runner.invoke(app, ["stories", "--output", str(tmp_path)])
     assert result.exit_code == 2 and "run `newsdedup run` first" in result.output

@@ -195,7 +195,9 @@ def _print_level(score) -> None:
     console.print(table)
     for case in score.worst_merges + score.worst_splits:
         what = "wrongly merged" if case.kind == "merged" else "wrongly split"
-        console.print(f"  {what}: {case.size} articles in {case.parts} groups: " + " | ".join(t[:70] for t in case.titles[:4]))
+        # titles are data: "[video]" is no markup
+        console.print(f"  {what}: {case.size} articles in {case.parts} groups: " + " | ".join(t[:70] for t in case.titles[:4]),
+                      markup=False)
 
 
 @app.command()
@@ -369,6 +371,7 @@ def stories(
     import polars as pl
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     table, articles = _outputs(output, "stories", "articles")
     # the days its articles came out as their sources dated them (a New York evening is not the next day in UTC)
@@ -387,7 +390,7 @@ def stories(
             dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%Y-%m-%d}"  # 2026-02-01..02-03
         rows.append((row, dates, str(differ.get(row["story_id"]) or "")))
     console = _console()
-    view = Table(title=f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}", box=box.SIMPLE_HEAD,
+    view = Table(title=Text(f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}"), box=box.SIMPLE_HEAD,
                  pad_edge=False)
     # a line a story: ids, counts and dates whole, sources and the title cut to fit (`show` has them whole),
     # sources left out below 110 columns, conflicting figures shown when a story has some; rich counts a column's
@@ -409,9 +412,9 @@ def stories(
     if "conflicts" in widths:
         view.add_column("conflicts", justify="right", no_wrap=True, width=widths["conflicts"])  # conflicting figures
     for row, dates, n in rows:
-        cells = [row["story_id"], row["title"], str(row["n_articles"]), str(row["n_syndicates"])]
+        cells = [Text(row["story_id"]), Text(row["title"] or ""), str(row["n_articles"]), str(row["n_syndicates"])]
         if "sources" in widths:
-            cells.append(", ".join(row["sources"]) or "-")
+            cells.append(Text(", ".join(row["sources"]) or "-"))  # ids, titles and sources as they are: no markup
         view.add_row(*cells, dates, *([n] if "conflicts" in widths else []))
     console.print(view)
 
@@ -459,16 +462,17 @@ def show(
 def rejects(output: Path = OUTPUT_OPTION) -> None:
     """List the inputs a run could not use, with the reason for each."""
     from rich.table import Table
+    from rich.text import Text
 
     (table,) = _outputs(output, "rejects")
     if table.height == 0:  # a title over an empty table wraps to the table's width
         typer.echo(f"no rejected inputs in {output}")
         return
-    view = Table(title=f"{table.height} rejected inputs in {output}")
+    view = Table(title=Text(f"{table.height} rejected inputs in {output}"))
     view.add_column("file", overflow="fold")
     view.add_column("reason", overflow="fold")
     for path, reason in table.iter_rows():
-        view.add_row(path, reason)
+        view.add_row(Text(path), Text(reason))  # as they are: "[draft] story.txt" is no markup
     _console().print(view)
 
 
