@@ -52,7 +52,10 @@ def facts(state: State, documents: pl.DataFrame, embedder, settings: Settings, c
 
 @stage("write")
 def write(out_dir: Path, state: State) -> Summary:
-    return save_run(out_dir, state)
+    try:
+        return save_run(out_dir, state)
+    except NotWritable as exc:  # a full disk: the task fails with the reason in one line, not a traceback
+        return Failed(message=str(exc), data=exc)
 
 
 @stage("publish-artifacts")
@@ -112,7 +115,8 @@ def _run(inp: Path, out: Path, config_path: str | None, full: bool, wait_seconds
         lap("stories")
         facts(state, documents, models.facts, settings, changes)
         lap("facts")
-        summary = changes.summary(write(out, state))
+        # a write that failed (a full disk) raises its NotWritable here: the flow ends Failed with that line
+        summary = changes.summary(write(out, state, return_state=True).result())
         lap("write")
     publish(summary, timings, out)
     get_run_logger().info("newsdedup: %s", summary.line())

@@ -177,6 +177,28 @@ def test_a_missing_or_emptied_input_folder_fails_the_run_and_removes_nothing(flo
     assert summary.articles == 0
 
 
+def test_a_full_disk_fails_the_run_in_one_line_and_the_next_run_recovers(flow_run, tmp_path, monkeypatch):
+    """Saving the state on a full disk ended the run in a traceback (numpy's "262144 requested and 65504 written")."""
+    import errno
+
+    import newsdedup.incremental
+    from flows.dedup import dedup_flow
+    from newsdedup.store import NotWritable
+
+    inp, out = _copy_of_run(flow_run, tmp_path)
+    shutil.copy(COPIES / "001_trimmed.txt", inp / "late.txt")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(newsdedup.incremental, "save_state", full)
+        with pytest.raises(NotWritable, match=r"could not write the results to .*: the disk is full; the results saved before stand"):
+            dedup_flow(str(inp), str(out), None)
+    summary = dedup_flow(str(inp), str(out), None)  # space again: the run is done over from the last saved state
+    assert summary.new == 1 and "late" in pl.read_parquet(out / "articles.parquet")["article_id"].to_list()
+
+
 def test_a_damaged_state_fails_the_run_in_one_line_and_full_rebuilds(flow_run, tmp_path):
     from flows.dedup import dedup_flow
     from newsdedup.state import StateError

@@ -133,3 +133,23 @@ def test_the_outputs_record_the_run_they_come_from_once_all_are_in_place_and_a_k
     assert written_token(out) == "3" and not (out / ".staging-killed").exists()  # nothing replaced: still the first save's
     (out / WRITTEN).unlink()  # as a writer killed while replacing leaves it
     assert written_token(out) is None
+
+
+def test_errors_writing_the_results_are_one_line(tmp_path):
+    """A full disk, a folder that cannot be renamed: NotWritable naming why; any other error keeps its traceback."""
+    import errno
+
+    from newsdedup.store import NotWritable, writing
+
+    with pytest.raises(NotWritable, match=r"could not write the results to .*: the disk is full; the results saved before"):
+        with writing(tmp_path):
+            raise OSError(errno.ENOSPC, "No space left on device")
+    with pytest.raises(NotWritable, match=r": the disk is full"):
+        with writing(tmp_path):
+            raise pl.exceptions.ComputeError("failed to write: No space left on device (os error 28)")
+    with pytest.raises(NotWritable, match=r": Operation not permitted \(state\); "):
+        with writing(tmp_path):
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(tmp_path / "state"))
+    with pytest.raises(pl.exceptions.SchemaError):
+        with writing(tmp_path):
+            raise pl.exceptions.SchemaError("a bug, not the disk")

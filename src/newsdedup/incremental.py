@@ -35,7 +35,7 @@ from newsdedup.state import (
     ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections, save_state,
     term_rows_fit,
 )
-from newsdedup.store import write_outputs
+from newsdedup.store import write_outputs, writing
 from newsdedup.stories import (
     cluster_components,
     days_of,
@@ -637,9 +637,10 @@ def save_run(out_dir: Path, state: State) -> Summary:
     )
     tables["story_merges"] = state.merges
     token = uuid.uuid4().hex  # names this save: the outputs record it, then the state
-    write_outputs(out_dir, tables, texts, token=token)
-    state.sections = sections.table()
-    save_state(out_dir, state, token)
+    with writing(Path(out_dir)):  # a full disk: one line
+        write_outputs(out_dir, tables, texts, token=token)
+        state.sections = sections.table()
+        save_state(out_dir, state, token)
     return summary
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -158,6 +159,38 @@ def _hold(out: Path, wait_seconds: float):
             handle.close()
             raise NotWritable(f"cannot write to {out}: {exc.strerror or exc}") from exc
         return handle
+
+
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """Errors writing a run's results (a full disk, a state folder that cannot be renamed) as one NotWritable line.
+    What was saved before stands: the outputs name the state they were written from, so the next run writes them
+    again from the last state saved whole."""
+    try:
+        yield
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        text = str(exc).strip()
+        if isinstance(exc, pl.exceptions.PolarsError) and "os error" not in text.lower():
+            raise  # no writing error: a bug, with its traceback
+        if _disk_full(out, exc):
+            why = "the disk is full"
+        elif isinstance(exc, OSError) and exc.strerror:
+            why = exc.strerror + (f" ({Path(exc.filename).name})" if exc.filename else "")
+        else:
+            why = (text.splitlines() or [type(exc).__name__])[0][:200]
+        raise NotWritable(f"could not write the results to {out}: {why}; the results saved before stand, and the next "
+                          "run writes these again") from exc
+
+
+def _disk_full(out: Path, exc: BaseException) -> bool:
+    """A write failed for want of space: ENOSPC, polars' "No space left on device", numpy's short write ("262144
+    requested and 65504 written"), or under a megabyte left where the output goes."""
+    if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in str(exc).lower():
+        return True
+    try:
+        return shutil.disk_usage(out).free < 1 << 20
+    except OSError:
+        return False
 
 
 def wait_until_free(out_dir: str | Path, wait_seconds: float = 0.0) -> None:
