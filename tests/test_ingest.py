@@ -1382,6 +1382,23 @@ def test_a_figure_caption_in_an_html_body_is_no_story_text(tmp_path):
                            "The mayor said the budget adds 120 police officers.")
 
 
+def test_scripts_styles_and_their_fallbacks_in_a_body_field_are_no_story_text(tmp_path):
+    """A CMS export's body or a feed's content:encoded with a tracking script and a comments widget's <noscript>:
+    the code made the version look longest (the most complete) and was listed as an added fact."""
+    body = ("<script>alert('x'); var a = 'evil';</script><p>The council voted 9-3 on Tuesday to approve a $1.2 billion "
+            "budget.</p><style>p{color:red}</style><p>The mayor said the budget adds 120 police officers.</p>"
+            "<noscript>Please enable JavaScript to view the comments powered by Disqus.</noscript>")
+    (tmp_path / "c.json").write_text(json.dumps({"id": "c1", "title": "Budget passes", "body": body}), encoding="utf-8")
+    feed = ('<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+            "<title>Ledger</title><item><guid>e1</guid><title>Budget passes</title><content:encoded><![CDATA["
+            + body + "]]></content:encoded></item></channel></rss>")
+    (tmp_path / "feed.rss").write_text(feed, encoding="utf-8")
+    docs = _ingest(tmp_path)[0]
+    for article_id in ("c1", "e1"):
+        assert _doc(docs, article_id)["text"] == ("The council voted 9-3 on Tuesday to approve a $1.2 billion budget.\n\n"
+                                                  "The mayor said the budget adds 120 police officers."), article_id
+
+
 def test_a_hard_wrapped_line_goes_on_into_a_line_opening_with_a_figure_or_after_a_function_word(tmp_path):
     doc = _text_doc(tmp_path, "w", "Stopgap bill passes\nThe measure keeps agencies open and includes\n$12 billion in aid for states hit by the\n"
         "Hurricane Delia floods, officials said.\n")

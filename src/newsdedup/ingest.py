@@ -512,8 +512,10 @@ def _html_to_lines(html: str) -> list[str]:
     tree = lxml_html.fromstring(f"<div>{safe}</div>")
     if len(tree):
         _collapse_space(tree)  # HTML; text without a tag (a feed's plain description) keeps its line breaks
-    for caption in list(tree.iter("figcaption")):
-        caption.drop_tree()  # a photo's caption is no story text
+    # a photo's caption is no story text, nor are scripts, styles and their fallbacks that a CMS or a feed leaves in a
+    # body field ("<script>gtag(...)</script>", "<noscript>Please enable JavaScript to view the comments ...")
+    for element in list(tree.iter("figcaption", "script", "style", "noscript", "template")):
+        element.drop_tree()
     for block in tree.iter(*_BLOCKS):
         block.tail = "\n" + (block.tail or "")  # a block ends its line and starts one
         if block.tag not in ("br", "hr"):
