@@ -232,3 +232,13 @@ def test_control_characters_and_half_characters_in_html_do_not_stop_the_reader()
         "Ferries stopped. Service resumed on Tuesday.",
         "Berth A\ufffd open.",
     ]
+
+
+def test_xml_nested_past_the_parser_s_limit_is_rejected_in_plain_words(tmp_path):
+    """libxml2's own words were passed on: "Excessive depth in document: 256, use XML_PARSE_HUGE option"."""
+    from newsdedup.config import load_config
+    from newsdedup.ingest import read_inputs
+
+    (tmp_path / "deep.xml").write_text("<rss>" + "<a>" * 300 + "</a>" * 300 + "</rss>", encoding="utf-8")
+    _, rejects = read_inputs(tmp_path, load_config().ingest)
+    assert rejects.rows() == [("deep.xml", "invalid XML: nested deeper than 256 elements")]

@@ -1382,6 +1382,56 @@ def test_a_figure_caption_in_an_html_body_is_no_story_text(tmp_path):
                            "The mayor said the budget adds 120 police officers.")
 
 
+STORY = ("Heavy rain caused the river to burst its banks on Monday, forcing hundreds of residents to leave their homes. "
+         "Officials said 42 people were rescued by boat and two were missing.")
+
+
+def test_utf32_a_byte_order_mark_alone_and_stray_nuls(tmp_path):
+    """UTF-32's mark was read as UTF-16's (a title of NULs between letters); a mark alone is an empty file; NULs past the
+    first 64 KB were kept in the text (report.md became "binary" to grep)."""
+    (tmp_path / "u32.txt").write_bytes(("Flood toll rises\n" + STORY).encode("utf-32"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf\n")
+    (tmp_path / "nul.txt").write_bytes(("Flood toll rises\n" + STORY + "\n" + "x " * 40_000).encode() + b"\x00\x00 The end.")
+    docs, rejects = _ingest(tmp_path)
+    assert _doc(docs, "u32")["title"] == "Flood toll rises" and _doc(docs, "u32")["text"] == STORY
+    assert _reason(rejects, "bom.txt") == "empty file"
+    assert "\x00" not in _doc(docs, "nul")["text"]
+
+
+def test_a_wordpress_rest_export_and_escaped_titles_are_read(tmp_path):
+    """WordPress's REST API gives {"title": {"rendered": ...}, "content": {"rendered": "<p>..."}} (rejected as "no body
+    text"); a CMS's JSON escapes its titles ("Tom &amp; Jerry&#39;s") or marks them up ("<b>...</b>")."""
+    post = {"id": 7, "title": {"rendered": "Flood&#8217;s toll rises"}, "content": {"rendered": f"<p>{STORY}</p>", "protected": False}}
+    (tmp_path / "posts.json").write_text(json.dumps([post]), encoding="utf-8")
+    escaped = {"id": "e", "title": "Tom &amp; Jerry&#39;s <b>flood</b> story", "body": "Tom &amp; Jerry said &#8220;hello&#8221;. " + STORY}
+    (tmp_path / "escaped.json").write_text(json.dumps(escaped), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0, rejects.rows()
+    assert (_doc(docs, "7")["title"], _doc(docs, "7")["text"]) == ("Flood's toll rises", STORY)
+    assert _doc(docs, "e")["title"] == "Tom & Jerry's flood story"
+    assert _doc(docs, "e")["text"].startswith('Tom & Jerry said "hello". Heavy rain')
+
+
+def test_json_saved_as_html_and_an_error_page_saved_as_json(tmp_path):
+    (tmp_path / "reply.html").write_text(json.dumps({"id": "r", "title": "Flood toll rises", "text": STORY}), encoding="utf-8")
+    (tmp_path / "gateway.json").write_text("<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>", encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert _doc(docs, "r")["text"] == STORY
+    assert _reason(rejects, "gateway.json") == "not JSON but an HTML page (an error page saved in place of the data?)"
+
+
+def test_json_past_the_reader_s_limits_is_rejected_in_plain_words(tmp_path):
+    """Python's messages were passed on: "RecursionError: maximum recursion depth exceeded ...", "Exceeds the limit
+    (4300 digits) for integer string conversion ... use sys.set_int_max_str_digits()"."""
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (tmp_path / "huge.json").write_text('{"id": ' + "9" * 5000 + ', "title": "x", "text": "y"}', encoding="utf-8")
+    (tmp_path / "lines.jsonl").write_text('{"id": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    rejects = _ingest(tmp_path)[1]
+    assert _reason(rejects, "deep.json") == "invalid JSON: nested too deeply"
+    assert _reason(rejects, "huge.json") == "invalid JSON: a number of more than 4,300 digits"
+    assert _reason(rejects, "lines.jsonl:1") == "invalid JSON: a number of more than 4,300 digits"
+
+
 def test_scripts_styles_and_their_fallbacks_in_a_body_field_are_no_story_text(tmp_path):
     """A CMS export's body or a feed's content:encoded with a tracking script and a comments widget's <noscript>:
     the code made the version look longest (the most complete) and was listed as an added fact."""

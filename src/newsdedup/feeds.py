@@ -301,6 +301,8 @@ def feed_entries(text: str) -> tuple[list[Record | BadItem], str | None]:
         # the text is decoded already (ingest.decode): the declaration's encoding no longer applies
         root = etree.fromstring(_numeric_entities(_DECLARATION.sub("", text, count=1)).encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
+        if "Excessive depth" in str(exc.msg):  # libxml2's limit ("..., use XML_PARSE_HUGE option")
+            raise NotAFeed("invalid XML: nested deeper than 256 elements") from None
         raise NotAFeed(f"invalid XML: {exc.msg} (line {exc.lineno})") from None
     if root is None:
         raise NotAFeed("invalid XML: no root element")

@@ -115,6 +115,8 @@ _STAMP = re.compile(
 )  # with a year ("Published: 3 hours ago" is no date); "Posted on Feb 6, 2026 by Priya Raman"
 _STAMP_LINES = 6  # it stands above the text, or under the headline
 # Inline tags a plain-text field may hold ("... <a href=...>the Ledger</a> reported"): taken out, its lines kept
+# An HTML character reference: "&amp;", "&#39;", "&#x2019;" (a CMS's escaped title, WordPress's "&#8217;")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I)
 _INLINE_TAG = re.compile(r"</?(?:a|b|i|em|strong|span|u|sup|sub|small|font|abbr|cite|q|mark)(?:\s[^<>\n]*)?>", re.I)
 _ABSOLUTE_PARSERS = ["timestamp", "custom-formats", "absolute-time", "no-spaces-time"]
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
@@ -220,9 +222,15 @@ def decode(data: bytes) -> str:
     BadInput for binary data and for broken UTF-16."""
     if not data.strip():
         raise BadInput(EMPTY_FILE)
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # UTF-32's marks (the first opens UTF-16's too)
+        try:
+            text = data.decode("utf-32")
+        except UnicodeDecodeError as exc:
+            raise BadInput(f"broken UTF-32 text: {exc.reason} at byte {exc.start}") from None
+        return _some_text(text)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return _some_text(data.decode("utf-16"))
         except UnicodeDecodeError as exc:
             raise BadInput(f"broken UTF-16 text: {exc.reason} at byte {exc.start}") from None
     if b"\x00" in data[:65536]:
@@ -234,6 +242,13 @@ def decode(data: bytes) -> str:
     controls = len(_CONTROLS.findall(text, 0, 65536))
     if controls > 0.01 * min(len(text), 65536):
         raise BadInput("binary file (control characters), not text")
+    return _some_text(text.replace("\x00", "") if "\x00" in text else text)  # stray NULs past the sample: no text
+
+
+def _some_text(text: str) -> str:
+    """The text, or BadInput when it holds nothing but space and byte order marks."""
+    if not text.replace("\ufeff", "").strip():
+        raise BadInput(EMPTY_FILE)
     return text
 
 
@@ -453,14 +468,15 @@ def _scalar(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dict):
-        return _scalar(value.get("name") or value.get("value") or value.get("title") or value.get("main") or value.get("text"))
+        return _scalar(value.get("name") or value.get("value") or value.get("title") or value.get("main") or value.get("text")
+                       or value.get("rendered"))  # WordPress's REST API: {"title": {"rendered": "..."}}
     if isinstance(value, list):
         return _scalar(value[0]) if value else None
     text = str(value).strip()
     return text or None
 
 
-_PART_TEXT_KEYS = ("text", "value", "content", "html", "body", "paragraph", "children", "items")
+_PART_TEXT_KEYS = ("text", "value", "content", "html", "body", "paragraph", "children", "items", "rendered")
 
 
 def _body_text(body: Any) -> str:
@@ -478,6 +494,14 @@ def _body_text(body: Any) -> str:
     if isinstance(body, list):
         return "\n\n".join(text for part in body if (text := _body_text(part)).strip())
     return ""
+
+
+def _plain(text: str) -> str:
+    """A JSON string as text: inline tags ("<b>", "<a href=...>") taken out, character references read ("Tom &amp;
+    Jerry&#39;s" is "Tom & Jerry's")."""
+    if "<" in text and _INLINE_TAG.search(text):
+        text = _INLINE_TAG.sub("", text)
+    return unescape(text) if "&" in text and _ENTITY.search(text) else text
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -607,11 +631,12 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
     if key in _HTML_BODY_KEYS or re.search(r"<(p|br|div)\b", body):
         lines = _html_to_lines(body)
     else:
-        lines = fold(unescape(_INLINE_TAG.sub("", body)) if _INLINE_TAG.search(body) else body).splitlines()
+        lines = fold(_plain(body)).splitlines()
     lines = _unwrap(lines, strict=True)  # a plain-text body (or description) may be hard-wrapped
     title = _scalar(_first(record, _TITLE_KEYS))
     if title is None and isinstance(record.get("headlines"), list):  # ninjs 2.x: the main one, not a short one
         title = _scalar(_main_first(record["headlines"]) or record["headlines"])
+    title = _plain(title) if title else title
     own_id = _scalar(_first(record, _ID_KEYS))
     url = _scalar(_first(record, _URL_KEYS))
     raw_date = _scalar(record["versioncreated"] if _later_version(record) else _first(record, _DATE_KEYS))
@@ -842,6 +867,14 @@ def _items(
             yield at_place(rel, n), failure_reason("could not parse", exc)
 
 
+def _json_limit(exc: Exception) -> str:
+    """What of a JSON text Python's reader would not take, besides its syntax: nesting past the recursion limit, an
+    integer of more than 4,300 digits."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return "a number of more than 4,300 digits" if "digits" in str(exc) else " ".join(str(exc).split())[:120]
+
+
 def _json_lines(text: str) -> list[tuple[int, Any]]:
     """The items of a JSONL file with their line numbers (blank lines skipped); a line that is no JSON is a
     BadInput. Lines end at a line feed or a carriage return only: U+2028, U+0085 and the like are valid
@@ -853,8 +886,8 @@ def _json_lines(text: str) -> list[tuple[int, Any]]:
                 out.append((n, json.loads(line)))
             except json.JSONDecodeError as exc:
                 out.append((n, BadInput(f"invalid JSON: {exc.msg} (column {exc.colno})")))
-            except RecursionError:
-                out.append((n, BadInput("invalid JSON: nested too deeply")))
+            except (RecursionError, ValueError) as exc:
+                out.append((n, BadInput(f"invalid JSON: {_json_limit(exc)}")))
     return out
 
 
@@ -932,7 +965,8 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         return
     kind = (
         "jsonl" if ext in JSONL_EXTENSIONS else "feed" if ext in FEED_EXTENSIONS else "json" if ext in JSON_EXTENSIONS
-        else "html" if ext in HTML_EXTENSIONS else _sniffed(text)
+        else ("json" if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else "html") if ext in HTML_EXTENSIONS  # an API's reply saved as .html
+        else _sniffed(text)
     )
     try:
         if kind == "jsonl":
@@ -943,14 +977,20 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         elif kind == "json":
             try:
                 data = json.loads(text)
-            except (json.JSONDecodeError, RecursionError) as exc:
+            except (json.JSONDecodeError, RecursionError, ValueError) as exc:
                 error = exc if isinstance(exc, json.JSONDecodeError) else None
                 if error is not None and _json_lines_in_json(text, error):  # one object per line: each fails alone
                     yield from _items(_json_lines(text), None, stem_id, rel)
                 elif error is not None and (objects := _concatenated(text, error)) is not None:
                     yield from _items(enumerate(objects, start=1), None, stem_id, rel)  # jq's output, objects over lines
+                elif ext in HTML_EXTENSIONS:  # opening with "{" or "[", but a page
+                    yield parse_html(text, stem_id, rel)
                 elif ext not in JSON_EXTENSIONS:  # sniffed as JSON by its first character, but text
                     yield parse_text(text, stem_id, rel)
+                elif error is None:
+                    yield rel, f"invalid JSON: {_json_limit(exc)}"
+                elif _HTML_START.match(text[:10_000]):
+                    yield rel, "not JSON but an HTML page (an error page saved in place of the data?)"
                 else:
                     raise
                 return
