@@ -195,6 +195,17 @@ def test_a_long_run_of_spaces_is_read_in_linear_time():
     assert time.perf_counter() - start < 2
 
 
+def test_words_and_names_are_read_without_accents():
+    """"Zürich" was the words "z" and "rich", and "Peña" the name "pe": a copy typed without accents shared neither."""
+    from newsdedup.normalize import other_script
+
+    assert words("Caf\u00e9 Z\u00fcrich, S\u00e3o Paulo, \u0141\u00f3d\u017a, STRA\u00dfE") == ["cafe", "zurich", "sao", "paulo", "lodz", "strasse"]
+    assert names("Officials in Z\u00fcrich met Enrique Pe\u00f1a Nieto.") == names("Officials in Zurich met Enrique Pena Nieto.")
+    assert other_script("Caf\u00e9 in Z\u00fcrich") is None and other_script("plain") is None
+    assert other_script("\u041c\u043e\u0441\u043a\u0432\u0430 \u2014 \u0441\u0442\u043e\u043b\u0438\u0446\u0430, said Reuters") == "Cyrillic"
+    assert other_script("\u6771\u4eac\u3067\u5730\u9707") == "CJK"
+
+
 def test_inline_agencies_tag_is_removed():
     assert strip_inline_credits("Experts said violence has intensified. (Agencies)") == "Experts said violence has intensified."
 

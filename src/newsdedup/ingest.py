@@ -34,6 +34,7 @@ from newsdedup.normalize import (
     is_credit_line,
     is_dateline,
     looks_like_headline,
+    other_script,
     outlet_in_title,
     split_dateline,
     split_sentences,
@@ -1051,6 +1052,8 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     body = clean_body(lines, rec.title)
     if dateline is None and body:
         dateline, body = _dateline_under_furniture(lines, body)
+    if (script := other_script(body)) is not None:  # its words would be the few in Latin letters
+        raise BadInput(f"text in {script} script: newsdedup compares the words of text in Latin script only")
     n_words = len(words(body))
     if n_words == 0:
         raise BadInput("no body text after removing headline, captions and boilerplate")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -265,9 +266,51 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD)
 
 
+class _Unaccented(dict):
+    """str.translate's table taking the accents off letters ("\u00e9" -> "e", "\u0142" -> "l", "\u00df" -> "ss"), filled as
+    characters are met (a dict's own lookup for those seen, so that a long text costs no Python call a character)."""
+
+    _OWN = {"\u0142": "l", "\u00f8": "o", "\u00df": "ss", "\u00e6": "ae", "\u0153": "oe", "\u0111": "d", "\u00f0": "d", "\u00fe": "th", "\u0131": "i",
+            "\u0141": "L", "\u00d8": "O", "\u00c6": "AE", "\u0152": "OE", "\u0110": "D", "\u00d0": "D", "\u00de": "TH"}
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        bare = self._OWN.get(char) or "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        self[code] = bare or char
+        return self[code]
+
+
+_UNACCENTED = _Unaccented()
+
+
+def _bare(text: str) -> str:
+    """Text with its letters' accents taken off: "Z\u00fcrich" is "Zurich", not "Z" and "rich"."""
+    return text if text.isascii() else text.translate(_UNACCENTED)
+
+
 def words(text: str) -> list[str]:
-    """Lower-case alphanumeric words of a text, punctuation and typography ignored."""
-    return _WORD.findall(fold(text).lower())
+    """Lower-case alphanumeric words of a text, punctuation, typography and accents ignored ("Z\u00fcrich" is
+    "zurich", as a copy typed without accents writes it)."""
+    return _WORD.findall(_bare(fold(text).lower()))
+
+
+# Letters, and those of the Latin script (ASCII, Latin-1, Latin Extended A and B, Latin Extended Additional)
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+
+
+def other_script(text: str) -> str | None:
+    """The script most of a text's letters are in when it is not Latin ("Cyrillic", "Arabic", "CJK"), else None:
+    words are compared as Latin letters and digits, and a text in another script has next to none."""
+    if text.isascii():
+        return None
+    letters = len(_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    if letters == 0 or latin >= letters / 2:
+        return None
+    scripts = Counter(unicodedata.name(c, "? ?").split()[0] for c in _LETTER.findall(text[:5000]) if not _LATIN_LETTER.match(c))
+    name = scripts.most_common(1)[0][0] if scripts else "another"
+    return name if name in ("CJK",) else name.title()
 
 
 # "Copyright AFP", "Copyright: Reuters", "Copyright Acme Media Group Limited": a notice naming its holder only
@@ -866,7 +909,7 @@ def names(text: str) -> frozenset[str]:
     A party-and-state tag ("R-Calif.", "D-Nev.", "D-New Mexico") names no one.
     """
     found = set()
-    folded = _PARTY_TAG.sub(lambda m: " " * len(m.group(0)), fold(text).strip())  # spaces keep the offsets
+    folded = _PARTY_TAG.sub(lambda m: " " * len(m.group(0)), _bare(fold(text).strip()))  # spaces keep the offsets
     for match in _NAME.finditer(folded):
         parts = match.group(0).split()
         if _opens(folded, match.start(), match.start() + len(parts[0])):
@@ -1200,7 +1243,7 @@ _NOT_PLACES = frozenset(
 def places(text: str) -> frozenset[str]:
     """The places a sentence says something happened in ("In Gwadar, militants attacked a camp" -> {'gwadar'})."""
     return frozenset(
-        p.lower() for p in _WHERE.findall(fold(text)) if not _WHEN.fullmatch(p) and p.lower() not in _NOT_PLACES
+        p.lower() for p in _WHERE.findall(_bare(fold(text))) if not _WHEN.fullmatch(p) and p.lower() not in _NOT_PLACES
         and not _is_month(p)
     )
 

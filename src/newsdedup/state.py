@@ -86,7 +86,9 @@ STATE_VERSION = 39  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 38: ninjs main headline and body, a ninjs package's text item, a .txt holding HTML or JSON read as such, a tag
 # list under the lead, named zones, a year alone no date, the newer item of an id repeated in one file, section pages
 # rejected (documents); the held table (carried-over items the config rejects now); meta.json's shaping settings
-# 39: "This article originally appeared on ..." is furniture, "| ... Globe" names the source (documents); a sentence
+# 39: "This article originally appeared on ..." is furniture, "| ... Globe" names the source, scripts and styles in a
+# body field are no text, words without accents ("zurich"), a text in another script than Latin a reject, UTF-32,
+# WordPress's "rendered", titles' character references read (documents, shingles, sentence keys); a sentence
 # ending in a colon or pointing at what follows ("Here are ...") is no fact (added facts, canon); the next best
 # version is another write-up (canon)
 
