@@ -1398,6 +1398,28 @@ def test_utf32_a_byte_order_mark_alone_and_stray_nuls(tmp_path):
     assert "\x00" not in _doc(docs, "nul")["text"]
 
 
+def test_a_declared_encoding_is_used_and_an_unknown_one_is_a_reject(tmp_path):
+    """A page's meta charset and an XML declaration were ignored (ISO-8859-2's "\u0141\u00f3d\u017a" read as cp1252 is
+    "\u00a3\u00f3d\u00bc"); Shift-JIS or GB18030 text without a declaration was kept as cp1252 mojibake."""
+    place = "\u0141\u00f3d\u017a"
+    page = (f'<html><head><meta charset="iso-8859-2"><title>Flood in {place}</title></head><body><article>'
+            f"<h1>Flood in {place}</h1><p>{STORY} The city of {place} opened three shelters on Tuesday.</p></article></body></html>")
+    (tmp_path / "page.html").write_bytes(page.encode("iso-8859-2"))
+    feed = (f'<?xml version="1.0" encoding="iso-8859-2"?><rss version="2.0"><channel><title>Ledger</title><item>'
+            f"<guid>x1</guid><title>Flood in {place}</title><description>{STORY}</description></item></channel></rss>")
+    (tmp_path / "feed.xml").write_bytes(feed.encode("iso-8859-2"))
+    japanese = "\u6771\u4eac\u3067\u5927\u96e8\n\n\u6708\u66dc\u65e5\u3001\u5927\u96e8\u306b\u3088\u308a\u5ddd\u304c\u6c3e\u6feb\u3057\u3001\u6570\u767e\u4eba\u306e\u4f4f\u6c11\u304c\u907f\u96e3\u3057\u305f\u3002"
+    (tmp_path / "sjis.txt").write_bytes(japanese.encode("shift_jis"))
+    (tmp_path / "gb.txt").write_bytes(japanese.encode("gb18030"))
+    (tmp_path / "french.txt").write_bytes(("Crue \u00e0 Orl\u00e9ans\nLa Loire a d\u00e9bord\u00e9 lundi et des centaines "
+                                           "d'habitants ont quitt\u00e9 leurs maisons, selon la pr\u00e9fecture.").encode("cp1252"))
+    docs, rejects = _ingest(tmp_path)
+    assert place in _doc(docs, "page")["text"] and _doc(docs, "x1")["title"] == f"Flood in {place}"
+    for name in ("sjis.txt", "gb.txt"):
+        assert _reason(rejects, name).startswith("text encoding not recognised: not UTF-8"), name
+    assert _doc(docs, "french")["title"] == "Crue \u00e0 Orl\u00e9ans"  # a few accents: cp1252 as before
+
+
 def test_a_wordpress_rest_export_and_escaped_titles_are_read(tmp_path):
     """WordPress's REST API gives {"title": {"rendered": ...}, "content": {"rendered": "<p>..."}} (rejected as "no body
     text"); a CMS's JSON escapes its titles ("Tom &amp; Jerry&#39;s") or marks them up ("<b>...</b>")."""

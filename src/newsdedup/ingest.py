@@ -162,24 +162,67 @@ def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error("newsdedup-cp1252", _cp1252_bytes)
 
 
+# The encoding a page or an XML document declares near its start: <meta charset="shift_jis">, <meta
+# http-equiv="Content-Type" content="text/html; charset=windows-1251">, <?xml version="1.0" encoding="windows-1251"?>
+_DECLARED = re.compile(
+    rb"""<\?xml[^>]{0,200}?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']|<meta\b[^>]{0,300}?\bcharset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""",
+    re.I,
+)
+
+
+def _declared(data: bytes) -> str | None:
+    """The codec a document declares for itself in its first 4 KB, when Python knows it; None otherwise."""
+    found = _DECLARED.search(data[:4096])
+    if not found:
+        return None
+    try:
+        return codecs.lookup((found.group(1) or found.group(2)).decode("ascii")).name
+    except LookupError:
+        return None
+
+
+# Of a file read as cp1252, the share of its letters that may be accented: a European language has a few in a hundred;
+# Shift-JIS, GB18030 or Big5 bytes read so are mostly accented letters ("\u0152\u2039\u017e'\u0151\u00e5\u2030J").
+ACCENTED_AT_MOST = 0.3
+
+
 def _decode_8bit(data: bytes) -> str:
-    """UTF-8; a file that is mostly UTF-8 with stray cp1252 bytes keeps its UTF-8 and reads those bytes as
-    cp1252; any other file is cp1252 (latin-1 when it holds bytes cp1252 does not define)."""
+    """UTF-8; then the encoding the document declares (an HTML page's meta charset, an XML declaration); a file that
+    is mostly UTF-8 with stray cp1252 bytes keeps its UTF-8 and reads those bytes as cp1252; any other file is cp1252
+    (latin-1 when it holds bytes cp1252 does not define), unless that makes most of its letters accented (another
+    encoding: a BadInput)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    declared = _declared(data)
+    if declared is not None and declared not in ("utf-8", "utf-8-sig"):
+        try:
+            return data.decode(declared)
+        except UnicodeDecodeError:
+            pass
     escaped = data.decode("utf-8-sig", "surrogateescape")  # one U+DC80..U+DCFF per byte that is no UTF-8
     utf8 = _UTF8_CHAR.findall(escaped)
     # A character of three UTF-8 bytes or more (U+0800 up: a curly quote, a dash, a BOM pasted in) is no chance run of
     # cp1252 letters ("â€™" is what it looks like read as cp1252): one settles it, however many stray bytes there are.
     # Two-byte sequences ("Ã©") can be cp1252, so they must outnumber the stray bytes.
     if utf8 and (len(utf8) > len(_ESCAPED.findall(escaped)) or any(ord(c) >= 0x800 for c in utf8)):
-        return data.decode("utf-8-sig", "newsdedup-cp1252")
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+        text = data.decode("utf-8-sig", "newsdedup-cp1252")
+    else:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    sample = text[:65536]
+    letters = len(_LETTER.findall(sample))
+    if letters and len(_LETTER.findall(sample)) - len(_ASCII_LETTER.findall(sample)) > ACCENTED_AT_MOST * letters:
+        raise BadInput("text encoding not recognised: not UTF-8, and read as cp1252 most of its letters are accented "
+                       "(Shift-JIS, GB18030, ...?); save it as UTF-8")
+    return text
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 # What a file read whole but holding no article is rejected for. A feed emptied for a moment (a fetcher truncates it,
