@@ -1420,6 +1420,20 @@ def test_a_declared_encoding_is_used_and_an_unknown_one_is_a_reject(tmp_path):
     assert _doc(docs, "french")["title"] == "Crue \u00e0 Orl\u00e9ans"  # a few accents: cp1252 as before
 
 
+def test_a_page_of_unclosed_font_tags_is_read_to_its_end(tmp_path):
+    """An old CMS opens a <font> a paragraph and closes none: past 256 levels the parser dropped the rest, silently."""
+    paragraphs = "".join(f'<font face="Arial">Paragraph {i} says the river rose again and more people were rescued.<br>'
+                         for i in range(300))
+    page = f"<html><head><title>Flood page</title></head><body><h1>Flood page</h1>{paragraphs}<p>The mayor thanked the rescuers.</p></body></html>"
+    (tmp_path / "old.html").write_text(page, encoding="utf-8")
+    (tmp_path / "old.json").write_text(json.dumps({"id": "j", "title": "Flood page", "body_html": paragraphs + "<p>The mayor thanked the rescuers.</p>"}),
+                                       encoding="utf-8")
+    docs = _ingest(tmp_path)[0]
+    for article_id in ("old", "j"):
+        text = _doc(docs, article_id)["text"]
+        assert "Paragraph 299 says" in text and text.endswith("The mayor thanked the rescuers."), article_id
+
+
 def test_a_wordpress_rest_export_and_escaped_titles_are_read(tmp_path):
     """WordPress's REST API gives {"title": {"rendered": ...}, "content": {"rendered": "<p>..."}} (rejected as "no body
     text"); a CMS's JSON escapes its titles ("Tom &amp; Jerry&#39;s") or marks them up ("<b>...</b>")."""

@@ -577,7 +577,8 @@ def _html_to_lines(html: str) -> list[str]:
 
     # lxml refuses a stray control character (a space here) and stops at half a character (U+FFFD, as stored)
     safe = _SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html))
-    tree = lxml_html.fromstring(f"<div>{safe}</div>")
+    # huge_tree: a body of unclosed tags (an old CMS's <font>s) nests past libxml2's 256 levels, and the rest was lost
+    tree = lxml_html.fromstring(f"<div>{safe}</div>", parser=lxml_html.HTMLParser(huge_tree=True))
     if len(tree):
         _collapse_space(tree)  # HTML; text without a tag (a feed's plain description) keeps its line breaks
     # a photo's caption is no story text, nor are scripts, styles and their fallbacks that a CMS or a feed leaves in a
@@ -740,6 +741,9 @@ def _looks_like_article(item: Any) -> bool:
     return isinstance(item, dict) and (_first(item, _BODY_KEYS) is not None or _first(item, _TITLE_KEYS) is not None)
 
 
+_FONT_TAG = re.compile(r"</?font\b[^<>]*>", re.I)
+
+
 def parse_html(html: str, article_id: str, path: str) -> Record:
     """The main text and metadata of a web page, via trafilatura."""
     import trafilatura
@@ -749,6 +753,8 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     # the date with its time and zone when the page gives them ("article:published_time"): a page dated only by
     # its day would come before every wire version of that day
     dates = {**set_date_params(True), "outputformat": _PAGE_TIME}
+    if "<font" in html or "<FONT" in html:
+        html = _FONT_TAG.sub("", html)  # an old CMS's unclosed <font>s nest past the parser's 256 levels: the rest was lost
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates
     )
