@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import zlib
@@ -497,6 +498,12 @@ def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
     assert result.exit_code == 1
     assert f"{tmp_path / 'nope.txt'}: REJECTED: file not found" in result.output
     assert f"{tmp_path}: REJECTED: a folder, not an article file" in result.output
+    # a broken link and a pipe are there, but no article file: said as `run` says it, not "file not found"
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = runner.invoke(app, ["check", str(tmp_path / "dangling.txt"), str(tmp_path / "pipe.txt"), "--output", str(saved)])
+    assert "dangling.txt: REJECTED: broken symbolic link (its target does not exist)" in result.output
+    assert "pipe.txt: REJECTED: not a regular file" in result.output
 
 
 def test_cli_check_without_a_state_is_one_line(tmp_path):

@@ -598,6 +598,9 @@ def test_a_run_is_refused_for_a_missing_emptied_or_same_folder(tmp_path):
     inp, out = tmp_path / "in", tmp_path / "out"
     with pytest.raises(RunRefused, match="input folder not found"):
         check_folders(inp, out)
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(RunRefused, match=r"input is a file, not a folder: .*a.txt \(give the folder holding it\)"):
+        check_folders(tmp_path / "a.txt", out)
     inp.mkdir()
     check_folders(inp, out)  # an output folder yet to be made
     with pytest.raises(RunRefused, match="output folder is the input folder"):

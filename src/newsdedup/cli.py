@@ -574,7 +574,7 @@ def check(
     import json
 
     from newsdedup.check import HELD, Desk, desk_article
-    from newsdedup.ingest import read_files
+    from newsdedup.ingest import not_a_file, read_files
     from newsdedup.state import StateError, load_state, saved_token
 
     settings = _settings(config)
@@ -592,8 +592,9 @@ def check(
     for name, path in _incoming(files or []):
         if path.is_dir():
             docs, rejects = None, [(name, "a folder, not an article file (give its files, or their paths on stdin)")]
-        elif not path.is_file():
-            docs, rejects = None, [(name, "file not found")]
+        elif not path.is_file():  # a broken link, a link loop or a pipe is there, but no file: said as run says it
+            why = not_a_file(path) if path.is_symlink() or path.exists() else "file not found"
+            docs, rejects = None, [(name, why)]
         else:
             docs, found = read_files(path.parent, [path], settings.ingest)
             # 'feed.rss:3' for the third item of a feed

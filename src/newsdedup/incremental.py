@@ -485,7 +485,8 @@ def check_folders(input_dir: Path, output: Path) -> None:
     """Refuse a run whose input folder is missing (a scheduled run on an unmounted share would otherwise take every
     input for deleted and empty the outputs) or whose output is a file."""
     if not input_dir.is_dir():
-        raise RunRefused(f"input folder not found: {input_dir}")
+        raise RunRefused(f"input is a file, not a folder: {input_dir} (give the folder holding it)" if input_dir.exists()
+                         else f"input folder not found: {input_dir}")
     if output.exists() and not output.is_dir():
         raise RunRefused(f"output is not a folder: {output}")
     if output.exists() and output.resolve() == input_dir.resolve():
