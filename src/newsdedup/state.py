@@ -88,8 +88,8 @@ STATE_VERSION = 39  # 7: figures are words in the TF-IDF (TermStats counts chang
 # rejected (documents); the held table (carried-over items the config rejects now); meta.json's shaping settings
 # 39: "This article originally appeared on ..." is furniture, "| ... Globe" names the source, scripts and styles in a
 # body field are no text, words without accents ("zurich"), a text in another script than Latin a reject, UTF-32,
-# WordPress's "rendered", titles' character references read, a declared encoding used (documents, shingles, sentence
-# keys); a sentence ending in a colon or pointing at what follows ("Here are ...") is no fact (added facts, canon);
+# WordPress's "rendered", titles' character references read, a declared encoding used, unclosed <font>s read to the
+# end (documents, shingles, sentence keys); a sentence ending in a colon or pointing at what follows ("Here are ...") is no fact (added facts, canon);
 # the next best version is another write-up (canon)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
