@@ -1416,8 +1416,27 @@ def test_a_declared_encoding_is_used_and_an_unknown_one_is_a_reject(tmp_path):
     docs, rejects = _ingest(tmp_path)
     assert place in _doc(docs, "page")["text"] and _doc(docs, "x1")["title"] == f"Flood in {place}"
     for name in ("sjis.txt", "gb.txt"):
-        assert _reason(rejects, name).startswith("text encoding not recognised: not UTF-8"), name
+        assert _reason(rejects, name).startswith("text encoding not recognised: neither UTF-8 nor cp1252"), name
     assert _doc(docs, "french")["title"] == "Crue \u00e0 Orl\u00e9ans"  # a few accents: cp1252 as before
+
+
+def test_a_declared_encoding_is_read_as_a_browser_reads_it_and_never_over_utf8():
+    """The review's cases: "iso-8859-1" is windows-1252 (its curly quotes were dropped as control characters); a UTF-8
+    page with one stray byte stays UTF-8 whatever it declares; a UTF-16 label on 8-bit bytes is wrong; a Vietnamese
+    UTF-8 text (a third of its letters accented) with a stray byte is no garbled text; a JSON file's bodies declare
+    nothing for the file."""
+    from newsdedup.ingest import decode
+
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head><body>The mayor\u2019s '
+            "office said it \u201cwould not\u201d comment.</body></html>")
+    assert "mayor\u2019s office said it \u201cwould not\u201d" in decode(page.encode("cp1252"))
+    stray = '<meta charset="iso-8859-1"><p>Z\u00fcrich\u2019s mayor</p>'.encode("utf-8") + b"<!-- \x92 -->"
+    assert "Z\u00fcrich\u2019s mayor" in decode(stray)
+    assert "Plain page caf\u00e9" in decode('<meta charset="utf-16"><p>Plain page caf\u00e9</p>'.encode("cp1252"))
+    vietnamese = "H\u00e0 N\u1ed9i, ng\u00e0y 3 th\u00e1ng 2 n\u0103m 2026. Theo th\u00f4ng tin t\u1eeb B\u1ed9 Y t\u1ebf, s\u1ed1 ca m\u1eafc m\u1edbi \u0111\u00e3 gi\u1ea3m."
+    assert decode(vietnamese.encode("utf-8") + b" \x92").startswith(vietnamese)
+    in_json = json.dumps({"body_html": '<meta charset="shift_jis"><p>Caf\u00e9 \u00e0 Orl\u00e9ans</p>'}, ensure_ascii=False)
+    assert "Caf\u00e9 \u00e0 Orl\u00e9ans" in decode(in_json.encode("cp1252"))
 
 
 def test_a_page_of_unclosed_font_tags_is_read_to_its_end(tmp_path):

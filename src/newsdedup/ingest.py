@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,7 @@ import polars as pl
 from newsdedup.config import IngestConfig
 from newsdedup.feeds import EMPTY_FEED, BadItem, NotAFeed, failure_reason, feed_entries
 from newsdedup.normalize import (
+    LATIN_LETTER,
     clean_body,
     display_title,
     fold,
@@ -168,35 +170,50 @@ _DECLARED = re.compile(
     rb"""<\?xml[^>]{0,200}?\bencoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']|<meta\b[^>]{0,300}?\bcharset\s*=\s*["']?([A-Za-z0-9._:-]{1,40})""",
     re.I,
 )
+# How browsers read the labels of Western single-byte encodings (WHATWG): ISO-8859-1, latin-1 and ASCII as
+# windows-1252 (whose curly quotes and dashes a page so labelled holds), ISO-8859-9 as windows-1254
+_READ_AS = {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254"}
+
+
+@lru_cache(maxsize=64)
+def _single_byte(codec: str) -> bool:
+    """Whether a codec reads one byte as one character (windows-1251, KOI8-R), not several as one (Shift-JIS)."""
+    return len(bytes(range(256)).decode(codec, "replace")) == 256
 
 
 def _declared(data: bytes) -> str | None:
-    """The codec a document declares for itself in its first 4 KB, when Python knows it; None otherwise."""
+    """The codec a page or an XML document (a file opening with "<") declares for itself in its first 4 KB, as a
+    browser reads its label, when Python knows it; None otherwise, and for a UTF label (wrong on 8-bit data)."""
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return None  # JSON holding pages, text quoting one: their bodies' declarations are not the file's
     found = _DECLARED.search(data[:4096])
     if not found:
         return None
     try:
-        return codecs.lookup((found.group(1) or found.group(2)).decode("ascii")).name
+        name = codecs.lookup((found.group(1) or found.group(2)).decode("ascii")).name
     except LookupError:
         return None
+    return None if name.startswith("utf") else _READ_AS.get(name, name)
 
 
-# Of a file read as cp1252, the share of its letters that may be accented: a European language has a few in a hundred;
-# Shift-JIS, GB18030 or Big5 bytes read so are mostly accented letters ("\u0152\u2039\u017e'\u0151\u00e5\u2030J").
+# Of a file read as cp1252 for want of anything better, the share of its Latin letters that may be accented: a
+# European language has a few in a hundred; Shift-JIS or GB18030 bytes read so are mostly accented letters and
+# symbols ("\u0152\u2039\u017e'\u0151\u00e5\u2030J").
 ACCENTED_AT_MOST = 0.3
 
 
 def _decode_8bit(data: bytes) -> str:
-    """UTF-8; then the encoding the document declares (an HTML page's meta charset, an XML declaration); a file that
-    is mostly UTF-8 with stray cp1252 bytes keeps its UTF-8 and reads those bytes as cp1252; any other file is cp1252
-    (latin-1 when it holds bytes cp1252 does not define), unless that makes most of its letters accented (another
-    encoding: a BadInput)."""
+    """UTF-8; a file that is mostly UTF-8 with stray cp1252 bytes keeps its UTF-8 and reads those bytes as cp1252;
+    then the encoding a page or an XML document declares (its meta charset, its XML declaration; a multi-byte one,
+    Shift-JIS, first, which chance UTF-8 in its bytes could otherwise take for mostly UTF-8); any other file is cp1252
+    (latin-1 when it holds bytes cp1252 does not define), unless that makes a third of its Latin letters or more
+    accented (another encoding: a BadInput)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
     declared = _declared(data)
-    if declared is not None and declared not in ("utf-8", "utf-8-sig"):
+    if declared is not None and not _single_byte(declared):
         try:
             return data.decode(declared)
         except UnicodeDecodeError:
@@ -206,23 +223,37 @@ def _decode_8bit(data: bytes) -> str:
     # A character of three UTF-8 bytes or more (U+0800 up: a curly quote, a dash, a BOM pasted in) is no chance run of
     # cp1252 letters ("â€™" is what it looks like read as cp1252): one settles it, however many stray bytes there are.
     # Two-byte sequences ("Ã©") can be cp1252, so they must outnumber the stray bytes.
-    if utf8 and (len(utf8) > len(_ESCAPED.findall(escaped)) or any(ord(c) >= 0x800 for c in utf8)):
-        text = data.decode("utf-8-sig", "newsdedup-cp1252")
-    else:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+    strays = len(_ESCAPED.findall(escaped))
+    if utf8 and (len(utf8) > strays or any(ord(c) >= 0x800 for c in utf8)):
+        # UTF-8 with stray bytes, unless the strays are a third of its letters or more: Shift-JIS or GB18030 bytes,
+        # some of which pair up as UTF-8 by chance
+        if strays >= ACCENTED_AT_MOST * (len(_ANY_LETTER.findall(escaped)) + strays):
+            raise BadInput(GARBLED)
+        return data.decode("utf-8-sig", "newsdedup-cp1252")
+    if declared is not None and _single_byte(declared):
+        return data.decode(declared, "replace")
+    try:
+        return _not_garbled(data.decode("cp1252"))
+    except UnicodeDecodeError:
+        return _not_garbled(data.decode("latin-1"))
+
+
+def _not_garbled(text: str) -> str:
+    """The text, or BadInput when a third or more of its Latin letters are accented: bytes of another encoding read
+    as cp1252."""
     sample = text[:65536]
-    letters = len(_LETTER.findall(sample))
-    if letters and len(_LETTER.findall(sample)) - len(_ASCII_LETTER.findall(sample)) > ACCENTED_AT_MOST * letters:
-        raise BadInput("text encoding not recognised: not UTF-8, and read as cp1252 most of its letters are accented "
-                       "(Shift-JIS, GB18030, ...?); save it as UTF-8")
+    latin = len(LATIN_LETTER.findall(sample))
+    if latin and latin - len(_ASCII_LETTER.findall(sample)) >= ACCENTED_AT_MOST * latin:
+        raise BadInput(GARBLED)
     return text
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+GARBLED = ("text encoding not recognised: neither UTF-8 nor cp1252 (read so, a third of its letters or more are "
+           "accented or stray bytes: Shift-JIS, GB18030, ...?); save it as UTF-8")
+
+
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ANY_LETTER = re.compile(r"[^\W\d_]")
 
 
 # What a file read whole but holding no article is rejected for. A feed emptied for a moment (a fetcher truncates it,

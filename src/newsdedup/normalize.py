@@ -294,9 +294,12 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_bare(fold(text).lower()))
 
 
-# Letters, and those of the Latin script (ASCII, Latin-1, Latin Extended A and B, Latin Extended Additional)
+# Letters, and those of the Latin script (ASCII, Latin-1, Latin Extended A and B, IPA and phonetic letters, small
+# capitals, Latin Extended Additional, C and D)
 _LETTER = re.compile(r"[^\W\d_]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+LATIN_LETTER = re.compile(
+    r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1d00-\u1dbf\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff]"
+)
 
 
 def other_script(text: str) -> str | None:
@@ -305,10 +308,10 @@ def other_script(text: str) -> str | None:
     if text.isascii():
         return None
     letters = len(_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    latin = len(LATIN_LETTER.findall(text))
     if letters == 0 or latin >= letters / 2:
         return None
-    scripts = Counter(unicodedata.name(c, "? ?").split()[0] for c in _LETTER.findall(text[:5000]) if not _LATIN_LETTER.match(c))
+    scripts = Counter(unicodedata.name(c, "? ?").split()[0] for c in _LETTER.findall(text[:5000]) if not LATIN_LETTER.match(c))
     name = scripts.most_common(1)[0][0] if scripts else "another"
     return name if name in ("CJK",) else name.title()
 
