@@ -651,3 +651,12 @@ def test_an_original_before_undated_copies_is_first_of_those_dated_and_a_copy_ad
     longer = {**short, "article_id": "l", "text": short["text"] + "\n\nSeven more words were added to this text.", "n_words": 14}
     same, more = compare_copy({**short, "article_id": "t"}, short), compare_copy(longer, short)
     assert (copy_role(same), copy_role(more), copy_role(None)) == ("copy", "update", "copy")
+
+
+def test_a_copy_typed_without_accents_changes_no_words():
+    """words() reads "Zürich" as "zurich": the copy stage takes the two texts for one, and so must the report (it showed
+    "Police in Zürich ... Malm" as edits)."""
+    text = "Police in Z\u00fcrich said the river rose in Malm\u00f6 on Monday night, and 40 homes were evacuated. STRA\u00dfE closed."
+    bare = "Police in Zurich said the river rose in Malmo on Monday night, and 40 homes were evacuated. STRASSE closed."
+    diff = compare_copy({"title": "Flood", "text": bare, "n_words": 20}, {"title": "Flood", "text": text, "n_words": 20})
+    assert diff.extra == [] and diff.missing == [] and diff.reworded == 0

@@ -230,6 +230,9 @@ def test_a_fact_said_inside_a_quotation_is_shown_after_the_quotation_s_start():
     said = 'The mayor said at the coastal road: "The river rose two metres.'
     report = _markdown_with(_with_leaning(said, inside))
     assert f'- {inside} _(after: "{said}")_\n' in report
+    # inches are no quotation mark (the review's: 3" of rain gave the next sentence a context)
+    report = _markdown_with(_with_leaning('The storm dropped 3" of rain on the coastal road.', inside.rstrip('"')))
+    assert f"- {inside.rstrip(chr(34))}\n" in report
     # a sentence after the quotation closed is no part of it
     report = _markdown_with(_with_leaning('"The river rose two metres," the mayor said at the coastal road.', inside.rstrip('"')))
     assert f"- {inside.rstrip(chr(34))}\n" in report

@@ -314,3 +314,9 @@ def test_edge_hubness_takes_the_top_k_of_each_rows_pairs():
     gram = np.array([[1.0, 0.8, 0.3], [0.8, 1.0, 0.5], [0.3, 0.5, 1.0]])
     i, j = np.triu_indices(3, 1)
     assert np.allclose(edge_hubness(3, i, j, gram[i, j], 5), hubness(gram, np.zeros((3, 3), bool), 5))
+
+
+def test_terms_are_read_without_accents():
+    """As words() reads them: a copy typed without accents has the same terms."""
+    a, b = term_counts(["Floods in Z\u00fcrich and Malm\u00f6"]), term_counts(["Floods in Zurich and Malmo"])
+    assert (a != b).nnz == 0

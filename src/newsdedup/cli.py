@@ -113,6 +113,16 @@ def run(
     typer.echo(f"report: {output / 'report.md'}")
 
 
+def _input_folder(input: Path) -> None:
+    """Fail in one line unless INPUT is a folder, as `run` does."""
+    from newsdedup.incremental import RunRefused, check_input
+
+    try:
+        check_input(input)
+    except RunRefused as exc:
+        fail(str(exc))
+
+
 def _settings(config: Path):
     from newsdedup.config import ConfigError, load_config
 
@@ -175,8 +185,7 @@ def _cluster(input: Path, settings):
     from newsdedup.stories import assign_stories
     from newsdedup.syndication import find_syndicates
 
-    if not input.is_dir():
-        fail(f"input folder not found: {input}")
+    _input_folder(input)
     documents, rejects = read_inputs(input, settings.ingest)
     documents, _ = find_syndicates(documents, settings.syndication)
     return assign_stories(documents, _embedder(settings), settings.stories), rejects
@@ -328,8 +337,7 @@ def tune(
 
     settings = _settings(config)
     truth = _read_labels(labels)
-    if not input.is_dir():
-        fail(f"input folder not found: {input}")
+    _input_folder(input)
     documents, _ = read_inputs(input, settings.ingest)
     fact_data = _read_fact_pairs(fact_sentences, fact_pairs) if fact_sentences and fact_pairs else None
     tuned, lines = tune_all(documents, truth, _embedders(settings), settings, fact_data)

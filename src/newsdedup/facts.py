@@ -40,6 +40,7 @@ from newsdedup.normalize import (
     stated_in,
     tells_of,
     times,
+    unaccented,
     words,
 )
 from newsdedup.progress import track
@@ -104,12 +105,16 @@ POINTER_WORDS = 15
 
 
 def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfig) -> bool:
-    """A sentence that can carry a fact: long enough, not boilerplate, and not one introducing what follows it
-    ("CNN shared footage of agents arriving at the property:", over a video the text no longer holds; "Here are some
-    of the officials' responses.")."""
+    """A sentence that can carry a fact: long enough, not boilerplate, and not a short one introducing what follows it
+    without a figure of its own ("CNN shared footage of agents arriving at the property:", over a video the text no
+    longer holds; "Here are some of the officials' responses.")."""
     n = len(key.split())
-    return (n >= cfg.min_fact_words and key not in boilerplate and not text.rstrip().endswith(":")
-            and not (n <= POINTER_WORDS and _POINTER.match(text)) and not is_boilerplate_line(text))
+    if n < cfg.min_fact_words or key in boilerplate:
+        return False
+    pointing = n <= POINTER_WORDS and (text.rstrip().endswith(":") or _POINTER.match(text))
+    # ... unless it states a figure itself ("The ministry said 45 people had been killed, adding:", "Here's what we
+    # know: 12 people died")
+    return not (pointing and not numbers(text)) and not is_boilerplate_line(text)
 
 
 def _telling(number: str, years: frozenset[str] = frozenset()) -> bool:
@@ -581,7 +586,7 @@ _DAYS = _WEEKDAYS | {"yesterday", "today", "tonight"}  # "yesterday" and "Monday
 
 @lru_cache(maxsize=1 << 14)
 def _folded(text: str) -> str:
-    return fold(text).lower()
+    return unaccented(fold(text)).lower()  # as places() reads a place: "zurich"
 
 
 # A record a figure is measured against: "their biggest one-day drop since 2020", "the highest reading since records

@@ -22,7 +22,9 @@ import numpy as np
 import polars as pl
 
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, publication_order, sentence_key
-from newsdedup.normalize import counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, words
+from newsdedup.normalize import (
+    counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, unaccented, words,
+)
 from newsdedup.schema import (
     SECTIONS, conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles,
     rows_by,
@@ -364,12 +366,12 @@ class Differences:
 
 def _tokens(line: str) -> list[tuple[str, int, int]]:
     """The words of a line as normalize.words finds them, each with its character span in the line."""
-    text = fold(line).lower()
+    text = unaccented(fold(line).lower())
     if len(text) == len(line):  # nearly always: folding maps each character to one character
         return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
     folded, where = [], []
     for i, ch in enumerate(line):
-        for f in fold(ch).lower():
+        for f in unaccented(fold(ch).lower()):
             folded.append(f)
             where.append(i)
     text = "".join(folded)
@@ -396,7 +398,7 @@ def _line_words(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     because a group's original is compared with every copy, both ways."""
     out = []
     for line in paragraphs(text):
-        folded = fold(line).lower()
+        folded = unaccented(fold(line).lower())
         found = _TOKEN.findall(folded) if len(folded) == len(line) else [w for w, _, _ in _tokens(line)]
         out.append((line, tuple(found)))
     return tuple(out)

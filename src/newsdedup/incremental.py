@@ -481,12 +481,17 @@ class RunRefused(RuntimeError):
     message is one line saying why and what to do."""
 
 
-def check_folders(input_dir: Path, output: Path) -> None:
-    """Refuse a run whose input folder is missing (a scheduled run on an unmounted share would otherwise take every
-    input for deleted and empty the outputs) or whose output is a file."""
+def check_input(input_dir: Path) -> None:
+    """Refuse an input that is no folder: missing (an unmounted share), or a file."""
     if not input_dir.is_dir():
         raise RunRefused(f"input is a file, not a folder: {input_dir} (give the folder holding it)" if input_dir.exists()
                          else f"input folder not found: {input_dir}")
+
+
+def check_folders(input_dir: Path, output: Path) -> None:
+    """Refuse a run whose input folder is missing (a scheduled run on an unmounted share would otherwise take every
+    input for deleted and empty the outputs) or whose output is a file."""
+    check_input(input_dir)
     if output.exists() and not output.is_dir():
         raise RunRefused(f"output is not a folder: {output}")
     if output.exists() and output.resolve() == input_dir.resolve():

@@ -576,7 +576,8 @@ def _plain(text: str) -> str:
     Jerry&#39;s" is "Tom & Jerry's")."""
     if "<" in text and _INLINE_TAG.search(text):
         text = _INLINE_TAG.sub("", text)
-    return unescape(text) if "&" in text and _ENTITY.search(text) else text
+    # only references closed by ";": html.unescape would also read "&sect" in a URL's "?a=1&sect=2"
+    return _ENTITY.sub(lambda m: unescape(m.group(0)), text) if "&" in text else text
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -609,7 +610,7 @@ def _html_to_lines(html: str) -> list[str]:
     # lxml refuses a stray control character (a space here) and stops at half a character (U+FFFD, as stored)
     safe = _SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html))
     # huge_tree: a body of unclosed tags (an old CMS's <font>s) nests past libxml2's 256 levels, and the rest was lost
-    tree = lxml_html.fromstring(f"<div>{safe}</div>", parser=lxml_html.HTMLParser(huge_tree=True))
+    tree = lxml_html.fromstring(f"<div>{_no_fonts(safe)}</div>", parser=lxml_html.HTMLParser(huge_tree=True))
     if len(tree):
         _collapse_space(tree)  # HTML; text without a tag (a feed's plain description) keeps its line breaks
     # a photo's caption is no story text, nor are scripts, styles and their fallbacks that a CMS or a feed leaves in a
@@ -775,6 +776,12 @@ def _looks_like_article(item: Any) -> bool:
 _FONT_TAG = re.compile(r"</?font\b[^<>]*>", re.I)
 
 
+def _no_fonts(html: str) -> str:
+    """HTML without its <font> tags: an old CMS opens one a paragraph and closes none, and past the parser's depth
+    limit (256 levels, 2,048 with huge_tree) the rest of the text was lost."""
+    return _FONT_TAG.sub("", html) if _FONT_TAG.search(html) else html
+
+
 def parse_html(html: str, article_id: str, path: str) -> Record:
     """The main text and metadata of a web page, via trafilatura."""
     import trafilatura
@@ -784,8 +791,7 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     # the date with its time and zone when the page gives them ("article:published_time"): a page dated only by
     # its day would come before every wire version of that day
     dates = {**set_date_params(True), "outputformat": _PAGE_TIME}
-    if "<font" in html or "<FONT" in html:
-        html = _FONT_TAG.sub("", html)  # an old CMS's unclosed <font>s nest past the parser's 256 levels: the rest was lost
+    html = _no_fonts(html)
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates
     )

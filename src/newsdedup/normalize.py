@@ -283,15 +283,16 @@ class _Unaccented(dict):
 _UNACCENTED = _Unaccented()
 
 
-def _bare(text: str) -> str:
-    """Text with its letters' accents taken off: "Z\u00fcrich" is "Zurich", not "Z" and "rich"."""
+def unaccented(text: str) -> str:
+    """Text with its letters' accents taken off: "Z\u00fcrich" is "Zurich", not "Z" and "rich" (words, names, places and
+    the TF-IDF terms all read a text so)."""
     return text if text.isascii() else text.translate(_UNACCENTED)
 
 
 def words(text: str) -> list[str]:
     """Lower-case alphanumeric words of a text, punctuation, typography and accents ignored ("Z\u00fcrich" is
     "zurich", as a copy typed without accents writes it)."""
-    return _WORD.findall(_bare(fold(text).lower()))
+    return _WORD.findall(unaccented(fold(text).lower()))
 
 
 # Letters, and those of the Latin script (ASCII, Latin-1, Latin Extended A and B, IPA and phonetic letters, small
@@ -912,7 +913,7 @@ def names(text: str) -> frozenset[str]:
     A party-and-state tag ("R-Calif.", "D-Nev.", "D-New Mexico") names no one.
     """
     found = set()
-    folded = _PARTY_TAG.sub(lambda m: " " * len(m.group(0)), _bare(fold(text).strip()))  # spaces keep the offsets
+    folded = _PARTY_TAG.sub(lambda m: " " * len(m.group(0)), unaccented(fold(text).strip()))  # spaces keep the offsets
     for match in _NAME.finditer(folded):
         parts = match.group(0).split()
         if _opens(folded, match.start(), match.start() + len(parts[0])):
@@ -1246,7 +1247,7 @@ _NOT_PLACES = frozenset(
 def places(text: str) -> frozenset[str]:
     """The places a sentence says something happened in ("In Gwadar, militants attacked a camp" -> {'gwadar'})."""
     return frozenset(
-        p.lower() for p in _WHERE.findall(_bare(fold(text))) if not _WHEN.fullmatch(p) and p.lower() not in _NOT_PLACES
+        p.lower() for p in _WHERE.findall(unaccented(fold(text))) if not _WHEN.fullmatch(p) and p.lower() not in _NOT_PLACES
         and not _is_month(p)
     )
 

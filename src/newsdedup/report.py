@@ -333,7 +333,8 @@ def _sentence_before(text: str | None, listed: set[str]) -> dict[str, str]:
 
 def _open_quotation(head: str) -> int | None:
     """Where a quotation that `head` (a paragraph's text before a sentence) leaves open begins, or None: the last
-    unmatched opening curly mark, or the last straight one after an odd number of them."""
+    unmatched opening curly mark, or, in a text without curly marks, the last straight one after an odd number of
+    them (inches, 3", are no quotation mark)."""
     depth, start = 0, None
     for i, ch in enumerate(head):
         if ch == "\u201c":
@@ -342,7 +343,13 @@ def _open_quotation(head: str) -> int | None:
             depth -= 1
     if depth:
         return start
-    return head.rfind('"') if head.count('"') % 2 else None
+    if "\u201c" in head or "\u201d" in head:
+        return None  # a text with curly marks writes its quotations so: a straight one is no quote
+    marks = [m.start() for m in _STRAIGHT_QUOTE.finditer(head)]
+    return marks[-1] if len(marks) % 2 else None
+
+
+_STRAIGHT_QUOTE = re.compile(r'(?<![\d\'])"')  # not inches or a height: 3" of rain, 6'5"
 
 
 def _quotation_before(text: str | None, facts: list[str], listed: set[str]) -> dict[str, str]:

@@ -183,10 +183,13 @@ def writing(out: Path) -> Iterator[None]:
 
 
 def _disk_full(out: Path, exc: BaseException) -> bool:
-    """A write failed for want of space: ENOSPC, polars' "No space left on device", numpy's short write ("262144
-    requested and 65504 written"), or under a megabyte left where the output goes."""
-    if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in str(exc).lower():
+    """A write failed for want of space: ENOSPC, polars' "No space left on device", or numpy's short write ("262144
+    requested and 65504 written") with under a megabyte left where the output goes."""
+    said = str(exc).lower()
+    if getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in said or "disk quota" in said:
         return True
+    if not re.search(r"\d+ requested and \d+ written", said):
+        return False
     try:
         return shutil.disk_usage(out).free < 1 << 20
     except OSError:

@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from newsdedup.config import StoriesConfig
 from newsdedup.embed import Embedder
+from newsdedup.normalize import unaccented
 from newsdedup.syndication import group_id
 
 FAR = 10.0  # distance given to pairs that the time window keeps apart
@@ -36,7 +37,7 @@ _DECIMAL = re.compile(r"(?<=\d)\.(?=\d)")
 def _words_and_figures(text: str) -> str:
     """Lower case, and each figure one word: '21,000' -> '21000', '6.6' -> '6_6' (the word pattern keeps
     neither part of a decimal, and splits thousands)."""
-    return _DECIMAL.sub("_", _THOUSANDS.sub("", text.lower()))
+    return _DECIMAL.sub("_", _THOUSANDS.sub("", unaccented(text).lower()))  # "zurich", as words() reads it
 
 
 # Words of two or more letters, and single digits: figures tell events apart ('4.8 million claims' is not
