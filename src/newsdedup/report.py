@@ -335,21 +335,20 @@ def _open_quotation(head: str) -> int | None:
     """Where a quotation that `head` (a paragraph's text before a sentence) leaves open begins, or None: the last
     unmatched opening curly mark, or, in a text without curly marks, the last straight one after an odd number of
     them (inches, 3", are no quotation mark)."""
-    depth, start = 0, None
-    for i, ch in enumerate(head):
-        if ch == "\u201c":
-            depth, start = depth + 1, i if depth == 0 else start
-        elif ch == "\u201d" and depth:
-            depth -= 1
-    if depth:
-        return start
-    if "\u201c" in head or "\u201d" in head:
-        return None  # a text with curly marks writes its quotations so: a straight one is no quote
+    if "\u201c" in head or "\u201d" in head:  # a text with curly marks writes its quotations so: a straight one is no quote
+        depth, start = 0, None
+        for mark in _CURLY_QUOTE.finditer(head):
+            if mark.group() == "\u201c":
+                depth, start = depth + 1, mark.start() if depth == 0 else start
+            elif depth:
+                depth -= 1
+        return start if depth else None
     marks = [m.start() for m in _STRAIGHT_QUOTE.finditer(head)]
     return marks[-1] if len(marks) % 2 else None
 
 
 _STRAIGHT_QUOTE = re.compile(r'(?<![\d\'])"')  # not inches or a height: 3" of rain, 6'5"
+_CURLY_QUOTE = re.compile("[\u201c\u201d]")
 
 
 def _quotation_before(text: str | None, facts: list[str], listed: set[str]) -> dict[str, str]:
