@@ -366,18 +366,23 @@ def _quotation_before(text: str | None, facts: list[str], listed: set[str]) -> d
         opened = _open_quotation(head)
         if opened is None:
             continue
-        sentences = split_sentences(head)
+        # the paragraph's sentences before the fact (the whole paragraph is split, as the facts stage split it: cached)
+        end_at = text.find("\n", at)
+        para = text[para_start : len(text) if end_at < 0 else end_at]
+        sentences, starts, seen = [], [], 0
+        for sentence in split_sentences(para):
+            seen = para.find(sentence, seen)
+            if seen < 0 or seen >= len(head):
+                break
+            sentences.append(sentence)
+            starts.append(seen)
+            seen += len(sentence)
         if not sentences or sentence_key(sentences[-1]) in listed:
             continue
-        # the sentence of the head holding the opening mark ...
-        first, first_at, seen = 0, 0, 0
-        for i, sentence in enumerate(sentences):
-            seen = head.find(sentence, seen)
-            if seen < 0 or seen > opened:
-                break
-            first, first_at = i, seen
+        # the sentence holding the opening mark ...
+        first = max((i for i, at_ in enumerate(starts) if at_ <= opened), default=0)
         shown = sentences[first:]
-        if not head[first_at:opened].strip():
+        if not head[starts[first] : opened].strip():
             # ... and the one before it, when the mark opens it: who speaks is said there
             if first:
                 shown = sentences[first - 1 :]
