@@ -29,6 +29,7 @@ from newsdedup.config import IngestConfig
 from newsdedup.feeds import EMPTY_FEED, BadItem, NotAFeed, failure_reason, feed_entries
 from newsdedup.normalize import (
     LATIN_LETTER,
+    LETTER,
     clean_body,
     display_title,
     fold,
@@ -227,7 +228,7 @@ def _decode_8bit(data: bytes) -> str:
     if utf8 and (len(utf8) > strays or any(ord(c) >= 0x800 for c in utf8)):
         # UTF-8 with stray bytes, unless the strays are a third of its letters or more: Shift-JIS or GB18030 bytes,
         # some of which pair up as UTF-8 by chance
-        if strays >= ACCENTED_AT_MOST * (len(_ANY_LETTER.findall(escaped)) + strays):
+        if strays >= ACCENTED_AT_MOST * (len(LETTER.findall(escaped)) + strays):
             raise BadInput(GARBLED)
         return data.decode("utf-8-sig", "newsdedup-cp1252")
     if declared is not None and _single_byte(declared):
@@ -253,7 +254,6 @@ GARBLED = ("text encoding not recognised: neither UTF-8 nor cp1252 (read so, a t
 
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
-_ANY_LETTER = re.compile(r"[^\W\d_]")
 
 
 # What a file read whole but holding no article is rejected for. A feed emptied for a moment (a fetcher truncates it,
@@ -988,9 +988,22 @@ def _sniffed(text: str) -> str:
     """How to read a file whose extension says plain text (.txt, or one the config adds): an HTML page saved as .txt
     as HTML, one opening with "{" or "[" as JSON (read as text when it is none: "{Editor's note} ..."), the rest as
     text."""
-    if _HTML_START.match(text[:10_000]):
+    if _is_page(text):
         return "html"
-    return "json" if text.lstrip()[:1] in ("{", "[") else "text"
+    return "json" if _opens_as_json(text) else "text"
+
+
+def _is_page(text: str) -> bool:
+    """Whether a text opens as an HTML page (a doctype, <html>, <head> or <body>, after an XML declaration and comments)."""
+    return _HTML_START.match(text[:10_000]) is not None
+
+
+def _opens_as_json(text: str) -> bool:
+    """Whether a text opens as JSON does, with "{" or "[" (after space and byte order marks)."""
+    return _JSON_START.match(text) is not None
+
+
+_JSON_START = re.compile(r"[\s\ufeff]*[{\[]")
 
 
 _WHITESPACE = re.compile(r"\s*")
@@ -1052,7 +1065,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         return
     kind = (
         "jsonl" if ext in JSONL_EXTENSIONS else "feed" if ext in FEED_EXTENSIONS else "json" if ext in JSON_EXTENSIONS
-        else ("json" if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else "html") if ext in HTML_EXTENSIONS  # an API's reply saved as .html
+        else ("json" if _opens_as_json(text) else "html") if ext in HTML_EXTENSIONS  # an API's reply saved as .html
         else _sniffed(text)
     )
     try:
@@ -1076,7 +1089,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
                     yield parse_text(text, stem_id, rel)
                 elif error is None:
                     yield rel, f"invalid JSON: {_json_limit(exc)}"
-                elif _HTML_START.match(text[:10_000]):
+                elif _is_page(text):
                     yield rel, "not JSON but an HTML page (an error page saved in place of the data?)"
                 else:
                     raise

@@ -297,7 +297,7 @@ def words(text: str) -> list[str]:
 
 # Letters, and those of the Latin script (ASCII, Latin-1, Latin Extended A and B, IPA and phonetic letters, small
 # capitals, Latin Extended Additional, C and D)
-_LETTER = re.compile(r"[^\W\d_]")
+LETTER = re.compile(r"[^\W\d_]")
 LATIN_LETTER = re.compile(
     r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1d00-\u1dbf\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff]"
 )
@@ -308,11 +308,11 @@ def other_script(text: str) -> str | None:
     words are compared as Latin letters and digits, and a text in another script has next to none."""
     if text.isascii():
         return None
-    letters = len(_LETTER.findall(text))
+    letters = len(LETTER.findall(text))
     latin = len(LATIN_LETTER.findall(text))
     if letters == 0 or latin >= letters / 2:
         return None
-    scripts = Counter(unicodedata.name(c, "? ?").split()[0] for c in _LETTER.findall(text[:5000]) if not LATIN_LETTER.match(c))
+    scripts = Counter(unicodedata.name(c, "? ?").split()[0] for c in LETTER.findall(text[:5000]) if not LATIN_LETTER.match(c))
     name = scripts.most_common(1)[0][0] if scripts else "another"
     return name if name in ("CJK",) else name.title()
 

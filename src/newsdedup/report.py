@@ -396,9 +396,10 @@ def _context(text: str, before: dict[str, str], quoted: dict[str, str] | None = 
     """For an added fact that leans on the sentence before it in its article, that sentence, so the reader knows who
     speaks: ' _(after: "Speaking on ABC's 'This Week,' Sen. John McCain ...")_', or for one said inside a quotation,
     the quotation's start (_quotation_before); report.html shows the text itself."""
-    prior = (quoted or {}).get(sentence_key(text))
+    key = sentence_key(text)
+    prior = (quoted or {}).get(key)
     if not prior:
-        prior = before.get(sentence_key(text))
+        prior = before.get(key)
         if not prior or not leans(text):
             return ""
     shown = clip(prior, 200)
