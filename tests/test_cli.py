@@ -335,6 +335,18 @@ def test_views_print_brackets_in_the_data_as_they_are(results, tmp_path):
     assert "[draft] story [/id].txt" in rejected.output
 
 
+def test_rejects_view_prints_a_file_name_with_a_line_break_on_one_line(results, tmp_path):
+    import polars as pl
+
+    out = tmp_path / "out"
+    shutil.copytree(results, out)
+    rejects = pl.read_parquet(out / "rejects.parquet")
+    rejects.with_columns(path=pl.lit("bad\nname.json")).write_parquet(out / "rejects.parquet")
+    rejected = runner.invoke(app, ["rejects", "--output", str(out)], env={"COLUMNS": "200"})
+    assert rejected.exit_code == 0, rejected.output
+    assert "bad name.json" in rejected.output
+
+
 def test_views_on_a_folder_without_results_are_one_line(tmp_path):
     result = runner.invoke(app, ["stories", "--output", str(tmp_path)])
     assert result.exit_code == 2 and "run `newsdedup run` first" in result.output

@@ -226,6 +226,20 @@ def test_jsonl_with_ids(tmp_path):
     ]
 
 
+def test_a_line_break_in_an_id_a_title_or_a_file_name_gives_one_line(tmp_path):
+    """An id, a title and an outlet print on one line in the reports and at the desk: a line break in a JSON string
+    or a file's name is a space there; the path keeps the file's real name."""
+    item = {"id": "wire\n7", "title": "Gas blast\r\nin  town", "source": "Daily\nPost", "text": BODY}
+    (tmp_path / "feed.jsonl").write_text(json.dumps(item) + "\n", encoding="utf-8")
+    (tmp_path / "late\nstory.txt").write_text(BODY, encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0
+    assert docs.select("article_id", "path", "title", "source").rows()[0] == ("late story", "late\nstory.txt", docs["title"][0], None)
+    assert docs.filter(pl.col("path") == "feed.jsonl:1").select("article_id", "title", "source").rows() == [
+        ("wire 7", "Gas blast in town", "Daily Post")
+    ]
+
+
 def test_jsonl_without_ids_gets_path_and_line_ids(tmp_path):
     (tmp_path / "news").mkdir()
     text = json.dumps({"title": "One", "text": BODY}) + "\n\n" + json.dumps({"title": "Three", "text": BODY + " 3."})

@@ -472,6 +472,8 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from newsdedup.normalize import one_line
+
     (table,) = _outputs(output, "rejects")
     if table.height == 0:  # a title over an empty table wraps to the table's width
         typer.echo(f"no rejected inputs in {output}")
@@ -480,7 +482,7 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
     view.add_column("file", overflow="fold")
     view.add_column("reason", overflow="fold")
     for path, reason in table.iter_rows():
-        view.add_row(Text(path), Text(reason))  # as they are: "[draft] story.txt" is no markup
+        view.add_row(Text(one_line(path)), Text(reason))  # as they are: "[draft] story.txt" is no markup
     _console().print(view)
 
 
@@ -583,6 +585,7 @@ def check(
 
     from newsdedup.check import HELD, Desk, desk_article
     from newsdedup.ingest import not_a_file, read_files
+    from newsdedup.normalize import one_line
     from newsdedup.state import StateError, load_state, saved_token
 
     settings = _settings(config)
@@ -609,7 +612,8 @@ def check(
             rejects = [(name + where[len(path.name) :], reason) for where, reason in found.iter_rows()]
         n_rejected += len(rejects)
         for shown, reason in rejects:
-            typer.echo(json.dumps({"verdict": "rejected", "article_id": shown, "reason": reason}) if json_out else f"{shown}: REJECTED: {reason}")
+            typer.echo(json.dumps({"verdict": "rejected", "article_id": shown, "reason": reason}) if json_out
+                       else f"{one_line(shown)}: REJECTED: {reason}")
         for doc in docs.iter_rows(named=True) if docs is not None else []:
             if add:  # checked under the id it is added with
                 doc = desk_article(doc, path.name if name == "-" else name, path.name)

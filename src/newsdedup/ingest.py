@@ -37,6 +37,7 @@ from newsdedup.normalize import (
     is_credit_line,
     is_dateline,
     looks_like_headline,
+    one_line,
     other_script,
     outlet_in_title,
     split_dateline,
@@ -547,7 +548,7 @@ def _scalar(value: Any) -> str | None:
                        or value.get("rendered"))  # WordPress's REST API: {"title": {"rendered": "..."}}
     if isinstance(value, list):
         return _scalar(value[0]) if value else None
-    text = str(value).strip()
+    text = one_line(str(value)).strip()  # an id, a title or an outlet from a JSON string that holds a line break
     return text or None
 
 
@@ -897,9 +898,10 @@ def at_place(name: str, n: int | str) -> str:
 
 
 def stem_of(rel: str) -> str:
-    """An input's name without its extension ('feeds/wire.jsonl' -> 'feeds/wire'): the id of its article."""
+    """An input's name without its extension ('feeds/wire.jsonl' -> 'feeds/wire'): the id of its article, on one
+    line (a file's name may hold a line break)."""
     suffix = Path(rel).suffix
-    return rel[: -len(suffix)] if suffix else rel
+    return one_line(rel[: -len(suffix)] if suffix else rel)
 
 
 def place_of(path: str) -> tuple[str, str] | None:
@@ -1170,7 +1172,7 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     row = {
         "article_id": rec.article_id,
         "path": rec.path,
-        "title": rec.title or display_title(body),
+        "title": " ".join((rec.title or display_title(body)).split()),  # a headline given on two lines: one
         "source": rec.source or outlet_in_title(rec.title),  # "... | AeroNews Europe" names its outlet
         "published": published.astimezone(timezone.utc) if published else None,
         "utc_offset": (published.utcoffset() or None) if published else None,  # UTC itself: none

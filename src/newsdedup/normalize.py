@@ -578,6 +578,16 @@ def _paragraph_sentences(para: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Line breaks and other control characters (C0, DEL, C1, the line and paragraph separators)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """text with its line breaks and other control characters made spaces, so that an id, a file's name or a title
+    prints on one line ("wire\\nstory" -> "wire story"); other spaces are kept ("a  b" stays another id than "a b")."""
+    return _CONTROL.sub(" ", text)
+
+
 def display_title(body: str) -> str:
     """A title for an article that has none: its first sentence, cut at a word boundary."""
     first = split_sentences(body[:600])[0] if body else ""

@@ -31,7 +31,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 39  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 40  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -91,6 +91,7 @@ STATE_VERSION = 39  # 7: figures are words in the TF-IDF (TermStats counts chang
 # WordPress's "rendered", titles' character references read, a declared encoding used, unclosed <font>s read to the
 # end (documents, shingles, sentence keys); a sentence ending in a colon or pointing at what follows ("Here are ...") is no fact (added facts, canon);
 # the next best version is another write-up (canon)
+# 40: ids, titles and outlets on one line (a line break in a JSON id or title, or in a file's name) (documents)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
