@@ -103,6 +103,17 @@ def test_words_ignore_case_punctuation_and_typography():
         "Posted: 03/02/2026",
         "Updated: Sept. 3",
         "Updated: 3 March",
+        # a newsroom's trailer under a wire copy (the desk read each as the fact an "update" adds)
+        "The Associated Press contributed to this report.",
+        "Jane Doe contributed reporting from Kabul.",
+        "John Smith in London and Jane Roe in Paris contributed reporting.",
+        "A version of this article appears in print on December 13, 2010, on page A14 of the New York edition.",
+        "This is a developing story and will be updated.",
+        "Stay with us for updates on this developing story.",
+        "Watch the video above for more.",
+        "Contact the reporter at jdoe@example.com or 202-555-0100.",
+        "Have a news tip? Email our newsroom at tips@example.com.",
+        "Follow our live coverage of the RNC chairmanship race on our website and mobile app.",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -146,6 +157,15 @@ def test_boilerplate_lines_are_recognised(line):
         "Updated: Marines storm the compound",
         "UPDATED: Death toll may rise further",
         "Updated: Decision on tariffs delayed",
+        # news that reads like a trailer
+        "The ministry contributed to the fund, officials said.",
+        "Several firms contributed reporting tools to the newsroom.",
+        "This is a developing country with a young population, the minister said.",
+        "Watch parties were held across the city on Sunday.",
+        "Investigators said the video, seen below the bridge, was fake.",
+        "Police said they would contact the families of the 12 victims.",
+        "Read our full coverage guidelines, the regulator told broadcasters.",
+        "Stay with us, the rescuers told the trapped miners, officials said.",
         "",
     ],
 )

@@ -90,6 +90,21 @@ _BOILERPLATE_PATTERNS = (
     r"^(?=((you need to |you must |please )?(enable|turn on|activate) javascript|javascript is (disabled|required|not "
     r"enabled)|your browser (does not|doesn't) support)\b)(?=.{0,200}$)(?!.*\b(said|says|told|warned|admitted|according)\b)",
     r"^this (post|article|story) (has been|was) (revised|updated|corrected) to reflect\b",
+    # a newsroom's trailer: "The Associated Press contributed to this report.", "Jane Doe contributed reporting from
+    # Kabul.", "A version of this article appears in print on ...", "This is a developing story.", "Stay with us for
+    # updates ...", "Watch the video above for more.", "Contact the reporter at ...@...", "Have a news tip? Email ...",
+    # "Follow our live coverage of ... on our website" (not "The ministry contributed to the fund", "Watch
+    # parties were held across the city")
+    r"^(?=.{0,250}$)[^.!?]{2,160}\bcontributed (additional |further )?(reporting(?=\s+(from|in|at|for|on)\b|\W*$)|to this (report|story|article)\b)[^!?]{0,100}$",
+    r"^(?=.{0,300}$)\(?an? (version|earlier version) of this (article|story|report)\b.{0,60}\b(print|edition|paper)\b",
+    r"^(?=.{0,200}$)\(?(this is an? (developing|breaking|evolving)( news)? (story|situation)|this (story|article|report) is "
+    r"(still )?(developing|breaking))\b[^!?]{0,120}$",
+    r"^(?=.{0,200}$)\(?(stay with us|stay tuned|check back)\b.{0,60}\b(updates?|more|latest|developments?)\b",
+    r"^(?=.{0,160}$)\(?(watch|see|view|check out)\b.{0,40}\b(video|videos|clip|gallery|photos|slideshow)\b.{0,20}\b(above|below)\b[^!?]{0,60}$",
+    r"^(?=.{0,200}$)\(?(contact|e-?mail|reach|write to|send)\b.{0,100}[\w.+-]+@[\w-]+\.[\w.-]+",
+    r"^(?=.{0,200}$)\(?(have|got) (a|any) (news )?tips?\b",
+    r"^(?=.{0,200}$)\(?(follow|read|see|get) (all )?(of )?our (live |full |complete |latest |continuing |ongoing )?"
+    r"(coverage|updates|live blog|live updates)(\s+(of|on|at|from|in|here)\b|\W*$)(?!.*\b(said|says|told)\b)",
     # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
     # captain)", "(Adds quote from minister, paragraphs 5-6)", "(Corrects spelling of name in paragraph 3)"
     r"^\((adds|updates|recasts|corrects|changes|rewrites|refiles|repeats|fixes|removes|deletes|inserts|clarifies"

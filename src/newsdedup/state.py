@@ -91,7 +91,8 @@ STATE_VERSION = 40  # 7: figures are words in the TF-IDF (TermStats counts chang
 # WordPress's "rendered", titles' character references read, a declared encoding used, unclosed <font>s read to the
 # end (documents, shingles, sentence keys); a sentence ending in a colon or pointing at what follows ("Here are ...") is no fact (added facts, canon);
 # the next best version is another write-up (canon)
-# 40: ids, titles and outlets on one line (a line break in a JSON id or title, or in a file's name) (documents)
+# 40: ids, titles and outlets on one line (a line break in a JSON id or title, or in a file's name); newsroom trailers
+# ("... contributed to this report.", "This is a developing story.", "Contact the reporter at ...@...") are furniture (documents)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
