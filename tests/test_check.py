@@ -407,6 +407,25 @@ def test_an_input_of_a_folder_checked_alone_is_held_under_its_id_there(saved, tm
     assert sorted((p.name, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()) == before  # nothing added
 
 
+def test_the_same_text_from_another_outlet_is_a_copy_and_is_added_as_a_run_keeps_it(saved, tmp_path):
+    """A review's desk case: verbatim republication by another outlet (its own id, outlet and address) was HELD and
+    `--add` refused it, while a run over the same files keeps it as a copy: the desk lost that outlet."""
+    text = SEED_004.read_text(encoding="utf-8")
+    republished = tmp_path / "metro.txt"
+    republished.write_text("source Metro Herald\nurl https://metro.example/92-militants\n\n" + text, encoding="utf-8")
+    verdict = json.loads(runner.invoke(app, ["check", str(republished), "--output", str(saved), "--json"]).output)
+    assert verdict["verdict"] == "copy" and verdict["of"]["article_id"] == SEED_004.stem, verdict
+    assert verdict["containment"] == 1.0
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    result = runner.invoke(app, ["check", str(republished), "--add", "--output", str(out)])
+    assert result.exit_code == 0 and "not added" not in result.output, result.output
+    articles = pl.read_parquet(out / "articles.parquet")
+    added = articles.filter(pl.col("path") == f"check:{republished}")
+    assert added["source"].to_list() == ["Metro Herald"]
+    assert added["syndicate_id"][0] == articles.filter(pl.col("article_id") == SEED_004.stem)["syndicate_id"][0]
+
+
 def test_cli_check_names_the_rejected_record_of_a_feed(saved, tmp_path):
     """Each record of a JSONL feed gets its own verdict; a bad one is named by its line."""
     body = SEED_004.read_text(encoding="utf-8")

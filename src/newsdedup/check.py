@@ -64,6 +64,10 @@ def _text_key(title: str | None, text: str) -> str:
     return hashlib.sha1(f"{title or ''}\n{text}".encode()).hexdigest()
 
 
+def _held_key(doc: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    return _text_key(doc["title"], doc["text"]), doc.get("source"), doc.get("url")
+
+
 def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, Any]:
     """An incoming article as `check --add` adds it: its path 'check:NAME' (schema.DESK_PLACE; an item keeps its
     place: 'check:feed.rss:3'); one without an id of its own, named after its file ('stdin', or any folder's
@@ -134,7 +138,7 @@ class Desk:
         }
         story_of_group = dict(zip(docs["syndicate_id"].to_list(), docs["story_id"].to_list()))
         self._titles: dict[str, str] = {}
-        self._by_text: dict[str, str] | None = None  # held articles by their headline and text (_held_as), on first use
+        self._by_text: dict[tuple, str] | None = None  # held articles by headline, text and outlet (_held_as), on first use
         self.story_members: dict[str, list[str]] = {}
         for article_id, story_id in zip(docs["article_id"].to_list(), docs["story_id"].to_list()):
             self.story_members.setdefault(story_id, []).append(article_id)
@@ -212,11 +216,12 @@ class Desk:
         return verdict
 
     def _held_as(self, doc: dict[str, Any]) -> str | None:
-        """The held article with this very headline and text, under whatever id (an input of a folder is 'feeds/x'
-        there, 'x' when checked alone), or None."""
+        """The held article with this very headline, text, outlet and address, under whatever id (an input of a
+        folder is 'feeds/x' there, 'x' when checked alone), or None. The same text from another outlet, or at
+        another address, is a copy, as a run holds it: the desk would lose that outlet's republication."""
         if self._by_text is None:
-            self._by_text = {_text_key(r["title"], r["text"]): a for a, r in sorted(self.docs.items(), reverse=True)}
-        return self._by_text.get(_text_key(doc["title"], doc["text"]))
+            self._by_text = {_held_key(r): a for a, r in sorted(self.docs.items(), reverse=True)}
+        return self._by_text.get(_held_key(doc))
 
     def _copy_verdict(self, doc: dict[str, Any]) -> Verdict | None:
         cfg = self.settings.syndication
