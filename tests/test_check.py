@@ -21,7 +21,7 @@ from newsdedup.embed import Embedders
 from newsdedup.incremental import continue_run, save_run
 from newsdedup.ingest import read_files
 from newsdedup.normalize import split_sentences
-from newsdedup.state import State, load_state, settings_fingerprint
+from newsdedup.state import State, load_state, new_state, settings_fingerprint
 
 SEED_004 = SEEDS / "004_aa58e34a18a8b4a3.txt"
 SEED_003 = SEEDS / "003_b5333d69a80e2512.txt"
@@ -38,7 +38,7 @@ def saved(tmp_path_factory, real_models):
         if not seed.name.startswith("002"):
             shutil.copy(seed, inp / seed.name)
     settings = load_config()
-    state = State(settings_fingerprint(settings))
+    state = new_state(settings)  # as a run makes it: it keeps the settings, for a reason why another config cannot use it
     continue_run(state, inp, settings, real_models)
     save_run(root / "out", state)
     return root / "out"
@@ -528,6 +528,16 @@ def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
 def test_cli_check_without_a_state_is_one_line(tmp_path):
     result = runner.invoke(app, ["check", str(SEED_004), "--output", str(tmp_path)])
     assert result.exit_code == 2 and "run `newsdedup run` first" in result.output
+
+
+def test_cli_check_with_another_config_than_the_state_s_names_the_setting(saved, tmp_path):
+    """A state is there, made with another config: not "no saved state", but which setting differs."""
+    other = tmp_path / "other.toml"
+    other.write_text("[ingest]\nmin_words = 40\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(SEED_004), "--output", str(saved), "--config", str(other)])
+    assert result.exit_code == 2, result.output
+    assert "no saved state" not in result.output and "ingest.min_words 8 -> 40" in result.output
+    assert len(result.output.strip().splitlines()) == 1
 
 
 class AngleEmbedder:

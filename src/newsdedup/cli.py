@@ -586,7 +586,7 @@ def check(
     from newsdedup.check import HELD, Desk, desk_article
     from newsdedup.ingest import not_a_file, read_files
     from newsdedup.normalize import one_line
-    from newsdedup.state import StateError, load_state, saved_token
+    from newsdedup.state import StateError, load_state, rebuild_reason, saved_token
 
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
@@ -596,7 +596,9 @@ def check(
     except StateError as exc:
         fail(str(exc))
     if state is None:
-        fail(f"no saved state in {output} (or it was made with another config): run `newsdedup run` first")
+        why = rebuild_reason(output, settings)  # a state is there, of another version or config: say which setting
+        fail(f"the saved state in {output} cannot be used: {why}; check with the config it was made with, or run "
+             f"`newsdedup run` with this one" if why else f"no saved state in {output}: run `newsdedup run` first")
     desk = Desk(state, settings, models)
     added: dict[str, dict] = {}
     n_rejected = 0
