@@ -317,8 +317,10 @@ def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, r
     assert not embedded & {sentence_key(s) for s in split_sentences(desk.docs["001_72621f2fa7bf588d"]["text"])}
 
 
-def test_the_desk_checks_with_one_blas_thread(desk, tmp_path):
+def test_the_desk_checks_with_one_blas_thread_and_one_model_thread(desk, tmp_path):
     from threadpoolctl import threadpool_info
+
+    from newsdedup import embed
 
     def blas_threads() -> list[int]:
         return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
@@ -327,13 +329,14 @@ def test_the_desk_checks_with_one_blas_thread(desk, tmp_path):
 
     class Watching:
         def embed(self, texts):
-            seen.append(blas_threads())
+            seen.append((blas_threads(), embed._wanted_threads))
             return inner.embed(texts)
 
     desk.embedder = Watching()
     desk.check(_doc(tmp_path, "n.txt", "Heavy rain flooded the valley on Sunday and officials closed three mountain roads.\n"))
-    assert seen and all(threads == [1] * len(before) for threads in seen)
-    assert blas_threads() == before  # the process's own setting is back after the check
+    # and the model on one thread (embed.model_threads)
+    assert seen and all(threads == ([1] * len(before), 1) for threads in seen)
+    assert blas_threads() == before and embed._wanted_threads is None  # the process's own settings are back after the check
 
 
 def test_an_unrelated_article_is_new(desk, tmp_path):

@@ -85,6 +85,35 @@ def test_small_calls_go_in_batches_of_eight_big_ones_in_the_configured_size():
     assert few.shape == (10, 384) and many.shape[0] == 4 * cfg.batch_size + 1
 
 
+def test_model_threads_runs_the_model_on_that_many_threads_and_puts_them_back():
+    """The desk embeds on one thread: torch's threads wait for each other at every layer, and with another process
+    on one of two cores an article took 900 ms instead of 27. Also for a model first loaded inside the block."""
+    import torch
+
+    from newsdedup.config import load_config
+    from newsdedup.embed import SentenceTransformerEmbedder, model_threads
+
+    embedder = SentenceTransformerEmbedder.from_config(load_config().stories)
+    seen, before = [], torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with model_threads(1):
+            model = embedder._load()
+            encode = model.encode
+
+            def recording(texts, **kwargs):
+                seen.append(torch.get_num_threads())
+                return encode(texts, **kwargs)
+
+            model.encode = recording
+            embedder.embed(["One sentence to embed."])
+            assert torch.get_num_threads() == 2  # only the model's own calls
+        embedder.embed(["Another sentence to embed."])
+        assert seen == [1, 2] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+
+
 def _tiny_weights(tmp_path, monkeypatch, tensors):
     from safetensors.torch import save_file
 

@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
-from newsdedup.embed import Embedder, Embedders, as_embedders
+from newsdedup.embed import Embedder, Embedders, as_embedders, model_threads
 from newsdedup.facts import (
     Sentence,
     Vocabulary,
@@ -199,9 +199,6 @@ class Desk:
     def check(self, doc: dict[str, Any]) -> Verdict:
         """The verdict for one ingested document (a row as ingest produces it)."""
         start = time.perf_counter()
-        # One BLAS thread: numpy's BLAS threads spin on after each call and take the cores the model runs
-        # on (measured at 100k: one article's embedding 32 -> 14 ms p50, 107 -> 18 ms p95); the desk's
-        # matrix products are small enough for one thread.
         held = self.docs.get(doc["article_id"])
         same = doc["article_id"] if held is not None and held.get("text") == doc["text"] else self._held_as(doc)
         if same is not None:  # not a copy of itself (also when its id here is not the held one's: 'x', 'feeds/x')
@@ -210,7 +207,12 @@ class Desk:
             verdict = Verdict(HELD, doc["article_id"], doc["title"], {**held, "story_title": story}, 1.0)
             verdict.ms = round((time.perf_counter() - start) * 1000, 2)
             return verdict
-        with self._threads.limit(limits=1, user_api="blas"):
+        # One BLAS thread: numpy's BLAS threads spin on after each call and take the cores the model runs
+        # on (measured at 100k: one article's embedding 32 -> 14 ms p50, 107 -> 18 ms p95); the desk's
+        # matrix products are small enough for one thread. And one torch thread: the model's threads wait for
+        # each other at every layer, so with another process busy on one of two cores (a scheduled run) one
+        # article's embedding took 900 ms instead of 27 ms (18 ms with both cores free).
+        with self._threads.limit(limits=1, user_api="blas"), model_threads(1):
             verdict = self._copy_verdict(doc) or self._story_verdict(doc)
         verdict.ms = round((time.perf_counter() - start) * 1000, 2)
         return verdict
