@@ -88,6 +88,22 @@ def test_an_update_pasting_another_write_ups_lines_says_whose(desk, tmp_path):
     assert "text added" in desk.check(_doc(tmp_path, "n.txt", _trimmed_004() + "\n\n" + news + "\n")).differs
 
 
+def test_a_correction_of_a_copy_names_the_words_it_changes(desk, tmp_path):
+    """A review's desk case: a correction ("could not be verified" -> "could be verified") was a copy with nothing
+    said; now the edit and its sentence are (a copy still: no sentence or figure is added)."""
+    corrected = SEED_004.read_text(encoding="utf-8").replace("could not be verified", "could be verified")
+    verdict = desk.check(_doc(tmp_path, "corrected.txt", corrected))
+    assert verdict.verdict == COPY and verdict.of["article_id"] == SEED_004.stem and verdict.adds == []
+    sentence = ("A video circulating online showed him saying he was in militant custody, though its authenticity "
+                "could be verified.")
+    assert verdict.edits == [{"what": '"not" cut', "sentence": sentence}]
+    assert f'1 edit: "not" cut in "{sentence}"' in verdict.line()
+    # a figure changed is an update that names the figure, not "text added"
+    recount = desk.check(_doc(tmp_path, "recount.txt", SEED_004.read_text(encoding="utf-8").replace("killing 11 people", "killing 14 people")))
+    assert recount.verdict == UPDATE and not any(d.startswith("text added") for d in recount.differs), recount.differs
+    assert '1 edit: "14" for "11" in "In Gwadar, militants attacked a camp housing migrant workers, killing 14 people,' in recount.line()
+
+
 def test_a_copy_giving_another_figure_is_an_update_that_says_so(desk, tmp_path):
     """A wire update changes one number in the lede: its shingles are mostly the original's, its figure is not."""
     updated = _trimmed_004().replace("at least 92 militants were killed", "at least 110 militants were killed")

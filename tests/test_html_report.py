@@ -253,6 +253,40 @@ def test_a_copy_crediting_another_place_or_agency_says_so():
     assert compare_copy({**docs["b"], "dateline": "LONDON (Reuters) -"}, {**docs["a"], "dateline": "London (Reuters)"}).dateline is None
 
 
+CORRECTED = (
+    "Mr. Blumenthal said in 2008 that he would not be sent to Vietnam, according to The New Haven Register. He served "
+    "in the Marine Reserves from 1970 to 1976, records show. Officials said the group met on Monday in the capital to "
+    "plan the 40,000 dollar memorial.\n\nThe report was published later that week by the paper."
+)
+
+
+def test_a_word_cut_or_changed_in_shared_text_is_an_edit_said_with_its_sentence():
+    """A review's desk case: a correction ("would not be sent" -> "would be sent") was "same text" (every word of
+    the copy lies in a 5-word phrase the original has). An edit names the words and quotes the copy's sentence."""
+    from newsdedup.html_report import difference_words, word_edits
+
+    copy = (CORRECTED.replace("would not be", "would be").replace("New Haven Register", "Hartford Courant")
+            .replace("40,000", "45,000"))
+    edits = word_edits(copy, CORRECTED)
+    first = "Mr. Blumenthal said in 2008 that he would be sent to Vietnam, according to The Hartford Courant."
+    assert [(e.what, e.sentence) for e in edits] == [
+        ('"not" cut', first),
+        ('"Hartford Courant" for "New Haven Register"', first),
+        ('"45,000" for "40,000"', "Officials said the group met on Monday in the capital to plan the 45,000 dollar memorial."),
+    ]
+    diff = compare_copy({"title": "T", "text": copy, "n_words": 50}, {"title": "T", "text": CORRECTED, "n_words": 51})
+    assert diff.edits == edits and any(w.startswith('3 edits: "not" cut in "Mr. Blumenthal said') for w in difference_words(diff))
+    # not edits: a trimmed bottom, an added paragraph, re-paragraphing, retyped quotes; nor a copy word for word
+    trimmed = CORRECTED.rsplit("\n\n", 1)[0]
+    assert word_edits(trimmed, CORRECTED) == []
+    assert word_edits(CORRECTED + "\n\nThe ministry said a new inquiry would open on Friday in the capital.", CORRECTED) == []
+    assert word_edits(CORRECTED.replace(" He served", "\n\nHe served"), CORRECTED) == []
+    assert compare_copy({"title": "T", "text": CORRECTED, "n_words": 51}, {"title": "T", "text": CORRECTED, "n_words": 51}).edits == []
+    # a passage of six words or more inside is added text, not an edit
+    longer = CORRECTED.replace("records show.", "records show, and he was never deployed overseas at all.")
+    assert word_edits(longer, CORRECTED) == []
+
+
 def test_copy_shows_what_differs_and_its_similarity(page_html):
     docs = {r["article_id"]: r for r in _tables()["documents"].iter_rows(named=True)}
     diff = compare_copy(docs["b"], docs["a"])

@@ -35,7 +35,7 @@ from newsdedup.facts import (
     sentence_key,
     story_heads,
 )
-from newsdedup.html_report import pasted_words
+from newsdedup.html_report import edits_words, pasted_words, word_edits
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
@@ -95,6 +95,7 @@ class Verdict:
     jaccard: float | None = None  # a copy's shingle Jaccard with the article it copies
     containment: float | None = None  # the share of the shorter text's shingles that the other holds
     nearest: dict[str, Any] | None = None  # a new one's: the story one of whose groups it is close to, not joined
+    edits: list[dict[str, str]] = field(default_factory=list)  # a copy's: words changed, cut or added (html_report.Edit)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -289,7 +290,7 @@ class Desk:
         # Sentences whose word shingles the original mostly lacks are what this copy adds, and so are sentences
         # stating a number it lacks (an update's "at least 160 people" in a lede the original gives with 145);
         # a copy whose shingles all occur in the original adds nothing, and needs no sentence splitting.
-        adds = []
+        adds, new_text = [], []
         extra = not np.isin(mine, theirs, assume_unique=True).all()
         stated = numbers(original["text"]) if extra else frozenset()
         for sentence in self._sentences_not_all_in(doc["text"], theirs) if extra else []:
@@ -298,19 +299,26 @@ class Desk:
                 continue
             if len(grams) and np.isin(grams, theirs, assume_unique=True).mean() < 0.5:
                 adds.append(sentence)
+                new_text.append(sentence)
             elif not numbers_within(numbers(sentence), stated):
-                adds.append(sentence)
-        if adds:
+                adds.append(sentence)  # the original's sentence with another figure: said by the edits below
+        if new_text:
             # where the added text comes from: another version of the story (an update pasting an outlet's lines)
             others = [self.docs[a] for a in self.story_members.get(original["story_id"], [])
                       if self.docs[a]["syndicate_id"] != original["syndicate_id"]]
-            differs.append("text added" + pasted_words(pasted_from(adds, others), quote=""))
+            differs.append("text added" + pasted_words(pasted_from(new_text, others), quote=""))
+        if adds:
             differs += figures_changed(adds, split_sentences(original["text"]))
+        # a correction: a word cut ("he would not be sent"), a name or a figure changed, as the reports say it
+        edits = word_edits(doc["text"], original["text"]) if extra else []
+        if edits:
+            differs.append(edits_words(edits))
         score = best[2]
         return Verdict(
             UPDATE if adds else COPY, doc["article_id"], doc["title"], self._brief(best[0]),
             round(max(score.jaccard, score.containment), 4), differs, adds,
             jaccard=round(score.jaccard, 4), containment=round(score.containment, 4),
+            edits=[{"what": e.what, "sentence": e.sentence} for e in edits],
         )
 
     def _may_be_fact(self, sentence: str, story_id: str) -> bool:

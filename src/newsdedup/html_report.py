@@ -23,7 +23,7 @@ import polars as pl
 
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, publication_order, sentence_key
 from newsdedup.normalize import (
-    counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, unaccented, words,
+    clip, counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, unaccented, words,
 )
 from newsdedup.schema import (
     SECTIONS, conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles,
@@ -362,6 +362,7 @@ class Differences:
     missing: list[str]  # passages of the original that are not in the copy
     figures: list[str] = ()  # counts the copy gives another number for ("at least 23 people where the original ...")
     dateline: str | None = None  # 'dateline "KARACHI (Reuters)" added': a copy crediting another place or agency
+    edits: list[Edit] = ()  # words changed, cut or added inside shared text: a correction's "not" cut (word_edits)
 
 
 def _tokens(line: str) -> list[tuple[str, int, int]]:
@@ -425,6 +426,12 @@ def _sorted_codes(text: str, k: int) -> np.ndarray:
     return np.sort(_phrase_codes(text, k))
 
 
+def _new_phrase(text: str, other: str) -> bool:
+    """Whether text has a 5-word phrase other lacks."""
+    ours, theirs = _phrase_codes(text, _PHRASE), _sorted_codes(other, _PHRASE)
+    return bool(len(ours)) and not np.isin(ours, theirs).all()
+
+
 def runs_not_in(text: str, other: str) -> list[Run]:
     """Passages of text whose words other does not have: words in no 5-word phrase the two share.
 
@@ -463,6 +470,94 @@ def runs_not_in(text: str, other: str) -> list[Run]:
     return out
 
 
+@dataclass(frozen=True)
+class Edit:
+    """A few words changed, cut or added inside text a copy shares with its original, and the copy's sentence."""
+
+    what: str  # '"not" cut', '"Hartford Courant" for "New Haven Register"', '"badly" added'
+    sentence: str
+
+    def __str__(self) -> str:
+        return f'{self.what} in "{clip(self.sentence, 160)}"'
+
+
+@lru_cache(maxsize=1024)  # an original is compared with each of its copies
+def _surface_words(text: str) -> tuple[list[str], list[str], list[tuple[str, int]]]:
+    """A text's words (as normalize.words finds them, a figure's groups as one: "40,000"), each as written and
+    with its paragraph and its place there."""
+    found, shown, where = [], [], []
+    for para in paragraphs(text):
+        last = None
+        for word, start, end in _tokens(para):
+            if last is not None and word.isdigit() and found[-1][-1:].isdigit() and para[last:start] in (",", "."):
+                found[-1] += para[last:start] + word
+                shown[-1] += para[last:end]
+            else:
+                found.append(word)
+                shown.append(para[start:end])
+                where.append((para, start))
+            last = end
+    return found, shown, where
+
+
+# Where a sentence may end, for quoting the one an edit is in: ". " after two small letters or digits, before a
+# capital, a quotation or a figure; not after a title ("Mr. Smith", "Gov. Marsh"). A display cut, cheaper than the
+# sentence splitter.
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\]]{2}[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
+_TITLE_BEFORE = re.compile(r"\b(?:Mrs|Gov|Sen|Rep|Gen|Sgt|Col|Capt|Corp|Gens|Reps|Sens|Govs|Supt|Det|Insp)\.\Z")
+
+
+def _sentence_at(para: str, at: int) -> str:
+    """The sentence of a paragraph holding the character at `at`."""
+    start = 0
+    for end in _SENTENCE_END.finditer(para):
+        if _TITLE_BEFORE.search(para, 0, end.start()):
+            continue
+        if end.start() > at:
+            return para[start : end.start()].strip()
+        start = end.end()
+    return para[start:].strip()
+
+
+def word_edits(text: str, theirs: str) -> list[Edit]:
+    """The small edits that make text out of the original theirs, in text order: fewer than _SHORT_EDIT words
+    changed, cut or added between runs of words both share, each with the copy's sentence. A correction ("he
+    would not be sent" -> "he would be sent") or a reworded name; not a passage added or cut (said as added text,
+    a trim or a cut), nor the text's ends (a trimmed bottom, a paragraph appended).
+
+    Where: each stretch of the copy's _PHRASE-word phrases the original lacks lies between two phrases it has
+    (anchors); the words between the anchors, in each text, are the edit. Linear in the texts' length."""
+    mine, mine_shown, mine_at = _surface_words(text)
+    their, their_shown, _ = _surface_words(theirs)
+    k = _PHRASE
+    where: dict[tuple[str, ...], list[int]] = {}
+    for i in range(len(their) - k + 1):
+        where.setdefault(tuple(their[i : i + k]), []).append(i)
+    new = [tuple(mine[j : j + k]) not in where for j in range(len(mine) - k + 1)]
+    out, j = [], 0
+    while j < len(new):
+        if not new[j]:
+            j += 1
+            continue
+        first = j
+        while j < len(new) and new[j]:
+            j += 1
+        left, right = first - 1, j  # the phrases before and after the stretch, shared with the original
+        if left < 0 or right >= len(new):
+            continue  # the text's start or end
+        # the left anchor's place in the original, and the right one's nearest after it (a phrase can recur)
+        pairs = [(i, r) for i in where[tuple(mine[left : left + k])] for r in where[tuple(mine[right : right + k])] if r >= i + k]
+        if not pairs:
+            continue  # the shared words around it lie elsewhere in the original: moved text, no edit
+        i, r = min(pairs, key=lambda p: p[1] - p[0])
+        was, now = their_shown[i + k : r], mine_shown[left + k : right]
+        if max(len(was), len(now)) >= _SHORT_EDIT or r == len(their) - k + 1:
+            continue
+        what = f'"{" ".join(was)}" cut' if not now else f'"{" ".join(now)}" added' if not was else f'"{" ".join(now)}" for "{" ".join(was)}"'
+        out.append(Edit(what, _sentence_at(*mine_at[right - 1 if not now else left + k])))
+    return out
+
+
 def _added(run: Run) -> bool:
     return run.whole_line or run.n_words >= _SHORT_EDIT
 
@@ -489,6 +584,9 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
         boilerplate=[r.text for r in runs if r.boilerplate],
         missing=missing,
         figures=_figures_changed(text, theirs) if any(not r.boilerplate for r in runs) else [],
+        # a cut word leaves no run (every word of "he would be sent" is in a phrase the original has), but a phrase
+        # the original lacks: asked only of copies with one (not of a copy that is the original trimmed, or whole)
+        edits=word_edits(text, theirs) if _new_phrase(text, theirs) else [],
     )
 
 
@@ -498,6 +596,7 @@ def compare_cache_clear() -> None:
     from newsdedup.facts import _flat_words, _pasted_keys
 
     _compare.cache_clear()
+    _surface_words.cache_clear()
     _flat_words.cache_clear()
     _pasted_keys.cache_clear()
 
@@ -541,11 +640,22 @@ def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
         out.append(f"trimmed to {_percent(diff.kept_share)} %")
     if diff.extra:
         out.append(f"{plural(sum(len(words(t)) for t in diff.extra), 'word')} added{pasted_words(list(pasted))}")
-    if diff.reworded:
+    if diff.edits:  # the words themselves: a correction is read, not counted
+        out.append(edits_words(diff.edits))
+    elif diff.reworded:
         out.append(f"{plural(diff.reworded, 'word')} reworded")
     if diff.boilerplate:
         out.append(f"{plural(len(diff.boilerplate), 'line')} of boilerplate")
     return out + list(diff.figures)
+
+
+_EDITS_SHOWN = 3
+
+
+def edits_words(edits: list[Edit]) -> str:
+    """'2 edits: "not" cut in "..."; ...', the first few quoted."""
+    more = f"; and {len(edits) - _EDITS_SHOWN} more" if len(edits) > _EDITS_SHOWN else ""
+    return f"{plural(len(edits), 'edit')}: " + "; ".join(map(str, edits[:_EDITS_SHOWN])) + more
 
 
 def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list[dict] = ()) -> str:
@@ -565,7 +675,12 @@ def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list
         source = f", also in {source}" + (f", and {len(pasted) - 2} more" if len(pasted) > 2 else "") if pasted else ""
         tags.append(f'<span class="tag changed">extra text: {plural(n, "word")} not in the original{source}</span>')
         quotes += diff.extra
-    if diff.reworded:
+    if diff.edits:
+        tags += [f'<span class="tag changed">{_e(edit.what)}</span>' for edit in diff.edits[:_EDITS_SHOWN]]
+        if len(diff.edits) > _EDITS_SHOWN:
+            tags.append(f'<span class="tag changed">and {plural(len(diff.edits) - _EDITS_SHOWN, "more edit")}</span>')
+        quotes += list(dict.fromkeys(edit.sentence for edit in diff.edits))
+    elif diff.reworded:
         tags.append(f'<span class="tag">reworded: {plural(diff.reworded, "word")}</span>')
     tags += [f'<span class="tag changed">{_e(text)}</span>' for text in diff.figures]
     if diff.boilerplate:
