@@ -395,12 +395,32 @@ def test_an_article_in_the_results_already_is_held_not_a_copy_of_itself(saved, t
     assert result.exit_code == 0, result.output
     line = result.output.strip()
     assert line.startswith(f"{SEED_004.stem}: HELD: in the results already, story story_"), line
-    # read again in a new version, it is checked against the others, never against its old self
-    later = "A second convoy of 14 trucks reached Quetta on Sunday, the provincial government said.\n\nTags"
-    (tmp_path / SEED_004.name).write_text(SEED_004.read_text(encoding="utf-8").replace("\n\nTags", "\n\n" + later), encoding="utf-8")
+    # read again in a new version (a wire's re-send under the item's id), it is an update of its held version, with
+    # what it adds; --add keeps the held one and says why
+    later = "A second convoy of 14 trucks reached Quetta on Sunday, the provincial government said."
+    (tmp_path / SEED_004.name).write_text(SEED_004.read_text(encoding="utf-8").replace("\n\nTags", "\n\n" + later + "\n\nTags"), encoding="utf-8")
     result = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--output", str(saved), "--json"])
     verdict = json.loads(result.output)
-    assert verdict["verdict"] != "held" and (verdict["of"] or {}).get("article_id") != SEED_004.stem
+    assert verdict["verdict"] == "update" and verdict["of"]["article_id"] == SEED_004.stem and verdict["adds"] == [later]
+    line = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--output", str(saved)]).output
+    assert line.startswith(f"{SEED_004.stem}: UPDATE of its held version ("), line
+
+
+def test_check_add_of_a_new_version_under_a_held_id_says_it_keeps_the_held_one(saved, tmp_path):
+    """A wire's re-send under its item's id: the desk says what it adds to the held version, and `--add` says why it
+    is not added (a run on its input replaces a version; the desk adds articles, it replaces none)."""
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    body = SEED_004.read_text(encoding="utf-8").split("\n\n", 2)[2]
+    first = tmp_path / "wire.json"
+    first.write_text(json.dumps({"id": "wire-9", "headline": "Pakistan says 92 militants killed", "body_text": body}), encoding="utf-8")
+    assert runner.invoke(app, ["check", str(first), "--add", "--output", str(out)]).exit_code == 0
+    later = "A second convoy of 14 trucks reached Quetta on Sunday, the provincial government said."
+    resent = body.replace("\n\nTags", "\n\n" + later + "\n\nTags")
+    first.write_text(json.dumps({"id": "wire-9", "headline": "Pakistan says 92 militants killed", "body_text": resent}), encoding="utf-8")
+    result = runner.invoke(app, ["check", str(first), "--add", "--output", str(out)])
+    assert result.output.startswith("wire-9: UPDATE of its held version ("), result.output
+    assert "wire-9: not added: another version of it is held (a run on the input it came from replaces it)" in result.output
 
 
 

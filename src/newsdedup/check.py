@@ -104,7 +104,8 @@ class Verdict:
         """One readable line for a person at the desk."""
         head = f"{self.article_id}: {self.verdict.upper().replace('_', ' ')}"
         if self.verdict in (COPY, UPDATE):
-            head += f" of {self.of['article_id']} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
+            of = "its held version" if self.of["article_id"] == self.article_id else self.of["article_id"]
+            head += f" of {of} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
             head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == HELD:
             held_as = f" as {self.of['article_id']}" if self.of["article_id"] != self.article_id else ""
@@ -230,8 +231,9 @@ class Desk:
         cfg = self.settings.syndication
         (mine,), (signature,) = fingerprint([doc["text"]], cfg)
         found = self.state.lsh.query(signature) if self.state.lsh is not None else []
-        rows = np.array([self.sketch_row[a] for a in found if a in self.docs and a in self.sketch_row and a != doc["article_id"]],
-                        dtype=np.int64)  # a held article read again in a new version is no copy of its old one
+        # a held article read again in a new version (its text changed: check() said "held" otherwise) is compared
+        # with its held version too: a wire's re-send under the item's id is an update of it, with what it adds
+        rows = np.array([self.sketch_row[a] for a in found if a in self.docs and a in self.sketch_row], dtype=np.int64)
         if not len(rows):
             return None
         # MinHash estimates pick the candidates worth verifying; the verdict rests on the exact shingle sets.
@@ -243,14 +245,17 @@ class Desk:
         # for a wire update, the previous version (not a newspaper's trimmed copy, which this text contains);
         # then the closest (Jaccard). Candidates are tried by their estimated share of this text.
         guesses = np.minimum(estimated_shared(est_j, len(mine), self.sketch_sizes[rows]) / max(len(mine), 1), 1.0)[keep]
-        order = np.argsort(-guesses, kind="stable")
+        own = np.array([self.sketch_ids[r] == doc["article_id"] for r in rows[keep]], dtype=bool)
+        order = np.lexsort((-guesses, ~own))  # its own held version first (held() prefers it at an equal share)
         best = None
 
         def held(other: str, score) -> tuple:
-            # the share of this text it holds, then the first published (of versions holding as much of it: a
-            # wire's version, not a site's copy of it that this text matches as closely), then the closest
+            # the share of this text it holds, then its own held version (a re-send under its id), then the first
+            # published (of versions holding as much of it: a wire's version, not a site's copy of it that this text
+            # matches as closely), then the closest
             when = self.docs[other].get("published")
-            return round(score.shared / max(len(mine), 1), 2), -(when.timestamp() if when else float("inf")), score.jaccard
+            return (round(score.shared / max(len(mine), 1), 2), other == doc["article_id"],
+                    -(when.timestamp() if when else float("inf")), score.jaccard)
 
         tried = set()
         for row, guess in zip(rows[keep][order], guesses[order]):
@@ -266,7 +271,7 @@ class Desk:
         if best is None:
             return None
         # Candidates left untried may hold as much and be published earlier: those only, earliest first.
-        when_best = -best[1][1]
+        when_best = -best[1][2]
         earlier = [
             (self.docs[o]["published"].timestamp(), o)
             for row, guess in zip(rows[keep], guesses)

@@ -625,7 +625,9 @@ def check(
             if not add:
                 continue
             held = (
-                "already held" if doc["article_id"] in desk.docs
+                ("already held" if desk.docs[doc["article_id"]]["text"] == doc["text"] else
+                 "another version of it is held (a run on the input it came from replaces it)")
+                if doc["article_id"] in desk.docs
                 else f"already held as {verdict.of['article_id']}" if verdict.verdict == HELD  # word for word, another id
                 else "given twice" if doc["article_id"] in added else None
             )
