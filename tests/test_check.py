@@ -363,6 +363,34 @@ def test_an_unrelated_article_is_new(desk, tmp_path):
     assert desk.check(_doc(tmp_path, "n.txt", text)).verdict == NEW
 
 
+STORM = (
+    "Storm closes northern ports\n\nA powerful storm closed three northern ports on Tuesday and forced the cancellation "
+    "of dozens of ferry crossings, the coast guard said, warning of waves up to eight metres.\n\nHarbour masters "
+    "in the three towns said ferries would stay in port until Thursday at the earliest, and fishing boats were "
+    "ordered to return before nightfall.\n\nThe regional government opened two shelters for stranded travellers "
+    "and said it was sending extra buses to the ports.\n"
+)
+
+
+def test_two_copies_of_a_new_story_in_one_batch_are_a_new_article_and_its_copy(saved, tmp_path):
+    """A review's desk case: a feed batch holding a new article and a trimmed copy of it said NEW twice, while
+    `--add` stored them as one copy group. Checked in one batch, the second is a copy of the first."""
+    first, second = tmp_path / "wire.txt", tmp_path / "paper.txt"
+    first.write_text(STORM, encoding="utf-8")
+    second.write_text("Ports shut by storm | Daily Courier\n\n" + STORM.split("\n\n", 1)[1].rsplit("\n\n", 1)[0] + "\n",
+                      encoding="utf-8")
+    result = runner.invoke(app, ["check", str(first), str(second), "--json", "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    verdicts = [json.loads(line) for line in result.output.splitlines()]
+    assert [v["verdict"] for v in verdicts] == ["new", "copy"]
+    assert verdicts[1]["of"]["article_id"] == "wire" and verdicts[1]["of"]["checked_before"]
+    assert verdicts[1]["containment"] == 1.0
+    lines = runner.invoke(app, ["check", str(first), str(second), "--output", str(saved)]).output.splitlines()
+    assert lines[1].startswith("paper: COPY of wire (checked above) ("), lines
+    # alone, each is new: the state holds neither
+    assert json.loads(runner.invoke(app, ["check", str(second), "--json", "--output", str(saved)]).output)["verdict"] == "new"
+
+
 def test_cli_check_reads_files_and_stdin_without_changing_the_state(saved, tmp_path):
     copy = tmp_path / "copy.txt"
     copy.write_text(_trimmed_004(), encoding="utf-8")

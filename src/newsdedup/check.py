@@ -104,7 +104,8 @@ class Verdict:
         """One readable line for a person at the desk."""
         head = f"{self.article_id}: {self.verdict.upper().replace('_', ' ')}"
         if self.verdict in (COPY, UPDATE):
-            of = "its held version" if self.of["article_id"] == self.article_id else self.of["article_id"]
+            of = ("its held version" if self.of["article_id"] == self.article_id
+                  else f"{self.of['article_id']} (checked above)" if self.of.get("checked_before") else self.of["article_id"])
             head += f" of {of} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
             head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == HELD:
@@ -182,6 +183,7 @@ class Desk:
         recurring = counts.filter(pl.col("story_id").list.len() >= facts.boilerplate_min_stories - 1)
         self._recurring = {k: frozenset(ids) for k, ids in recurring.iter_rows()}
         self._threads = ThreadpoolController()
+        self._batch: dict[str, tuple[dict[str, Any], np.ndarray, dict[str, Any]]] = {}  # check(batch=True)'s new ones
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
         if article_id not in self._shingles:
@@ -198,8 +200,12 @@ class Desk:
             "story_id": doc["story_id"],
         }
 
-    def check(self, doc: dict[str, Any]) -> Verdict:
-        """The verdict for one ingested document (a row as ingest produces it)."""
+    def check(self, doc: dict[str, Any], batch: bool = False) -> Verdict:
+        """The verdict for one ingested document (a row as ingest produces it).
+
+        batch: one of a batch checked together (a feed's latest items): it is also compared with the articles of
+        the batch checked before it that the state does not hold, so that two copies of a new story in one batch
+        are a new article and a copy of it ("COPY of x (checked above)"), as a run (or `--add`) groups them."""
         start = time.perf_counter()
         held = self.docs.get(doc["article_id"])
         same = doc["article_id"] if held is not None and held.get("text") == doc["text"] else self._held_as(doc)
@@ -215,9 +221,31 @@ class Desk:
         # each other at every layer, so with another process busy on one of two cores (a scheduled run) one
         # article's embedding took 900 ms instead of 27 ms (18 ms with both cores free).
         with self._threads.limit(limits=1, user_api="blas"), model_threads(1):
-            verdict = self._copy_verdict(doc) or self._story_verdict(doc)
+            verdict = self._copy_verdict(doc) or (batch and self._batch_copy(doc)) or self._story_verdict(doc)
+        if batch and verdict.verdict in (NEW, SAME_STORY):
+            story_id = verdict.of["story_id"] if verdict.verdict == SAME_STORY else None
+            brief = {"article_id": doc["article_id"], "title": doc["title"], "source": doc["source"], "syndicate_id": None,
+                     "story_id": story_id, "checked_before": True}
+            self._batch[doc["article_id"]] = (doc, shingle_hashes(doc["text"], self.settings.syndication.shingle_size), brief)
         verdict.ms = round((time.perf_counter() - start) * 1000, 2)
         return verdict
+
+    def _batch_copy(self, doc: dict[str, Any]) -> Verdict | None:
+        """doc as a copy of an article checked before it in its batch (not held): the one holding most of it, then
+        the closest; None when it copies none."""
+        if not self._batch:
+            return None
+        cfg = self.settings.syndication
+        mine = shingle_hashes(doc["text"], cfg.shingle_size)
+        best = None
+        for other, shingles, brief in self._batch.values():
+            score = score_pair(mine, shingles)
+            if is_copy(score, cfg) and (best is None or (score.shared, score.jaccard) > (best[3].shared, best[3].jaccard)):
+                best = (other, shingles, brief, score)
+        if best is None:
+            return None
+        other, shingles, brief, score = best
+        return self._as_copy(doc, mine, {**other, "story_id": brief["story_id"], "syndicate_id": None}, shingles, score, brief)
 
     def _held_as(self, doc: dict[str, Any]) -> str | None:
         """The held article with this very headline, text, outlet and address, under whatever id (an input of a
@@ -283,8 +311,14 @@ class Desk:
             if is_copy(score, cfg) and (share := held(other, score)) > best[1]:
                 best = (other, share, score)
                 break
-        original = self.docs[best[0]]
-        theirs = self._shingles_of(best[0])
+        return self._as_copy(doc, mine, self.docs[best[0]], self._shingles_of(best[0]), best[2], self._brief(best[0]))
+
+    def _as_copy(
+        self, doc: dict[str, Any], mine: np.ndarray, original: dict[str, Any], theirs: np.ndarray, score, brief: dict[str, Any]
+    ) -> Verdict:
+        """The copy (or update) verdict for doc, whose shingles are `mine`, against the original it copies: what
+        differs, what it adds."""
+        cfg = self.settings.syndication
         differs = []
         if " ".join(words(doc["title"])) != " ".join(words(original["title"])):
             differs.append("headline changed")
@@ -318,9 +352,8 @@ class Desk:
         edits = word_edits(doc["text"], original["text"]) if extra else []
         if edits:
             differs.append(edits_words(edits))
-        score = best[2]
         return Verdict(
-            UPDATE if adds else COPY, doc["article_id"], doc["title"], self._brief(best[0]),
+            UPDATE if adds else COPY, doc["article_id"], doc["title"], brief,
             round(max(score.jaccard, score.containment), 4), differs, adds,
             jaccard=round(score.jaccard, 4), containment=round(score.containment, 4),
             edits=[{"what": e.what, "sentence": e.sentence} for e in edits],

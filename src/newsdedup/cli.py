@@ -619,7 +619,7 @@ def check(
         for doc in docs.iter_rows(named=True) if docs is not None else []:
             if add:  # checked under the id it is added with
                 doc = desk_article(doc, path.name if name == "-" else name, path.name)
-            verdict = desk.check(doc)
+            verdict = desk.check(doc, batch=True)
             typer.echo(json.dumps(verdict.as_dict(), default=str) if json_out else verdict.line())
             sys.stdout.flush()
             if not add:
