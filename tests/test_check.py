@@ -531,13 +531,13 @@ def test_cli_check_add_adds_to_the_state_a_run_saved_while_it_was_checking(saved
     local.write_text(SEED_003.read_text(encoding="utf-8") + "\n\nThe district council met on Monday to plan repairs.\n", encoding="utf-8")
     checking = Desk.check
 
-    def a_run_saves_meanwhile(self, doc):
+    def a_run_saves_meanwhile(self, doc, **kwargs):
         if not (root / "in" / seed.name).exists():
             shutil.copy(seed, root / "in")
             state = load_state(out, load_config())
             continue_run(state, root / "in", load_config(), real_models)
             save_run(out, state)
-        return checking(self, doc)
+        return checking(self, doc, **kwargs)
 
     monkeypatch.setattr(Desk, "check", a_run_saves_meanwhile)
     result = runner.invoke(app, ["check", str(local), "--add", "--output", str(out)])
