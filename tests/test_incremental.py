@@ -1082,7 +1082,7 @@ def test_an_item_whose_new_version_is_rejected_is_not_kept_and_a_rebuild_carries
     assert rebuilt.documents.height == 0  # a file no longer read at all keeps nothing
 
 
-def test_a_feed_emptied_for_a_moment_keeps_its_items_and_a_broken_one_keeps_none(tmp_path, fake_embedder):
+def test_a_feed_emptied_or_broken_for_a_moment_keeps_its_items(tmp_path, fake_embedder):
     """A fetcher truncates wire.jsonl before writing it: the file read empty holds no item, but is no broken file."""
     settings, state, inp = _first_feed(tmp_path, fake_embedder, "wire.jsonl", [("x", "harbour"), ("y", "mountain")])
     _feed(inp / "wire.jsonl", [("y", "mountain")])
@@ -1100,5 +1100,31 @@ def test_a_feed_emptied_for_a_moment_keeps_its_items_and_a_broken_one_keeps_none
     assert state.documents["article_id"].to_list() == ["x", "y", "z"]
     (inp / "array.json").write_text('[{"id": "z", "title": ', encoding="utf-8")  # invalid JSON: not read at all
     changes = continue_run(state, inp, settings, fake_embedder)
-    assert state.documents["article_id"].to_list() == ["x", "y"] and changes.removed == 1
+    # kept as last read (an operator's review: a half-written feed lost every item that had left it, for good)
+    assert state.documents["article_id"].to_list() == ["x", "y", "z"] and changes.removed == 0
+    assert state.documents.filter(pl.col("article_id") == "z")["notes"].to_list() == [["no date given", "no longer in array.json: kept as last read"]]
     assert state.rejects.filter(pl.col("path") == "array.json")["reason"][0].startswith("invalid JSON")
+    (inp / "array.json").unlink()  # a deleted file takes its items with it
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.documents["article_id"].to_list() == ["x", "y"]
+
+
+def test_the_items_that_left_a_feed_outlive_a_run_that_cannot_read_it(tmp_path, fake_embedder):
+    """A feed caught half-written (or grown past max_file_mb) is rejected for that run; the items that had left it
+    live only in the state and stay, and so do the others, until the feed is read whole again."""
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour"), ("b", "mountain")])
+    _feed(inp / "feed.jsonl", [("c", "river"), ("b", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)  # a left
+    text = (inp / "feed.jsonl").read_text(encoding="utf-8")
+    (inp / "feed.jsonl").write_bytes(bytes(range(256)) * 4)  # a binary file this time: not read at all
+    changes = continue_run(state, inp, settings, fake_embedder)
+    notes = dict(zip(state.documents["article_id"].to_list(), state.documents["notes"].to_list()))
+    assert changes.removed == 0 and changes.rolled_off == 0 and state.rejects.height == 1
+    assert notes == {"a": ["no longer in feed.jsonl: kept as last read"], "b": ["feed.jsonl could not be read: kept as last read"],
+                     "c": ["feed.jsonl could not be read: kept as last read"]}
+    (inp / "feed.jsonl").write_text(text.replace('"id": "b"', '"id": "d"'), encoding="utf-8")  # whole again; b has left
+    changes = continue_run(state, inp, settings, fake_embedder)
+    notes = dict(zip(state.documents["article_id"].to_list(), state.documents["notes"].to_list()))
+    assert changes.rolled_off == 1 and state.rejects.height == 0  # b left while the feed could not be read; a before
+    assert notes == {"a": ["no longer in feed.jsonl: kept as last read"], "b": ["no longer in feed.jsonl: kept as last read"],
+                     "c": [], "d": []}

@@ -30,7 +30,9 @@ from newsdedup.ingest import (
 from newsdedup.normalize import shingle_hashes
 from newsdedup.html_report import Sections
 from newsdedup.report import Summary, build_outputs
-from newsdedup.schema import DOCUMENTS, OLD_DESK_PLACE, REJECTS, added_by_desk, is_rolled_off_note, rolled_off_note
+from newsdedup.schema import (
+    DOCUMENTS, OLD_DESK_PLACE, REJECTS, added_by_desk, is_rolled_off_note, rolled_off_note, unreadable_note,
+)
 from newsdedup.state import (
     ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections, save_state,
     term_rows_fit,
@@ -82,7 +84,8 @@ def _own_notes(notes: list[str]) -> list[str]:
 
 
 def reconcile(
-    earlier: pl.DataFrame, now: pl.DataFrame, readable: set[str], keep_rolled_off: bool, rejected: set[str]
+    earlier: pl.DataFrame, now: pl.DataFrame, readable: set[str], keep_rolled_off: bool, rejected: set[str],
+    unreadable: frozenset[str] = frozenset(),
 ) -> Reconciled:
     """Sort earlier articles (`earlier`: those of changed or deleted files, and those that had left their feed and
     are read again now) by what the input holds now: `now`, read from it; `readable`, its files read whole (not
@@ -92,7 +95,9 @@ def reconcile(
     otherwise, or rejected now, is replaced (by its reject). An item of a feed or JSONL file that the file, still
     readable, no longer holds has rolled off (a fetcher rewrote the feed with the latest items) and is kept when
     `keep_rolled_off`, unless it was known only by its place in the file ('feed:3', which a newer version gives to
-    another item). The rest of `earlier` goes.
+    another item). An item of such a file that is there but cannot be read now (`unreadable`: half-written, grown
+    past the size limit) is kept as last read too, when `keep_rolled_off`: the items that had left it live only in
+    the state. The rest of `earlier` goes.
     """
     current = {row["article_id"]: row for row in now.iter_rows(named=True)}
     unchanged, rolled, gone = [], [], []
@@ -108,11 +113,14 @@ def reconcile(
                 gone.append(row)
             continue
         place = place_of(path)
-        if (keep_rolled_off and place is not None and place[0] in readable and article_id not in rejected
+        if keep_rolled_off and place is not None and place[0] in unreadable:  # one that had left it says so still
+            kept = row["notes"] != _own_notes(row["notes"])
+            rolled.append({**row, "notes": row["notes"] if kept else [*row["notes"], unreadable_note(place[0])]})
+        elif (keep_rolled_off and place is not None and place[0] in readable and article_id not in rejected
                 and not known_by_place(article_id, path)):
             note = rolled_off_note(place[0])
             newly += note not in row["notes"]
-            rolled.append({**row, "notes": row["notes"] if note in row["notes"] else [*row["notes"], note]})
+            rolled.append({**row, "notes": [*_own_notes(row["notes"]), note]})
         else:
             gone.append(row)
     same_ids = pl.Series([r["article_id"] for r in unchanged], dtype=pl.String).implode()
@@ -164,11 +172,12 @@ def ingest_changes(
     if others.height:
         again = left & (others["article_id"].is_in(docs["article_id"].implode()) | others["article_id"].is_in(list(rejected)))
         earlier, others = pl.concat([earlier, others.filter(again)]), others.filter(~again)
-    # files that cannot be read as a whole (not those read and found empty) keep none of their items
+    # files there that cannot be read as a whole (not those read and found empty): their items are kept as last read
     whole = (file_of(pl.col("path")) == pl.col("path")) & ~pl.col("reason").is_in(list(HOLDS_NO_ARTICLE))
-    readable = set(plan.hashes) - set(state.rejects.filter(whole)["path"].to_list())
+    unreadable = frozenset(state.rejects.filter(whole)["path"].to_list()) & set(plan.hashes)
+    readable = set(plan.hashes) - unreadable
     keep = settings.ingest.keep_rolled_off
-    now = reconcile(earlier, docs, readable, keep, rejected)
+    now = reconcile(earlier, docs, readable, keep, rejected, unreadable)
     gone = now.gone
     changes.removed = gone.height
     changes.rolled_off = now.newly_rolled_off

@@ -1053,7 +1053,8 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
     try:
         size = file.stat().st_size
         if size > cfg.max_file_mb * 1024 * 1024:
-            yield rel, f"file too large ({size / 1024 / 1024:.1f} MB > {cfg.max_file_mb} MB)"
+            mb = size / 1024 / 1024
+            yield rel, f"file too large ({mb:.1f} MB > {cfg.max_file_mb} MB)" if mb >= 1 else f"file too large ({mb:.2g} MB > {cfg.max_file_mb} MB)"
             return
         text = decode(file.read_bytes())
     except BadInput as exc:

@@ -21,10 +21,13 @@ DOCUMENTS: dict[str, pl.DataType] = {
     "text": pl.String(),
     "n_words": pl.Int64(),
     "notes": pl.List(pl.String()),  # what ingest could not use: why an undated article is ("date 'x' not understood");
-    # and for an item its feed no longer holds, ROLLED_OFF
+    # and for an item its feed no longer holds, ROLLED_OFF; or whose feed cannot be read now, UNREADABLE
 }
 # The note of an article its feed or JSONL file, still there, no longer holds (kept as last read).
 ROLLED_OFF = "no longer in {file}: kept as last read"
+# The note of an item of a feed or JSONL file that is there but cannot be read now (half-written, grown too large):
+# kept as last read, with the items that had left it, until the file is read whole again.
+UNREADABLE = "{file} could not be read: kept as last read"
 
 
 def local_time(row: dict) -> datetime | None:
@@ -51,9 +54,14 @@ def rolled_off_note(file: str) -> str:
     return ROLLED_OFF.format(file=file)
 
 
+def unreadable_note(file: str) -> str:
+    return UNREADABLE.format(file=file)
+
+
 def is_rolled_off_note(note: str) -> bool:
-    head, tail = ROLLED_OFF.split("{file}")
-    return note.startswith(head) and note.endswith(tail)
+    """A note that an item is kept as last read: it left its file (ROLLED_OFF), or its file cannot be read now
+    (UNREADABLE)."""
+    return any(note.startswith(head) and note.endswith(tail) for head, tail in (form.split("{file}") for form in (ROLLED_OFF, UNREADABLE)))
 
 # One row per input that could not be used.
 REJECTS: dict[str, pl.DataType] = {"path": pl.String(), "reason": pl.String()}
