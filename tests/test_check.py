@@ -592,6 +592,32 @@ def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
     assert "pipe.txt: REJECTED: not a regular file" in result.output
 
 
+def test_the_desk_reads_the_state_again_when_a_run_saves_it_meanwhile(saved, tmp_path, monkeypatch):
+    """An operator's review: a run that swapped in its new state while `check` read the old one's files gave the
+    desk tables of two saves and a KeyError. The state is read again until no save came in between."""
+    from newsdedup import state as state_module
+
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    meta = out / "state" / "meta.json"
+    reading, calls = state_module.load_state, []
+
+    def a_run_saves_meanwhile(output, settings, **kwargs):
+        calls.append(1)
+        loaded = reading(output, settings, **kwargs)
+        if len(calls) == 1:  # as save_state does: a new token with every save
+            meta.write_text(json.dumps({**json.loads(meta.read_text()), "token": "saved-meanwhile"}), encoding="utf-8")
+        return loaded
+
+    monkeypatch.setattr(state_module, "load_state", a_run_saves_meanwhile)
+    state, token = state_module.load_steady_state(out, load_config())
+    assert len(calls) == 2 and token == "saved-meanwhile" and state is not None
+    calls.clear()
+    monkeypatch.setattr(state_module, "saved_token", lambda output: f"token-{len(calls)}")  # saved anew every time
+    with pytest.raises(state_module.StateError, match="saved anew each of the 3 times"):
+        state_module.load_steady_state(out, load_config())
+
+
 def test_cli_check_without_a_state_is_one_line(tmp_path):
     result = runner.invoke(app, ["check", str(SEED_004), "--output", str(tmp_path)])
     assert result.exit_code == 2 and "run `newsdedup run` first" in result.output

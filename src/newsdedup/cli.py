@@ -586,13 +586,12 @@ def check(
     from newsdedup.check import HELD, Desk, desk_article
     from newsdedup.ingest import not_a_file, read_files
     from newsdedup.normalize import one_line
-    from newsdedup.state import StateError, load_state, rebuild_reason, saved_token
+    from newsdedup.state import StateError, load_steady_state, rebuild_reason
 
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
     try:
-        stamp = saved_token(output)
-        state = load_state(output, settings, map_sentences=True)
+        state, stamp = load_steady_state(output, settings, map_sentences=True)  # not tables of two saves mixed
     except StateError as exc:
         fail(str(exc))
     if state is None:

@@ -343,6 +343,24 @@ def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None
         raise _unreadable(state_dir(output), "manifest.parquet", exc) from exc
 
 
+def load_steady_state(
+    output: str | Path, settings: Settings, *, map_sentences: bool = False, tries: int = 3
+) -> tuple[State | None, str | None]:
+    """load_state and the token of the save it read, read again when a run saved a new state while it was being read
+    (its files one by one, without the lock: tables of two saves mixed); a damaged state read twice alike is one."""
+    for _ in range(tries):
+        token = saved_token(output)
+        try:
+            state = load_state(output, settings, map_sentences=map_sentences)
+        except StateError:
+            if saved_token(output) == token:
+                raise
+            continue
+        if saved_token(output) == token:
+            return state, token
+    raise StateError(f"the state in {output} was saved anew each of the {tries} times it was read: try again")
+
+
 def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = False) -> State | None:
     """The saved state, or None when there is none or it was made with other settings (a full run is due).
 
