@@ -992,10 +992,14 @@ def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedde
     a = rebuilt.documents.filter(pl.col("article_id") == "a").row(0, named=True)
     assert a["notes"] == ["no longer in feed.jsonl: kept as last read"] and a["story_id"] is not None
     assert previous_documents(tmp_path / "nowhere") is None
-    (out / "state").rename(out / "state.old")  # a run killed between the two renames of save_state
+    (out / "state").rename(out / "state.old")  # a run killed between the two renames of save_state (or in them now)
     assert previous_documents(out)["article_id"].to_list() == ["a", "b", "c"]
+    # read where it is, not moved by a reader (who holds no lock: a run's save had failed so); the next save puts it back
+    assert (out / "state.old").is_dir() and not (out / "state").exists()
+    save_state(out, state)
+    assert (out / "state").is_dir() and not (out / "state.old").exists()
     # a state of a version before documents had utc_offset: its items are carried over all the same, undated by zone
-    old_docs = out / "state" / "documents.parquet"  # put back by previous_documents
+    old_docs = out / "state" / "documents.parquet"
     pl.read_parquet(old_docs).drop("utc_offset").write_parquet(old_docs)
     carried = previous_documents(out)
     assert carried["article_id"].to_list() == ["a", "b", "c"] and carried["utc_offset"].null_count() == 3

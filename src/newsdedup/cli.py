@@ -438,7 +438,7 @@ def show(
 
     from newsdedup.report import story_markdown
     from newsdedup.schema import pairs_by_articles
-    from newsdedup.state import state_dir
+    from newsdedup.state import saved_state_dir
 
     stories_t, articles, facts, conflicts, pairs = _outputs(output, "stories", "articles", "facts", "conflicts", "copy_pairs")
     # the id as the reports print it, or its hex part alone ("30a6a550f840" for story_30a6a550f840)
@@ -449,7 +449,7 @@ def show(
     sid = story["story_id"]
     mine = pl.col("story_id") == sid
     members = articles.filter(mine)
-    texts = state_dir(output) / "documents.parquet"
+    texts = saved_state_dir(output) / "documents.parquet"
     if texts.is_file():  # the texts tell what each copy changes and who a fact's "he" is, as report.md does
         members = members.join(
             pl.scan_parquet(texts).select("article_id", "text")

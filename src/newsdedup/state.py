@@ -162,7 +162,7 @@ CODE_FINGERPRINT = _code_fingerprint()
 def _saved_meta(output: str | Path) -> dict | None:
     """The saved state's meta.json as read (None when there is none, or it cannot be read as a JSON object)."""
     try:
-        meta = json.loads((state_dir(output) / "meta.json").read_text(encoding="utf-8"))
+        meta = json.loads((saved_state_dir(output) / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return meta if isinstance(meta, dict) else None
@@ -171,7 +171,7 @@ def _saved_meta(output: str | Path) -> dict | None:
 def written_by_other_code(output: str | Path) -> bool:
     """The saved state (and the outputs written with it) came from another version of newsdedup's code (or its
     meta data cannot be read: writing again is the safe side)."""
-    if not (state_dir(output) / "meta.json").is_file():
+    if not (saved_state_dir(output) / "meta.json").is_file():
         return False
     meta = _saved_meta(output)
     return meta is None or meta.get("code") != CODE_FINGERPRINT
@@ -279,13 +279,14 @@ def state_dir(output: str | Path) -> Path:
     return Path(output) / "state"
 
 
-def _settled_state_dir(output: str | Path) -> Path:
-    """The state folder, put back first when a run was killed between the two renames of save_state."""
+def saved_state_dir(output: str | Path) -> Path:
+    """The folder holding the saved state: `state`, or `state.old` while a run is between the two renames of
+    save_state (or was killed there). Read where it is, never moved: a reader (the desk, a view, a run's look
+    before it takes the lock) holds no lock, and moving it under a run's save had failed that save; save_state
+    puts it back."""
     folder = state_dir(output)
     backup = folder.with_name("state.old")
-    if not folder.is_dir() and backup.is_dir():
-        backup.rename(folder)
-    return folder
+    return backup if not folder.is_dir() and backup.is_dir() else folder
 
 
 class StateError(RuntimeError):
@@ -301,7 +302,7 @@ def _unreadable(folder: Path, what: str, exc: Exception) -> StateError:
 
 def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
     """The saved state's meta data when the state exists and was made with these settings."""
-    folder = _settled_state_dir(output)
+    folder = saved_state_dir(output)
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
         return None
@@ -338,9 +339,9 @@ def load_manifest(output: str | Path, settings: Settings) -> pl.DataFrame | None
     if _usable_meta(output, settings) is None:
         return None
     try:
-        return pl.read_parquet(state_dir(output) / "manifest.parquet")
+        return pl.read_parquet(saved_state_dir(output) / "manifest.parquet")
     except Exception as exc:
-        raise _unreadable(state_dir(output), "manifest.parquet", exc) from exc
+        raise _unreadable(saved_state_dir(output), "manifest.parquet", exc) from exc
 
 
 def load_steady_state(
@@ -370,7 +371,7 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
     meta = _usable_meta(output, settings)
     if meta is None:
         return None
-    folder = state_dir(output)
+    folder = saved_state_dir(output)
     what = "meta.json"
     try:  # any damage (a truncated table, a lost file, garbage in the index) is one StateError naming the file
         # the settings match the saved ones (_usable_meta): their shaping values are these settings' own
@@ -402,7 +403,7 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
 
 def load_sections(output: str | Path) -> pl.DataFrame:
     """The reports' story sections the state keeps; none in a state saved before they were kept (all are rendered)."""
-    path = state_dir(output) / "sections.parquet"
+    path = saved_state_dir(output) / "sections.parquet"
     return pl.read_parquet(path) if path.is_file() else empty(SECTIONS)
 
 
@@ -410,7 +411,7 @@ def previous_manifest(output: str | Path) -> pl.DataFrame | None:
     """The manifest of the state saved in output, whatever settings or version made it (what the last run read: an
     input folder found empty where it read files is refused, incremental.check_plan); None when there is none."""
     try:
-        return pl.read_parquet(_settled_state_dir(output) / "manifest.parquet", columns=["path"])
+        return pl.read_parquet(saved_state_dir(output) / "manifest.parquet", columns=["path"])
     except Exception:  # no state, or one that cannot be read: nothing to compare with
         return None
 
@@ -423,7 +424,7 @@ def previous_documents(output: str | Path) -> pl.DataFrame | None:
     """The documents of the state saved in output, whatever settings or version made it (a rebuild carries over the
     items that rolled off their files, which it cannot read again); None when there is none or it cannot be read."""
     try:
-        folder = _settled_state_dir(output)
+        folder = saved_state_dir(output)
         documents = pl.read_parquet(folder / "documents.parquet")
         added = [pl.lit(None, dtype).alias(c) for c, dtype in DOCUMENTS.items() if c not in documents.columns and c in _ADDED]
         documents = conform(documents.with_columns(added).select(list(DOCUMENTS)), DOCUMENTS, "documents")
@@ -442,6 +443,8 @@ def save_state(output: str | Path, state: State, token: str | None = None) -> No
     folder = state_dir(output)
     fresh = folder.with_name("state.new")
     backup = folder.with_name("state.old")
+    if not folder.is_dir() and backup.is_dir():  # a save killed between its renames: its state back first
+        backup.rename(folder)
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
     for name in _TABLES:
