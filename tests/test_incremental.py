@@ -884,6 +884,33 @@ def test_an_item_that_rolls_off_a_feed_stays_and_one_the_feed_still_holds_is_not
     assert state.documents.height == 0
 
 
+def test_a_correction_appended_under_an_items_url_is_no_item_leaving_its_log(tmp_path, fake_embedder):
+    """An operator's review: items without ids are known by their urls; a correction appended with the same url makes
+    both known by their places (a url two items share names neither). The old url-named row had been kept as "no
+    longer in log.jsonl" beside them: three versions of one item, where a fresh run holds two."""
+    import json
+
+    def line(url, word, extra=""):
+        body = " ".join(f"The {word} report gives detail number {i} about the {word} event today." for i in range(4))
+        return json.dumps({"title": f"{word.title()} headline", "text": body + extra, "url": url, "published": "2026-02-01T10:00:00Z"})
+
+    settings, state = load_config(), _fresh(load_config())
+    inp = tmp_path / "in"
+    inp.mkdir()
+    log = inp / "log.jsonl"
+    log.write_text(line("https://x.example/0", "harbour") + "\n" + line("https://x.example/1", "mountain") + "\n", encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    assert sorted(state.documents["article_id"].to_list()) == ["https://x.example/0", "https://x.example/1"]
+    with open(log, "a", encoding="utf-8") as fh:
+        fh.write(line("https://x.example/0", "harbour", " The harbour reopened at noon, officials said.") + "\n")
+    changes = continue_run(state, inp, settings, fake_embedder)
+    assert sorted(state.documents["article_id"].to_list()) == ["https://x.example/1", "log:1", "log:3"]
+    assert changes.rolled_off == 0 and all(notes == [] for notes in state.documents["notes"].to_list())
+    fresh = _fresh(settings)
+    continue_run(fresh, inp, settings, fake_embedder)
+    assert sorted(fresh.documents["article_id"].to_list()) == sorted(state.documents["article_id"].to_list())
+
+
 def test_items_known_by_their_place_or_with_keep_rolled_off_false_go_with_the_feed_s_old_version(tmp_path, fake_embedder):
     base = load_config()
     for settings, items, kept in (

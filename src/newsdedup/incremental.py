@@ -100,6 +100,9 @@ def reconcile(
     the state. The rest of `earlier` goes.
     """
     current = {row["article_id"]: row for row in now.iter_rows(named=True)}
+    # an item known by its url is still in its file when an item read there now has that url: another item with the
+    # same url (a correction appended) made both known by their places, it did not leave
+    urls_now = {(file_of_path(row["path"]), row["url"]) for row in current.values() if row["url"]}
     unchanged, rolled, gone = [], [], []
     newly = 0
     for row in earlier.iter_rows(named=True):
@@ -117,7 +120,7 @@ def reconcile(
             kept = row["notes"] != _own_notes(row["notes"])
             rolled.append({**row, "notes": row["notes"] if kept else [*row["notes"], unreadable_note(place[0])]})
         elif (keep_rolled_off and place is not None and place[0] in readable and article_id not in rejected
-                and not known_by_place(article_id, path)):
+                and not known_by_place(article_id, path) and (place[0], row["url"]) not in urls_now):
             note = rolled_off_note(place[0])
             newly += note not in row["notes"]
             rolled.append({**row, "notes": [*_own_notes(row["notes"]), note]})
