@@ -1003,6 +1003,29 @@ def test_a_rebuild_keeps_the_articles_the_desk_added(tmp_path, fake_embedder):
     assert doc["article_id"].startswith("check:story-") and doc["path"] == f"check:{desk_in / 'story.jsonl'}:1"
 
 
+def test_an_input_delivering_an_id_the_desk_added_replaces_the_desk_s_article(tmp_path, fake_embedder):
+    """An operator's review: the wire delivers, corrected, an item a desk had added under its id. Every run had
+    rejected the input's as a duplicate of the desk's, while a rebuild kept the input's: the input's stands."""
+    from newsdedup.check import desk_article
+    from newsdedup.incremental import Changes, add_documents
+    from newsdedup.ingest import read_files
+
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour")])
+    desk_in = tmp_path / "desk"
+    desk_in.mkdir()
+    _feed(desk_in / "wire.jsonl", [("w7", "volcano")])
+    docs, _ = read_files(desk_in, [desk_in / "wire.jsonl"], settings.ingest)
+    doc = desk_article(docs.row(0, named=True), str(desk_in / "wire.jsonl"), "wire.jsonl")
+    add_documents(state, pl.DataFrame([doc], schema=DOCUMENTS), settings, fake_embedder, Changes(added=1))
+    assert doc["article_id"] == "w7" and doc["path"].startswith("check:")
+    _feed(inp / "wire.jsonl", [("w7", "glacier")])  # the wire's own, corrected
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.rejects.height == 0
+    w7 = state.documents.filter(pl.col("article_id") == "w7").row(0, named=True)
+    assert w7["path"] == "wire.jsonl:1" and "glacier" in w7["text"] and state.documents.height == 2
+    assert state.sketches["article_id"].to_list().count("w7") == 1
+
+
 def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedder):
     """Other settings (or --full) read every input again; items no input holds any more come from the old state."""
     from newsdedup.state import previous_documents

@@ -166,14 +166,17 @@ def ingest_changes(
     others = state.documents.filter(~in_dropped)
     left = _has_left(others) if others.height else pl.Series([], dtype=pl.Boolean)
     state.rejects = state.rejects.filter(~file_of(pl.col("path")).is_in(dropped))
-    # an item that left its feed does not hold its id: read again in any file, it replaces its old version
-    holding = others.filter(~left)
+    # an item that left its feed does not hold its id: read again in any file, it replaces its old version; nor
+    # does one `check --add` added: an input delivering its id (the wire's own, corrected) replaces it, as a rebuild does
+    desk = others.select(added_by_desk(pl.col("path")))["path"] if others.height else pl.Series([], dtype=pl.Boolean)
+    holding = others.filter(~left & ~desk)
     known = dict(zip(holding["article_id"].to_list(), holding["path"].to_list()))
     rejected: set[str] = set()
     docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known, rejected)
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
     if others.height:
-        again = left & (others["article_id"].is_in(docs["article_id"].implode()) | others["article_id"].is_in(list(rejected)))
+        read_now = others["article_id"].is_in(docs["article_id"].implode())
+        again = (left & (read_now | others["article_id"].is_in(list(rejected)))) | (desk & read_now)
         earlier, others = pl.concat([earlier, others.filter(again)]), others.filter(~again)
     # files there that cannot be read as a whole (not those read and found empty): their items are kept as last read
     whole = (file_of(pl.col("path")) == pl.col("path")) & ~pl.col("reason").is_in(list(HOLDS_NO_ARTICLE))
