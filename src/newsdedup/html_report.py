@@ -481,23 +481,43 @@ class Edit:
         return f'{self.what} in "{clip(self.sentence, 160)}"'
 
 
-@lru_cache(maxsize=1024)  # an original is compared with each of its copies
-def _surface_words(text: str) -> tuple[list[str], list[str], list[tuple[str, int]]]:
-    """A text's words (as normalize.words finds them, a figure's groups as one: "40,000"), each as written and
-    with its paragraph and its place there."""
-    found, shown, where = [], [], []
-    for para in paragraphs(text):
-        last = None
-        for word, start, end in _tokens(para):
-            if last is not None and word.isdigit() and found[-1][-1:].isdigit() and para[last:start] in (",", "."):
-                found[-1] += para[last:start] + word
-                shown[-1] += para[last:end]
-            else:
-                found.append(word)
-                shown.append(para[start:end])
-                where.append((para, start))
-            last = end
-    return found, shown, where
+@lru_cache(maxsize=4096)
+def _word_places(text: str) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Where each word of a text (as _line_words has them) lies: the index of its paragraph in _line_words, for every
+    word in order, and the paragraphs."""
+    lines = _line_words(text)
+    return np.repeat(np.arange(len(lines)), [len(w) for _, w in lines]), tuple(line for line, _ in lines)
+
+
+@lru_cache(maxsize=4096)
+def _code_order(text: str, k: int) -> np.ndarray:
+    """The phrase positions of a text in the order of _sorted_codes (where each sorted code lies)."""
+    return np.argsort(_phrase_codes(text, k), kind="stable")
+
+
+def _words_shown(text: str, start: int, end: int) -> tuple[str, str, int]:
+    """Words start..end-1 of a text as written (a figure's other groups taken along: "40,000", not "40"), the paragraph
+    holding the first of them, and where in it they start (start == end: where word `start` would be)."""
+    where, paras = _word_places(text)
+    at = min(start, len(where) - 1)
+    para_no = int(where[at])
+    para = paras[para_no]
+    first_of_para = int(np.searchsorted(where, para_no, side="left"))
+    toks = _tokens(para)
+    i = at - first_of_para
+    if start == end:
+        return "", para, toks[i][1] if start < len(where) else len(para)
+    j = min(end - first_of_para, len(toks)) - 1  # an edit never spans paragraphs past this one's end (cut there)
+    lo, hi = toks[i][1], toks[j][2]
+    while lo >= 2 and para[lo - 1] in ",." and para[lo - 2].isdigit() and para[lo].isdigit():
+        lo -= 2
+        while lo > 0 and para[lo - 1].isdigit():
+            lo -= 1
+    while hi + 1 < len(para) and para[hi] in ",." and para[hi + 1].isdigit() and para[hi - 1].isdigit():
+        hi += 2
+        while hi < len(para) and para[hi].isdigit():
+            hi += 1
+    return para[lo:hi], para, lo
 
 
 # Where a sentence may end, for quoting the one an edit is in: ". " after two small letters or digits, before a
@@ -526,35 +546,41 @@ def word_edits(text: str, theirs: str) -> list[Edit]:
     a trim or a cut), nor the text's ends (a trimmed bottom, a paragraph appended).
 
     Where: each stretch of the copy's _PHRASE-word phrases the original lacks lies between two phrases it has
-    (anchors); the words between the anchors, in each text, are the edit. Linear in the texts' length."""
-    mine, mine_shown, mine_at = _surface_words(text)
-    their, their_shown, _ = _surface_words(theirs)
+    (anchors); the words between the anchors, in each text, are the edit. Phrases are compared by their codes
+    (numpy, linear in the texts' length); only an edit's own paragraph is read for its words as written."""
     k = _PHRASE
-    where: dict[tuple[str, ...], list[int]] = {}
-    for i in range(len(their) - k + 1):
-        where.setdefault(tuple(their[i : i + k]), []).append(i)
-    new = [tuple(mine[j : j + k]) not in where for j in range(len(mine) - k + 1)]
-    out, j = [], 0
-    while j < len(new):
-        if not new[j]:
-            j += 1
-            continue
-        first = j
-        while j < len(new) and new[j]:
-            j += 1
-        left, right = first - 1, j  # the phrases before and after the stretch, shared with the original
-        if left < 0 or right >= len(new):
+    ours, theirs_sorted = _phrase_codes(text, k), _sorted_codes(theirs, k)
+    if not len(ours) or not len(theirs_sorted):
+        return []
+    at = np.minimum(np.searchsorted(theirs_sorted, ours), len(theirs_sorted) - 1)
+    new = theirs_sorted[at] != ours
+    if not new.any():
+        return []
+    order = _code_order(theirs, k)
+
+    def places(code: np.uint64) -> np.ndarray:  # where a phrase of the copy lies in the original
+        lo, hi = np.searchsorted(theirs_sorted, code, side="left"), np.searchsorted(theirs_sorted, code, side="right")
+        return order[lo:hi]
+
+    flips = np.flatnonzero(np.diff(np.concatenate([[False], new, [False]]).astype(np.int8)))
+    out = []
+    for first, stop in zip(flips[::2], flips[1::2]):
+        left, right = int(first) - 1, int(stop)  # the phrases before and after the stretch, shared with the original
+        if left < 0 or right >= len(ours):
             continue  # the text's start or end
-        # the left anchor's place in the original, and the right one's nearest after it (a phrase can recur)
-        pairs = [(i, r) for i in where[tuple(mine[left : left + k])] for r in where[tuple(mine[right : right + k])] if r >= i + k]
+        pairs = [(int(i), int(r)) for i in places(ours[left]) for r in places(ours[right]) if r >= i + k]
         if not pairs:
             continue  # the shared words around it lie elsewhere in the original: moved text, no edit
         i, r = min(pairs, key=lambda p: p[1] - p[0])
-        was, now = their_shown[i + k : r], mine_shown[left + k : right]
-        if max(len(was), len(now)) >= _SHORT_EDIT or r == len(their) - k + 1:
+        n_was, n_now = r - (i + k), right - (left + k)
+        if max(n_was, n_now) >= _SHORT_EDIT:
             continue
-        what = f'"{" ".join(was)}" cut' if not now else f'"{" ".join(now)}" added' if not was else f'"{" ".join(now)}" for "{" ".join(was)}"'
-        out.append(Edit(what, _sentence_at(*mine_at[right - 1 if not now else left + k])))
+        was, _, _ = _words_shown(theirs, i + k, r) if n_was else ("", "", 0)
+        now, para, offset = _words_shown(text, left + k, right)
+        if not n_now:  # a cut: the sentence around the place it was cut from
+            _, para, offset = _words_shown(text, right - 1, right)
+        what = f'"{was}" cut' if not n_now else f'"{now}" added' if not n_was else f'"{now}" for "{was}"'
+        out.append(Edit(what, _sentence_at(para, offset)))
     return out
 
 
@@ -596,7 +622,8 @@ def compare_cache_clear() -> None:
     from newsdedup.facts import _flat_words, _pasted_keys
 
     _compare.cache_clear()
-    _surface_words.cache_clear()
+    _word_places.cache_clear()
+    _code_order.cache_clear()
     _flat_words.cache_clear()
     _pasted_keys.cache_clear()
 
