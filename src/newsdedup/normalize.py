@@ -67,7 +67,7 @@ _BOILERPLATE_PATTERNS = (
     r"^(?=.{0,300}$)\(?(this|the) (article|story|report|piece|content)\b.{0,30}\bauto-?generated from\b.{0,40}"
     r"\b(feed|service|wire|agency)\b",
     r"^(?=.{0,300}$)\(?only the headline\b.{0,40}\b(reworked|changed|edited)\b",
-    r"^(?=.{0,300}$).{0,160}\bholds? no responsibility for (its|the|this) content\W*$",
+    r"\A(?=.{0,300}$).{0,160}\bholds? no responsibility for (its|the|this) content\W*$",  # \A: tried where its words are
     r"^(?=.{0,250}$)\(?(this|the) (article|story|report|piece) ((was|is|has been) )?(originally )?(first )?(published|appeared)\b"
     r".{0,80}\b(republished|reproduced)\b.{0,20}\b(here|with permission|under (a |an )?[\w -]{0,30}licen[cs]e|by arrangement)"
     r"\b[^,;]*$",
@@ -95,12 +95,12 @@ _BOILERPLATE_PATTERNS = (
     # updates ...", "Watch the video above for more.", "Contact the reporter at ...@...", "Have a news tip? Email ...",
     # "Follow our live coverage of ... on our website" (not "The ministry contributed to the fund", "Watch
     # parties were held across the city")
-    r"^(?=.{0,250}$)[^.!?]{2,160}\bcontributed (additional |further )?(reporting(?=\s+(from|in|at|for|on)\b|\W*$)|to this (report|story|article)\b)[^!?]{0,100}$",
+    r"\A(?=.{0,250}$)[^.!?]{2,160}\bcontributed (additional |further )?(reporting(?=\s+(from|in|at|for|on)\b|\W*$)|to this (report|story|article)\b)[^!?]{0,100}$",
     r"^(?=.{0,300}$)\(?an? (version|earlier version) of this (article|story|report)\b.{0,60}\b(print|edition|paper)\b",
     r"^(?=.{0,200}$)\(?(this is an? (developing|breaking|evolving)( news)? (story|situation)|this (story|article|report) is "
     r"(still )?(developing|breaking))\b[^!?]{0,120}$",
     r"^(?=.{0,200}$)\(?(stay with us|stay tuned|check back)\b.{0,60}\b(updates?|more|latest|developments?)\b",
-    r"^(?=.{0,160}$)\(?(watch|see|view|check out)\b.{0,40}\b(video|videos|clip|gallery|photos|slideshow)\b.{0,20}\b(above|below)\b[^!?]{0,60}$",
+    r"\A(?=.{0,160}$)\(?(watch|see|view|check out)\b.{0,40}\b(video|videos|clip|gallery|photos|slideshow)\b.{0,20}\b(above|below)\b[^!?]{0,60}$",
     r"^(?=.{0,200}$)\(?(contact|e-?mail|reach|write to|send)\b.{0,100}[\w.+-]+@[\w-]+\.[\w.-]+",
     r"^(?=.{0,200}$)\(?(have|got) (a|any) (news )?tips?\b",
     r"^(?=.{0,200}$)\(?(follow|read|see|get) (all )?(of )?our (live |full |complete |latest |continuing |ongoing )?"
@@ -112,13 +112,14 @@ _BOILERPLATE_PATTERNS = (
     r"(?=[^()]*\b(paragraphs?|paras?|grafs?|throughout|byline|headline|dateline|details|quotes?|comments?|background"
     r"|reaction|toll|figures?|spelling|typo)\b)[^()]*\)\.?$",
 )
-# Furniture that opens a line, tried once at its start; and furniture anywhere in it.
+# Furniture that opens a line, tried once at its start; and furniture anywhere in it (also a pattern opening with
+# \A: tried only on a line holding one of _ANYWHERE_WORDS, as a slow pattern should be).
 _BOILERPLATE_START = re.compile("|".join(f"(?:{p[1:]})" for p in _BOILERPLATE_PATTERNS if p.startswith("^")), re.I)
 _BOILERPLATE_ANYWHERE = [re.compile(p, re.I) for p in _BOILERPLATE_PATTERNS if not p.startswith("^")]
 # Words one of those needs: most lines hold none, and a substring test is much cheaper than a search.
 _ANYWHERE_WORDS = (
     "rights reserved", "sign up", "subscribe", "newsletter", "may not be", "republication", "redistribution",
-    "responsibility",
+    "responsibility", "contributed", "above", "below",
 )
 # "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE | AP": names only, case-sensitive,
 # so that "By Sunday, security forces had ..." stays story text.
