@@ -166,6 +166,16 @@ def test_boilerplate_lines_are_recognised(line):
         "Police said they would contact the families of the 12 victims.",
         "Read our full coverage guidelines, the regulator told broadcasters.",
         "Stay with us, the rescuers told the trapped miners, officials said.",
+        # (a review's cases: a trailer's words in a lede, or a trailer followed by news)
+        "Shireen Abu Akleh, who contributed reporting for Al Jazeera for 25 years, was shot dead on Wednesday in Jenin.",
+        "Jones, a veteran correspondent who contributed reporting from Baghdad during the war, died on Sunday at 74.",
+        "Several UN agencies contributed to this report, which warns that global growth will slow to 2.1 percent next year.",
+        "Reuters contributed to this report. Officials said 12 people were killed in the blast on Monday.",
+        "This is a developing situation and residents should stay indoors, the sheriff's office said in a statement.",
+        "Email requests to spokesman@agency.gov were not answered on Tuesday.",
+        "Reach out to the council at help@city.gov if you lost power, the utility said in a statement on Monday.",
+        "Got a tip about the gunman, police raided the house.",
+        "Check back in a year and more of the land will be underwater, the scientist warned.",
         "",
     ],
 )
