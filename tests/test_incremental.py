@@ -909,6 +909,16 @@ def test_a_correction_appended_under_an_items_url_is_no_item_leaving_its_log(tmp
     fresh = _fresh(settings)
     continue_run(fresh, inp, settings, fake_embedder)
     assert sorted(fresh.documents["article_id"].to_list()) == sorted(state.documents["article_id"].to_list())
+    # items with ids of their own sharing one placeholder link: one that leaves the feed is kept, as any other
+    (inp / "log.jsonl").unlink()
+    feed = inp / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({**json.loads(line("https://x.example/", w)), "id": w}) for w in ("lake", "field")) + "\n",
+                    encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    feed.write_text(json.dumps({**json.loads(line("https://x.example/", "cave")), "id": "cave"}) + "\n"
+                    + json.dumps({**json.loads(line("https://x.example/", "field")), "id": "field"}) + "\n", encoding="utf-8")
+    changes = continue_run(state, inp, settings, fake_embedder)
+    assert sorted(state.documents["article_id"].to_list()) == ["cave", "field", "lake"] and changes.rolled_off == 1
 
 
 def test_items_known_by_their_place_or_with_keep_rolled_off_false_go_with_the_feed_s_old_version(tmp_path, fake_embedder):
@@ -1161,6 +1171,24 @@ def test_a_feed_emptied_or_broken_for_a_moment_keeps_its_items(tmp_path, fake_em
     (inp / "array.json").unlink()  # a deleted file takes its items with it
     continue_run(state, inp, settings, fake_embedder)
     assert state.documents["article_id"].to_list() == ["x", "y"]
+
+
+def test_a_rebuild_while_a_feed_cannot_be_read_keeps_its_items(tmp_path, fake_embedder):
+    """A review's case: a rebuild (--full, other settings, a new state version) while a feed is half-written had lost
+    its items, those that had left it too, before the run's save overwrote the only state holding them."""
+    from newsdedup.state import previous_documents
+
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour"), ("b", "mountain")])
+    _feed(inp / "feed.jsonl", [("c", "river"), ("b", "mountain")])
+    continue_run(state, inp, settings, fake_embedder)  # a left
+    out = tmp_path / "out"
+    save_state(out, state)
+    (inp / "feed.jsonl").write_bytes(bytes(range(256)) * 4)
+    rebuilt = _fresh(settings)
+    continue_run(rebuilt, inp, settings, fake_embedder, previous_documents(out))
+    notes = dict(zip(rebuilt.documents["article_id"].to_list(), rebuilt.documents["notes"].to_list()))
+    assert notes == {"a": ["no longer in feed.jsonl: kept as last read"], "b": ["feed.jsonl could not be read: kept as last read"],
+                     "c": ["feed.jsonl could not be read: kept as last read"]}
 
 
 def test_the_items_that_left_a_feed_outlive_a_run_that_cannot_read_it(tmp_path, fake_embedder):

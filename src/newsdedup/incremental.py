@@ -101,7 +101,8 @@ def reconcile(
     """
     current = {row["article_id"]: row for row in now.iter_rows(named=True)}
     # an item known by its url is still in its file when an item read there now has that url: another item with the
-    # same url (a correction appended) made both known by their places, it did not leave
+    # same url (a correction appended) made both known by their places, it did not leave (items known by their own
+    # ids are not: a feed may give every item one placeholder link)
     urls_now = {(file_of_path(row["path"]), row["url"]) for row in current.values() if row["url"]}
     unchanged, rolled, gone = [], [], []
     newly = 0
@@ -120,7 +121,7 @@ def reconcile(
             kept = row["notes"] != _own_notes(row["notes"])
             rolled.append({**row, "notes": row["notes"] if kept else [*row["notes"], unreadable_note(place[0])]})
         elif (keep_rolled_off and place is not None and place[0] in readable and article_id not in rejected
-                and not known_by_place(article_id, path) and (place[0], row["url"]) not in urls_now):
+                and not known_by_place(article_id, path) and not (article_id == row["url"] and (place[0], row["url"]) in urls_now)):
             note = rolled_off_note(place[0])
             newly += note not in row["notes"]
             rolled.append({**row, "notes": [*_own_notes(row["notes"]), note]})
@@ -168,15 +169,15 @@ def ingest_changes(
     state.rejects = state.rejects.filter(~file_of(pl.col("path")).is_in(dropped))
     # an item that left its feed does not hold its id: read again in any file, it replaces its old version; nor
     # does one `check --add` added: an input delivering its id (the wire's own, corrected) replaces it, as a rebuild does
-    desk = others.select(added_by_desk(pl.col("path")))["path"] if others.height else pl.Series([], dtype=pl.Boolean)
-    holding = others.filter(~left & ~desk)
+    by_desk = others.select(added_by_desk(pl.col("path")))["path"] if others.height else pl.Series([], dtype=pl.Boolean)
+    holding = others.filter(~left & ~by_desk)
     known = dict(zip(holding["article_id"].to_list(), holding["path"].to_list()))
     rejected: set[str] = set()
     docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known, rejected)
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
     if others.height:
         read_now = others["article_id"].is_in(docs["article_id"].implode())
-        again = (left & (read_now | others["article_id"].is_in(list(rejected)))) | (desk & read_now)
+        again = (left & (read_now | others["article_id"].is_in(list(rejected)))) | (by_desk & read_now)
         earlier, others = pl.concat([earlier, others.filter(again)]), others.filter(~again)
     # files there that cannot be read as a whole (not those read and found empty): their items are kept as last read
     whole = (file_of(pl.col("path")) == pl.col("path")) & ~pl.col("reason").is_in(list(HOLDS_NO_ARTICLE))
@@ -204,7 +205,7 @@ def ingest_changes(
         # an older version's id of a wire's version 2 (its bare uri) for the same text, read now as 'URI@v2'
         versioned = {unversioned(a): text for a, text in zip(docs["article_id"], docs["text"]) if unversioned(a) != a}
         unread = unread.filter(pl.Series([versioned.get(a) != text for a, text in zip(unread["article_id"], unread["text"])], dtype=pl.Boolean))
-        carried = reconcile(unread.select(list(DOCUMENTS)), docs.clear(), readable, keep, rejected).rolled_off
+        carried = reconcile(unread.select(list(DOCUMENTS)), docs.clear(), readable, keep, rejected, unreadable).rolled_off
         # what `check --add` added, and in an older state's "check/NAME" (before version 35: no item's place, an id
         # that is not its path's, as an input's of a folder check/ is, 'check/a' for 'check/a.txt'), no input's path now
         old_desk = [
