@@ -181,8 +181,13 @@ def ingest_changes(
         earlier, others = pl.concat([earlier, others.filter(again)]), others.filter(~again)
     # files there that cannot be read as a whole (not those read and found empty): their items are kept as last read
     whole = (file_of(pl.col("path")) == pl.col("path")) & ~pl.col("reason").is_in(list(HOLDS_NO_ARTICLE))
-    unreadable = frozenset(state.rejects.filter(whole)["path"].to_list()) & set(plan.hashes)
-    readable = set(plan.hashes) - unreadable
+    # (a file of a type the config reads no more, or one that is no file now, a folder or a broken link, keeps none)
+    not_whole = set(state.rejects.filter(whole)["path"].to_list())
+    unreadable = frozenset(
+        rel for rel in not_whole
+        if rel in plan.hashes and Path(rel).suffix.lower() in settings.ingest.extensions and (root / rel).is_file()
+    )
+    readable = set(plan.hashes) - not_whole
     keep = settings.ingest.keep_rolled_off
     now = reconcile(earlier, docs, readable, keep, rejected, unreadable)
     gone = now.gone
