@@ -285,6 +285,14 @@ def test_a_word_cut_or_changed_in_shared_text_is_an_edit_said_with_its_sentence(
     # a passage of six words or more inside is added text, not an edit
     longer = CORRECTED.replace("records show.", "records show, and he was never deployed overseas at all.")
     assert word_edits(longer, CORRECTED) == []
+    # a repeated phrase dropped or doubled names no words (it had given '"" cut'); "Jan. 5" ends no sentence
+    doubled = "Officials in the city said the bridge said the bridge would close on Monday and reopen on Friday after repairs."
+    single = "Officials in the city said the bridge would close on Monday and reopen on Friday after repairs."
+    assert word_edits(single, doubled) == [] and word_edits(doubled, single) == []
+    dated = "The vote on Jan. 5 was postponed by the council of the city until the spring. It was a long day in the capital."
+    assert [e.sentence for e in word_edits(dated.replace("postponed", "delayed"), dated)] == [
+        "The vote on Jan. 5 was delayed by the council of the city until the spring."
+    ]
 
 
 def test_copy_shows_what_differs_and_its_similarity(page_html):

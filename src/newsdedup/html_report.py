@@ -524,7 +524,10 @@ def _words_shown(text: str, start: int, end: int) -> tuple[str, str, int]:
 # capital, a quotation or a figure; not after a title ("Mr. Smith", "Gov. Marsh"). A display cut, cheaper than the
 # sentence splitter.
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9%)\]]{2}[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]*[A-Z0-9])")
-_TITLE_BEFORE = re.compile(r"\b(?:Mrs|Gov|Sen|Rep|Gen|Sgt|Col|Capt|Corp|Gens|Reps|Sens|Govs|Supt|Det|Insp)\.\Z")
+_TITLE_BEFORE = re.compile(
+    r"\b(?:Mrs|Gov|Sen|Rep|Gen|Sgt|Col|Capt|Corp|Gens|Reps|Sens|Govs|Supt|Det|Insp|Prof|Rev|Jan|Feb|Aug|Sept|Sep|Oct|Nov"
+    r"|Dec|Ave|Blvd|No|Nos|Vol|Fig|approx|est)\.\Z"
+)
 
 
 def _sentence_at(para: str, at: int) -> str:
@@ -568,12 +571,21 @@ def word_edits(text: str, theirs: str) -> list[Edit]:
         left, right = int(first) - 1, int(stop)  # the phrases before and after the stretch, shared with the original
         if left < 0 or right >= len(ours):
             continue  # the text's start or end
-        pairs = [(int(i), int(r)) for i in places(ours[left]) for r in places(ours[right]) if r >= i + k]
-        if not pairs:
+        if right - left < k:
+            continue  # anchors overlapping in the copy: a repeated phrase dropped or doubled, no words to name
+        # the left anchor's place in the original with the right one's nearest after it (a phrase can recur: a
+        # binary search per place, not every pair, so a table of repeated rows stays linear)
+        rights = np.sort(places(ours[right]))
+        best = None
+        for i in places(ours[left]):
+            at_r = np.searchsorted(rights, i + k)
+            if at_r < len(rights) and (best is None or rights[at_r] - i < best[1] - best[0]):
+                best = (int(i), int(rights[at_r]))
+        if best is None:
             continue  # the shared words around it lie elsewhere in the original: moved text, no edit
-        i, r = min(pairs, key=lambda p: p[1] - p[0])
+        i, r = best
         n_was, n_now = r - (i + k), right - (left + k)
-        if max(n_was, n_now) >= _SHORT_EDIT:
+        if max(n_was, n_now) >= _SHORT_EDIT or not (n_was or n_now):
             continue
         was, _, _ = _words_shown(theirs, i + k, r) if n_was else ("", "", 0)
         now, para, offset = _words_shown(text, left + k, right)
