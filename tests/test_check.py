@@ -448,7 +448,14 @@ def test_check_add_of_a_new_version_under_a_held_id_says_it_keeps_the_held_one(s
     first.write_text(json.dumps({"id": "wire-9", "headline": "Pakistan says 92 militants killed", "body_text": resent}), encoding="utf-8")
     result = runner.invoke(app, ["check", str(first), "--add", "--output", str(out)])
     assert result.output.startswith("wire-9: UPDATE of its held version ("), result.output
-    assert "wire-9: not added: another version of it is held (a run on the input it came from replaces it)" in result.output
+    # held as the desk added it: no input replaces it (a review's case: the message said a run would)
+    assert "wire-9: not added: another version of it, added at the desk, is held (the desk adds articles, it replaces none)" in result.output
+    # the same id twice in one call: a copy of the one checked above, not "of its held version"
+    storm = tmp_path / "storm.json"
+    storm.write_text(json.dumps({"id": "storm-1", "headline": "Storm closes northern ports", "body_text": STORM.split("\n\n", 1)[1]}),
+                     encoding="utf-8")
+    twice = runner.invoke(app, ["check", str(storm), str(storm), "--output", str(saved)]).output.splitlines()
+    assert twice[0].startswith("storm-1: NEW") and twice[1].startswith("storm-1: COPY of storm-1 (checked above) ("), twice
 
 
 
@@ -612,7 +619,21 @@ def test_the_desk_reads_the_state_again_when_a_run_saves_it_meanwhile(saved, tmp
     monkeypatch.setattr(state_module, "load_state", a_run_saves_meanwhile)
     state, token = state_module.load_steady_state(out, load_config())
     assert len(calls) == 2 and token == "saved-meanwhile" and state is not None
+    # a killed save left state.old, which a run's save puts back while the desk reads it: read again, not "damaged"
+    (out / "state").rename(out / "state.old")
     calls.clear()
+
+    def put_back_meanwhile(output, settings, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            (out / "state.old").rename(out / "state")
+            raise state_module.StateError("the state in out cannot be read (documents.parquet: gone)")
+        return reading(output, settings, **kwargs)
+
+    monkeypatch.setattr(state_module, "load_state", put_back_meanwhile)
+    assert state_module.load_steady_state(out, load_config())[0] is not None and len(calls) == 2
+    calls.clear()
+    monkeypatch.setattr(state_module, "load_state", a_run_saves_meanwhile)
     monkeypatch.setattr(state_module, "saved_token", lambda output: f"token-{len(calls)}")  # saved anew every time
     with pytest.raises(state_module.StateError, match="saved anew each of the 3 times"):
         state_module.load_steady_state(out, load_config())
@@ -630,7 +651,15 @@ def test_cli_check_with_another_config_than_the_state_s_names_the_setting(saved,
     result = runner.invoke(app, ["check", str(SEED_004), "--output", str(saved), "--config", str(other)])
     assert result.exit_code == 2, result.output
     assert "no saved state" not in result.output and "ingest.min_words 8 -> 40" in result.output
-    assert len(result.output.strip().splitlines()) == 1
+    assert len(result.output.strip().splitlines()) == 1 and "check with the config it was made with" in result.output
+    # a state of another version: a run rebuilds it (no config would do)
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    meta = out / "state" / "meta.json"
+    meta.write_text(json.dumps({**json.loads(meta.read_text()), "version": 1}), encoding="utf-8")
+    older = runner.invoke(app, ["check", str(SEED_004), "--output", str(out)])
+    assert older.exit_code == 2 and "another version of newsdedup" in older.output, older.output
+    assert "run `newsdedup run` (it rebuilds the state once)" in older.output and "config it was made with" not in older.output
 
 
 class AngleEmbedder:

@@ -104,8 +104,8 @@ class Verdict:
         """One readable line for a person at the desk."""
         head = f"{self.article_id}: {self.verdict.upper().replace('_', ' ')}"
         if self.verdict in (COPY, UPDATE):
-            of = ("its held version" if self.of["article_id"] == self.article_id
-                  else f"{self.of['article_id']} (checked above)" if self.of.get("checked_before") else self.of["article_id"])
+            of = (f"{self.of['article_id']} (checked above)" if self.of.get("checked_before")
+                  else "its held version" if self.of["article_id"] == self.article_id else self.of["article_id"])
             head += f" of {of} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
             head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == HELD:

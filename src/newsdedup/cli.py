@@ -586,6 +586,7 @@ def check(
     from newsdedup.check import HELD, Desk, desk_article
     from newsdedup.ingest import not_a_file, read_files
     from newsdedup.normalize import one_line
+    from newsdedup.schema import DESK_PLACE
     from newsdedup.state import StateError, load_steady_state, rebuild_reason
 
     settings = _settings(config)
@@ -596,8 +597,12 @@ def check(
         fail(str(exc))
     if state is None:
         why = rebuild_reason(output, settings)  # a state is there, of another version or config: say which setting
-        fail(f"the saved state in {output} cannot be used: {why}; check with the config it was made with, or run "
-             f"`newsdedup run` with this one" if why else f"no saved state in {output}: run `newsdedup run` first")
+        if why is None:
+            fail(f"no saved state in {output}: run `newsdedup run` first")
+        settings_differ = "settings differ" in why
+        fail(f"the saved state in {output} cannot be used: {why}; "
+             + ("check with the config it was made with, or run `newsdedup run` with this one" if settings_differ
+                else "run `newsdedup run` (it rebuilds the state once)"))
     desk = Desk(state, settings, models)
     added: dict[str, dict] = {}
     n_rejected = 0
@@ -625,6 +630,8 @@ def check(
                 continue
             held = (
                 ("already held" if desk.docs[doc["article_id"]]["text"] == doc["text"] else
+                 "another version of it, added at the desk, is held (the desk adds articles, it replaces none)"
+                 if desk.docs[doc["article_id"]]["path"].startswith(DESK_PLACE) else
                  "another version of it is held (a run on the input it came from replaces it)")
                 if doc["article_id"] in desk.docs
                 else f"already held as {verdict.of['article_id']}" if verdict.verdict == HELD  # word for word, another id

@@ -350,14 +350,14 @@ def load_steady_state(
     """load_state and the token of the save it read, read again when a run saved a new state while it was being read
     (its files one by one, without the lock: tables of two saves mixed); a damaged state read twice alike is one."""
     for _ in range(tries):
-        token = saved_token(output)
+        token, where = saved_token(output), saved_state_dir(output)  # a killed save's state.old, put back meanwhile
         try:
             state = load_state(output, settings, map_sentences=map_sentences)
         except StateError:
-            if saved_token(output) == token:
+            if (saved_token(output), saved_state_dir(output)) == (token, where):
                 raise
             continue
-        if saved_token(output) == token:
+        if (saved_token(output), saved_state_dir(output)) == (token, where):
             return state, token
     raise StateError(f"the state in {output} was saved anew each of the {tries} times it was read: try again")
 
