@@ -495,6 +495,11 @@ def _code_order(text: str, k: int) -> np.ndarray:
     return np.argsort(_phrase_codes(text, k), kind="stable")
 
 
+@lru_cache(maxsize=4096)  # an original's paragraph is read for each copy editing it
+def _para_tokens(para: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple(_tokens(para))
+
+
 def _words_shown(text: str, start: int, end: int) -> tuple[str, str, int]:
     """Words start..end-1 of a text as written (a figure's other groups taken along: "40,000", not "40"), the paragraph
     holding the first of them, and where in it they start (start == end: where word `start` would be)."""
@@ -503,7 +508,7 @@ def _words_shown(text: str, start: int, end: int) -> tuple[str, str, int]:
     para_no = int(where[at])
     para = paras[para_no]
     first_of_para = int(np.searchsorted(where, para_no, side="left"))
-    toks = _tokens(para)
+    toks = _para_tokens(para)
     i = at - first_of_para
     if start == end:
         return "", para, toks[i][1] if start < len(where) else len(para)
@@ -587,10 +592,9 @@ def word_edits(text: str, theirs: str) -> list[Edit]:
         n_was, n_now = r - (i + k), right - (left + k)
         if max(n_was, n_now) >= _SHORT_EDIT or not (n_was or n_now):
             continue
-        was, _, _ = _words_shown(theirs, i + k, r) if n_was else ("", "", 0)
-        now, para, offset = _words_shown(text, left + k, right)
-        if not n_now:  # a cut: the sentence around the place it was cut from
-            _, para, offset = _words_shown(text, right - 1, right)
+        was = _words_shown(theirs, i + k, r)[0] if n_was else ""
+        # a cut: the sentence around the place it was cut from
+        now, para, offset = _words_shown(text, left + k, right) if n_now else _words_shown(text, right - 1, right)
         what = f'"{was}" cut' if not n_now else f'"{now}" added' if not n_was else f'"{now}" for "{was}"'
         out.append(Edit(what, _sentence_at(para, offset)))
     return out
@@ -636,6 +640,7 @@ def compare_cache_clear() -> None:
     _compare.cache_clear()
     _word_places.cache_clear()
     _code_order.cache_clear()
+    _para_tokens.cache_clear()
     _flat_words.cache_clear()
     _pasted_keys.cache_clear()
 
