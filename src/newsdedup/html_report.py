@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from datetime import datetime
 from html import escape
 from urllib.parse import urlsplit
@@ -429,7 +430,11 @@ def _sorted_codes(text: str, k: int) -> np.ndarray:
 def _new_phrase(text: str, other: str) -> bool:
     """Whether text has a 5-word phrase other lacks."""
     ours, theirs = _phrase_codes(text, _PHRASE), _sorted_codes(other, _PHRASE)
-    return bool(len(ours)) and not np.isin(ours, theirs).all()
+    if not len(ours):
+        return False
+    if not len(theirs):
+        return True
+    return bool((theirs[np.minimum(np.searchsorted(theirs, ours), len(theirs) - 1)] != ours).any())
 
 
 def runs_not_in(text: str, other: str) -> list[Run]:
@@ -495,9 +500,15 @@ def _code_order(text: str, k: int) -> np.ndarray:
     return np.argsort(_phrase_codes(text, k), kind="stable")
 
 
-@lru_cache(maxsize=4096)  # an original's paragraph is read for each copy editing it
-def _para_tokens(para: str) -> tuple[tuple[str, int, int], ...]:
-    return tuple(_tokens(para))
+def _spans(para: str, first: int, last: int) -> tuple[int, int] | None:
+    """Where words first..last of a paragraph (as _tokens numbers them) lie: the start of the first, the end of the
+    last; None past its end. The regex skips the words before them (no span is built for those)."""
+    text = unaccented(fold(para).lower())
+    if len(text) != len(para):  # rare: a character folded to two
+        toks = _tokens(para)
+        return (toks[first][1], toks[min(last, len(toks) - 1)][2]) if first < len(toks) else None
+    found = list(islice(_TOKEN.finditer(text), first, last + 1))
+    return (found[0].start(), found[-1].end()) if found else None
 
 
 def _words_shown(text: str, start: int, end: int) -> tuple[str, str, int]:
@@ -508,12 +519,15 @@ def _words_shown(text: str, start: int, end: int) -> tuple[str, str, int]:
     para_no = int(where[at])
     para = paras[para_no]
     first_of_para = int(np.searchsorted(where, para_no, side="left"))
-    toks = _para_tokens(para)
     i = at - first_of_para
+    n_here = int(np.searchsorted(where, para_no, side="right")) - first_of_para
+    j = min(end - first_of_para, n_here) - 1  # an edit never spans paragraphs past this one's end (cut there)
+    span = _spans(para, i, max(i, j))
+    if span is None:
+        return "", para, len(para)
     if start == end:
-        return "", para, toks[i][1] if start < len(where) else len(para)
-    j = min(end - first_of_para, len(toks)) - 1  # an edit never spans paragraphs past this one's end (cut there)
-    lo, hi = toks[i][1], toks[j][2]
+        return "", para, span[0] if start < len(where) else len(para)
+    lo, hi = span
     while lo >= 2 and para[lo - 1] in ",." and para[lo - 2].isdigit() and para[lo].isdigit():
         lo -= 2
         while lo > 0 and para[lo - 1].isdigit():
@@ -640,7 +654,6 @@ def compare_cache_clear() -> None:
     _compare.cache_clear()
     _word_places.cache_clear()
     _code_order.cache_clear()
-    _para_tokens.cache_clear()
     _flat_words.cache_clear()
     _pasted_keys.cache_clear()
 
