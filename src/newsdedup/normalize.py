@@ -98,18 +98,18 @@ _BOILERPLATE_PATTERNS = (
     # (a trailer is the whole line: nothing after it but punctuation, no clause of news, no "said")
     r"\A(?=.{0,250}$)(?![^.!?]*\b(who|which|that|whose)\b)[^.!?,;:]{2,100}\bcontributed (additional |further )?"
     r"(reporting(\s+(from|in|at|for|on)\s+[^.!?,;:]{1,80})?|to this (report|story|article))\W*$",
-    r"^(?=.{0,300}$)\(?an? (version|earlier version) of this (article|story|report)\b.{0,60}\b(print|edition|paper)\b",
-    r"^(?=.{0,200}$)\(?(this is an? (developing|breaking|evolving)( news)? (story|situation)|this (story|article|report) is "
+    r"^\(?an? (version|earlier version) of this (article|story|report)\b(?=.{0,260}$).{0,60}\b(print|edition|paper)\b",
+    r"^\(?(this is an? (developing|breaking|evolving)( news)? (story|situation)|this (story|article|report) is "
     r"(still )?(developing|breaking))\b(?![^!?]*\b(said|says|told|warned|urged|according|should|must)\b)[^!?]{0,120}$",
-    r"^(?=.{0,160}$)\(?(stay with us|stay tuned|check back)\b(?!.*\b(said|says|told|warned|urged|according)\b).{0,60}"
+    r"^\(?(stay with us|stay tuned|check back)\b(?=.{0,140}$)(?!.*\b(said|says|told|warned|urged|according)\b).{0,60}"
     r"\b(updates?|more|latest|developments?)\b",
     r"\A(?=.{0,160}$)\(?(watch|see|view|check out)\b(?!.*\b(said|says|told|according)\b).{0,40}"
     r"\b(video|videos|clip|gallery|photos|slideshow)\b.{0,20}\b(above|below)\b[^!?]{0,60}$",
     # an address the line ends with (a telephone number after it): "Contact the reporter at jdoe@example.com."
-    r"^(?=.{0,200}$)\(?(contact|e-?mail|reach|write to)\b(?!.*\b(said|says|told|according)\b).{0,100}"
+    r"^\(?(contact|e-?mail|reach|write to)\b(?=.{0,190}$)(?!.*\b(said|says|told|according)\b).{0,100}"
     r"[\w.+-]+@[\w-]+\.[\w.-]*\w(\s+(or|and)\s+(call\s+)?[\d\s().+-]{7,20})?\W*$",
-    r"^(?=.{0,200}$)\(?(have|got) (a|any) (news )?tips?( for us)?\?",
-    r"^(?=.{0,200}$)\(?(follow|read|see|get) (all )?(of )?our (live |full |complete |latest |continuing |ongoing )?"
+    r"^\(?(have|got) (a|any) (news )?tips?( for us)?\?",
+    r"^\(?(follow|read|see|get) (all )?(of )?our (live |full |complete |latest |continuing |ongoing )?"
     r"(coverage|updates|live blog|live updates)(\s+(of|on|at|from|in|here)\b|\W*$)(?!.*\b(said|says|told)\b)",
     # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
     # captain)", "(Adds quote from minister, paragraphs 5-6)", "(Corrects spelling of name in paragraph 3)"
