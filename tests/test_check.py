@@ -353,6 +353,14 @@ def test_the_desk_checks_with_one_blas_thread_and_one_model_thread(desk, tmp_pat
     # and the model on one thread (embed.model_threads)
     assert seen and all(threads == ([1] * len(before), 1) for threads in seen)
     assert blas_threads() == before and embed._wanted_threads is None  # the process's own settings are back after the check
+    # desk.model_threads for a machine the desk has to itself (not part of the state's settings: the same state serves)
+    settings = load_config()
+    two = settings.model_copy(update={"desk": settings.desk.model_copy(update={"model_threads": 2})})
+    assert settings_fingerprint(two) == settings_fingerprint(settings)
+    roomy = Desk(desk.state, two, desk.models)
+    roomy.embedder, seen[:] = Watching(), []
+    roomy.check(_doc(tmp_path, "n.txt", "Heavy rain flooded the valley on Sunday and officials closed three mountain roads.\n"))
+    assert seen and all(threads[1] == 2 for threads in seen)
 
 
 def test_an_unrelated_article_is_new(desk, tmp_path):

@@ -217,10 +217,10 @@ class Desk:
             return verdict
         # One BLAS thread: numpy's BLAS threads spin on after each call and take the cores the model runs
         # on (measured at 100k: one article's embedding 32 -> 14 ms p50, 107 -> 18 ms p95); the desk's
-        # matrix products are small enough for one thread. And one torch thread: the model's threads wait for
-        # each other at every layer, so with another process busy on one of two cores (a scheduled run) one
-        # article's embedding took 900 ms instead of 27 ms (18 ms with both cores free).
-        with self._threads.limit(limits=1, user_api="blas"), model_threads(1):
+        # matrix products are small enough for one thread. And the model on desk.model_threads (1): its threads
+        # wait for each other at every layer, so with another process busy on one of two cores (a scheduled run)
+        # one article's embedding took 900 ms instead of 27 ms (18 ms with both cores free).
+        with self._threads.limit(limits=1, user_api="blas"), model_threads(self.settings.desk.model_threads):
             verdict = self._copy_verdict(doc) or (batch and self._batch_copy(doc)) or self._story_verdict(doc)
         if batch and verdict.verdict in (NEW, SAME_STORY):
             story_id = verdict.of["story_id"] if verdict.verdict == SAME_STORY else None
