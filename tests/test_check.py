@@ -70,6 +70,16 @@ def test_a_trimmed_copy_is_a_copy(desk, tmp_path):
     assert verdict.adds == []
 
 
+def test_a_copy_missing_a_middle_paragraph_is_cut_inside_not_trimmed(desk, tmp_path):
+    """A review's desk case: a paragraph cut from the middle read "trimmed to 94 %", as a bottom trim does."""
+    paragraphs = [p for p in SEED_004.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    middle = max(range(3, len(paragraphs) - 3), key=lambda i: len(paragraphs[i].split()))
+    verdict = desk.check(_doc(tmp_path, "cut.txt", "\n\n".join(paragraphs[:middle] + paragraphs[middle + 1 :])))
+    assert verdict.verdict == COPY and verdict.of["article_id"] == SEED_004.stem
+    assert any(d.startswith("cut inside to ") and d.endswith("of the original (its ending kept)") for d in verdict.differs), verdict.differs
+    assert not any(d.startswith("trimmed to") for d in verdict.differs)
+
+
 def test_a_copy_with_new_sentences_is_an_update(desk, tmp_path):
     news = "Officials in Quetta said on Monday that the death toll had risen to 160 after injured people died in hospital."
     verdict = desk.check(_doc(tmp_path, "u.txt", _trimmed_004() + "\n\n" + news + "\n"))

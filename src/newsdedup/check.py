@@ -325,7 +325,12 @@ class Desk:
         if dateline := dateline_change(doc.get("dateline"), original.get("dateline")):
             differs.append(dateline)
         if doc["n_words"] < 0.95 * original["n_words"]:
-            differs.append(f"trimmed to {doc['n_words'] / original['n_words']:.0%} of the original")
+            # a trim takes the bottom; a copy that keeps the original's last words lost text inside it (a
+            # paragraph cut from the middle is what an editor reads for)
+            ending = " ".join(words(original["text"])[-cfg.shingle_size:])
+            inside = bool(ending) and bool(np.isin(shingle_hashes(ending, cfg.shingle_size), mine).all())
+            share = f"{doc['n_words'] / original['n_words']:.0%} of the original"
+            differs.append(f"cut inside to {share} (its ending kept)" if inside else f"trimmed to {share}")
         # Sentences whose word shingles the original mostly lacks are what this copy adds, and so are sentences
         # stating a number it lacks (an update's "at least 160 people" in a lede the original gives with 145);
         # a copy whose shingles all occur in the original adds nothing, and needs no sentence splitting.
