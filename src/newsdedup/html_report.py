@@ -427,14 +427,11 @@ def _sorted_codes(text: str, k: int) -> np.ndarray:
     return np.sort(_phrase_codes(text, k))
 
 
-def _new_phrase(text: str, other: str) -> bool:
-    """Whether text has a 5-word phrase other lacks."""
-    ours, theirs = _phrase_codes(text, _PHRASE), _sorted_codes(other, _PHRASE)
-    if not len(ours):
-        return False
-    if not len(theirs):
-        return True
-    return bool((theirs[np.minimum(np.searchsorted(theirs, ours), len(theirs) - 1)] != ours).any())
+def _found_in(codes: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """Which of a text's phrase codes the other text (its codes sorted) has."""
+    if not len(sorted_codes):
+        return np.zeros(len(codes), bool)
+    return sorted_codes[np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)] == codes
 
 
 def runs_not_in(text: str, other: str) -> list[Run]:
@@ -448,8 +445,7 @@ def runs_not_in(text: str, other: str) -> list[Run]:
     k = max(1, min(_PHRASE, n_theirs, n_ours))
     # a word is covered when one of the k-word phrases holding it is shared
     ours, theirs = _phrase_codes(text, k), _sorted_codes(other, k)
-    at = np.minimum(np.searchsorted(theirs, ours), max(len(theirs) - 1, 0))
-    hits = theirs[at] == ours if len(theirs) else np.zeros(len(ours), bool)
+    hits = _found_in(ours, theirs)
     covered = np.convolve(hits, np.ones(k, dtype=int))[:n_ours] > 0 if len(hits) else np.zeros(n_ours, bool)
     starts = np.cumsum([0] + [len(line_words) for _, line_words in lines])
     open_words = np.concatenate([[0], np.cumsum(~covered)])[starts]
@@ -574,8 +570,7 @@ def word_edits(text: str, theirs: str) -> list[Edit]:
     ours, theirs_sorted = _phrase_codes(text, k), _sorted_codes(theirs, k)
     if not len(ours) or not len(theirs_sorted):
         return []
-    at = np.minimum(np.searchsorted(theirs_sorted, ours), len(theirs_sorted) - 1)
-    new = theirs_sorted[at] != ours
+    new = ~_found_in(ours, theirs_sorted)
     if not new.any():
         return []
     order = _code_order(theirs, k)
@@ -641,8 +636,8 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
         missing=missing,
         figures=_figures_changed(text, theirs) if any(not r.boilerplate for r in runs) else [],
         # a cut word leaves no run (every word of "he would be sent" is in a phrase the original has), but a phrase
-        # the original lacks: asked only of copies with one (not of a copy that is the original trimmed, or whole)
-        edits=word_edits(text, theirs) if _new_phrase(text, theirs) else [],
+        # the original lacks: word_edits looks for those first (none in a copy that is the original trimmed, or whole)
+        edits=word_edits(text, theirs),
     )
 
 
