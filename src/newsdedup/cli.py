@@ -583,10 +583,9 @@ def check(
     """Is each incoming article a copy, an update, a new write-up of a known story, or new?"""
     import json
 
-    from newsdedup.check import HELD, Desk, desk_article
+    from newsdedup.check import Desk, desk_article
     from newsdedup.ingest import not_a_file, read_files
     from newsdedup.normalize import one_line
-    from newsdedup.schema import DESK_PLACE
     from newsdedup.state import StateError, load_steady_state, rebuild_reason
 
     settings = _settings(config)
@@ -628,15 +627,7 @@ def check(
             sys.stdout.flush()
             if not add:
                 continue
-            held = (
-                ("already held" if desk.docs[doc["article_id"]]["text"] == doc["text"] else
-                 "another version of it, added at the desk, is held (the desk adds articles, it replaces none)"
-                 if desk.docs[doc["article_id"]]["path"].startswith(DESK_PLACE) else
-                 "another version of it is held (a run on the input it came from replaces it)")
-                if doc["article_id"] in desk.docs
-                else f"already held as {verdict.of['article_id']}" if verdict.verdict == HELD  # word for word, another id
-                else "given twice" if doc["article_id"] in added else None
-            )
+            held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), doc["article_id"] in added)
             if held:
                 typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
             else:
@@ -645,6 +636,22 @@ def check(
         _add_checked(output, settings, desk, stamp, added, wait)
     if n_rejected:
         raise typer.Exit(1)  # a script sees that an input could not be checked
+
+
+def _not_added(doc: dict, verdict, held: dict | None, given_before: bool) -> str | None:
+    """Why `check --add` does not add a checked article (held: the held article of its id), or None."""
+    from newsdedup.check import HELD
+    from newsdedup.schema import DESK_PLACE
+
+    if held is not None:
+        if held["text"] == doc["text"]:
+            return "already held"
+        if held["path"].startswith(DESK_PLACE):
+            return "another version of it, added at the desk, is held (the desk adds articles, it replaces none)"
+        return "another version of it is held (a run on the input it came from replaces it)"
+    if verdict.verdict == HELD:  # word for word, under another id
+        return f"already held as {verdict.of['article_id']}"
+    return "given twice" if given_before else None
 
 
 def _add_checked(
