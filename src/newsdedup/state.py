@@ -349,16 +349,19 @@ def load_steady_state(
 ) -> tuple[State | None, str | None]:
     """load_state and the token of the save it read, read again when a run saved a new state while it was being read
     (its files one by one, without the lock: tables of two saves mixed); a damaged state read twice alike is one."""
+    def saved() -> tuple[str | None, Path]:  # the save's token, and where it lies (a killed save's state.old, put back meanwhile)
+        return saved_token(output), saved_state_dir(output)
+
     for _ in range(tries):
-        token, where = saved_token(output), saved_state_dir(output)  # a killed save's state.old, put back meanwhile
+        before = saved()
         try:
             state = load_state(output, settings, map_sentences=map_sentences)
         except StateError:
-            if (saved_token(output), saved_state_dir(output)) == (token, where):
+            if saved() == before:
                 raise
             continue
-        if (saved_token(output), saved_state_dir(output)) == (token, where):
-            return state, token
+        if saved() == before:
+            return state, before[0]
     raise StateError(f"the state in {output} was saved anew each of the {tries} times it was read: try again")
 
 
