@@ -118,7 +118,7 @@ def reconcile(
             continue
         place = place_of(path)
         if keep_rolled_off and place is not None and place[0] in unreadable:  # one that had left it says so still
-            kept = row["notes"] != _own_notes(row["notes"])
+            kept = any(map(is_rolled_off_note, row["notes"]))
             rolled.append({**row, "notes": row["notes"] if kept else [*row["notes"], unreadable_note(place[0])]})
         elif (keep_rolled_off and place is not None and place[0] in readable and article_id not in rejected
                 and not known_by_place(article_id, path) and not (article_id == row["url"] and (place[0], row["url"]) in urls_now)):

@@ -1054,7 +1054,7 @@ def _records(file: Path, rel: str, stem_id: str, cfg: IngestConfig) -> Iterator[
         size = file.stat().st_size
         if size > cfg.max_file_mb * 1024 * 1024:
             mb = size / 1024 / 1024
-            yield rel, f"file too large ({mb:.1f} MB > {cfg.max_file_mb} MB)" if mb >= 1 else f"file too large ({mb:.2g} MB > {cfg.max_file_mb} MB)"
+            yield rel, f"file too large ({f'{mb:.1f}' if mb >= 1 else f'{mb:.2g}'} MB > {cfg.max_file_mb} MB)"
             return
         text = decode(file.read_bytes())
     except BadInput as exc:
