@@ -597,6 +597,32 @@ def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_fact
     assert again.exit_code == 0 and f"{first}: not added: already held" in again.output
 
 
+def test_cli_remove_takes_out_an_article_check_add_added(saved, tmp_path_factory):
+    """An operator's review: nothing took out an article added by mistake. `remove` does, from the state and the
+    outputs, and refuses an input's article (a run reads it again) with the reason, exiting 1."""
+    import polars as pl
+
+    root = tmp_path_factory.mktemp("remove")
+    out = root / "out"
+    shutil.copytree(saved, out)
+    before = pl.read_parquet(out / "articles.parquet").sort("article_id")
+    local = root / "local.txt"
+    local.write_text(SEED_003.read_text(encoding="utf-8") + "\n\nThe district council met on Monday to plan repairs.\n", encoding="utf-8")
+    assert runner.invoke(app, ["check", str(local), "--add", "--output", str(out)]).exit_code == 0
+    added = [a for a in pl.read_parquet(out / "articles.parquet")["article_id"] if a.startswith("check:local-")]
+    assert len(added) == 1 and "district council" in (out / "report.md").read_text(encoding="utf-8")  # an added fact
+    result = runner.invoke(app, ["remove", added[0], "003_b5333d69a80e2512", "--output", str(out)])
+    assert result.exit_code == 1
+    assert "003_b5333d69a80e2512: not removed: the input file 003_b5333d69a80e2512.txt holds it" in result.output
+    assert f"removed 1 article: {before.height} articles" in result.output
+    after = pl.read_parquet(out / "articles.parquet").sort("article_id")
+    assert after.select("article_id", "syndicate_id", "story_id").equals(before.select("article_id", "syndicate_id", "story_id"))
+    assert "district council" not in (out / "report.md").read_text(encoding="utf-8")
+    assert load_state(out, load_config()).documents.height == before.height
+    again = runner.invoke(app, ["remove", added[0], "--output", str(out)])
+    assert again.exit_code == 1 and f"{added[0]}: not removed: no article of this id is held" in again.output
+
+
 def test_cli_check_finds_the_default_config_from_any_folder(saved, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # not the checkout: config/default.toml is not here
     result = runner.invoke(app, ["check", str(SEED_004), "--output", str(saved)])

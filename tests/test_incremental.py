@@ -1036,6 +1036,54 @@ def test_an_input_delivering_an_id_the_desk_added_replaces_the_desk_s_article(tm
     assert state.sketches["article_id"].to_list().count("w7") == 1
 
 
+def test_remove_takes_out_what_no_input_holds_and_leaves_the_state_a_run_without_it_makes(tmp_path, fake_embedder):
+    """An operator's review: an article `check --add` added by mistake could not be taken out again (it survived
+    --full). `remove_articles` takes out a desk's article and an item kept after leaving its feed, as if never read;
+    an input's article stays (a run would read it again), and the refusal says why."""
+    import json
+
+    from newsdedup.check import desk_article
+    from newsdedup.incremental import Changes, add_documents, remove_articles
+    from newsdedup.ingest import read_files
+    from newsdedup.state import previous_documents
+
+    settings, state, inp = _first_feed(tmp_path, fake_embedder, "feed.jsonl", [("a", "harbour"), ("b", "mountain"), ("c", "river")])
+    desk_in = tmp_path / "desk"
+    desk_in.mkdir()
+    _feed(desk_in / "wire.jsonl", [("a2", "harbour")])  # a's text with one sentence more: a's copy group's longest
+    record = json.loads((desk_in / "wire.jsonl").read_text(encoding="utf-8"))
+    record["text"] += " The harbour master said the quay would reopen at noon on Tuesday after repairs."
+    (desk_in / "wire.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    docs, _ = read_files(desk_in, [desk_in / "wire.jsonl"], settings.ingest)
+    doc = desk_article(docs.row(0, named=True), str(desk_in / "wire.jsonl"), "wire.jsonl")
+    add_documents(state, pl.DataFrame([doc], schema=DOCUMENTS), settings, fake_embedder, Changes(added=1))
+    a_group = state.documents.filter(pl.col("article_id") == "a")["syndicate_id"][0]
+    assert state.documents.filter(pl.col("article_id") == "a2")["syndicate_id"][0] == a_group
+    assert "a2" in state.canon["canonical_article_id"].to_list()
+    _feed(inp / "feed.jsonl", [("a", "harbour"), ("c", "river")])  # b leaves the feed and is kept
+    continue_run(state, inp, settings, fake_embedder)
+    assert sorted(state.documents["article_id"].to_list()) == ["a", "a2", "b", "c"]
+
+    changes, refused = remove_articles(state, ["a2", "b", "a", "nope", "a2"], settings, fake_embedder)
+    assert changes.removed == 2 and set(refused) == {"a", "nope"}
+    assert refused["a"].startswith("the input file feed.jsonl (item 1) holds it: remove it there and run")
+    assert refused["nope"] == "no article of this id is held"
+    fresh = _fresh(settings)
+    continue_run(fresh, inp, settings, fake_embedder)
+    a, b = state.documents.sort("article_id"), fresh.documents.sort("article_id")
+    assert a["article_id"].to_list() == b["article_id"].to_list() == ["a", "c"]
+    assert _partition(a["story_id"].to_list()) == _partition(b["story_id"].to_list())
+    assert sorted(state.canon["canonical_article_id"].to_list()) == sorted(fresh.canon["canonical_article_id"].to_list())
+    assert state.facts.height == fresh.facts.height and state.pairs.height == fresh.pairs.height == 0
+    assert sorted(state.sketches["article_id"].to_list()) == ["a", "c"] and len(state.signatures) == 2
+    assert "a2" not in state.lsh and "b" not in state.lsh and state.groups.height == fresh.groups.height
+    out = tmp_path / "out"
+    save_state(out, state)
+    rebuilt = _fresh(settings)  # --full: what was removed does not come back
+    continue_run(rebuilt, inp, settings, fake_embedder, previous_documents(out))
+    assert sorted(rebuilt.documents["article_id"].to_list()) == ["a", "c"]
+
+
 def test_a_rebuild_carries_over_the_items_that_rolled_off(tmp_path, fake_embedder):
     """Other settings (or --full) read every input again; items no input holds any more come from the old state."""
     from newsdedup.state import previous_documents

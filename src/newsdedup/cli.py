@@ -586,7 +586,7 @@ def check(
     from newsdedup.check import Desk, desk_article
     from newsdedup.ingest import not_a_file, read_files
     from newsdedup.normalize import one_line
-    from newsdedup.state import StateError, load_steady_state, rebuild_reason
+    from newsdedup.state import StateError, load_steady_state
 
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
@@ -595,13 +595,7 @@ def check(
     except StateError as exc:
         fail(str(exc))
     if state is None:
-        why = rebuild_reason(output, settings)  # a state is there, of another version or config: say which setting
-        if why is None:
-            fail(f"no saved state in {output}: run `newsdedup run` first")
-        settings_differ = "settings differ" in why
-        fail(f"the saved state in {output} cannot be used: {why}; "
-             + ("check with the config it was made with, or run `newsdedup run` with this one" if settings_differ
-                else "run `newsdedup run` (it rebuilds the state once)"))
+        _no_state(output, settings, "check")
     desk = Desk(state, settings, models)
     added: dict[str, dict] = {}
     n_rejected = 0
@@ -636,6 +630,19 @@ def check(
         _add_checked(output, settings, desk, stamp, added, wait)
     if n_rejected:
         raise typer.Exit(1)  # a script sees that an input could not be checked
+
+
+def _no_state(output: Path, settings: Settings, verb: str) -> None:
+    """Fail: no state in output that these settings can use; say why and what to do."""
+    from newsdedup.state import rebuild_reason
+
+    why = rebuild_reason(output, settings)  # a state is there, of another version or config: say which setting
+    if why is None:
+        fail(f"no saved state in {output}: run `newsdedup run` first")
+    settings_differ = "settings differ" in why
+    fail(f"the saved state in {output} cannot be used: {why}; "
+         + (f"{verb} with the config it was made with, or run `newsdedup run` with this one" if settings_differ
+            else "run `newsdedup run` (it rebuilds the state once)"))
 
 
 def _not_added(doc: dict, verdict, held: dict | None, given_before: bool) -> str | None:
@@ -688,6 +695,41 @@ def _add_checked(
     except (Busy, NotWritable, StateError) as exc:
         fail(str(exc))
     typer.echo(f"added {plural(new_docs.height, 'article')}: {summary.line()}", err=True)
+
+
+@app.command()
+def remove(
+    ids: list[str] = typer.Argument(..., help="Ids of articles to remove (as `check` and the articles table show them)."),
+    output: Path = OUTPUT_OPTION,
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
+    wait: float = typer.Option(60.0, "--wait", min=0, help="Seconds to wait for a run on OUTPUT to finish."),
+) -> None:
+    """Remove articles no input holds (added by `check --add`, or kept after leaving their feed) from the state and
+    the outputs; their stories are resolved again. An input's article goes when it goes from the input."""
+    from newsdedup.html_report import plural
+    from newsdedup.incremental import remove_articles, save_run
+    from newsdedup.normalize import one_line
+    from newsdedup.state import StateError, load_state
+    from newsdedup.store import Busy, NotWritable, run_lock
+
+    settings = _settings(config)
+    models = _embedders(settings)
+    try:
+        with run_lock(output, wait):
+            state = load_state(output, settings, map_sentences=True)
+            if state is None:
+                _no_state(output, settings, "remove")
+            state.run += 1
+            changes, refused = remove_articles(state, ids, settings, models)
+            for article_id, why in refused.items():
+                typer.echo(f"{one_line(article_id)}: not removed: {why}", err=True)
+            if changes.removed:
+                summary = changes.summary(save_run(output, state))
+                typer.echo(f"removed {plural(changes.removed, 'article')}: {summary.line()}")
+    except (Busy, NotWritable, StateError) as exc:
+        fail(str(exc))
+    if refused:
+        raise typer.Exit(1)  # a script sees that an id was left
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ from newsdedup.normalize import shingle_hashes
 from newsdedup.html_report import Sections
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import (
-    DOCUMENTS, OLD_DESK_PLACE, REJECTS, added_by_desk, is_rolled_off_note, rolled_off_note, unreadable_note,
+    DESK_PLACE, DOCUMENTS, OLD_DESK_PLACE, REJECTS, added_by_desk, is_rolled_off_note, rolled_off_note, unreadable_note,
 )
 from newsdedup.state import (
     ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections, save_state,
@@ -191,18 +191,8 @@ def ingest_changes(
     keep = settings.ingest.keep_rolled_off
     now = reconcile(earlier, docs, readable, keep, rejected, unreadable)
     gone = now.gone
-    changes.removed = gone.height
     changes.rolled_off = now.newly_rolled_off
-    if gone.height:
-        ids = gone["article_id"].implode()
-        for article_id in gone["article_id"].to_list():
-            state.lsh.remove(article_id)
-        state.terms.remove(term_counts(headline_and_body(gone)))
-        keep_rows = ~state.sketches["article_id"].is_in(ids).to_numpy()
-        state.sketches = state.sketches.filter(pl.Series(keep_rows))
-        state.signatures = state.signatures[keep_rows]
-        state.pairs = state.pairs.filter(~pl.col("article_id").is_in(ids) & ~pl.col("copy_of").is_in(ids))
-        changes.dirty_stories |= set(gone["story_id"].to_list())
+    drop_documents(state, gone, changes)
     state.documents = pl.concat([others, now.unchanged, now.rolled_off]).sort("article_id")
     fresh = now.fresh
     if previous is not None and previous.height:
@@ -240,6 +230,60 @@ def ingest_changes(
     changes.added = fresh.height
     changes.changed = len(set(gone["article_id"].to_list()) & set(fresh["article_id"].to_list()))
     return fresh, changes
+
+
+def drop_documents(state: State, gone: pl.DataFrame, changes: Changes) -> None:
+    """Take articles (rows of state.documents) out of the state: its rows, the copy index, the word counts and the
+    copy pairs; the stories they were in are re-resolved by the stages after (`add_documents`)."""
+    changes.removed += gone.height
+    if not gone.height:
+        return
+    ids = gone["article_id"].implode()
+    for article_id in gone["article_id"].to_list():
+        state.lsh.remove(article_id)
+    state.terms.remove(term_counts(headline_and_body(gone)))
+    keep_rows = ~state.sketches["article_id"].is_in(ids).to_numpy()
+    state.sketches = state.sketches.filter(pl.Series(keep_rows))
+    state.signatures = state.signatures[keep_rows]
+    state.pairs = state.pairs.filter(~pl.col("article_id").is_in(ids) & ~pl.col("copy_of").is_in(ids))
+    state.documents = state.documents.filter(~pl.col("article_id").is_in(ids))
+    changes.dirty_stories |= set(gone["story_id"].to_list())
+
+
+def why_not_removable(row: dict) -> str | None:
+    """Why `newsdedup remove` leaves an article (a row of state.documents or state.held) where it is, or None: only
+    one that no input holds can go, as a run would bring back any other (an input's is removed by removing it from
+    the input). No input holds what `check --add` added, nor an item kept after it left its feed."""
+    path = row["path"]
+    if path.startswith(DESK_PLACE) or rolled_off_note(file_of_path(path)) in row["notes"]:
+        return None
+    place = place_of(path)
+    where = f"{place[0]} (item {place[1]})" if place is not None else path
+    return (f"the input file {where} holds it: remove it there and run (`remove` takes the articles no input holds: "
+            "added by `check --add`, or kept after leaving their feed)")
+
+
+def remove_articles(state: State, ids: list[str], settings: Settings, models: Embedders | Embedder) -> tuple[Changes, dict[str, str]]:
+    """Remove the articles of these ids that no input holds (see `why_not_removable`) from the state, and fold the
+    change into copies, stories and facts as a run does. Returns the changes and, for each id left, why."""
+    refused: dict[str, str] = {}
+    rows = {r["article_id"]: r for r in pl.concat([state.documents.select(list(DOCUMENTS)), state.held.select(list(DOCUMENTS))]).iter_rows(named=True)}
+    going: list[str] = []
+    for article_id in dict.fromkeys(ids):
+        row = rows.get(article_id)
+        why = "no article of this id is held" if row is None else why_not_removable(row)
+        if why:
+            refused[article_id] = why
+        else:
+            going.append(article_id)
+    changes = Changes()
+    gone = state.documents.filter(pl.col("article_id").is_in(going))
+    state.held = state.held.filter(~pl.col("article_id").is_in(going))  # one held back by the config is only a reject
+    changes.removed = len(going) - gone.height
+    drop_documents(state, gone, changes)
+    if going:
+        add_documents(state, state.documents.clear().select(list(DOCUMENTS)), settings, models, changes)
+    return changes, refused
 
 
 def _oldest(ids: set[str], created: dict[str, int]) -> str:
