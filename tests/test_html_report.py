@@ -624,6 +624,23 @@ def test_a_copy_is_trimmed_only_when_passages_of_the_original_are_gone():
     assert "trimmed to 99 %" in difference_words(nearly)
 
 
+def test_a_copy_missing_a_middle_passage_is_cut_inside_in_the_reports_as_at_the_desk():
+    """A review's case: report.md said "trimmed to 67 %" of a copy with a paragraph cut from the middle (the desk said
+    "cut inside"), which an editor reads as a bottom trim."""
+    from newsdedup.html_report import _difference_html, difference_words
+
+    original = {"title": "Floods cut coastal road", "text": ORIGINAL, "n_words": len(ORIGINAL.split())}
+    lines = ORIGINAL.split("\n")
+    inside = "\n".join([lines[0], lines[2]])
+    copy = {"title": "Floods cut coastal road", "text": inside, "n_words": len(inside.split())}
+    diff = compare_copy(copy, original)
+    assert diff.ending_kept and "cut inside to 66 % (its ending kept)" in difference_words(diff)
+    assert "cut inside to 66 % (its ending kept) (21 of 32 words)" in _difference_html(diff, copy, original)
+    bottom = "\n".join(lines[:2])
+    trimmed = compare_copy({**copy, "text": bottom, "n_words": len(bottom.split())}, original)
+    assert not trimmed.ending_kept and any(w.startswith("trimmed to") for w in difference_words(trimmed))
+
+
 def test_an_article_that_rolled_off_its_feed_says_so_apart_from_why_it_is_undated():
     from newsdedup.html_report import when_published
     from newsdedup.schema import rolled_off_note

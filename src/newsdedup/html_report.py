@@ -364,6 +364,7 @@ class Differences:
     figures: list[str] = ()  # counts the copy gives another number for ("at least 23 people where the original ...")
     dateline: str | None = None  # 'dateline "KARACHI (Reuters)" added': a copy crediting another place or agency
     edits: list[Edit] = ()  # words changed, cut or added inside shared text: a correction's "not" cut (word_edits)
+    ending_kept: bool = False  # a shorter copy that keeps the original's last words: cut inside, not trimmed from the bottom
 
 
 def _tokens(line: str) -> list[tuple[str, int, int]]:
@@ -625,11 +626,13 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
              dateline: str | None = None, their_dateline: str | None = None) -> Differences:
     runs = runs_not_in(text, theirs)
     missing = [r.text for r in runs_not_in(theirs, text) if _added(r)]
+    shorter = n_words < their_words and their_words and missing
     return Differences(
         dateline=dateline_change(dateline, their_dateline),
         headline_changed=words(title) != words(their_title),
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
-        kept_share=n_words / their_words if n_words < their_words and their_words and missing else None,
+        kept_share=n_words / their_words if shorter else None,
+        ending_kept=bool(shorter) and _keeps_ending(text, theirs),
         extra=[r.text for r in runs if not r.boilerplate and _added(r)],
         reworded=sum(r.n_words for r in runs if not r.boilerplate and not _added(r)),
         boilerplate=[r.text for r in runs if r.boilerplate],
@@ -639,6 +642,18 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
         # the original lacks: word_edits looks for those first (none in a copy that is the original trimmed, or whole)
         edits=word_edits(text, theirs),
     )
+
+
+def _keeps_ending(text: str, theirs: str) -> bool:
+    """Whether text holds the last words of theirs (a phrase of _PHRASE words): a copy that lacks passages of its
+    original but ends as it does lost them inside (a paragraph cut from the middle), not from the bottom."""
+    ending = words(theirs)[-_PHRASE:]
+    return bool(ending) and f" {' '.join(ending)} " in f" {' '.join(words(text))} "
+
+
+def shortened_words(share: float, ending_kept: bool) -> str:
+    """'trimmed to 62 %' (its bottom gone), or 'cut inside to 94 % (its ending kept)'."""
+    return f"cut inside to {_percent(share)} % (its ending kept)" if ending_kept else f"trimmed to {_percent(share)} %"
 
 
 def compare_cache_clear() -> None:
@@ -689,7 +704,7 @@ def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
     if diff.dateline:
         out.append(diff.dateline)
     if diff.kept_share is not None:
-        out.append(f"trimmed to {_percent(diff.kept_share)} %")
+        out.append(shortened_words(diff.kept_share, diff.ending_kept))
     if diff.extra:
         out.append(f"{plural(sum(len(words(t)) for t in diff.extra), 'word')} added{pasted_words(list(pasted))}")
     if diff.edits:  # the words themselves: a correction is read, not counted
@@ -718,7 +733,7 @@ def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list
         tags.append(f'<span class="tag changed">{_e(diff.dateline)}</span>')
     if diff.kept_share is not None:
         tags.append(
-            f'<span class="tag changed">trimmed to {_percent(diff.kept_share)} % '
+            f'<span class="tag changed">{_e(shortened_words(diff.kept_share, diff.ending_kept))} '
             f"({copy['n_words']} of {original['n_words']} words)</span>"
         )
     if diff.extra:
