@@ -435,6 +435,30 @@ def test_cli_check_streams_paths_from_stdin(saved, tmp_path):
     assert out[1].endswith("REJECTED: file not found")
 
 
+def test_cli_check_says_when_it_has_nothing_to_check(saved, monkeypatch):
+    """A walk-through's finding: an empty list of paths on stdin printed nothing, and `check` typed at a terminal
+    with no file waited for paths without a word."""
+    import types
+
+    import newsdedup.cli as cli
+
+    result = runner.invoke(app, ["check", "--output", str(saved)], input="\n")
+    assert result.exit_code == 0 and result.stdout == "" and "nothing checked: no paths on stdin" in result.stderr
+    terminal = types.SimpleNamespace(isatty=lambda: True, __iter__=lambda: iter(()))
+    monkeypatch.setattr(cli, "sys", types.SimpleNamespace(stdin=terminal, stdout=cli.sys.stdout, exit=cli.sys.exit))
+    result = runner.invoke(app, ["check", "--output", str(saved)])
+    assert result.exit_code == 2 and "nothing to check: name article files, '-' for one on stdin, or pipe" in result.output
+
+
+def test_cli_check_json_add_says_in_the_object_why_an_article_is_not_added(saved, tmp_path):
+    """With --json, a script reads why an article was not added in its object (it was a plain line on stderr)."""
+    shutil.copy(SEED_004, tmp_path / SEED_004.name)  # held already, under its own id
+    result = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--json", "--add", "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    line = json.loads(result.stdout)
+    assert line["verdict"] == "held" and line["not_added"] == f"already held as {SEED_004.stem}" and result.stderr == ""
+
+
 def test_an_article_in_the_results_already_is_held_not_a_copy_of_itself(saved, tmp_path):
     shutil.copy(SEED_004, tmp_path / SEED_004.name)  # its id is the held seed's
     result = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--output", str(saved)])

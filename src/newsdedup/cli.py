@@ -588,6 +588,8 @@ def check(
     from newsdedup.normalize import one_line
     from newsdedup.state import StateError, load_steady_state
 
+    if not files and sys.stdin.isatty():  # it would wait for paths typed one per line
+        fail("nothing to check: name article files, '-' for one on stdin, or pipe their paths (one per line)")
     settings = _settings(config)
     models = _embedders(settings)  # before the state: a missing weights file is not "no saved state"
     try:
@@ -598,8 +600,9 @@ def check(
         _no_state(output, settings, "check")
     desk = Desk(state, settings, models)
     added: dict[str, dict] = {}
-    n_rejected = 0
+    n_rejected = n_given = 0
     for name, path in _incoming(files or []):
+        n_given += 1
         if path.is_dir():
             docs, rejects = None, [(name, "a folder, not an article file (give its files, or their paths on stdin)")]
         elif not path.is_file():  # a broken link, a link loop or a pipe is there, but no file: said as run says it
@@ -617,15 +620,17 @@ def check(
             if add:  # checked under the id it is added with
                 doc = desk_article(doc, path.name if name == "-" else name, path.name)
             verdict = desk.check(doc, batch=True)
-            typer.echo(json.dumps(verdict.as_dict(), default=str) if json_out else verdict.line())
-            sys.stdout.flush()
-            if not add:
-                continue
-            held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), doc["article_id"] in added)
-            if held:
+            held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), doc["article_id"] in added) if add else None
+            # why it is not added: in its JSON object, or a line on stderr beside the verdict line
+            shown = verdict.as_dict() | ({"not_added": held} if held else {})
+            typer.echo(json.dumps(shown, default=str) if json_out else verdict.line())
+            if held and not json_out:
                 typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
-            else:
+            sys.stdout.flush()
+            if add and not held:
                 added[doc["article_id"]] = doc
+    if not n_given:  # a feed batch with no new paths: said, not an empty answer
+        typer.echo("nothing checked: no paths on stdin", err=True)
     if add and added:
         _add_checked(output, settings, desk, stamp, added, wait)
     if n_rejected:
