@@ -663,7 +663,7 @@ def test_other_settings_mean_a_full_rebuild(corpus, tmp_path, fake_embedder):
     assert rebuild_reason(tmp_path / "out", settings) is None and rebuild_reason(tmp_path / "missing", changed) is None
     why = rebuild_reason(tmp_path / "out", changed)  # naming the settings that changed, with both values
     assert why.startswith("the config's ingest, syndication, stories or facts settings differ")
-    assert why.endswith(f": stories.distance_threshold {settings.stories.distance_threshold} -> 0.3")
+    assert why.endswith(f": stories.distance_threshold {settings.stories.distance_threshold} -> 0.3") and why.kind == "settings"
     fewer = changed.model_copy(update={"ingest": changed.ingest.model_copy(update={"min_words": 40, "extensions": [".txt"]})})
     why = rebuild_reason(tmp_path / "out", fewer)
     assert "ingest.min_words 8 -> 40" in why and 'ingest.extensions [".txt", ".json",' in why and "stories.distance_threshold" in why

@@ -644,9 +644,8 @@ def _no_state(output: Path, settings: Settings, verb: str) -> None:
     why = rebuild_reason(output, settings)  # a state is there, of another version or config: say which setting
     if why is None:
         fail(f"no saved state in {output}: run `newsdedup run` first")
-    settings_differ = "settings differ" in why
     fail(f"the saved state in {output} cannot be used: {why}; "
-         + (f"{verb} with the config it was made with, or run `newsdedup run` with this one" if settings_differ
+         + (f"{verb} with the config it was made with, or run `newsdedup run` with this one" if why.kind == "settings"
             else "run `newsdedup run` (it rebuilds the state once)"))
 
 

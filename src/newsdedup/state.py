@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import polars as pl
@@ -315,19 +316,31 @@ def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
     return None if _mismatch(meta, settings) else meta
 
 
-def _mismatch(meta: dict, settings: Settings) -> str | None:
-    """Why a saved state's meta data cannot be continued with these settings, in words; None when it can."""
+class Mismatch(str):
+    """Why a saved state cannot be continued with some settings, in words for the operator; `kind` "version" (another
+    newsdedup saved it) or "settings" (another config made it: that config can still use it)."""
+
+    kind: Literal["version", "settings"]
+
+    def __new__(cls, kind: Literal["version", "settings"], words: str) -> Mismatch:
+        reason = super().__new__(cls, words)
+        reason.kind = kind
+        return reason
+
+
+def _mismatch(meta: dict, settings: Settings) -> Mismatch | None:
+    """Why a saved state's meta data cannot be continued with these settings; None when it can."""
     if meta.get("version") != STATE_VERSION:
-        return f"its state was saved by another version of newsdedup (state version {meta.get('version')}, this one {STATE_VERSION})"
+        return Mismatch("version", f"its state was saved by another version of newsdedup (state version {meta.get('version')}, this one {STATE_VERSION})")
     shaping = shaping_settings(settings)
     if meta.get("settings") != _fingerprint(shaping):
         why = "the config's ingest, syndication, stories or facts settings differ from those the state was made with"
         before = meta.get("shaping")  # a state saved before meta.json kept them cannot say which
-        return f"{why}: {changed_settings(before, shaping)}" if isinstance(before, dict) and before else why
+        return Mismatch("settings", f"{why}: {changed_settings(before, shaping)}" if isinstance(before, dict) and before else why)
     return None
 
 
-def rebuild_reason(output: str | Path, settings: Settings) -> str | None:
+def rebuild_reason(output: str | Path, settings: Settings) -> Mismatch | None:
     """Why a run rebuilds everything from the inputs instead of continuing the saved state (another version's
     state, other settings), in words for the operator; None when it continues it, or there is none to continue."""
     meta = _saved_meta(output)  # none, or unreadable: the run says so itself
