@@ -343,9 +343,10 @@ def test_a_one_version_story_keeps_its_sentence_vectors_for_the_desk(tmp_path, r
     assert not embedded & {sentence_key(s) for s in split_sentences(desk.docs["001_72621f2fa7bf588d"]["text"])}
 
 
-def test_the_desk_checks_with_one_blas_thread_and_one_model_thread(desk, tmp_path):
+def test_the_desk_checks_with_one_blas_thread_and_the_model_on_the_cores_free(desk, tmp_path, monkeypatch):
     from threadpoolctl import threadpool_info
 
+    import newsdedup.check as check
     from newsdedup import embed
 
     def blas_threads() -> list[int]:
@@ -359,18 +360,50 @@ def test_the_desk_checks_with_one_blas_thread_and_one_model_thread(desk, tmp_pat
             return inner.embed(texts)
 
     desk.embedder = Watching()
-    desk.check(_doc(tmp_path, "n.txt", "Heavy rain flooded the valley on Sunday and officials closed three mountain roads.\n"))
-    # and the model on one thread (embed.model_threads)
-    assert seen and all(threads == ([1] * len(before), 1) for threads in seen)
+    text = "Heavy rain flooded the valley on Sunday and officials closed three mountain roads.\n"
+    # the model on the cores no other process is running on (desk.model_threads 0): a scheduled run busy on one of
+    # two made two threads wait for each other at every layer; never fewer than one, nor more than free
+    for free, threads in ((1, 1), (0, 1), (None, 1), (2, 2)):
+        monkeypatch.setattr(check, "free_cores", lambda free=free: free)
+        seen[:] = []
+        desk.check(_doc(tmp_path, "n.txt", text))
+        assert seen and all(t == ([1] * len(before), threads) for t in seen), (free, seen)
     assert blas_threads() == before and embed._wanted_threads is None  # the process's own settings are back after the check
-    # desk.model_threads for a machine the desk has to itself (not part of the state's settings: the same state serves)
+    # a number in desk.model_threads is used as it is (not part of the state's settings: the same state serves)
     settings = load_config()
-    two = settings.model_copy(update={"desk": settings.desk.model_copy(update={"model_threads": 2})})
-    assert settings_fingerprint(two) == settings_fingerprint(settings)
-    roomy = Desk(desk.state, two, desk.models)
-    roomy.embedder, seen[:] = Watching(), []
-    roomy.check(_doc(tmp_path, "n.txt", "Heavy rain flooded the valley on Sunday and officials closed three mountain roads.\n"))
-    assert seen and all(threads[1] == 2 for threads in seen)
+    one = settings.model_copy(update={"desk": settings.desk.model_copy(update={"model_threads": 1})})
+    assert settings_fingerprint(one) == settings_fingerprint(settings)
+    fixed = Desk(desk.state, one, desk.models)
+    fixed.embedder, seen[:] = Watching(), []
+    fixed.check(_doc(tmp_path, "n.txt", text))
+    assert seen and all(threads[1] == 1 for threads in seen)
+
+
+def test_free_cores_counts_the_cores_other_processes_leave(monkeypatch):
+    """free_cores reads the runnable tasks from /proc/loadavg, less this process's own running threads."""
+    import os
+    from pathlib import Path
+
+    from newsdedup.embed import free_cores
+
+    if not Path("/proc/loadavg").is_file():
+        pytest.skip("no /proc/loadavg here")
+    usable = len(os.sched_getaffinity(0))
+    free = free_cores()
+    assert free is not None and 0 <= free <= usable
+    reads = Path.read_text
+
+    def busier(path, *args, **kwargs):  # a task more runnable for each core
+        text = reads(path, *args, **kwargs)
+        if str(path) == "/proc/loadavg":
+            fields = text.split()
+            running, total = fields[3].split("/")
+            fields[3] = f"{int(running) + usable}/{total}"
+            return " ".join(fields)
+        return text
+
+    monkeypatch.setattr(Path, "read_text", busier)
+    assert free_cores() == 0
 
 
 def test_an_unrelated_article_is_new(desk, tmp_path):

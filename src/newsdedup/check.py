@@ -17,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 from threadpoolctl import ThreadpoolController
 
 from newsdedup.config import Settings
-from newsdedup.embed import Embedder, Embedders, as_embedders, model_threads
+from newsdedup.embed import Embedder, Embedders, as_embedders, free_cores, model_threads
 from newsdedup.facts import (
     Sentence,
     Vocabulary,
@@ -217,11 +217,12 @@ class Desk:
             return verdict
         # One BLAS thread: numpy's BLAS threads spin on after each call and take the cores the model runs
         # on (measured at 100k: one article's embedding 32 -> 14 ms p50, 107 -> 18 ms p95); the desk's
-        # matrix products are small enough for one thread. And the model on desk.model_threads (1): its threads
-        # wait for each other at every layer, so with another process busy on one of two cores (a scheduled run)
-        # one article's embedding took 900 ms instead of 27 ms (18 ms with both cores free).
+        # matrix products are small enough for one thread. And the model on the cores free now (desk.model_threads
+        # 0), or as many as the config says: its threads wait for each other at every layer, so with another process
+        # busy on one of two cores (a scheduled run) one article's embedding took 900 ms instead of 27 ms on two
+        # threads (18 ms with both cores free).
         (mine,), (signature,) = fingerprint([doc["text"]], self.settings.syndication)
-        with self._threads.limit(limits=1, user_api="blas"), model_threads(self.settings.desk.model_threads):
+        with self._threads.limit(limits=1, user_api="blas"), model_threads(self._model_threads()):
             verdict = (self._copy_verdict(doc, mine, signature) or (batch and self._batch_copy(doc, mine))
                        or self._story_verdict(doc))
         if batch and verdict.verdict in (NEW, SAME_STORY):
@@ -255,6 +256,11 @@ class Desk:
         if self._by_text is None:
             self._by_text = {_held_key(r): a for a, r in sorted(self.docs.items(), reverse=True)}
         return self._by_text.get(_held_key(doc))
+
+    def _model_threads(self) -> int:
+        """The model's threads for one check: desk.model_threads, or with 0 one per core free at this moment (at
+        least one; one where that cannot be told)."""
+        return self.settings.desk.model_threads or max(1, free_cores() or 1)
 
     def _copy_verdict(self, doc: dict[str, Any], mine: np.ndarray, signature) -> Verdict | None:
         """doc (its shingles `mine`, their MinHash `signature`) as a copy of a held article, or None."""

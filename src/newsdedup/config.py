@@ -121,10 +121,11 @@ class ScheduleConfig(_Section):
 
 
 class DeskConfig(_Section):
-    # Threads the model runs on during a `check` (torch's intra-op threads). 1: with another process busy on one of
-    # two cores (a scheduled run, another desk), two threads wait for each other at every layer and a same-story
-    # check took 1-3 s instead of about 0.15 s; on a machine of its own, 2 take that to about 0.1 s (bench/README.md).
-    model_threads: int = Field(1, ge=1, le=256)
+    # Threads the model runs on during a `check` (torch's intra-op threads); 0: one per core free when the check
+    # starts. With another process busy on one of two cores (a scheduled run, another desk), two threads wait for
+    # each other at every layer and a same-story check took 1-3 s instead of about 0.15 s; with both cores free,
+    # two are faster (bench/README.md).
+    model_threads: int = Field(0, ge=0, le=256)
 
 
 class Settings(_Section):

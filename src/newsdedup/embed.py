@@ -157,6 +157,24 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
+def free_cores() -> int | None:
+    """The cores this process may use that no other process is running on, or waiting for, at this moment (Linux:
+    /proc/loadavg's count of runnable tasks, less this process's own running threads); None where that cannot be read.
+    Sampled once: a scheduled run busy on a core counts, a process that wakes for a moment may too."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+        runnable = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
+        own = 0
+        for stat in Path("/proc/self/task").glob("*/stat"):
+            try:
+                own += stat.read_text().rsplit(")", 1)[1].split()[0] == "R"
+            except (OSError, IndexError):  # a thread that ended meanwhile
+                continue
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    return max(0, usable - max(0, runnable - own))
+
+
 _wanted_threads: int | None = None  # set by model_threads; None: torch's own number (one per core)
 
 
