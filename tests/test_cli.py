@@ -219,6 +219,35 @@ def test_evaluate_needs_a_usable_labels_file(tmp_path):
     assert "need an `id` column" in result.output
 
 
+def test_evaluate_and_tune_refuse_labels_naming_no_article_and_unwritable_outputs_before_any_work(tmp_path):
+    """A walk-through's finding: labels whose ids name no article (ids written with '.txt') gave a table of perfect
+    scores over 0 articles, and `tune` an IndexError; a --json or --out that cannot be written failed with a
+    traceback after the whole run."""
+    labels = tmp_path / "labels.csv"
+    ids = sorted(p.name for p in SEEDS.iterdir())  # 'x.txt', not the article id 'x'
+    labels.write_text("id,story_id\n" + "".join(f"{i},s\n" for i in ids), encoding="utf-8")
+    for command in (["evaluate"], ["tune", "--out", str(tmp_path / "t.toml")]):
+        result = runner.invoke(app, [*command, "--input", str(SEEDS), "--labels", str(labels), "--config", str(CONFIG)])
+        assert result.exit_code == 2, result.output
+        assert f"none of the 5 ids in {labels} (such as '{ids[0]}') is an article of {SEEDS} (such as '{Path(ids[0]).stem}'" in result.output
+    good = tmp_path / "good.csv"
+    good.write_text("id,story_id\n" + "".join(f"{Path(i).stem},s\n" for i in ids), encoding="utf-8")
+    for command in (["evaluate", "--json", str(labels / "x.json")], ["evaluate", "--json", str(tmp_path)]):
+        result = runner.invoke(app, [*command, "--input", str(SEEDS), "--labels", str(good), "--config", str(CONFIG)])
+        assert result.exit_code == 2 and "--json" in result.output and "Traceback" not in result.output, result.output
+    result = runner.invoke(app, ["tune", "--input", str(SEEDS), "--labels", str(good), "--fact-pairs", str(good)])
+    assert result.exit_code == 2 and "--fact-sentences and --fact-pairs go together" in result.output
+
+
+def test_evaluate_facts_says_what_is_wrong_with_a_pairs_file(tmp_path):
+    texts = {"a": "At least 145 people died.", "b": "At least 145 people were killed."}
+    for csv, said in (("left,right,label\na,b,1\n", "needs the columns id1, id2 and label"),
+                      ("id1,id2,label\na,b,yes\n", "a label is 1 (same fact) or 0 (not), not 'yes' (a / b)")):
+        sentences, pairs = _fact_files(tmp_path, texts, csv)
+        result = runner.invoke(app, ["evaluate-facts", "--sentences", str(sentences), "--pairs", str(pairs), "--config", str(CONFIG)])
+        assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output, result.output
+
+
 def test_labels_with_a_cluster_id_column_are_story_labels(tmp_path):
     """The labelled story sets give `id,cluster_id`: evaluate and tune read them as story labels."""
     from newsdedup.cli import _read_labels

@@ -101,11 +101,28 @@ def test_tune_fact_similarity_picks_the_separating_threshold():
     assert best.score == 1.0
 
 
-def test_tuned_config_round_trips(tmp_path):
+def test_tuned_config_round_trips_and_marks_what_was_tuned(tmp_path):
     tuned = Settings().model_copy(update={"stories": Settings().stories.model_copy(update={"distance_threshold": 0.3})})
     path = tmp_path / "tuned.toml"
-    path.write_text(to_toml(tuned), encoding="utf-8")
+    path.write_text(to_toml(tuned, Settings()), encoding="utf-8")
     assert load_config(path) == tuned
+    marked = [line for line in path.read_text(encoding="utf-8").splitlines() if "  # tuned" in line]
+    assert marked == [f"distance_threshold = 0.3  # tuned; was {Settings().stories.distance_threshold}"]
+
+
+def test_ties_keep_the_starting_config_s_values(tmp_path):
+    """A walk-through's finding: with the same scores, tune had moved lsh_threshold 0.15 -> 0.2 (0.15 was not in its
+    grid), min_jaccard 0.5 -> 0.8 and same_fact_similarity 0.72 -> 0.5 and said "default vs tuned" were equal."""
+    docs, truth = _corpus(tmp_path)
+    start = Settings().syndication
+    best, trials = tune_syndication(docs, truth, Settings())
+    assert best.score == 1.0 and best.params == {k: getattr(start, k) for k in ("lsh_threshold", "min_jaccard", "min_containment")}
+    assert start.lsh_threshold in {t.params["lsh_threshold"] for t in trials}
+    sims, truth_pairs = np.array([0.95, 0.9, 0.3, 0.2]), np.array([1, 1, 0, 0])  # anything in 0.3..0.9 separates them
+    best, _ = tune_fact_similarity(sims, np.ones(4, dtype=bool), truth_pairs, start=0.72)
+    assert best.params["same_fact_similarity"] == 0.72 and best.score == 1.0
+    best, _ = tune_fact_similarity(sims, np.ones(4, dtype=bool), truth_pairs, start=0.93)  # moved only for a better score
+    assert best.params["same_fact_similarity"] < 0.93 and best.score == 1.0
 
 
 def test_tune_all_reports_default_and_tuned(tmp_path, fake_embedder):
@@ -115,3 +132,7 @@ def test_tune_all_reports_default_and_tuned(tmp_path, fake_embedder):
     assert lines[0].startswith("copies: best") and lines[1].startswith("stories: best")
     assert lines[-2].strip().startswith("default") and lines[-1].strip().startswith("tuned")
     assert isinstance(tuned, Settings)
+    # with fact pairs, the comparison gives their F1 under both configs
+    pairs = (["Five people died."] * 2 + ["The bridge closed."], ["Five people were killed."] * 2 + ["Rain is due."], np.array([1, 1, 0]))
+    _, lines = tune_all(docs, labels, fake_embedder, Settings(), pairs)
+    assert [line.split()[:2] for line in lines[-4:]] == [["default", "copies:"], ["default", "facts:"], ["tuned", "copies:"], ["tuned", "facts:"]]

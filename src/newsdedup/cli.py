@@ -179,14 +179,44 @@ def _read_labels(path: Path):
     return labels
 
 
-def _cluster(input: Path, settings):
-    """Ingest, copy groups and stories, without Prefect (scoring needs no outputs written)."""
+def _labelled_documents(input: Path, settings, truth, labels: Path):
+    """The articles of INPUT, read (ingest only), once the labels are known to name some of them: none named is one
+    line with an id of each side, not a table of perfect scores over no article; some missing is a note."""
     from newsdedup.ingest import read_inputs
-    from newsdedup.stories import assign_stories
-    from newsdedup.syndication import find_syndicates
 
     _input_folder(input)
     documents, rejects = read_inputs(input, settings.ingest)
+    ids = set(documents["article_id"].to_list())
+    labelled = [str(i) for i in truth["id"].to_list()]
+    missing = [i for i in labelled if i not in ids]
+    if labelled and len(missing) == len(labelled):
+        example = f" (such as {min(ids)!r}: a file's name without its extension, or a feed item's own id)" if ids else ""
+        fail(f"none of the {len(labelled)} ids in {labels} (such as {missing[0]!r}) is an article of {input}{example}")
+    if missing:
+        typer.echo(f"note: {len(missing)} labelled ids are not among the articles read from {input}, such as "
+                   f"{missing[0]!r} (rejected at ingest, or not there)", err=True)
+    return documents, rejects
+
+
+def _writable_file(path: Path | None, what: str) -> None:
+    """Fail now, in one line, when a file a command writes at its end could not be written there."""
+    if path is None:
+        return
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:  # folders a command would make (tune's --out)
+        folder = folder.parent
+    if path.is_dir():
+        fail(f"{what} {path} is a folder: give a file name")
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        fail(f"{what} {path} cannot be written: {folder} is not a writable folder")
+
+
+def _cluster(input: Path, settings, truth, labels: Path):
+    """Ingest, copy groups and stories, without Prefect (scoring needs no outputs written)."""
+    from newsdedup.stories import assign_stories
+    from newsdedup.syndication import find_syndicates
+
+    documents, rejects = _labelled_documents(input, settings, truth, labels)
     documents, _ = find_syndicates(documents, settings.syndication)
     return assign_stories(documents, _embedder(settings), settings.stories), rejects
 
@@ -223,13 +253,13 @@ def evaluate(
 
     settings = _settings(config)
     truth = _read_labels(labels)
-    articles, _ = _cluster(input, settings)
-    scores, missing = score_against_labels(articles, truth)
-    if missing:
-        typer.echo(f"note: {missing} labelled ids were not found among the ingested articles", err=True)
+    _writable_file(json_out, "--json")
+    articles, _ = _cluster(input, settings, truth, labels)
+    scores, _ = score_against_labels(articles, truth)
     for score in scores:
         _print_level(score)
     if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps({s.level: s.as_dict() for s in scores}, indent=2), encoding="utf-8")
 
 
@@ -256,14 +286,23 @@ def _read_fact_table(sentences: Path, pairs: Path) -> tuple[list[str], list[str]
                 text[str(record["id"])] = record["text"]
             except (json.JSONDecodeError, KeyError, TypeError):
                 fail(f"{sentences}:{n}: expected a JSON object with id and text")
-    table = pl.read_csv(pairs, schema_overrides={"id1": pl.String, "id2": pl.String})
+    try:
+        table = pl.read_csv(pairs, infer_schema=False)
+    except Exception as exc:  # polars raises several error types for a bad CSV
+        fail(f"cannot read pairs {pairs}: {exc}".splitlines()[0])
+    lacking = [c for c in ("id1", "id2", "label") if c not in table.columns]
+    if lacking:
+        fail(f"{pairs} needs the columns id1, id2 and label (1 = same fact, 0 = not); it has no {', '.join(lacking)}")
+    odd = table.filter(~pl.col("label").str.strip_chars().is_in(["0", "1"]))
+    if odd.height:
+        fail(f"{pairs}: a label is 1 (same fact) or 0 (not), not {odd['label'][0]!r} ({odd['id1'][0]} / {odd['id2'][0]})")
     unknown = set(table["id1"].to_list() + table["id2"].to_list()) - text.keys()
     if unknown:
         fail(f"{pairs}: {len(unknown)} sentence ids not in {sentences}, e.g. {sorted(unknown)[0]}")
     left = [text[i] for i in table["id1"].to_list()]
     right = [text[i] for i in table["id2"].to_list()]
     ids = list(zip(table["id1"].to_list(), table["id2"].to_list()))
-    return left, right, table["label"].cast(pl.Int64).to_numpy().astype(bool), ids
+    return left, right, (table["label"].str.strip_chars() == "1").to_numpy(), ids
 
 
 @app.command("evaluate-facts")
@@ -332,19 +371,20 @@ def tune(
     fact_pairs: Path = typer.Option(None, "--fact-pairs", help="Optional CSV id1,id2,label to tune fact similarity."),
 ) -> None:
     """Search the thresholds that matter on labelled data and write a config; show default vs tuned."""
-    from newsdedup.ingest import read_inputs
     from newsdedup.tune import to_toml, tune_all
 
+    if (fact_sentences is None) != (fact_pairs is None):
+        fail("--fact-sentences and --fact-pairs go together: the sentences and the labelled pairs of them")
     settings = _settings(config)
     truth = _read_labels(labels)
-    _input_folder(input)
-    documents, _ = read_inputs(input, settings.ingest)
+    _writable_file(out, "--out")
     fact_data = _read_fact_pairs(fact_sentences, fact_pairs) if fact_sentences and fact_pairs else None
+    documents, _ = _labelled_documents(input, settings, truth, labels)
     tuned, lines = tune_all(documents, truth, _embedders(settings), settings, fact_data)
     for line in lines:
         typer.echo(line)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(to_toml(tuned), encoding="utf-8")
+    out.write_text(to_toml(tuned, settings), encoding="utf-8")
     typer.echo(f"wrote {out}")
 
 

@@ -54,25 +54,35 @@ def _labels_for(ids: list[str], pairs: list[tuple[int, int]]) -> list[str]:
     return [name[uf.find(i)] for i in range(len(ids))]
 
 
+def _with(grid: tuple[float, ...], value: float) -> tuple[float, ...]:
+    """A grid holding the config's own value too: a tie keeps it (`_nearest`)."""
+    return tuple(sorted({*grid, float(value)}))
+
+
+def _nearest(start: object, keys: tuple[str, ...]):
+    """A trial's rank: its score, then, on a tie, how near the starting config its values are (key by key, in
+    order): a setting is moved only for a better score."""
+    return lambda t: (t.score, *(-abs(t.params[k] - getattr(start, k)) for k in keys))
+
+
 def tune_syndication(documents: pl.DataFrame, truth: list[str], settings: Settings) -> tuple[Trial, list[Trial]]:
-    """Best (lsh_threshold, min_jaccard, min_containment) by ARI of copy groups; candidates scored once each."""
+    """Best (lsh_threshold, min_jaccard, min_containment) by ARI of copy groups; candidates scored once each. The
+    config's own values are in the grid, and ties keep them."""
     from sklearn.metrics import adjusted_rand_score
 
     cfg = settings.syndication
     ids = documents["article_id"].to_list()
     shingles, signatures = fingerprint(documents["text"].to_list(), cfg)
     trials = []
-    for lsh in LSH_THRESHOLDS:
+    for lsh in _with(LSH_THRESHOLDS, cfg.lsh_threshold):
         cands = sorted(candidate_pairs(ids, signatures, cfg.model_copy(update={"lsh_threshold": lsh})))
         scores = [score_pair(shingles[i], shingles[j]) for i, j in cands]
-        for jac, con in itertools.product(MIN_JACCARD, MIN_CONTAINMENT):
+        for jac, con in itertools.product(_with(MIN_JACCARD, cfg.min_jaccard), _with(MIN_CONTAINMENT, cfg.min_containment)):
             trial_cfg = cfg.model_copy(update={"min_jaccard": jac, "min_containment": con})
             kept = [pair for pair, s in zip(cands, scores) if is_copy(s, trial_cfg)]
             ari = adjusted_rand_score(truth, _labels_for(ids, kept))
             trials.append(Trial({"lsh_threshold": lsh, "min_jaccard": jac, "min_containment": con}, round(float(ari), 4)))
-    # Ties go to the strictest verification and the lowest LSH threshold (most recall for the same score).
-    best = max(trials, key=lambda t: (t.score, t.params["min_jaccard"] + t.params["min_containment"], -t.params["lsh_threshold"]))
-    return best, trials
+    return max(trials, key=_nearest(cfg, ("lsh_threshold", "min_jaccard", "min_containment"))), trials
 
 
 def tune_stories(
@@ -99,9 +109,7 @@ def tune_stories(
         labels = cluster_stories(vectors, days, cfg, terms)[index]
         return Trial({k: getattr(cfg, k) for k in keys}, bcubed(truth_arr, labels).f1)
 
-    def nearest(t: Trial) -> tuple:  # ties: nearest the config's distance, then window, then weight
-        return (t.score, *(-abs(t.params[k] - getattr(start, k)) for k in keys))
-
+    nearest = _nearest(start, keys)  # ties: nearest the config's distance, then window, then weight
     trials = [trial(distance_threshold=d, time_window_days=w) for d, w in itertools.product(DISTANCES, WINDOWS)]
     first = max(trials, key=nearest)
     at = DISTANCES.index(first.params["distance_threshold"])
@@ -113,26 +121,37 @@ def tune_stories(
     return max(trials, key=nearest), trials
 
 
-def tune_fact_similarity(sims: np.ndarray, compatible: np.ndarray, truth: np.ndarray) -> tuple[Trial, list[Trial]]:
-    """Best same_fact_similarity by F1 on labelled sentence pairs (sims given, and the shared-word and number checks of same_fact)."""
-    trials = [Trial({"same_fact_similarity": t}, binary_scores(truth, (sims >= t) & compatible).f1) for t in FACT_SIMILARITY]
-    return max(trials, key=lambda t: t.score), trials
+def tune_fact_similarity(
+    sims: np.ndarray, compatible: np.ndarray, truth: np.ndarray, start: float | None = None
+) -> tuple[Trial, list[Trial]]:
+    """Best same_fact_similarity by F1 on labelled sentence pairs (sims given, and the shared-word and number checks
+    of same_fact); start, the config's value, is tried too and kept on a tie."""
+    grid = FACT_SIMILARITY if start is None else _with(FACT_SIMILARITY, start)
+    trials = [Trial({"same_fact_similarity": t}, binary_scores(truth, (sims >= t) & compatible).f1) for t in grid]
+    near = (lambda t: (t.score, -abs(t.params["same_fact_similarity"] - start))) if start is not None else (lambda t: t.score)
+    return max(trials, key=near), trials
 
 
-def to_toml(settings: Settings) -> str:
-    """A config file for these settings, section by section."""
-    out = ["# Written by `newsdedup tune`: thresholds searched on labelled data.", ""]
+def _toml_value(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(f'"{v}"' for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def to_toml(settings: Settings, start: Settings | None = None) -> str:
+    """A config file for these settings, section by section; each value that differs from start's (the config
+    tuning began with) says so in a comment ("# tuned; was 0.15")."""
+    out = ["# Written by `newsdedup tune`: thresholds searched on labelled data; '# tuned' marks what it changed.", ""]
     for section, model in settings:
         out.append(f"[{section}]")
+        before = getattr(start, section).model_dump() if start is not None else {}
         for key, value in model.model_dump().items():
-            if isinstance(value, str):
-                out.append(f'{key} = "{value}"')
-            elif isinstance(value, (list, tuple)):
-                out.append(f"{key} = [" + ", ".join(f'"{v}"' for v in value) + "]")
-            elif isinstance(value, bool):
-                out.append(f"{key} = {str(value).lower()}")
-            else:
-                out.append(f"{key} = {value}")
+            was = f"  # tuned; was {_toml_value(before[key])}" if key in before and before[key] != value else ""
+            out.append(f"{key} = {_toml_value(value)}{was}")
         out.append("")
     return "\n".join(out)
 
@@ -167,19 +186,27 @@ def tune_all(
     if fact_pairs is not None:
         left, right, truth_pairs = fact_pairs
         sims, compatible, _ = judge_pairs(left, right, models.facts, settings.facts)
-        best, _ = tune_fact_similarity(sims, compatible, truth_pairs)
+        start = settings.facts.same_fact_similarity
+        best, _ = tune_fact_similarity(sims, compatible, truth_pairs, start)
         value = best.params["same_fact_similarity"]
         facts_cfg = tuned.facts.model_copy(
             update={"same_fact_similarity": value, "support_similarity": min(tuned.facts.support_similarity, value)}
         )
         tuned = tuned.model_copy(update={"facts": facts_cfg})
         lines.append(f"facts: best {best.params} (F1 {best.score:.4f})")
+        default_f1 = binary_scores(truth_pairs, (sims >= start) & compatible).f1
+        fact_lines = [f"  {'default':8s} facts: F1 {default_f1:.4f} (same_fact_similarity {start})",
+                      f"  {'tuned':8s} facts: F1 {best.score:.4f} (same_fact_similarity {value})"]
+    else:
+        fact_lines = ["", ""]
     lines.append("default vs tuned:")
-    for name, cfg in (("default", settings), ("tuned", tuned)):
+    for (name, cfg), facts_line in zip((("default", settings), ("tuned", tuned)), fact_lines):
         grouped, _ = find_syndicates(documents, cfg.syndication)
         scored, _ = score_against_labels(assign_stories(grouped, models.stories, cfg.stories), labels)
         lines.append(
             f"  {name:8s} "
             + "; ".join(f"{s.level}: ARI {s.ari:.4f}, B-cubed F1 {s.bcubed.f1:.4f}, pairwise F1 {s.pairwise.f1:.4f}" for s in scored)
         )
+        if facts_line:
+            lines.append(facts_line)
     return tuned, lines
