@@ -454,8 +454,9 @@ def test_state_round_trips_and_a_crashed_save_keeps_the_old_one(corpus, tmp_path
         (lambda folder: np.save(folder / "signatures.npy", np.load(folder / "signatures.npy")[1:]), "signatures.npy"),
         (lambda folder: (folder / "sentence_vectors.npy").unlink(), "sentence_vectors.npy"),
         (lambda folder: (folder / "meta.json").write_text("{not json", encoding="utf-8"), "meta.json"),
+        (lambda folder: (folder / "vectors.npy").write_bytes(b"garbage bytes, no array"), "vectors.npy: not a numpy array file"),
     ],
-    ids=["truncated-table", "garbage-index", "lost-file", "bad-meta"],
+    ids=["truncated-table", "garbage-index", "lost-file", "bad-meta", "garbage-array"],
 )
 def test_a_damaged_state_is_one_error_naming_the_file_and_the_way_out(corpus, tmp_path, fake_embedder, damage, named):
     from newsdedup.state import StateError, load_manifest
@@ -466,6 +467,22 @@ def test_a_damaged_state_is_one_error_naming_the_file_and_the_way_out(corpus, tm
         load_state(out, settings)
     message = str(info.value)
     assert named in message and "run with --full" in message and "\n" not in message
+    assert "pickle" not in message  # numpy's offer to load a garbage file "unsafely" is no advice to give
+
+
+def test_a_state_that_lost_its_meta_json_is_rebuilt_saying_so(corpus, tmp_path, fake_embedder):
+    """A walk-through's finding: with state/meta.json gone, a run rebuilt everything as if there were no state ("5
+    new"), without a word, and the desk said "no saved state"."""
+    from newsdedup.incremental import start_run
+    from newsdedup.state import rebuild_reason
+
+    settings, state, out = _saved_run(corpus, tmp_path, fake_embedder)
+    (out / "state" / "meta.json").unlink()
+    why = rebuild_reason(out, settings)
+    assert why == "the saved state has no meta.json (it was damaged)" and why.kind == "damaged"
+    start = start_run(corpus, out, settings)
+    assert start.rebuild == why and start.previous.height == state.documents.height  # what no input holds is carried
+    assert rebuild_reason(tmp_path / "nothing", settings) is None
 
 
 class _RunsCode:

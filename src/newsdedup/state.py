@@ -318,11 +318,12 @@ def _usable_meta(output: str | Path, settings: Settings) -> dict | None:
 
 class Mismatch(str):
     """Why a saved state cannot be continued with some settings, in words for the operator; `kind` "version" (another
-    newsdedup saved it) or "settings" (another config made it: that config can still use it)."""
+    newsdedup saved it), "settings" (another config made it: that config can still use it) or "damaged" (its
+    meta.json is gone)."""
 
-    kind: Literal["version", "settings"]
+    kind: Literal["version", "settings", "damaged"]
 
-    def __new__(cls, kind: Literal["version", "settings"], words: str) -> Mismatch:
+    def __new__(cls, kind: Literal["version", "settings", "damaged"], words: str) -> Mismatch:
         reason = super().__new__(cls, words)
         reason.kind = kind
         return reason
@@ -344,6 +345,8 @@ def rebuild_reason(output: str | Path, settings: Settings) -> Mismatch | None:
     """Why a run rebuilds everything from the inputs instead of continuing the saved state (another version's
     state, other settings), in words for the operator; None when it continues it, or there is none to continue."""
     meta = _saved_meta(output)  # none, or unreadable: the run says so itself
+    if meta is None and not (saved_state_dir(output) / "meta.json").exists() and (saved_state_dir(output) / "documents.parquet").is_file():
+        return Mismatch("damaged", "the saved state has no meta.json (it was damaged)")
     return None if meta is None else _mismatch(meta, settings)
 
 
@@ -378,6 +381,15 @@ def load_steady_state(
     raise StateError(f"the state in {output} was saved anew each of the {tries} times it was read: try again")
 
 
+def _load_array(path: Path, mmap_mode: Literal["r"] | None = None) -> np.ndarray:
+    """A saved array; a file that is no numpy array (garbage, a truncated write) is a ValueError saying so, not
+    numpy's offer to unpickle it."""
+    with open(path, "rb") as fh:
+        if fh.read(6) != b"\x93NUMPY":
+            raise ValueError("not a numpy array file (damaged)")
+    return np.load(path, mmap_mode=mmap_mode, allow_pickle=False)
+
+
 def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = False) -> State | None:
     """The saved state, or None when there is none or it was made with other settings (a full run is due).
 
@@ -399,13 +411,13 @@ def load_state(output: str | Path, settings: Settings, *, map_sentences: bool = 
         what = "sections.parquet"
         state.sections = None if map_sentences else load_sections(output)
         for what, attribute in (("vectors.npy", "vectors"), ("signatures.npy", "signatures")):
-            setattr(state, attribute, np.load(folder / what))
+            setattr(state, attribute, _load_array(folder / what))
         what = "term_rows.npz"  # none in a state saved before they were kept: counted again by the next run
         state.term_rows = load_npz(folder / what) if (folder / what).is_file() else None
         what = "sentence_vectors.npy"
-        state.sentence_vectors = np.load(folder / what, mmap_mode="r" if map_sentences else None)
+        state.sentence_vectors = _load_array(folder / what, mmap_mode="r" if map_sentences else None)
         what = "term_df.npy"
-        state.terms = TermStats(meta["term_docs"], np.load(folder / what).astype(np.int64))
+        state.terms = TermStats(meta["term_docs"], _load_array(folder / what).astype(np.int64))
         what = "signatures.npy"
         if len(state.signatures) != state.sketches.height or (len(state.signatures) and state.signatures.shape[1] != settings.syndication.num_perm):
             raise ValueError(f"{state.signatures.shape} for {state.sketches.height} articles")
