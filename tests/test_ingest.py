@@ -525,6 +525,25 @@ def test_text_header_lines_are_read(tmp_path):
     assert doc["text"] == BODY
 
 
+def test_header_lines_under_the_headline_are_read_as_those_above_it(tmp_path):
+    """A walk-through's finding: a date under the headline was glued to it ("Jail raid in Mastung date 2026-02-03"),
+    or, after a blank line, dropped, and the article was undated."""
+    for name, text in (("glued", f"Jail raid in Mastung\ndate 2026-02-03\n\n{BODY}\n"),
+                       ("apart", f"Jail raid in Mastung\n\ndate 2026-02-03\nsource Harbor Times\n\n{BODY}\n")):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    docs = _ingest(tmp_path)[0]
+    for name in ("glued", "apart"):
+        doc = _doc(docs, name)
+        assert doc["title"] == "Jail raid in Mastung" and doc["text"] == BODY
+        assert doc["published"] == datetime(2026, 2, 3, tzinfo=timezone.utc) and doc["notes"] == []
+    assert _doc(docs, "apart")["source"] == "Harbor Times"
+    # prose under a headline that opens with a header's word stays prose
+    prose = "source of the leak was a cracked pipe, engineers said on Tuesday after a long inspection of the whole plant."
+    (tmp_path / "prose.txt").write_text(f"Leak found at plant\n\n{prose}\n", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "prose")
+    assert doc["source"] is None and doc["text"] == prose
+
+
 def test_prose_starting_with_a_header_word_is_body(tmp_path):
     text = "Source close to the military said the Baloch Liberation Army struck nine districts on Saturday, killing many people."
     (tmp_path / "s.txt").write_text(text, encoding="utf-8")

@@ -378,10 +378,9 @@ def parse_date(value: Any) -> datetime | None:
     return parsed
 
 
-def parse_text(text: str, article_id: str, path: str) -> Record:
-    """A plain-text article: header lines (`date 2026-02-01`), a headline line, a dateline, the body."""
-    lines = fold(text).lstrip("\ufeff").splitlines()
-    meta: dict[str, str] = {}
+def _read_headers(lines: list[str], meta: dict[str, str]) -> None:
+    """Take the header lines (`date 2026-02-01`, `source: Reuters`) from the front of lines into meta, and the blank
+    lines among them; stop at the first line that is none (a headline, prose starting with a header's word)."""
     while lines:
         first = lines[0].strip()
         if not first:
@@ -411,6 +410,20 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
             break  # a headline: "Source: Cowboys, Prescott agree to record deal" (not "Source: Reuters, London")
         meta[key] = value
         lines.pop(0)
+
+
+def parse_text(text: str, article_id: str, path: str) -> Record:
+    """A plain-text article: header lines (`date 2026-02-01`), a headline line, a dateline, the body. Header lines
+    under the headline (a headline, then `date ...`, `source ...`) are read as those above it are."""
+    lines = fold(text).lstrip("\ufeff").splitlines()
+    meta: dict[str, str] = {}
+    _read_headers(lines, meta)
+    if lines and "title" not in meta and "headline" not in meta and not _furniture(lines[0]) and _headline(lines, 0):
+        under = lines[1:]
+        known = len(meta)
+        _read_headers(under, meta)
+        if len(meta) > known:  # kept apart from the body by a blank line, as a headline is
+            lines = [lines[0], "", *under]
     while lines and not lines[0].strip():
         lines.pop(0)
     lines = _join_datelines(_unwrap(lines))
