@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from newsdedup.normalize import (
+    _untruncated,
     clean_body,
     counts,
     figures,
@@ -297,6 +298,21 @@ def test_share_buttons_app_promos_and_truncation_marks_are_dropped():
              "Facebook", "WhatsApp"]
     assert clean_body(lines, None) == ("The bank kept its rate at 6.5% on Tuesday, the governor said.\n\n"
                                        "It raised its growth forecast for the fiscal year to 7.2% from 7%, in line with what analysts said")
+
+
+def test_lines_that_made_patterns_backtrack_are_read_in_linear_time():
+    """A hostile-input review: "Copyright " and 100 letters took 47 s (the holder's words could split one run of letters
+    n^4 ways; 200 letters, an hour), and a run of spaces before "[+N chars]" was quadratic."""
+    import time
+
+    lines = ["Copyright " + "A" * 5000 + "!", "Copyright " + "Ab " * 2000 + "!", "It rose" + " " * 20000 + "x [+12 chars]",
+             "It rose" + " " * 20000 + "x [+12 chars"]
+    start = time.perf_counter()
+    body = clean_body(["The council approved the budget on Tuesday, officials said.", *lines], None)
+    assert time.perf_counter() - start < 2.0  # a hang detector, not a speed figure: quadratic took minutes here
+    assert body.startswith("The council approved the budget on Tuesday, officials said.")
+    assert _untruncated("It rose in line with forecasts\u2026 [+2841 chars]") == "It rose in line with forecasts"
+    assert _untruncated("It rose ... [+12 chars]  ") == "It rose"
 
 
 def test_a_tag_list_above_the_text_is_skipped_not_the_end():

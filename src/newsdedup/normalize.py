@@ -157,7 +157,9 @@ _SOCIAL = re.compile(
 # 2017" (its words are the post's, quoted in the page's layout, not the article's sentences).
 _EMBEDDED_POST = re.compile(r"[\u2014\u2013-]\s*[^()\n]{1,60}\(@\w{1,15}\)\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(?:19|20)\d\d\s*$")
 # NewsAPI cuts a text with "... [+2841 chars]".
-_TRUNCATED = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\[\+\d+ chars\]\s*$")
+# an API's cut-off marker ending a text ("... [+2412 chars]"), found by its bracket: a pattern opening with \s* would try
+# every place in a long run of spaces
+_TRUNCATED = re.compile(r"\[\+\d+ chars\]\s*$")
 _INLINE_CREDIT = re.compile(
     r"(?<!\s)\s*\((?:(?:(?:ap|afp|reuters|getty(?: images)?|epa|file|representative|pti|ani|ians|xinhua)\s*)?"
     r"(?:photo|photograph|image|picture|file pic)s?\s*(?:(?:[:/|,-]|by\s)[^()]{0,60})?|"
@@ -340,11 +342,21 @@ def other_script(text: str) -> str | None:
 
 
 # "Copyright AFP", "Copyright: Reuters", "Copyright Acme Media Group Limited": a notice naming its holder only
+_NAME_WORD = r"[A-Z][\w&.'-]*"
+# names of words apart (a word, then more each after a space): never one run of letters split into "words" in n^4 ways
 _COPYRIGHT_HOLDER = re.compile(
-    r"^(?i:copyright)\s*:?\s*(?:(?:The\s+)?(?:[A-Z][\w&.'-]*\s*){1,2}"
-    r"|(?:[A-Z][\w&.'-]*\s*){1,5}(?i:ltd|limited|inc|llc|plc|corp|corporation|co|group|media|gmbh|ag|company|"
-    r"foundation|post|times|news|press|agency|herald|tribune|journal)\b(?:\s+[A-Z][\w&.'-]*)?)\.?$"
+    rf"^(?i:copyright)\s*:?\s*(?:(?:The\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})?"
+    rf"|{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}\s+(?i:ltd|limited|inc|llc|plc|corp|corporation|co|group|media|gmbh|ag|"
+    rf"company|foundation|post|times|news|press|agency|herald|tribune|journal)\b(?:\s+{_NAME_WORD})?)\s*\.?$"
 )  # not a headline: "Copyright Office Rejects AI Art Claim"
+
+
+def _untruncated(line: str) -> str:
+    """A line without an API's cut-off marker at its end, and the ellipsis before it ("... \u2026 [+2412 chars]")."""
+    match = _TRUNCATED.search(line)
+    if match is None:
+        return line
+    return line[: match.start()].rstrip().removesuffix("\u2026").removesuffix("...").rstrip()
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -511,7 +523,7 @@ def _is_caption(line: str) -> bool:
 def clean_body(lines: list[str], title: str | None) -> str:
     """Keep the story's own paragraphs: drop repeated headlines, captions, credits, bylines and promos."""
     title_key = " ".join(words(title)) if title else None
-    raw = [_TRUNCATED.sub("", line.strip()) if "chars]" in line else line.strip() for line in lines]
+    raw = [_untruncated(line.strip()) if "chars]" in line else line.strip() for line in lines]
     # credits are found before inline credits are stripped: "(AP Photo/Emre Yildiz)" alone credits the line above
     credit = [bool(line) and is_credit_line(line) for line in raw]
     lines = [strip_inline_credits(line) for line in raw]
