@@ -1275,3 +1275,34 @@ def test_the_items_that_left_a_feed_outlive_a_run_that_cannot_read_it(tmp_path, 
     assert changes.rolled_off == 1 and state.rejects.height == 0  # b left while the feed could not be read; a before
     assert notes == {"a": ["no longer in feed.jsonl: kept as last read"], "b": ["no longer in feed.jsonl: kept as last read"],
                      "c": [], "d": []}
+
+
+def test_a_file_in_a_folder_that_can_be_listed_but_not_entered_is_a_reject_not_a_crash(tmp_path, fake_embedder, monkeypatch):
+    """A hostile-input review: a folder with read but no search permission (chmod 644) lists its files' names, and
+    every look at one (stat) is refused: the run crashed with a PermissionError. Tests run as root, where no
+    permission is refused, so the refusal is made by os.stat and os.lstat here."""
+    import errno
+    import os
+
+    from newsdedup.ingest import not_a_file
+
+    inp = tmp_path / "in"
+    (inp / "shut").mkdir(parents=True)
+    _feed(inp / "feed.jsonl", [("a", "harbour")])
+    (inp / "shut" / "a.txt").write_text("Storm hits coast\n\nThe river rose two metres overnight, officials said on Tuesday.\n")
+    real_stat, real_lstat = os.stat, os.lstat
+
+    def refused(real):
+        def look(path, *args, **kwargs):
+            if os.fspath(path).endswith(os.path.join("shut", "a.txt")):
+                raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+            return real(path, *args, **kwargs)
+        return look
+
+    monkeypatch.setattr(os, "stat", refused(real_stat))
+    monkeypatch.setattr(os, "lstat", refused(real_lstat))
+    assert not_a_file(inp / "shut" / "a.txt") == "cannot be read: permission denied (a folder on its path cannot be entered)"
+    settings, state = load_config(), _fresh(load_config())
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.documents["article_id"].to_list() == ["a"]
+    assert state.rejects.rows() == [("shut/a.txt", "cannot be read: permission denied (a folder on its path cannot be entered)")]

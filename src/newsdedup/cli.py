@@ -643,10 +643,11 @@ def check(
     n_rejected = n_given = 0
     for name, path in _incoming(files or []):
         n_given += 1
-        if path.is_dir():
+        if os.path.isdir(path):
             docs, rejects = None, [(name, "a folder, not an article file (give its files, or their paths on stdin)")]
-        elif not path.is_file():  # a broken link, a link loop or a pipe is there, but no file: said as run says it
-            why = not_a_file(path) if path.is_symlink() or path.exists() else "file not found"
+        elif not os.path.isfile(path):  # a broken link, a pipe, a folder not entered: said as run says it
+            shut = os.path.isdir(path.parent) and not os.access(path.parent, os.X_OK)  # listed, not entered
+            why = not_a_file(path) if shut or os.path.lexists(path) else "file not found"
             docs, rejects = None, [(name, why)]
         else:
             docs, found = read_files(path.parent, [path], settings.ingest)

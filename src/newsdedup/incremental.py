@@ -185,7 +185,7 @@ def ingest_changes(
     not_whole = set(state.rejects.filter(whole)["path"].to_list())
     unreadable = frozenset(
         rel for rel in not_whole
-        if rel in plan.hashes and Path(rel).suffix.lower() in settings.ingest.extensions and (root / rel).is_file()
+        if rel in plan.hashes and Path(rel).suffix.lower() in settings.ingest.extensions and os.path.isfile(root / rel)
     )
     readable = set(plan.hashes) - not_whole
     keep = settings.ingest.keep_rolled_off

@@ -1303,7 +1303,10 @@ def input_name(root: Path, path: Path) -> str:
 def linked_input(root: Path, path: Path) -> str | None:
     """The input a link to a file leads to, as the tables name it, when that file is itself an input (inside root, in
     no hidden folder): read there, not a second time (as a copy of itself); None for anything else."""
-    if not path.is_symlink():
+    try:
+        if not path.is_symlink():
+            return None
+    except OSError:  # a folder on its path that can be listed but not entered: not_a_file says so
         return None
     real, top = Path(os.path.realpath(path)), Path(os.path.realpath(root))
     if not real.is_file() or not real.is_relative_to(top):
@@ -1315,8 +1318,11 @@ def linked_input(root: Path, path: Path) -> str | None:
 def not_a_file(path: Path) -> str | None:
     """Why an input entry is no readable regular file (a broken link, a pipe, a socket), or None. A pipe is
     never opened: reading it would wait for a writer."""
-    if path.is_file():
-        return None
+    try:
+        if path.is_file():
+            return None
+    except PermissionError:  # a folder on its path can be listed (its names are known) but not entered
+        return "cannot be read: permission denied (a folder on its path cannot be entered)"
     if path.is_symlink() and not path.exists():
         try:
             path.stat()
