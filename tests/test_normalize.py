@@ -315,6 +315,47 @@ def test_lines_that_made_patterns_backtrack_are_read_in_linear_time():
     assert _untruncated("It rose ... [+12 chars]  ") == "It rose"
 
 
+@pytest.mark.parametrize("news", [
+    "Tag-team matches drew record crowds on Saturday night in the arena.",
+    "TAG-Heuer shares rose 4 percent on Monday after the results.",
+    "Tag: Heuer's partnership lifted its shares 5 percent on Monday after the deal.",
+    "Reported by residents shortly after 9 p.m., the leak was fixed by Saturday morning.",
+    "Written by hand, the letter was found in the attic.",
+    "Edited by the ministry, the report drops two chapters.",
+    "With inputs from the ministry, officials drew up the plan over two weeks.",
+    "Copyright by itself is no defence, Judge Maria Lopez wrote.",
+    "Copyright law was last overhauled in 1976.",
+    "Download the app that tracks the virus, the ministry urged.",
+    "Get the latest booster dose before winter, officials urged.",
+    "Share this year's budget surplus with schools, the union demanded.",
+    "Follow the rules on the beach, the chief warned residents on Facebook.",
+    "Watch: the coastguard released footage of the rescue, officials said.",
+    "All rights reserved, the company said in a statement.",
+])
+def test_news_sentences_that_open_like_furniture_are_kept_and_the_text_after_them(news):
+    """A hostile-input review: each of these was deleted as furniture, and "Tag-team ..." ended the article there."""
+    lead, after = "The council approved the budget on Tuesday, officials said.", "More rain is due on Friday, forecasters said."
+    assert clean_body([lead, news, after], None) == "\n\n".join([lead, news, after])
+
+
+@pytest.mark.parametrize("furniture", [
+    "Reporting by Jane Doe; Editing by John Smith", "Additional reporting by Asif Shahzad in Islamabad",
+    "(With inputs from PTI)", "With inputs from agencies.", "Copyright by Dawn", "Copyright Daily News 2026",
+    "Copyright 2026 The Associated Press. All rights reserved. Learn more about our privacy policy.",
+    "Download the Daily Ledger app", "Follow us on Twitter", "Read more: Pakistan says 145 killed",
+])
+def test_furniture_near_those_sentences_still_goes(furniture):
+    lead, after = "The council approved the budget on Tuesday, officials said.", "More rain is due on Friday, forecasters said."
+    assert clean_body([lead, furniture, after], None) == "\n\n".join([lead, after])
+
+
+def test_a_paragraph_opening_with_a_furniture_like_sentence_keeps_the_story_after_it():
+    line = ("Sign up for the scheme opened on Monday. More than 200,000 workers registered on the first day. "
+            "Officials expect a million by March.")
+    assert clean_body(["The lead, officials said.", line], None).endswith(
+        "More than 200,000 workers registered on the first day. Officials expect a million by March.")
+
+
 def test_a_tag_list_above_the_text_is_skipped_not_the_end():
     body = clean_body(["Tags: Rotterdam | Shipping", "Dock workers ended a 48-hour strike on Tuesday.", "Traffic resumed."], None)
     assert body == "Dock workers ended a 48-hour strike on Tuesday.\n\nTraffic resumed."

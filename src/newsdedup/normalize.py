@@ -28,13 +28,15 @@ _MONTH = (r"\b(january|february|march|april|may|june|july|august|september|octob
 
 _BOILERPLATE_PATTERNS = (
     # a notice, not a story about copyright ("Copyright lawsuits against ... have surged")
-    r"^(©|\(c\)\s|copyright\s*(©|\(c\)|(19|20)\d\d\b|by\b|$)|copyright\b.{0,60}\b(19|20)\d\d\W*$)",
+    # (nor "Copyright by itself is no defence", "Copyright law was last overhauled in 1976.")
+    r"^(©|\(c\)\s|copyright\s*(©|\(c\)|(19|20)\d\d\b|by\s+(?-i:[A-Z])|$)"
+    r"|copyright\b(?:(?!\b(?:is|was|were|are|has|have|had|will|law|laws)\b).){0,60}\b(19|20)\d\d\W*$)",
     r"\ball rights reserved\b",
-    r"^\(?\s*with (additional )?inputs? from\b[^)]*\)?\.?$",
-    r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\b",
+    # a credit names its sources, a few words: not "With inputs from the ministry, officials drew up ..."
+    r"^\(?\s*with (additional )?inputs? from(\s+[^\s)]+){1,8}\s*\)?\.?$",
+    # names after "by": not "Reported by residents shortly after 9 p.m., ...", "Written by hand, ..."
+    r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\s+(?-i:[A-Z])",
     r"^(photo|image|picture|photograph|file photo|video)s?(\s+credits?)?\s*[:|/]",
-    r"^tags?\s*[:\-|]?\s*$",
-    r"^tags?\s*[:|]\s*\S",
     r"^(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen)\s*[:|\-]",
     # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
     # "Officials urged residents to sign up for the county's emergency text alerts"
@@ -174,7 +176,21 @@ _DATELINE = re.compile(
     r"(?:\s*\([A-Za-z .&]{2,30}\))?)\s*(?P<sep>:|-{1,2}|\u2014|\u2013)\s+(?=\S)"
 )
 _MONTH_DAY = re.compile(r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}")
-_TAGS = re.compile(r"^tags?\s*([:|\-]\s*\S.*)?$", re.I)
+# "Tags", "Tags: Pakistan, Balochistan", "Tag | Rotterdam | Shipping", "Tags - Budget": the word, then a list (below)
+_TAGS = re.compile(r"^tags?\s*(?:(?:[:|]|\s-\s|-$)\s*(?P<items>\S.*)?)?$", re.I)
+_TAG_ITEMS = re.compile(r"\s*[,|;/\u2022\u00b7]\s*|\s+-\s+")
+_TAG_WORDS = 5  # words in one tag at most ("Balochistan Liberation Army attack"): more is a sentence
+
+
+def _is_tag_list(line: str) -> bool:
+    """A tag list: "Tags" alone or with its items after a colon, a bar or a spaced dash, each a few words. Not a
+    sentence that opens with the word: "Tag-team matches drew ...", "TAG-Heuer shares rose ...", "Tag: Heuer's
+    partnership lifted its shares 5 percent on Monday."."""
+    match = _TAGS.match(fold(line).strip())
+    if match is None:
+        return False
+    items = match.group("items")
+    return items is None or all(len(item.split()) <= _TAG_WORDS for item in _TAG_ITEMS.split(items.rstrip(". ")))
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]$")
 
 _NUMBER_WORDS = {
@@ -365,7 +381,7 @@ def is_boilerplate_line(line: str) -> bool:
     low = line.lower()
     return bool(line) and (
         bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line) or _COPYRIGHT_HOLDER.match(line)
-             or _EMBEDDED_POST.search(line))
+             or _EMBEDDED_POST.search(line) or (low.startswith("tag") and _is_tag_list(line)))
         or (any(w in low for w in _ANYWHERE_WORDS) and any(p.search(line) for p in _BOILERPLATE_ANYWHERE))
     )
 
@@ -462,7 +478,7 @@ def _story_text_in(lines: list[str]) -> bool:
     for line in lines:
         if not line:
             continue
-        if _TAGS.match(fold(line)):
+        if _is_tag_list(line):
             return False
         if not (is_boilerplate_line(line) or is_credit_line(line)):
             return True
@@ -484,12 +500,15 @@ def _article_goes_on(kept: list[str], rest: list[str]) -> bool:
     for line in rest:
         if not line:
             continue
-        if _TAGS.match(fold(line)) or is_credit_line(line) or is_boilerplate_line(line) or looks_like_headline(line):
+        if _is_tag_list(line) or is_credit_line(line) or is_boilerplate_line(line) or looks_like_headline(line):
             break
         n = len(words(line))
         after += n
         paragraphs += n >= 15 and bool(_TERMINAL.search(line))
     return paragraphs >= 2 and after > sum(len(words(line)) for line in kept)
+
+
+_STORY_AFTER_FURNITURE = 2  # sentences of a story after a furniture-like opening ("Sign up for the scheme opened ...")
 
 
 def _story_sentences_of(line: str) -> str:
@@ -498,12 +517,25 @@ def _story_sentences_of(line: str) -> str:
     furniture ("... officials said. [To follow the flood defences, sign up for the weekly Tide Watch
     newsletter.] The revisions were ordered by ...")."""
     sentences = [s for s in _paragraph_sentences(line) if words(s)]
-    if not sentences or _is_furniture(sentences[0]):
+    if not sentences:
         return ""
-    return " ".join(s for s in sentences if not _is_furniture(s))
+    story = [s for s in sentences if not _is_furniture(s)]
+    if _is_furniture(sentences[0]) and (len(story) < _STORY_AFTER_FURNITURE or len(words(" ".join(story))) < 15):
+        return ""  # a notice and its legal lines ("... Learn more about our privacy policy.")
+    return " ".join(story)
+
+
+# someone telling it, after the sentence's first word: news ("Download the app that tracks the virus, the ministry
+# urged"; "All rights reserved, the company said"), not a promo or a notice
+_TOLD = re.compile(
+    r"\b(said|told|urged|warned|wrote|added|announced|demanded|insisted|argued|stressed|explained|claimed"
+    r"|according to)\b", re.I)
 
 
 def _is_furniture(sentence: str) -> bool:
+    told = _TOLD.search(sentence)
+    if told and told.start() > 0 and sentence[: told.start()].strip():  # after its first word
+        return False
     bare = sentence.strip("[]() ")
     return is_boilerplate_line(bare) or is_credit_line(bare) or is_boilerplate_line(sentence.strip())
 
@@ -535,7 +567,7 @@ def clean_body(lines: list[str], title: str | None) -> str:
         if title_key and " ".join(words(line)) == title_key:
             headline = headline or line
             continue
-        if _TAGS.match(fold(line)):
+        if _is_tag_list(line):
             if not kept or _article_goes_on(kept, lines[i + 1 :]):
                 continue  # a tag list above the text, or one a page put under the lead
             break  # a tag list closes an article; nothing after it is story text
