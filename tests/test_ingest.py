@@ -760,6 +760,18 @@ def test_an_object_wrapping_articles_under_another_name_is_read_too(tmp_path):
     assert docs["source"][0] is None  # only a JSON Feed's title names its outlet
 
 
+def test_one_bad_item_in_a_wrapper_is_a_reject_of_its_own_not_the_file_s(tmp_path):
+    """A hostile-input review: one item that is no article in a wrapper ({"items": [a, b, 5]}) rejected the whole
+    file as "no body text ...; it holds items", and its good articles were lost."""
+    items = [{"id": "a", "title": "Bridge", "text": BODY}, {"id": "b", "title": "Dam", "text": BODY + " The dam opened."}, 5]
+    (tmp_path / "w1.json").write_text(json.dumps({"items": items}), encoding="utf-8")
+    (tmp_path / "w2.json").write_text(json.dumps({"articles": [{"id": "c", "title": "Road", "text": BODY}, {"foo": 1}]}), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert sorted(docs["article_id"].to_list()) == ["a", "b", "c"]
+    assert rejects["path"].to_list() == ["w1.json:3", "w2.json:2"]
+    assert rejects["reason"][0] == "expected a JSON object, got a number" and rejects["reason"][1].endswith("it holds foo")
+
+
 RSS = f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
 <channel><title>Northland Courier</title><link>https://courier.example/</link>
