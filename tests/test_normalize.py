@@ -349,6 +349,20 @@ def test_furniture_near_those_sentences_still_goes(furniture):
     assert clean_body([lead, furniture, after], None) == "\n\n".join([lead, after])
 
 
+def test_page_furniture_lines_go_and_news_opening_with_their_words_stays():
+    """A hostile-input review: these page lines were kept as story text."""
+    furniture = ["Image caption, A watchmaker at work in Biel.", "Our Standards: The Thomson Reuters Trust Principles.",
+                 "Story continues below advertisement", "Posted by Jane Doe at 10:04 AM", "Author: Jane Doe", "Related Articles",
+                 "Most Read", "Share on WhatsApp", "Continue reading the main story", "Published 3 February 2026",
+                 "Keywords: budget, council", "Filed under: Politics", "Comments", "12 Comments", "Loading..."]
+    news = ["Posted by the ministry on its website, the notice said the border would close.",
+            "Most read books of the year were thrillers, the survey found.", "Comments by the minister angered farmers.",
+            "Author Salman Rushdie was attacked on stage.", "Related charges were filed on Monday.",
+            "Published reports said 40 people died.", "Loading of the ship began at dawn.", "Share prices rose 4 percent."]
+    assert [line for line in furniture if not is_boilerplate_line(line)] == []
+    assert [line for line in news if is_boilerplate_line(line)] == []
+
+
 def test_a_paragraph_opening_with_a_furniture_like_sentence_keeps_the_story_after_it():
     line = ("Sign up for the scheme opened on Monday. More than 200,000 workers registered on the first day. "
             "Officials expect a million by March.")

@@ -46,6 +46,19 @@ _BOILERPLATE_PATTERNS = (
     r"\b(sign up|subscribe)\b.{0,80}\b(newsletters?|inbox)\b",
     r"\bnewsletter\b.{0,60}\b(sign up|subscribe|inbox|delivered)\b",
     r"^(follow us|click here|download (the|our) app|get the latest|share this|advertisement$)",
+    # a page's furniture, as whole lines: "Image caption, A watchmaker at work ...", "Story continues below
+    # advertisement", "Related Articles", "Most Read", "Share on WhatsApp", "Author: Jane Doe", "Filed under: ..."
+    r"^(image|media|video) (caption|source)\s*[,:]",
+    r"^our standards\s*:",
+    r"^(story|article) continues (below|after)( (the )?(advertisement|ad))?\W*$",
+    r"^continue reading( (the )?(main )?story| below)?\W*$",
+    r"^(related|more|recommended|top|latest) (articles|stories|news|content|coverage|videos?)\W*$",
+    r"^most (read|popular|viewed|shared|commented)\W*$",
+    r"^(\d+\s+)?comments?\W*$|^(leave|post|add) a comment\W*$|^loading\W*$",
+    r"^share (on|via|to) (whatsapp|facebook|twitter|x|linkedin|e-?mail|telegram|reddit|pinterest)\W*$",
+    r"^(author|authors|keywords|filed under|topics)\s*:",
+    r"^posted by\s+(?-i:[A-Z])[^.!?]{0,60}$",
+    rf"^(first |last )?(published|updated|posted)(\s+(on|at))?\s+(\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+(19|20)\d\d\W*$",
     # "Updated: 3 Feb 2026 10:04 IST", "Updated: 10:04", "Published: 2 hours ago", a short line with a date ("Updated:
     # Rick Santorum on Sunday ..." is a lead, "UPDATED: Balochistan toll rises to 135" a headline)
     rf"^(first |last )?(published|updated|posted|modified)(\s+(on|at))?\s*:(?=.*(\d[:./-]\d|\b(19|20)\d\d\b|\b\d{{1,2}}\s+{_MONTH}"
