@@ -372,3 +372,16 @@ def test_who_gives_a_figure_names_outlets_and_leaves_an_unknown_one_unsaid():
 
     info = {"a": {"source": "Wire"}, "b": {"source": None}, "c": {"source": "Wire"}}
     assert _givers(["a", "b", "c"], info) == "Wire: a, c; b" and _givers(["b"], info) == "b"
+
+
+def test_html_in_an_article_s_words_is_shown_as_text_not_passed_to_a_viewer():
+    """A hostile-input review: report.md put a title's raw HTML in a heading (`## <img src=x onerror=alert(1)>`), which
+    a Markdown viewer renders; report.html escaped it."""
+    t = _tables()
+    title = "Floods <img src=x onerror=alert(1)> cut road"
+    t["stories"] = t["stories"].with_columns(pl.lit(title).alias("title"))
+    report = _markdown(t)
+    assert "## Floods \\<img src=x onerror=alert(1)> cut road" in report and "<img" not in report.replace("\\<img", "")
+    from newsdedup.report import no_html
+
+    assert no_html("a < b, </div> and <!-- x") == "a < b, \\</div> and \\<!-- x"

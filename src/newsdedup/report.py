@@ -289,7 +289,7 @@ def story_markdown(
                 context = _context(fact["text"], before, quoted)
                 out.append(f"- {fact['text']}{also}{detail_note(fact)}{context}")
             out.append("")
-    return out
+    return [no_html(line) for line in out]
 
 
 # A sentence that leans on the one before it for whom it is about: "He added that ...", "'I think it would be
@@ -440,9 +440,23 @@ def render_markdown(
         out.append(story_section(sections, "md", parts, pair_rows, lambda: "\n".join(story_markdown(*parts, pair_of))))
     if rejects.height:
         out += ["## Rejected inputs", "", "| file | reason |", "|---|---|"]
-        out += [f"| {cell(code(r['path']))} | {cell(r['reason'])} |" for r in rejects.sort("path").iter_rows(named=True)]
+        out += [no_html(f"| {cell(code(r['path']))} | {cell(r['reason'])} |") for r in rejects.sort("path").iter_rows(named=True)]
         out.append("")
     return "\n".join(out)
+
+
+# "<" opening a tag in an article's words ("<img src=x onerror=...>", "</div>"): Markdown passes raw HTML on to a
+# viewer. Escaped outside code spans (where it is shown as written, and a backslash would be too): "a < b" stays.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
+
+
+def no_html(markdown: str) -> str:
+    """Markdown whose text opens no HTML tag: each "<" that would, escaped ("\\<img ...>" shows "<img ...>")."""
+    if "<" not in markdown:
+        return markdown
+    parts = _CODE_SPAN.split(markdown)  # odd places: code spans
+    return "".join(part if i % 2 else _TAG_OPEN.sub(r"\\<", part) for i, part in enumerate(parts))
 
 
 def rejects_table(rejects: pl.DataFrame) -> pl.DataFrame:
