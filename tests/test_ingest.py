@@ -1183,6 +1183,17 @@ def test_a_paragraph_wrapped_in_html_source_is_one_line(tmp_path):
     assert doc["text"] == "Ferries stopped at the Harbourton terminal on Monday after a storm, officials said.\n\nService resumed on Tuesday."
 
 
+def test_a_lead_opening_with_a_name_written_in_lower_case_is_not_the_headline_s_second_line(tmp_path):
+    """A hostile-input review: "Apple results beat forecasts" over "iPhone sales rose ..." (no blank line) was one
+    headline, "Apple results beat forecasts iPhone sales rose 6 percent ...", and the body repeated it."""
+    (tmp_path / "apple.txt").write_text("Apple results beat forecasts\niPhone sales rose 6 percent in the quarter, the "
+                                        "company said on Thursday.\neBay shares fell 2 percent after its own results.\n",
+                                        encoding="utf-8")
+    doc = _doc(_ingest(tmp_path)[0], "apple")
+    assert doc["title"] == "Apple results beat forecasts"
+    assert doc["text"].startswith("iPhone sales rose 6 percent") and "\n\neBay shares fell" in doc["text"]
+
+
 def test_a_hard_wrapped_text_file_is_joined_but_headlines_and_subheadings_stay_lines(tmp_path):
     text = (
         "Ferries stop at Harbourton\n\n"

@@ -507,7 +507,7 @@ def _wrapped(line: str, following: str, first: bool = False) -> bool:
     "Minister sworn in") goes on only after an article or a conjunction."""
     if not line or not following or _SENTENCE_END.search(line):
         return False
-    if following[0].islower():
+    if following[0].islower() and not following[1:2].isupper():  # not a name written so: "iPhone", "eBay"
         return True
     if following[0] in _BULLET_MARKS + "(\"'" or split_dateline(following)[0]:
         return False
