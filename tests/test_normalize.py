@@ -363,6 +363,14 @@ def test_page_furniture_lines_go_and_news_opening_with_their_words_stays():
     assert [line for line in news if is_boilerplate_line(line)] == []
 
 
+def test_a_short_line_stating_a_figure_is_a_fact_not_a_subheading():
+    """A hostile-input review: "Turnout was 64 percent", "Deaths so far: 135" and "Injured: 420" were dropped as
+    subheadings whenever the next line opened with a capital."""
+    lines = ["The vote went ahead on Sunday, officials said.", "Turnout was 64 percent", "Deaths so far: 135", "Injured: 420",
+             "Observers said the count was fair.", "Repairs under way", "Crews worked all night."]
+    assert clean_body(lines, None).split("\n\n") == [*lines[:5], lines[6]]  # the subheading still goes
+
+
 def test_a_paragraph_opening_with_a_furniture_like_sentence_keeps_the_story_after_it():
     line = ("Sign up for the scheme opened on Monday. More than 200,000 workers registered on the first day. "
             "Officials expect a million by March.")
