@@ -1823,6 +1823,18 @@ def test_utf16_without_a_byte_order_mark_in_another_script_is_read_and_binary_da
     assert _reason(rejects, "samples.txt") == "binary file (contains NUL bytes), not text"
 
 
+def test_a_few_stray_nul_bytes_do_not_make_an_article_binary(tmp_path):
+    """A hostile-input review: one NUL in an article, or a write padded with three, rejected it as binary."""
+    text = f"Jail raid\n\n{BODY} {BODY}"
+    (tmp_path / "one.txt").write_bytes(f"{text[:40]}\x00{text[40:]}".encode())
+    (tmp_path / "padded.txt").write_bytes(f"{text}\n".encode() + b"\x00" * 3)
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01ELF" + bytes(range(256)) * 4)
+    docs, rejects = _ingest(tmp_path)
+    assert sorted(docs["article_id"].to_list()) == ["one", "padded"] and "\x00" not in "".join(docs["text"].to_list())
+    assert _doc(docs, "padded")["text"] == _doc(docs, "one")["text"] == f"{BODY} {BODY}"
+    assert _reason(rejects, "blob.txt") == "binary file (contains NUL bytes), not text"
+
+
 def test_a_link_to_another_input_file_is_read_once_there(tmp_path):
     (tmp_path / "feeds").mkdir()
     (tmp_path / "feeds" / "a.txt").write_text(BODY, encoding="utf-8")

@@ -293,6 +293,22 @@ def _one_script(sample: str) -> bool:
     return bool(scripts) and scripts.most_common(1)[0][1] >= 0.8 * sum(scripts.values())
 
 
+_STRAY_NULS = 8  # NUL bytes a text file may hold by accident; a binary file holds many more
+
+
+def _stray_nuls(data: bytes) -> bool:
+    """Whether the NUL bytes of data are a few strays in a text (a write padded with them, one bad byte): an
+    article's worth of UTF-8 with no other control character, and at most _STRAY_NULS of them (1 % of a long one)."""
+    sample = data[:65536]
+    if len(sample) < 200 or sample.count(b"\x00") > max(_STRAY_NULS, 0.01 * len(sample)):
+        return False
+    try:
+        text = sample.replace(b"\x00", b"").decode("utf-8", errors="strict" if len(data) <= 65536 else "ignore")
+    except UnicodeDecodeError:
+        return False
+    return not _CONTROLS.search(text)
+
+
 def decode(data: bytes) -> str:
     """Decode file bytes as UTF-16 by its byte order mark, else UTF-8 and cp1252 (_decode_8bit); raise
     BadInput for binary data and for broken UTF-16."""
@@ -311,9 +327,11 @@ def decode(data: bytes) -> str:
             raise BadInput(f"broken UTF-16 text: {exc.reason} at byte {exc.start}") from None
     if b"\x00" in data[:65536]:
         text = _bomless_utf16(data)
-        if text is None:
+        if text is not None:
+            return text
+        if not _stray_nuls(data):
             raise BadInput("binary file (contains NUL bytes), not text")
-        return text
+        data = data.replace(b"\x00", b"")  # a few stray NULs (a write padded with them, a bad byte): no text
     text = _decode_8bit(data)
     controls = len(_CONTROLS.findall(text, 0, 65536))
     if controls > 0.01 * min(len(text), 65536):
