@@ -687,6 +687,16 @@ def test_cli_check_finds_the_default_config_from_any_folder(saved, tmp_path, mon
     assert result.output.startswith("004_aa58e34a18a8b4a3: HELD")  # the held seed itself: a verdict, so the config was read
 
 
+def test_cli_check_reads_a_link_to_a_file_beside_it(saved, tmp_path):
+    """A hostile-input review: `check alias.txt`, a link to story.txt in the same folder, was "REJECTED: link to another
+    input file (story.txt): read there", though story.txt was never checked."""
+    shutil.copy(SEED_004, tmp_path / "story.txt")
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "story.txt")
+    result = runner.invoke(app, ["check", str(tmp_path / "alias.txt"), "--json", "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["verdict"] == "held"  # the held seed's words: checked, not rejected
+
+
 def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):
     result = runner.invoke(app, ["check", str(tmp_path / "nope.txt"), str(tmp_path), "--output", str(saved)])
     assert result.exit_code == 1

@@ -650,6 +650,8 @@ def check(
             why = not_a_file(path) if shut or os.path.lexists(path) else "file not found"
             docs, rejects = None, [(name, why)]
         else:
+            if path.is_symlink():  # read where it leads: beside its target it would be "a link to another input"
+                path = Path(os.path.realpath(path))
             docs, found = read_files(path.parent, [path], settings.ingest)
             # 'feed.rss:3' for the third item of a feed
             rejects = [(name + where[len(path.name) :], reason) for where, reason in found.iter_rows()]
