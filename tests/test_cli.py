@@ -55,6 +55,7 @@ def test_a_busy_output_folder_is_one_line_before_prefect_starts(tmp_path):
         result = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(out), "--full"])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "is in use by another run (pid" in result.output
+    assert "(--wait SECONDS waits for it)" in result.output  # run waits for no other run unless told
     assert time.monotonic() - started < 10  # no Prefect server was started
 
 
@@ -328,9 +329,45 @@ def test_show_view_prints_one_story_by_prefix(results):
     for expected in ("Most complete version", "001_72621f2fa7bf588d", "Conflicting figures", "Shahid Rind"):
         assert expected in result.output
     missing = runner.invoke(app, ["show", "story_nope", "--output", str(results)])
-    assert missing.exit_code == 2 and "no story matching" in missing.output
+    assert missing.exit_code == 2 and "no story, article or copy group 'story_nope'" in missing.output
+    # an article's id shows the story holding it (a walk-through's finding: "no story matching")
+    by_article = runner.invoke(app, ["show", "001_72621f2fa7bf588d", "--output", str(results)], env={"COLUMNS": "200"})
+    assert by_article.exit_code == 0 and "Most complete version" in by_article.output
     bare = runner.invoke(app, ["show", story_id.removeprefix("story_"), "--output", str(results)], env={"COLUMNS": "200"})
     assert bare.exit_code == 0 and "Most complete version" in bare.output, bare.output  # the hex part alone
+
+
+def test_stories_view_says_when_limit_leaves_stories_out_and_show_names_an_ambiguous_prefix(results, tmp_path):
+    """A walk-through's finding: `stories -n 1` was titled "2 stories" over one row; `show story_` said "2 stories
+    matching" without naming them."""
+    import shutil
+
+    import polars as pl
+
+    out = tmp_path / "out"
+    shutil.copytree(results, out)
+    stories = pl.read_parquet(out / "stories.parquet")
+    stories = pl.concat([stories, stories.with_columns(story_id=pl.lit("story_000000000000"))])
+    stories.write_parquet(out / "stories.parquet")
+    result = runner.invoke(app, ["stories", "-n", "1", "--output", str(out)])
+    assert result.exit_code == 0 and "1 of 2 stories in" in result.output and "more with --limit" in result.output
+    result = runner.invoke(app, ["show", "story_", "--output", str(out)])
+    assert result.exit_code == 2 and "2 stories match 'story_'" in result.output and "story_000000000000" in result.output
+
+
+def test_help_takes_h_and_every_config_option_says_what_it_is():
+    assert runner.invoke(app, ["-h"]).exit_code == 0
+    for command in ("run", "check", "remove", "evaluate", "evaluate-facts", "serve"):
+        result = runner.invoke(app, [command, "-h"], env={"COLUMNS": "200"})
+        assert result.exit_code == 0 and "TOML config file" in result.output, command
+
+
+def test_a_config_that_is_a_folder_and_a_serve_without_its_input_are_one_line(tmp_path, monkeypatch):
+    result = runner.invoke(app, ["run", "--input", str(SEEDS), "--output", str(tmp_path / "o"), "--config", str(tmp_path)])
+    assert result.exit_code == 2 and f"config is a folder, not a file: {tmp_path}" in result.output
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    result = runner.invoke(app, ["serve", "--input", str(tmp_path / "nope"), "--output", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "input folder not found" in result.output  # before asking for the server
 
 
 def test_rejects_view_gives_file_and_reason(results, tmp_path_factory):

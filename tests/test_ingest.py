@@ -653,6 +653,7 @@ def test_latin1_file_is_ingested(tmp_path):
         ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "unsupported file type '.pdf'"),
         ("README", b"A file with no extension at all, long enough to be an article otherwise.", "no extension"),
         ("short.txt", b"Too short to be an article.", "body too short (6 words, need 8)"),
+        ("one.txt", b"Flash.", "body too short (1 word, need 8)"),
         ("furniture.txt", b"Tags: Pakistan, Balochistan\n", "no body text"),
         ("headers.txt", b"date 2026-02-01\ntitle Headline without a body\n", "no body text"),
     ],

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from newsdedup.check import Desk
     from newsdedup.config import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find syndicated copies and stories in news feeds.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Find syndicated copies and stories in news feeds.",
+                  context_settings={"help_option_names": ["-h", "--help"]})
+CONFIG_HELP = "TOML config file (default: the checkout's config/default.toml)."
 
 
 @app.callback()
@@ -55,7 +57,7 @@ def fail(message: str) -> None:
 def run(
     input: Path = typer.Option(Path("data/raw"), "--input", "-i", help="Folder of article files (read recursively)."),
     output: Path = typer.Option(Path("data/clusters"), "--output", "-o", help="Folder for tables and reports."),
-    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help="TOML config file."),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     full: bool = typer.Option(False, "--full", help="Rebuild from scratch instead of continuing from the saved state."),
     wait: float = typer.Option(0.0, "--wait", min=0, help="Seconds to wait for another run on OUTPUT to finish."),
 ) -> None:
@@ -110,7 +112,7 @@ def run(
     except (ModelNotFound, Busy, NotWritable, RunRefused, StateError) as exc:
         fail(str(exc))
     typer.echo(summary.line())
-    typer.echo(f"report: {output / 'report.md'}")
+    typer.echo(f"report: {output / 'report.md'} (and {output / 'report.html'}, the story browser)")
 
 
 def _input_folder(input: Path) -> None:
@@ -243,7 +245,7 @@ def _print_level(score) -> None:
 def evaluate(
     input: Path = typer.Option(..., "--input", "-i", help="Folder of labelled articles."),
     labels: Path = typer.Option(..., "--labels", "-l", help="CSV: id plus syndicate_id and/or story_id (or cluster_id)."),
-    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON to this file."),
 ) -> None:
     """Run the pipeline on INPUT and score copy groups and stories against LABELS."""
@@ -309,7 +311,7 @@ def _read_fact_table(sentences: Path, pairs: Path) -> tuple[list[str], list[str]
 def evaluate_facts(
     sentences: Path = typer.Option(..., "--sentences", help="JSONL of {id, text}."),
     pairs: Path = typer.Option(..., "--pairs", help="CSV of id1,id2,label (1 = same fact)."),
-    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object instead of a line."),
     errors: int = typer.Option(5, "--errors", min=0, help="How many of the worst wrong decisions of each kind to show."),
 ) -> None:
@@ -438,8 +440,9 @@ def stories(
             dates += f"..{last:%m-%d}" if last.year == first.year else f"..{last:%Y-%m-%d}"  # 2026-02-01..02-03
         rows.append((row, dates, str(differ.get(row["story_id"]) or "")))
     console = _console()
-    view = Table(title=Text(f"{table.height} {'story' if table.height == 1 else 'stories'} in {output}"), box=box.SIMPLE_HEAD,
-                 pad_edge=False)
+    shown = f"{len(rows)} of " if len(rows) < table.height else ""  # the rest: --limit
+    title = f"{shown}{table.height} {'story' if table.height == 1 else 'stories'} in {output}"
+    view = Table(title=Text(title + (" (more with --limit)" if shown else "")), box=box.SIMPLE_HEAD, pad_edge=False)
     # a line a story: ids, counts and dates whole, sources and the title cut to fit (`show` has them whole),
     # sources left out below 110 columns, conflicting figures shown when a story has some; rich counts a column's
     # padding in its width
@@ -469,7 +472,7 @@ def stories(
 
 @app.command()
 def show(
-    story_id: str = typer.Argument(..., help="A story id (or a unique prefix of one)."),
+    story_id: str = typer.Argument(..., help="A story id (or a unique prefix of one), or an article's or a copy group's id."),
     output: Path = OUTPUT_OPTION,
 ) -> None:
     """Show one story: its most complete version, copies and what each changes, conflicting figures and added facts."""
@@ -483,8 +486,13 @@ def show(
     stories_t, articles, facts, conflicts, pairs = _outputs(output, "stories", "articles", "facts", "conflicts", "copy_pairs")
     # the id as the reports print it, or its hex part alone ("30a6a550f840" for story_30a6a550f840)
     matches = stories_t.filter(pl.col("story_id").str.starts_with(story_id) | pl.col("story_id").str.starts_with(f"story_{story_id}"))
+    if matches.height == 0:  # an article's id or a copy group's: the story holding it
+        holding = articles.filter((pl.col("article_id") == story_id) | (pl.col("syndicate_id") == story_id))["story_id"].unique()
+        matches = stories_t.filter(pl.col("story_id").is_in(holding.implode()))
     if matches.height != 1:
-        fail(f"{'no story' if matches.height == 0 else f'{matches.height} stories'} matching {story_id!r} in {output}")
+        some = ", ".join(matches["story_id"].head(5).to_list()) + (", ..." if matches.height > 5 else "")
+        fail(f"no story, article or copy group {story_id!r} in {output}" if matches.height == 0
+             else f"{matches.height} stories match {story_id!r} in {output}: {some}")
     story = matches.row(0, named=True)
     sid = story["story_id"]
     mine = pl.col("story_id") == sid
@@ -528,12 +536,18 @@ def rejects(output: Path = OUTPUT_OPTION) -> None:
 
 @app.command()
 def serve(
-    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     input: Path = typer.Option(None, "--input", "-i", help="Folder to watch (default: schedule.input)."),
     output: Path = typer.Option(None, "--output", "-o", help="Output folder (default: schedule.output)."),
 ) -> None:
     """Serve the ingest flow as a Prefect deployment on the configured cron schedule (needs PREFECT_API_URL)."""
+    from newsdedup.incremental import RunRefused, check_folders
+
     settings = _settings(config)
+    try:  # each scheduled run would fail on them, in the Prefect UI: said now, in one line
+        check_folders(input or Path(settings.schedule.input), output or Path(settings.schedule.output))
+    except RunRefused as exc:
+        fail(str(exc))
     if not os.environ.get("PREFECT_API_URL"):
         fail("PREFECT_API_URL is not set: start `prefect server start` first (`make serve` does both)")
     level = os.environ.get("PREFECT_LOGGING_LEVEL")
@@ -615,7 +629,7 @@ def _incoming(names: list[str]):
 def check(
     files: list[str] = typer.Argument(None, help="Article files; '-' reads one article from stdin; none: paths from stdin."),
     output: Path = OUTPUT_OPTION,
-    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per article."),
     add: bool = typer.Option(False, "--add", help="Also add the articles to the state and outputs."),
     wait: float = typer.Option(60.0, "--wait", min=0, help="With --add: seconds to wait for a run on OUTPUT to finish."),
@@ -748,7 +762,7 @@ def _add_checked(
 def remove(
     ids: list[str] = typer.Argument(..., help="Ids of articles to remove (as `check` and the articles table show them)."),
     output: Path = OUTPUT_OPTION,
-    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c"),
+    config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     wait: float = typer.Option(60.0, "--wait", min=0, help="Seconds to wait for a run on OUTPUT to finish."),
 ) -> None:
     """Remove articles no input holds (added by `check --add`, or kept after leaving their feed) from the state and

@@ -157,6 +157,8 @@ def load_config(path: str | Path | None = None) -> Settings:
             return Settings()
         path = DEFAULT_CONFIG
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"config is a folder, not a file: {path}")
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     try:

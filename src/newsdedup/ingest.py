@@ -1170,7 +1170,7 @@ def _dateline_under_furniture(lines: list[str], body: str) -> tuple[str | None, 
 def length_reason(n_words: int, cfg: IngestConfig) -> str | None:
     """Why a cleaned body of n_words words is no article under cfg (too short, too long), or None."""
     if n_words < cfg.min_words:
-        return f"body too short ({n_words} words, need {cfg.min_words})"
+        return f"body too short ({n_words} word{'' if n_words == 1 else 's'}, need {cfg.min_words})"
     if n_words > cfg.max_words:
         return f"body too long ({n_words:,} words, at most {cfg.max_words:,}): not an article"
     return None

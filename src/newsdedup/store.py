@@ -146,7 +146,8 @@ def _hold(out: Path, wait_seconds: float):
                 handle.seek(0)
                 holder = handle.read().strip() or "another process"
                 handle.close()
-                raise Busy(f"{out} is in use by another run ({holder}); try again when it has finished") from None
+                waited = f" (waited {wait_seconds:g} s)" if wait_seconds else " (--wait SECONDS waits for it)"
+                raise Busy(f"{out} is in use by another run ({holder}){waited}; try again when it has finished") from None
             time.sleep(0.2)
             continue
         try:  # a lock file that can be written in a folder that cannot (an immutable or read-only copy): say so now,
