@@ -1306,3 +1306,19 @@ def test_a_file_in_a_folder_that_can_be_listed_but_not_entered_is_a_reject_not_a
     continue_run(state, inp, settings, fake_embedder)
     assert state.documents["article_id"].to_list() == ["a"]
     assert state.rejects.rows() == [("shut/a.txt", "cannot be read: permission denied (a folder on its path cannot be entered)")]
+
+
+def test_a_rebuild_s_summary_says_it_rebuilt_instead_of_counting_every_article_new(corpus, tmp_path, fake_embedder):
+    """A walk-through's finding: after --full or a config change the summary said "this run: 8 new", though nothing
+    was new; a first run's articles are new."""
+    from newsdedup.incremental import add_documents, ingest_changes, save_run, start_run
+
+    settings, out = load_config(), tmp_path / "out"
+    lines = []
+    for full in (False, True):
+        start = start_run(corpus, out, settings, full=full)
+        new_docs, changes = ingest_changes(start.state, corpus, start.plan, settings, start.previous)
+        add_documents(start.state, new_docs, settings, fake_embedder, changes)
+        lines.append(changes.summary(save_run(out, start.state)).line())
+    assert "; this run: " in lines[0] and " new, " in lines[0] and "rebuilt" not in lines[0]
+    assert lines[1].endswith("; this run: rebuilt whole from the inputs and the saved state")

@@ -56,6 +56,7 @@ class Changes:
 
     added: int = 0
     removed: int = 0
+    rebuilt: bool = False  # the run rebuilds the state whole from the inputs (and the items only the old state held)
     rolled_off: int = 0  # articles that left their feed this run and were kept
     changed: int = 0  # articles read in a new version (in added and removed as well)
     dirty_stories: set[str] = field(default_factory=set)
@@ -64,7 +65,7 @@ class Changes:
     def summary(self, written: Summary) -> Summary:
         """The run's summary: the counts of the outputs written, with what this run changed."""
         return replace(written, new=self.added - self.changed, removed=self.removed - self.changed, changed=self.changed,
-                       merges=len(self.merges), rolled_off=self.rolled_off)
+                       merges=len(self.merges), rolled_off=self.rolled_off, rebuilt=self.rebuilt)
 
 
 @dataclass
@@ -152,7 +153,7 @@ def ingest_changes(
     settings); the items among them that rolled off their files, and those `check --add` added, are read from it, as
     no input holds them.
     """
-    changes = Changes()
+    changes = Changes(rebuilt=previous is not None)
     # a file rejected for repeating an id that a changed or deleted file held is read again: the id may be free now
     went = set(plan.dropped)
     freed = {

@@ -58,6 +58,7 @@ class Summary:
     reworded: int = 0  # one number worded differently ("92" / "at least 92")
     rolled_off: int = 0  # articles this run kept though their feed no longer holds them
     changed: int = 0  # articles this run read again in a new version (counted in neither new nor removed)
+    rebuilt: bool = False  # the run rebuilt the state whole (--full, another config or version): no counts of change
 
     def line(self) -> str:
         reworded = f" ({self.reworded} more worded differently)" if self.reworded else ""
@@ -67,7 +68,9 @@ class Summary:
             f"{_count(self.facts, 'added fact')}, {_count(self.conflicts, 'conflicting figure')}{reworded}, "
             f"{_count(self.rejects, 'reject')}"
         )
-        if self.new is not None:
+        if self.new is not None and self.rebuilt:  # every article is "new" to a new state: no news
+            text += "; this run: rebuilt whole from the inputs and the saved state"
+        elif self.new is not None:
             kept = f", {self.rolled_off} kept after leaving their feed" if self.rolled_off else ""
             changed = f"{self.changed} changed, " if self.changed else ""
             text += f"; this run: {self.new} new, {changed}{self.removed} removed articles{kept}, {_count(self.merges, 'story merge')}"
