@@ -187,6 +187,18 @@ def test_a_full_dateline_or_a_written_date_header_dates_an_article(tmp_path):
     assert rows["both"]["notes"] == ["date 'soon' not understood; dated by its dateline"]
 
 
+def test_a_numeric_date_that_may_give_the_day_or_the_month_first_says_how_it_was_read(tmp_path):
+    """A hostile-input review: "date: 03/02/2026" was read as 2 March without a word, "03.02.2026" as 3 February."""
+    from newsdedup.html_report import when_published
+
+    for name, date in (("slash", "03/02/2026"), ("plain", "13/02/2026"), ("same", "02/02/2026")):
+        (tmp_path / f"{name}.txt").write_text(f"date: {date}\n\n{BODY}\n", encoding="utf-8")
+    rows = {r["article_id"]: r for r in _ingest(tmp_path)[0].iter_rows(named=True)}
+    assert rows["slash"]["notes"] == ["date '03/02/2026' may give the day or the month first: read as 02 March 2026 (month first)"]
+    assert rows["plain"]["notes"] == rows["same"]["notes"] == []  # 13 is no month; 2 February either way
+    assert when_published(rows["slash"]) == "2026-03-02 (date '03/02/2026' may give the day or the month first: read as 02 March 2026 (month first))"
+
+
 def test_seed_003_title_from_first_line(seeds):
     doc = _doc(seeds[0], "003_b5333d69a80e2512")
     assert doc["title"] == "Pakistan military responds to Baloch rebel attacks; over 120 dead"

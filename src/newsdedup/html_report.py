@@ -209,12 +209,15 @@ def day(value: datetime | None) -> str:
 
 
 def when_published(row: dict) -> str:
-    """An article's day, or "undated" with ingest's notes on why ("undated (dateline '...' gives no year)"), and
-    that its feed no longer holds it ("2026-02-01, no longer in wire.xml: kept as last read")."""
+    """An article's day, or "undated" with ingest's notes on why ("undated (dateline '...' gives no year)"), with
+    its other notes (how its date was read), and that its feed no longer holds it ("2026-02-01, no longer in wire.xml: kept as last read")."""
     notes = row.get("notes") or []
     left = [n for n in notes if is_rolled_off_note(n)]
     why = [n for n in notes if n not in left]
+    # a dated one's notes too: how its date was read ("date '03/02/2026' may give the day or the month first: ...")
     when = f"undated ({'; '.join(why)})" if row["published"] is None and why else day(local_time(row))
+    if row["published"] is not None and why:
+        when += f" ({'; '.join(why)})"
     return ", ".join([when, *left])
 
 

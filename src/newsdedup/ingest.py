@@ -1255,6 +1255,9 @@ def dateline_date(dateline: str | None) -> datetime | None:
     return parse_date(match.group(0)) if match else None
 
 
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})[/-](?:\d{4}|\d{2})\b")  # "03/02/2026", "3-2-26"
+
+
 def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> list[str]:
     """What ingest could not use of an article it keeps, one line each; for now, the date: a date the input
     gave that cannot be read (the article is undated, or dated by its dateline), a dateline without a year, none
@@ -1262,6 +1265,11 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
     if rec.raw_date and rec.published is None:
         shown = rec.raw_date if len(rec.raw_date) <= 40 else rec.raw_date[:40] + "\u2026"
         return [f"date {shown!r} not understood" + ("; dated by its dateline" if published else "")]
+    if rec.raw_date and rec.published is not None and (both := _NUMERIC_DATE.match(rec.raw_date)):
+        first, second = int(both.group(1)), int(both.group(2))
+        if first != second and first <= 12 and second <= 12:  # "03/02/2026": 2 March in the US, 3 February elsewhere
+            return [f"date {rec.raw_date.strip()!r} may give the day or the month first: read as "
+                    f"{rec.published:%d %B %Y} (month first)"]
     if published is None and dateline and _MONTH_DAY.search(dateline):
         return [f"dateline {dateline!r} gives no year"]
     if published is None and rec.published is None and not rec.raw_date:
