@@ -660,6 +660,7 @@ def test_latin1_file_is_ingested(tmp_path):
         ("list.json", b'"just a string"', "expected a JSON object, got a string"),
         ("null.json", b"null", "expected a JSON object, got null"),
         ("nobody.json", b'{"id": "x", "title": "Headline only"}', "no body text"),
+        ("oddbody.json", b'{"id": "x", "title": "Headline", "body_text": {"weird": true}}', "no body text: its body_text is an object, not text"),
         ("nav.html", b'<html><head><title>Menu</title></head><body><nav><ul><li><a href="/a">World</a></li>'
          b'<li><a href="/b">Asia</a></li></ul></nav></body></html>', "no article text"),
         ("scan.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "unsupported file type '.pdf'"),

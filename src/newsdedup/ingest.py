@@ -705,6 +705,10 @@ def _no_body(record: dict[str, Any]) -> str:
         message = inner.get("message") or inner.get("code") if isinstance(inner, dict) else inner
         said = _scalar(record.get("message")) or _scalar(message) or _scalar(record.get("status"))
         return f"an error reply, not an article: {' '.join(str(said).split())[:120]}"
+    odd = next(((key, record[key]) for key in _BODY_KEYS if isinstance(record.get(key), (dict, int, float, bool))), None)
+    if odd is not None:  # the field is there, holding no text: {"body_text": {"weird": true}}
+        what = "an object" if isinstance(odd[1], dict) else _JSON_TYPES[type(odd[1])]
+        return f"no body text: its {odd[0]} is {what}, not text"
     keys = [str(key) for key in record if not str(key).startswith("_")]  # an article's headline alone needs no list
     held = f"; it holds {', '.join(keys[:8])}{', ...' if len(keys) > 8 else ''}" if keys and not _looks_like_article(record) else ""
     return f"no body text (none of text, body, body_text, content, content_text, body_html, content_html){held}"
