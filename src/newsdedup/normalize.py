@@ -191,7 +191,7 @@ _DATELINE = re.compile(
 _MONTH_DAY = re.compile(r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}")
 # "Tags", "Tags: Pakistan, Balochistan", "Tag | Rotterdam | Shipping", "Tags - Budget": the word, then a list (below)
 _TAGS = re.compile(r"^tags?\s*(?:(?:[:|]|\s-\s|-$)\s*(?P<items>\S.*)?)?$", re.I)
-_TAG_ITEMS = re.compile(r"\s*[,|;/\u2022\u00b7]\s*|\s+-\s+")
+_TAG_ITEMS = re.compile(r"[,|;/\u2022\u00b7]|\s-\s")  # no pattern opening with spaces: a long run of them is no work
 _TAG_WORDS = 5  # words in one tag at most ("Balochistan Liberation Army attack"): more is a sentence
 
 
@@ -203,7 +203,11 @@ def _is_tag_list(line: str) -> bool:
     if match is None:
         return False
     items = match.group("items")
-    return items is None or all(len(item.split()) <= _TAG_WORDS for item in _TAG_ITEMS.split(items.rstrip(". ")))
+    if items is None:
+        return True
+    # a few words each, or names (capitalised) one after another: "Tags: Pakistan Balochistan Quetta Floods Monsoon"
+    return all(len(tag) <= _TAG_WORDS or all(w[:1].isupper() or w[:1].isdigit() for w in tag)
+               for tag in (item.split() for item in _TAG_ITEMS.split(items.rstrip(". "))))
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]$")
 
 _NUMBER_WORDS = {
@@ -525,16 +529,18 @@ _STORY_AFTER_FURNITURE = 2  # sentences of a story after a furniture-like openin
 
 
 def _story_sentences_of(line: str) -> str:
-    """A line that matched a furniture pattern: nothing when it opens as furniture (a copyright notice and the
-    legal sentences after it, a "Read more:" list); when it opens as story text, its sentences without the
-    furniture ("... officials said. [To follow the flood defences, sign up for the weekly Tide Watch
-    newsletter.] The revisions were ordered by ...")."""
+    """A line that matched a furniture pattern: its sentences without the furniture ("... officials said. [To follow
+    the flood defences, sign up for the weekly Tide Watch newsletter.] The revisions were ordered by ..."). One
+    that opens as furniture (a copyright notice and the legal sentences after it, a "Read more:" list, a promo
+    and its pitch) is nothing, unless two or more story sentences follow, none of them speaking to the reader ("Sign
+    up for the scheme opened on Monday. More than 200,000 workers registered ...")."""
     sentences = [s for s in _paragraph_sentences(line) if words(s)]
     if not sentences:
         return ""
     story = [s for s in sentences if not _is_furniture(s)]
-    if _is_furniture(sentences[0]) and (len(story) < _STORY_AFTER_FURNITURE or len(words(" ".join(story))) < 15):
-        return ""  # a notice and its legal lines ("... Learn more about our privacy policy.")
+    if _is_furniture(sentences[0]) and (len(story) < _STORY_AFTER_FURNITURE or len(words(" ".join(story))) < 15
+                                        or any(_TO_THE_READER.search(s) for s in story)):
+        return ""  # a notice or a promo and what it goes on to tell the reader ("Join 50,000 readers today.")
     return " ".join(story)
 
 
@@ -545,18 +551,39 @@ _TOLD = re.compile(
     r"|according to)\b", re.I)
 
 
+# a line opening with a label: a teaser or a caption ("Read more: Police said to be ...", "Image caption, Rescuers
+# said ..."), furniture whatever it tells
+_LABELLED = re.compile(
+    r"^\W*(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen|photo|image"
+    r"|picture|video|(image|media|video) caption)\s*[:|,\-]", re.I)
+# the reader addressed: a promo's or a site notice's sentence ("Join more than 50,000 readers", "We use cookies")
+_TO_THE_READER = re.compile(r"\b(we|our|us|you|your)\b", re.I)
+
+
 def _is_furniture(sentence: str) -> bool:
     told = _TOLD.search(sentence)
-    if told and told.start() > 0 and sentence[: told.start()].strip():  # after its first word
-        return False
+    if told and told.start() > 0 and sentence[: told.start()].strip() and not _LABELLED.match(sentence):
+        return False  # told after its first word, and no label: news
     bare = sentence.strip("[]() ")
     return is_boilerplate_line(bare) or is_credit_line(bare) or is_boilerplate_line(sentence.strip())
 
 
 _BULLET = re.compile(r"[-*\u2022\u2013\u00b7]\s")
-# a short line ending in a figure, after a colon or three words or more: a fact ("Turnout was 64 percent", "Deaths so
-# far: 135", "Injured: 420"), not a subheading ("Repairs under way", "Part 3")
-_FIGURE_LINE = re.compile(r"(?::\s*|\S+\s+\S+\s+(?:\S+\s+)*?)[$\u00a3\u20ac]?\d[\d,.]*\s*(?:%|percent|per cent)?\W*$", re.I)
+_LINE_FIGURE = re.compile(r"[$\u00a3\u20ac]?\d[\d,.]*%?")  # a figure as a line's last word ("420", "64%", "$1.2")
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
+def _states_a_figure(line: str) -> bool:
+    """A short line ending in a figure, after a colon or three words or more: a fact ("Turnout was 64 percent",
+    "Deaths so far: 135", "Injured: 420"), not a subheading ("Repairs under way", "Part 3 of 4", "The road to 2030")."""
+    tokens = [t.strip(".,;:!?)\"'\u2019\u201d") or t for t in line.split()]
+    if tokens and tokens[-1].lower() == "percent":
+        tokens = tokens[:-1]
+    elif len(tokens) > 1 and [t.lower() for t in tokens[-2:]] == ["per", "cent"]:
+        tokens = tokens[:-2]
+    if len(tokens) < 2 or not _LINE_FIGURE.fullmatch(tokens[-1]) or _YEAR.fullmatch(tokens[-1]) or tokens[-2].lower() == "of":
+        return False
+    return len(tokens) >= 3 or tokens[-2].endswith(":") or ":" in line
 
 
 def _is_caption(line: str) -> bool:
@@ -597,7 +624,7 @@ def clean_body(lines: list[str], title: str | None) -> str:
             continue  # a photo caption (its credit under it is skipped too), above more text
         in_list = _BULLET.match(line) or (kept and _BULLET.match(kept[-1]))
         if ((kept or title_key) and not in_list and looks_like_headline(line, max_words=14) and nxt[:1].isupper()
-                and not _FIGURE_LINE.search(line)):
+                and not _states_a_figure(line)):
             continue  # a subheading, or a second headline above the text (not a list's item: "- 12 dead", the last one too)
         kept.append(line)
     return "\n\n".join(kept) if kept or headline is None else headline
