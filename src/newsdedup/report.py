@@ -451,15 +451,41 @@ def render_markdown(
 # "<" opening a tag in an article's words ("<img src=x onerror=...>", "</div>"): Markdown passes raw HTML on to a
 # viewer. Escaped outside code spans (where it is shown as written, and a backslash would be too): "a < b" stays.
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
-_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
+_BACKTICKS = re.compile(r"(?<!\\)`+|(?<=\\)``+")  # a run of them (after a backslash, from its second on)
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Where a line's code spans are, as CommonMark pairs backticks: a run opens one that the next run of the same
+    length closes; a run with none after it is text ("```<img ...>` ..." opens no span)."""
+    runs = [(m.start() + (line[m.start()] != "`"), m.end()) for m in _BACKTICKS.finditer(line)]
+    following: dict[int, int] = {}  # each run's next run of its length, found from the end
+    after: list[int | None] = [None] * len(runs)
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        after[i] = following.get(length)
+        following[length] = i
+    spans, i = [], 0
+    while i < len(runs):
+        close = after[i]
+        if close is None:
+            i += 1
+            continue
+        spans.append((runs[i][0], runs[close][1]))
+        i = close + 1
+    return spans
 
 
 def no_html(markdown: str) -> str:
-    """Markdown whose text opens no HTML tag: each "<" that would, escaped ("\\<img ...>" shows "<img ...>")."""
+    """Markdown (a line, or lines that hold no code span across them) whose text opens no HTML tag: each "<" that
+    would, outside code spans, escaped ("\\<img ...>" shows "<img ...>")."""
     if "<" not in markdown:
         return markdown
-    parts = _CODE_SPAN.split(markdown)  # odd places: code spans
-    return "".join(part if i % 2 else _TAG_OPEN.sub(r"\\<", part) for i, part in enumerate(parts))
+    out, at = [], 0
+    for start, end in _code_spans(markdown):
+        out += [_TAG_OPEN.sub(r"\\<", markdown[at:start]), markdown[start:end]]
+        at = end
+    out.append(_TAG_OPEN.sub(r"\\<", markdown[at:]))
+    return "".join(out)
 
 
 def rejects_table(rejects: pl.DataFrame) -> pl.DataFrame:
