@@ -695,6 +695,13 @@ def test_cli_check_reads_a_link_to_a_file_beside_it(saved, tmp_path):
     result = runner.invoke(app, ["check", str(tmp_path / "alias.txt"), "--json", "--output", str(saved)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["verdict"] == "held"  # the held seed's words: checked, not rejected
+    # a link to a file elsewhere, named without an extension, is read as the link, by its name (a review's case)
+    (tmp_path / "store").mkdir()
+    shutil.copy(SEED_004, tmp_path / "store" / "ab12cd")
+    (tmp_path / "desk").mkdir()
+    (tmp_path / "desk" / "latest.txt").symlink_to(tmp_path / "store" / "ab12cd")
+    result = runner.invoke(app, ["check", str(tmp_path / "desk" / "latest.txt"), "--json", "--output", str(saved)])
+    assert result.exit_code == 0 and json.loads(result.stdout)["article_id"] == "latest", result.output
 
 
 def test_cli_check_exits_1_when_an_input_cannot_be_checked(saved, tmp_path):

@@ -1085,6 +1085,10 @@ def test_remove_takes_out_what_no_input_holds_and_leaves_the_state_a_run_without
     assert changes.removed == 2 and set(refused) == {"a", "nope"}
     assert refused["a"].startswith("the input file feed.jsonl (item 1) holds it: remove it there and run")
     assert refused["nope"] == "no article of this id is held"
+    from newsdedup.incremental import why_not_removable  # and one the desk added before state version 35 ('check/NAME')
+
+    assert why_not_removable({"path": "check/story.txt", "notes": []}, {"feed.jsonl"}) is None
+    assert why_not_removable({"path": "check/story.txt", "notes": []}, {"check/story.txt"}).startswith("the input file")
     fresh = _fresh(settings)
     continue_run(fresh, inp, settings, fake_embedder)
     a, b = state.documents.sort("article_id"), fresh.documents.sort("article_id")

@@ -191,12 +191,14 @@ def test_a_numeric_date_that_may_give_the_day_or_the_month_first_says_how_it_was
     """A hostile-input review: "date: 03/02/2026" was read as 2 March without a word, "03.02.2026" as 3 February."""
     from newsdedup.html_report import when_published
 
-    for name, date in (("slash", "03/02/2026"), ("plain", "13/02/2026"), ("same", "02/02/2026")):
+    for name, date in (("slash", "03/02/2026"), ("plain", "13/02/2026"), ("same", "02/02/2026"), ("late", "03/02/2026 22:00 -05:00")):
         (tmp_path / f"{name}.txt").write_text(f"date: {date}\n\n{BODY}\n", encoding="utf-8")
     rows = {r["article_id"]: r for r in _ingest(tmp_path)[0].iter_rows(named=True)}
-    assert rows["slash"]["notes"] == ["date '03/02/2026' may give the day or the month first: read as 02 March 2026 (month first)"]
+    assert rows["slash"]["notes"] == ["date '03/02/2026' may give the day or the month first: read as 2 March 2026 (month first)"]
+    # the date as written, not the day in UTC (3 March there)
+    assert rows["late"]["notes"] == ["date '03/02/2026 22:00 -05:00' may give the day or the month first: read as 2 March 2026 (month first)"]
     assert rows["plain"]["notes"] == rows["same"]["notes"] == []  # 13 is no month; 2 February either way
-    assert when_published(rows["slash"]) == "2026-03-02 (date '03/02/2026' may give the day or the month first: read as 02 March 2026 (month first))"
+    assert when_published(rows["slash"]) == "2026-03-02 (date '03/02/2026' may give the day or the month first: read as 2 March 2026 (month first))"
 
 
 def test_seed_003_title_from_first_line(seeds):
@@ -1841,7 +1843,7 @@ def test_a_few_stray_nul_bytes_do_not_make_an_article_binary(tmp_path):
     """A hostile-input review: one NUL in an article, or a write padded with three, rejected it as binary."""
     text = f"Jail raid\n\n{BODY} {BODY}"
     (tmp_path / "one.txt").write_bytes(f"{text[:40]}\x00{text[40:]}".encode())
-    (tmp_path / "padded.txt").write_bytes(f"{text}\n".encode() + b"\x00" * 3)
+    (tmp_path / "padded.txt").write_bytes(f"{text}\n".encode() + b"\x00" * 512)  # a block of them
     (tmp_path / "blob.txt").write_bytes(b"\x00\x01ELF" + bytes(range(256)) * 4)
     docs, rejects = _ingest(tmp_path)
     assert sorted(docs["article_id"].to_list()) == ["one", "padded"] and "\x00" not in "".join(docs["text"].to_list())

@@ -110,7 +110,7 @@ def test_tuned_config_round_trips_and_marks_what_was_tuned(tmp_path):
     assert marked == [f"distance_threshold = 0.3  # tuned; was {Settings().stories.distance_threshold}"]
 
 
-def test_ties_keep_the_starting_config_s_values(tmp_path):
+def test_ties_keep_the_starting_config_s_values(tmp_path, fake_embedder):
     """A walk-through's finding: with the same scores, tune had moved lsh_threshold 0.15 -> 0.2 (0.15 was not in its
     grid), min_jaccard 0.5 -> 0.8 and same_fact_similarity 0.72 -> 0.5 and said "default vs tuned" were equal."""
     docs, truth = _corpus(tmp_path)
@@ -123,6 +123,12 @@ def test_ties_keep_the_starting_config_s_values(tmp_path):
     assert best.params["same_fact_similarity"] == 0.72 and best.score == 1.0
     best, _ = tune_fact_similarity(sims, np.ones(4, dtype=bool), truth_pairs, start=0.93)  # moved only for a better score
     assert best.params["same_fact_similarity"] < 0.93 and best.score == 1.0
+    # the stories' grids hold the config's distance, window and weight too, off their own steps
+    odd = Settings().model_copy(update={"stories": Settings().stories.model_copy(update={"distance_threshold": 1.013, "time_window_days": 4.0})})
+    grouped, _ = find_syndicates(docs, odd.syndication)
+    best, _ = tune_stories(grouped, ["one story"] * grouped.height, fake_embedder, odd)
+    assert best.score == 1.0 and best.params == {"distance_threshold": 1.013, "time_window_days": 4.0,
+                                                 "embedding_weight": odd.stories.embedding_weight}
 
 
 def test_tune_all_reports_default_and_tuned(tmp_path, fake_embedder):

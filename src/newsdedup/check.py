@@ -35,7 +35,7 @@ from newsdedup.facts import (
     sentence_key,
     story_heads,
 )
-from newsdedup.html_report import edits_words, pasted_words, word_edits
+from newsdedup.html_report import edits_words, keeps_ending, pasted_words, word_edits
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
@@ -260,7 +260,7 @@ class Desk:
     def _model_threads(self) -> int:
         """The model's threads for one check: desk.model_threads, or with 0 one per core free at this moment (at
         least one; one where that cannot be told)."""
-        return self.settings.desk.model_threads or max(1, free_cores() or 1)
+        return self.settings.desk.model_threads or free_cores() or 1
 
     def _copy_verdict(self, doc: dict[str, Any], mine: np.ndarray, signature) -> Verdict | None:
         """doc (its shingles `mine`, their MinHash `signature`) as a copy of a held article, or None."""
@@ -333,9 +333,8 @@ class Desk:
             differs.append(dateline)
         if doc["n_words"] < 0.95 * original["n_words"]:
             # a trim takes the bottom; a copy that keeps the original's last words lost text inside it (a
-            # paragraph cut from the middle is what an editor reads for)
-            ending = " ".join(words(original["text"])[-cfg.shingle_size:])
-            inside = bool(ending) and bool(np.isin(shingle_hashes(ending, cfg.shingle_size), mine).all())
+            # paragraph cut from the middle is what an editor reads for), as the reports tell them apart
+            inside = keeps_ending(doc["text"], original["text"])
             share = f"{doc['n_words'] / original['n_words']:.0%} of the original"
             differs.append(f"cut inside to {share} (its ending kept)" if inside else f"trimmed to {share}")
         # Sentences whose word shingles the original mostly lacks are what this copy adds, and so are sentences

@@ -83,7 +83,7 @@ def run(
             why = outputs_stale(output)
             if why is None:
                 typer.echo(f"nothing new in {input} since the last run ({manifest.height} inputs unchanged)")
-                typer.echo(f"report: {output / 'report.md'}")
+                typer.echo(_report_line(output))
                 return
             typer.echo(f"nothing new in {input}, but {why}: writing the outputs again")
         elif manifest is None and (why := rebuild_reason(output, settings)):
@@ -112,7 +112,11 @@ def run(
     except (ModelNotFound, Busy, NotWritable, RunRefused, StateError) as exc:
         fail(str(exc))
     typer.echo(summary.line())
-    typer.echo(f"report: {output / 'report.md'} (and {output / 'report.html'}, the story browser)")
+    typer.echo(_report_line(output))
+
+
+def _report_line(output: Path) -> str:
+    return f"report: {output / 'report.md'} (and {output / 'report.html'}, the story browser)"
 
 
 def _input_folder(input: Path) -> None:
@@ -295,9 +299,11 @@ def _read_fact_table(sentences: Path, pairs: Path) -> tuple[list[str], list[str]
     lacking = [c for c in ("id1", "id2", "label") if c not in table.columns]
     if lacking:
         fail(f"{pairs} needs the columns id1, id2 and label (1 = same fact, 0 = not); it has no {', '.join(lacking)}")
-    odd = table.filter(~pl.col("label").str.strip_chars().is_in(["0", "1"]))
+    odd = table.filter(~pl.col("label").str.strip_chars().is_in(["0", "1"]).fill_null(False))  # an empty one too
     if odd.height:
-        fail(f"{pairs}: a label is 1 (same fact) or 0 (not), not {odd['label'][0]!r} ({odd['id1'][0]} / {odd['id2'][0]})")
+        label = odd["label"][0]
+        fail(f"{pairs}: a label is 1 (same fact) or 0 (not), not {'empty' if label is None else repr(label)} "
+             f"({odd['id1'][0]} / {odd['id2'][0]})")
     unknown = set(table["id1"].to_list() + table["id2"].to_list()) - text.keys()
     if unknown:
         fail(f"{pairs}: {len(unknown)} sentence ids not in {sentences}, e.g. {sorted(unknown)[0]}")
@@ -544,10 +550,14 @@ def serve(
     from newsdedup.incremental import RunRefused, check_folders
 
     settings = _settings(config)
+    folder = input or Path(settings.schedule.input)
     try:  # each scheduled run would fail on them, in the Prefect UI: said now, in one line
-        check_folders(input or Path(settings.schedule.input), output or Path(settings.schedule.output))
+        check_folders(folder, output or Path(settings.schedule.output))
     except RunRefused as exc:
-        fail(str(exc))
+        if folder.exists():
+            fail(str(exc))
+        # a share mounted after the server starts: the runs fail (one line each in the UI) until it is there
+        typer.echo(f"newsdedup: warning: {exc}; each scheduled run fails until it is there", err=True)
     if not os.environ.get("PREFECT_API_URL"):
         fail("PREFECT_API_URL is not set: start `prefect server start` first (`make serve` does both)")
     level = os.environ.get("PREFECT_LOGGING_LEVEL")
@@ -638,7 +648,7 @@ def check(
     import json
 
     from newsdedup.check import Desk, desk_article
-    from newsdedup.ingest import not_a_file, read_files
+    from newsdedup.ingest import linked_input, not_a_file, read_files
     from newsdedup.normalize import one_line
     from newsdedup.state import StateError, load_steady_state
 
@@ -664,8 +674,8 @@ def check(
             why = not_a_file(path) if shut or os.path.lexists(path) else "file not found"
             docs, rejects = None, [(name, why)]
         else:
-            if path.is_symlink():  # read where it leads: beside its target it would be "a link to another input"
-                path = Path(os.path.realpath(path))
+            if linked_input(path.parent, path) is not None:  # a link to a file beside it: read there (not "a link
+                path = Path(os.path.realpath(path))         # to another input"); any other link as itself, by its name
             docs, found = read_files(path.parent, [path], settings.ingest)
             # 'feed.rss:3' for the third item of a feed
             rejects = [(name + where[len(path.name) :], reason) for where, reason in found.iter_rows()]

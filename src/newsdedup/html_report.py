@@ -635,7 +635,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
         headline_changed=words(title) != words(their_title),
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
         kept_share=n_words / their_words if shorter else None,
-        ending_kept=bool(shorter) and _keeps_ending(text, theirs),
+        ending_kept=bool(shorter) and keeps_ending(text, theirs),
         extra=[r.text for r in runs if not r.boilerplate and _added(r)],
         reworded=sum(r.n_words for r in runs if not r.boilerplate and not _added(r)),
         boilerplate=[r.text for r in runs if r.boilerplate],
@@ -647,7 +647,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
     )
 
 
-def _keeps_ending(text: str, theirs: str) -> bool:
+def keeps_ending(text: str, theirs: str) -> bool:
     """Whether text holds the last words of theirs (a phrase of _PHRASE words): a copy that lacks passages of its
     original but ends as it does lost them inside (a paragraph cut from the middle), not from the bottom."""
     ending = words(theirs)[-_PHRASE:]

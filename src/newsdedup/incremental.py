@@ -251,12 +251,14 @@ def drop_documents(state: State, gone: pl.DataFrame, changes: Changes) -> None:
     changes.dirty_stories |= set(gone["story_id"].to_list())
 
 
-def why_not_removable(row: dict) -> str | None:
+def why_not_removable(row: dict, inputs: set[str]) -> str | None:
     """Why `newsdedup remove` leaves an article (a row of state.documents or state.held) where it is, or None: only
     one that no input holds can go, as a run would bring back any other (an input's is removed by removing it from
-    the input). No input holds what `check --add` added, nor an item kept after it left its feed."""
+    the input). No input holds what `check --add` added (before state version 35 at 'check/NAME', no input's path:
+    `inputs`, the paths the last run read), nor an item kept after it left its feed."""
     path = row["path"]
-    if path.startswith(DESK_PLACE) or rolled_off_note(file_of_path(path)) in row["notes"]:
+    old_desk = path.startswith(OLD_DESK_PLACE) and place_of(path) is None and path not in inputs
+    if path.startswith(DESK_PLACE) or old_desk or rolled_off_note(file_of_path(path)) in row["notes"]:
         return None
     place = place_of(path)
     where = f"{place[0]} (item {place[1]})" if place is not None else path
@@ -270,9 +272,10 @@ def remove_articles(state: State, ids: list[str], settings: Settings, models: Em
     refused: dict[str, str] = {}
     rows = {r["article_id"]: r for r in pl.concat([state.documents.select(list(DOCUMENTS)), state.held.select(list(DOCUMENTS))]).iter_rows(named=True)}
     going: list[str] = []
+    inputs = set(state.manifest["path"].to_list())
     for article_id in dict.fromkeys(ids):
         row = rows.get(article_id)
-        why = "no article of this id is held" if row is None else why_not_removable(row)
+        why = "no article of this id is held" if row is None else why_not_removable(row, inputs)
         if why:
             refused[article_id] = why
         else:

@@ -5,6 +5,7 @@ Every input ends up either as a document or as a reject with a one-line reason; 
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import errno
 import json
@@ -297,13 +298,14 @@ _STRAY_NULS = 8  # NUL bytes a text file may hold by accident; a binary file hol
 
 
 def _stray_nuls(data: bytes) -> bool:
-    """Whether the NUL bytes of data are a few strays in a text (a write padded with them, one bad byte): an
-    article's worth of UTF-8 with no other control character, and at most _STRAY_NULS of them (1 % of a long one)."""
+    """Whether the NUL bytes of data (a write's NUL padding at its end taken off) are a few strays in a text (one bad
+    byte): an article's worth of UTF-8 with no other control character, and at most _STRAY_NULS of them (1 % of a
+    long one). The first 64 KB decide, as for any file."""
     sample = data[:65536]
     if len(sample) < 200 or sample.count(b"\x00") > max(_STRAY_NULS, 0.01 * len(sample)):
         return False
-    try:
-        text = sample.replace(b"\x00", b"").decode("utf-8", errors="strict" if len(data) <= 65536 else "ignore")
+    try:  # incremental: a character cut at the sample's end is no error
+        text = codecs.getincrementaldecoder("utf-8")().decode(sample.replace(b"\x00", b""), final=False)
     except UnicodeDecodeError:
         return False
     return not _CONTROLS.search(text)
@@ -329,6 +331,7 @@ def decode(data: bytes) -> str:
         text = _bomless_utf16(data)
         if text is not None:
             return text
+        data = data.rstrip(b"\x00")  # a write padded with NULs at its end (a block preallocated, a copy cut short)
         if not _stray_nuls(data):
             raise BadInput("binary file (contains NUL bytes), not text")
         data = data.replace(b"\x00", b"")  # a few stray NULs (a write padded with them, a bad byte): no text
@@ -1259,7 +1262,7 @@ def dateline_date(dateline: str | None) -> datetime | None:
     return parse_date(match.group(0)) if match else None
 
 
-_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})[/-](?:\d{4}|\d{2})\b")  # "03/02/2026", "3-2-26"
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b")  # "03/02/2026", "3-2-26"
 
 
 def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> list[str]:
@@ -1272,8 +1275,9 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
     if rec.raw_date and rec.published is not None and (both := _NUMERIC_DATE.match(rec.raw_date)):
         first, second = int(both.group(1)), int(both.group(2))
         if first != second and first <= 12 and second <= 12:  # "03/02/2026": 2 March in the US, 3 February elsewhere
+            # said from the date as written: the time read from it is in UTC, which may be another day
             return [f"date {rec.raw_date.strip()!r} may give the day or the month first: read as "
-                    f"{rec.published:%d %B %Y} (month first)"]
+                    f"{second} {calendar.month_name[first]} {both.group(3)} (month first)"]
     if published is None and dateline and _MONTH_DAY.search(dateline):
         return [f"dateline {dateline!r} gives no year"]
     if published is None and rec.published is None and not rec.raw_date:

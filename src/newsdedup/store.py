@@ -146,7 +146,7 @@ def _hold(out: Path, wait_seconds: float):
                 handle.seek(0)
                 holder = handle.read().strip() or "another process"
                 handle.close()
-                waited = f" (waited {wait_seconds:g} s)" if wait_seconds else " (--wait SECONDS waits for it)"
+                waited = f" (waited {wait_seconds:g} s)" if wait_seconds else ""
                 raise Busy(f"{out} is in use by another run ({holder}){waited}; try again when it has finished") from None
             time.sleep(0.2)
             continue

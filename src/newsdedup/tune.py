@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import polars as pl
@@ -110,11 +111,12 @@ def tune_stories(
         return Trial({k: getattr(cfg, k) for k in keys}, bcubed(truth_arr, labels).f1)
 
     nearest = _nearest(start, keys)  # ties: nearest the config's distance, then window, then weight
-    trials = [trial(distance_threshold=d, time_window_days=w) for d, w in itertools.product(DISTANCES, WINDOWS)]
+    distances = _with(DISTANCES, start.distance_threshold)  # the config's own values tried too: a tie keeps them
+    trials = [trial(distance_threshold=d, time_window_days=w) for d, w in itertools.product(distances, _with(WINDOWS, start.time_window_days))]
     first = max(trials, key=nearest)
-    at = DISTANCES.index(first.params["distance_threshold"])
-    near = DISTANCES[max(0, at - NEAR_DISTANCES) : at + NEAR_DISTANCES + 1]
-    for weight, distance in itertools.product(EMBEDDING_WEIGHTS, near):
+    at = distances.index(first.params["distance_threshold"])
+    near = distances[max(0, at - NEAR_DISTANCES) : at + NEAR_DISTANCES + 1]
+    for weight, distance in itertools.product(_with(EMBEDDING_WEIGHTS, start.embedding_weight), near):
         if weight != start.embedding_weight:
             trials.append(trial(embedding_weight=weight, distance_threshold=distance,
                                 time_window_days=first.params["time_window_days"]))
@@ -128,8 +130,9 @@ def tune_fact_similarity(
     of same_fact); start, the config's value, is tried too and kept on a tie."""
     grid = FACT_SIMILARITY if start is None else _with(FACT_SIMILARITY, start)
     trials = [Trial({"same_fact_similarity": t}, binary_scores(truth, (sims >= t) & compatible).f1) for t in grid]
-    near = (lambda t: (t.score, -abs(t.params["same_fact_similarity"] - start))) if start is not None else (lambda t: t.score)
-    return max(trials, key=near), trials
+    if start is None:
+        return max(trials, key=lambda t: t.score), trials
+    return max(trials, key=_nearest(SimpleNamespace(same_fact_similarity=start), ("same_fact_similarity",))), trials
 
 
 def _toml_value(value: object) -> str:
