@@ -172,6 +172,18 @@ def test_an_upper_case_date_header_dates_an_article_and_prose_stays_prose(tmp_pa
     assert (prose["title"], prose["notes"]) == ("Date night is back in fashion across the city", ["no date given"])
 
 
+def test_a_date_header_of_prose_length_is_not_handed_to_the_date_parser():
+    """A fuzzing of this session's patterns: a 30,000-character "date" header took the date parser 3 s."""
+    import time
+
+    from newsdedup.ingest import parse_date
+
+    start = time.perf_counter()
+    assert parse_date("1," * 15000) is None and parse_date("date " + "a, " * 10000) is None
+    assert time.perf_counter() - start < 1.0  # a hang detector
+    assert parse_date("Sunday, February 1, 2026, 9:05 p.m. EST").isoformat() == "2026-02-01T21:05:00-05:00"
+
+
 def test_a_full_dateline_or_a_written_date_header_dates_an_article(tmp_path):
     (tmp_path / "karachi.txt").write_text(f"KARACHI, February 2, 2026: {BODY}\n", encoding="utf-8")
     (tmp_path / "header.txt").write_text(f"date: 5 May 2025\n{BODY}\n", encoding="utf-8")

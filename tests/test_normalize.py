@@ -308,7 +308,8 @@ def test_lines_that_made_patterns_backtrack_are_read_in_linear_time():
     lines = ["Copyright " + "A" * 5000 + "!", "Copyright " + "Ab " * 2000 + "!", "It rose" + " " * 20000 + "x [+12 chars]",
              "It rose" + " " * 20000 + "x [+12 chars",
              # and two of this session's first patterns, as a review found them (13.7 s and 6.3 s)
-             "Totals were now 1" + ",." * 6000 + "a", "Tags: floods" + " " * 30000 + "rain"]
+             "Totals were now 1" + ",." * 6000 + "a", "Tags: floods" + " " * 30000 + "rain",
+             "Copyright " + " " * 30000 + "!"]  # 19 s: a colon between two runs of spaces, either holding them
     start = time.perf_counter()
     body = clean_body(["The council approved the budget on Tuesday, officials said.", *lines], None)
     assert time.perf_counter() - start < 2.0  # a hang detector, not a speed figure: quadratic took minutes here

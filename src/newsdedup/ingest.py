@@ -349,6 +349,9 @@ def _some_text(text: str) -> str:
     return text
 
 
+_LONGEST_DATE = 100  # characters: "Sunday, February 1, 2026, 9:05 p.m. Eastern Standard Time (updated ...)" is fewer
+
+
 def parse_date(value: Any) -> datetime | None:
     """A datetime from ISO 8601, RFC 2822 or common written dates, in the zone the value gives ("21:00 -0500" stays
     at -05:00: to_document stores it in UTC with its offset), UTC when it gives none; None when it cannot be read."""
@@ -367,6 +370,8 @@ def parse_date(value: Any) -> datetime | None:
             return None
     text = str(value).strip()
     if text.isdigit() and len(text) <= 6:  # "2026", "202602": a year or a month, no day
+        return None
+    if len(text) > _LONGEST_DATE:  # prose, or garbage, that a date parser would take seconds over
         return None
     zone = _ZONE_AT_END.search(text)
     if zone:  # read without it, then placed in it: "09:20 CET" is 09:20+01:00 (a day alone stays that day)

@@ -378,7 +378,7 @@ def other_script(text: str) -> str | None:
 _NAME_WORD = r"[A-Z][\w&.'-]*"
 # names of words apart (a word, then more each after a space): never one run of letters split into "words" in n^4 ways
 _COPYRIGHT_HOLDER = re.compile(
-    rf"^(?i:copyright)\s*:?\s*(?:(?:The\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})?"
+    rf"^(?i:copyright)\s*(?::\s*)?(?:(?:The\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD})?"
     rf"|{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}\s+(?i:ltd|limited|inc|llc|plc|corp|corporation|co|group|media|gmbh|ag|"
     rf"company|foundation|post|times|news|press|agency|herald|tribune|journal)\b(?:\s+{_NAME_WORD})?)\s*\.?$"
 )  # not a headline: "Copyright Office Rejects AI Art Claim"
