@@ -356,8 +356,9 @@ def test_the_desk_checks_with_one_blas_thread_and_the_model_on_the_cores_free(de
 
     class Watching:
         def embed(self, texts):
+            vectors = inner.embed(texts)  # the model's threads are decided at its first call in a check
             seen.append((blas_threads(), embed._wanted_threads))
-            return inner.embed(texts)
+            return vectors
 
     desk.embedder = Watching()
     text = "Heavy rain flooded the valley on Sunday and officials closed three mountain roads.\n"
@@ -377,6 +378,18 @@ def test_the_desk_checks_with_one_blas_thread_and_the_model_on_the_cores_free(de
     fixed.embedder, seen[:] = Watching(), []
     fixed.check(_doc(tmp_path, "n.txt", text))
     assert seen and all(threads[1] == 1 for threads in seen)
+
+
+def test_a_copy_check_asks_for_no_free_cores(desk, tmp_path, monkeypatch):
+    """The free cores are looked at (about 0.3 ms) only when a check first calls the model: a copy verdict never does."""
+    import newsdedup.check as check
+
+    asked = []
+    monkeypatch.setattr(check, "free_cores", lambda: asked.append(1) or 2)
+    verdict = desk.check(_doc(tmp_path, "copy.txt", _trimmed_004()))
+    assert verdict.verdict == COPY and asked == []
+    desk.check(_doc(tmp_path, "n.txt", "Heavy rain flooded the valley on Sunday and officials closed three mountain roads.\n"))
+    assert asked == [1]
 
 
 def test_free_cores_counts_the_cores_other_processes_leave(monkeypatch):

@@ -68,6 +68,12 @@ def _held_key(doc: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return _text_key(doc["title"], doc["text"]), doc.get("source"), doc.get("url")
 
 
+def _free_threads() -> int:
+    """The model's threads for a check when desk.model_threads is 0: one per core free when the check first calls the
+    model (at least one; one where that cannot be told)."""
+    return free_cores() or 1
+
+
 def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, Any]:
     """An incoming article as `check --add` adds it: its path 'check:NAME' (schema.DESK_PLACE; an item keeps its
     place: 'check:feed.rss:3'); one without an id of its own, named after its file ('stdin', or any folder's
@@ -222,7 +228,7 @@ class Desk:
         # busy on one of two cores (a scheduled run) one article's embedding took 900 ms instead of 27 ms on two
         # threads (18 ms with both cores free).
         (mine,), (signature,) = fingerprint([doc["text"]], self.settings.syndication)
-        with self._threads.limit(limits=1, user_api="blas"), model_threads(self._model_threads()):
+        with self._threads.limit(limits=1, user_api="blas"), model_threads(self.settings.desk.model_threads or _free_threads):
             verdict = (self._copy_verdict(doc, mine, signature) or (batch and self._batch_copy(doc, mine))
                        or self._story_verdict(doc))
         if batch and verdict.verdict in (NEW, SAME_STORY):
@@ -256,11 +262,6 @@ class Desk:
         if self._by_text is None:
             self._by_text = {_held_key(r): a for a, r in sorted(self.docs.items(), reverse=True)}
         return self._by_text.get(_held_key(doc))
-
-    def _model_threads(self) -> int:
-        """The model's threads for one check: desk.model_threads, or with 0 one per core free at this moment (at
-        least one; one where that cannot be told)."""
-        return self.settings.desk.model_threads or free_cores() or 1
 
     def _copy_verdict(self, doc: dict[str, Any], mine: np.ndarray, signature) -> Verdict | None:
         """doc (its shingles `mine`, their MinHash `signature`) as a copy of a held article, or None."""

@@ -7,7 +7,7 @@ import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Protocol
 
 import numpy as np
 
@@ -157,10 +157,19 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
+_FREE_SAMPLES = 3  # looks at the runnable tasks, about 0.5 ms apart
+
+
 def free_cores() -> int | None:
     """The cores this process may use that no other process is running on, or waiting for, at this moment (Linux:
     /proc/loadavg's count of runnable tasks, less this process's own running threads); None where that cannot be read.
-    Sampled once: a scheduled run busy on a core counts, a process that wakes for a moment may too."""
+    The most of a few looks: a scheduled run busy on a core is runnable at each, a process that wakes for a moment
+    (a kernel worker, a daemon's tick) at one at most; measured here, one look alone saw a core taken in 4 % of them."""
+    looks = [_free_cores_now() for _ in range(_FREE_SAMPLES)]
+    return None if None in looks else max(looks)
+
+
+def _free_cores_now() -> int | None:
     try:
         usable = len(os.sched_getaffinity(0))
         runnable = int(Path("/proc/loadavg").read_text().split()[3].split("/")[0])
@@ -175,13 +184,14 @@ def free_cores() -> int | None:
     return max(0, usable - max(0, runnable - own))
 
 
-_wanted_threads: int | None = None  # set by model_threads; None: torch's own number (one per core)
+_wanted_threads: int | Callable[[], int] | None = None  # set by model_threads; None: torch's own number (one per core)
 
 
 @contextmanager
-def model_threads(n: int) -> Iterator[None]:
+def model_threads(n: int | Callable[[], int]) -> Iterator[None]:
     """Run the models on n threads inside the block (torch's intra-op threads, for the model's calls only: as
-    they were after each; a model first loaded inside the block too)."""
+    they were after each; a model first loaded inside the block too). n may be a function, asked at the block's
+    first call of a model (a desk's copy check calls none) and kept for the rest of the block."""
     global _wanted_threads
     before, _wanted_threads = _wanted_threads, n
     try:
@@ -192,6 +202,9 @@ def model_threads(n: int) -> Iterator[None]:
 
 @contextmanager
 def _torch_threads(torch) -> Iterator[None]:
+    global _wanted_threads
+    if callable(_wanted_threads):
+        _wanted_threads = _wanted_threads()
     wanted, before = _wanted_threads, torch.get_num_threads()
     if wanted is None or wanted == before:
         yield
