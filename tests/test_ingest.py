@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from newsdedup.config import IngestConfig
-from newsdedup.ingest import BadInput, decode, list_inputs, parse_date, read_inputs
+from newsdedup.ingest import BadInput, decode, list_inputs, parse_date, parse_text, read_inputs
 from newsdedup.schema import DOCUMENTS, REJECTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -176,12 +176,15 @@ def test_a_date_header_of_prose_length_is_not_handed_to_the_date_parser():
     """A fuzzing of this session's patterns: a 30,000-character "date" header took the date parser 3 s."""
     import time
 
-    from newsdedup.ingest import parse_date
+    from newsdedup.ingest import parse_date, parse_text
 
     start = time.perf_counter()
     assert parse_date("1," * 15000) is None and parse_date("date " + "a, " * 10000) is None
     assert time.perf_counter() - start < 1.0  # a hang detector
     assert parse_date("Sunday, February 1, 2026, 9:05 p.m. EST").isoformat() == "2026-02-01T21:05:00-05:00"
+    start = time.perf_counter()  # nor a page's "Updated:" line of 30,000 spaces to its pattern (3.1 s)
+    parse_text("Headline here\nUpdated:" + " " * 30000 + "x\n\n" + BODY, "x", "x.txt")
+    assert time.perf_counter() - start < 1.0
 
 
 def test_a_full_dateline_or_a_written_date_header_dates_an_article(tmp_path):
@@ -203,13 +206,16 @@ def test_a_numeric_date_that_may_give_the_day_or_the_month_first_says_how_it_was
     """A hostile-input review: "date: 03/02/2026" was read as 2 March without a word, "03.02.2026" as 3 February."""
     from newsdedup.html_report import when_published
 
-    for name, date in (("slash", "03/02/2026"), ("plain", "13/02/2026"), ("same", "02/02/2026"), ("late", "03/02/2026 22:00 -05:00")):
+    for name, date in (("slash", "03/02/2026"), ("plain", "13/02/2026"), ("same", "02/02/2026"), ("late", "03/02/2026 22:00 -05:00"),
+                       ("short", "3-2-26"), ("iso", "03/02/2026T10:00:00Z")):
         (tmp_path / f"{name}.txt").write_text(f"date: {date}\n\n{BODY}\n", encoding="utf-8")
     rows = {r["article_id"]: r for r in _ingest(tmp_path)[0].iter_rows(named=True)}
     assert rows["slash"]["notes"] == ["date '03/02/2026' may give the day or the month first: read as 2 March 2026 (month first)"]
     # the date as written, not the day in UTC (3 March there)
     assert rows["late"]["notes"] == ["date '03/02/2026 22:00 -05:00' may give the day or the month first: read as 2 March 2026 (month first)"]
     assert rows["plain"]["notes"] == rows["same"]["notes"] == []  # 13 is no month; 2 February either way
+    assert rows["short"]["notes"] == ["date '3-2-26' may give the day or the month first: read as 2 March 2026 (month first)"]
+    assert rows["iso"]["notes"] == ["date '03/02/2026T10:00:00Z' may give the day or the month first: read as 2 March 2026 (month first)"]
     assert when_published(rows["slash"]) == "2026-03-02 (date '03/02/2026' may give the day or the month first: read as 2 March 2026 (month first))"
 
 
@@ -555,7 +561,7 @@ def test_header_lines_under_the_headline_are_read_as_those_above_it(tmp_path):
     """A walk-through's finding: a date under the headline was glued to it ("Jail raid in Mastung date 2026-02-03"),
     or, after a blank line, dropped, and the article was undated."""
     for name, text in (("glued", f"Jail raid in Mastung\ndate 2026-02-03\n\n{BODY}\n"),
-                       ("apart", f"Jail raid in Mastung\n\ndate 2026-02-03\nsource Harbor Times\n\n{BODY}\n")):
+                       ("apart", f"Jail raid in Mastung\n\ndate 2026-02-03\nSource: Harbor Times\n\n{BODY}\n")):
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     docs = _ingest(tmp_path)[0]
     for name in ("glued", "apart"):
@@ -568,6 +574,11 @@ def test_header_lines_under_the_headline_are_read_as_those_above_it(tmp_path):
     (tmp_path / "prose.txt").write_text(f"Leak found at plant\n\n{prose}\n", encoding="utf-8")
     doc = _doc(_ingest(tmp_path)[0], "prose")
     assert doc["source"] is None and doc["text"] == prose
+    # a wrapped headline going on with a header's word is one headline (a second review: an id, a source, a note)
+    for headline in ("Police seek help to\nid suspects in bank raid", "Investigators trace leak to a\nsource inside the ministry",
+                     "Officials still cannot agree on a\ndate for the referendum"):
+        record = parse_text(f"{headline}\n\n{BODY}\n", "x", "x.txt")
+        assert (record.title, record.article_id, record.source, record.raw_date) == (" ".join(headline.split()), "x", None, None)
 
 
 def test_prose_starting_with_a_header_word_is_body(tmp_path):
@@ -1220,6 +1231,11 @@ def test_a_lead_opening_with_a_name_written_in_lower_case_is_not_the_headline_s_
     doc = _doc(_ingest(tmp_path)[0], "apple")
     assert doc["title"] == "Apple results beat forecasts"
     assert doc["text"].startswith("iPhone sales rose 6 percent") and "\n\neBay shares fell" in doc["text"]
+    # a headline wrapped before such a name goes on, and so does a body line (a second review)
+    record = parse_text(f"Apple to stop selling older\niPhone models in the EU\n\n{BODY}\n", "x", "x.txt")
+    assert record.title == "Apple to stop selling older iPhone models in the EU"
+    record = parse_text(f"Apple results\n\nSales of the older phones fell while Apple's\niPhone revenue rose 5 percent, it said.\n", "x", "x.txt")
+    assert "Apple's iPhone revenue rose 5 percent" in " ".join(record.lines)
 
 
 def test_a_hard_wrapped_text_file_is_joined_but_headlines_and_subheadings_stay_lines(tmp_path):
@@ -1856,9 +1872,10 @@ def test_a_few_stray_nul_bytes_do_not_make_an_article_binary(tmp_path):
     text = f"Jail raid\n\n{BODY} {BODY}"
     (tmp_path / "one.txt").write_bytes(f"{text[:40]}\x00{text[40:]}".encode())
     (tmp_path / "padded.txt").write_bytes(f"{text}\n".encode() + b"\x00" * 512)  # a block of them
+    (tmp_path / "short.txt").write_bytes(f"Jail raid\n\n{BODY}".encode() + b"\x00" * 512 + b"\n")  # short, then a line break
     (tmp_path / "blob.txt").write_bytes(b"\x00\x01ELF" + bytes(range(256)) * 4)
     docs, rejects = _ingest(tmp_path)
-    assert sorted(docs["article_id"].to_list()) == ["one", "padded"] and "\x00" not in "".join(docs["text"].to_list())
+    assert sorted(docs["article_id"].to_list()) == ["one", "padded", "short"] and "\x00" not in "".join(docs["text"].to_list())
     assert _doc(docs, "padded")["text"] == _doc(docs, "one")["text"] == f"{BODY} {BODY}"
     assert _reason(rejects, "blob.txt") == "binary file (contains NUL bytes), not text"
 

@@ -331,8 +331,8 @@ def decode(data: bytes) -> str:
         text = _bomless_utf16(data)
         if text is not None:
             return text
-        data = data.rstrip(b"\x00")  # a write padded with NULs at its end (a block preallocated, a copy cut short)
-        if not _stray_nuls(data):
+        data = data.rstrip(b"\x00\r\n\t ")  # a write padded with NULs at its end (a block preallocated, a copy cut short)
+        if b"\x00" in data[:65536] and not _stray_nuls(data):
             raise BadInput("binary file (contains NUL bytes), not text")
         data = data.replace(b"\x00", b"")  # a few stray NULs (a write padded with them, a bad byte): no text
     text = _decode_8bit(data)
@@ -404,9 +404,11 @@ def parse_date(value: Any) -> datetime | None:
     return parsed
 
 
-def _read_headers(lines: list[str], meta: dict[str, str]) -> None:
+def _read_headers(lines: list[str], meta: dict[str, str], strict: bool = False) -> None:
     """Take the header lines (`date 2026-02-01`, `source: Reuters`) from the front of lines into meta, and the blank
-    lines among them; stop at the first line that is none (a headline, prose starting with a header's word)."""
+    lines among them; stop at the first line that is none (a headline, prose starting with a header's word). Strict,
+    under a headline, where a wrapped headline may go on with a header's word ("Police seek help to" | "id suspects
+    in bank raid"): a key with its colon, or a date written as one ("date 2026-02-03")."""
     while lines:
         first = lines[0].strip()
         if not first:
@@ -415,6 +417,8 @@ def _read_headers(lines: list[str], meta: dict[str, str]) -> None:
         match = _HEADER.match(first)
         key = (match.group("key") or match.group("bare")).lower() if match else None
         if not match or key in meta:
+            break
+        if strict and not match.group("key") and not (key in ("date", "published") and _HEADER_DATE.match(match.group("value"))):
             break
         value = match.group("value").strip()
         if key in ("date", "published"):
@@ -447,7 +451,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     if lines and "title" not in meta and "headline" not in meta and not _furniture(lines[0]) and _headline(lines, 0):
         under = lines[1:]
         known = len(meta)
-        _read_headers(under, meta)
+        _read_headers(under, meta, strict=True)
         if len(meta) > known:  # kept apart from the body by a blank line, as a headline is
             lines = [lines[0], "", *under]
     while lines and not lines[0].strip():
@@ -457,7 +461,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     if published is None:  # a page's "Published: 3 Feb 2026 10:04" line, dropped from the text as furniture
         stamp = next(
             ((m.group("value"), when) for line in lines[:_STAMP_LINES]
-             if (m := _STAMP.match(line.strip())) and (when := parse_date(m.group("value")))),
+             if (m := _STAMP.match(" ".join(line.split()))) and (when := parse_date(m.group("value")))),
             None,
         )
         if stamp:  # else a header not understood stays the date, and its note
@@ -533,8 +537,8 @@ def _wrapped(line: str, following: str, first: bool = False) -> bool:
     "Minister sworn in") goes on only after an article or a conjunction."""
     if not line or not following or _SENTENCE_END.search(line):
         return False
-    if following[0].islower() and not following[1:2].isupper():  # not a name written so: "iPhone", "eBay"
-        return True
+    if following[0].islower():  # under a headline, a sentence opening with a name written so ("iPhone sales rose ...")
+        return not (first and following[1:2].isupper() and _SENTENCE_END.search(following))
     if following[0] in _BULLET_MARKS + "(\"'" or split_dateline(following)[0]:
         return False
     last = line.rsplit(None, 1)[-1]
@@ -1267,7 +1271,7 @@ def dateline_date(dateline: str | None) -> datetime | None:
     return parse_date(match.group(0)) if match else None
 
 
-_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})\b")  # "03/02/2026", "3-2-26"
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/-](\d{1,2})[/-](\d{4}|\d{2})(?!\d)")  # "03/02/2026", "3-2-26"
 
 
 def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> list[str]:
@@ -1282,7 +1286,7 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
         if first != second and first <= 12 and second <= 12:  # "03/02/2026": 2 March in the US, 3 February elsewhere
             # said from the date as written: the time read from it is in UTC, which may be another day
             return [f"date {rec.raw_date.strip()!r} may give the day or the month first: read as "
-                    f"{second} {calendar.month_name[first]} {both.group(3)} (month first)"]
+                    f"{second} {calendar.month_name[first]} {rec.published.year} (month first)"]
     if published is None and dateline and _MONTH_DAY.search(dateline):
         return [f"dateline {dateline!r} gives no year"]
     if published is None and rec.published is None and not rec.raw_date:

@@ -33,7 +33,9 @@ _BOILERPLATE_PATTERNS = (
     r"|copyright\b(?:(?!\b(?:is|was|were|are|has|have|had|will|law|laws)\b).){0,60}\b(19|20)\d\d\W*$)",
     r"\ball rights reserved\b",
     # a credit names its sources, a few words: not "With inputs from the ministry, officials drew up ..."
-    r"^\(?\s*with (additional )?inputs? from(\s+[^\s)]+){1,8}\s*\)?\.?$",
+    # (in brackets, any length: "(With inputs from PTI, ANI and IANS, and our correspondents in Mumbai and Kolkata)")
+    r"^\(\s*with (additional )?inputs? from\b[^()]{1,200}\)\.?$",
+    r"^with (additional )?inputs? from(\s+[^\s)]+){1,8}\s*\.?$",
     # names after "by": not "Reported by residents shortly after 9 p.m., ...", "Written by hand, ..."
     r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\s+(?-i:[A-Z])",
     r"^(photo|image|picture|photograph|file photo|video)s?(\s+credits?)?\s*[:|/]",
@@ -56,7 +58,8 @@ _BOILERPLATE_PATTERNS = (
     r"^most (read|popular|viewed|shared|commented)\W*$",
     r"^(\d+\s+)?comments?\W*$|^(leave|post|add) a comment\W*$|^loading\W*$",
     r"^share (on|via|to) (whatsapp|facebook|twitter|x|linkedin|e-?mail|telegram|reddit|pinterest)\W*$",
-    r"^(author|authors|keywords|filed under|topics)\s*:",
+    r"^(keywords|filed under|topics)\s*:",
+    r"^authors?\s*:\s*[^.!?]{0,60}$",  # a name, not "Author: Salman Rushdie, who ..., spoke at the festival on Friday."
     r"^posted by\s+(?-i:[A-Z])[^.!?]{0,60}$",
     rf"^(first |last )?(published|updated|posted)(\s+(on|at))?\s+(\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}},?)\s+(19|20)\d\d\W*$",
     # "Updated: 3 Feb 2026 10:04 IST", "Updated: 10:04", "Published: 2 hours ago", a short line with a date ("Updated:
@@ -191,23 +194,25 @@ _DATELINE = re.compile(
 _MONTH_DAY = re.compile(r",\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}")
 # "Tags", "Tags: Pakistan, Balochistan", "Tag | Rotterdam | Shipping", "Tags - Budget": the word, then a list (below)
 _TAGS = re.compile(r"^tags?\s*(?:(?:[:|]|\s-\s|-$)\s*(?P<items>\S.*)?)?$", re.I)
-_TAG_ITEMS = re.compile(r"[,|;/\u2022\u00b7]|\s-\s")  # no pattern opening with spaces: a long run of them is no work
-_TAG_WORDS = 5  # words in one tag at most ("Balochistan Liberation Army attack"): more is a sentence
+# the small words a sentence is made with and a tag list has none of ("Tag: Heuer's partnership lifted its shares 5
+# percent on Monday after the deal." against "Tags: Donald Trump, Trump tariffs news, India US trade deal latest update")
+_SENTENCE_WORDS = frozenset("the a an its his her their is are was were has have had on after before with from said".split())
 
 
 def _is_tag_list(line: str) -> bool:
-    """A tag list: "Tags" alone or with its items after a colon, a bar or a spaced dash, each a few words. Not a
-    sentence that opens with the word: "Tag-team matches drew ...", "TAG-Heuer shares rose ...", "Tag: Heuer's
-    partnership lifted its shares 5 percent on Monday."."""
+    """A tag list: "Tags" alone or with its items after a colon, a bar or a spaced dash. Not a sentence that opens
+    with the word: "Tag-team matches drew ...", "TAG-Heuer shares rose ...", "Tag: Heuer's partnership lifted its
+    shares 5 percent on Monday."."""
     match = _TAGS.match(fold(line).strip())
     if match is None:
         return False
     items = match.group("items")
     if items is None:
         return True
-    # a few words each, or names (capitalised) one after another: "Tags: Pakistan Balochistan Quetta Floods Monsoon"
-    return all(len(tag) <= _TAG_WORDS or all(w[:1].isupper() or w[:1].isdigit() for w in tag)
-               for tag in (item.split() for item in _TAG_ITEMS.split(items.rstrip(". "))))
+    # any list ("#Trump #Modi", "trump modi trade deal", names, phrases); not a sentence: an end mark and its small words
+    if not re.search(r"[.!?]['\"\u2019\u201d)]*$", items):
+        return True
+    return sum(w in _SENTENCE_WORDS for w in items.lower().split()) < 2
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]$")
 
 _NUMBER_WORDS = {
@@ -394,7 +399,7 @@ def _untruncated(line: str) -> str:
 
 def is_boilerplate_line(line: str) -> bool:
     """True for a line that is publishing furniture (credit, byline, tags, copyright, promo)."""
-    line = fold(line).strip()
+    line = " ".join(fold(line).split())  # one space between words: no pattern meets a long run of them
     low = line.lower()
     return bool(line) and (
         bool(_BYLINE.match(line) or _SOCIAL.search(line) or _BOILERPLATE_START.match(line) or _COPYRIGHT_HOLDER.match(line)
@@ -414,7 +419,7 @@ _CREDIT_WORDS = frozenset(
 
 def is_credit_line(line: str) -> bool:
     """True for a short photo-credit line such as 'Reuters' or 'Photo: AP/John Smith'."""
-    line = fold(line).strip()
+    line = " ".join(fold(line).split())  # one space between words: no pattern meets a long run of them
     if not (0 < len(line.split()) <= 6 and _CREDIT_LINE.match(line)):
         return False
     return all(w in _CREDIT_WORDS for w in re.findall(r"[A-Za-z]+", line) if w.islower())  # "Bloomberg says Trump"
@@ -525,45 +530,38 @@ def _article_goes_on(kept: list[str], rest: list[str]) -> bool:
     return paragraphs >= 2 and after > sum(len(words(line)) for line in kept)
 
 
-_STORY_AFTER_FURNITURE = 2  # sentences of a story after a furniture-like opening ("Sign up for the scheme opened ...")
-
-
 def _story_sentences_of(line: str) -> str:
     """A line that matched a furniture pattern: its sentences without the furniture ("... officials said. [To follow
-    the flood defences, sign up for the weekly Tide Watch newsletter.] The revisions were ordered by ..."). One
-    that opens as furniture (a copyright notice and the legal sentences after it, a "Read more:" list, a promo
-    and its pitch) is nothing, unless two or more story sentences follow, none of them speaking to the reader ("Sign
-    up for the scheme opened on Monday. More than 200,000 workers registered ...")."""
+    the flood defences, sign up for the weekly Tide Watch newsletter.] The revisions were ordered by ..."); one that
+    opens as furniture (a copyright notice and the legal sentences after it, a "Read more:" list, a promo and its
+    pitch, whatever they say) is nothing."""
     sentences = [s for s in _paragraph_sentences(line) if words(s)]
     if not sentences:
         return ""
-    story = [s for s in sentences if not _is_furniture(s)]
-    if _is_furniture(sentences[0]) and (len(story) < _STORY_AFTER_FURNITURE or len(words(" ".join(story))) < 15
-                                        or any(_TO_THE_READER.search(s) for s in story)):
-        return ""  # a notice or a promo and what it goes on to tell the reader ("Join 50,000 readers today.")
-    return " ".join(story)
+    if _is_furniture(sentences[0]):
+        return ""  # a notice or a promo and what it goes on to say ("Cookies are small text files ...")
+    return " ".join(s for s in sentences if not _is_furniture(s))
 
 
 # someone telling it, after the sentence's first word: news ("Download the app that tracks the virus, the ministry
 # urged"; "All rights reserved, the company said"), not a promo or a notice
 _TOLD = re.compile(
-    r"\b(said|told|urged|warned|wrote|added|announced|demanded|insisted|argued|stressed|explained|claimed"
-    r"|according to)\b", re.I)
+    r",\s+(?:\S+\s+){0,4}?(said|told|urged|warned|wrote|added|announced|demanded|insisted|argued|stressed|explained"
+    r"|claimed)\b|,\s+according to\b", re.I)
 
 
 # a line opening with a label: a teaser or a caption ("Read more: Police said to be ...", "Image caption, Rescuers
 # said ..."), furniture whatever it tells
 _LABELLED = re.compile(
     r"^\W*(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen|photo|image"
-    r"|picture|video|(image|media|video) caption)\s*[:|,\-]", re.I)
+    r"|picture|video|(image|media|video) caption)\s*[:|,\-]|^\W*(click here|subscribe|sign up|follow us)\b", re.I)
 # the reader addressed: a promo's or a site notice's sentence ("Join more than 50,000 readers", "We use cookies")
 _TO_THE_READER = re.compile(r"\b(we|our|us|you|your)\b", re.I)
 
 
 def _is_furniture(sentence: str) -> bool:
-    told = _TOLD.search(sentence)
-    if told and told.start() > 0 and sentence[: told.start()].strip() and not _LABELLED.match(sentence):
-        return False  # told after its first word, and no label: news
+    if _TOLD.search(sentence) and not _LABELLED.match(sentence) and not _TO_THE_READER.search(sentence):
+        return False  # "..., the ministry urged": news told by someone, with no label and not to the reader
     bare = sentence.strip("[]() ")
     return is_boilerplate_line(bare) or is_credit_line(bare) or is_boilerplate_line(sentence.strip())
 
@@ -573,17 +571,19 @@ _LINE_FIGURE = re.compile(r"[$\u00a3\u20ac]?\d[\d,.]*%?")  # a figure as a line'
 _YEAR = re.compile(r"(19|20)\d\d")
 
 
+_COUNTERS = frozenset("views comments likes shares section page pg words updated published posted".split())
+
+
 def _states_a_figure(line: str) -> bool:
-    """A short line ending in a figure, after a colon or three words or more: a fact ("Turnout was 64 percent",
-    "Deaths so far: 135", "Injured: 420"), not a subheading ("Repairs under way", "Part 3 of 4", "The road to 2030")."""
-    tokens = [t.strip(".,;:!?)\"'\u2019\u201d") or t for t in line.split()]
-    if tokens and tokens[-1].lower() == "percent":
-        tokens = tokens[:-1]
-    elif len(tokens) > 1 and [t.lower() for t in tokens[-2:]] == ["per", "cent"]:
-        tokens = tokens[:-2]
-    if len(tokens) < 2 or not _LINE_FIGURE.fullmatch(tokens[-1]) or _YEAR.fullmatch(tokens[-1]) or tokens[-2].lower() == "of":
+    """A fact line of a list: a label, a colon and a figure ("Deaths so far: 135", "Injured: 420", "Price: $1.2
+    billion"); not a subheading or a headline ending in a number ("Part 3 of 4", "Earthquake kills 12"), nor a page's
+    counter ("Views: 1,204", "Comments: 45")."""
+    label, colon, value = line.partition(":")
+    names, figure = label.split(), value.split()
+    if not colon or not 1 <= len(names) <= 4 or not 1 <= len(figure) <= 3 or names[0].lower() in _COUNTERS:
         return False
-    return len(tokens) >= 3 or tokens[-2].endswith(":") or ":" in line
+    first = figure[0].rstrip(".,;")
+    return bool(_LINE_FIGURE.fullmatch(first)) and not _YEAR.fullmatch(first)
 
 
 def _is_caption(line: str) -> bool:
