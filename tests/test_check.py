@@ -505,6 +505,45 @@ def test_cli_check_json_add_says_in_the_object_why_an_article_is_not_added(saved
     assert line["verdict"] == "held" and line["not_added"] == f"already held as {SEED_004.stem}" and result.stderr == ""
 
 
+def test_cli_check_json_objects_have_one_shape_with_the_input_s_path(saved, tmp_path):
+    """An integrator's walk-through: a rejected object had 3 keys and the others 12, and no object named the input it
+    came from (a feed's item, a file added under another id)."""
+    shutil.copy(SEED_004, tmp_path / "story.txt")
+    lines = [json.dumps({"id": f"w{i}", "title": f"Item {i}", "text": _trimmed_004() if i == 1 else "Too short."}) for i in (1, 2)]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path / "story.txt"), str(tmp_path / "feed.jsonl"), str(tmp_path / "nope.txt"),
+                                 "--json", "--output", str(saved)])
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len({tuple(o) for o in objects}) == 1 and len(objects) == 4, objects  # one set of keys, in one order
+    assert [(o["path"], o["verdict"]) for o in objects] == [  # a file's rejects before its verdicts
+        (str(tmp_path / "story.txt"), "held"), (str(tmp_path / "feed.jsonl:2"), "rejected"),
+        (str(tmp_path / "feed.jsonl:1"), "copy"), (str(tmp_path / "nope.txt"), "rejected")]
+    assert objects[1]["reason"].startswith("body too short") and objects[0]["reason"] is None
+
+
+def test_cli_check_json_add_says_what_the_add_did_not_do(saved, tmp_path_factory):
+    """An integrator's walk-through: with the output folder busy, every object had claimed an add that never happened;
+    a corrected version after its first in one call was "given twice"."""
+    from newsdedup.store import run_lock
+
+    root = tmp_path_factory.mktemp("json_add")
+    out = root / "out"
+    shutil.copytree(saved, out)
+    first = {"id": "wire-900", "title": "Dam opened", "text": SEED_003.read_text(encoding="utf-8")}
+    (root / "v1.json").write_text(json.dumps(first), encoding="utf-8")
+    (root / "v2.json").write_text(json.dumps({**first, "text": first["text"] + "\n\nCORRECTION: The dam opened on Sunday."}),
+                                  encoding="utf-8")
+    files = [str(root / "v1.json"), str(root / "v2.json")]
+    with run_lock(out):
+        result = runner.invoke(app, ["check", *files, "--json", "--add", "--wait", "0", "--output", str(out)])
+    assert result.exit_code == 2, result.output
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["not_added"].startswith("the add failed:") and "in use by another run" in o["not_added"] for o in objects] == [True, False]
+    assert objects[1]["not_added"] == "another version of it came earlier in this call, and that one is added"
+    result = runner.invoke(app, ["check", *files, "--json", "--add", "--output", str(out)])
+    assert result.exit_code == 0 and [json.loads(line)["not_added"] is None for line in result.stdout.splitlines()] == [True, False]
+
+
 def test_an_article_in_the_results_already_is_held_not_a_copy_of_itself(saved, tmp_path):
     shutil.copy(SEED_004, tmp_path / SEED_004.name)  # its id is the held seed's
     result = runner.invoke(app, ["check", str(tmp_path / SEED_004.name), "--output", str(saved)])

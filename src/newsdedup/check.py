@@ -51,6 +51,7 @@ from newsdedup.syndication import (
 
 COPY, UPDATE, SAME_STORY, NEW = "copy", "update", "same_story", "new"
 HELD = "held"  # the article itself is in the results already (its id, word for word): checked again, or added before
+REJECTED = "rejected"  # an input that could not be checked (`check` says why in its object's "reason")
 # TF-IDF rows of candidate representatives a desk keeps (a few KB each): a busy story's groups come back
 # with every new write-up, and a long stream of checks must not grow without bound.
 REP_TERMS_KEPT = 20_000

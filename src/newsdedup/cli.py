@@ -647,7 +647,7 @@ def check(
     """Is each incoming article a copy, an update, a new write-up of a known story, or new?"""
     import json
 
-    from newsdedup.check import Desk, desk_article
+    from newsdedup.check import REJECTED, Desk, Verdict, desk_article
     from newsdedup.ingest import linked_input, not_a_file, read_files
     from newsdedup.normalize import one_line
     from newsdedup.state import StateError, load_steady_state
@@ -664,7 +664,15 @@ def check(
         _no_state(output, settings, "check")
     desk = Desk(state, settings, models)
     added: dict[str, dict] = {}
+    pending: list[dict] = []  # --json --add: the objects, printed once the add says which went in
     n_rejected = n_given = 0
+
+    def answer(shown: dict, line: str) -> None:  # one JSON object (every one with the same keys), or a line
+        if json_out and add:
+            pending.append(shown)
+        else:
+            typer.echo(json.dumps(shown, default=str) if json_out else line)
+            sys.stdout.flush()
     for name, path in _incoming(files or []):
         n_given += 1
         if os.path.isdir(path):
@@ -681,25 +689,34 @@ def check(
             rejects = [(name + where[len(path.name) :], reason) for where, reason in found.iter_rows()]
         n_rejected += len(rejects)
         for shown, reason in rejects:
-            typer.echo(json.dumps({"verdict": "rejected", "article_id": shown, "reason": reason}) if json_out
-                       else f"{one_line(shown)}: REJECTED: {reason}")
+            answer({"path": shown, **Verdict(REJECTED, shown, None).as_dict(), "reason": reason}
+                   | ({"not_added": reason} if add else {}), f"{one_line(shown)}: REJECTED: {reason}")
         for doc in docs.iter_rows(named=True) if docs is not None else []:
+            where = name + doc["path"][len(path.name) :]  # the input as given, 'feed.rss:3' for a feed's third item
             if add:  # checked under the id it is added with
                 doc = desk_article(doc, path.name if name == "-" else name, path.name)
             verdict = desk.check(doc, batch=True)
-            held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), doc["article_id"] in added) if add else None
+            held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), added.get(doc["article_id"])) if add else None
             # why it is not added: in its JSON object, or a line on stderr beside the verdict line
-            shown = verdict.as_dict() | ({"not_added": held} if held else {})
-            typer.echo(json.dumps(shown, default=str) if json_out else verdict.line())
+            answer({"path": where, **verdict.as_dict(), "reason": None} | ({"not_added": held} if add else {}), verdict.line())
             if held and not json_out:
                 typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
-            sys.stdout.flush()
             if add and not held:
                 added[doc["article_id"]] = doc
     if not n_given:  # a feed batch with no new paths: said, not an empty answer
         typer.echo("nothing checked: no paths on stdin", err=True)
-    if add and added:
-        _add_checked(output, settings, desk, stamp, added, wait)
+    refused, error = _add_checked(output, settings, desk, stamp, added, wait) if add and added else ({}, None)
+    if error:  # nothing went in: each article checked says so
+        refused = {article_id: f"the add failed: {error}" for article_id in added}
+    for shown in pending:  # those it meant to add: did it?
+        if shown["not_added"] is None:
+            shown["not_added"] = refused.get(shown["article_id"])
+        typer.echo(json.dumps(shown, default=str))
+    if not json_out:
+        for article_id, why in refused.items():
+            typer.echo(f"{article_id}: not added: {why}", err=True)
+    if error:
+        fail(error)
     if n_rejected:
         raise typer.Exit(1)  # a script sees that an input could not be checked
 
@@ -716,8 +733,9 @@ def _no_state(output: Path, settings: Settings, verb: str) -> None:
             else "run `newsdedup run` (it rebuilds the state once)"))
 
 
-def _not_added(doc: dict, verdict, held: dict | None, given_before: bool) -> str | None:
-    """Why `check --add` does not add a checked article (held: the held article of its id), or None."""
+def _not_added(doc: dict, verdict, held: dict | None, given_before: dict | None) -> str | None:
+    """Why `check --add` does not add a checked article (held: the held article of its id; given_before: the article
+    of its id this call adds already), or None."""
     from newsdedup.check import HELD
     from newsdedup.schema import DESK_PLACE
 
@@ -729,15 +747,19 @@ def _not_added(doc: dict, verdict, held: dict | None, given_before: bool) -> str
         return "another version of it is held (a run on the input it came from replaces it)"
     if verdict.verdict == HELD:  # word for word, under another id
         return f"already held as {verdict.of['article_id']}"
-    return "given twice" if given_before else None
+    if given_before is None:
+        return None
+    return ("given twice" if given_before["text"] == doc["text"]
+            else "another version of it came earlier in this call, and that one is added")
 
 
 def _add_checked(
     output: Path, settings: Settings, desk: Desk, stamp: str | None, added: dict[str, dict], wait: float
-) -> None:
+) -> tuple[dict[str, str], str | None]:
     """check --add: the checked articles into the state and the outputs, under the run lock. The state the desk
     loaded is used only while no run or other desk saved one since (`stamp`: the token of the save it loaded); else the
-    saved one is loaded and added to, so neither's articles are lost."""
+    saved one is loaded and added to, so neither's articles are lost. Returns why articles were not added after all
+    (by id: held by the state saved meanwhile), and the error that stopped the add, if one did (nothing went in)."""
     import polars as pl
 
     from newsdedup.html_report import plural
@@ -747,25 +769,26 @@ def _add_checked(
     from newsdedup.store import Busy, NotWritable, run_lock
 
     state = desk.state
+    refused: dict[str, str] = {}
     try:
         with run_lock(output, wait):
             if saved_token(output) != stamp:
                 state = load_state(output, settings, map_sentences=True)
                 if state is None:
-                    fail(f"the state in {output} was rebuilt with other settings while checking: check again")
+                    return {}, f"the state in {output} was rebuilt with other settings while checking: check again"
                 held = set(state.documents["article_id"].to_list())
-                for article_id in [a for a in added if a in held]:
-                    typer.echo(f"{article_id}: not added: already held", err=True)
-                    del added[article_id]
+                refused = {article_id: "already held" for article_id in added if article_id in held}
+                added = {a: doc for a, doc in added.items() if a not in refused}
                 if not added:
-                    return
+                    return refused, None
             state.run += 1
             new_docs = pl.DataFrame(list(added.values()), schema=DOCUMENTS)
             add_documents(state, new_docs, settings, desk.models, Changes(added=new_docs.height))
             summary = save_run(output, state)
     except (Busy, NotWritable, StateError) as exc:
-        fail(str(exc))
+        return {}, str(exc)
     typer.echo(f"added {plural(new_docs.height, 'article')}: {summary.line()}", err=True)
+    return refused, None
 
 
 @app.command()
