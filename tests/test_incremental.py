@@ -1326,3 +1326,27 @@ def test_a_rebuild_s_summary_says_it_rebuilt_instead_of_counting_every_article_n
         lines.append(changes.summary(save_run(out, start.state)).line())
     assert "; this run: " in lines[0] and " new, " in lines[0] and "rebuilt" not in lines[0]
     assert lines[1].endswith("; this run: rebuilt whole from the inputs and the saved state")
+
+
+def test_a_rebuild_keeps_the_ids_of_copy_groups_and_stories(corpus, tmp_path, fake_embedder):
+    """An integrator's walk-through: after `run --full` (or another config, or a new version's state) every story had a
+    new id, and one kept from a desk's verdict or a report named nothing. A rebuild gives each group its old id."""
+    from newsdedup.incremental import add_documents, ingest_changes, save_run, start_run
+
+    settings, out, inp = load_config(), tmp_path / "out", tmp_path / "in"
+    shutil.copytree(corpus / "seeds", inp / "seeds")  # the originals first, their copies in a later run: the groups
+    ids = []                                          # and the story keep the ids their first members gave them
+    for step in ("seeds", "copies", "full"):
+        if step == "copies":
+            shutil.copytree(corpus / "copies", inp / "copies")
+        start = start_run(inp, out, settings, full=step == "full")
+        new_docs, changes = ingest_changes(start.state, inp, start.plan, settings, start.previous)
+        add_documents(start.state, new_docs, settings, fake_embedder, changes)
+        save_run(out, start.state)
+        ids.append(start.state.documents.select("article_id", "syndicate_id", "story_id").sort("article_id"))
+    assert ids[1].equals(ids[2])
+    fresh = _fresh(settings)  # named from all its articles at once, as a rebuild had named them
+    continue_run(fresh, inp, settings, fake_embedder)
+    named = fresh.documents.select("article_id", "syndicate_id", "story_id").sort("article_id")
+    assert not named.equals(ids[1]) and _partition(named["story_id"].to_list()) == _partition(ids[1]["story_id"].to_list())
+    assert _partition(named["syndicate_id"].to_list()) == _partition(ids[1]["syndicate_id"].to_list())

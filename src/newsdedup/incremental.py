@@ -34,8 +34,8 @@ from newsdedup.schema import (
     DESK_PLACE, DOCUMENTS, OLD_DESK_PLACE, REJECTS, added_by_desk, is_rolled_off_note, rolled_off_note, unreadable_note,
 )
 from newsdedup.state import (
-    ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections, save_state,
-    term_rows_fit,
+    ASSIGNED, CODE_FINGERPRINT, CREATED, EDGES, GROUPS, KEPT_IDS, MERGES, PAIRS, SENTENCES, SKETCHES, Plan, State, load_sections,
+    save_state, term_rows_fit,
 )
 from newsdedup.store import write_outputs, writing
 from newsdedup.stories import (
@@ -225,6 +225,10 @@ def ingest_changes(
             ~pl.col("article_id").is_in(pl.Series([*docs["article_id"], *rejected], dtype=pl.String).implode())
             & (added_by_desk(pl.col("path")) | file_of(pl.col("path")).is_in(pl.Series(list(plan.files), dtype=pl.String).implode()))
         )
+    if previous is not None and "story_id" in previous.columns and fresh.height:
+        # a rebuild: each article brings its copy group's and story's ids, which the groups it is in now keep
+        # (update_syndicates, _name_stories), merges recorded: an id an editor or a desk kept stays valid
+        fresh = fresh.join(previous.select("article_id", *KEPT_IDS), on="article_id", how="left")
     if fresh.height:
         state.terms.add(term_counts(headline_and_body(fresh)))
     state.manifest = plan.manifest()
@@ -330,9 +334,9 @@ def update_syndicates(state: State, new_docs: pl.DataFrame, settings: Settings) 
                 found.append((a, b, score.jaccard, score.containment))
     state.pairs = pl.concat([state.pairs, pl.DataFrame(found, schema=PAIRS, orient="row")]).unique().sort(["article_id", "copy_of"])
 
-    documents = pl.concat([state.documents, new_docs.select(list(DOCUMENTS)).with_columns(
-        syndicate_id=pl.lit(None, pl.String), story_id=pl.lit(None, pl.String)
-    )]).sort("article_id")
+    # a new article's ids are null; a rebuilt one's are those it had (KEPT_IDS), which its groups keep
+    ids = [pl.col(c) if c in new_docs.columns else pl.lit(None, t).alias(c) for c, t in KEPT_IDS.items()]
+    documents = pl.concat([state.documents, new_docs.select(*DOCUMENTS, *ids)]).sort("article_id")
     ids = documents["article_id"].to_list()
     position = {a: i for i, a in enumerate(ids)}
     uf = UnionFind(len(ids))

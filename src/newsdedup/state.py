@@ -451,21 +451,30 @@ def previous_manifest(output: str | Path) -> pl.DataFrame | None:
 _ADDED = frozenset({"utc_offset"})
 
 
+KEPT_IDS = {"syndicate_id": pl.String(), "story_id": pl.String()}  # a rebuild's articles keep their groups' ids
+
+
 def previous_documents(output: str | Path) -> pl.DataFrame | None:
     """The documents of the state saved in output, whatever settings or version made it (a rebuild carries over the
-    items that rolled off their files, which it cannot read again); None when there is none or it cannot be read."""
+    items that rolled off their files, which it cannot read again), with their copy groups' and stories' ids then
+    (KEPT_IDS; null for a held item): a rebuild gives a group its old id, so an id an editor keeps stays valid; None
+    when there is none or it cannot be read."""
     try:
         folder = saved_state_dir(output)
         documents = pl.read_parquet(folder / "documents.parquet")
         added = [pl.lit(None, dtype).alias(c) for c, dtype in DOCUMENTS.items() if c not in documents.columns and c in _ADDED]
-        documents = conform(documents.with_columns(added).select(list(DOCUMENTS)), DOCUMENTS, "documents")
+        ids = [pl.col(c).cast(t) if c in documents.columns else pl.lit(None, t).alias(c) for c, t in KEPT_IDS.items()]
+        documents = pl.concat([
+            conform(documents.with_columns(added).select(list(DOCUMENTS)), DOCUMENTS, "documents"), documents.select(ids),
+        ], how="horizontal")
     except Exception:  # no state, or one too old to hold these columns: nothing to carry over
         return None
     try:  # and the items it held back (none in a state saved before it held any)
         held = conform(pl.read_parquet(folder / "held.parquet").select(list(DOCUMENTS)), DOCUMENTS, "documents")
     except Exception:
         return documents
-    return pl.concat([documents, held.filter(~pl.col("article_id").is_in(documents["article_id"].implode()))])
+    held = held.filter(~pl.col("article_id").is_in(documents["article_id"].implode()))
+    return pl.concat([documents, held.with_columns([pl.lit(None, t).alias(c) for c, t in KEPT_IDS.items()])])
 
 
 def save_state(output: str | Path, state: State, token: str | None = None) -> None:
