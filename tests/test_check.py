@@ -496,6 +496,17 @@ def test_cli_check_says_when_it_has_nothing_to_check(saved, monkeypatch):
     assert result.exit_code == 2 and "nothing to check: name article files, '-' for one on stdin, or pipe" in result.output
 
 
+def test_cli_check_says_stdin_was_read_once_and_that_wait_needs_add(saved):
+    """An integrator's walk-through: '-' given twice made the second an "empty file" reject; --wait without --add
+    was taken in silence."""
+    result = runner.invoke(app, ["check", "-", "-", "--json", "--wait", "5", "--output", str(saved)],
+                           input=SEED_004.read_text(encoding="utf-8"))
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["verdict"] for o in objects] == ["held", "rejected"] and result.exit_code == 1
+    assert objects[1]["reason"] == "stdin was read already: '-' may be given once"
+    assert "--wait applies only with --add" in result.stderr
+
+
 def test_cli_check_json_add_says_in_the_object_why_an_article_is_not_added(saved, tmp_path):
     """With --json, a script reads why an article was not added in its object (it was a plain line on stderr)."""
     shutil.copy(SEED_004, tmp_path / SEED_004.name)  # held already, under its own id

@@ -620,10 +620,15 @@ def _incoming(names: list[str]):
 
     if not names:
         names = (line.strip() for line in sys.stdin)  # a desk tool pipes paths as they arrive
+    read_stdin = False
     for name in names:
         if not name:
             continue
+        if name == "-" and read_stdin:
+            yield name, None  # stdin holds one article, read already
+            continue
         if name == "-":
+            read_stdin = True
             data = sys.stdin.buffer.read()
             head = data.lstrip()[:1]
             ext = ".json" if head in (b"{", b"[") else ".html" if head == b"<" else ".txt"
@@ -642,7 +647,8 @@ def check(
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     json_out: bool = typer.Option(False, "--json", help="One JSON object per article."),
     add: bool = typer.Option(False, "--add", help="Also add the articles to the state and outputs."),
-    wait: float = typer.Option(60.0, "--wait", min=0, help="With --add: seconds to wait for a run on OUTPUT to finish."),
+    wait: float = typer.Option(None, "--wait", min=0, show_default=False,
+                               help="With --add: seconds to wait for a run on OUTPUT to finish (default 60)."),
 ) -> None:
     """Is each incoming article a copy, an update, a new write-up of a known story, or new?"""
     import json
@@ -673,9 +679,13 @@ def check(
         else:
             typer.echo(json.dumps(shown, default=str) if json_out else line)
             sys.stdout.flush()
+    if wait is not None and not add:
+        typer.echo("newsdedup: --wait applies only with --add (checking alone takes no lock): ignored", err=True)
     for name, path in _incoming(files or []):
         n_given += 1
-        if os.path.isdir(path):
+        if path is None:
+            docs, rejects = None, [(name, "stdin was read already: '-' may be given once")]
+        elif os.path.isdir(path):
             docs, rejects = None, [(name, "a folder, not an article file (give its files, or their paths on stdin)")]
         elif not os.path.isfile(path):  # a broken link, a pipe, a folder not entered: said as run says it
             shut = os.path.isdir(path.parent) and not os.access(path.parent, os.X_OK)  # listed, not entered
@@ -705,7 +715,7 @@ def check(
                 added[doc["article_id"]] = doc
     if not n_given:  # a feed batch with no new paths: said, not an empty answer
         typer.echo("nothing checked: no paths on stdin", err=True)
-    refused, error = _add_checked(output, settings, desk, stamp, added, wait) if add and added else ({}, None)
+    refused, error = _add_checked(output, settings, desk, stamp, added, 60.0 if wait is None else wait) if add and added else ({}, None)
     if error:  # nothing went in: each article checked says so
         refused = {article_id: f"the add failed: {error}" for article_id in added}
     for shown in pending:  # those it meant to add: did it?
