@@ -679,6 +679,7 @@ def check(
         else:
             typer.echo(json.dumps(shown, default=str) if json_out else line)
             sys.stdout.flush()
+
     if wait is not None and not add:
         typer.echo("newsdedup: --wait applies only with --add (checking alone takes no lock): ignored", err=True)
     for name, path in _incoming(files or []):

@@ -122,7 +122,7 @@ class ScheduleConfig(_Section):
 
 class DeskConfig(_Section):
     # Threads the model runs on during a `check` (torch's intra-op threads); 0: one per core free when the check
-    # starts. With another process busy on one of two cores (a scheduled run, another desk), two threads wait for
+    # first calls the model. With another process busy on one of two cores (a scheduled run, another desk), two threads wait for
     # each other at every layer and a same-story check took 1-3 s instead of about 0.15 s; with both cores free,
     # two are faster (bench/README.md).
     model_threads: int = Field(0, ge=0, le=256)

@@ -335,8 +335,8 @@ def update_syndicates(state: State, new_docs: pl.DataFrame, settings: Settings) 
     state.pairs = pl.concat([state.pairs, pl.DataFrame(found, schema=PAIRS, orient="row")]).unique().sort(["article_id", "copy_of"])
 
     # a new article's ids are null; a rebuilt one's are those it had (KEPT_IDS), which its groups keep
-    ids = [pl.col(c) if c in new_docs.columns else pl.lit(None, t).alias(c) for c, t in KEPT_IDS.items()]
-    documents = pl.concat([state.documents, new_docs.select(*DOCUMENTS, *ids)]).sort("article_id")
+    group_ids = [pl.col(c) if c in new_docs.columns else pl.lit(None, t).alias(c) for c, t in KEPT_IDS.items()]
+    documents = pl.concat([state.documents, new_docs.select(*DOCUMENTS, *group_ids)]).sort("article_id")
     ids = documents["article_id"].to_list()
     position = {a: i for i, a in enumerate(ids)}
     uf = UnionFind(len(ids))

@@ -334,7 +334,7 @@ def decode(data: bytes) -> str:
         data = data.rstrip(b"\x00\r\n\t ")  # a write padded with NULs at its end (a block preallocated, a copy cut short)
         if b"\x00" in data[:65536] and not _stray_nuls(data):
             raise BadInput("binary file (contains NUL bytes), not text")
-        data = data.replace(b"\x00", b"")  # a few stray NULs (a write padded with them, a bad byte): no text
+        data = data.replace(b"\x00", b"")  # a few stray NULs (a bad byte): no text
     text = _decode_8bit(data)
     controls = len(_CONTROLS.findall(text, 0, 65536))
     if controls > 0.01 * min(len(text), 65536):

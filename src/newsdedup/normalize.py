@@ -543,8 +543,8 @@ def _story_sentences_of(line: str) -> str:
     return " ".join(s for s in sentences if not _is_furniture(s))
 
 
-# someone telling it, after the sentence's first word: news ("Download the app that tracks the virus, the ministry
-# urged"; "All rights reserved, the company said"), not a promo or a notice
+# someone telling it, in a clause after a comma: news ("Download the app that tracks the virus, the ministry urged";
+# "All rights reserved, the company said"), unless a label opens it or it speaks to the reader (_is_furniture)
 _TOLD = re.compile(
     r",\s+(?:\S+\s+){0,4}?(said|told|urged|warned|wrote|added|announced|demanded|insisted|argued|stressed|explained"
     r"|claimed)\b|,\s+according to\b", re.I)
@@ -569,8 +569,6 @@ def _is_furniture(sentence: str) -> bool:
 _BULLET = re.compile(r"[-*\u2022\u2013\u00b7]\s")
 _LINE_FIGURE = re.compile(r"[$\u00a3\u20ac]?\d[\d,.]*%?")  # a figure as a line's last word ("420", "64%", "$1.2")
 _YEAR = re.compile(r"(19|20)\d\d")
-
-
 _COUNTERS = frozenset("views comments likes shares section page pg words updated published posted".split())
 
 

@@ -348,7 +348,8 @@ def rebuild_reason(output: str | Path, settings: Settings) -> Mismatch | None:
     """Why a run rebuilds everything from the inputs instead of continuing the saved state (another version's
     state, other settings), in words for the operator; None when it continues it, or there is none to continue."""
     meta = _saved_meta(output)  # none, or unreadable: the run says so itself
-    if meta is None and not (saved_state_dir(output) / "meta.json").exists() and (saved_state_dir(output) / "documents.parquet").is_file():
+    folder = saved_state_dir(output)
+    if meta is None and not (folder / "meta.json").exists() and (folder / "documents.parquet").is_file():
         return Mismatch("damaged", "the saved state has no meta.json (it was damaged)")
     return None if meta is None else _mismatch(meta, settings)
 

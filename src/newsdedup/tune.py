@@ -190,14 +190,14 @@ def tune_all(
         left, right, truth_pairs = fact_pairs
         sims, compatible, _ = judge_pairs(left, right, models.facts, settings.facts)
         start = settings.facts.same_fact_similarity
-        best, _ = tune_fact_similarity(sims, compatible, truth_pairs, start)
+        best, fact_trials = tune_fact_similarity(sims, compatible, truth_pairs, start)
         value = best.params["same_fact_similarity"]
         facts_cfg = tuned.facts.model_copy(
             update={"same_fact_similarity": value, "support_similarity": min(tuned.facts.support_similarity, value)}
         )
         tuned = tuned.model_copy(update={"facts": facts_cfg})
         lines.append(f"facts: best {best.params} (F1 {best.score:.4f})")
-        default_f1 = binary_scores(truth_pairs, (sims >= start) & compatible).f1
+        default_f1 = next(t.score for t in fact_trials if t.params["same_fact_similarity"] == start)  # in the grid
         fact_lines = [f"  {'default':8s} facts: F1 {default_f1:.4f} (same_fact_similarity {start})",
                       f"  {'tuned':8s} facts: F1 {best.score:.4f} (same_fact_similarity {value})"]
     else:
