@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SEEDS
-from newsdedup.check import COPY, NEW, SAME_STORY, UPDATE, Desk
+from newsdedup.check import COPY, NEW, OF_KEYS, SAME_STORY, UPDATE, Desk
 from newsdedup.cli import app
 from newsdedup.config import DEFAULT_CONFIG, load_config
 from newsdedup.embed import Embedders
@@ -185,7 +185,8 @@ def test_another_outlets_write_up_is_the_same_story_with_its_facts(desk):
     assert verdict.verdict == SAME_STORY
     assert verdict.of["canonical_article_id"] == "001_72621f2fa7bf588d"
     # the story's title as the reports give it: 001 has no headline, 003 has
-    assert verdict.of["title"] == "Pakistan military responds to Baloch rebel attacks; over 120 dead"
+    assert verdict.of["story_title"] == "Pakistan military responds to Baloch rebel attacks; over 120 dead"
+    assert verdict.of["article_id"] == "001_72621f2fa7bf588d" and tuple(verdict.of) == OF_KEYS  # the version compared with
     assert any("Shahid Rind" in fact for fact in verdict.adds)
     # its "more than 120" dead is listed, and said to be another figure than 001's
     assert any(fact.startswith("More than 120 people were killed") for fact in verdict.adds)
@@ -271,7 +272,7 @@ def test_the_desk_embeds_no_sentence_that_shares_too_few_words(saved, real_model
     doc["text"] += "\n\n" + aside
     verdict = desk.check(doc)
     assert verdict.verdict == SAME_STORY and aside in verdict.adds
-    theirs, _ = desk._canonical_sentences("001_72621f2fa7bf588d")
+    theirs, _ = desk._canonical_sentences(desk.docs["001_72621f2fa7bf588d"])
     words_said = frozenset().union(*(t.content for t in theirs))
     assert not could_be_said(as_sentence(aside), theirs, words_said, desk.settings.facts)
     assert recording.texts and sentence_key(aside) not in {sentence_key(t) for t in recording.texts}
@@ -455,6 +456,52 @@ def test_two_copies_of_a_new_story_in_one_batch_are_a_new_article_and_its_copy(s
     assert json.loads(runner.invoke(app, ["check", str(second), "--json", "--output", str(saved)]).output)["verdict"] == "new"
 
 
+STORM_RETOLD = (
+    "Ferries halted as storm batters north coast\n\nThree ports in the north were closed on Tuesday as a powerful storm "
+    "brought waves of up to eight metres, and dozens of ferry crossings were cancelled, according to the coast guard."
+    "\n\nFerries will not leave port before Thursday, harbour masters in the three towns said, and fishing boats "
+    "were told to be back before dark.\n\nTwo shelters were opened for stranded travellers, and the regional "
+    "government said extra buses were on their way to the ports.\n\nA lorry driver was injured when a tree fell on "
+    "the coast road near the northernmost port, police said.\n"
+)
+
+
+def test_two_write_ups_of_a_new_story_in_one_batch_are_one_story_as_add_makes_it(saved, tmp_path):
+    """A desk integrator's case: two outlets' own write-ups of a story the state does not hold, in one feed batch,
+    were both NEW, while `--add` (a run) put them in one story. Checked in one batch, the second is the same story
+    as the first ("checked above"), with the facts the first lacks; an unrelated article stays new."""
+    first, second, other = tmp_path / "wire.txt", tmp_path / "paper.txt", tmp_path / "other.txt"
+    first.write_text(STORM, encoding="utf-8")
+    second.write_text(STORM_RETOLD, encoding="utf-8")
+    other.write_text("Council approves new library\n\nThe city council voted on Tuesday to build a new central library "
+                     "on the site of the old bus station, with work to start next spring and the doors to open in 2029, "
+                     "the mayor's office said in a statement.\n", encoding="utf-8")
+    files = [str(first), str(second), str(other)]
+    result = runner.invoke(app, ["check", *files, "--json", "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    verdicts = [json.loads(line) for line in result.output.splitlines()]
+    assert [v["verdict"] for v in verdicts] == ["new", "same_story", "new"]
+    of = verdicts[1]["of"]
+    assert tuple(of) == OF_KEYS and of["article_id"] == "wire" and of["checked_before"] and of["story_id"] is None
+    assert of["story_title"] == "Storm closes northern ports"
+    assert verdicts[1]["adds"] == ["A lorry driver was injured when a tree fell on the coast road near the northernmost "
+                                   "port, police said."]
+    lines = runner.invoke(app, ["check", *files, "--output", str(saved)]).output.splitlines()
+    assert lines[1].startswith("paper: SAME STORY as wire (checked above), a story new in this batch ('Storm closes "
+                               "northern ports'), similarity "), lines
+    assert lines[1].endswith("; adds 1 fact: A lorry driver was injured when a tree fell on the coast road near the "
+                             "northernmost port, police said."), lines
+    # alone, it is new: the state holds neither
+    assert json.loads(runner.invoke(app, ["check", str(second), "--json", "--output", str(saved)]).output)["verdict"] == "new"
+    # and the add puts the two in one story, as the desk said
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    assert runner.invoke(app, ["check", *files, "--add", "--output", str(out)]).exit_code == 0
+    articles = pl.read_parquet(out / "articles.parquet")
+    story = {k.split("-")[0]: v for k, v in zip(articles["article_id"].to_list(), articles["story_id"].to_list())}
+    assert story["check:wire"] == story["check:paper"] != story["check:other"]
+
+
 def test_cli_check_reads_files_and_stdin_without_changing_the_state(saved, tmp_path):
     copy = tmp_path / "copy.txt"
     copy.write_text(_trimmed_004(), encoding="utf-8")
@@ -529,6 +576,8 @@ def test_cli_check_json_objects_have_one_shape_with_the_input_s_path(saved, tmp_
     assert [(o["path"], o["verdict"]) for o in objects] == [  # a file's rejects before its verdicts
         (str(tmp_path / "story.txt"), "held"), (str(tmp_path / "feed.jsonl:2"), "rejected"),
         (str(tmp_path / "feed.jsonl:1"), "copy"), (str(tmp_path / "nope.txt"), "rejected")]
+    # and `of` has one shape for every verdict (a same-story verdict's had 3 keys, a copy's 5, a held one's 6)
+    assert [tuple(o["of"]) for o in objects if o["of"]] == [OF_KEYS, OF_KEYS]
     assert objects[1]["reason"].startswith("body too short") and objects[0]["reason"] is None
 
 
@@ -866,12 +915,18 @@ def _angle_article(folder, name: str, angle: int) -> None:
     (folder / f"{name}.txt").write_text(f"Report angle{angle}\n\n{body}\n", encoding="utf-8")
 
 
-def test_a_write_up_close_to_one_version_but_not_to_its_story_is_new_as_a_run_makes_it(tmp_path):
+def _plain_angles(tmp_path):
+    """Settings whose story distance is plain cosine (0.45 apart at most), and an input and an incoming folder."""
     plain = {"embedding_weight": 1.0, "neighbours": 0, "distance_threshold": 0.45}
     settings = load_config().model_copy(update={"stories": load_config().stories.model_copy(update=plain)})
     inp, incoming = tmp_path / "in", tmp_path / "incoming"
     inp.mkdir()
     incoming.mkdir()
+    return settings, inp, incoming
+
+
+def test_a_write_up_close_to_one_version_but_not_to_its_story_is_new_as_a_run_makes_it(tmp_path):
+    settings, inp, incoming = _plain_angles(tmp_path)
     _angle_article(inp, "a", 0)
     _angle_article(inp, "b", 50)  # 1 - cos 50 = 0.36: one story
     state = State(settings_fingerprint(settings))
@@ -883,9 +938,37 @@ def test_a_write_up_close_to_one_version_but_not_to_its_story_is_new_as_a_run_ma
     desk = Desk(state, settings, AngleEmbedder())
     x, y = (desk.check(doc) for doc in docs.iter_rows(named=True))
     assert x.verdict == NEW and x.nearest["story_id"] == story and "not to the story as a whole" in x.line()
+    assert tuple(x.nearest) == OF_KEYS and tuple(y.of) == OF_KEYS
     assert y.verdict == SAME_STORY and y.of["story_id"] == story and y.nearest is None
     for name in ("x", "y"):
         shutil.copy(incoming / f"{name}.txt", inp)
     continue_run(state, inp, settings, AngleEmbedder())  # and a run agrees
     stories = dict(zip(state.documents["article_id"], state.documents["story_id"]))
     assert stories["y"] == stories["a"] == stories["b"] == story != stories["x"]
+
+
+def test_a_batch_s_new_stories_are_clustered_as_a_run_clusters_them(tmp_path):
+    """Articles of stories the state does not hold, checked in one batch: each joins the batch's new story that
+    average linkage puts it in (not merely the closest article), and a run over the same articles agrees."""
+    settings, inp, incoming = _plain_angles(tmp_path)
+    _angle_article(inp, "a", 0)
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, AngleEmbedder())
+    angles = {f"p{i:02d}": 90 + i for i in range(18)}  # one story, more articles than the desk first makes room for
+    # r: a story of its own (73-90 degrees from the p's); s joins it (40 from r: 0.23); t is 45 degrees from s (0.29),
+    angles |= {"r": 180, "s": 220, "t": 265}  # but 85 from r (0.91): on average too far, a story of its own
+    for name, angle in angles.items():
+        _angle_article(incoming, name, angle)
+    docs, _ = read_files(incoming, [incoming / f"{name}.txt" for name in angles], settings.ingest)
+    desk = Desk(state, settings, AngleEmbedder())
+    verdicts = {doc["article_id"]: desk.check(doc, batch=True) for doc in docs.iter_rows(named=True)}
+    assert [verdicts[n].verdict for n in ("p00", "r", "t")] == [NEW, NEW, NEW], {n: (v.verdict, v.of and v.of["article_id"]) for n, v in verdicts.items()}
+    joined = {name: v.of["article_id"] for name, v in verdicts.items() if v.verdict == SAME_STORY}
+    assert joined == {**{f"p{i:02d}": "p00" for i in range(1, 18)}, "s": "r"}  # p00: the first of equals
+    assert all(v.of["checked_before"] and v.of["story_id"] is None for v in verdicts.values() if v.verdict == SAME_STORY)
+    for name in angles:
+        shutil.copy(incoming / f"{name}.txt", inp)
+    continue_run(state, inp, settings, AngleEmbedder())  # and a run agrees
+    stories = dict(zip(state.documents["article_id"], state.documents["story_id"]))
+    assert {stories[name] for name in angles if name[0] == "p"} == {stories["p00"]}
+    assert stories["r"] == stories["s"] and len({stories["p00"], stories["r"], stories["t"], stories["a"]}) == 4

@@ -58,6 +58,10 @@ REP_TERMS_KEPT = 20_000
 # Components of the candidate graph up to this many groups are clustered with a checked article as the run would
 # (a dense matrix: a few ms at 100 groups, about 50 ms at 400); a bigger one, only the stories the article is close to.
 DESK_DENSE_LIMIT = 400
+# Every verdict's `of` (and a new one's `nearest`) has these keys: the article it copies, is held as or was compared
+# with (for a story, its most complete version), and that article's story.
+OF_KEYS = ("article_id", "title", "source", "syndicate_id", "story_id", "story_title", "canonical_article_id",
+           "checked_before")
 
 
 def _text_key(title: str | None, text: str) -> str:
@@ -118,16 +122,46 @@ class Verdict:
         elif self.verdict == HELD:
             held_as = f" as {self.of['article_id']}" if self.of["article_id"] != self.article_id else ""
             head += f": in the results already{held_as}, story {self.of['story_id']} ({self.of['story_title']!r})"
+        elif self.verdict == SAME_STORY and self.of["checked_before"]:  # a story new in this batch
+            head += (f" as {self.of['article_id']} (checked above), a story new in this batch ({self.of['story_title']!r}), "
+                     f"similarity {self.similarity:.2f}")  # its added facts: those that article lacks
         elif self.verdict == SAME_STORY:
-            head += f": story {self.of['story_id']} ({self.of['title']!r}), similarity {self.similarity:.2f}"
+            head += f": story {self.of['story_id']} ({self.of['story_title']!r}), similarity {self.similarity:.2f}"
         elif self.nearest:
-            head += (f": near story {self.nearest['story_id']} ({self.nearest['title']!r}), similarity {self.similarity:.2f}, "
+            head += (f": near story {self.nearest['story_id']} ({self.nearest['story_title']!r}), similarity {self.similarity:.2f}, "
                      "close to one of its versions but not to the story as a whole: a run gives it a story of its own")
         if self.differs:
             head += "; " + ", ".join(self.differs)
         if self.adds:
             head += f"; adds {len(self.adds)} fact{'s' if len(self.adds) > 1 else ''}: " + " | ".join(self.adds)
         return head
+
+
+@dataclass(eq=False)
+class _Probe:
+    """What a story verdict compares of an article: its vector, TF-IDF row and day (nan: undated), and the blended
+    similarities to its closest held candidate groups (at most `stories.neighbours`, for its hubness)."""
+
+    vector: np.ndarray
+    terms: csr_matrix
+    day: float
+    near: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def pair_with(self, other: _Probe, cfg) -> float:
+        """The blended similarity of two articles (stories.blend: embedding and TF-IDF cosine)."""
+        sim = float(self.vector @ other.vector)
+        if cfg.embedding_weight >= 1.0:
+            return sim
+        return float(blend(np.array([sim]), np.array([(self.terms @ other.terms.T).toarray()[0, 0]]), cfg)[0])
+
+
+@dataclass(eq=False)
+class _Fresh:
+    """An article of a batch in a story the state does not hold, and that story's first article (`head`)."""
+
+    doc: dict[str, Any]
+    probe: _Probe
+    head: str
 
 
 class Desk:
@@ -191,6 +225,10 @@ class Desk:
         self._recurring = {k: frozenset(ids) for k, ids in recurring.iter_rows()}
         self._threads = ThreadpoolController()
         self._batch: dict[str, tuple[dict[str, Any], np.ndarray, dict[str, Any]]] = {}  # check(batch=True)'s new ones
+        self._fresh: list[_Fresh] = []  # check(batch=True)'s articles of stories the state does not hold, in order
+        self._fresh_rows: dict[str, list[int]] = {}  # their stories: first article's id -> their rows in _fresh
+        self._fresh_vectors = np.zeros((0, 0), np.float32)  # row i: _fresh[i]'s vector (capacity grows by doubling)
+        self._fresh_days = np.zeros(0)
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
         if article_id not in self._shingles:
@@ -198,13 +236,15 @@ class Desk:
         return self._shingles[article_id]
 
     def _brief(self, article_id: str) -> dict[str, Any]:
+        """A held article as a verdict names it (OF_KEYS): its headline, outlet, copy group and story."""
         doc = self.docs[article_id]
+        story = self._story_brief(doc["story_id"])
         return {
             "article_id": article_id,
             "title": doc["title"],
             "source": doc["source"],
             "syndicate_id": doc["syndicate_id"],
-            "story_id": doc["story_id"],
+            **story,
         }
 
     def check(self, doc: dict[str, Any], batch: bool = False) -> Verdict:
@@ -217,9 +257,7 @@ class Desk:
         held = self.docs.get(doc["article_id"])
         same = doc["article_id"] if held is not None and held.get("text") == doc["text"] else self._held_as(doc)
         if same is not None:  # not a copy of itself (also when its id here is not the held one's: 'x', 'feeds/x')
-            held = self._brief(same)
-            story = self._story_brief(held["story_id"])["title"]  # the story's title as the reports give it
-            verdict = Verdict(HELD, doc["article_id"], doc["title"], {**held, "story_title": story}, 1.0)
+            verdict = Verdict(HELD, doc["article_id"], doc["title"], self._brief(same), 1.0)
             verdict.ms = round((time.perf_counter() - start) * 1000, 2)
             return verdict
         # One BLAS thread: numpy's BLAS threads spin on after each call and take the cores the model runs
@@ -230,12 +268,20 @@ class Desk:
         # threads (18 ms with both cores free).
         (mine,), (signature,) = fingerprint([doc["text"]], self.settings.syndication)
         with self._threads.limit(limits=1, user_api="blas"), model_threads(self.settings.desk.model_threads or _free_threads):
-            verdict = (self._copy_verdict(doc, mine, signature) or (batch and self._batch_copy(doc, mine))
-                       or self._story_verdict(doc))
+            verdict = self._copy_verdict(doc, mine, signature) or (batch and self._batch_copy(doc, mine))
+            if not verdict:
+                probe = self._probe(doc)
+                verdict = self._story_verdict(doc, probe)
+                if batch and verdict.verdict == NEW:  # a story new here: is it one of this batch's new stories?
+                    verdict = self._fresh_story(doc, probe) or verdict
         if batch and verdict.verdict in (NEW, SAME_STORY):
-            story_id = verdict.of["story_id"] if verdict.verdict == SAME_STORY else None
-            brief = {"article_id": doc["article_id"], "title": doc["title"], "source": doc["source"], "syndicate_id": None,
-                     "story_id": story_id, "checked_before": True}
+            if verdict.verdict == SAME_STORY and not verdict.of["checked_before"]:  # a held story
+                story = {k: verdict.of[k] for k in ("story_id", "story_title", "canonical_article_id")}
+            else:  # a new story of this batch: named by its first article
+                head = self._fresh[-1].head
+                story = {"story_id": None, "story_title": self._fresh_title(head), "canonical_article_id": None}
+            brief = {"article_id": doc["article_id"], "title": doc["title"], "source": doc["source"],
+                     "syndicate_id": None, **story, "checked_before": True}
             self._batch[doc["article_id"]] = (doc, mine, brief)
         verdict.ms = round((time.perf_counter() - start) * 1000, 2)
         return verdict
@@ -255,6 +301,90 @@ class Desk:
             return None
         other, shingles, brief, score = best
         return self._as_copy(doc, mine, {**other, "story_id": brief["story_id"], "syndicate_id": None}, shingles, score, brief)
+
+    def _probe(self, doc: dict[str, Any]) -> _Probe:
+        """What the story verdicts compare: the article's vector, its TF-IDF row (the state's weights) and its day."""
+        text = embedding_text(doc["title"], doc["text"])
+        published = doc.get("published")
+        return _Probe(
+            self.embedder.embed([text])[0], self.state.terms.weigh(term_counts([text]), self._idf),
+            np.nan if published is None else published.timestamp() / 86400.0,
+        )
+
+    def _fresh_story(self, doc: dict[str, Any], probe: _Probe) -> Verdict | None:
+        """A story new to the state, as one of the stories the batch's earlier articles of no held story make: the
+        run's average linkage over those the article is a candidate pair of (embedding distance, time window) and the
+        rest of their stories (up to DESK_DENSE_LIMIT articles, the closest), with the hubness of each over its held
+        candidates and these (_Probe.near); None when it joins none. Its facts are those the longest write-up of that
+        story so far lacks: the run picks the most complete version once all are in, and the longest is the likeliest."""
+        cfg = self.settings.stories
+        n = len(self._fresh)
+        heads: set[str] = set()
+        if n:
+            sims = self._fresh_vectors[:n] @ probe.vector
+            close = (1.0 - sims <= cfg.candidate_distance) & ~too_far(
+                self._fresh_days[:n], np.full(n, probe.day), cfg.time_window_days)
+            heads = {self._fresh[i].head for i in np.flatnonzero(close)}
+        head = self._joined_fresh(probe, heads) if heads else None
+        self._add_fresh(_Fresh(doc, probe, head or doc["article_id"]))
+        if head is None:
+            return None
+        story = [self._fresh[i] for i in self._fresh_rows[head][:-1]]
+        longest = max(story, key=lambda f: f.doc["n_words"])  # the first of equals
+        similarity = float(np.max([probe.pair_with(f.probe, cfg) for f in story]))
+        of = {"article_id": longest.doc["article_id"], "title": longest.doc["title"], "source": longest.doc["source"],
+              "syndicate_id": None, "story_id": None, "story_title": self._fresh_title(head), "canonical_article_id": None,
+              "checked_before": True}
+        adds, differs = self._adds_to(doc, longest.doc, [f.doc for f in story])
+        return Verdict(SAME_STORY, doc["article_id"], doc["title"], of, round(similarity, 4), differs, adds)
+
+    def _joined_fresh(self, probe: _Probe, heads: set[str]) -> str | None:
+        """The batch's new story (by its first article) that average linkage puts the article in, among those
+        (heads) it has a candidate pair in, or None."""
+        cfg = self.settings.stories
+        rows = [self._fresh[i] for head in heads for i in self._fresh_rows[head]]
+        if len(rows) >= DESK_DENSE_LIMIT:  # the closest only, as _joined_groups bounds its matrix
+            rows = sorted(rows, key=lambda f: -float(f.probe.vector @ probe.vector))[: DESK_DENSE_LIMIT - 1]
+        rows.append(_Fresh({}, probe, ""))
+        vectors = np.vstack([f.probe.vector for f in rows])
+        pair = vectors @ vectors.T
+        words = vstack([f.probe.terms for f in rows]).tocsr() if cfg.embedding_weight < 1.0 else None
+        if words is not None:
+            pair = blend(pair, (words @ words.T).toarray(), cfg)
+        days = np.array([f.probe.day for f in rows])
+        among = np.where(too_far(days[:, None], days[None, :], cfg.time_window_days), -np.inf, pair)
+        np.fill_diagonal(among, -np.inf)
+        held = np.full((len(rows), max(cfg.neighbours, 1)), -np.inf)
+        for i, f in enumerate(rows):
+            held[i, : len(f.probe.near)] = f.probe.near
+        hub = mean_of_top(np.hstack([held, among]), cfg.neighbours) if cfg.neighbours else np.zeros(len(rows))
+        labels = split_by_time(cluster_dense(vectors, words, days, cfg, hub)[0], days, cfg.time_window_days)
+        found = [rows[i].head for i in np.flatnonzero(labels[:-1] == labels[-1])]
+        if not found:
+            return None
+        order = {head: n for n, head in enumerate(self._fresh_rows)}  # the stories of the batch as they began
+        return min(set(found), key=lambda h: (-found.count(h), order[h]))
+
+    def _add_fresh(self, fresh: _Fresh) -> None:
+        """Keep an article of a story new in this batch (its vector and day in arrays grown by doubling)."""
+        n = len(self._fresh)
+        if n == len(self._fresh_days):
+            grown = max(16, 2 * n)
+            self._fresh_vectors = np.resize(self._fresh_vectors, (grown, len(fresh.probe.vector))) if n else np.zeros(
+                (grown, len(fresh.probe.vector)), np.float32)
+            self._fresh_days = np.resize(self._fresh_days, grown)
+        self._fresh_vectors[n] = fresh.probe.vector
+        self._fresh_days[n] = fresh.probe.day
+        self._fresh.append(fresh)
+        self._fresh_rows.setdefault(fresh.head, []).append(n)
+
+    def _fresh_title(self, head: str) -> str:
+        """The title of a story new in this batch: its first article's headline, or the first headline among its
+        articles (report.story_title's rule, without a most complete version to prefer)."""
+        from newsdedup.report import story_title
+
+        story = [{**self._fresh[i].doc, "syndicate_id": None} for i in self._fresh_rows[head]]
+        return story_title(story, head)
 
     def _held_as(self, doc: dict[str, Any]) -> str | None:
         """The held article with this very headline, text, outlet and address, under whatever id (an input of a
@@ -391,28 +521,25 @@ class Desk:
                 out += split_sentences(para)
         return out
 
-    def _story_verdict(self, doc: dict[str, Any]) -> Verdict:
+    def _story_verdict(self, doc: dict[str, Any], probe: _Probe) -> Verdict:
         """The story the clustering would put this article in: none unless a candidate group is within the distance
         threshold (the same blended, hubness-corrected distance, with the kept hubness values); then average linkage
         over the components of the candidate graph it links, as a run clusters them (_joined_groups), says which."""
         cfg = self.settings.stories
         if self.state.vectors.size == 0:
             return Verdict(NEW, doc["article_id"], doc["title"])
-        text = embedding_text(doc["title"], doc["text"])
-        vector = self.embedder.embed([text])[0]
+        vector, mine_terms, day = probe.vector, probe.terms, probe.day
         sims = self.state.vectors @ vector
         rows = np.flatnonzero(1.0 - sims <= cfg.candidate_distance)
-        published = doc.get("published")
-        day = np.nan if published is None else published.timestamp() / 86400.0
-        if published is not None:
+        if not np.isnan(day):
             rows = rows[~too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
         if not len(rows):
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
         rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
-        mine_terms = self.state.terms.weigh(term_counts([text]), self._idf)
         blended = sims[rows]
         if cfg.embedding_weight < 1.0:
             blended = blend(blended, self._term_similarities(mine_terms, rows), cfg)
+        probe.near = np.sort(blended[blended >= cfg.min_similarity])[::-1][: cfg.neighbours]
         mine = mean_of_top(blended[None, :], cfg.neighbours)[0] if cfg.neighbours else 0.0
         dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
         dist[blended < cfg.min_similarity] = np.inf
@@ -423,23 +550,32 @@ class Desk:
         story_of = [self.group_story[r] for r in rows[np.argsort(dist, kind="stable")]]
         if not len(joined):  # close to a group of a story, not to the story as a whole: the run sets it apart
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4),
-                           nearest=self._story_brief(story_of[0]))
+                           nearest=self._story_of(story_of[0]))
         held = [self.group_story[r] for r in joined]
         story_id = min(set(held), key=lambda s: (-held.count(s), story_of.index(s) if s in story_of else len(story_of), s))
-        brief = self._story_brief(story_id)
+        brief = self._story_of(story_id)
         adds, differs = self._adds_to(doc, brief["canonical_article_id"]) if brief["canonical_article_id"] else ([], [])
         with_it = np.isin(rows, joined)
         similarity = float(blended[with_it].max()) if with_it.any() else float(blended.max())
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(similarity, 4), differs, adds)
 
     def _story_brief(self, story_id: str) -> dict[str, Any]:
-        """A story as a verdict names it: its id, its title as the reports give it, its most complete version."""
+        """A held story's part of a verdict's `of`: its id, its title as the reports give it, its most complete
+        version, and that it is held (not checked before in this batch)."""
         story = self.stories.get(story_id)
         return {
             "story_id": story_id,
-            "title": self._story_title(story_id) if story else "",
+            "story_title": self._story_title(story_id) if story else "",
             "canonical_article_id": story["canonical_article_id"] if story else None,
+            "checked_before": False,
         }
+
+    def _story_of(self, story_id: str) -> dict[str, Any]:
+        """A held story as a verdict names it (OF_KEYS): its most complete version and the story."""
+        story = self._story_brief(story_id)
+        if story["canonical_article_id"] in self.docs:
+            return self._brief(story["canonical_article_id"])
+        return {"article_id": None, "title": None, "source": None, "syndicate_id": None, **story}
 
     def _joined_groups(
         self, vector: np.ndarray, mine_terms: csr_matrix, day: float, mine: float, near: np.ndarray, linked: np.ndarray
@@ -498,16 +634,20 @@ class Desk:
         """Cosine of the article's TF-IDF row (mine) and each group's representative's."""
         return (self._rep_term_rows(rows) @ mine.T).toarray().ravel()
 
-    def _canonical_sentences(self, canonical_id: str) -> tuple[list[Sentence], np.ndarray]:
-        """The fact sentences of a story's most complete version, parsed, and their vectors, once per desk
-        (hot stories repeat). The facts stage kept where they lie and their vectors in the state; a story
-        it kept none for (the desk benchmark's stand-ins) has them split and embedded here."""
-        if canonical_id not in self._canonical:
-            text = self.docs[canonical_id]["text"]
-            story_id = self.docs[canonical_id]["story_id"]
+    def _canonical_sentences(self, canonical: dict[str, Any]) -> tuple[list[Sentence], np.ndarray]:
+        """The fact sentences of a story's most complete version (a held article, or one checked before in the
+        batch), parsed, and their vectors, once per desk (hot stories repeat). The facts stage kept where they lie
+        and their vectors in the state; a story it kept none for (the desk benchmark's stand-ins, a story new in
+        this batch) has them split and embedded here."""
+        canonical_id, story_id, text = canonical["article_id"], canonical.get("story_id"), canonical["text"]
+        key = (canonical_id, story_id is None)  # an article of a batch may have a held one's id, in another version
+        if key not in self._canonical:
             ids = self.sentences["story_id"]
-            lo, hi = ids.search_sorted(story_id, side="left"), ids.search_sorted(story_id, side="right")
-            story = self.sentences.slice(lo, hi - lo)
+            if story_id is None:
+                story = self.sentences.clear()
+            else:
+                lo, hi = ids.search_sorted(story_id, side="left"), ids.search_sorted(story_id, side="right")
+                story = self.sentences.slice(lo, hi - lo)
             if story.height:  # as the facts stage saw them: where they lie, and their vectors; no splitting
                 spans = story.filter(pl.col("start").is_not_null()).sort("start")
                 theirs = [text[a:b] for a, b in zip(spans["start"].to_list(), spans["end"].to_list())]
@@ -516,13 +656,16 @@ class Desk:
                 theirs = split_sentences(text)
                 vectors = self.sentence_embedder.embed(theirs) if theirs else np.zeros((0, 1), np.float32)
             parsed = [replace(as_sentence(t), article_ids=[canonical_id], figures=tuple(counts(t))) for t in theirs]
-            self._canonical[canonical_id] = (parsed, vectors if len(theirs) else np.zeros((0, 1), np.float32))
-        return self._canonical[canonical_id]
+            self._canonical[key] = (parsed, vectors if len(theirs) else np.zeros((0, 1), np.float32))
+        return self._canonical[key]
 
-    def _adds_to(self, doc: dict[str, Any], canonical_id: str) -> tuple[list[str], list[str]]:
-        """Sentences of doc that the story's most complete version does not already say, and the counts among them
-        it gives another number for ("more than 120 people where the most complete version gives at least 145
-        people", as the facts stage's differs_from).
+    def _adds_to(
+        self, doc: dict[str, Any], canonical: str | dict[str, Any], story: list[dict[str, Any]] | None = None
+    ) -> tuple[list[str], list[str]]:
+        """Sentences of doc that the story's most complete version (a held article's id; or an article checked before
+        in this batch, and the articles of its story there) does not already say, and the counts among them it gives
+        another number for ("more than 120 people where the most complete version gives at least 145 people", as
+        the facts stage's differs_from).
 
         The facts stage's rule for one sentence, with the cheap half first: a sentence the most complete
         version holds word for word is said; one stating a number it lacks is new, and so is one sharing too
@@ -534,13 +677,13 @@ class Desk:
         the two give differently (linked_figures).
         """
         cfg = self.settings.facts
-        canonical = self.docs[canonical_id]["text"]
-        story_id = self.docs[canonical_id]["story_id"]
+        version = self.docs[canonical] if isinstance(canonical, str) else {**canonical, "story_id": None}
+        story_id = version["story_id"]
         mine = [s for s in split_sentences(doc["text"]) if self._may_be_fact(s, story_id)]
         if not mine:
             return [], []
-        said_words = words(canonical)
-        vocab, figures_said = Vocabulary(said_words), numbers(canonical)
+        said_words = words(version["text"])
+        vocab, figures_said = Vocabulary(said_words), numbers(version["text"])
         flat = f" {' '.join(said_words)} "
         parsed = [as_sentence(s) for s in mine]
         said = [f" {p.key} " in flat for p in parsed]
@@ -550,7 +693,7 @@ class Desk:
         }
         if not (unsure or counting):
             return [s for s, seen in zip(mine, said) if not seen], []
-        theirs, their_vectors = self._canonical_sentences(canonical_id)
+        theirs, their_vectors = self._canonical_sentences(version)
         if unsure:
             words_said = frozenset().union(*(t.content for t in theirs))
             unsure = [i for i in unsure if self._could_be_said(parsed[i], theirs, words_said, vocab)]
@@ -571,8 +714,8 @@ class Desk:
                 close = own[sims[k, own] >= cfg.same_fact_similarity]
                 said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
         differs = self._figures_given_otherwise(
-            [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc,
-            story_heads([doc]) + " | " + self._heads_of(story_id),
+            [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc, version,
+            story_heads([doc]) + " | " + (self._heads_of(story_id) if story is None else story_heads(story)),
         )
         return [s for s, seen in zip(mine, said) if not seen], differs
 
@@ -584,7 +727,7 @@ class Desk:
 
     def _figures_given_otherwise(
         self, counted: list[int], parsed: list[Sentence], counting: dict[int, tuple], row: dict[int, int],
-        sims: np.ndarray, theirs: list[Sentence], doc: dict[str, Any], heads: str,
+        sims: np.ndarray, theirs: list[Sentence], doc: dict[str, Any], version: dict[str, Any], heads: str,
     ) -> list[str]:
         """In words, the counts that new sentences (`counted`, rows `row` of `sims`, which holds the most complete
         version's sentences `theirs` after them) give another number for than that version."""
@@ -592,8 +735,8 @@ class Desk:
             return []
         mine = [replace(parsed[i], article_ids=[doc["article_id"]], figures=counting[i]) for i in counted]
         rows = [row[i] for i in counted] + list(range(len(row), len(row) + len(theirs)))
-        canonical = theirs[0].article_ids[0]
-        published = {doc["article_id"]: local_time(doc), canonical: local_time(self.docs[canonical])}
+        canonical = version["article_id"]
+        published = {doc["article_id"]: local_time(doc), canonical: local_time(version)}
         groups = linked_figures(mine + theirs, sims[np.ix_(rows, rows)], self.settings.facts, heads, published)
         out = []
         for found in figures_against(groups, mine + theirs, canonical).values():

@@ -650,7 +650,10 @@ def check(
     wait: float = typer.Option(None, "--wait", min=0, show_default=False,
                                help="With --add: seconds to wait for a run on OUTPUT to finish (default 60)."),
 ) -> None:
-    """Is each incoming article a copy, an update, a new write-up of a known story, or new?"""
+    """Is each incoming article a copy, an update, a new write-up of a known story, or new?
+
+    The articles of one call are a batch: each is also compared with those before it that the state does not hold
+    (a copy of one, or another write-up of its new story, says "checked above")."""
     import json
 
     from newsdedup.check import REJECTED, Desk, Verdict, desk_article
