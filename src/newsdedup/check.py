@@ -43,7 +43,8 @@ from newsdedup.ingest import known_by_place, stem_of
 from newsdedup.schema import DESK_PLACE, local_time
 from newsdedup.state import State, term_rows_fit
 from newsdedup.stories import (
-    blend, cluster_dense, corrected_distance, days_of, embedding_text, mean_of_top, split_by_time, term_counts, too_far,
+    FAR, average_linkage, blend, cluster_dense, corrected_distance, days_of, embedding_text, mean_of_top, split_by_time,
+    term_counts, too_far,
 )
 from newsdedup.syndication import (
     estimated_overlap, estimated_shared, fingerprint, is_copy, score_pair, signature_matrix, worth_verifying,
@@ -229,6 +230,7 @@ class Desk:
         self._fresh_rows: dict[str, list[int]] = {}  # their stories: first article's id -> their rows in _fresh
         self._fresh_vectors = np.zeros((0, 0), np.float32)  # row i: _fresh[i]'s vector (capacity grows by doubling)
         self._fresh_days = np.zeros(0)
+        self._fresh_terms: csr_matrix | None = None  # their TF-IDF rows, stacked (_all_fresh_terms)
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
         if article_id not in self._shingles:
@@ -340,30 +342,44 @@ class Desk:
 
     def _joined_fresh(self, probe: _Probe, heads: set[str]) -> str | None:
         """The batch's new story (by its first article) that average linkage puts the article in, among those
-        (heads) it has a candidate pair in, or None."""
+        (heads) it has a candidate pair in, or None. Each one's hubness is taken over its held candidates
+        (_Probe.near) and every article of the batch's new stories, as a run takes it over all it clusters."""
         cfg = self.settings.stories
-        rows = [self._fresh[i] for head in heads for i in self._fresh_rows[head]]
+        n = len(self._fresh)
+        rows = [i for head in heads for i in self._fresh_rows[head]]
+        vectors = np.vstack([self._fresh_vectors[:n], probe.vector[None, :]])
         if len(rows) >= DESK_DENSE_LIMIT:  # the closest only, as _joined_groups bounds its matrix
-            rows = sorted(rows, key=lambda f: -float(f.probe.vector @ probe.vector))[: DESK_DENSE_LIMIT - 1]
-        rows.append(_Fresh({}, probe, ""))
-        vectors = np.vstack([f.probe.vector for f in rows])
-        pair = vectors @ vectors.T
-        words = vstack([f.probe.terms for f in rows]).tocsr() if cfg.embedding_weight < 1.0 else None
-        if words is not None:
-            pair = blend(pair, (words @ words.T).toarray(), cfg)
-        days = np.array([f.probe.day for f in rows])
-        among = np.where(too_far(days[:, None], days[None, :], cfg.time_window_days), -np.inf, pair)
-        np.fill_diagonal(among, -np.inf)
+            rows = sorted(rows, key=lambda i: -float(vectors[i] @ probe.vector))[: DESK_DENSE_LIMIT - 1]
+        rows = np.array(rows + [n])
+        sims = vectors[rows] @ vectors.T  # each of them against every article of the batch's new stories, and this one
+        if cfg.embedding_weight < 1.0:
+            terms = self._all_fresh_terms(probe)
+            sims = blend(sims, (terms[rows] @ terms.T).toarray(), cfg)
+        days = np.append(self._fresh_days[:n], probe.day)
+        others = np.where(too_far(days[rows][:, None], days[None, :], cfg.time_window_days), -np.inf, sims)
+        others[np.arange(len(rows)), rows] = -np.inf
         held = np.full((len(rows), max(cfg.neighbours, 1)), -np.inf)
-        for i, f in enumerate(rows):
-            held[i, : len(f.probe.near)] = f.probe.near
-        hub = mean_of_top(np.hstack([held, among]), cfg.neighbours) if cfg.neighbours else np.zeros(len(rows))
-        labels = split_by_time(cluster_dense(vectors, words, days, cfg, hub)[0], days, cfg.time_window_days)
-        found = [rows[i].head for i in np.flatnonzero(labels[:-1] == labels[-1])]
+        for k, i in enumerate(rows):
+            near = (self._fresh[i].probe if i < n else probe).near
+            held[k, : len(near)] = near
+        hub = mean_of_top(np.hstack([held, others]), cfg.neighbours) if cfg.neighbours else np.zeros(len(rows))
+        dist = corrected_distance(sims[:, rows], hub[:, None], hub[None, :], cfg)
+        dist[too_far(days[rows][:, None], days[rows][None, :], cfg.time_window_days) | (sims[:, rows] < cfg.min_similarity)] = FAR
+        np.fill_diagonal(dist, 0.0)
+        labels = split_by_time(average_linkage(dist, cfg.distance_threshold), days[rows], cfg.time_window_days)
+        found = [self._fresh[i].head for i in rows[:-1][labels[:-1] == labels[-1]]]
         if not found:
             return None
-        order = {head: n for n, head in enumerate(self._fresh_rows)}  # the stories of the batch as they began
+        order = {head: k for k, head in enumerate(self._fresh_rows)}  # the stories of the batch as they began
         return min(set(found), key=lambda h: (-found.count(h), order[h]))
+
+    def _all_fresh_terms(self, probe: _Probe) -> csr_matrix:
+        """The TF-IDF rows of every article of the batch's new stories, then this one's (stacked once per article
+        kept)."""
+        n = len(self._fresh)
+        if self._fresh_terms is None or self._fresh_terms.shape[0] != n:
+            self._fresh_terms = vstack([f.probe.terms for f in self._fresh]).tocsr()
+        return vstack([self._fresh_terms, probe.terms]).tocsr()
 
     def _add_fresh(self, fresh: _Fresh) -> None:
         """Keep an article of a story new in this batch (its vector and day in arrays grown by doubling)."""

@@ -242,10 +242,13 @@ def cluster_dense(
     dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg)
     dist[apart | (sims < cfg.min_similarity)] = FAR
     np.fill_diagonal(dist, 0.0)
-    model = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=cfg.distance_threshold
-    )
-    return model.fit_predict(dist), hub
+    return average_linkage(dist, cfg.distance_threshold), hub
+
+
+def average_linkage(dist: np.ndarray, threshold: float) -> np.ndarray:
+    """Average-linkage labels on a full distance matrix, no two clusters merged further apart than threshold."""
+    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold)
+    return model.fit_predict(dist)
 
 
 def _cluster_sparse(vectors: np.ndarray, graph: csr_matrix, cfg: StoriesConfig) -> np.ndarray:
