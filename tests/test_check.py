@@ -496,10 +496,13 @@ def test_two_write_ups_of_a_new_story_in_one_batch_are_one_story_as_add_makes_it
     # and the add puts the two in one story, as the desk said
     out = tmp_path / "out"
     shutil.copytree(saved, out)
-    assert runner.invoke(app, ["check", *files, "--add", "--output", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["check", *files, "--add", "--json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    stored = [json.loads(line)["stored"] for line in result.stdout.splitlines()]
     articles = pl.read_parquet(out / "articles.parquet")
     story = {k.split("-")[0]: v for k, v in zip(articles["article_id"].to_list(), articles["story_id"].to_list())}
     assert story["check:wire"] == story["check:paper"] != story["check:other"]
+    assert [s["story_id"] for s in stored] == [story["check:wire"], story["check:paper"], story["check:other"]]
 
 
 def test_cli_check_reads_files_and_stdin_without_changing_the_state(saved, tmp_path):
@@ -561,6 +564,7 @@ def test_cli_check_json_add_says_in_the_object_why_an_article_is_not_added(saved
     assert result.exit_code == 0, result.output
     line = json.loads(result.stdout)
     assert line["verdict"] == "held" and line["not_added"] == f"already held as {SEED_004.stem}" and result.stderr == ""
+    assert line["stored"] == {k: line["of"][k] for k in ("article_id", "syndicate_id", "story_id")}  # where it is held
 
 
 def test_cli_check_json_objects_have_one_shape_with_the_input_s_path(saved, tmp_path):
@@ -600,8 +604,13 @@ def test_cli_check_json_add_says_what_the_add_did_not_do(saved, tmp_path_factory
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["not_added"].startswith("the add failed:") and "in use by another run" in o["not_added"] for o in objects] == [True, False]
     assert objects[1]["not_added"] == "another version of it came earlier in this call, and that one is added"
+    assert [o["stored"] for o in objects] == [None, None]  # nothing went in
     result = runner.invoke(app, ["check", *files, "--json", "--add", "--output", str(out)])
-    assert result.exit_code == 0 and [json.loads(line)["not_added"] is None for line in result.stdout.splitlines()] == [True, False]
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 0 and [o["not_added"] is None for o in objects] == [True, False]
+    # where it went: the add's copy group and story (the id the second is given under is held by the first's text)
+    articles = pl.read_parquet(out / "articles.parquet").filter(pl.col("article_id") == "wire-900")
+    assert [o["stored"] for o in objects] == articles.select("article_id", "syndicate_id", "story_id").to_dicts() * 2
 
 
 def test_an_article_in_the_results_already_is_held_not_a_copy_of_itself(saved, tmp_path):

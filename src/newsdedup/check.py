@@ -7,8 +7,9 @@ import hashlib
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import polars as pl
@@ -140,13 +141,17 @@ class Verdict:
 
 @dataclass(eq=False)
 class _Probe:
-    """What a story verdict compares of an article: its vector, TF-IDF row and day (nan: undated), and the blended
+    """What a story verdict compares of an article: its vector, day (nan: undated) and TF-IDF row, and the blended
     similarities to its closest held candidate groups (at most `stories.neighbours`, for its hubness)."""
 
     vector: np.ndarray
-    terms: csr_matrix
     day: float
+    weigh: Callable[[], csr_matrix]  # its TF-IDF row, worked out when first needed (not for an article no group is near)
     near: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @cached_property
+    def terms(self) -> csr_matrix:
+        return self.weigh()
 
     def pair_with(self, other: _Probe, cfg) -> float:
         """The blended similarity of two articles (stories.blend: embedding and TF-IDF cosine)."""
@@ -309,8 +314,8 @@ class Desk:
         text = embedding_text(doc["title"], doc["text"])
         published = doc.get("published")
         return _Probe(
-            self.embedder.embed([text])[0], self.state.terms.weigh(term_counts([text]), self._idf),
-            np.nan if published is None else published.timestamp() / 86400.0,
+            self.embedder.embed([text])[0], np.nan if published is None else published.timestamp() / 86400.0,
+            lambda: self.state.terms.weigh(term_counts([text]), self._idf),
         )
 
     def _fresh_story(self, doc: dict[str, Any], probe: _Probe) -> Verdict | None:
@@ -544,7 +549,7 @@ class Desk:
         cfg = self.settings.stories
         if self.state.vectors.size == 0:
             return Verdict(NEW, doc["article_id"], doc["title"])
-        vector, mine_terms, day = probe.vector, probe.terms, probe.day
+        vector, day = probe.vector, probe.day
         sims = self.state.vectors @ vector
         rows = np.flatnonzero(1.0 - sims <= cfg.candidate_distance)
         if not np.isnan(day):
@@ -552,6 +557,7 @@ class Desk:
         if not len(rows):
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
         rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
+        mine_terms = probe.terms
         blended = sims[rows]
         if cfg.embedding_weight < 1.0:
             blended = blend(blended, self._term_similarities(mine_terms, rows), cfg)

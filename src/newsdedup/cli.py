@@ -12,6 +12,7 @@ import typer
 from newsdedup.config import DEFAULT_CONFIG
 
 if TYPE_CHECKING:
+    import polars as pl
     from rich.console import Console
 
     from newsdedup.check import Desk
@@ -704,7 +705,7 @@ def check(
         n_rejected += len(rejects)
         for shown, reason in rejects:
             answer({"path": shown, **Verdict(REJECTED, shown, None).as_dict(), "reason": reason}
-                   | ({"not_added": reason} if add else {}), f"{one_line(shown)}: REJECTED: {reason}")
+                   | ({"not_added": reason, "stored": None} if add else {}), f"{one_line(shown)}: REJECTED: {reason}")
         for doc in docs.iter_rows(named=True) if docs is not None else []:
             where = name + doc["path"][len(path.name) :]  # the input as given, 'feed.rss:3' for a feed's third item
             if add:  # checked under the id it is added with
@@ -712,19 +713,26 @@ def check(
             verdict = desk.check(doc, batch=True)
             held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), added.get(doc["article_id"])) if add else None
             # why it is not added: in its JSON object, or a line on stderr beside the verdict line
-            answer({"path": where, **verdict.as_dict(), "reason": None} | ({"not_added": held} if add else {}), verdict.line())
+            answer({"path": where, **verdict.as_dict(), "reason": None} | ({"not_added": held, "stored": None} if add else {}),
+                   verdict.line())
             if held and not json_out:
                 typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
             if add and not held:
                 added[doc["article_id"]] = doc
     if not n_given:  # a feed batch with no new paths: said, not an empty answer
         typer.echo("nothing checked: no paths on stdin", err=True)
-    refused, error = _add_checked(output, settings, desk, stamp, added, 60.0 if wait is None else wait) if add and added else ({}, None)
+    refused, error, held = (_add_checked(output, settings, desk, stamp, added, 60.0 if wait is None else wait) if add and added
+                            else ({}, None, desk.state.documents))
     if error:  # nothing went in: each article checked says so
         refused = {article_id: f"the add failed: {error}" for article_id in added}
-    for shown in pending:  # those it meant to add: did it?
+    def held_as(shown: dict) -> str | None:  # the id an article is held under, if it is
+        return None if shown["verdict"] == REJECTED else shown["of"]["article_id"] if shown["verdict"] == "held" else shown["article_id"]
+
+    stored = _stored(held, [held_as(shown) for shown in pending])
+    for shown in pending:  # those it meant to add: did it, and where is it now?
         if shown["not_added"] is None:
             shown["not_added"] = refused.get(shown["article_id"])
+        shown["stored"] = stored.get(held_as(shown))
         typer.echo(json.dumps(shown, default=str))
     if not json_out:
         for article_id, why in refused.items():
@@ -767,13 +775,22 @@ def _not_added(doc: dict, verdict, held: dict | None, given_before: dict | None)
             else "another version of it came earlier in this call, and that one is added")
 
 
+def _stored(documents, article_ids: list[str]) -> dict[str, dict]:
+    """check --add --json's `stored`: where each article is held once the add is done (its copy group and story)."""
+    import polars as pl
+
+    found = documents.filter(pl.col("article_id").is_in(article_ids)).select("article_id", "syndicate_id", "story_id")
+    return {row["article_id"]: row for row in found.iter_rows(named=True)}
+
+
 def _add_checked(
     output: Path, settings: Settings, desk: Desk, stamp: str | None, added: dict[str, dict], wait: float
-) -> tuple[dict[str, str], str | None]:
+) -> tuple[dict[str, str], str | None, pl.DataFrame]:
     """check --add: the checked articles into the state and the outputs, under the run lock. The state the desk
     loaded is used only while no run or other desk saved one since (`stamp`: the token of the save it loaded); else the
     saved one is loaded and added to, so neither's articles are lost. Returns why articles were not added after all
-    (by id: held by the state saved meanwhile), and the error that stopped the add, if one did (nothing went in)."""
+    (by id: held by the state saved meanwhile), the error that stopped the add, if one did (nothing went in), and the
+    articles held after it."""
     import polars as pl
 
     from newsdedup.html_report import plural
@@ -789,20 +806,20 @@ def _add_checked(
             if saved_token(output) != stamp:
                 state = load_state(output, settings, map_sentences=True)
                 if state is None:
-                    return {}, f"the state in {output} was rebuilt with other settings while checking: check again"
+                    return {}, f"the state in {output} was rebuilt with other settings while checking: check again", desk.state.documents
                 held = set(state.documents["article_id"].to_list())
                 refused = {article_id: "already held" for article_id in added if article_id in held}
                 added = {a: doc for a, doc in added.items() if a not in refused}
                 if not added:
-                    return refused, None
+                    return refused, None, state.documents
             state.run += 1
             new_docs = pl.DataFrame(list(added.values()), schema=DOCUMENTS)
             add_documents(state, new_docs, settings, desk.models, Changes(added=new_docs.height))
             summary = save_run(output, state)
     except (Busy, NotWritable, StateError) as exc:
-        return {}, str(exc)
+        return {}, str(exc), desk.state.documents
     typer.echo(f"added {plural(new_docs.height, 'article')}: {summary.line()}", err=True)
-    return refused, None
+    return refused, None, state.documents
 
 
 @app.command()
