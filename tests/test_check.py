@@ -799,6 +799,14 @@ def test_cli_remove_takes_out_an_article_check_add_added(saved, tmp_path_factory
     assert load_state(out, load_config()).documents.height == before.height
     again = runner.invoke(app, ["remove", added[0], "--output", str(out)])
     assert again.exit_code == 1 and f"{added[0]}: not removed: no article of this id is held" in again.output
+    # a script reads one JSON object per id on stdout, and the summary on stderr
+    assert runner.invoke(app, ["check", str(local), "--add", "--output", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["remove", added[0], "nope", "--json", "--output", str(out)])
+    assert result.exit_code == 1
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"article_id": added[0], "removed": True, "reason": None},
+        {"article_id": "nope", "removed": False, "reason": "no article of this id is held"}]
+    assert result.stderr.startswith(f"removed 1 article: {before.height} articles")
 
 
 def test_cli_check_finds_the_default_config_from_any_folder(saved, tmp_path, monkeypatch):

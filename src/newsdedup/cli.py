@@ -828,9 +828,13 @@ def remove(
     output: Path = OUTPUT_OPTION,
     config: Path = typer.Option(DEFAULT_CONFIG, "--config", "-c", help=CONFIG_HELP),
     wait: float = typer.Option(60.0, "--wait", min=0, help="Seconds to wait for a run on OUTPUT to finish."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON object per id (article_id, removed, reason); the "
+                                  "summary goes to stderr."),
 ) -> None:
     """Remove articles no input holds (added by `check --add`, or kept after leaving their feed) from the state and
     the outputs; their stories are resolved again. An input's article goes when it goes from the input."""
+    import json
+
     from newsdedup.html_report import plural
     from newsdedup.incremental import remove_articles, save_run
     from newsdedup.normalize import one_line
@@ -846,13 +850,17 @@ def remove(
                 _no_state(output, settings, "remove")
             state.run += 1
             changes, refused = remove_articles(state, ids, settings, models)
-            for article_id, why in refused.items():
-                typer.echo(f"{one_line(article_id)}: not removed: {why}", err=True)
             if changes.removed:
                 summary = changes.summary(save_run(output, state))
-                typer.echo(f"removed {plural(changes.removed, 'article')}: {summary.line()}")
     except (Busy, NotWritable, StateError) as exc:
         fail(str(exc))
+    for article_id in dict.fromkeys(ids) if json_out else []:  # once saved: an object says what was done
+        typer.echo(json.dumps({"article_id": article_id, "removed": article_id not in refused,
+                               "reason": refused.get(article_id)}))
+    for article_id, why in refused.items() if not json_out else []:
+        typer.echo(f"{one_line(article_id)}: not removed: {why}", err=True)
+    if changes.removed:
+        typer.echo(f"removed {plural(changes.removed, 'article')}: {summary.line()}", err=json_out)
     if refused:
         raise typer.Exit(1)  # a script sees that an id was left
 
