@@ -278,9 +278,9 @@ class Desk:
             verdict = self._copy_verdict(doc, mine, signature) or (batch and self._batch_copy(doc, mine))
             if not verdict:
                 probe = self._probe(doc)
-                verdict = self._story_verdict(doc, probe)
-                if batch and verdict.verdict == NEW:  # a story new here: is it one of this batch's new stories?
-                    verdict = self._fresh_story(doc, probe) or verdict
+                verdict, head = self._story_verdict(doc, probe, self._fresh_heads(probe) if batch else set())
+                if batch and (verdict.verdict == NEW or head):  # of a story new here: kept for the batch's next ones
+                    self._add_fresh(_Fresh(doc, probe, head or doc["article_id"]))
         if batch and verdict.verdict in (NEW, SAME_STORY):
             if verdict.verdict == SAME_STORY and not verdict.of["checked_before"]:  # a held story
                 story = {k: verdict.of[k] for k in ("story_id", "story_title", "canonical_article_id")}
@@ -318,27 +318,24 @@ class Desk:
             lambda: self.state.terms.weigh(term_counts([text]), self._idf),
         )
 
-    def _fresh_story(self, doc: dict[str, Any], probe: _Probe) -> Verdict | None:
-        """A story new to the state, as one of the stories the batch's earlier articles of no held story make: the
-        run's average linkage over those the article is a candidate pair of (embedding distance, time window) and the
-        rest of their stories (up to DESK_DENSE_LIMIT articles, the closest), with the hubness of each over its held
-        candidates and these (_Probe.near); None when it joins none. Its facts are those the longest write-up of that
-        story so far lacks: the run picks the most complete version once all are in, and the longest is the likeliest."""
+    def _fresh_heads(self, probe: _Probe) -> set[str]:
+        """The stories new in this batch (by their first article) of which the article has a candidate pair: an
+        article within stories.candidate_distance (embedding) and the time window."""
         cfg = self.settings.stories
         n = len(self._fresh)
-        heads: set[str] = set()
-        if n:
-            sims = self._fresh_vectors[:n] @ probe.vector
-            close = (1.0 - sims <= cfg.candidate_distance) & ~too_far(
-                self._fresh_days[:n], np.full(n, probe.day), cfg.time_window_days)
-            heads = {self._fresh[i].head for i in np.flatnonzero(close)}
-        head = self._joined_fresh(probe, heads) if heads else None
-        self._add_fresh(_Fresh(doc, probe, head or doc["article_id"]))
-        if head is None:
-            return None
-        story = [self._fresh[i] for i in self._fresh_rows[head][:-1]]
+        if not n:
+            return set()
+        sims = self._fresh_vectors[:n] @ probe.vector
+        close = (1.0 - sims <= cfg.candidate_distance) & ~too_far(self._fresh_days[:n], np.full(n, probe.day), cfg.time_window_days)
+        return {self._fresh[i].head for i in np.flatnonzero(close)}
+
+    def _fresh_verdict(self, doc: dict[str, Any], probe: _Probe, head: str) -> Verdict:
+        """The verdict for an article of a story new in this batch (`head`, its first article): the same story "as"
+        the longest write-up of it checked so far, with the facts it adds to that one (the run picks the most complete
+        version once all are in, and the longest is the likeliest)."""
+        story = [self._fresh[i] for i in self._fresh_rows[head]]
         longest = max(story, key=lambda f: f.doc["n_words"])  # the first of equals
-        similarity = float(np.max([probe.pair_with(f.probe, cfg) for f in story]))
+        similarity = float(np.max([probe.pair_with(f.probe, self.settings.stories) for f in story]))
         of = {"article_id": longest.doc["article_id"], "title": longest.doc["title"], "source": longest.doc["source"],
               "syndicate_id": None, "story_id": None, "story_title": self._fresh_title(head), "canonical_article_id": None,
               "checked_before": True}
@@ -347,8 +344,9 @@ class Desk:
 
     def _joined_fresh(self, probe: _Probe, heads: set[str]) -> str | None:
         """The batch's new story (by its first article) that average linkage puts the article in, among those
-        (heads) it has a candidate pair in, or None. Each one's hubness is taken over its held candidates
-        (_Probe.near) and every article of the batch's new stories, as a run takes it over all it clusters."""
+        (heads) it has a candidate pair in, or None, when no held group is close to it: over those stories' articles
+        (up to DESK_DENSE_LIMIT, the closest), each one's hubness taken over its held candidates (_Probe.near) and
+        every article of the batch's new stories, as a run takes it over all it clusters."""
         cfg = self.settings.stories
         n = len(self._fresh)
         rows = [i for head in heads for i in self._fresh_rows[head]]
@@ -372,7 +370,11 @@ class Desk:
         dist[too_far(days[rows][:, None], days[rows][None, :], cfg.time_window_days) | (sims[:, rows] < cfg.min_similarity)] = FAR
         np.fill_diagonal(dist, 0.0)
         labels = split_by_time(average_linkage(dist, cfg.distance_threshold), days[rows], cfg.time_window_days)
-        found = [self._fresh[i].head for i in rows[:-1][labels[:-1] == labels[-1]]]
+        return self._most_joined(rows[:-1][labels[:-1] == labels[-1]])
+
+    def _most_joined(self, fresh: np.ndarray) -> str | None:
+        """The batch's new story most of these articles (rows of _fresh) belong to, the earliest of equals; or None."""
+        found = [self._fresh[i].head for i in fresh]
         if not found:
             return None
         order = {head: k for k, head in enumerate(self._fresh_rows)}  # the stories of the batch as they began
@@ -542,20 +544,22 @@ class Desk:
                 out += split_sentences(para)
         return out
 
-    def _story_verdict(self, doc: dict[str, Any], probe: _Probe) -> Verdict:
+    def _story_verdict(self, doc: dict[str, Any], probe: _Probe, heads: set[str]) -> tuple[Verdict, str | None]:
         """The story the clustering would put this article in: none unless a candidate group is within the distance
         threshold (the same blended, hubness-corrected distance, with the kept hubness values); then average linkage
-        over the components of the candidate graph it links, as a run clusters them (_joined_groups), says which."""
+        over the components of the candidate graph it links, as a run clusters them (_joined_groups), says which.
+        heads: the stories new in this batch it has a candidate pair in (_fresh_heads), clustered with those: an
+        article of one of them is that story's (its first article's id returned beside the verdict)."""
         cfg = self.settings.stories
         if self.state.vectors.size == 0:
-            return Verdict(NEW, doc["article_id"], doc["title"])
+            return self._fresh_or_new(doc, probe, heads, None)
         vector, day = probe.vector, probe.day
         sims = self.state.vectors @ vector
         rows = np.flatnonzero(1.0 - sims <= cfg.candidate_distance)
         if not np.isnan(day):
             rows = rows[~too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
         if not len(rows):
-            return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(sims.max()), 4))
+            return self._fresh_or_new(doc, probe, heads, float(sims.max()))
         rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
         mine_terms = probe.terms
         blended = sims[rows]
@@ -567,19 +571,33 @@ class Desk:
         dist[blended < cfg.min_similarity] = np.inf
         near = rows[dist <= cfg.distance_threshold]
         if not len(near):
-            return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4))
-        joined = self._joined_groups(vector, mine_terms, day, mine, near, rows[blended >= cfg.min_similarity])
+            return self._fresh_or_new(doc, probe, heads, float(blended.max()))
+        fresh = np.array([i for head in sorted(heads) for i in self._fresh_rows[head]], dtype=np.int64)
+        joined, fresh_joined = self._joined_groups(
+            vector, mine_terms, day, mine, near, rows[blended >= cfg.min_similarity], fresh)
         story_of = [self.group_story[r] for r in rows[np.argsort(dist, kind="stable")]]
+        if not len(joined) and (head := self._most_joined(fresh_joined)):  # with the batch's own, not a held story
+            return self._fresh_verdict(doc, probe, head), head
         if not len(joined):  # close to a group of a story, not to the story as a whole: the run sets it apart
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4),
-                           nearest=self._story_of(story_of[0]))
+                           nearest=self._story_of(story_of[0])), None
         held = [self.group_story[r] for r in joined]
         story_id = min(set(held), key=lambda s: (-held.count(s), story_of.index(s) if s in story_of else len(story_of), s))
         brief = self._story_of(story_id)
         adds, differs = self._adds_to(doc, brief["canonical_article_id"]) if brief["canonical_article_id"] else ([], [])
         with_it = np.isin(rows, joined)
         similarity = float(blended[with_it].max()) if with_it.any() else float(blended.max())
-        return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(similarity, 4), differs, adds)
+        return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(similarity, 4), differs, adds), None
+
+    def _fresh_or_new(
+        self, doc: dict[str, Any], probe: _Probe, heads: set[str], similarity: float | None
+    ) -> tuple[Verdict, str | None]:
+        """No held group is close: the batch's new story it joins (_joined_fresh), or new."""
+        head = self._joined_fresh(probe, heads) if heads else None
+        if head:
+            return self._fresh_verdict(doc, probe, head), head
+        return Verdict(NEW, doc["article_id"], doc["title"],
+                       similarity=None if similarity is None else round(similarity, 4)), None
 
     def _story_brief(self, story_id: str) -> dict[str, Any]:
         """A held story's part of a verdict's `of`: its id, its title as the reports give it, its most complete
@@ -600,24 +618,36 @@ class Desk:
         return {"article_id": None, "title": None, "source": None, "syndicate_id": None, **story}
 
     def _joined_groups(
-        self, vector: np.ndarray, mine_terms: csr_matrix, day: float, mine: float, near: np.ndarray, linked: np.ndarray
-    ) -> np.ndarray:
-        """The group rows that average linkage puts with the article. The components of the candidate graph that
-        its candidate pairs (linked) join are clustered with it as the run clusters them (stories.cluster_dense,
-        hubness among them, which the article raises); above DESK_DENSE_LIMIT groups, every group of the stories
-        its close candidates (near) belong to, with their kept hubness values."""
+        self, vector: np.ndarray, mine_terms: csr_matrix, day: float, mine: float, near: np.ndarray, linked: np.ndarray,
+        fresh: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The group rows, and the articles of the batch's new stories (fresh: rows of _fresh), that average linkage
+        puts with the article. The components of the candidate graph that its candidate pairs (linked) join are
+        clustered with it and those articles as the run clusters them (stories.cluster_dense, hubness among them,
+        which the article raises); above DESK_DENSE_LIMIT, every group of the stories its close candidates (near)
+        belong to, with their kept hubness values (and each fresh article's over its held candidates)."""
         cfg = self.settings.stories
         local = np.flatnonzero(np.isin(self.group_comp, self.group_comp[linked]))
+        if len(fresh) > DESK_DENSE_LIMIT // 2:  # a very big story of the batch: its articles closest to this one
+            fresh = fresh[np.argsort(-(self._fresh_vectors[fresh] @ vector), kind="stable")[: DESK_DENSE_LIMIT // 2]]
         hub = None
-        if len(local) + 1 > min(DESK_DENSE_LIMIT, cfg.max_dense_component):  # with the article, too big: its stories only
+        if len(local) + len(fresh) + 1 > min(DESK_DENSE_LIMIT, cfg.max_dense_component):  # too big: its stories only
             stories = {self.group_story[r] for r in near}
             local = np.unique(np.concatenate([self.story_rows[s] for s in sorted(stories)]))
-            hub = np.append(self.group_hubs[local], mine)
-        vectors = np.vstack([self.state.vectors[local], vector[None, :]])
-        words = vstack([self._rep_term_rows(local), mine_terms]).tocsr() if cfg.embedding_weight < 1.0 else None
-        days = np.append(self.group_days[local], day)
+            held = np.full((len(fresh), max(cfg.neighbours, 1)), -np.inf)
+            for k, i in enumerate(fresh):
+                held[k, : len(self._fresh[i].probe.near)] = self._fresh[i].probe.near
+            hubs = mean_of_top(held, cfg.neighbours) if cfg.neighbours else np.zeros(len(fresh))
+            hub = np.concatenate([self.group_hubs[local], hubs, [mine]])
+        theirs = self._fresh_vectors[fresh] if len(fresh) else np.zeros((0, len(vector)), np.float32)
+        vectors = np.vstack([self.state.vectors[local], theirs, vector[None, :]])
+        words = None
+        if cfg.embedding_weight < 1.0:
+            words = vstack([self._rep_term_rows(local), *(self._fresh[i].probe.terms for i in fresh), mine_terms]).tocsr()
+        days = np.concatenate([self.group_days[local], self._fresh_days[fresh], [day]])
         labels = split_by_time(cluster_dense(vectors, words, days, cfg, hub)[0], days, cfg.time_window_days)
-        return local[labels[:-1] == labels[-1]]
+        with_it = labels[:-1] == labels[-1]
+        return local[with_it[: len(local)]], fresh[with_it[len(local) :]]
 
     def _story_title(self, story_id: str) -> str:
         """The story's title as the reports give it (report.story_title: a real headline, no "UPDATE 2-"), worked out
