@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import zlib
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -926,10 +927,10 @@ class AngleEmbedder:
         return np.asarray(out, dtype=np.float32)
 
 
-def _angle_article(folder, name: str, angle: int) -> None:
+def _angle_article(folder, name: str, angle: int, date: str | None = None) -> None:
     words = np.random.default_rng(angle).choice([f"w{i}" for i in range(5000)], 120).tolist()
     body = "\n\n".join(" ".join(words[i : i + 20]).capitalize() + "." for i in range(0, 120, 20))
-    (folder / f"{name}.txt").write_text(f"Report angle{angle}\n\n{body}\n", encoding="utf-8")
+    (folder / f"{name}.txt").write_text((f"date {date}\n" if date else "") + f"Report angle{angle}\n\n{body}\n", encoding="utf-8")
 
 
 def _plain_angles(tmp_path):
@@ -1013,3 +1014,58 @@ def test_a_batch_article_close_to_a_held_story_and_to_a_new_one_is_clustered_wit
     continue_run(state, inp, settings, AngleEmbedder())  # and a run agrees
     stories = dict(zip(state.documents["article_id"], state.documents["story_id"]))
     assert stories["p"] == stories["q"] != stories["a"]
+
+
+def _batch_verdicts(tmp_path, held: dict[str, int], batch: list[tuple[str, int, str | None]], **stories):
+    """Plain-cosine angle articles: a state of `held` (name -> angle), then `batch` ((path, angle, date)) checked in one
+    batch; the verdicts, and the stories a run over all of them makes (a later item of an id given twice left out, as
+    `check --add` leaves it)."""
+    settings, inp, incoming = _plain_angles(tmp_path)
+    if stories:
+        settings = settings.model_copy(update={"stories": settings.stories.model_copy(update=stories)})
+    for name, angle in held.items():
+        _angle_article(inp, name, angle)
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, AngleEmbedder())
+    desk = Desk(state, settings, AngleEmbedder())
+    verdicts = []
+    for path, angle, date in batch:
+        (incoming / path).parent.mkdir(parents=True, exist_ok=True)
+        _angle_article((incoming / path).parent, Path(path).name, angle, date)
+        docs, _ = read_files((incoming / path).parent, [(incoming / path).parent / f"{Path(path).name}.txt"], settings.ingest)
+        verdicts.append(desk.check(docs.row(0, named=True), batch=True))
+    given = set()
+    for path, angle, date in batch:
+        if Path(path).name not in given and Path(path).name not in held:
+            _angle_article(inp, Path(path).name, angle, date)
+        given.add(Path(path).name)
+    continue_run(state, inp, settings, AngleEmbedder())
+    return verdicts, dict(zip(state.documents["article_id"], state.documents["story_id"]))
+
+
+def test_an_id_given_twice_in_a_batch_or_a_held_id_in_another_version_starts_no_story_of_the_batch(tmp_path):
+    """A review's cases: the second article of an id already given in the batch joined the first one's story whatever
+    its words (its story was keyed by the id), and a held id's new version was taken for a story of the batch; `--add`
+    adds neither, so nothing the batch checks next joins them."""
+    verdicts, stories = _batch_verdicts(
+        tmp_path, {"a": 0}, [("x", 90, None), ("y", 100, None), ("sub/x", 250, None), ("z", 255, None), ("a", 170, None),
+                             ("w", 172, None)])
+    assert [(v.verdict, (v.of or {}).get("article_id")) for v in verdicts] == [
+        ("new", None), ("same_story", "x"), ("new", None), ("new", None), ("new", None), ("new", None)]
+    assert stories["x"] == stories["y"] and len({stories["x"], stories["z"], stories["w"], stories["a"]}) == 4
+
+
+def test_a_batch_s_new_stories_take_hubness_and_the_time_window_as_a_run_does(tmp_path):
+    """A review's case: hubness over every new article of the batch (not the stories the article is a candidate of)
+    kept apart two write-ups a run puts together; and dated write-ups days apart are not one story."""
+    hubs = {"neighbours": 2, "min_hubness": 0.0, "distance_threshold": 0.5}
+    verdicts, stories = _batch_verdicts(tmp_path, {"h": 300}, [("z", 17, None), ("z2", 216, None), ("x", 90, None),
+                                                                ("y", 143, None)], **hubs)
+    assert [v.verdict for v in verdicts] == ["new", "new", "new", "same_story"] and verdicts[3].of["article_id"] == "x"
+    assert stories["x"] == stories["y"] and len({stories["x"], stories["z"], stories["z2"], stories["h"]}) == 4
+    (tmp_path / "dated").mkdir()
+    verdicts, stories = _batch_verdicts(tmp_path / "dated", {"h": 300}, [
+        ("d0", 90, "2026-02-01"), ("d10", 92, "2026-02-11"), ("undated", 91, None), ("d1", 93, "2026-02-02")])
+    assert [(v.verdict, (v.of or {}).get("article_id")) for v in verdicts] == [
+        ("new", None), ("new", None), ("same_story", "d0"), ("same_story", "d0")]
+    assert stories["d0"] == stories["d1"] != stories["d10"]

@@ -153,21 +153,15 @@ class _Probe:
     def terms(self) -> csr_matrix:
         return self.weigh()
 
-    def pair_with(self, other: _Probe, cfg) -> float:
-        """The blended similarity of two articles (stories.blend: embedding and TF-IDF cosine)."""
-        sim = float(self.vector @ other.vector)
-        if cfg.embedding_weight >= 1.0:
-            return sim
-        return float(blend(np.array([sim]), np.array([(self.terms @ other.terms.T).toarray()[0, 0]]), cfg)[0])
-
 
 @dataclass(eq=False)
 class _Fresh:
-    """An article of a batch in a story the state does not hold, and that story's first article (`head`)."""
+    """An article of a batch in a story the state does not hold, and that story's first article (`head`: its row in
+    Desk._fresh; an id may come twice in a batch)."""
 
     doc: dict[str, Any]
     probe: _Probe
-    head: str
+    head: int
 
 
 class Desk:
@@ -232,10 +226,11 @@ class Desk:
         self._threads = ThreadpoolController()
         self._batch: dict[str, tuple[dict[str, Any], np.ndarray, dict[str, Any]]] = {}  # check(batch=True)'s new ones
         self._fresh: list[_Fresh] = []  # check(batch=True)'s articles of stories the state does not hold, in order
-        self._fresh_rows: dict[str, list[int]] = {}  # their stories: first article's id -> their rows in _fresh
+        self._fresh_rows: dict[int, list[int]] = {}  # their stories: first article's row -> their rows in _fresh
         self._fresh_vectors = np.zeros((0, 0), np.float32)  # row i: _fresh[i]'s vector (capacity grows by doubling)
         self._fresh_days = np.zeros(0)
-        self._fresh_terms: csr_matrix | None = None  # their TF-IDF rows, stacked (_all_fresh_terms)
+        self._fresh_titles: dict[tuple[int, int], str] = {}  # (story, its size) -> its title (_fresh_title)
+        self._batch_ids: set[str] = set()  # the ids checked in this batch so far
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
         if article_id not in self._shingles:
@@ -274,22 +269,26 @@ class Desk:
         # busy on one of two cores (a scheduled run) one article's embedding took 900 ms instead of 27 ms on two
         # threads (18 ms with both cores free).
         (mine,), (signature,) = fingerprint([doc["text"]], self.settings.syndication)
+        head = None
         with self._threads.limit(limits=1, user_api="blas"), model_threads(self.settings.desk.model_threads or _free_threads):
             verdict = self._copy_verdict(doc, mine, signature) or (batch and self._batch_copy(doc, mine))
             if not verdict:
                 probe = self._probe(doc)
                 verdict, head = self._story_verdict(doc, probe, self._fresh_heads(probe) if batch else set())
-                if batch and (verdict.verdict == NEW or head):  # of a story new here: kept for the batch's next ones
-                    self._add_fresh(_Fresh(doc, probe, head or doc["article_id"]))
-        if batch and verdict.verdict in (NEW, SAME_STORY):
+        # The batch's next articles are compared with this one (a copy of it, another write-up of its story) unless
+        # `--add` would not add it: another version of a held article, or an id this batch gave already.
+        article_id = doc["article_id"]
+        if batch and verdict.verdict in (NEW, SAME_STORY) and article_id not in self.docs and article_id not in self._batch_ids:
             if verdict.verdict == SAME_STORY and not verdict.of["checked_before"]:  # a held story
                 story = {k: verdict.of[k] for k in ("story_id", "story_title", "canonical_article_id")}
-            else:  # a new story of this batch: named by its first article
-                head = self._fresh[-1].head
-                story = {"story_id": None, "story_title": self._fresh_title(head), "canonical_article_id": None}
-            brief = {"article_id": doc["article_id"], "title": doc["title"], "source": doc["source"],
+            else:  # a story new here: kept with the batch's new stories
+                self._add_fresh(_Fresh(doc, probe, len(self._fresh) if head is None else head))
+                story = {"story_id": None, "story_title": self._fresh_title(self._fresh[-1].head), "canonical_article_id": None}
+            brief = {"article_id": article_id, "title": doc["title"], "source": doc["source"],
                      "syndicate_id": None, **story, "checked_before": True}
-            self._batch[doc["article_id"]] = (doc, mine, brief)
+            self._batch[article_id] = (doc, mine, brief)
+        if batch:
+            self._batch_ids.add(article_id)
         verdict.ms = round((time.perf_counter() - start) * 1000, 2)
         return verdict
 
@@ -318,8 +317,8 @@ class Desk:
             lambda: self.state.terms.weigh(term_counts([text]), self._idf),
         )
 
-    def _fresh_heads(self, probe: _Probe) -> set[str]:
-        """The stories new in this batch (by their first article) of which the article has a candidate pair: an
+    def _fresh_heads(self, probe: _Probe) -> set[int]:
+        """The stories new in this batch (by their first article's row) of which the article has a candidate pair: an
         article within stories.candidate_distance (embedding) and the time window."""
         cfg = self.settings.stories
         n = len(self._fresh)
@@ -329,64 +328,53 @@ class Desk:
         close = (1.0 - sims <= cfg.candidate_distance) & ~too_far(self._fresh_days[:n], np.full(n, probe.day), cfg.time_window_days)
         return {self._fresh[i].head for i in np.flatnonzero(close)}
 
-    def _fresh_verdict(self, doc: dict[str, Any], probe: _Probe, head: str) -> Verdict:
-        """The verdict for an article of a story new in this batch (`head`, its first article): the same story "as"
-        the longest write-up of it checked so far, with the facts it adds to that one (the run picks the most complete
-        version once all are in, and the longest is the likeliest)."""
-        story = [self._fresh[i] for i in self._fresh_rows[head]]
+    def _fresh_verdict(self, doc: dict[str, Any], probe: _Probe, head: int) -> Verdict:
+        """The verdict for an article of a story new in this batch (`head`: its first article's row): the same story
+        "as" the longest write-up of it checked so far, with the facts it adds to that one (the run picks the most
+        complete version once all are in, and the longest is the likeliest); its similarity, the closest article's."""
+        rows = self._fresh_rows[head]
+        story = [self._fresh[i] for i in rows]
         longest = max(story, key=lambda f: f.doc["n_words"])  # the first of equals
-        similarity = float(np.max([probe.pair_with(f.probe, self.settings.stories) for f in story]))
+        sims = self._fresh_vectors[rows] @ probe.vector
+        cfg = self.settings.stories
+        if cfg.embedding_weight < 1.0:
+            sims = blend(sims, (vstack([f.probe.terms for f in story]) @ probe.terms.T).toarray().ravel(), cfg)
         of = {"article_id": longest.doc["article_id"], "title": longest.doc["title"], "source": longest.doc["source"],
               "syndicate_id": None, "story_id": None, "story_title": self._fresh_title(head), "canonical_article_id": None,
               "checked_before": True}
         adds, differs = self._adds_to(doc, longest.doc, [f.doc for f in story])
-        return Verdict(SAME_STORY, doc["article_id"], doc["title"], of, round(similarity, 4), differs, adds)
+        return Verdict(SAME_STORY, doc["article_id"], doc["title"], of, round(float(sims.max()), 4), differs, adds)
 
-    def _joined_fresh(self, probe: _Probe, heads: set[str]) -> str | None:
-        """The batch's new story (by its first article) that average linkage puts the article in, among those
+    def _joined_fresh(self, probe: _Probe, heads: set[int]) -> int | None:
+        """The batch's new story (its first article's row) that average linkage puts the article in, among those
         (heads) it has a candidate pair in, or None, when no held group is close to it: over those stories' articles
         (up to DESK_DENSE_LIMIT, the closest), each one's hubness taken over its held candidates (_Probe.near) and
-        every article of the batch's new stories, as a run takes it over all it clusters."""
+        these articles, as a run takes it over the component it clusters."""
         cfg = self.settings.stories
-        n = len(self._fresh)
-        rows = [i for head in heads for i in self._fresh_rows[head]]
-        vectors = np.vstack([self._fresh_vectors[:n], probe.vector[None, :]])
+        rows = [i for head in sorted(heads) for i in self._fresh_rows[head]]
         if len(rows) >= DESK_DENSE_LIMIT:  # the closest only, as _joined_groups bounds its matrix
-            rows = sorted(rows, key=lambda i: -float(vectors[i] @ probe.vector))[: DESK_DENSE_LIMIT - 1]
-        rows = np.array(rows + [n])
-        sims = vectors[rows] @ vectors.T  # each of them against every article of the batch's new stories, and this one
-        if cfg.embedding_weight < 1.0:
-            terms = self._all_fresh_terms(probe)
-            sims = blend(sims, (terms[rows] @ terms.T).toarray(), cfg)
-        days = np.append(self._fresh_days[:n], probe.day)
-        others = np.where(too_far(days[rows][:, None], days[None, :], cfg.time_window_days), -np.inf, sims)
-        others[np.arange(len(rows)), rows] = -np.inf
-        held = np.full((len(rows), max(cfg.neighbours, 1)), -np.inf)
-        for k, i in enumerate(rows):
-            near = (self._fresh[i].probe if i < n else probe).near
-            held[k, : len(near)] = near
-        hub = mean_of_top(np.hstack([held, others]), cfg.neighbours) if cfg.neighbours else np.zeros(len(rows))
-        dist = corrected_distance(sims[:, rows], hub[:, None], hub[None, :], cfg)
-        dist[too_far(days[rows][:, None], days[rows][None, :], cfg.time_window_days) | (sims[:, rows] < cfg.min_similarity)] = FAR
-        np.fill_diagonal(dist, 0.0)
-        labels = split_by_time(average_linkage(dist, cfg.distance_threshold), days[rows], cfg.time_window_days)
-        return self._most_joined(rows[:-1][labels[:-1] == labels[-1]])
+            rows = sorted(rows, key=lambda i: -float(self._fresh_vectors[i] @ probe.vector))[: DESK_DENSE_LIMIT - 1]
+        vectors = np.vstack([self._fresh_vectors[rows], probe.vector[None, :]])
+        words = vstack([*(self._fresh[i].probe.terms for i in rows), probe.terms]).tocsr() if cfg.embedding_weight < 1.0 else None
+        days = np.append(self._fresh_days[rows], probe.day)
+        sims = vectors @ vectors.T
+        if words is not None:
+            sims = blend(sims, (words @ words.T).toarray(), cfg)
+        hub = np.zeros(len(rows) + 1)
+        if cfg.neighbours:
+            among = np.where(too_far(days[:, None], days[None, :], cfg.time_window_days), -np.inf, sims)
+            np.fill_diagonal(among, -np.inf)
+            held = np.full((len(rows) + 1, cfg.neighbours), -np.inf)
+            for k, near in enumerate([*(self._fresh[i].probe.near for i in rows), probe.near]):
+                held[k, : len(near)] = near
+            hub = mean_of_top(np.hstack([held, among]), cfg.neighbours)
+        labels = split_by_time(cluster_dense(vectors, words, days, cfg, hub)[0], days, cfg.time_window_days)
+        return self._most_joined(np.array(rows)[labels[:-1] == labels[-1]])
 
-    def _most_joined(self, fresh: np.ndarray) -> str | None:
+    def _most_joined(self, fresh: np.ndarray) -> int | None:
         """The batch's new story most of these articles (rows of _fresh) belong to, the earliest of equals; or None."""
         found = [self._fresh[i].head for i in fresh]
-        if not found:
-            return None
-        order = {head: k for k, head in enumerate(self._fresh_rows)}  # the stories of the batch as they began
-        return min(set(found), key=lambda h: (-found.count(h), order[h]))
-
-    def _all_fresh_terms(self, probe: _Probe) -> csr_matrix:
-        """The TF-IDF rows of every article of the batch's new stories, then this one's (stacked once per article
-        kept)."""
-        n = len(self._fresh)
-        if self._fresh_terms is None or self._fresh_terms.shape[0] != n:
-            self._fresh_terms = vstack([f.probe.terms for f in self._fresh]).tocsr()
-        return vstack([self._fresh_terms, probe.terms]).tocsr()
+        return min(set(found), key=lambda h: (-found.count(h), h)) if found else None
 
     def _add_fresh(self, fresh: _Fresh) -> None:
         """Keep an article of a story new in this batch (its vector and day in arrays grown by doubling)."""
@@ -401,13 +389,18 @@ class Desk:
         self._fresh.append(fresh)
         self._fresh_rows.setdefault(fresh.head, []).append(n)
 
-    def _fresh_title(self, head: str) -> str:
-        """The title of a story new in this batch: its first article's headline, or the first headline among its
-        articles (report.story_title's rule, without a most complete version to prefer)."""
+    def _fresh_title(self, head: int) -> str:
+        """The title of a story new in this batch as the reports would give it (report.story_title), its longest
+        write-up taken for its most complete version; once per story and size."""
         from newsdedup.report import story_title
 
-        story = [{**self._fresh[i].doc, "syndicate_id": None} for i in self._fresh_rows[head]]
-        return story_title(story, head)
+        rows = self._fresh_rows[head]
+        key = (head, len(rows))
+        if key not in self._fresh_titles:
+            story = [{**self._fresh[i].doc, "syndicate_id": None} for i in rows]
+            longest = max(story, key=lambda d: d["n_words"])
+            self._fresh_titles[key] = story_title(story, longest["article_id"])
+        return self._fresh_titles[key]
 
     def _held_as(self, doc: dict[str, Any]) -> str | None:
         """The held article with this very headline, text, outlet and address, under whatever id (an input of a
@@ -544,12 +537,12 @@ class Desk:
                 out += split_sentences(para)
         return out
 
-    def _story_verdict(self, doc: dict[str, Any], probe: _Probe, heads: set[str]) -> tuple[Verdict, str | None]:
+    def _story_verdict(self, doc: dict[str, Any], probe: _Probe, heads: set[int]) -> tuple[Verdict, int | None]:
         """The story the clustering would put this article in: none unless a candidate group is within the distance
         threshold (the same blended, hubness-corrected distance, with the kept hubness values); then average linkage
         over the components of the candidate graph it links, as a run clusters them (_joined_groups), says which.
         heads: the stories new in this batch it has a candidate pair in (_fresh_heads), clustered with those: an
-        article of one of them is that story's (its first article's id returned beside the verdict)."""
+        article of one of them is that story's (its first article's row returned beside the verdict)."""
         cfg = self.settings.stories
         if self.state.vectors.size == 0:
             return self._fresh_or_new(doc, probe, heads, None)
@@ -576,7 +569,7 @@ class Desk:
         joined, fresh_joined = self._joined_groups(
             vector, mine_terms, day, mine, near, rows[blended >= cfg.min_similarity], fresh)
         story_of = [self.group_story[r] for r in rows[np.argsort(dist, kind="stable")]]
-        if not len(joined) and (head := self._most_joined(fresh_joined)):  # with the batch's own, not a held story
+        if not len(joined) and (head := self._most_joined(fresh_joined)) is not None:  # the batch's own, no held story
             return self._fresh_verdict(doc, probe, head), head
         if not len(joined):  # close to a group of a story, not to the story as a whole: the run sets it apart
             return Verdict(NEW, doc["article_id"], doc["title"], similarity=round(float(blended.max()), 4),
@@ -590,11 +583,11 @@ class Desk:
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(similarity, 4), differs, adds), None
 
     def _fresh_or_new(
-        self, doc: dict[str, Any], probe: _Probe, heads: set[str], similarity: float | None
-    ) -> tuple[Verdict, str | None]:
+        self, doc: dict[str, Any], probe: _Probe, heads: set[int], similarity: float | None
+    ) -> tuple[Verdict, int | None]:
         """No held group is close: the batch's new story it joins (_joined_fresh), or new."""
         head = self._joined_fresh(probe, heads) if heads else None
-        if head:
+        if head is not None:
             return self._fresh_verdict(doc, probe, head), head
         return Verdict(NEW, doc["article_id"], doc["title"],
                        similarity=None if similarity is None else round(similarity, 4)), None
@@ -692,7 +685,8 @@ class Desk:
         and their vectors in the state; a story it kept none for (the desk benchmark's stand-ins, a story new in
         this batch) has them split and embedded here."""
         canonical_id, story_id, text = canonical["article_id"], canonical.get("story_id"), canonical["text"]
-        key = (canonical_id, story_id is None)  # an article of a batch may have a held one's id, in another version
+        # an article of a batch by its words: it may have a held one's id, or an earlier one's of the batch
+        key = (canonical_id, None if story_id is not None else _text_key(canonical["title"], text))
         if key not in self._canonical:
             ids = self.sentences["story_id"]
             if story_id is None:
