@@ -1892,3 +1892,29 @@ def test_a_link_to_another_input_file_is_read_once_there(tmp_path):
     docs, rejects = _ingest(tmp_path)
     assert "latest" not in docs["article_id"].to_list() and "feeds/a" in docs["article_id"].to_list()
     assert _reason(rejects, "latest.txt") == "link to another input file (feeds/a.txt): read there"
+
+
+def test_a_weekday_settles_which_way_round_a_numeric_date_is_written(tmp_path):
+    """A session's left-alone case: "Tue 03/02/2026" was read month first, 2 March, a Monday; 3 February was the
+    Tuesday. A weekday that fits neither reading leaves the doubt, and says so."""
+    from newsdedup.ingest import parse_date
+
+    assert parse_date("Tue 03/02/2026").date().isoformat() == "2026-02-03"
+    assert parse_date("Tuesday, 03/02/2026 10:00").isoformat() == "2026-02-03T10:00:00+00:00"
+    assert parse_date("Mon 03/02/2026").date().isoformat() == "2026-03-02"  # 2 March was the Monday
+    assert parse_date("Fri, 02/06/26").date().isoformat() == "2026-02-06"  # 6 February a Friday, 2 June a Tuesday
+    for name, date in (("tue", "Tue 03/02/2026"), ("wed", "Wed 03/02/2026")):
+        (tmp_path / f"{name}.txt").write_text(f"date: {date}\n\n{BODY}\n", encoding="utf-8")
+    rows = {r["article_id"]: r for r in _ingest(tmp_path)[0].iter_rows(named=True)}
+    assert rows["tue"]["notes"] == [] and rows["tue"]["published"].date().isoformat() == "2026-02-03"
+    assert rows["wed"]["notes"] == ["date 'Wed 03/02/2026' may give the day or the month first, and its weekday fits "
+                                    "neither: read as 2 March 2026 (month first)"]
+
+
+def test_a_nul_escaped_in_a_json_string_goes_as_a_file_s_stray_nuls_do(tmp_path):
+    """A session's left-alone case: "\\u0000" in a JSON body stayed in the text (a file's stray NULs are dropped)."""
+    body = " ".join(["The council met on Monday to discuss the new budget for the city and its schools."] * 5)
+    (tmp_path / "a.json").write_text(json.dumps({"id": "n1", "title": "Budget talks", "text": body.replace("Monday", "Mon\u0000day", 1)}),
+                                     encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert rejects.height == 0 and docs["text"][0].startswith("The council met on Monday to discuss")

@@ -17,7 +17,7 @@ from html import unescape
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from pathlib import Path
@@ -126,6 +126,25 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});", re.I
 _INLINE_TAG = re.compile(r"</?(?:a|b|i|em|strong|span|u|sup|sub|small|font|abbr|cite|q|mark)(?:\s[^<>\n]*)?>", re.I)
 _ABSOLUTE_PARSERS = ["timestamp", "custom-formats", "absolute-time", "no-spaces-time"]
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
+# "Tue 03/02/2026": a weekday before a numeric date whose day and month could be either way round
+_WEEKDAY_NUMERIC = re.compile(
+    r"(?P<weekday>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<year>\d{4}|\d{2})(?!\d)", re.I)
+
+
+def weekday_order(text: str) -> str | None:
+    """"DMY" or "MDY" when a weekday settles which way round a numeric date is written ("Tue 03/02/2026": 3
+    February 2026 was a Tuesday, 2 March a Monday); None when it does not (no weekday, no doubt, or both or neither
+    reading falls on it)."""
+    found = _WEEKDAY_NUMERIC.match(text.strip())
+    if not found:
+        return None
+    a, b, year = int(found["a"]), int(found["b"]), int(found["year"])
+    if a == b or a > 12 or b > 12:
+        return None
+    year += 2000 if year < 100 else 0
+    weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(found["weekday"][:3].lower())
+    fits = {order: date(year, month, day).weekday() == weekday for order, (day, month) in (("DMY", (a, b)), ("MDY", (b, a)))}
+    return next(iter(o for o, ok in fits.items() if ok)) if sum(fits.values()) == 1 else None
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _BLOCKS = (
@@ -392,6 +411,8 @@ def parse_date(value: Any) -> datetime | None:
             settings = {"REQUIRE_PARTS": ["day", "month", "year"], "TIMEZONE": "UTC", "PARSERS": _ABSOLUTE_PARSERS}
             if _DOTTED_DATE.match(text):
                 settings["DATE_ORDER"] = "DMY"  # "03.02.2026" is 3 February wherever dots are written
+            elif order := weekday_order(text):
+                settings["DATE_ORDER"] = order
             parsed = dateparser.parse(text, languages=["en"], settings=settings)
     if parsed is None:
         return None
@@ -1194,7 +1215,8 @@ def length_reason(n_words: int, cfg: IngestConfig) -> str | None:
 
 def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
     """Clean a record's body and return a documents row; raise BadInput when too little text is left."""
-    lines = list(rec.lines)
+    # a NUL escaped in a JSON string ("\u0000") goes, as a file's stray NULs do (decode)
+    lines = [line.replace("\x00", "") if "\x00" in line else line for line in rec.lines]
     dateline = rec.dateline
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is not None and dateline is None:
@@ -1281,12 +1303,15 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
     if rec.raw_date and rec.published is None:
         shown = rec.raw_date if len(rec.raw_date) <= 40 else rec.raw_date[:40] + "\u2026"
         return [f"date {shown!r} not understood" + ("; dated by its dateline" if published else "")]
-    if rec.raw_date and rec.published is not None and (both := _NUMERIC_DATE.match(rec.raw_date)):
-        first, second = int(both.group(1)), int(both.group(2))
+    written = rec.raw_date.strip() if rec.raw_date else ""
+    dated = _WEEKDAY_NUMERIC.match(written)  # "Tue 03/02/2026": its weekday may settle it
+    both = (dated["a"], dated["b"]) if dated else (found.groups()[:2] if (found := _NUMERIC_DATE.match(written)) else None)
+    if rec.published is not None and both and not weekday_order(written):
+        first, second = int(both[0]), int(both[1])
         if first != second and first <= 12 and second <= 12:  # "03/02/2026": 2 March in the US, 3 February elsewhere
             # said from the date as written: the time read from it is in UTC, which may be another day
-            return [f"date {rec.raw_date.strip()!r} may give the day or the month first: read as "
-                    f"{second} {calendar.month_name[first]} {rec.published.year} (month first)"]
+            return [f"date {written!r} may give the day or the month first" + (", and its weekday fits neither" if dated else "")
+                    + f": read as {second} {calendar.month_name[first]} {rec.published.year} (month first)"]
     if published is None and dateline and _MONTH_DAY.search(dateline):
         return [f"dateline {dateline!r} gives no year"]
     if published is None and rec.published is None and not rec.raw_date:

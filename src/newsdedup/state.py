@@ -32,7 +32,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 41  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 42  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -97,6 +97,7 @@ STATE_VERSION = 41  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 41: page furniture lines (image captions, "Related Articles", "Share on WhatsApp", ...) go, news opening like furniture
 # stays ("Tag-team matches ...", "Reported by residents ...", "..., the ministry urged"), short figure lines are facts,
 # headers under a headline are read, a few stray NULs are dropped, and an ambiguous numeric date gets a note (documents)
+# 42: a weekday settles a numeric date's order ("Tue 03/02/2026" is 3 February), NULs escaped in JSON text go (documents)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
