@@ -1069,3 +1069,22 @@ def test_a_batch_s_new_stories_take_hubness_and_the_time_window_as_a_run_does(tm
     assert [(v.verdict, (v.of or {}).get("article_id")) for v in verdicts] == [
         ("new", None), ("new", None), ("same_story", "d0"), ("same_story", "d0")]
     assert stories["d0"] == stories["d1"] != stories["d10"]
+
+
+def test_the_same_article_under_two_names_in_one_call_is_added_once_as_across_calls(saved, tmp_path):
+    """A session's left-alone case: the same headline, words, outlet and address under two names were both added when
+    given in one call, while the second given in a later call is "already held as" the first, and not added."""
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(STORM, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--add", "--json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    a, b = (json.loads(line) for line in result.stdout.splitlines())
+    assert a["not_added"] is None and b["verdict"] == "copy" and b["of"]["article_id"] == a["article_id"]
+    assert b["not_added"] == f"the same article came earlier in this call as {a['article_id']}, and that one is added"
+    assert b["stored"] == a["stored"] and a["stored"]["article_id"] == a["article_id"]  # where the same article went
+    added = pl.read_parquet(out / "articles.parquet").filter(pl.col("path").str.starts_with("check:"))
+    assert added["article_id"].to_list() == [a["article_id"]]
+    later = json.loads(runner.invoke(app, ["check", str(tmp_path / "b.txt"), "--add", "--json", "--output", str(out)]).stdout)
+    assert later["not_added"] == f"already held as {a['article_id']}"  # as across calls

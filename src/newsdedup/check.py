@@ -231,6 +231,7 @@ class Desk:
         self._fresh_days = np.zeros(0)
         self._fresh_titles: dict[tuple[int, int], str] = {}  # (story, its size) -> its title (_fresh_title)
         self._batch_ids: set[str] = set()  # the ids checked in this batch so far
+        self._batch_keys: dict[tuple, str] = {}  # the batch's articles by headline, text, outlet and address: the first id
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
         if article_id not in self._shingles:
@@ -289,6 +290,7 @@ class Desk:
             self._batch[article_id] = (doc, mine, brief)
         if batch:
             self._batch_ids.add(article_id)
+            self._batch_keys.setdefault(_held_key(doc), article_id)
         verdict.ms = round((time.perf_counter() - start) * 1000, 2)
         return verdict
 
@@ -401,6 +403,12 @@ class Desk:
             longest = max(story, key=lambda d: d["n_words"])
             self._fresh_titles[key] = story_title(story, longest["article_id"])
         return self._fresh_titles[key]
+
+    def given_as(self, doc: dict[str, Any]) -> str | None:
+        """The article of this batch, checked before doc, with doc's very headline, text, outlet and address under
+        another id (as _held_as finds a held one), or None."""
+        first = self._batch_keys.get(_held_key(doc))
+        return first if first != doc["article_id"] else None
 
     def _held_as(self, doc: dict[str, Any]) -> str | None:
         """The held article with this very headline, text, outlet and address, under whatever id (an input of a

@@ -657,7 +657,7 @@ def check(
     (a copy of one, or another write-up of its new story, says "checked above")."""
     import json
 
-    from newsdedup.check import REJECTED, Desk, Verdict, desk_article
+    from newsdedup.check import HELD, REJECTED, Desk, Verdict, desk_article
     from newsdedup.ingest import linked_input, not_a_file, read_files
     from newsdedup.normalize import one_line
     from newsdedup.state import StateError, load_steady_state
@@ -674,12 +674,13 @@ def check(
         _no_state(output, settings, "check")
     desk = Desk(state, settings, models)
     added: dict[str, dict] = {}
-    pending: list[dict] = []  # --json --add: the objects, printed once the add says which went in
+    pending: list[tuple[dict, str | None]] = []  # --json --add: the objects, printed once the add says which went in,
+    # each with the id it is held under if it is (its own, or the one it is held as or the same as)
     n_rejected = n_given = 0
 
-    def answer(shown: dict, line: str) -> None:  # one JSON object (every one with the same keys), or a line
+    def answer(shown: dict, line: str, under: str | None = None) -> None:  # one JSON object (every one with the same keys), or a line
         if json_out and add:
-            pending.append(shown)
+            pending.append((shown, under))
         else:
             typer.echo(json.dumps(shown, default=str) if json_out else line)
             sys.stdout.flush()
@@ -711,10 +712,13 @@ def check(
             if add:  # checked under the id it is added with
                 doc = desk_article(doc, path.name if name == "-" else name, path.name)
             verdict = desk.check(doc, batch=True)
-            held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), added.get(doc["article_id"])) if add else None
+            same_as = desk.given_as(doc)
+            held = _not_added(doc, verdict, desk.docs.get(doc["article_id"]), added.get(doc["article_id"]), same_as,
+                              added) if add else None
             # why it is not added: in its JSON object, or a line on stderr beside the verdict line
+            under = verdict.of["article_id"] if verdict.verdict == HELD else same_as or doc["article_id"]
             answer({"path": where, **verdict.as_dict(), "reason": None} | ({"not_added": held, "stored": None} if add else {}),
-                   verdict.line())
+                   verdict.line(), under)
             if held and not json_out:
                 typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
             if add and not held:
@@ -725,14 +729,11 @@ def check(
                             else ({}, None, desk.state.documents))
     if error:  # nothing went in: each article checked says so
         refused = {article_id: f"the add failed: {error}" for article_id in added}
-    def held_as(shown: dict) -> str | None:  # the id an article is held under, if it is
-        return None if shown["verdict"] == REJECTED else shown["of"]["article_id"] if shown["verdict"] == "held" else shown["article_id"]
-
-    stored = _stored(held, [held_as(shown) for shown in pending])
-    for shown in pending:  # those it meant to add: did it, and where is it now?
+    stored = _stored(held, [under for _, under in pending if under is not None])
+    for shown, under in pending:  # those it meant to add: did it, and where is it now?
         if shown["not_added"] is None:
             shown["not_added"] = refused.get(shown["article_id"])
-        shown["stored"] = stored.get(held_as(shown))
+        shown["stored"] = stored.get(under)
         typer.echo(json.dumps(shown, default=str))
     if not json_out:
         for article_id, why in refused.items():
@@ -755,9 +756,12 @@ def _no_state(output: Path, settings: Settings, verb: str) -> None:
             else "run `newsdedup run` (it rebuilds the state once)"))
 
 
-def _not_added(doc: dict, verdict, held: dict | None, given_before: dict | None) -> str | None:
+def _not_added(
+    doc: dict, verdict, held: dict | None, given_before: dict | None, given_as: str | None, added: dict[str, dict]
+) -> str | None:
     """Why `check --add` does not add a checked article (held: the held article of its id; given_before: the article
-    of its id this call adds already), or None."""
+    of its id this call adds already; given_as: the id of the same article given earlier in this call under another
+    id, as a held one under another id is not added; added: what this call adds so far), or None."""
     from newsdedup.check import HELD
     from newsdedup.schema import DESK_PLACE
 
@@ -769,6 +773,8 @@ def _not_added(doc: dict, verdict, held: dict | None, given_before: dict | None)
         return "another version of it is held (a run on the input it came from replaces it)"
     if verdict.verdict == HELD:  # word for word, under another id
         return f"already held as {verdict.of['article_id']}"
+    if given_as is not None:
+        return f"the same article came earlier in this call as {given_as}" + (", and that one is added" if given_as in added else "")
     if given_before is None:
         return None
     return ("given twice" if given_before["text"] == doc["text"]
