@@ -1088,3 +1088,31 @@ def test_the_same_article_under_two_names_in_one_call_is_added_once_as_across_ca
     assert added["article_id"].to_list() == [a["article_id"]]
     later = json.loads(runner.invoke(app, ["check", str(tmp_path / "b.txt"), "--add", "--json", "--output", str(out)]).stdout)
     assert later["not_added"] == f"already held as {a['article_id']}"  # as across calls
+
+
+class SlowToLoad(AngleEmbedder):
+    """An angle embedder that takes 0.4 s to load at its first use, and says so as SentenceTransformerEmbedder does."""
+
+    load_seconds = 0.0
+
+    def embed(self, texts):
+        if not self.load_seconds:
+            import time
+
+            time.sleep(0.4)
+            self.load_seconds = 0.4
+        return super().embed(texts)
+
+
+def test_a_check_s_ms_leaves_out_the_model_s_loading_at_its_first_use(tmp_path):
+    """A session's left-alone case: the first model check's `ms` held the model's loading (seconds), an outlier in
+    any desk's latency figures."""
+    settings, inp, incoming = _plain_angles(tmp_path)
+    _angle_article(inp, "a", 0)
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, AngleEmbedder())
+    _angle_article(incoming, "x", 30)
+    docs, _ = read_files(incoming, [incoming / "x.txt"], settings.ingest)
+    model = SlowToLoad()
+    verdict = Desk(state, settings, model).check(docs.row(0, named=True))
+    assert verdict.verdict == SAME_STORY and model.load_seconds == 0.4 and verdict.ms < 300, verdict.ms

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -228,6 +229,7 @@ class SentenceTransformerEmbedder:
         self.max_seq_length = max_seq_length
         self.precision = resolve_precision(precision)
         self._model = None
+        self.load_seconds = 0.0  # how long loading the model took (once, at its first use)
 
     @classmethod
     def from_config(cls, cfg: StoriesConfig) -> SentenceTransformerEmbedder:
@@ -241,6 +243,7 @@ class SentenceTransformerEmbedder:
 
     def _load(self):
         if self._model is None:
+            start = time.perf_counter()
             path = resolve_model(self.model_name)
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -259,6 +262,7 @@ class SentenceTransformerEmbedder:
                 import torch
 
                 self._model.to(torch.bfloat16)
+            self.load_seconds = time.perf_counter() - start
         return self._model
 
     def embed(self, texts: list[str]) -> np.ndarray:
