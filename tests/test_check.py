@@ -1116,3 +1116,26 @@ def test_a_check_s_ms_leaves_out_the_model_s_loading_at_its_first_use(tmp_path):
     model = SlowToLoad()
     verdict = Desk(state, settings, model).check(docs.row(0, named=True))
     assert verdict.verdict == SAME_STORY and model.load_seconds == 0.4 and verdict.ms < 300, verdict.ms
+
+
+def test_an_article_add_leaves_out_is_no_earlier_twin_of_the_next(saved, tmp_path):
+    """A review's cases: the same article under another id after one that `--add` leaves out (another version of a
+    held id; an id given twice) was left out too, "the same article came earlier", and lost."""
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    council = ("Council approves new library\n\nThe city council voted on Tuesday to build a new central library on the "
+               "site of the old bus station, with work to start next spring and the doors to open in 2029, the mayor's "
+               "office said in a statement.\n")
+    items = [{"id": SEED_004.stem, "title": "Storm closes northern ports", "text": STORM},  # a held id, other words
+             {"id": "b", "title": "Storm closes northern ports", "text": STORM},
+             {"id": "x", "title": "Council", "text": council}, {"id": "x", "title": "Council", "text": council + "\nMore."},
+             {"id": "y", "title": "Council", "text": council + "\nMore."}]
+    for i, item in enumerate(items):
+        (tmp_path / f"{i}.json").write_text(json.dumps(item), encoding="utf-8")
+    files = [str(tmp_path / f"{i}.json") for i in range(len(items))]
+    result = runner.invoke(app, ["check", *files, "--add", "--json", "--output", str(out)])
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["not_added"] is None for o in objects] == [False, True, True, False, True], [o["not_added"] for o in objects]
+    assert [o["stored"]["article_id"] for o in objects] == [SEED_004.stem, "b", "x", "x", "y"]
+    held = set(pl.read_parquet(out / "articles.parquet")["article_id"].to_list())
+    assert {"b", "x", "y"} <= held

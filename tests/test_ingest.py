@@ -1903,21 +1903,32 @@ def test_a_weekday_settles_which_way_round_a_numeric_date_is_written(tmp_path):
     assert parse_date("Tuesday, 03/02/2026 10:00").isoformat() == "2026-02-03T10:00:00+00:00"
     assert parse_date("Mon 03/02/2026").date().isoformat() == "2026-03-02"  # 2 March was the Monday
     assert parse_date("Fri, 02/06/26").date().isoformat() == "2026-02-06"  # 6 February a Friday, 2 June a Tuesday
-    for name, date in (("tue", "Tue 03/02/2026"), ("wed", "Wed 03/02/2026")):
+    # a review's cases: a 0 day or month is no date (it crashed), a two-digit year from 69 on is 19xx as the parser
+    # reads it (the weekday was tested against 2099), a word that only opens with a day's name is no weekday
+    assert parse_date("Tue 00/05/2026") is None and parse_date("Fri 05/00/2026") is None
+    assert parse_date("Tue 03/02/99").date().isoformat() == "1999-03-02" and parse_date("Wed 03/02/99").date().isoformat() == "1999-02-03"
+    assert parse_date("Thursday 12-11-26").date().isoformat() == "2026-11-12"
+    from newsdedup.ingest import weekday_fits
+
+    assert weekday_fits("Monument 03/02/2026") is None and weekday_fits("Tues. 03/02/2026") == {"DMY": True, "MDY": False}
+    for name, date in (("tue", "Tue 03/02/2026"), ("wed", "Wed 03/02/2026"), ("both", "Wed 01/07/2026")):
         (tmp_path / f"{name}.txt").write_text(f"date: {date}\n\n{BODY}\n", encoding="utf-8")
     rows = {r["article_id"]: r for r in _ingest(tmp_path)[0].iter_rows(named=True)}
     assert rows["tue"]["notes"] == [] and rows["tue"]["published"].date().isoformat() == "2026-02-03"
     assert rows["wed"]["notes"] == ["date 'Wed 03/02/2026' may give the day or the month first, and its weekday fits "
                                     "neither: read as 2 March 2026 (month first)"]
+    assert rows["both"]["notes"] == ["date 'Wed 01/07/2026' may give the day or the month first, and its weekday fits "
+                                     "both: read as 7 January 2026 (month first)"]  # 1 July and 7 January 2026: Wednesdays
 
 
 def test_a_nul_escaped_in_a_json_string_goes_as_a_file_s_stray_nuls_do(tmp_path):
     """A session's left-alone case: "\\u0000" in a JSON body stayed in the text (a file's stray NULs are dropped)."""
     body = " ".join(["The council met on Monday to discuss the new budget for the city and its schools."] * 5)
-    (tmp_path / "a.json").write_text(json.dumps({"id": "n1", "title": "Budget talks", "text": body.replace("Monday", "Mon\u0000day", 1)}),
-                                     encoding="utf-8")
+    (tmp_path / "a.json").write_text(json.dumps({"id": "n1", "title": "Budget talks", "text": body.replace("Monday", "Mon\u0000day", 1),
+                                                 "source": "Out\u0000let"}), encoding="utf-8")
     docs, rejects = _ingest(tmp_path)
     assert rejects.height == 0 and docs["text"][0].startswith("The council met on Monday to discuss")
+    assert docs["source"][0] == "Outlet"  # in a field too (it was a space there)
 
 
 def test_unwrap_reads_the_end_of_the_line_it_joins_as_the_joined_line_ends():

@@ -231,7 +231,7 @@ class Desk:
         self._fresh_days = np.zeros(0)
         self._fresh_titles: dict[tuple[int, int], str] = {}  # (story, its size) -> its title (_fresh_title)
         self._batch_ids: set[str] = set()  # the ids checked in this batch so far
-        self._batch_keys: dict[tuple, str] = {}  # the batch's articles by headline, text, outlet and address: the first id
+        self._batch_keys: dict[tuple, str] = {}  # the batch's articles --add adds, by headline, text, outlet and address
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
         if article_id not in self._shingles:
@@ -277,9 +277,12 @@ class Desk:
                 probe = self._probe(doc)
                 verdict, head = self._story_verdict(doc, probe, self._fresh_heads(probe) if batch else set())
         # The batch's next articles are compared with this one (a copy of it, another write-up of its story) unless
-        # `--add` would not add it: another version of a held article, or an id this batch gave already.
+        # `--add` would not add it: another version of a held article, an id this batch gave already, or the same
+        # article as one it gave under another id.
         article_id = doc["article_id"]
-        if batch and verdict.verdict in (NEW, SAME_STORY) and article_id not in self.docs and article_id not in self._batch_ids:
+        added = (batch and article_id not in self.docs and article_id not in self._batch_ids
+                 and self.given_as(doc) is None)
+        if added and verdict.verdict in (NEW, SAME_STORY):
             if verdict.verdict == SAME_STORY and not verdict.of["checked_before"]:  # a held story
                 story = {k: verdict.of[k] for k in ("story_id", "story_title", "canonical_article_id")}
             else:  # a story new here: kept with the batch's new stories
@@ -290,7 +293,8 @@ class Desk:
             self._batch[article_id] = (doc, mine, brief)
         if batch:
             self._batch_ids.add(article_id)
-            self._batch_keys.setdefault(_held_key(doc), article_id)
+        if added:
+            self._batch_keys[_held_key(doc)] = article_id
         # without the model's loading at its first use (seconds, once per desk): a desk's p95 is its checks'
         verdict.ms = round((time.perf_counter() - start - (self._load_seconds() - loading)) * 1000, 2)
         return verdict
@@ -410,8 +414,8 @@ class Desk:
         return self._fresh_titles[key]
 
     def given_as(self, doc: dict[str, Any]) -> str | None:
-        """The article of this batch, checked before doc, with doc's very headline, text, outlet and address under
-        another id (as _held_as finds a held one), or None."""
+        """The article of this batch, checked before doc, that `--add` adds and that has doc's very headline, text,
+        outlet and address under another id (as _held_as finds a held one), or None."""
         first = self._batch_keys.get(_held_key(doc))
         return first if first != doc["article_id"] else None
 

@@ -773,8 +773,8 @@ def _not_added(
         return "another version of it is held (a run on the input it came from replaces it)"
     if verdict.verdict == HELD:  # word for word, under another id
         return f"already held as {verdict.of['article_id']}"
-    if given_as is not None:
-        return f"the same article came earlier in this call as {given_as}" + (", and that one is added" if given_as in added else "")
+    if given_as is not None and given_as in added:
+        return f"the same article came earlier in this call as {given_as}, and that one is added"
     if given_before is None:
         return None
     return ("given twice" if given_before["text"] == doc["text"]

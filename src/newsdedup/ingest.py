@@ -128,23 +128,32 @@ _ABSOLUTE_PARSERS = ["timestamp", "custom-formats", "absolute-time", "no-spaces-
 _DOTTED_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}\b")
 # "Tue 03/02/2026": a weekday before a numeric date whose day and month could be either way round
 _WEEKDAY_NUMERIC = re.compile(
-    r"(?P<weekday>mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<year>\d{4}|\d{2})(?!\d)", re.I)
+    r"(?P<weekday>mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday|s|rs|rs\.)?\b\.?,?\s+"
+    r"(?P<a>\d{1,2})[/-](?P<b>\d{1,2})[/-](?P<year>\d{4}|\d{2})(?!\d)", re.I)
 
 
-def weekday_order(text: str) -> str | None:
-    """"DMY" or "MDY" when a weekday settles which way round a numeric date is written ("Tue 03/02/2026": 3
-    February 2026 was a Tuesday, 2 March a Monday); None when it does not (no weekday, no doubt, or both or neither
-    reading falls on it)."""
+def weekday_fits(text: str) -> dict[str, bool] | None:
+    """For a numeric date after a weekday whose day and month could be either way round ("Tue 03/02/2026"): whether
+    the weekday fits each reading, day first ("DMY": 3 February 2026, a Tuesday) and month first ("MDY": 2 March, a
+    Monday); None when there is no doubt to settle (no weekday, a number over 12 or two the same). A two-digit year is
+    19xx from 69 on, as the date parser reads it; a reading that is no date (31/02) fits no weekday."""
     found = _WEEKDAY_NUMERIC.match(text.strip())
     if not found:
         return None
     a, b, year = int(found["a"]), int(found["b"]), int(found["year"])
-    if a == b or a > 12 or b > 12:
+    if a == b or not (1 <= a <= 12 and 1 <= b <= 12):
         return None
-    year += 2000 if year < 100 else 0
-    weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(found["weekday"][:3].lower())
-    fits = {order: date(year, month, day).weekday() == weekday for order, (day, month) in (("DMY", (a, b)), ("MDY", (b, a)))}
-    return next(iter(o for o, ok in fits.items() if ok)) if sum(fits.values()) == 1 else None
+    if len(found["year"]) == 2:
+        year += 2000 if year < 69 else 1900
+    weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(found["weekday"].lower())
+    return {order: date(year, month, day).weekday() == weekday for order, (day, month) in (("DMY", (a, b)), ("MDY", (b, a)))}
+
+
+def weekday_order(text: str) -> str | None:
+    """"DMY" or "MDY" when a weekday settles which way round a numeric date is written (weekday_fits: it fits one
+    reading only), else None."""
+    fits = weekday_fits(text)
+    return next(o for o, ok in fits.items() if ok) if fits and sum(fits.values()) == 1 else None
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _BLOCKS = (
@@ -634,7 +643,7 @@ def _scalar(value: Any) -> str | None:
                        or value.get("rendered"))  # WordPress's REST API: {"title": {"rendered": "..."}}
     if isinstance(value, list):
         return _scalar(value[0]) if value else None
-    text = one_line(str(value)).strip()  # an id, a title or an outlet from a JSON string that holds a line break
+    text = one_line(str(value).replace("\x00", "")).strip()  # an id, a title or an outlet from a JSON string that holds a line break
     return text or None
 
 
@@ -1332,8 +1341,10 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
         first, second = int(both[0]), int(both[1])
         if first != second and first <= 12 and second <= 12:  # "03/02/2026": 2 March in the US, 3 February elsewhere
             # said from the date as written: the time read from it is in UTC, which may be another day
-            return [f"date {written!r} may give the day or the month first" + (", and its weekday fits neither" if dated else "")
-                    + f": read as {second} {calendar.month_name[first]} {rec.published.year} (month first)"]
+            fits = weekday_fits(written) if dated else None
+            weekday = "" if not fits else ", and its weekday fits both" if all(fits.values()) else ", and its weekday fits neither"
+            return [f"date {written!r} may give the day or the month first{weekday}: read as "
+                    f"{second} {calendar.month_name[first]} {rec.published.year} (month first)"]
     if published is None and dateline and _MONTH_DAY.search(dateline):
         return [f"dateline {dateline!r} gives no year"]
     if published is None and rec.published is None and not rec.raw_date:
