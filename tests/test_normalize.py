@@ -1132,3 +1132,31 @@ def test_an_embedded_post_is_furniture_and_a_sentence_naming_a_handle_is_not():
     assert is_boilerplate_line("The ferry is back in service. \u2014 Harbourton Port (@HarbourtonPort) Feb. 2, 2026")
     assert not is_boilerplate_line("The mayor (@MayorCalder) said on December 4, 2017 that the ferries would run again.")
     assert not is_boilerplate_line("Ferries stopped on Monday \u2014 the port (@HarbourtonPort) said so in a post.")
+
+
+@pytest.mark.parametrize("line", [
+    "Reporting by Reuters showed that the company had hidden losses for years.",
+    "The judge ruled that the photographs may not be published or broadcast until the trial ends.",
+])
+def test_news_that_opens_or_reads_like_a_credit_or_a_notice_is_kept(line):
+    """A session's left-alone cases: a credit line names people and places, nothing else; a notice lists what may not
+    be done with the material."""
+    assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Reporting by Jane Doe; Editing by John Roe",
+    "(Reporting by Jane Doe; additional reporting by Bob Roe in Paris; Writing by Ann Lee; Editing by Mark Potter)",
+    "Reporting by Ahmed al-Sayed in Cairo; editing by Jane Doe",
+    "Compiled by Reuters staff",
+    "This material may not be published, broadcast, rewritten or redistributed.",
+])
+def test_credits_and_notices_stay_furniture(line):
+    assert is_boilerplate_line(line)
+
+
+def test_a_credit_line_of_thousands_of_names_or_marks_is_read_at_once():
+    """Each piece of a credit (a name, a word, a run of marks) is matched whole: a line of 10,000 of them is no
+    backtracking trap (a first version of the names-only rule hung on "Ab-Ab-...")."""
+    for line in ("Reporting by " + "Ab-" * 10000 + "x", "Reporting by A" + " - " * 10000 + "x", "Reporting by A" + " A" * 15000 + " x"):
+        assert is_boilerplate_line(line) in (True, False)

@@ -36,8 +36,14 @@ _BOILERPLATE_PATTERNS = (
     # (in brackets, any length: "(With inputs from PTI, ANI and IANS, and our correspondents in Mumbai and Kolkata)")
     r"^\(\s*with (additional )?inputs? from\b[^()]{1,200}\)\.?$",
     r"^with (additional )?inputs? from(\s+[^\s)]+){1,8}\s*\.?$",
-    # names after "by": not "Reported by residents shortly after 9 p.m., ...", "Written by hand, ..."
-    r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\s+(?-i:[A-Z])",
+    # names after "by", and nothing but names: not "Reported by residents shortly after 9 p.m., ...", "Written by
+    # hand, ...", "Reporting by Reuters showed that ..." ("Reporting by Jane Doe in London; Editing by John Roe")
+    # (each piece whole, so a long line is read once: a name, a word a credit holds, or a run of marks)
+    r"^\(?\s*(additional )?(reporting|writing|editing|compiled|written|reported|edited) by\s+(?=(?-i:[A-Z]))"
+    r"(?:(?-i:[A-Z][\w.'\u2019-]*)(?![\w.'\u2019-])|(?-i:(?:and|in|from|at|for|with|of|de|da|van|von|der|den|al|el|bin|"
+    r"la|le|by|the|additional|reporting|writing|editing|compiled|edited|written|reported|photos?|graphics?|video|staff|"
+    r"correspondents?|reporters?|bureaus?|desk|team|wires?|agencies)\b)"
+    r"|[\s,;:&/()-]+(?![\s,;:&/()-]))*$",
     r"^(photo|image|picture|photograph|file photo|video)s?(\s+credits?)?\s*[:|/]",
     r"^(read more|read also|also read|related|recommended|more from|see also|also see|watch|listen)\s*[:|\-]",
     # a promo: "Sign up for ...", "... subscribe to our ...", "... sign up for the weekly ... newsletter"; not
@@ -70,8 +76,9 @@ _BOILERPLATE_PATTERNS = (
     # a section, "World | Europe", "Home > World", "Home \u00bb World" (folded to '"', so between spaces)
     r"^[A-Z][\w&'.-]*(\s[\w&'.-]+)?((\s*[|>]\s*|\s+\"\s+)[A-Z][\w&'.-]*(\s[\w&'.-]+)?)+$",
     # "This material may not be published, broadcast, rewritten or redistributed", not "The suspect's full
-    # name may not be published under German privacy law"
-    r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\s*(,|or\b)",
+    # name may not be published under German privacy law" nor "... may not be published or broadcast until the trial"
+    r"\bmay not be (published|reproduced|redistributed|rewritten|broadcast|distributed|transmitted)\s*,\s*\w+\s*,?"
+    r"\s*(\w+\s*,?\s*)?(or|and)\b",
     r"\b(material|content)\b.{0,40}\bmay not be (published|reproduced|redistributed|rewritten|broadcast)\b",
     r"\b(republication|redistribution)\b.{0,80}\b(prohibited|permission|consent)\b",
     r"^\(?(agencies|reuters|ap|afp|pti|ians|ani|xinhua|upi|dpa|efe|bloomberg|getty images|epa|"

@@ -97,7 +97,8 @@ STATE_VERSION = 42  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 41: page furniture lines (image captions, "Related Articles", "Share on WhatsApp", ...) go, news opening like furniture
 # stays ("Tag-team matches ...", "Reported by residents ...", "..., the ministry urged"), short figure lines are facts,
 # headers under a headline are read, a few stray NULs are dropped, and an ambiguous numeric date gets a note (documents)
-# 42: a weekday settles a numeric date's order ("Tue 03/02/2026" is 3 February), NULs escaped in JSON text go (documents)
+# 42: a weekday settles a numeric date's order ("Tue 03/02/2026" is 3 February), NULs escaped in JSON text go; a
+# credit line names people only ("Reporting by Reuters showed ..." stays), a notice lists three uses (documents)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
