@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SEEDS
-from newsdedup.check import COPY, NEW, OF_KEYS, SAME_STORY, UPDATE, Desk
+from newsdedup.check import COPY, NEW, OF_KEYS, SAME_STORY, UPDATE, Desk, Verdict
 from newsdedup.cli import app
 from newsdedup.config import DEFAULT_CONFIG, load_config
 from newsdedup.embed import Embedders
@@ -652,7 +652,7 @@ def test_check_add_of_a_new_version_under_a_held_id_says_it_keeps_the_held_one(s
     storm.write_text(json.dumps({"id": "storm-1", "headline": "Storm closes northern ports", "body_text": STORM.split("\n\n", 1)[1]}),
                      encoding="utf-8")
     twice = runner.invoke(app, ["check", str(storm), str(storm), "--output", str(saved)]).output.splitlines()
-    assert twice[0].startswith("storm-1: NEW") and twice[1].startswith("storm-1: COPY of storm-1 (checked above) ("), twice
+    assert twice[0].startswith("storm-1: NEW") and twice[1].startswith("storm-1: COPY of its version checked above ("), twice
 
 
 
@@ -802,11 +802,12 @@ def test_cli_remove_takes_out_an_article_check_add_added(saved, tmp_path_factory
     assert again.exit_code == 1 and f"{added[0]}: not removed: no article of this id is held" in again.output
     # a script reads one JSON object per id on stdout, and the summary on stderr
     assert runner.invoke(app, ["check", str(local), "--add", "--output", str(out)]).exit_code == 0
-    result = runner.invoke(app, ["remove", added[0], "nope", "--json", "--output", str(out)])
+    result = runner.invoke(app, ["remove", added[0], "nope", added[0], "--json", "--output", str(out)])
     assert result.exit_code == 1
-    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [  # one per id as given
         {"article_id": added[0], "removed": True, "reason": None},
-        {"article_id": "nope", "removed": False, "reason": "no article of this id is held"}]
+        {"article_id": "nope", "removed": False, "reason": "no article of this id is held"},
+        {"article_id": added[0], "removed": True, "reason": None}]
     assert result.stderr.startswith(f"removed 1 article: {before.height} articles")
 
 
@@ -1139,3 +1140,43 @@ def test_an_article_add_leaves_out_is_no_earlier_twin_of_the_next(saved, tmp_pat
     assert [o["stored"]["article_id"] for o in objects] == [SEED_004.stem, "b", "x", "x", "y"]
     held = set(pl.read_parquet(out / "articles.parquet")["article_id"].to_list())
     assert {"b", "x", "y"} <= held
+
+
+def test_a_feed_s_items_are_checked_in_the_feed_s_order(saved, tmp_path):
+    """An editor's walk-through: a JSONL batch was checked in id order, so a paper's trim ('aa') above in the answers
+    came before the wire's original ('zz') on the line above it, and the original was called an update of the trim."""
+    trim = STORM.split("\n\n", 1)[1].rsplit("\n\n", 1)[0]
+    lines = [json.dumps({"id": "zz", "title": "Storm closes northern ports", "text": STORM.split("\n\n", 1)[1]}),
+             json.dumps({"id": "aa", "title": "Ports shut by storm", "text": trim})]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["check", str(tmp_path / "feed.jsonl"), "--json", "--output", str(saved)])
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["path"].rsplit(":", 1)[1], o["article_id"], o["verdict"]) for o in objects] == [("1", "zz", "new"), ("2", "aa", "copy")]
+    assert objects[1]["of"]["article_id"] == "zz" and "trimmed to" in ", ".join(objects[1]["differs"])
+
+
+def test_an_item_given_twice_in_a_call_is_a_copy_of_its_version_checked_above(saved, tmp_path):
+    """An editor's walk-through: the same item in two files of one call read "COPY of x (checked above)" with x its
+    own id, and `--add` said "given twice", a reason the README did not give."""
+    item = json.dumps({"id": "wire-77", "title": "Storm closes northern ports", "text": STORM.split("\n\n", 1)[1]})
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text(item, encoding="utf-8")
+    files = [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+    lines = runner.invoke(app, ["check", *files, "--output", str(saved)]).stdout.splitlines()
+    assert lines[1].startswith("wire-77: COPY of its version checked above ("), lines
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    result = runner.invoke(app, ["check", *files, "--add", "--json", "--output", str(out)])
+    assert [json.loads(line)["not_added"] for line in result.stdout.splitlines()] == [
+        None, "it came earlier in this call, and that one is added"]
+
+
+def test_a_verdict_line_names_the_version_its_facts_are_missing_from_and_shows_the_first_five():
+    """An editor's walk-through: a commentary piece's line listed 39 'added facts' in 5,000 characters, and never said
+    they were measured against the story's most complete version, nor which that is."""
+    of = dict.fromkeys(OF_KEYS) | {"article_id": "nyt-1", "story_id": "story_1", "story_title": "Etheridge", "checked_before": False}
+    adds = [f"Sentence number {i}." for i in range(1, 9)]
+    line = Verdict(SAME_STORY, "huff-3", "Bob Etheridge", of, 0.8, [], adds).line()
+    assert line.endswith("; adds 8 facts its most complete version (nyt-1) lacks: Sentence number 1. | Sentence number 2. | "
+                         "Sentence number 3. | Sentence number 4. | Sentence number 5. | and 3 more (--json lists them all)")
+    assert Verdict(SAME_STORY, "huff-3", "Bob Etheridge", of, 0.8, [], adds).as_dict()["adds"] == adds

@@ -60,6 +60,8 @@ REP_TERMS_KEPT = 20_000
 # Components of the candidate graph up to this many groups are clustered with a checked article as the run would
 # (a dense matrix: a few ms at 100 groups, about 50 ms at 400); a bigger one, only the stories the article is close to.
 DESK_DENSE_LIMIT = 400
+# The added facts a verdict's line shows (its JSON lists them all)
+ADDS_SHOWN = 5
 # Every verdict's `of` (and a new one's `nearest`) has these keys: the article it copies, is held as or was compared
 # with (for a story, its most complete version), and that article's story.
 OF_KEYS = ("article_id", "title", "source", "syndicate_id", "story_id", "story_title", "canonical_article_id",
@@ -117,8 +119,10 @@ class Verdict:
         """One readable line for a person at the desk."""
         head = f"{self.article_id}: {self.verdict.upper().replace('_', ' ')}"
         if self.verdict in (COPY, UPDATE):
-            of = (f"{self.of['article_id']} (checked above)" if self.of.get("checked_before")
-                  else "its held version" if self.of["article_id"] == self.article_id else self.of["article_id"])
+            mine = self.of["article_id"] == self.article_id  # its own id: given again, or held in another version
+            of = ("its version checked above" if mine and self.of["checked_before"]
+                  else f"{self.of['article_id']} (checked above)" if self.of["checked_before"]
+                  else "its held version" if mine else self.of["article_id"])
             head += f" of {of} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
             head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == HELD:
@@ -134,8 +138,12 @@ class Verdict:
                      "close to one of its versions but not to the story as a whole: a run gives it a story of its own")
         if self.differs:
             head += "; " + ", ".join(self.differs)
-        if self.adds:
-            head += f"; adds {len(self.adds)} fact{'s' if len(self.adds) > 1 else ''}: " + " | ".join(self.adds)
+        if self.adds:  # the first few: a write-up of 40 new sentences is no line to read (--json lists them all)
+            against = (f" its most complete version ({self.of['article_id']}) lacks"
+                       if self.verdict == SAME_STORY and not self.of["checked_before"] and self.of["article_id"] else "")
+            more = len(self.adds) - ADDS_SHOWN
+            head += (f"; adds {len(self.adds)} fact{'s' if len(self.adds) > 1 else ''}{against}: "
+                     + " | ".join(self.adds[:ADDS_SHOWN]) + (f" | and {more} more (--json lists them all)" if more > 0 else ""))
         return head
 
 

@@ -657,6 +657,8 @@ def check(
     (a copy of one, or another write-up of its new story, says "checked above")."""
     import json
 
+    import polars as pl
+
     from newsdedup.check import HELD, REJECTED, Desk, Verdict, desk_article
     from newsdedup.ingest import linked_input, not_a_file, read_files
     from newsdedup.normalize import one_line
@@ -701,6 +703,10 @@ def check(
             if linked_input(path.parent, path) is not None:  # a link to a file beside it: read there (not "a link
                 path = Path(os.path.realpath(path))         # to another input"); any other link as itself, by its name
             docs, found = read_files(path.parent, [path], settings.ingest)
+            # a feed's items in the feed's order (read_files sorts by id): a batch compares each with those before it,
+            # and the wire's original above the paper's trim is the original, the trim its copy
+            docs = docs.with_columns(pl.col("path").str.extract(r":(\d+)$").cast(pl.Int64).alias("_item")).sort(
+                "_item", nulls_last=False, maintain_order=True).drop("_item")
             # 'feed.rss:3' for the third item of a feed
             rejects = [(name + where[len(path.name) :], reason) for where, reason in found.iter_rows()]
         n_rejected += len(rejects)
@@ -777,7 +783,7 @@ def _not_added(
         return f"the same article came earlier in this call as {given_as}, and that one is added"
     if given_before is None:
         return None
-    return ("given twice" if given_before["text"] == doc["text"]
+    return ("it came earlier in this call, and that one is added" if given_before["text"] == doc["text"]
             else "another version of it came earlier in this call, and that one is added")
 
 
@@ -860,7 +866,7 @@ def remove(
                 summary = changes.summary(save_run(output, state))
     except (Busy, NotWritable, StateError) as exc:
         fail(str(exc))
-    for article_id in dict.fromkeys(ids) if json_out else []:  # once saved: an object says what was done
+    for article_id in ids if json_out else []:  # once saved, an object per id as given (a script zips them)
         typer.echo(json.dumps({"article_id": article_id, "removed": article_id not in refused,
                                "reason": refused.get(article_id)}))
     for article_id, why in refused.items() if not json_out else []:
