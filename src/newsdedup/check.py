@@ -44,7 +44,7 @@ from newsdedup.ingest import known_by_place, stem_of
 from newsdedup.schema import DESK_PLACE, local_time
 from newsdedup.state import State, term_rows_fit
 from newsdedup.stories import (
-    FAR, average_linkage, blend, cluster_dense, corrected_distance, days_of, embedding_text, mean_of_top, split_by_time,
+    blend, cluster_dense, cluster_similarities, corrected_distance, days_of, embedding_text, mean_of_top, split_by_time,
     term_counts, too_far,
 )
 from newsdedup.syndication import (
@@ -160,6 +160,15 @@ class _Probe:
     @cached_property
     def terms(self) -> csr_matrix:
         return self.weigh()
+
+
+def _near_matrix(probes: list[_Probe], k: int) -> np.ndarray:
+    """The articles' similarities to their closest held candidate groups (_Probe.near), a row each, -inf padded to k
+    columns (at least one): what hubness takes beside the rows it is given."""
+    near = np.full((len(probes), max(k, 1)), -np.inf)
+    for row, probe in enumerate(probes):
+        near[row, : len(probe.near)] = probe.near
+    return near
 
 
 @dataclass(eq=False)
@@ -374,20 +383,13 @@ class Desk:
         if len(rows) >= DESK_DENSE_LIMIT:  # the closest only, as _joined_groups bounds its matrix
             rows = sorted(rows, key=lambda i: -float(self._fresh_vectors[i] @ probe.vector))[: DESK_DENSE_LIMIT - 1]
         vectors = np.vstack([self._fresh_vectors[rows], probe.vector[None, :]])
-        words = vstack([*(self._fresh[i].probe.terms for i in rows), probe.terms]).tocsr() if cfg.embedding_weight < 1.0 else None
-        days = np.append(self._fresh_days[rows], probe.day)
         sims = vectors @ vectors.T
-        if words is not None:
+        if cfg.embedding_weight < 1.0:
+            words = vstack([*(self._fresh[i].probe.terms for i in rows), probe.terms]).tocsr()
             sims = blend(sims, (words @ words.T).toarray(), cfg)
-        hub = np.zeros(len(rows) + 1)
-        if cfg.neighbours:
-            among = np.where(too_far(days[:, None], days[None, :], cfg.time_window_days), -np.inf, sims)
-            np.fill_diagonal(among, -np.inf)
-            held = np.full((len(rows) + 1, cfg.neighbours), -np.inf)
-            for k, near in enumerate([*(self._fresh[i].probe.near for i in rows), probe.near]):
-                held[k, : len(near)] = near
-            hub = mean_of_top(np.hstack([held, among]), cfg.neighbours)
-        labels = split_by_time(cluster_dense(vectors, words, days, cfg, hub)[0], days, cfg.time_window_days)
+        days = np.append(self._fresh_days[rows], probe.day)
+        held = _near_matrix([*(self._fresh[i].probe for i in rows), probe], cfg.neighbours)
+        labels = split_by_time(cluster_similarities(sims, days, cfg, also=held)[0], days, cfg.time_window_days)
         return self._most_joined(np.array(rows)[labels[:-1] == labels[-1]])
 
     def _most_joined(self, fresh: np.ndarray) -> int | None:
@@ -652,9 +654,7 @@ class Desk:
         if len(local) + len(fresh) + 1 > min(DESK_DENSE_LIMIT, cfg.max_dense_component):  # too big: its stories only
             stories = {self.group_story[r] for r in near}
             local = np.unique(np.concatenate([self.story_rows[s] for s in sorted(stories)]))
-            held = np.full((len(fresh), max(cfg.neighbours, 1)), -np.inf)
-            for k, i in enumerate(fresh):
-                held[k, : len(self._fresh[i].probe.near)] = self._fresh[i].probe.near
+            held = _near_matrix([self._fresh[i].probe for i in fresh], cfg.neighbours)
             hubs = mean_of_top(held, cfg.neighbours) if cfg.neighbours else np.zeros(len(fresh))
             hub = np.concatenate([self.group_hubs[local], hubs, [mine]])
         theirs = self._fresh_vectors[fresh] if len(fresh) else np.zeros((0, len(vector)), np.float32)

@@ -156,13 +156,14 @@ def mean_of_top(sims: np.ndarray, k: int) -> np.ndarray:
     return np.where(np.isfinite(top), top, 0.0).sum(axis=1) / k
 
 
-def hubness(sims: np.ndarray, apart: np.ndarray, k: int) -> np.ndarray:
-    """Each row's mean similarity to its k nearest others (pairs `apart` excluded, missing ones count 0)."""
+def hubness(sims: np.ndarray, apart: np.ndarray, k: int, also: np.ndarray | None = None) -> np.ndarray:
+    """Each row's mean similarity to its k nearest others (pairs `apart` excluded, missing ones count 0); also: each
+    row's similarities to others not among these rows (-inf where it has fewer), taken with them."""
     if k == 0 or len(sims) < 2:
         return np.zeros(len(sims))
     masked = np.where(apart, -np.inf, sims)
     np.fill_diagonal(masked, -np.inf)
-    return mean_of_top(masked, k)
+    return mean_of_top(masked if also is None else np.hstack([also, masked]), k)
 
 
 def edge_hubness(n: int, src: np.ndarray, dst: np.ndarray, sims: np.ndarray, k: int) -> np.ndarray:
@@ -236,19 +237,24 @@ def cluster_dense(
     sims = vectors @ vectors.T
     if words is not None and cfg.embedding_weight < 1.0:
         sims = blend(sims, (words @ words.T).toarray(), cfg)
+    return cluster_similarities(sims, days, cfg, hub)
+
+
+def cluster_similarities(
+    sims: np.ndarray, days: np.ndarray, cfg: StoriesConfig, hub: np.ndarray | None = None, also: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """cluster_dense on the rows' blended similarities, already at hand; hubness from these rows and `also` (each
+    row's similarities to others outside them, see hubness) unless given."""
     apart = too_far(days[:, None], days[None, :], cfg.time_window_days)
     if hub is None:
-        hub = hubness(sims, apart, cfg.neighbours)
+        hub = hubness(sims, apart, cfg.neighbours, also)
     dist = corrected_distance(sims, hub[:, None], hub[None, :], cfg)
     dist[apart | (sims < cfg.min_similarity)] = FAR
     np.fill_diagonal(dist, 0.0)
-    return average_linkage(dist, cfg.distance_threshold), hub
-
-
-def average_linkage(dist: np.ndarray, threshold: float) -> np.ndarray:
-    """Average-linkage labels on a full distance matrix, no two clusters merged further apart than threshold."""
-    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold)
-    return model.fit_predict(dist)
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=cfg.distance_threshold
+    )
+    return model.fit_predict(dist), hub
 
 
 def _cluster_sparse(vectors: np.ndarray, graph: csr_matrix, cfg: StoriesConfig) -> np.ndarray:
