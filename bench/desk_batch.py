@@ -34,19 +34,10 @@ EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 from common import command_line, load_settings, offline  # noqa: E402
+from make_syndication import load_source  # noqa: E402
 
 offline()
 SETS = ("basil_story", "allsides_lead_story")  # labelled stories of 3 articles each
-
-
-def read_set(name: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    import csv
-
-    with open(EVAL_DIR / name / "articles.jsonl", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh if line.strip()]
-    with open(EVAL_DIR / name / "labels.csv", encoding="utf-8", newline="") as fh:
-        labels = {row["id"]: row["cluster_id"] for row in csv.DictReader(fh)}
-    return records, labels
 
 
 def write_jsonl(folder: Path, records: list[dict[str, Any]]) -> None:
@@ -100,7 +91,7 @@ def one_set(name: str, settings, models, seed: int, tmp: Path) -> dict[str, Any]
     from newsdedup.ingest import read_files
     from newsdedup.state import State, settings_fingerprint
 
-    records, labels = read_set(name)
+    records, labels = load_source(EVAL_DIR / name)
     stories = sorted(set(labels.values()))
     random.Random(seed).shuffle(stories)
     held = set(stories[: len(stories) // 2])

@@ -731,11 +731,11 @@ def check(
                 added[doc["article_id"]] = doc
     if not n_given:  # a feed batch with no new paths: said, not an empty answer
         typer.echo("nothing checked: no paths on stdin", err=True)
-    refused, error, held = (_add_checked(output, settings, desk, stamp, added, 60.0 if wait is None else wait) if add and added
-                            else ({}, None, desk.state.documents))
+    refused, error, holding = (_add_checked(output, settings, desk, stamp, added, 60.0 if wait is None else wait)
+                               if add and added else ({}, None, desk.state.documents))
     if error:  # nothing went in: each article checked says so
         refused = {article_id: f"the add failed: {error}" for article_id in added}
-    stored = _stored(held, [under for _, under in pending if under is not None])
+    stored = _stored(holding, [under for _, under in pending if under is not None])
     for shown, under in pending:  # those it meant to add: did it, and where is it now?
         if shown["not_added"] is None:
             shown["not_added"] = refused.get(shown["article_id"])

@@ -154,6 +154,8 @@ def weekday_order(text: str) -> str | None:
     reading only), else None."""
     fits = weekday_fits(text)
     return next(o for o, ok in fits.items() if ok) if fits and sum(fits.values()) == 1 else None
+
+
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters but tab, line breaks and form feed
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _BLOCKS = (
@@ -1337,11 +1339,11 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
     written = rec.raw_date.strip() if rec.raw_date else ""
     dated = _WEEKDAY_NUMERIC.match(written)  # "Tue 03/02/2026": its weekday may settle it
     both = (dated["a"], dated["b"]) if dated else (found.groups()[:2] if (found := _NUMERIC_DATE.match(written)) else None)
-    if rec.published is not None and both and not weekday_order(written):
+    fits = weekday_fits(written) if dated else None
+    if rec.published is not None and both and not (fits and sum(fits.values()) == 1):  # one reading fits: no doubt
         first, second = int(both[0]), int(both[1])
         if first != second and first <= 12 and second <= 12:  # "03/02/2026": 2 March in the US, 3 February elsewhere
             # said from the date as written: the time read from it is in UTC, which may be another day
-            fits = weekday_fits(written) if dated else None
             weekday = "" if not fits else ", and its weekday fits both" if all(fits.values()) else ", and its weekday fits neither"
             return [f"date {written!r} may give the day or the month first{weekday}: read as "
                     f"{second} {calendar.month_name[first]} {rec.published.year} (month first)"]
