@@ -194,6 +194,29 @@ def test_a_duplicate_of_an_id_is_read_again_once_the_file_holding_it_lets_go(cor
             assert held["K"] == "Lisbon harbour floods" and "feeds/a.json" not in rejects
 
 
+def test_an_input_arriving_under_another_s_name_is_held_beside_it_and_keeps_its_id(tmp_path, fake_embedder):
+    """story.html arriving beside a held story.txt was a reject ("duplicate article_id 'story'") until story.txt went.
+    It is held as 'story.html', stays so while nothing changes, and keeps that id once story.txt goes."""
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "story.txt").write_text("Ferries stop at Harbourton\n\n" + "Ferries stopped at Harbourton on Monday as the "
+                                   "storm closed in, and the port authority said they would not sail before Wednesday. " * 2,
+                                   encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    (inp / "story.html").write_text("<html><body><article><h1>Lisbon harbour floods</h1><p>An Atlantic storm flooded the "
+                                    "harbour district of Lisbon on Tuesday, forcing ferries to stop; 14 people were rescued "
+                                    "from the water by the coast guard.</p></article></body></html>", encoding="utf-8")
+    for _ in range(2):
+        continue_run(state, inp, settings, fake_embedder)
+        assert state.rejects.height == 0
+        assert state.documents.select("article_id", "path").sort("path").rows() == [("story.html", "story.html"), ("story", "story.txt")]
+    (inp / "story.txt").unlink()
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.documents.select("article_id", "title").rows() == [("story.html", "Lisbon harbour floods")]
+
+
 def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, fake_embedder):
     """A broken link (or a pipe, or a file without read permission) must not stop a scheduled run: it is
     a reject with its reason, is not read again while unchanged, and is read once it can be."""

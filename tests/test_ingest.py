@@ -920,6 +920,22 @@ def test_duplicate_article_id_keeps_the_first_file(tmp_path):
     assert _reason(rejects, "b.json") == "duplicate article_id 'same' (first in a.json)"
 
 
+def test_inputs_whose_names_give_one_id_are_each_an_article(tmp_path):
+    """An operator's review: story.txt and story.html (two feeds saving under one name) both took the id 'story' from
+    their names, and the second, another article, was a reject, "duplicate article_id". An id from a name that another
+    input's name gave first is the input's path; an id an item gives itself is still a duplicate."""
+    (tmp_path / "story.txt").write_text("Markets fall\n\n" + BODY, encoding="utf-8")
+    (tmp_path / "story.html").write_text(f"<html><body><article><h1>Storm hits</h1><p>{BODY} Storm.</p></article></body></html>",
+                                         encoding="utf-8")
+    lines = [{"title": "Ferries stop", "text": BODY + " Ferries."}, {"id": "story.txt", "title": "Taken", "text": BODY}]
+    for name in ("wire.json", "wire.jsonl"):  # both items 1 'wire:1'
+        (tmp_path / name).write_text(json.dumps(lines) if name == "wire.json" else json.dumps(lines[0]), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.select("article_id", "path").sort("path").rows() == [
+        ("story", "story.html"), ("story.txt", "story.txt"), ("wire:1", "wire.json:1"), ("wire.jsonl:1", "wire.jsonl:1")]
+    assert rejects.rows() == [("wire.json:2", "duplicate article_id 'story.txt' (first in story.txt)")]
+
+
 def test_an_item_repeated_further_down_its_file_replaces_the_earlier_one(tmp_path):
     """A JSONL log gets a correction appended under the item's id: the later line stands, the earlier is a reject
     saying which line replaced it; another file repeating the id is still a duplicate of the first file's."""

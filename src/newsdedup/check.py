@@ -40,7 +40,7 @@ from newsdedup.html_report import edits_words, keeps_ending, pasted_words, word_
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
-from newsdedup.ingest import known_by_place, stem_of
+from newsdedup.ingest import named_by_file, stem_of
 from newsdedup.schema import DESK_PLACE, local_time
 from newsdedup.state import State, term_rows_fit
 from newsdedup.stories import (
@@ -90,7 +90,7 @@ def desk_article(doc: dict[str, Any], name: str, file_name: str) -> dict[str, An
     share one, and the same article added twice has the same one."""
     path = DESK_PLACE + name + doc["path"][len(file_name) :]
     article_id = doc["article_id"]
-    if article_id == stem_of(file_name) or known_by_place(article_id, doc["path"]):
+    if named_by_file(article_id, doc["path"]):
         article_id = f"check:{stem_of(Path(name).name)}-{_text_key(doc['title'], doc['text'])[:8]}"
     return {**doc, "article_id": article_id, "path": path}
 

@@ -1025,10 +1025,20 @@ def file_of(path: pl.Expr) -> pl.Expr:
 
 
 def known_by_place(article_id: str, path: str) -> bool:
-    """Whether an item is known only by its place in its file ('feed:3'): one without an id or a url of its own,
-    which a newer version of the file may give to another item."""
+    """Whether an item is known only by its place in its file ('feed:3', or its path 'feed.json:3' where another
+    input's name gave 'feed:3' first): one without an id or a url of its own, which a newer version of the file may
+    give to another item."""
     place = place_of(path)
-    return place is not None and article_id == at_place(stem_of(place[0]), place[1])
+    return place is not None and article_id in (at_place(stem_of(place[0]), place[1]), path)
+
+
+def named_by_file(article_id: str, path: str) -> bool:
+    """Whether an item's id comes from its input's name, not from the item: its file's stem ('story' for
+    story.txt), its place in a file holding several ('feed:3'), or, where another input's name gave that first, its
+    path ('story.html', 'feed.json:3')."""
+    if place_of(path) is not None:
+        return known_by_place(article_id, path)
+    return article_id in (stem_of(path), path)
 
 
 def _items(
@@ -1488,6 +1498,11 @@ def _take(
     earlier = docs.get(item.article_id) if item.article_id in seen else None
     if earlier is not None and file_of_path(earlier["path"]) != file_of_path(item.path):
         earlier = None  # read from another file: the first file's item stands
+    if (item.article_id in seen and file_of_path(seen[item.article_id]) != file_of_path(item.path)
+            and named_by_file(item.article_id, item.path) and item.path not in seen):
+        # an id another input's name gave first ('story' of story.txt, for story.html): the item is its own
+        # article, not a duplicate, and its path is a name no other input has
+        item, earlier = replace(item, article_id=item.path), None
     if item.article_id in seen and not (earlier is not None and _replaces(item, earlier)):
         rejects.append({"path": item.path, "reason": duplicate_reason(item.article_id, seen[item.article_id])})
         return

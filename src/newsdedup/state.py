@@ -32,7 +32,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 42  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 43  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -99,6 +99,8 @@ STATE_VERSION = 42  # 7: figures are words in the TF-IDF (TermStats counts chang
 # headers under a headline are read, a few stray NULs are dropped, and an ambiguous numeric date gets a note (documents)
 # 42: a weekday settles a numeric date's order ("Tue 03/02/2026" is 3 February), NULs escaped in JSON text go; a
 # credit line names people only ("Reporting by Reuters showed ..." stays), a notice lists three uses (documents)
+# 43: an id from an input's name that another input's name gave first is the input's path (story.txt beside
+# story.html: an article, not a duplicate reject)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
