@@ -1032,6 +1032,11 @@ def test_counts_say_what_happened_to_what_is_counted():
     assert counts("Six people died and the blaze hurt 19 others.") == [("people", "6", "killed"), ("people", "19", "injured")]
     assert counts("Nine people died and 52 were injured.") == [("people", "9", "killed"), ("people", "52", "injured")]
     assert counts("Eight people remain missing.") == [("people", "8", "missing")]
+    # a number's first digits are no count of the dead: "killed 1.6 million chickens" counted 1 person killed, and
+    # "killed at least 1,419 people" at least 1
+    assert counts("An earthquake on Saturday killed at least 1,419 people.") == [("people", "at least 1419", "killed")]
+    assert counts("The storm killed 1.6 million chickens, officials said.") == [("chickens", "1.6 million", "killed")]
+    assert counts("Bird flu killed up to 2.5 million hens.") == [("hens", "up to 2.5 million", "killed")]
     # one thing under two names
     assert counts("More than 2,300 houses were damaged.") == [("homes", "more than 2300", "damaged")]
     assert counts("It plans to lay off about 3,500 employees.") == [("jobs", "about 3500", "cut")]

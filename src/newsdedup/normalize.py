@@ -1249,7 +1249,7 @@ _BARE_VERBS = ("kill", "injur", "wound", "hurt", "missing", "dead")
 _BARE_COUNTS = (
     re.compile(
         rf"\b(?P<verb>killing|injuring|wounding|hurting|killed|injured|wounded|hurt)\s+(?:(?P<qual>{_QUALIFIER})\s+)?"
-        rf"(?!no\b|one\b){_COUNT}(?:\s+others\b)?(?=\s*(?:[,.;]|and\b|\Z))",
+        rf"(?!no\b|one\b){_COUNT}(?:\s+others\b)?(?=\s*(?:[,.;](?!\d)|and\b|\Z))",  # not "killed 1.6 million chickens"
         re.I,
     ),
     re.compile(  # "no one was injured", "not one was killed" count nobody
