@@ -970,6 +970,14 @@ def test_an_afp_style_caption_is_removed():
     caption = "A man looks at damaged shelves in a shop in Sendai on February 3, 2026. - JIJI PRESS / AFP"
     body = clean_body(["The quake struck at dawn, officials said.", caption, "Waves of 20 centimetres were seen."], None)
     assert body == "The quake struck at dawn, officials said.\n\nWaves of 20 centimetres were seen."
+    # Fox News's: a picture agency alone in the brackets (an editor's walk-through: the caption stayed as news)
+    for credit in ("(Getty Images)", "(AFP via Getty Images)", "(Reuters/Jane Doe)"):
+        caption = f"Kathy Griffin attends an event in Los Angeles, Calif., on May 1, 2017. {credit}"
+        assert clean_body(["The quake struck at dawn.", caption, "Waves were seen."], None) == "The quake struck at dawn.\n\nWaves were seen."
+    # a sentence of news with a date that a wire credits stays ("(Reuters)" after two sentences, or no date)
+    kept = ["The bank raised rates on May 1, 2017, and again in June. It said more would follow. (Reuters)",
+            "Fans queued outside the arena. (Getty Images)"]
+    assert clean_body(kept, None) == "The bank raised rates on May 1, 2017, and again in June. It said more would follow.\n\nFans queued outside the arena."
 
 
 def test_counts_say_what_happened_to_what_is_counted():

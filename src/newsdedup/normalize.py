@@ -168,6 +168,9 @@ _CREDIT_LINE = re.compile(
 # workers search the rubble in Malatya, Turkey, Tuesday, Feb. 3, 2026. (AP Photo/Emre Yildiz)".
 _PHOTO_CREDIT_END = re.compile(
     r"(?i:\((?:ap|afp|reuters|getty images|epa|xinhua)?\s*photo\b[^()]{0,60}\))\W*$"
+    # a picture agency alone: "(Getty Images)", "(AFP via Getty Images)", "(Reuters/Jane Doe)"
+    r"|(?i:\((?:[\w.-]+\s+via\s+)?(?:getty images|getty|shutterstock|istock|alamy|epa(?:-efe)?|afp|ap|reuters)"
+    r"(?:\s*/\s*[^()/]{1,40})?\))\W*$"
     r"|\s-\s[A-Z][A-Z .'&-]{1,40}/\s*(?:AFP|AP|REUTERS|GETTY IMAGES|EPA)\W*$"  # AFP style: "... 2026. - JIJI PRESS / AFP"
 )
 _FULL_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(19|20)\d\d\b")
