@@ -386,6 +386,10 @@ def test_ninjs_2_html_only_body_is_turned_into_paragraphs(tmp_path):
     text = _doc(docs, "n2html")["text"]
     assert "<p>" not in text and "<b>" not in text
     assert text == BODY + "\n\nRoads were blocked for hours."
+    # its quotes and dashes folded as every other input's (an editor's walk-through: "Queen’s" beside "Queen's")
+    record["bodies"][0]["value"] = "<p>“The Queen’s guards” — all 40 — stood by the gate on Monday, officials said.</p>"
+    (tmp_path / "n2html.json").write_text(json.dumps(record), encoding="utf-8")
+    assert _doc(_ingest(tmp_path)[0], "n2html")["text"] == '"The Queen\'s guards" - all 40 - stood by the gate on Monday, officials said.'
 
 
 def test_a_body_given_as_parts_is_their_text_a_paragraph_each(tmp_path):

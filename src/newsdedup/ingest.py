@@ -719,7 +719,7 @@ def _html_to_lines(html: str) -> list[str]:
         block.tail = "\n" + (block.tail or "")  # a block ends its line and starts one
         if block.tag not in ("br", "hr"):
             block.text = "\n" + (block.text or "")
-    return [" ".join(line.split()) for line in tree.text_content().split("\n")]
+    return [" ".join(line.split()) for line in fold(tree.text_content()).split("\n")]  # quotes and dashes as every input's
 
 
 def _main_first(parts: list[Any]) -> list[dict[str, Any]]:
