@@ -44,6 +44,7 @@ from newsdedup.normalize import (
     split_dateline,
     split_sentences,
     strip_inline_credits,
+    without_outlet,
     words,
 )
 from newsdedup.progress import track
@@ -1283,11 +1284,13 @@ def to_document(rec: Record, cfg: IngestConfig) -> dict[str, Any]:
         elif when is not None:
             published = when
             break
+    source = rec.source or outlet_in_title(rec.title)  # "... | AeroNews Europe" names its outlet
+    title = " ".join(rec.title.split()) if rec.title else None  # a headline given on two lines: one
     row = {
         "article_id": rec.article_id,
         "path": rec.path,
-        "title": " ".join((rec.title or display_title(body)).split()),  # a headline given on two lines: one
-        "source": rec.source or outlet_in_title(rec.title),  # "... | AeroNews Europe" names its outlet
+        "title": without_outlet(title, source) if title else " ".join(display_title(body).split()),
+        "source": source,
         "published": published.astimezone(timezone.utc) if published else None,
         "utc_offset": (published.utcoffset() or None) if published else None,  # UTC itself: none
         "url": rec.url,

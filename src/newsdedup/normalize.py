@@ -737,6 +737,17 @@ def last_dash(title: str) -> tuple[str, str, str]:
     return max((title.rpartition(dash) for dash in (" - ", " \u2013 ", " \u2014 ")), key=lambda p: len(p[0]))
 
 
+def without_outlet(title: str, source: str | None) -> str:
+    """A headline without the outlet it names at its end when that is its article's source ("Ferries stop at
+    Harbourton | AeroNews Europe" from AeroNews Europe): the report names the source beside it."""
+    head, sep, tail = title.rpartition(" | ")
+    if not sep:
+        head, sep, tail = last_dash(title)
+    if sep and source and tail.strip().casefold() == source.strip().casefold() and len(head.split()) >= 2:
+        return head.rstrip()
+    return title
+
+
 def outlet_in_title(title: str | None) -> str | None:
     """The outlet a headline names at its end, after its last " | " or a dash ("Pakistan says 92 militants killed |
     AeroNews Europe", "... - Dawn.com", "... - Reuters"): a name of at most five words that looks like an outlet's (a
