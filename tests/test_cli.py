@@ -320,6 +320,22 @@ def test_stories_view_dates_a_story_as_its_sources_did(results, tmp_path):
     assert "2026-02-01..2027-03-04" in result.output  # a span across years gives the whole last date
 
 
+def test_stories_view_says_unknown_for_a_story_whose_sources_are_not_known(results, tmp_path):
+    """An editor's walk-through: `stories` said "-" where `show` and the reports say "unknown"."""
+    import shutil
+
+    import polars as pl
+
+    out = tmp_path / "out"
+    shutil.copytree(results, out)
+    stories = pl.read_parquet(out / "stories.parquet")
+    stories.with_columns(sources=pl.lit([], dtype=stories.schema["sources"])).write_parquet(out / "stories.parquet")
+    result = runner.invoke(app, ["stories", "--output", str(out)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if stories["story_id"][0] in line)
+    assert " unknown " in line and " - " not in line
+
+
 def test_show_view_prints_one_story_by_prefix(results):
     import polars as pl
 

@@ -472,7 +472,7 @@ def stories(
     for row, dates, n in rows:
         cells = [Text(row["story_id"]), Text(row["title"] or ""), str(row["n_articles"]), str(row["n_syndicates"])]
         if "sources" in widths:
-            cells.append(Text(", ".join(row["sources"]) or "-"))  # ids, titles and sources as they are: no markup
+            cells.append(Text(", ".join(row["sources"]) or "unknown"))  # ids, titles and sources as they are: no markup; as show says
         view.add_row(*cells, dates, *([n] if "conflicts" in widths else []))
     console.print(view)
 
