@@ -926,6 +926,14 @@ def test_counts_of_another_day_place_or_thing_are_no_conflict():
     assert find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg) == []
     sents = _counting(["In December, boxes with 50,000 pages of emails were delivered.", "It received 55,000 pages of emails."])
     assert [values for _, values, _ in find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg)] == [["50000", "55000"]]
+    # a day of a month against another or a weekday: two times (an editor's walk-through: a milestone of December
+    # against January's toll "as of Tuesday" was a conflict), not one day named twice ("on Tuesday, Dec. 17")
+    for other in ("The country had at least 400,000 deaths as of Tuesday afternoon.",
+                  "The country had at least 400,000 deaths on Jan. 19."):
+        sents = _counting(["The country reached 300,000 deaths on Dec. 17, according to the university.", other])
+        assert find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg) == []
+    sents = _counting(["The country reached 300,000 deaths on Tuesday, Dec. 17.", "It had 320,000 deaths on Dec. 17th."])
+    assert [values for _, values, _ in find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg)] == [["300000", "320000"]]
     # the larger count told for a place: the other, smaller one is the earlier report ("at least 8" / "at least 9")
     sents = _counting(["Flooding killed at least nine people in New Jersey.", "The downpour killed at least eight people."])
     assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["at least 8", "at least 9"]]

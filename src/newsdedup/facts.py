@@ -609,11 +609,38 @@ def _record_years(text: str) -> frozenset[str]:
     return frozenset(_RECORD_SINCE.findall(text)) if "since" in text.lower() else frozenset()
 
 
+# A day of a month: "Dec. 17", "December 17th", "17 December" (not "December 2020", "Dec. 1,500")
+_MONTH_DAY = re.compile(
+    r"\b(?:(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d1>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+    r"|(?P<d2>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b"
+    r"(?![,.]?\d)",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def _month_days(text: str) -> frozenset[str]:
+    """The days of a month a sentence names ("on Dec. 17" -> {'dec 17'}); only those whose month times() reads (not
+    "may 3" in "they may 3-D print")."""
+    months = {t[:3] for t in times(text)}
+    return frozenset(
+        f"{(m.group('m1') or m.group('m2')).lower()} {m.group('d1') or m.group('d2')}" for m in _MONTH_DAY.finditer(text)
+        if (m.group("m1") or m.group("m2")).lower() in months
+    )
+
+
 def _same_dates(a: str, b: str) -> bool:
     """Days aside, two sentences tell of one time: they name the same months and years, or one names a month the
     other leaves out ("50,000 pages ... delivered in December" / "55,000 pages, the department said Monday"), but
-    not a year ("shed 2,500 jobs in March 2023", "a similar flood in 2019")."""
-    da, db = times(a) - _DAYS - _record_years(a), times(b) - _DAYS - _record_years(b)
+    not a year ("shed 2,500 jobs in March 2023", "a similar flood in 2019"), nor a day of a month against another
+    day of a month or a weekday ("300,000 deaths on Dec. 17" / "at least 400,000 deaths as of Tuesday")."""
+    ta, tb = times(a), times(b)
+    da, db = ta - _DAYS - _record_years(a), tb - _DAYS - _record_years(b)
+    on_a, on_b = _month_days(a), _month_days(b)
+    if on_a and on_b and not on_a & on_b:
+        return False
+    if on_a and not on_b and tb & _WEEKDAYS or on_b and not on_a and ta & _WEEKDAYS:
+        return False
     if da == db:
         return True
     return not (da and db) and not any(t[:1].isdigit() or " " in t for t in da | db)
