@@ -212,6 +212,12 @@ def test_a_fact_leaning_on_the_sentence_before_it_is_shown_after_it():
     assert f"- {leaning}\n" in report
 
 
+def test_a_quotation_saying_nothing_of_who_speaks_is_shown_after_the_sentence_naming_the_speaker():
+    said = '"We moved 40 families overnight," Mayor Ines Calder said.'
+    quoted = '"In fact, the river rose two metres in an hour on the coastal road.'
+    assert f"- {quoted} _(after: {said})_\n" in _markdown_with(_with_leaning(said, quoted))
+
+
 def test_a_sentence_before_that_is_a_quotation_keeps_its_own_quote_marks_only():
     said = '"I feel very badly," the mayor said at dawn on the coastal road.'
     leaning = '"We moved 40 families overnight," she said.'
@@ -281,6 +287,12 @@ def test_a_fact_naming_nobody_but_telling_of_a_person_leans_on_the_sentence_befo
     assert not leans("Governor Ada Marsh said she would visit the flooded district.")  # names whom "she" is
     assert not leans("Residents fled their homes as the water rose.")  # no one person
     assert not leans("The Shepherd Hotel reopened on Friday.")  # "he" only inside a word
+    # a quotation saying nothing of who speaks (an editor's walk-through: the speaker was named in the sentence
+    # before, which the most complete version states, so the list showed a bare quotation)
+    assert leans('"In fact, in his decades of service, Special Agent Strzok has proved himself a top officer.')
+    assert leans("\u201cThe decision was taken in response to political pressure.\u201d")
+    assert not leans('"We moved 40 families overnight," Mayor Ines Calder said.')
+    assert not leans('"Stocks fell 5%" was the headline of the Gazette on Friday, according to the archive.')
 
 
 def _both_reports(t: dict[str, pl.DataFrame], sections: Sections | None) -> tuple[str, str]:
