@@ -392,6 +392,18 @@ def test_page_furniture_lines_go_and_news_opening_with_their_words_stays():
     assert [line for line in news if is_boilerplate_line(line)] == []
 
 
+def test_a_page_asking_its_reader_or_pointing_at_what_it_embeds_is_furniture():
+    """An editor's walk-through: these were listed as facts a version adds."""
+    furniture = ["See the cover below, and tell us whether you think it crosses a line.",
+                 "Let us know what you think in the comments.",
+                 "Below are some of the photos shared Wednesday on Twitter from restaurants around the country."]
+    news = ['"Tell us what you think," the mayor said.', "Voters should tell us below what they want, he wrote.",
+            "Police asked anyone with information to tell us.", "Below is the full statement.",
+            "Below are some of the photos, the agency said, taken by its crew on Monday."]
+    assert [line for line in furniture if not is_boilerplate_line(line)] == []
+    assert [line for line in news if is_boilerplate_line(line)] == []
+
+
 def test_a_list_line_stating_a_figure_is_a_fact_not_a_subheading():
     """A hostile-input review: "Deaths so far: 135" and "Injured: 420" were dropped as subheadings whenever the next
     line opened with a capital. Only a label and a figure: a headline or a subheading ending in a number still goes

@@ -134,6 +134,13 @@ _BOILERPLATE_PATTERNS = (
     r"^\(?(contact|e-?mail|reach|write to)\b(?=.{0,190}$)(?!.*\b(said|says|told|according)\b).{0,100}"
     r"[\w.+-]+@[\w-]+\.[\w.-]*\w(\s+(or|and)\s+(call\s+)?[\d\s().+-]{7,20})?\W*$",
     r"^\(?(have|got) (a|any) (news )?tips?( for us)?\?",
+    # the page asking its reader, or pointing at what it embeds: "See the cover below, and tell us whether you think it
+    # crosses a line.", "Let us know what you think in the comments.", "Below are some of the photos shared on Twitter."
+    # (not "'Tell us what you think,' the mayor said")
+    r"\A(?=.{0,200}$)(?!.*\b(said|says|told|according|wrote|writes|added|asked|urged)\b).{0,100}\b(tell us|let us know)\b.{0,80}"
+    r"\b(you think|your (thoughts|views)|in the comments|below)\b",
+    r"^below (are|is) (some|a few|a selection|more)\b(?=.{0,200}$)(?!.*\b(said|says|told|according)\b).{0,40}"
+    r"\b(photos|pictures|images|tweets|posts|videos|reactions)\b",
     r"^\(?(follow|read|see|get) (all )?(of )?our (live |full |complete |latest |continuing |ongoing )?"
     r"(coverage|updates|live blog|live updates)(\s+(of|on|at|from|in|here)\b|\W*$)(?!.*\b(said|says|told)\b)",
     # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
@@ -150,7 +157,7 @@ _BOILERPLATE_ANYWHERE = [re.compile(p, re.I) for p in _BOILERPLATE_PATTERNS if n
 # Words one of those needs: most lines hold none, and a substring test is much cheaper than a search.
 _ANYWHERE_WORDS = (
     "rights reserved", "sign up", "subscribe", "newsletter", "may not be", "republication", "redistribution",
-    "responsibility", "contributed", "above", "below",
+    "responsibility", "contributed", "above", "below", "tell us", "let us know",
 )
 # "By Jane Doe", "By Jane Doe and John Roe, Reuters", "By JANE DOE | AP": names only, case-sensitive,
 # so that "By Sunday, security forces had ..." stays story text.

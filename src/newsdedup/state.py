@@ -103,7 +103,8 @@ STATE_VERSION = 43  # 7: figures are words in the TF-IDF (TermStats counts chang
 # story.html: an article, not a duplicate reject); "killed at least 1,419 people" and "killed 1.6 million chickens"
 # count no 1 dead besides (conflicts); a caption credited "(Getty Images)" goes, an HTML body in JSON is folded
 # (curly quotes and dashes, as every other input's), a headline ending in its own outlet goes without it (documents)
-# and a day of a month against another or a weekday is another time ("on Dec. 17" / "as of Tuesday": conflicts)
+# and a day of a month against another or a weekday is another time ("on Dec. 17" / "as of Tuesday": conflicts); a
+# page asking its reader ("tell us whether you think ...") or pointing at what it embeds is furniture (documents)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
