@@ -217,6 +217,36 @@ def test_an_input_arriving_under_another_s_name_is_held_beside_it_and_keeps_its_
     assert state.documents.select("article_id", "title").rows() == [("story.html", "Lisbon harbour floods")]
 
 
+def test_an_article_changed_under_its_id_is_embedded_again_and_its_story_is_a_fresh_run_s(tmp_path, fake_embedder):
+    """An operator's review: a .txt rewritten in place (or a corrected item under its id, a link pointed elsewhere)
+    kept its old text's vector, and the run put the new text in its old text's story, until --full."""
+    budget = ("Budget vote delayed\n\nThe city council delayed its budget vote on Monday after members disagreed over "
+              "school funding, road repairs and a proposed increase in property taxes for the coming year.")
+    fire = ("Chemical fire at plant\n\nA chemical fire broke out at a fertiliser plant near the river port on Tuesday, "
+            "sending black smoke over the town; firefighters evacuated nearby homes and closed the port road.")
+    fire_again = ("Fire at fertiliser plant\n\nFirefighters closed the port road and evacuated homes near the river on "
+                  "Tuesday as black smoke from a chemical fire at the fertiliser plant spread over the town.")
+    budget_again = ("Council delays budget\n\nMembers disagreed over property taxes, road repairs and school funding, "
+                    "and the city council delayed its vote on the budget for the coming year on Monday.")
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "s.txt").write_text(budget, encoding="utf-8")
+    (inp / "f.txt").write_text(fire, encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    (inp / "s.txt").write_text(fire_again, encoding="utf-8")
+    (inp / "g.txt").write_text(budget_again, encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    fresh = _fresh(settings)
+    continue_run(fresh, inp, settings, fake_embedder)
+
+    def stories(st):
+        return _partition(st.documents.sort("article_id")["story_id"].to_list())
+
+    assert stories(state) == stories(fresh) == {frozenset({0, 2}), frozenset({1})}  # f and s, and g
+
+
 def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, fake_embedder):
     """A broken link (or a pipe, or a file without read permission) must not stop a scheduled run: it is
     a reject with its reason, is not read again while unchanged, and is read once it can be."""

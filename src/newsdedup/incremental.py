@@ -379,7 +379,12 @@ def update_stories(
     reps = reps.join(old_members, on="syndicate_id", how="left").join(
         state.groups.rename({"representative": "old_rep"}), on="syndicate_id", how="left"
     )
-    embed_again = (pl.col("row").is_null() | (pl.col("old_rep") != pl.col("representative"))).fill_null(True)
+    # a group is embedded again when it is new, has another representative, or its representative's text is new: an
+    # article read again under its id (a .txt rewritten, a corrected item) is no held document now
+    held = state.documents["article_id"].implode()
+    embed_again = (
+        pl.col("row").is_null() | (pl.col("old_rep") != pl.col("representative")) | ~pl.col("representative").is_in(held)
+    ).fill_null(True)
     regraph = (embed_again | (pl.col("members") != pl.col("old_members"))).fill_null(True)
     reps = reps.with_columns(embed_again.alias("embed_again"), regraph.alias("regraph"))
 
