@@ -247,6 +247,29 @@ def test_an_article_changed_under_its_id_is_embedded_again_and_its_story_is_a_fr
     assert stories(state) == stories(fresh) == {frozenset({0, 2}), frozenset({1})}  # f and s, and g
 
 
+def test_a_file_named_as_an_item_of_another_is_its_own_input(tmp_path, fake_embedder):
+    """An operator's review: a file named 'wire.jsonl:1' beside wire.jsonl was read as item 1 of wire.jsonl. Its
+    reject went with wire.jsonl's rejects when wire.jsonl changed, and was in neither table from then on."""
+    import json
+
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    item = {"id": "w1", "title": "Ferries stop", "text": "Ferries stopped at Harbourton on Monday as the storm closed in, officials said."}
+    (inp / "wire.jsonl").write_text(json.dumps(item) + "\n", encoding="utf-8")
+    (inp / "wire.jsonl:1").write_text("A note\n\nSome text that is not read, being of no type newsdedup reads.", encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.rejects["path"].to_list() == ["wire.jsonl\\x3a1"]
+    with (inp / "wire.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({**item, "id": "w2", "title": "Port reopens"}) + "\n")
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.rejects["path"].to_list() == ["wire.jsonl\\x3a1"] and state.documents.height == 2
+    (inp / "wire.jsonl:1").unlink()
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.rejects.height == 0 and state.documents.height == 2
+
+
 def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, fake_embedder):
     """A broken link (or a pipe, or a file without read permission) must not stop a scheduled run: it is
     a reject with its reason, is not read again while unchanged, and is read once it can be."""

@@ -1412,9 +1412,12 @@ def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
 
 def input_name(root: Path, path: Path) -> str:
     """An input's path relative to root, as the tables show it. A file name that is not UTF-8 (bytes the
-    system could not decode) shows those bytes escaped ('caf\\xe9.txt'): such a string can be stored."""
+    system could not decode) shows those bytes escaped ('caf\\xe9.txt'): such a string can be stored; so does a colon
+    that would make it read as an item of another file ('wire.jsonl\\x3a1', a file named 'wire.jsonl:1')."""
     rel = path.relative_to(root).as_posix()
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    rel = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    # a name ending as an item's place in a file ('wire.jsonl:1') is escaped the same way: 'wire.jsonl\\x3a1' is no item
+    return rel[: found.start()] + "\\x3a" + found.group(1) if (found := re.search(_PLACE, rel)) else rel
 
 
 def linked_input(root: Path, path: Path) -> str | None:
