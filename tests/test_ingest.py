@@ -916,6 +916,13 @@ def test_empty_json_array_is_rejected(tmp_path):
     assert rejects["path"].to_list() == ["empty_feed.json"]
 
 
+def test_a_reject_reason_is_one_line_whatever_the_input_names(tmp_path):
+    """An operator's review: an object without a body, with a key holding a line break, gave a reason of two lines."""
+    (tmp_path / "keys.json").write_text(json.dumps({"weird\nkey": 1, "other": 2}), encoding="utf-8")
+    reason = _reason(_ingest(tmp_path)[1], "keys.json")
+    assert "\n" not in reason and reason.endswith("it holds weird key, other")
+
+
 def test_duplicate_article_id_keeps_the_first_file(tmp_path):
     (tmp_path / "a.json").write_text(json.dumps({"id": "same", "title": "First", "text": BODY}), encoding="utf-8")
     (tmp_path / "b.json").write_text(json.dumps({"id": "same", "title": "Second", "text": BODY + " Again."}), encoding="utf-8")

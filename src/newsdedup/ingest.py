@@ -1551,4 +1551,5 @@ def read_files(
                 rejects.append({"path": rel, "reason": failure_reason("could not read", exc)})
             advance(1)
     documents = conform(pl.DataFrame(list(docs.values()), schema=DOCUMENTS), DOCUMENTS, "documents")
+    rejects = [{**r, "reason": one_line(r["reason"])} for r in rejects]  # a reason quoting a key "weird\nkey": one line
     return documents.sort("article_id"), conform(pl.DataFrame(rejects, schema=REJECTS), REJECTS, "rejects")
