@@ -945,6 +945,14 @@ def test_inputs_whose_names_give_one_id_are_each_an_article(tmp_path):
     assert docs.select("article_id", "path").sort("path").rows() == [
         ("story", "story.html"), ("story.txt", "story.txt"), ("wire:1", "wire.json:1"), ("wire.jsonl:1", "wire.jsonl:1")]
     assert rejects.rows() == [("wire.json:2", "duplicate article_id 'story.txt' (first in story.txt)")]
+    # an item's own id read after a name that gave it: the name's input yields (an operator's review: the item was a
+    # reject, "duplicate article_id 'story' (first in story.txt)", and was in no story)
+    for name in ("story.html", "wire.json"):
+        (tmp_path / name).unlink()
+    (tmp_path / "wire.jsonl").write_text(json.dumps({"id": "story", "title": "Quake", "text": BODY + " Quake."}), encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert docs.select("article_id", "path").sort("path").rows() == [("story.txt", "story.txt"), ("story", "wire.jsonl:1")]
+    assert rejects.height == 0
 
 
 def test_an_item_repeated_further_down_its_file_replaces_the_earlier_one(tmp_path):

@@ -1501,6 +1501,12 @@ def _take(
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
         return
+    holder = docs.get(item.article_id) if item.article_id in seen else None
+    if (holder is not None and file_of_path(holder["path"]) != file_of_path(item.path) and holder["path"] not in seen
+            and named_by_file(item.article_id, holder["path"]) and not named_by_file(item.article_id, item.path)):
+        # an id an input's name gave, read this time, yields to an item's own ({"id": "story"} against story.txt)
+        del docs[item.article_id], seen[item.article_id]
+        docs[holder["path"]], seen[holder["path"]] = {**holder, "article_id": holder["path"]}, holder["path"]
     earlier = docs.get(item.article_id) if item.article_id in seen else None
     if earlier is not None and file_of_path(earlier["path"]) != file_of_path(item.path):
         earlier = None  # read from another file: the first file's item stands
