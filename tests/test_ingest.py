@@ -923,6 +923,21 @@ def test_a_reject_reason_is_one_line_whatever_the_input_names(tmp_path):
     assert "\n" not in reason and reason.endswith("it holds weird key, other")
 
 
+def test_a_page_nested_past_the_parser_s_limit_is_read_or_rejected_saying_so(tmp_path):
+    """An operator's review: a page of 300 nested divs was "HTML page with no article text", though the text is there
+    (libxml2 stops at 256 levels); past 2,048 levels the reason says why."""
+    paragraphs = f"<p>{BODY}</p><p>Officials said a new vote would be held next week.</p>"
+    for depth in (300, 3000):
+        page = f"<html><head><title>Jail raid</title></head><body>{'<div>' * depth}{paragraphs}{'</div>' * depth}</body></html>"
+        (tmp_path / f"deep{depth}.html").write_text(page, encoding="utf-8")
+    (tmp_path / "body.json").write_text(json.dumps({"id": "b", "title": "Jail raid", "body_html": "<div>" * 3000 + paragraphs}),
+                                        encoding="utf-8")
+    docs, rejects = _ingest(tmp_path)
+    assert _doc(docs, "deep300")["text"] == BODY + "\n\nOfficials said a new vote would be held next week."
+    assert _reason(rejects, "deep3000.html") == "HTML page nested deeper than 2,048 elements: its text cannot be read"
+    assert _reason(rejects, "body.json") == "HTML body nested deeper than 2,048 elements: its text cannot be read"
+
+
 def test_duplicate_article_id_keeps_the_first_file(tmp_path):
     (tmp_path / "a.json").write_text(json.dumps({"id": "same", "title": "First", "text": BODY}), encoding="utf-8")
     (tmp_path / "b.json").write_text(json.dumps({"id": "same", "title": "Second", "text": BODY + " Again."}), encoding="utf-8")

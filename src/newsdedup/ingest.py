@@ -709,7 +709,10 @@ def _html_to_lines(html: str) -> list[str]:
     # lxml refuses a stray control character (a space here) and stops at half a character (U+FFFD, as stored)
     safe = _SURROGATE.sub("\ufffd", _NOT_XML.sub(" ", html))
     # huge_tree: a body of unclosed tags (an old CMS's <font>s) nests past libxml2's 256 levels, and the rest was lost
-    tree = lxml_html.fromstring(f"<div>{_no_fonts(safe)}</div>", parser=lxml_html.HTMLParser(huge_tree=True))
+    parser = lxml_html.HTMLParser(huge_tree=True)
+    tree = lxml_html.fromstring(f"<div>{_no_fonts(safe)}</div>", parser=parser)
+    if _too_deep(parser):
+        raise BadInput(f"HTML body nested deeper than {HUGE_DEPTH:,} elements: its text cannot be read")
     if len(tree):
         _collapse_space(tree)  # HTML; text without a tag (a feed's plain description) keeps its line breaks
     # a photo's caption is no story text, nor are scripts, styles and their fallbacks that a CMS or a feed leaves in a
@@ -886,6 +889,14 @@ def _no_fonts(html: str) -> str:
     return _FONT_TAG.sub("", html) if _FONT_TAG.search(html) else html
 
 
+HUGE_DEPTH = 2048  # how deep libxml2 nests elements with huge_tree (256 without)
+
+
+def _too_deep(parser: Any) -> bool:
+    """Whether lxml's parser stopped at its depth limit (the rest of the document is lost)."""
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
 def parse_html(html: str, article_id: str, path: str) -> Record:
     """The main text and metadata of a web page, via trafilatura."""
     import trafilatura
@@ -901,6 +912,21 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     )
     data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = data.get("text") or ""
+    if len(text.split()) < 3 and html.count("<") > 256:  # past libxml2's 256 levels trafilatura's parse loses the rest
+        from lxml import html as lxml_html
+
+        parser = lxml_html.HTMLParser(huge_tree=True)
+        try:
+            tree = lxml_html.fromstring(html, parser=parser)
+        except Exception:  # an empty document, or one lxml refuses: no text
+            tree = None
+        if tree is not None and _too_deep(parser):
+            raise BadInput(f"HTML page nested deeper than {HUGE_DEPTH:,} elements: its text cannot be read")
+        doc = trafilatura.bare_extraction(
+            tree, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates
+        ) if tree is not None else None
+        data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+        text = data.get("text") or ""
     if len(text.split()) < 3:
         raise BadInput("HTML page with no article text")
     listed = _teasers(html, text)
