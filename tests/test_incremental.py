@@ -270,6 +270,26 @@ def test_a_file_named_as_an_item_of_another_is_its_own_input(tmp_path, fake_embe
     assert state.rejects.height == 0 and state.documents.height == 2
 
 
+def test_another_run_s_output_folder_inside_the_input_is_a_reject_not_articles(tmp_path, fake_embedder):
+    """An operator's review: a second output folder inside the input was read, its report.html as an article and about
+    30 of its tables and state files as rejects."""
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    shutil.copytree(SEEDS, inp)
+    out = inp / "sub"
+    from newsdedup.incremental import save_run
+
+    other = _fresh(settings)  # a run's outputs and state saved there
+    continue_run(other, SEEDS, settings, fake_embedder)
+    save_run(out, other)
+    assert (out / "report.html").is_file() and (out / "state" / "meta.json").is_file()
+    for _ in range(2):
+        continue_run(state, inp, settings, fake_embedder)
+        assert state.rejects.rows() == [("sub", "a newsdedup output folder (reports and a saved state, no articles): not read")]
+        assert sorted(state.documents["path"].to_list()) == sorted(p.name for p in SEEDS.iterdir()) and state.documents.height == 5
+
+
 def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, fake_embedder):
     """A broken link (or a pipe, or a file without read permission) must not stop a scheduled run: it is
     a reject with its reason, is not read again while unchanged, and is read once it can be."""

@@ -1393,13 +1393,19 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
     return []
 
 
+def is_output_folder(path: str | Path) -> bool:
+    """Whether a folder is a newsdedup run's output: it holds the run's saved state (state/meta.json)."""
+    return os.path.isfile(os.path.join(path, "state", "meta.json"))
+
+
 def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
     """Every entry under root that is not a folder, recursively, in a stable order (hidden files and folders
     skipped): regular files, and also broken links and other special files, so that they are rejected
     with their reason instead of silently left out. A link to a folder is followed (a feed's folder linked in);
     one to a folder already read or holding one (a loop, a link up the tree, a second link to it, or a link to a
-    folder of the input) is listed itself, to be rejected, and so is a folder that cannot be listed. skip: folders left out wherever they sit (the
-    run's output folder, when it lies inside the input: its reports are no articles)."""
+    folder of the input) is listed itself, to be rejected, and so is a folder that cannot be listed, and another run's
+    output folder (is_output_folder). skip: folders left out wherever they sit (the run's output folder, when it lies
+    inside the input: its reports are no articles)."""
     skipped = {os.path.realpath(p) for p in skip}
 
     def visible(folder: str, dirs: list[str]) -> list[str]:
@@ -1423,6 +1429,9 @@ def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
         follow = []
         for name in visible(folder, dirs):
             path = os.path.join(folder, name)
+            if is_output_folder(path):  # another run's output (its reports are no articles): a reject saying so
+                found.append(Path(path))
+                continue
             if path not in own:  # a link, or a folder inside a linked one: not read a second time
                 real = os.path.realpath(path)
                 up = top == real or top.startswith(real.rstrip(os.sep) + os.sep)  # "ln -s .. up": the input again
@@ -1476,6 +1485,8 @@ def not_a_file(path: Path) -> str | None:
             if exc.errno == errno.ELOOP:
                 return "symbolic link loop (the link leads back to itself)"
         return "broken symbolic link (its target does not exist)"
+    if path.is_dir() and is_output_folder(path):
+        return "a newsdedup output folder (reports and a saved state, no articles): not read"
     if path.is_dir():  # list_inputs lists a link to a folder it reads through another path, and a folder it cannot list
         if path.is_symlink():
             return "link to a folder already read, or holding the input (a loop, or another path to it)"
