@@ -934,6 +934,12 @@ def test_counts_of_another_day_place_or_thing_are_no_conflict():
         assert find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg) == []
     sents = _counting(["The country reached 300,000 deaths on Tuesday, Dec. 17.", "It had 320,000 deaths on Dec. 17th."])
     assert [values for _, values, _ in find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg)] == [["300000", "320000"]]
+    # (a review's) two days of one month; a weekday both name; words that only open like a month
+    assert _conflicting(["The storm killed 12 people on Dec. 17.", "The storm killed 15 people on Dec. 20."], 0.9) == []
+    assert _conflicting(["The country reached 300,000 deaths on Tuesday, Dec. 17.", "It had 320,000 deaths on Tuesday."], 0.9) == [
+        ["300000", "320000"]]
+    assert _conflicting(["In March, 16 Marines were arrested at Camp Pendleton.",
+                         "The Marine Corps said on Thursday that 18 Marines were arrested at Camp Pendleton."], 0.9) == [["16", "18"]]
     # the larger count told for a place: the other, smaller one is the earlier report ("at least 8" / "at least 9")
     sents = _counting(["Flooding killed at least nine people in New Jersey.", "The downpour killed at least eight people."])
     assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["at least 8", "at least 9"]]

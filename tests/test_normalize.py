@@ -399,9 +399,15 @@ def test_a_page_asking_its_reader_or_pointing_at_what_it_embeds_is_furniture():
                  "Below are some of the photos shared Wednesday on Twitter from restaurants around the country."]
     news = ['"Tell us what you think," the mayor said.', "Voters should tell us below what they want, he wrote.",
             "Police asked anyone with information to tell us.", "Below is the full statement.",
-            "Below are some of the photos, the agency said, taken by its crew on Monday."]
+            "Below are some of the photos, the agency said, taken by its crew on Monday.",
+            # a review's: news the first patterns dropped
+            "Officials tell us the water level is still below the danger mark.", '"Tell us what you think," Trump tweeted on Monday.',
+            '"Tell us what you think about the plan," reads a flyer.', "Below are more details on the posts that prompted the inquiry."]
     assert [line for line in furniture if not is_boilerplate_line(line)] == []
     assert [line for line in news if is_boilerplate_line(line)] == []
+    # a paragraph opening with a pointer keeps its news
+    para = "Below are some of the photos shared by the fire service. The blaze destroyed 12 homes in Harbourton on Monday."
+    assert clean_body(["A.", para], None) == "A.\n\n" + para
 
 
 def test_a_list_line_stating_a_figure_is_a_fact_not_a_subheading():
@@ -983,13 +989,17 @@ def test_an_afp_style_caption_is_removed():
     body = clean_body(["The quake struck at dawn, officials said.", caption, "Waves of 20 centimetres were seen."], None)
     assert body == "The quake struck at dawn, officials said.\n\nWaves of 20 centimetres were seen."
     # Fox News's: a picture agency alone in the brackets (an editor's walk-through: the caption stayed as news)
-    for credit in ("(Getty Images)", "(AFP via Getty Images)", "(Reuters/Jane Doe)"):
+    for credit in ("(Getty Images)", "(AFP via Getty Images)", "(Reuters/Jane Doe)", "(Chip Somodevilla/Getty Images)",
+                   "(Mandel Ngan/AFP via Getty Images)", "(Jim Watson/AFP/Getty Images)", "(Jane Doe/AP)"):
         caption = f"Kathy Griffin attends an event in Los Angeles, Calif., on May 1, 2017. {credit}"
         assert clean_body(["The quake struck at dawn.", caption, "Waves were seen."], None) == "The quake struck at dawn.\n\nWaves were seen."
     # a sentence of news with a date that a wire credits stays ("(Reuters)" after two sentences, or no date)
     kept = ["The bank raised rates on May 1, 2017, and again in June. It said more would follow. (Reuters)",
             "Fans queued outside the arena. (Getty Images)"]
     assert clean_body(kept, None) == "The bank raised rates on May 1, 2017, and again in June. It said more would follow.\n\nFans queued outside the arena."
+    # an agency's initials spelling out its name are no credit (a review's: "(EPA)" dropped the sentence)
+    epa = "The rule was finalized on Dec. 1, 2020, by the Environmental Protection Agency (EPA)."
+    assert clean_body(["A.", epa], None) == "A.\n\n" + epa
 
 
 def test_counts_say_what_happened_to_what_is_counted():

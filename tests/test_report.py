@@ -293,6 +293,10 @@ def test_a_fact_naming_nobody_but_telling_of_a_person_leans_on_the_sentence_befo
     assert leans("\u201cThe decision was taken in response to political pressure.\u201d")
     assert not leans('"We moved 40 families overnight," Mayor Ines Calder said.')
     assert not leans('"Stocks fell 5%" was the headline of the Gazette on Friday, according to the archive.')
+    # a review's: whatever verb names the speaker, and a quoted title opening a sentence
+    assert not leans('"It was a prank," Mayor Ines Calder reiterated.')
+    assert not leans('"Hamilton" opened on Broadway in 2015.')
+    assert leans('"As I have said many times, the river rose two metres overnight."')
 
 
 def _both_reports(t: dict[str, pl.DataFrame], sections: Sections | None) -> tuple[str, str]:

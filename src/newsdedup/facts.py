@@ -609,24 +609,27 @@ def _record_years(text: str) -> frozenset[str]:
     return frozenset(_RECORD_SINCE.findall(text)) if "since" in text.lower() else frozenset()
 
 
-# A day of a month: "Dec. 17", "December 17th", "17 December" (not "December 2020", "Dec. 1,500")
+# A day of a month: "Dec. 17", "December 17th", "17 December" (a month's name or its abbreviation, capitalised: not
+# "December 2020", "Dec. 1,500", "16 Marines", "a 5-4 decision", "march 12 miles")
+_MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+               r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?")
 _MONTH_DAY = re.compile(
-    r"\b(?:(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?P<d1>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-    r"|(?P<d2>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b"
-    r"(?![,.]?\d)",
-    re.I,
+    rf"\b(?:(?P<m1>{_MONTH_WORD})\s+(?P<d1>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
+    rf"|(?P<d2>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_WORD}))(?![\w-]|[,.]?\d)"
 )
 
 
 @lru_cache(maxsize=1 << 14)
 def _month_days(text: str) -> frozenset[str]:
     """The days of a month a sentence names ("on Dec. 17" -> {'dec 17'}); only those whose month times() reads (not
-    "may 3" in "they may 3-D print")."""
+    "May 3" in "May 3-D printers ...")."""
     months = {t[:3] for t in times(text)}
-    return frozenset(
-        f"{(m.group('m1') or m.group('m2')).lower()} {m.group('d1') or m.group('d2')}" for m in _MONTH_DAY.finditer(text)
-        if (m.group("m1") or m.group("m2")).lower() in months
-    )
+    out = set()
+    for m in _MONTH_DAY.finditer(text):
+        month = (m.group("m1") or m.group("m2"))[:3].lower()
+        if month in months:
+            out.add(f"{month} {m.group('d1') or m.group('d2')}")
+    return frozenset(out)
 
 
 def _same_dates(a: str, b: str) -> bool:
@@ -639,7 +642,8 @@ def _same_dates(a: str, b: str) -> bool:
     on_a, on_b = _month_days(a), _month_days(b)
     if on_a and on_b and not on_a & on_b:
         return False
-    if on_a and not on_b and tb & _WEEKDAYS or on_b and not on_a and ta & _WEEKDAYS:
+    # (a weekday the dated sentence names too is that day: "on Tuesday, Dec. 17" / "on Tuesday")
+    if on_a and not on_b and (tb - ta) & _WEEKDAYS or on_b and not on_a and (ta - tb) & _WEEKDAYS:
         return False
     if da == db:
         return True

@@ -137,10 +137,11 @@ _BOILERPLATE_PATTERNS = (
     # the page asking its reader, or pointing at what it embeds: "See the cover below, and tell us whether you think it
     # crosses a line.", "Let us know what you think in the comments.", "Below are some of the photos shared on Twitter."
     # (not "'Tell us what you think,' the mayor said")
-    r"\A(?=.{0,200}$)(?!.*\b(said|says|told|according|wrote|writes|added|asked|urged)\b).{0,100}\b(tell us|let us know)\b.{0,80}"
-    r"\b(you think|your (thoughts|views)|in the comments|below)\b",
-    r"^below (are|is) (some|a few|a selection|more)\b(?=.{0,200}$)(?!.*\b(said|says|told|according)\b).{0,40}"
-    r"\b(photos|pictures|images|tweets|posts|videos|reactions)\b",
+    # (one sentence, not a quotation, the reader told to tell: not "Officials tell us the water is still below ...")
+    r"\A(?=[^.!?\"\u201c\u201d]{0,200}[.!?]?$)(?!.*\b(said|says|told|according|wrote|writes|added|asked|urged)\b)"
+    r"(?:.{0,100}(?:,\s*|\band\s+))?(tell us|let us know)\b.{0,60}\b(you|your)\b",
+    r"^below (are|is) (some|a few|a selection)( of)? (the )?(photos|pictures|images|tweets|posts|videos|reactions)\b"
+    r"(?=[^.!?]{0,200}[.!?]?$)(?!.*\b(said|says|told|according)\b)",
     r"^\(?(follow|read|see|get) (all )?(of )?our (live |full |complete |latest |continuing |ongoing )?"
     r"(coverage|updates|live blog|live updates)(\s+(of|on|at|from|in|here)\b|\W*$)(?!.*\b(said|says|told)\b)",
     # a wire's note to editors on what a new version changes: "(Updates toll in paragraph 1, adds detention of
@@ -175,9 +176,11 @@ _CREDIT_LINE = re.compile(
 # workers search the rubble in Malatya, Turkey, Tuesday, Feb. 3, 2026. (AP Photo/Emre Yildiz)".
 _PHOTO_CREDIT_END = re.compile(
     r"(?i:\((?:ap|afp|reuters|getty images|epa|xinhua)?\s*photo\b[^()]{0,60}\))\W*$"
-    # a picture agency alone: "(Getty Images)", "(AFP via Getty Images)", "(Reuters/Jane Doe)"
-    r"|(?i:\((?:[\w.-]+\s+via\s+)?(?:getty images|getty|shutterstock|istock|alamy|epa(?:-efe)?|afp|ap|reuters)"
-    r"(?:\s*/\s*[^()/]{1,40})?\))\W*$"
+    # a picture agency: "(Getty Images)", "(Chip Somodevilla/Getty Images)", "(Mandel Ngan/AFP via Getty Images)",
+    # "(Jim Watson/AFP/Getty Images)", "(Reuters/Jane Doe)", "(Jane Doe/AP)"; not an agency's initials alone, which
+    # spell out a name ("by the Environmental Protection Agency (EPA)")
+    r"|(?i:\((?:[^()/]{1,40}/\s*)?(?:[\w.-]+\s+via\s+|[\w.-]+\s*/\s*)?(?:getty images|getty|shutterstock|istock|alamy)\))\W*$"
+    r"|(?i:\((?:(?:ap|afp|reuters|epa(?:-efe)?)\s*/\s*[^()/]{1,40}|[^()/]{1,40}/\s*(?:ap|afp|reuters|epa(?:-efe)?))\))\W*$"
     r"|\s-\s[A-Z][A-Z .'&-]{1,40}/\s*(?:AFP|AP|REUTERS|GETTY IMAGES|EPA)\W*$"  # AFP style: "... 2026. - JIJI PRESS / AFP"
 )
 _FULL_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(19|20)\d\d\b")
