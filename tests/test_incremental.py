@@ -194,9 +194,10 @@ def test_a_duplicate_of_an_id_is_read_again_once_the_file_holding_it_lets_go(cor
             assert held["K"] == "Lisbon harbour floods" and "feeds/a.json" not in rejects
 
 
-def test_an_input_arriving_under_another_s_name_is_held_beside_it_and_keeps_its_id(tmp_path, fake_embedder):
+def test_an_input_arriving_under_another_s_name_is_held_beside_it_and_takes_the_name_once_free(tmp_path, fake_embedder):
     """story.html arriving beside a held story.txt was a reject ("duplicate article_id 'story'") until story.txt went.
-    It is held as 'story.html', stays so while nothing changes, and keeps that id once story.txt goes."""
+    It is held as 'story.html' while story.txt is there, and is 'story' once story.txt goes, as a fresh run names it
+    (a review: it had kept 'story.html')."""
     settings = load_config()
     state = _fresh(settings)
     inp = tmp_path / "in"
@@ -214,7 +215,38 @@ def test_an_input_arriving_under_another_s_name_is_held_beside_it_and_keeps_its_
         assert state.documents.select("article_id", "path").sort("path").rows() == [("story.html", "story.html"), ("story", "story.txt")]
     (inp / "story.txt").unlink()
     continue_run(state, inp, settings, fake_embedder)
-    assert state.documents.select("article_id", "title").rows() == [("story.html", "Lisbon harbour floods")]
+    fresh = _fresh(settings)
+    continue_run(fresh, inp, settings, fake_embedder)
+    for st in (state, fresh):
+        assert st.documents.select("article_id", "title").rows() == [("story", "Lisbon harbour floods")]
+
+
+def test_an_item_giving_itself_a_held_name_s_id_takes_it_as_in_a_fresh_run(tmp_path, fake_embedder):
+    """A review: {"id": "story"} arriving in wire.jsonl beside a held story.txt was a reject, "duplicate article_id
+    'story'", while a fresh run holds both; an item that is no article (too short) takes the id from no one."""
+    import json
+
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    (inp / "story.txt").write_text("Ferries stop at Harbourton\n\nFerries stopped at Harbourton on Monday as the storm "
+                                   "closed in, and the port authority said they would not sail before Wednesday.", encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    (inp / "wire.jsonl").write_text(json.dumps({"id": "story", "title": "Note", "text": "A correction."}) + "\n", encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.documents.select("article_id", "path").rows() == [("story", "story.txt")]
+    assert state.rejects.rows() == [("wire.jsonl:1", "duplicate article_id 'story' (first in story.txt)")]
+    (inp / "wire.jsonl").write_text(json.dumps({"id": "story", "title": "Lisbon harbour floods", "text": "An Atlantic storm "
+        "flooded the harbour district of Lisbon on Tuesday, forcing ferries to stop; 14 people were rescued."}) + "\n", encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    fresh = _fresh(settings)
+    continue_run(fresh, inp, settings, fake_embedder)
+    for st in (state, fresh):
+        assert st.rejects.height == 0
+        assert st.documents.select("article_id", "path").sort("path").rows() == [("story.txt", "story.txt"), ("story", "wire.jsonl:1")]
+    assert _partition(state.documents.sort("article_id")["story_id"].to_list()) == _partition(
+        fresh.documents.sort("article_id")["story_id"].to_list())
 
 
 def test_an_article_changed_under_its_id_is_embedded_again_and_its_story_is_a_fresh_run_s(tmp_path, fake_embedder):
@@ -288,6 +320,34 @@ def test_another_run_s_output_folder_inside_the_input_is_a_reject_not_articles(t
         continue_run(state, inp, settings, fake_embedder)
         assert state.rejects.rows() == [("sub", "a newsdedup output folder (reports and a saved state, no articles): not read")]
         assert sorted(state.documents["path"].to_list()) == sorted(p.name for p in SEEDS.iterdir()) and state.documents.height == 5
+    # a folder of articles that only holds files of those names is read (a review: a JSON article named meta.json in
+    # a folder state/ made its folder a reject)
+    news = inp / "us"
+    (news / "state").mkdir(parents=True)
+    (news / "state" / "meta.json").write_text('{"id": "m", "title": "Port reopens", "text": "The port of Harbourton '
+                                              'reopened on Tuesday after the storm, officials said."}', encoding="utf-8")
+    (news / "state" / "documents.parquet").write_text("not a table", encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    assert "m" in state.documents["article_id"].to_list() and ("us", "a newsdedup output folder (reports and a saved state, "
+                                                               "no articles): not read") not in state.rejects.rows()
+
+
+def test_a_duplicate_of_a_holder_named_with_a_line_break_is_read_again_once_it_goes(tmp_path, fake_embedder):
+    """A review: reasons are one line, so "(first in a b.json)" named no file that went, and c.json's K never came."""
+    import json
+
+    settings = load_config()
+    state = _fresh(settings)
+    inp = tmp_path / "in"
+    inp.mkdir()
+    record = {"id": "K", "headline": "Ferries stop", "body_text": "Ferries stopped at Harbourton on Monday as the storm closed in."}
+    (inp / "a\nb.json").write_text(json.dumps(record), encoding="utf-8")
+    (inp / "c.json").write_text(json.dumps({**record, "headline": "Lisbon floods"}), encoding="utf-8")
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.rejects.rows() == [("c.json", "duplicate article_id 'K' (first in a b.json)")]
+    (inp / "a\nb.json").unlink()
+    continue_run(state, inp, settings, fake_embedder)
+    assert state.rejects.height == 0 and state.documents.select("article_id", "title").rows() == [("K", "Lisbon floods")]
 
 
 def test_an_unreadable_input_is_rejected_and_read_again_once_it_changes(corpus, fake_embedder):

@@ -934,6 +934,11 @@ def test_a_page_nested_past_the_parser_s_limit_is_read_or_rejected_saying_so(tmp
                                         encoding="utf-8")
     docs, rejects = _ingest(tmp_path)
     assert _doc(docs, "deep300")["text"] == BODY + "\n\nOfficials said a new vote would be held next week."
+    # (a review's) text before the deep part, and after it, is all read
+    page = (f"<html><head><title>Jail raid</title></head><body><p>Officials met on Monday at the town hall to talk.</p>"
+            f"{'<div>' * 300}{paragraphs}{'</div>' * 300}</body></html>")
+    (tmp_path / "deep300.html").write_text(page, encoding="utf-8")
+    assert _doc(_ingest(tmp_path)[0], "deep300")["text"].endswith("Officials said a new vote would be held next week.")
     assert _reason(rejects, "deep3000.html") == "HTML page nested deeper than 2,048 elements: its text cannot be read"
     assert _reason(rejects, "body.json") == "HTML body nested deeper than 2,048 elements: its text cannot be read"
 
@@ -960,6 +965,12 @@ def test_inputs_whose_names_give_one_id_are_each_an_article(tmp_path):
     assert docs.select("article_id", "path").sort("path").rows() == [
         ("story", "story.html"), ("story.txt", "story.txt"), ("wire:1", "wire.json:1"), ("wire.jsonl:1", "wire.jsonl:1")]
     assert rejects.rows() == [("wire.json:2", "duplicate article_id 'story.txt' (first in story.txt)")]
+    # two files whose names would show alike (a review's: 'note.txt:1' and a file named 'note.txt\x3a1')
+    for name in ("note.txt:1", "note.txt\\x3a1"):
+        (tmp_path / name).write_text("A note that is not read, being of no type newsdedup reads.", encoding="utf-8")
+    assert sorted(r for r in _ingest(tmp_path)[1]["path"].to_list() if r.startswith("note")) == ["note.txt\\x3a1", "note.txt\\x5cx3a1"]
+    for name in ("note.txt:1", "note.txt\\x3a1"):
+        (tmp_path / name).unlink()
     # an item's own id read after a name that gave it: the name's input yields (an operator's review: the item was a
     # reject, "duplicate article_id 'story' (first in story.txt)", and was in no story)
     for name in ("story.html", "wire.json"):

@@ -24,10 +24,10 @@ from newsdedup.facts import (
     sentence_key,
 )
 from newsdedup.ingest import (
-    HOLDS_NO_ARTICLE, duplicate_of, file_of, file_of_path, known_by_place, length_reason, place_of, read_files, stem_of,
+    HOLDS_NO_ARTICLE, duplicate_of, file_of, file_of_path, known_by_place, length_reason, name_id, place_of, read_files, stem_of,
     unversioned,
 )
-from newsdedup.normalize import shingle_hashes
+from newsdedup.normalize import one_line, shingle_hashes
 from newsdedup.html_report import Sections
 from newsdedup.report import Summary, build_outputs
 from newsdedup.schema import (
@@ -155,10 +155,17 @@ def ingest_changes(
     """
     changes = Changes(rebuilt=previous is not None)
     # a file rejected for repeating an id that a changed or deleted file held is read again: the id may be free now
-    went = set(plan.dropped)
+    # (a reason is one line: a holder's name with a line break is named there with a space)
+    went = set(plan.dropped) | {one_line(path) for path in plan.dropped}
     freed = {
         file_of_path(path) for path, reason in zip(state.rejects["path"].to_list(), state.rejects["reason"].to_list())
         if (holder := duplicate_of(reason)) is not None and file_of_path(holder) in went
+    } & set(plan.files)
+    # so is an input whose name's id another input held (it took its path, 'story.html'), once that one changed or went
+    ids_went = set(state.documents.filter(file_of(pl.col("path")).is_in(list(plan.dropped)))["article_id"].to_list())
+    freed |= {
+        file_of_path(path) for article_id, path in zip(state.documents["article_id"].to_list(), state.documents["path"].to_list())
+        if article_id == path and name_id(path) in ids_went
     } & set(plan.files)
     if freed:  # read after the run's own files: a holder corrected, keeping its id, keeps it
         plan = replace(plan, todo=[*plan.todo, *sorted(freed - set(plan.todo))], dropped=sorted({*plan.dropped, *freed}))
@@ -174,7 +181,12 @@ def ingest_changes(
     holding = others.filter(~left & ~by_desk)
     known = dict(zip(holding["article_id"].to_list(), holding["path"].to_list()))
     rejected: set[str] = set()
-    docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known, rejected)
+    yielded: set[str] = set()
+    docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known, rejected, yielded)
+    if yielded - set(plan.dropped):  # a held article whose name gave its id yields it to an item giving it itself:
+        more = sorted(yielded - set(plan.dropped))  # its file is read again, after the rest, as a fresh run reads it
+        return ingest_changes(state, root, replace(plan, todo=[*plan.todo, *more], dropped=sorted({*plan.dropped, *more})),
+                              settings, previous)
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
     if others.height:
         read_now = others["article_id"].is_in(docs["article_id"].implode())

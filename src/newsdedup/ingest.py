@@ -897,6 +897,18 @@ def _too_deep(parser: Any) -> bool:
     return any("Excessive depth" in entry.message for entry in parser.error_log)
 
 
+def _nested_too_deep(html: str) -> bool:
+    """Whether a page nests past libxml2's 256 levels, where a parse without huge_tree (trafilatura's) loses the rest."""
+    from lxml import html as lxml_html
+
+    parser = lxml_html.HTMLParser()
+    try:
+        lxml_html.fromstring(html, parser=parser)
+    except Exception:  # an empty document, or one lxml refuses: trafilatura's parse fails alike
+        return False
+    return _too_deep(parser)
+
+
 def parse_html(html: str, article_id: str, path: str) -> Record:
     """The main text and metadata of a web page, via trafilatura."""
     import trafilatura
@@ -912,21 +924,19 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     )
     data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = data.get("text") or ""
-    if len(text.split()) < 3 and html.count("<") > 256:  # past libxml2's 256 levels trafilatura's parse loses the rest
+    if html.count("<") > 256 and _nested_too_deep(html):  # past libxml2's 256 levels trafilatura's parse loses the rest
         from lxml import html as lxml_html
 
         parser = lxml_html.HTMLParser(huge_tree=True)
-        try:
-            tree = lxml_html.fromstring(html, parser=parser)
-        except Exception:  # an empty document, or one lxml refuses: no text
-            tree = None
-        if tree is not None and _too_deep(parser):
+        tree = lxml_html.fromstring(html, parser=parser)
+        if _too_deep(parser):
             raise BadInput(f"HTML page nested deeper than {HUGE_DEPTH:,} elements: its text cannot be read")
-        doc = trafilatura.bare_extraction(
+        deep = trafilatura.bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=False, date_extraction_params=dates
-        ) if tree is not None else None
-        data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
-        text = data.get("text") or ""
+        )
+        deep_data = deep.as_dict() if deep is not None and hasattr(deep, "as_dict") else (deep or {})
+        if len((deep_data.get("text") or "").split()) > len(text.split()):
+            data, text = deep_data, deep_data.get("text") or ""
     if len(text.split()) < 3:
         raise BadInput("HTML page with no article text")
     listed = _teasers(html, text)
@@ -1059,13 +1069,18 @@ def known_by_place(article_id: str, path: str) -> bool:
     return place is not None and article_id in (at_place(stem_of(place[0]), place[1]), path)
 
 
+def name_id(path: str) -> str:
+    """The id an input's name gives an article without one of its own ('story' for story.txt, 'feed:3' for
+    feed.json:3)."""
+    place = place_of(path)
+    return at_place(stem_of(place[0]), place[1]) if place else stem_of(path)
+
+
 def named_by_file(article_id: str, path: str) -> bool:
     """Whether an item's id comes from its input's name, not from the item: its file's stem ('story' for
     story.txt), its place in a file holding several ('feed:3'), or, where another input's name gave that first, its
     path ('story.html', 'feed.json:3')."""
-    if place_of(path) is not None:
-        return known_by_place(article_id, path)
-    return article_id in (stem_of(path), path)
+    return article_id in (name_id(path), path)
 
 
 def _items(
@@ -1394,8 +1409,17 @@ def notes_on(rec: Record, dateline: str | None, published: datetime | None) -> l
 
 
 def is_output_folder(path: str | Path) -> bool:
-    """Whether a folder is a newsdedup run's output: it holds the run's saved state (state/meta.json)."""
-    return os.path.isfile(os.path.join(path, "state", "meta.json"))
+    """Whether a folder is a newsdedup run's output: it holds a run's saved state (state/meta.json, a JSON object
+    naming the state's version, settings and run, beside state/documents.parquet), not just files of those names."""
+    meta = os.path.join(path, "state", "meta.json")
+    if not (os.path.isfile(meta) and os.path.isfile(os.path.join(path, "state", "documents.parquet"))):
+        return False
+    try:
+        with open(meta, "rb") as fh:
+            data = json.loads(fh.read(1 << 20))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"version", "settings", "run"} <= data.keys()
 
 
 def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
@@ -1448,8 +1472,9 @@ def list_inputs(root: Path, skip: Iterable[Path] = ()) -> list[Path]:
 def input_name(root: Path, path: Path) -> str:
     """An input's path relative to root, as the tables show it. A file name that is not UTF-8 (bytes the
     system could not decode) shows those bytes escaped ('caf\\xe9.txt'): such a string can be stored; so does a colon
-    that would make it read as an item of another file ('wire.jsonl\\x3a1', a file named 'wire.jsonl:1')."""
-    rel = path.relative_to(root).as_posix()
+    that would make it read as an item of another file ('wire.jsonl\\x3a1', a file named 'wire.jsonl:1'), and a
+    backslash ('a\\x5cb.txt'), so that no two files share a name."""
+    rel = path.relative_to(root).as_posix().replace("\\", "\\x5c")  # a backslash of its own, escaped: no name is two files
     rel = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     # a name ending as an item's place in a file ('wire.jsonl:1') is escaped the same way: 'wire.jsonl\\x3a1' is no item
     return rel[: found.start()] + "\\x3a" + found.group(1) if (found := re.search(_PLACE, rel)) else rel
@@ -1531,19 +1556,30 @@ def _take(
     docs: dict[str, dict[str, Any]],
     rejects: list[dict[str, str]],
     rejected_ids: set[str],
+    yielded: set[str] | None = None,
 ) -> None:
     """Add one record of a file as a document (docs: by article_id, those read so far), or as a reject (a reject
     pair, a taken id, too little text); the ids of records rejected for what they hold go to rejected_ids. An item
-    repeating an id its own file gave before (this read) replaces that item when it is the newer one and is kept."""
+    repeating an id its own file gave before (this read) replaces that item when it is the newer one and is kept.
+    An id an input's name gave yields to an article giving it itself ({"id": "story"} against story.txt): read now,
+    the name's article takes its path; held from an earlier read, its file goes to `yielded`, to be read again."""
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
         return
-    holder = docs.get(item.article_id) if item.article_id in seen else None
-    if (holder is not None and file_of_path(holder["path"]) != file_of_path(item.path) and holder["path"] not in seen
-            and named_by_file(item.article_id, holder["path"]) and not named_by_file(item.article_id, item.path)):
-        # an id an input's name gave, read this time, yields to an item's own ({"id": "story"} against story.txt)
-        del docs[item.article_id], seen[item.article_id]
-        docs[holder["path"]], seen[holder["path"]] = {**holder, "article_id": holder["path"]}, holder["path"]
+    holder = seen.get(item.article_id)
+    if (holder is not None and file_of_path(holder) != file_of_path(item.path) and holder not in seen
+            and named_by_file(item.article_id, holder) and not named_by_file(item.article_id, item.path)):
+        try:
+            doc = to_document(item, cfg)
+        except Exception:
+            doc = None  # no article: it takes no id from anyone, and is a duplicate as before
+        if doc is not None and item.article_id in docs:
+            named = docs.pop(item.article_id)
+            docs[named["path"]], seen[named["path"]] = {**named, "article_id": named["path"]}, named["path"]
+            docs[item.article_id], seen[item.article_id] = doc, item.path
+            return
+        if doc is not None and yielded is not None:
+            yielded.add(file_of_path(holder))
     earlier = docs.get(item.article_id) if item.article_id in seen else None
     if earlier is not None and file_of_path(earlier["path"]) != file_of_path(item.path):
         earlier = None  # read from another file: the first file's item stands
@@ -1571,10 +1607,11 @@ def _take(
 
 def read_files(
     root: Path, files: list[Path], cfg: IngestConfig, known_ids: dict[str, str] | None = None,
-    rejected_ids: set[str] | None = None,
+    rejected_ids: set[str] | None = None, yielded: set[str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Ingest the given files under root; known_ids (article_id -> path) are ids already taken; rejected_ids, when
-    given, receives the ids of the records rejected for what they hold (too short, ...)."""
+    given, receives the ids of the records rejected for what they hold (too short, ...); yielded, the files of known
+    ids an input's name gave that an item read now gives itself (_take): read them again, after these."""
     rejected_ids = set() if rejected_ids is None else rejected_ids
     docs: dict[str, dict[str, Any]] = {}
     rejects: list[dict[str, str]] = []
@@ -1589,7 +1626,7 @@ def read_files(
                 continue
             try:
                 for item in _records(file, rel, stem_of(rel), cfg):
-                    _take(item, cfg, seen, docs, rejects, rejected_ids)
+                    _take(item, cfg, seen, docs, rejects, rejected_ids, yielded)
             except Exception as exc:  # whatever goes wrong costs this file, never the run
                 rejects.append({"path": rel, "reason": failure_reason("could not read", exc)})
             advance(1)
