@@ -392,6 +392,23 @@ def test_page_furniture_lines_go_and_news_opening_with_their_words_stays():
     assert [line for line in news if is_boilerplate_line(line)] == []
 
 
+def test_a_blog_s_update_label_goes_and_its_paragraph_stays():
+    """An editor's walk-through: added facts opened "UPDATE - May 30, 5:20 p.m.: Hours after ..."."""
+    lines = ["The vote was held on Monday.", "UPDATE:", "UPDATE: 9 p.m. -- The spokesman said he hoped it was over.",
+             "UPDATE 2:52 p.m. -- Additional records were disclosed on Wednesday.",
+             "UPDATE - May 30, 10 p.m.: Griffin issued a formal apology on Twitter.", "Update: The company said it would appeal."]
+    assert clean_body(lines, None).split("\n\n") == [
+        "The vote was held on Monday.", "The spokesman said he hoped it was over.", "Additional records were disclosed on Wednesday.",
+        "Griffin issued a formal apology on Twitter.", "The company said it would appeal."]
+    # a wire's version prefix, a page's "Updated:" time and words opening with "Update" stay as they were
+    kept = ["UPDATE 2-Stocks fall as oil jumps, traders said.", "Updates to the law were passed on Monday."]
+    assert clean_body(kept, None).split("\n\n") == kept
+    assert clean_body(["Updated: 3 Feb 2026 10:04 IST", "Rain shut 1,500 schools on Tuesday."], None) == "Rain shut 1,500 schools on Tuesday."
+    # the headline repeated under its label is the headline
+    assert clean_body(["UPDATED: Toll rises to 135", "Rescuers found more bodies on Tuesday."], "UPDATED: Toll rises to 135") == (
+        "Rescuers found more bodies on Tuesday.")
+
+
 def test_a_page_asking_its_reader_or_pointing_at_what_it_embeds_is_furniture():
     """An editor's walk-through: these were listed as facts a version adds."""
     furniture = ["See the cover below, and tell us whether you think it crosses a line.",

@@ -604,6 +604,24 @@ def _states_a_figure(line: str) -> bool:
     return bool(_LINE_FIGURE.fullmatch(first)) and not _YEAR.fullmatch(first)
 
 
+# A blog's label opening a paragraph it added later: "UPDATE:", "UPDATE: 9 p.m. -- ", "UPDATE 2:52 p.m. -- ", "UPDATE -
+# May 30, 10 p.m.: " (the paragraph's news stays; a label alone on its line goes). Not a wire's "UPDATE 2-" headline.
+_LABEL_TIME = (r"(?:(?:" + _MONTH + r")\s+\d{1,2},?\s*(?:(?:19|20)\d\d,?\s*)?)?\d{1,2}(?::\d\d)?\s*[ap]\.?\s?m\b\.?"
+               r"(?:\s+[A-Z]{2,4}\b)?|(?:" + _MONTH + r")\s+\d{1,2}(?:,\s*(?:19|20)\d\d)?")
+_UPDATE_LABEL = re.compile(
+    r"^(?-i:UPDATED?|Updated?)(?:\s*[:-]\s*(?:(?:" + _LABEL_TIME + r")\s*(?:--|[:-])\s*)?"
+    r"|\s+(?:" + _LABEL_TIME + r")\s*(?:--|[:-])\s*)",
+    re.I,
+)
+
+
+def _without_update_label(line: str) -> str:
+    """A line without a label saying it was added later; a page's "Updated: 3 Feb 2026 10:04 IST" is furniture whole."""
+    if line[:1] not in "Uu" or not _UPDATE_LABEL.match(line) or is_boilerplate_line(line):
+        return line
+    return _UPDATE_LABEL.sub("", line, count=1)
+
+
 def _is_caption(line: str) -> bool:
     """An AP- or AFP-style caption: one sentence with the full date, ending in a photo credit."""
     credit = _PHOTO_CREDIT_END.search(line)
@@ -615,11 +633,11 @@ def _is_caption(line: str) -> bool:
 
 def clean_body(lines: list[str], title: str | None) -> str:
     """Keep the story's own paragraphs: drop repeated headlines, captions, credits, bylines and promos."""
-    title_key = " ".join(words(title)) if title else None
+    title_key = " ".join(words(_without_update_label(title))) if title else None  # lines lose that label too
     raw = [_untruncated(line.strip()) if "chars]" in line else line.strip() for line in lines]
     # credits are found before inline credits are stripped: "(AP Photo/Emre Yildiz)" alone credits the line above
     credit = [bool(line) and is_credit_line(line) for line in raw]
-    lines = [strip_inline_credits(line) for line in raw]
+    lines = [_without_update_label(strip_inline_credits(line)) for line in raw]
     kept: list[str] = []
     headline = None  # the headline repeated as the text, kept when nothing else is (a wire flash)
     for i, line in enumerate(lines):
