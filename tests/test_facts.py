@@ -940,6 +940,12 @@ def test_counts_of_another_day_place_or_thing_are_no_conflict():
         ["300000", "320000"]]
     assert _conflicting(["In March, 16 Marines were arrested at Camp Pendleton.",
                          "The Marine Corps said on Thursday that 18 Marines were arrested at Camp Pendleton."], 0.9) == [["16", "18"]]
+    # a count given in parts whose sum is the other's is one report (the seeds: 15 security personnel killed and at
+    # least 18 people dead, against at least 33 killed); parts that sum to another number are not
+    parts = "Fifteen security personnel were killed, and militants targeted civilians, leaving at least {} people dead."
+    total = "The report said at least 33 people were killed in coordinated attacks."
+    assert _conflicting([parts.format(18), total], 0.8) == []
+    assert _conflicting([parts.format(20), total], 0.8) == [["at least 20", "at least 33"]]
     # the larger count told for a place: the other, smaller one is the earlier report ("at least 8" / "at least 9")
     sents = _counting(["Flooding killed at least nine people in New Jersey.", "The downpour killed at least eight people."])
     assert [values for _, values, _ in find_conflicts(sents, sims, cfg)] == [["at least 8", "at least 9"]]

@@ -1079,6 +1079,10 @@ def test_counts_say_what_happened_to_what_is_counted():
     assert counts("Six people died and the blaze hurt 19 others.") == [("people", "6", "killed"), ("people", "19", "injured")]
     assert counts("Nine people died and 52 were injured.") == [("people", "9", "killed"), ("people", "52", "injured")]
     assert counts("Eight people remain missing.") == [("people", "8", "missing")]
+    # past a list of whom the count includes (a seed's "people: 33 / at least 33" said nothing of what happened)
+    assert counts("At least 33 people, including 15 security personnel and 18 civilians, were also killed.")[0] == (
+        "people", "at least 33", "killed")
+    assert counts("About 40 people, including children, gathered at the gate.") == [("people", "about 40", "")]
     # a number's first digits are no count of the dead: "killed 1.6 million chickens" counted 1 person killed, and
     # "killed at least 1,419 people" at least 1
     assert counts("An earthquake on Saturday killed at least 1,419 people.") == [("people", "at least 1419", "killed")]

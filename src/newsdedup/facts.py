@@ -524,6 +524,8 @@ def linked_figures(
                     and not _a_part(a, value_a, b, value_b)
                     and not _stated(value_a, b.numbers)
                     and not _stated(value_b, a.numbers)
+                    and not _sum_of_parts(a, role_a, value_b)
+                    and not _sum_of_parts(b, role_b, value_a)
                     and _comparable(value_a, value_b, cfg)
                 ):
                     na = nodes.setdefault((i, about, value_a, role_a), len(nodes))
@@ -785,6 +787,16 @@ _THAT_EVENT = re.compile(
     r"|shooting|raid|riot|breach|outage|recall)\b",
     re.I,
 )
+
+
+def _sum_of_parts(sent: Sentence, role: str, total: str) -> bool:
+    """A sentence gives a count in parts whose sum is the other's: "Fifteen security personnel were killed, and ...
+    at least 18 people dead" is 33 dead, one report with "at least 33 people, including civilians, were killed"."""
+    if not role:
+        return False
+    parts = [_amount(_figure(value)) for _, value, each in sent.figures if each == role]
+    amount = _amount(_figure(total))
+    return len(parts) > 1 and None not in parts and amount is not None and sum(parts) == amount
 
 
 def _a_part(a: Sentence, value_a: str, b: Sentence, value_b: str) -> bool:

@@ -1307,6 +1307,9 @@ def _role_after(plain: str, end: int, skip: int) -> str:
     past its `skip` words; none for the count that does it ("Four gunmen killed 30 people")."""
     tokens = _ROLE_TOKEN.findall(plain[end : end + 80].lower())
     words_ = tokens[skip:]
+    if words_[:2] == [",", "including"]:  # "33 people, including 15 security personnel and 18 civilians, were killed"
+        words_ = _ROLE_TOKEN.findall(plain[end : end + 200].lower())[skip:]
+        words_ = words_[words_.index(",", 2) + 1 :] if "," in words_[2:] else []
     skipped = []
     while words_ and words_[0] in _AUXILIARIES:
         skipped.append(words_[0])
