@@ -104,10 +104,10 @@ STATE_VERSION = 43  # 7: figures are words in the TF-IDF (TermStats counts chang
 # 'wire.jsonl\\x3a1', a backslash in a name '\\x5c'; a caption credited "(Getty Images)" goes, an HTML body in JSON is
 # folded (curly quotes and dashes), a headline ending in its own outlet goes without it, a page asking its reader
 # ("tell us whether you think ...") or pointing at what it embeds is furniture, a blog's "UPDATE: 9 p.m. --" label
-# goes (documents); "killed at least 1,419 people" and "killed 1.6 million chickens" count no 1 dead besides, and a
-# day of a month against another or a weekday is another time ("on Dec. 17" / "as of Tuesday"), a count in parts summing to the other's is one report,
-# what happened to a count is read past whom it includes (conflicts); a group whose representative was read again
-# under its id is embedded again (stories)
+# goes (documents); "killed at least 1,419 people" and "killed 1.6 million chickens" count no 1 dead besides, a day
+# of a month against another or a weekday is another time ("on Dec. 17" / "as of Tuesday"), a count in parts summing
+# to the other's is one report, what happened to a count is read past whom it includes (conflicts); a group whose
+# representative was read again under its id is embedded again (stories)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
