@@ -936,6 +936,7 @@ def test_counts_of_another_day_place_or_thing_are_no_conflict():
     assert [values for _, values, _ in find_conflicts(sents, np.array([[1.0, 0.9], [0.9, 1.0]]), cfg)] == [["300000", "320000"]]
     # (a review's) two days of one month; a weekday both name; words that only open like a month
     assert _conflicting(["The storm killed 12 people on Dec. 17.", "The storm killed 15 people on Dec. 20."], 0.9) == []
+    assert _conflicting(["The storm killed 12 people on Dec. 17-18.", "The storm killed 15 people on Dec. 20."], 0.9) == []
     assert _conflicting(["The country reached 300,000 deaths on Tuesday, Dec. 17.", "It had 320,000 deaths on Tuesday."], 0.9) == [
         ["300000", "320000"]]
     assert _conflicting(["In March, 16 Marines were arrested at Camp Pendleton.",

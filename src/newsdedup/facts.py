@@ -617,7 +617,7 @@ _MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|
                r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?")
 _MONTH_DAY = re.compile(
     rf"\b(?:(?P<m1>{_MONTH_WORD})\s+(?P<d1>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-    rf"|(?P<d2>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_WORD}))(?![\w-]|[,.]?\d)"
+    rf"|(?P<d2>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_WORD}))(?!\w|-(?!\d)|[,.]?\d)"
 )
 
 

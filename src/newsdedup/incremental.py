@@ -24,7 +24,8 @@ from newsdedup.facts import (
     sentence_key,
 )
 from newsdedup.ingest import (
-    HOLDS_NO_ARTICLE, duplicate_of, file_of, file_of_path, known_by_place, length_reason, name_id, place_of, read_files, stem_of,
+    HOLDS_NO_ARTICLE, duplicate_of, file_of, file_of_path, known_by_place, length_reason, name_id, named_by_file, place_of,
+    read_files, stem_of,
     unversioned,
 )
 from newsdedup.normalize import one_line, shingle_hashes
@@ -144,6 +145,15 @@ def _has_left(documents: pl.DataFrame) -> pl.Series:
     return pl.Series([any(is_rolled_off_note(n) for n in notes) for notes in documents["notes"].to_list()], dtype=pl.Boolean)
 
 
+def _named_only(documents: pl.DataFrame) -> set[str]:
+    """The files whose held articles all have ids their names gave (story.txt's 'story', 'feed:3', or the path)."""
+    files: dict[str, bool] = {}
+    for article_id, path in zip(documents["article_id"].to_list(), documents["path"].to_list()):
+        file = file_of_path(path)
+        files[file] = files.get(file, True) and named_by_file(article_id, path)
+    return {file for file, named in files.items() if named}
+
+
 def ingest_changes(
     state: State, root: Path, plan: Plan, settings: Settings, previous: pl.DataFrame | None = None
 ) -> tuple[pl.DataFrame, Changes]:
@@ -163,10 +173,11 @@ def ingest_changes(
     } & set(plan.files)
     # so is an input whose name's id another input held (it took its path, 'story.html'), once that one changed or went
     ids_went = set(state.documents.filter(file_of(pl.col("path")).is_in(list(plan.dropped)))["article_id"].to_list())
-    freed |= {
+    renamed = {
         file_of_path(path) for article_id, path in zip(state.documents["article_id"].to_list(), state.documents["path"].to_list())
         if article_id == path and name_id(path) in ids_went
     } & set(plan.files)
+    freed |= renamed & _named_only(state.documents) if renamed else set()
     if freed:  # read after the run's own files: a holder corrected, keeping its id, keeps it
         plan = replace(plan, todo=[*plan.todo, *sorted(freed - set(plan.todo))], dropped=sorted({*plan.dropped, *freed}))
     dropped = pl.Series(plan.dropped, dtype=pl.String).implode()
@@ -183,8 +194,11 @@ def ingest_changes(
     rejected: set[str] = set()
     yielded: set[str] = set()
     docs, rejects = read_files(root, [plan.files[rel] for rel in plan.todo], settings.ingest, known, rejected, yielded)
-    if yielded - set(plan.dropped):  # a held article whose name gave its id yields it to an item giving it itself:
-        more = sorted(yielded - set(plan.dropped))  # its file is read again, after the rest, as a fresh run reads it
+    # a held article whose name gave its id yields it to an item giving it itself: its file is read again, after the
+    # rest, as a fresh run reads it (a file holding ids its items gave themselves stays as read: read after the new
+    # files, those ids could go to them)
+    more = sorted((yielded - set(plan.dropped)) & _named_only(state.documents)) if yielded - set(plan.dropped) else []
+    if more:
         return ingest_changes(state, root, replace(plan, todo=[*plan.todo, *more], dropped=sorted({*plan.dropped, *more})),
                               settings, previous)
     state.rejects = pl.concat([state.rejects, rejects]).sort("path")
@@ -198,7 +212,7 @@ def ingest_changes(
     not_whole = set(state.rejects.filter(whole)["path"].to_list())
     unreadable = frozenset(
         rel for rel in not_whole
-        if rel in plan.hashes and Path(rel).suffix.lower() in settings.ingest.extensions and os.path.isfile(root / rel)
+        if rel in plan.hashes and Path(rel).suffix.lower() in settings.ingest.extensions and os.path.isfile(plan.files.get(rel, root / rel))
     )
     readable = set(plan.hashes) - not_whole
     keep = settings.ingest.keep_rolled_off

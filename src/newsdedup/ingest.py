@@ -184,6 +184,7 @@ class Record:
     url: str | None = None
     dateline: str | None = None
     raw_date: str | None = None  # the date as the input gave it, to say so when it cannot be read
+    own_id: bool = False  # the id is the item's own (its "id", uri or url), not its input's name's
 
 
 def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
@@ -837,6 +838,7 @@ def parse_record(record: Any, article_id: str, path: str) -> Record:
         published=parse_date(raw_date),
         url=url,
         raw_date=raw_date,
+        own_id=bool(own_id),
     )
 
 
@@ -1102,7 +1104,7 @@ def _items(
                 raise item
             rec = parse_record(item, at_place(stem_id, n), at_place(rel, n))
             if rec.article_id == at_place(stem_id, n) and rec.url and urls[rec.url] == 1:
-                rec = replace(rec, article_id=rec.url)
+                rec = replace(rec, article_id=rec.url, own_id=True)
             yield rec if rec.source or not feed_name else replace(rec, source=feed_name)
         except (BadInput, BadItem) as exc:
             yield at_place(rel, n), str(exc)
@@ -1557,34 +1559,42 @@ def _take(
     rejects: list[dict[str, str]],
     rejected_ids: set[str],
     yielded: set[str] | None = None,
+    by_name: set[str] | None = None,
 ) -> None:
     """Add one record of a file as a document (docs: by article_id, those read so far), or as a reject (a reject
     pair, a taken id, too little text); the ids of records rejected for what they hold go to rejected_ids. An item
     repeating an id its own file gave before (this read) replaces that item when it is the newer one and is kept.
     An id an input's name gave yields to an article giving it itself ({"id": "story"} against story.txt): read now,
-    the name's article takes its path; held from an earlier read, its file goes to `yielded`, to be read again."""
+    the name's article takes its path; held from an earlier read, its file goes to `yielded`, to be read again.
+    by_name: the ids of this read's articles that their names gave."""
     if isinstance(item, tuple):
         rejects.append({"path": item[0], "reason": item[1]})
         return
+    by_name = set() if by_name is None else by_name
     holder = seen.get(item.article_id)
-    if (holder is not None and file_of_path(holder) != file_of_path(item.path) and holder not in seen
-            and named_by_file(item.article_id, holder) and not named_by_file(item.article_id, item.path)):
+    if (item.own_id and holder is not None and file_of_path(holder) != file_of_path(item.path) and holder not in seen
+            and (item.article_id in by_name if item.article_id in docs else named_by_file(item.article_id, holder))):
         try:
             doc = to_document(item, cfg)
-        except Exception:
-            doc = None  # no article: it takes no id from anyone, and is a duplicate as before
-        if doc is not None and item.article_id in docs:
+        except Exception as exc:  # no article: it takes no id from anyone
+            why = str(exc) if isinstance(exc, BadInput) else failure_reason("could not clean", exc)
+            rejects.append({"path": item.path, "reason": why})
+            rejected_ids.add(item.article_id)
+            return
+        if item.article_id in docs:
             named = docs.pop(item.article_id)
+            by_name.discard(item.article_id)
             docs[named["path"]], seen[named["path"]] = {**named, "article_id": named["path"]}, named["path"]
+            by_name.add(named["path"])
             docs[item.article_id], seen[item.article_id] = doc, item.path
             return
-        if doc is not None and yielded is not None:
+        if yielded is not None:
             yielded.add(file_of_path(holder))
     earlier = docs.get(item.article_id) if item.article_id in seen else None
     if earlier is not None and file_of_path(earlier["path"]) != file_of_path(item.path):
         earlier = None  # read from another file: the first file's item stands
-    if (item.article_id in seen and file_of_path(seen[item.article_id]) != file_of_path(item.path)
-            and named_by_file(item.article_id, item.path) and item.path not in seen):
+    if (not item.own_id and item.article_id in seen and file_of_path(seen[item.article_id]) != file_of_path(item.path)
+            and item.path not in seen):
         # an id another input's name gave first ('story' of story.txt, for story.html): the item is its own
         # article, not a duplicate, and its path is a name no other input has
         item, earlier = replace(item, article_id=item.path), None
@@ -1603,6 +1613,10 @@ def _take(
         rejects.append({"path": earlier["path"], "reason": f"replaced by a newer item with the same id ({item.path})"})
     docs[item.article_id] = doc
     seen[item.article_id] = item.path
+    if item.own_id:
+        by_name.discard(item.article_id)
+    else:
+        by_name.add(item.article_id)
 
 
 def read_files(
@@ -1616,6 +1630,7 @@ def read_files(
     docs: dict[str, dict[str, Any]] = {}
     rejects: list[dict[str, str]] = []
     seen: dict[str, str] = dict(known_ids or {})  # article_id -> path that had it first
+    by_name: set[str] = set()  # the ids of docs that their names gave
     with track("reading files", len(files)) as advance:
         for file in files:
             rel = input_name(root, file)
@@ -1626,7 +1641,7 @@ def read_files(
                 continue
             try:
                 for item in _records(file, rel, stem_of(rel), cfg):
-                    _take(item, cfg, seen, docs, rejects, rejected_ids, yielded)
+                    _take(item, cfg, seen, docs, rejects, rejected_ids, yielded, by_name)
             except Exception as exc:  # whatever goes wrong costs this file, never the run
                 rejects.append({"path": rel, "reason": failure_reason("could not read", exc)})
             advance(1)
