@@ -172,11 +172,9 @@ def ingest_changes(
         if (holder := duplicate_of(reason)) is not None and file_of_path(holder) in went
     } & set(plan.files)
     # so is an input whose name's id another input held (it took its path, 'story.html'), once that one changed or went
-    ids_went = set(state.documents.filter(file_of(pl.col("path")).is_in(list(plan.dropped)))["article_id"].to_list())
-    renamed = {
-        file_of_path(path) for article_id, path in zip(state.documents["article_id"].to_list(), state.documents["path"].to_list())
-        if article_id == path and name_id(path) in ids_went
-    } & set(plan.files)
+    by_path = state.documents.filter(pl.col("article_id") == pl.col("path"))["path"].to_list()  # nearly always none
+    ids_went = set(state.documents.filter(file_of(pl.col("path")).is_in(list(plan.dropped)))["article_id"].to_list()) if by_path else set()
+    renamed = {file_of_path(path) for path in by_path if name_id(path) in ids_went} & set(plan.files)
     freed |= renamed & _named_only(state.documents) if renamed else set()
     if freed:  # read after the run's own files: a holder corrected, keeping its id, keeps it
         plan = replace(plan, todo=[*plan.todo, *sorted(freed - set(plan.todo))], dropped=sorted({*plan.dropped, *freed}))
@@ -197,7 +195,8 @@ def ingest_changes(
     # a held article whose name gave its id yields it to an item giving it itself: its file is read again, after the
     # rest, as a fresh run reads it (a file holding ids its items gave themselves stays as read: read after the new
     # files, those ids could go to them)
-    more = sorted((yielded - set(plan.dropped)) & _named_only(state.documents)) if yielded - set(plan.dropped) else []
+    yielded -= set(plan.dropped)
+    more = sorted(yielded & _named_only(state.documents)) if yielded else []
     if more:
         return ingest_changes(state, root, replace(plan, todo=[*plan.todo, *more], dropped=sorted({*plan.dropped, *more})),
                               settings, previous)

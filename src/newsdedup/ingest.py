@@ -1067,8 +1067,7 @@ def known_by_place(article_id: str, path: str) -> bool:
     """Whether an item is known only by its place in its file ('feed:3', or its path 'feed.json:3' where another
     input's name gave 'feed:3' first): one without an id or a url of its own, which a newer version of the file may
     give to another item."""
-    place = place_of(path)
-    return place is not None and article_id in (at_place(stem_of(place[0]), place[1]), path)
+    return place_of(path) is not None and named_by_file(article_id, path)
 
 
 def name_id(path: str) -> str:
@@ -1551,6 +1550,16 @@ def _replaces(item: Record, earlier: dict[str, Any]) -> bool:
     return Path(file_of_path(item.path)).suffix.lower() in JSONL_EXTENSIONS
 
 
+def _document_or_reject(item: Record, cfg: IngestConfig, rejects: list[dict[str, str]]) -> dict[str, Any] | None:
+    """The item as a document, or None with its reject added (a BadInput's reason; a bug costs one article)."""
+    try:
+        return to_document(item, cfg)
+    except Exception as exc:
+        why = str(exc) if isinstance(exc, BadInput) else failure_reason("could not clean", exc)
+        rejects.append({"path": item.path, "reason": why})
+        return None
+
+
 def _take(
     item: Record | tuple[str, str],
     cfg: IngestConfig,
@@ -1574,11 +1583,8 @@ def _take(
     holder = seen.get(item.article_id)
     if (item.own_id and holder is not None and file_of_path(holder) != file_of_path(item.path) and holder not in seen
             and (item.article_id in by_name if item.article_id in docs else named_by_file(item.article_id, holder))):
-        try:
-            doc = to_document(item, cfg)
-        except Exception as exc:  # no article: it takes no id from anyone
-            why = str(exc) if isinstance(exc, BadInput) else failure_reason("could not clean", exc)
-            rejects.append({"path": item.path, "reason": why})
+        doc = _document_or_reject(item, cfg, rejects)
+        if doc is None:  # no article: it takes no id from anyone
             rejected_ids.add(item.article_id)
             return
         if item.article_id in docs:
@@ -1601,11 +1607,8 @@ def _take(
     if item.article_id in seen and not (earlier is not None and _replaces(item, earlier)):
         rejects.append({"path": item.path, "reason": duplicate_reason(item.article_id, seen[item.article_id])})
         return
-    try:
-        doc = to_document(item, cfg)
-    except Exception as exc:  # a newer version that is no article leaves the earlier one standing
-        why = str(exc) if isinstance(exc, BadInput) else failure_reason("could not clean", exc)  # a bug costs one article
-        rejects.append({"path": item.path, "reason": why})
+    doc = _document_or_reject(item, cfg, rejects)
+    if doc is None:  # a newer version that is no article leaves the earlier one standing
         if earlier is None:
             rejected_ids.add(item.article_id)
         return
