@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shlex
 import sys
+from pathlib import Path
 
 
 def offline() -> None:
@@ -47,3 +49,41 @@ def rss_now_mb(unknown: float | None = None) -> float | None:
     except OSError:
         pass
     return unknown
+
+
+def basil_resolution(settings, basil: Path, tmp: Path):
+    """ingest -> copies -> stories -> facts on basil_story (``basil``: its folder under ../shared/eval), the input
+    written to ``tmp`` with the fields an outlet's feed would give. Returns the documents and the facts stage's
+    Resolution (each story's most complete version, its added facts and conflicting figures)."""
+    from newsdedup.embed import embedders
+    from newsdedup.facts import resolve_stories
+    from newsdedup.ingest import read_inputs
+    from newsdedup.stories import assign_stories
+    from newsdedup.syndication import find_syndicates
+
+    folder = tmp / "basil"
+    folder.mkdir(parents=True)
+    with open(basil / "articles.jsonl", encoding="utf-8") as src, \
+            open(folder / "articles.jsonl", "w", encoding="utf-8") as dst:
+        for line in src:
+            if line.strip():
+                rec = json.loads(line)
+                dst.write(json.dumps({k: rec.get(k) for k in ("id", "title", "text", "source", "published", "url")}) + "\n")
+    documents, _ = read_inputs(folder, settings.ingest)
+    documents, _ = find_syndicates(documents, settings.syndication)
+    models = embedders(settings)
+    documents = assign_stories(documents, models.stories, settings.stories)
+    return documents, resolve_stories(documents, models.facts, settings.facts)
+
+
+def basil_start(label: str, script: str, argv: list[str] | None, labels: Path, config: Path, basil: Path):
+    """The opening of a benchmark on basil_story with a labels file: print the command and the labels, then the
+    config's settings; None (after one line on stderr) when basil_story is absent or the config is wrong."""
+    command = command_line(script, argv)
+    print(f"command: {command}")
+    print(f"labels: {labels}")
+    if not basil.is_dir():
+        print(f"{label}: ../shared/eval/basil_story ({basil}) is absent; nothing measured", file=sys.stderr)
+        return None
+    settings = load_settings(label, config)
+    return None if settings is None else (command, settings)

@@ -50,7 +50,7 @@ EVAL = REPO_ROOT.parent / "shared" / "eval"
 LABELS = REPO_ROOT / "bench" / "labels" / "facts_precision_basil.csv"
 sys.path.insert(0, str(REPO_ROOT / "src"))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
-from common import command_line, load_settings, offline  # noqa: E402
+from common import basil_resolution, basil_start, offline  # noqa: E402
 
 offline()
 
@@ -65,25 +65,7 @@ def key_sha1(text: str) -> str:
 
 def added_facts(settings, tmp: Path) -> tuple[list[dict], dict[str, dict]]:
     """The facts stage's added facts on basil_story (with each story's most complete version), and the documents."""
-    from newsdedup.embed import embedders
-    from newsdedup.facts import resolve_stories
-    from newsdedup.ingest import read_inputs
-    from newsdedup.stories import assign_stories
-    from newsdedup.syndication import find_syndicates
-
-    folder = tmp / "basil"
-    folder.mkdir(parents=True)
-    with open(EVAL / "basil_story" / "articles.jsonl", encoding="utf-8") as src, \
-            open(folder / "articles.jsonl", "w", encoding="utf-8") as dst:
-        for line in src:
-            if line.strip():
-                rec = json.loads(line)
-                dst.write(json.dumps({k: rec.get(k) for k in ("id", "title", "text", "source", "published", "url")}) + "\n")
-    documents, _ = read_inputs(folder, settings.ingest)
-    documents, _ = find_syndicates(documents, settings.syndication)
-    models = embedders(settings)
-    documents = assign_stories(documents, models.stories, settings.stories)
-    resolution = resolve_stories(documents, models.facts, settings.facts)
+    documents, resolution = basil_resolution(settings, EVAL / "basil_story", tmp)
     canon = dict(resolution.canon.select("story_id", "canonical_article_id").iter_rows())
     facts = [
         {**row, "canonical_id": canon[row["story_id"]], "variant_id": row["article_ids"][0], "key_sha1": key_sha1(row["text"])}
@@ -176,15 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sample needs --out")
     if args.out is not None and args.out.resolve().is_relative_to(REPO_ROOT):
         parser.error("--out must lie outside the repository: the sample holds publishers' text")
-    command = command_line("bench/facts_precision.py", argv)
-    print(f"command: {command}")
-    print(f"labels: {args.labels}")
-    if not (EVAL / "basil_story").is_dir():
-        print(f"facts_precision: ../shared/eval/basil_story ({EVAL}) is absent; nothing measured", file=sys.stderr)
+    started = basil_start("facts_precision", "bench/facts_precision.py", argv, args.labels, args.config, EVAL / "basil_story")
+    if started is None:
         return 2
-    settings = load_settings("facts_precision", args.config)
-    if settings is None:
-        return 2
+    command, settings = started
     with tempfile.TemporaryDirectory(prefix="newsdedup-precision-") as tmp:
         facts, docs = added_facts(settings, Path(tmp))  # docs hold text: used in memory only
     if args.sample is not None:

@@ -32,7 +32,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 43  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 44  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -108,6 +108,8 @@ STATE_VERSION = 43  # 7: figures are words in the TF-IDF (TermStats counts chang
 # of a month against another or a weekday is another time ("on Dec. 17" / "as of Tuesday"), a count in parts summing
 # to the other's is one report, what happened to a count is read past whom it includes (conflicts); a group whose
 # representative was read again under its id is embedded again (stories)
+# 44: the most complete version covers the most fact words (each fact weighs its content words), not the most facts
+# (canon, and so the added facts)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
