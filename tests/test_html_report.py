@@ -295,6 +295,21 @@ def test_a_word_cut_or_changed_in_shared_text_is_an_edit_said_with_its_sentence(
     ]
 
 
+def test_a_word_changed_in_the_first_or_last_words_is_an_edit_too():
+    """A desk walk-through's case: a name corrected in the lead ("Mr. Blumenthal" -> "Mr. Shays") or a closing line
+    given to another paper was a bare copy: the text's ends were left out. A replacement there is an edit; words only
+    added or cut at an end (a byline, a trim, an appended line) are not."""
+    from newsdedup.html_report import word_edits
+
+    lead = word_edits(CORRECTED.replace("Mr. Blumenthal", "Mr. Shays"), CORRECTED)
+    assert [(e.what, e.sentence[:40]) for e in lead] == [('"Shays" for "Blumenthal"', "Mr. Shays said in 2008 that he would not")]
+    end = word_edits(CORRECTED.replace("by the paper.", "by the magazine."), CORRECTED)
+    assert [(e.what, e.sentence) for e in end] == [('"magazine" for "paper"', "The report was published later that week by the magazine.")]
+    assert word_edits("Reporting by Jane Doe. " + CORRECTED, CORRECTED) == []
+    assert word_edits(CORRECTED.removesuffix(" by the paper."), CORRECTED) == []
+    assert word_edits(CORRECTED.replace("The report was published later that week by the paper.", "It ran."), CORRECTED) == []
+
+
 def test_copy_shows_what_differs_and_its_similarity(page_html):
     docs = {r["article_id"]: r for r in _tables()["documents"].iter_rows(named=True)}
     diff = compare_copy(docs["b"], docs["a"])

@@ -416,7 +416,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier of the phrase hash (arith
 @lru_cache(maxsize=4096)
 def _phrase_codes(text: str, k: int) -> np.ndarray:
     """One 64-bit code per k-word phrase of a text, in text order (equal phrases, equal codes)."""
-    flat = [w for _, line_words in _line_words(text) for w in line_words]
+    flat = _line_words_flat(text)
     ids = np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat)).view(np.uint64)
     n = len(flat) - k + 1
     codes = np.zeros(max(n, 0), dtype=np.uint64)
@@ -588,7 +588,11 @@ def word_edits(text: str, theirs: str) -> list[Edit]:
     for first, stop in zip(flips[::2], flips[1::2]):
         left, right = int(first) - 1, int(stop)  # the phrases before and after the stretch, shared with the original
         if left < 0 or right >= len(ours):
-            continue  # the text's start or end
+            if left >= 0 or right < len(ours):  # the text's first or last words: a word changed there, not a cut or an addition
+                edge = _edge_edit(text, theirs, ours, left, right, places, k)
+                if edge is not None:
+                    out.append(edge)
+            continue
         if right - left < k:
             continue  # anchors overlapping in the copy: a repeated phrase dropped or doubled, no words to name
         # the left anchor's place in the original with the right one's nearest after it (a phrase can recur: a
@@ -611,6 +615,39 @@ def word_edits(text: str, theirs: str) -> list[Edit]:
         what = f'"{was}" cut' if not n_now else f'"{now}" added' if not n_was else f'"{now}" for "{was}"'
         out.append(Edit(what, _sentence_at(para, offset)))
     return out
+
+
+def _edge_edit(text: str, theirs: str, ours: np.ndarray, left: int, right: int, places, k: int) -> Edit | None:
+    """A few words replaced in the copy's first or last words (a name corrected in the lead, a closing quote given to
+    another speaker), between the text's edge and the phrase both share. Words only added or only cut there are a
+    byline, a trim or an appended line, said elsewhere; so is a change of _SHORT_EDIT words or more."""
+    n_ours, n_theirs = len(ours) + k - 1, len(_line_words_flat(theirs))
+    if left < 0:  # the start: the original's words before the right anchor's first place
+        spots = places(ours[right])
+        if not len(spots):
+            return None
+        was, now = (0, int(spots.min())), (0, right)
+    else:  # the end: the original's words after the left anchor's last place
+        spots = places(ours[left])
+        if not len(spots):
+            return None
+        was, now = (int(spots.max()) + k, n_theirs), (left + k, n_ours)
+    mine, other = _line_words_flat(text), _line_words_flat(theirs)
+    # the words both share at the edge are no part of the edit: "Sheriff Joe Arpaio" -> "Sheriff Paul Babeu" is the name
+    while was[0] < was[1] and now[0] < now[1] and other[was[0]] == mine[now[0]]:
+        was, now = (was[0] + 1, was[1]), (now[0] + 1, now[1])
+    while was[0] < was[1] and now[0] < now[1] and other[was[1] - 1] == mine[now[1] - 1]:
+        was, now = (was[0], was[1] - 1), (now[0], now[1] - 1)
+    n_was, n_now = was[1] - was[0], now[1] - now[0]
+    if not n_was or not n_now or max(n_was, n_now) >= _SHORT_EDIT:
+        return None
+    shown_was = _words_shown(theirs, *was)[0]
+    shown_now, para, offset = _words_shown(text, *now)
+    return Edit(f'"{shown_now}" for "{shown_was}"', _sentence_at(para, offset))
+
+
+def _line_words_flat(text: str) -> list[str]:
+    return [w for _, line_words in _line_words(text) for w in line_words]
 
 
 def _added(run: Run) -> bool:
