@@ -115,6 +115,14 @@ def test_words_ignore_case_punctuation_and_typography():
         "Contact the reporter at jdoe@example.com or 202-555-0100.",
         "Have a news tip? Email our newsroom at tips@example.com.",
         "Follow our live coverage of the RNC chairmanship race on our website and mobile app.",
+        # a desk walk-through's closing lines that made a pure copy an "update adding a fact" (session 26)
+        "(Except for the headline, this story has not been edited by NDTV staff and is published from a syndicated feed.)",
+        "(This story has been refiled to correct the spelling of a name in paragraph 8)",
+        "(This story has been corrected to show the toll rose to 33, not 23)",
+        "Published in Dawn, February 2nd, 2026",
+        "Disclaimer: This story is auto-generated from a syndicated feed; only the image and headline may have been reworked by our staff.",
+        "For the latest news, follow us on Google News and join our WhatsApp channel.",
+        "Catch all the Latest News, Breaking News and Top Headlines on our site.",
     ],
 )
 def test_boilerplate_lines_are_recognised(line):
@@ -177,6 +185,9 @@ def test_boilerplate_lines_are_recognised(line):
         "Reach out to the council at help@city.gov if you lost power, the utility said in a statement on Monday.",
         "Got a tip about the gunman, police raided the house.",
         "Check back in a year and more of the land will be underwater, the scientist warned.",
+        "The story has been corrected by the newspaper, which apologised to the family on Monday.",
+        "Published in 2019, the report found that 33 people had died in custody.",
+        "For the latest figures, officials said they would follow the data from the ministry.",
         "",
     ],
 )

@@ -88,8 +88,16 @@ _BOILERPLATE_PATTERNS = (
     # staff; the rest of the content is auto-generated ...)", "This report is auto-generated from ANI news
     # service. X holds no responsibility for its content.", "This article was originally published by Reuters
     # and is republished here under licence."
-    r"^(?=.{0,300}$)\(?(this|the) (article|story|report|piece|content)\b.{0,30}\bnot (been )?edited by\b.{0,40}\bstaff\b",
-    r"^(?=.{0,300}$)\(?(this|the) (article|story|report|piece|content)\b.{0,30}\bauto-?generated from\b.{0,40}"
+    r"^(?=.{0,300}$)\(?(except for the headline, )?(this|the) (article|story|report|piece|content)\b.{0,30}\bnot (been )?"
+    r"edited by\b.{0,40}\bstaff\b",
+    # a wire's note on a version, the whole line in brackets: "(This story has been refiled to correct the date in
+    # paragraph 8)", "(This story has been corrected to show ...)"
+    r"^(?=.{0,300}$)\((this|the) (story|article|report|version) (has been|was|is being) (refiled|corrected|updated|re-?issued)\b[^()]*\)$",
+    # a paper's print line: "Published in Dawn, February 2nd, 2026"
+    r"^(?=.{0,80}$)published in (the )?[a-z][\w .'&-]{0,40}, [a-z]+ \d{1,2}(st|nd|rd|th)?,? (19|20)\d\d\W*$",
+    # "Catch all the Latest News, Breaking News and ... on ...", an Indian news site's closing promo
+    r"^(?=.{0,300}$)catch all the latest (news|updates)\b",
+    r"^(?=.{0,300}$)\(?(disclaimer:\s*)?(this|the) (article|story|report|piece|content)\b.{0,30}\bauto-?generated from\b.{0,40}"
     r"\b(feed|service|wire|agency)\b",
     r"^(?=.{0,300}$)\(?only the headline\b.{0,40}\b(reworked|changed|edited)\b",
     r"\A(?=.{0,300}$).{0,160}\bholds? no responsibility for (its|the|this) content\W*$",  # \A: tried where its words are
@@ -188,7 +196,10 @@ _FULL_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+(19|20)\d\d\b")
 _SOCIAL = re.compile(
     r"^(share|share this|facebook|twitter|x|whatsapp|linkedin|email|e-mail|print|copy link|telegram|reddit|pinterest)$"
     r"|^follow\b(?!-).{0,60}\bon (whatsapp|twitter|x|facebook|instagram|telegram|google news|threads)\b(?!['\u2019])"
-    r"|^download (the|our)\b.{0,40}\bapp\b",
+    r"|^download (the|our)\b.{0,40}\bapp\b"
+    # "For the latest news, follow us on Google News and join our WhatsApp channel."
+    r"|^(?=.{0,200}$)for (the )?(latest|more|all|breaking)\b.{0,40}\b(follow|join|subscribe to)\b.{0,30}\b(us|our)\b.{0,40}"
+    r"\b(whatsapp|twitter|facebook|instagram|telegram|google news|youtube|threads)\b",
     re.I,
 )
 # An embedded post, as a page's text keeps it: "... pic.twitter.com/tBp5aXWhBj — Morning Joe (@Morning_Joe) December 4,

@@ -109,7 +109,9 @@ STATE_VERSION = 44  # 7: figures are words in the TF-IDF (TermStats counts chang
 # to the other's is one report, what happened to a count is read past whom it includes (conflicts); a group whose
 # representative was read again under its id is embedded again (stories)
 # 44: the most complete version covers the most fact words (each fact weighs its content words), not the most facts
-# (canon, and so the added facts)
+# (canon, and so the added facts); a wire's "(This story has been refiled ...)", NDTV's "(Except for the headline,
+# ...)", "Published in Dawn, ...", "For the latest news, follow us on ..." and "Catch all the latest news ..." are
+# furniture (documents)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
