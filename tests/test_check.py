@@ -1180,3 +1180,25 @@ def test_a_verdict_line_names_the_version_its_facts_are_missing_from_and_shows_t
     assert line.endswith("; adds 8 facts its most complete version (nyt-1) lacks: Sentence number 1. | Sentence number 2. | "
                          "Sentence number 3. | Sentence number 4. | Sentence number 5. | and 3 more (--json lists them all)")
     assert Verdict(SAME_STORY, "huff-3", "Bob Etheridge", of, 0.8, [], adds).as_dict()["adds"] == adds
+
+
+SEED_001 = SEEDS / "001_72621f2fa7bf588d.txt"
+
+
+def test_an_update_adding_a_toll_says_the_figure_it_gives_otherwise(desk, tmp_path):
+    """A desk walk-through's case: an update appending "160 people had been killed" to a text giving "at least 145
+    people" said nothing of the figure; another outlet's write-up with that sentence did, and so did the run."""
+    news = "Late on Saturday, a provincial health official said 160 people had been killed."
+    verdict = desk.check(_doc(tmp_path, "toll.txt", SEED_001.read_text(encoding="utf-8") + "\n\n" + news + "\n"))
+    assert verdict.verdict == UPDATE and verdict.adds == [news]
+    assert "160 people killed where the original gives at least 145 people killed" in verdict.differs, verdict.differs
+
+
+def test_a_copy_adding_a_sentence_that_restates_the_original_adds_no_fact(desk, tmp_path):
+    """A desk walk-through's case: "The military said 92 militants had been killed in the Saturday attacks." added to
+    a text saying "Pakistani forces killed at least 92 militants during the Saturday attacks" was an update adding a
+    fact; the run lists no such fact. The desk applies the facts stage's rule to the added text too."""
+    restated = "The military said 92 militants had been killed in the Saturday attacks."
+    verdict = desk.check(_doc(tmp_path, "restate.txt", SEED_001.read_text(encoding="utf-8") + "\n\n" + restated + "\n"))
+    assert verdict.verdict == COPY and verdict.adds == [], verdict
+    assert "text added, restating the original" in verdict.differs

@@ -527,13 +527,24 @@ class Desk:
                 new_text.append(sentence)
             elif not numbers_within(numbers(sentence), stated):
                 adds.append(sentence)  # the original's sentence with another figure: said by the edits below
+        given_otherwise: list[str] = []
         if new_text:
             # where the added text comes from: another version of the story (an update pasting an outlet's lines)
             others = [self.docs[a] for a in self.story_members.get(original["story_id"], [])
                       if self.docs[a]["syndicate_id"] != original["syndicate_id"]]
-            differs.append("text added" + pasted_words(pasted_from(new_text, others), quote=""))
+            # the facts stage's rule on the added sentences, against the original: one restating what it says adds no
+            # fact, and one counting what it counts with another number ("160 people had been killed" added to a text
+            # giving "at least 145 people") gives that figure otherwise, as a write-up's would
+            held = original["article_id"] if original["article_id"] in self.docs else original
+            facts_added, given_otherwise = self._adds_to({**doc, "text": "\n\n".join(new_text)}, held)
+            restated = set(new_text) - set(facts_added)
+            adds = [s for s in adds if s not in restated]
+            differs.append("text added" + pasted_words(pasted_from(new_text, others), quote="")
+                           + ("" if len(restated) < len(new_text) else ", restating the original"))
         if adds:
             differs += figures_changed(adds, split_sentences(original["text"]))
+        differs += [g.replace(" where the most complete version gives ", " where the original gives ") for g in given_otherwise
+                    if g.replace(" where the most complete version gives ", " where the original gives ") not in differs]
         # a correction: a word cut ("he would not be sent"), a name or a figure changed, as the reports say it
         edits = word_edits(doc["text"], original["text"]) if extra else []
         if edits:
