@@ -1202,3 +1202,16 @@ def test_a_copy_adding_a_sentence_that_restates_the_original_adds_no_fact(desk, 
     verdict = desk.check(_doc(tmp_path, "restate.txt", SEED_001.read_text(encoding="utf-8") + "\n\n" + restated + "\n"))
     assert verdict.verdict == COPY and verdict.adds == [], verdict
     assert "text added, restating the original" in verdict.differs
+
+
+def test_a_changed_lead_of_a_text_without_a_headline_is_an_edit_not_a_new_headline(desk, tmp_path):
+    """A desk walk-through's case: 001 has no headline, so ingest titles it by its first words; a word changed in its
+    lead was "headline changed" with no edit named. Now the edit is named, and the headline is not said to change."""
+    text = SEED_001.read_text(encoding="utf-8").replace("At least 145 people died", "At least 145 people perished", 1)
+    verdict = desk.check(_doc(tmp_path, "lead.txt", text))
+    assert verdict.verdict == COPY and verdict.of["article_id"] == SEED_001.stem
+    assert "headline changed" not in verdict.differs, verdict.differs
+    assert [e["what"] for e in verdict.edits] == ['"perished" for "died"']
+    # a headline put above the same text is one
+    titled = desk.check(_doc(tmp_path, "titled.txt", "Balochistan attacks kill 145\n\n" + SEED_001.read_text(encoding="utf-8")))
+    assert "headline changed" in titled.differs

@@ -308,6 +308,13 @@ def test_a_word_changed_in_the_first_or_last_words_is_an_edit_too():
     assert word_edits("Reporting by Jane Doe. " + CORRECTED, CORRECTED) == []
     assert word_edits(CORRECTED.removesuffix(" by the paper."), CORRECTED) == []
     assert word_edits(CORRECTED.replace("The report was published later that week by the paper.", "It ran."), CORRECTED) == []
+    # two texts without a headline, each titled by its first words: the changed lead is the edit, not a new headline
+    shays = CORRECTED.replace("Mr. Blumenthal", "Mr. Shays")
+    diff = compare_copy({"title": "Mr. Shays said in 2008 that he would not be sent\u2026", "text": shays, "n_words": 51},
+                        {"title": "Mr. Blumenthal said in 2008 that he would not be sent\u2026", "text": CORRECTED, "n_words": 51})
+    assert not diff.headline_changed and [e.what for e in diff.edits] == ['"Shays" for "Blumenthal"']
+    assert compare_copy({"title": "Vietnam claim revisited", "text": shays, "n_words": 51},
+                        {"title": "Mr. Blumenthal said in 2008 that he would not be sent\u2026", "text": CORRECTED, "n_words": 51}).headline_changed
 
 
 def test_copy_shows_what_differs_and_its_similarity(page_html):

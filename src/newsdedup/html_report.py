@@ -661,6 +661,12 @@ def compare_copy(copy: dict, original: dict) -> Differences:
                     original["n_words"], copy.get("dateline"), original.get("dateline"))
 
 
+def lead_title(title: str | None, text: str) -> bool:
+    """Whether an article's title is its text's first words: ingest's title for a text without a headline."""
+    head = words(title or "")
+    return bool(head) and words(text)[: len(head)] == head
+
+
 @lru_cache(maxsize=None)  # emptied when a run's reports are begun (report.build_outputs)
 def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str, their_words: int,
              dateline: str | None = None, their_dateline: str | None = None) -> Differences:
@@ -669,7 +675,8 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
     shorter = n_words < their_words and their_words and missing
     return Differences(
         dateline=dateline_change(dateline, their_dateline),
-        headline_changed=words(title) != words(their_title),
+        # of two texts without a headline (ingest titles each by its first words) a changed lead is an edit, not a headline
+        headline_changed=words(title) != words(their_title) and not (lead_title(title, text) and lead_title(their_title, theirs)),
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
         kept_share=n_words / their_words if shorter else None,
         ending_kept=bool(shorter) and keeps_ending(text, theirs),
