@@ -36,7 +36,7 @@ from newsdedup.facts import (
     sentence_key,
     story_heads,
 )
-from newsdedup.html_report import edits_words, keeps_ending, lead_title, pasted_words, word_edits
+from newsdedup.html_report import edits_words, headline_changed, keeps_ending, pasted_words, word_edits
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
@@ -502,9 +502,7 @@ class Desk:
         differs, what it adds."""
         cfg = self.settings.syndication
         differs = []
-        # of two texts without a headline (ingest titles each by its first words) a changed lead is an edit, said below
-        if " ".join(words(doc["title"])) != " ".join(words(original["title"])) \
-                and not (lead_title(doc["title"], doc["text"]) and lead_title(original["title"], original["text"])):
+        if headline_changed(doc["title"], doc["text"], original["title"], original["text"]):
             differs.append("headline changed")
         if dateline := dateline_change(doc.get("dateline"), original.get("dateline")):
             differs.append(dateline)
@@ -538,15 +536,14 @@ class Desk:
             # fact, and one counting what it counts with another number ("160 people had been killed" added to a text
             # giving "at least 145 people") gives that figure otherwise, as a write-up's would
             held = original["article_id"] if original["article_id"] in self.docs else original
-            facts_added, given_otherwise = self._adds_to({**doc, "text": "\n\n".join(new_text)}, held)
+            facts_added, given_otherwise = self._adds_to({**doc, "text": "\n\n".join(new_text)}, held, against="the original")
             restated = set(new_text) - set(facts_added)
             adds = [s for s in adds if s not in restated]
             differs.append("text added" + pasted_words(pasted_from(new_text, others), quote="")
                            + ("" if len(restated) < len(new_text) else ", restating the original"))
         if adds:
             differs += figures_changed(adds, split_sentences(original["text"]))
-        differs += [g.replace(" where the most complete version gives ", " where the original gives ") for g in given_otherwise
-                    if g.replace(" where the most complete version gives ", " where the original gives ") not in differs]
+        differs += [g for g in given_otherwise if g not in differs]
         # a correction: a word cut ("he would not be sent"), a name or a figure changed, as the reports say it
         edits = word_edits(doc["text"], original["text"]) if extra else []
         if edits:
@@ -744,7 +741,8 @@ class Desk:
         return self._canonical[key]
 
     def _adds_to(
-        self, doc: dict[str, Any], canonical: str | dict[str, Any], story: list[dict[str, Any]] | None = None
+        self, doc: dict[str, Any], canonical: str | dict[str, Any], story: list[dict[str, Any]] | None = None,
+        against: str = "the most complete version",
     ) -> tuple[list[str], list[str]]:
         """Sentences of doc that the story's most complete version (a held article's id; or an article checked before
         in this batch, and the articles of its story there) does not already say, and the counts among them it gives
@@ -799,7 +797,7 @@ class Desk:
                 said[i] = bool(covered[k]) or any(same_fact(float(sims[k, j]), sents[k], sents[j], cfg) for j in close)
         differs = self._figures_given_otherwise(
             [i for i in counted if not said[i]], parsed, counting, row, sims, theirs, doc, version,
-            story_heads([doc]) + " | " + (self._heads_of(story_id) if story is None else story_heads(story)),
+            story_heads([doc]) + " | " + (self._heads_of(story_id) if story is None else story_heads(story)), against,
         )
         return [s for s, seen in zip(mine, said) if not seen], differs
 
@@ -812,9 +810,10 @@ class Desk:
     def _figures_given_otherwise(
         self, counted: list[int], parsed: list[Sentence], counting: dict[int, tuple], row: dict[int, int],
         sims: np.ndarray, theirs: list[Sentence], doc: dict[str, Any], version: dict[str, Any], heads: str,
+        against: str = "the most complete version",
     ) -> list[str]:
         """In words, the counts that new sentences (`counted`, rows `row` of `sims`, which holds the most complete
-        version's sentences `theirs` after them) give another number for than that version."""
+        version's sentences `theirs` after them) give another number for than that version (named `against`)."""
         if not counted:
             return []
         mine = [replace(parsed[i], article_ids=[doc["article_id"]], figures=counting[i]) for i in counted]
@@ -825,7 +824,7 @@ class Desk:
         out = []
         for found in figures_against(groups, mine + theirs, canonical).values():
             for about, value, there in found:
-                out.append(f"{figure_text(value)} {about} where the most complete version gives "
+                out.append(f"{figure_text(value)} {about} where {against} gives "
                            f"{' / '.join(f'{figure_text(v)} {about}' for v in there)}")
         return list(dict.fromkeys(out))
 

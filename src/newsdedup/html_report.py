@@ -621,7 +621,7 @@ def _edge_edit(text: str, theirs: str, ours: np.ndarray, left: int, right: int, 
     """A few words replaced in the copy's first or last words (a name corrected in the lead, a closing quote given to
     another speaker), between the text's edge and the phrase both share. Words only added or only cut there are a
     byline, a trim or an appended line, said elsewhere; so is a change of _SHORT_EDIT words or more."""
-    n_ours, n_theirs = len(ours) + k - 1, len(_line_words_flat(theirs))
+    mine, other = _line_words_flat(text), _line_words_flat(theirs)
     if left < 0:  # the start: the original's words before the right anchor's first place
         spots = places(ours[right])
         if not len(spots):
@@ -631,8 +631,7 @@ def _edge_edit(text: str, theirs: str, ours: np.ndarray, left: int, right: int, 
         spots = places(ours[left])
         if not len(spots):
             return None
-        was, now = (int(spots.max()) + k, n_theirs), (left + k, n_ours)
-    mine, other = _line_words_flat(text), _line_words_flat(theirs)
+        was, now = (int(spots.max()) + k, len(other)), (left + k, len(mine))
     # the words both share at the edge are no part of the edit: "Sheriff Joe Arpaio" -> "Sheriff Paul Babeu" is the name
     while was[0] < was[1] and now[0] < now[1] and other[was[0]] == mine[now[0]]:
         was, now = (was[0] + 1, was[1]), (now[0] + 1, now[1])
@@ -661,10 +660,16 @@ def compare_copy(copy: dict, original: dict) -> Differences:
                     original["n_words"], copy.get("dateline"), original.get("dateline"))
 
 
-def lead_title(title: str | None, text: str) -> bool:
+def _lead_title(title: str | None, text: str) -> bool:
     """Whether an article's title is its text's first words: ingest's title for a text without a headline."""
     head = words(title or "")
     return bool(head) and words(text)[: len(head)] == head
+
+
+def headline_changed(title: str | None, text: str, their_title: str | None, theirs: str) -> bool:
+    """Whether a copy's headline differs from its original's, word for word. Of two texts without a headline (ingest
+    titles each by its first words) a changed lead is an edit (word_edits), not a headline."""
+    return words(title or "") != words(their_title or "") and not (_lead_title(title, text) and _lead_title(their_title, theirs))
 
 
 @lru_cache(maxsize=None)  # emptied when a run's reports are begun (report.build_outputs)
@@ -675,8 +680,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
     shorter = n_words < their_words and their_words and missing
     return Differences(
         dateline=dateline_change(dateline, their_dateline),
-        # of two texts without a headline (ingest titles each by its first words) a changed lead is an edit, not a headline
-        headline_changed=words(title) != words(their_title) and not (lead_title(title, text) and lead_title(their_title, theirs)),
+        headline_changed=headline_changed(title, text, their_title, theirs),
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
         kept_share=n_words / their_words if shorter else None,
         ending_kept=bool(shorter) and keeps_ending(text, theirs),
