@@ -944,6 +944,27 @@ def _plain_angles(tmp_path):
     return settings, inp, incoming
 
 
+def test_a_write_up_close_to_a_story_dated_outside_the_window_is_new_and_names_it(tmp_path):
+    """The time window keeps an article from joining an older story; the desk still names that story and the days
+    between them, as "is this new?" needs (it used to give only a similarity, with `nearest` null)."""
+    settings, inp, incoming = _plain_angles(tmp_path)
+    _angle_article(inp, "a", 0, "2026-01-01")
+    state = State(settings_fingerprint(settings))
+    continue_run(state, inp, settings, AngleEmbedder())
+    [story] = state.documents["story_id"].unique().to_list()
+    _angle_article(incoming, "late", 10, "2026-01-10")  # close to a, nine days later
+    _angle_article(incoming, "far", 80, "2026-01-10")  # 1 - cos 80 = 0.83: not close to any story
+    _angle_article(incoming, "near", 10, "2026-01-02")  # in the window: it joins
+    docs, _ = read_files(incoming, sorted(incoming.iterdir()), settings.ingest)
+    desk = Desk(state, settings, AngleEmbedder())
+    far, late, near = (desk.check(doc) for doc in docs.iter_rows(named=True))
+    assert late.verdict == NEW and late.nearest["story_id"] == story and late.days_apart == 9
+    assert tuple(late.nearest) == OF_KEYS and late.similarity == pytest.approx(np.cos(np.radians(10)), abs=1e-3)
+    assert "but dated 9 days from it, beyond the time window" in late.line()
+    assert far.verdict == NEW and far.nearest is None and far.days_apart is None and "near story" not in far.line()
+    assert near.verdict == SAME_STORY and near.days_apart is None
+
+
 def test_a_write_up_close_to_one_version_but_not_to_its_story_is_new_as_a_run_makes_it(tmp_path):
     settings, inp, incoming = _plain_angles(tmp_path)
     _angle_article(inp, "a", 0)

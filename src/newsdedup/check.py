@@ -111,6 +111,7 @@ class Verdict:
     containment: float | None = None  # the share of the shorter text's shingles that the other holds
     nearest: dict[str, Any] | None = None  # a new one's: the story one of whose groups it is close to, not joined
     edits: list[dict[str, str]] = field(default_factory=list)  # a copy's: words changed, cut or added (html_report.Edit)
+    days_apart: float | None = None  # a new one's whose `nearest` story is dated outside the time window: how far
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,6 +134,10 @@ class Verdict:
                      f"similarity {self.similarity:.2f}")  # its added facts: those that article lacks
         elif self.verdict == SAME_STORY:
             head += f": story {self.of['story_id']} ({self.of['story_title']!r}), similarity {self.similarity:.2f}"
+        elif self.nearest and self.days_apart is not None:
+            head += (f": near story {self.nearest['story_id']} ({self.nearest['story_title']!r}), similarity {self.similarity:.2f}, "
+                     f"but dated {self.days_apart:g} days from it, beyond the time window (stories.time_window_days): "
+                     "a run gives it a story of its own")
         elif self.nearest:
             head += (f": near story {self.nearest['story_id']} ({self.nearest['story_title']!r}), similarity {self.similarity:.2f}, "
                      "close to one of its versions but not to the story as a whole: a run gives it a story of its own")
@@ -586,10 +591,12 @@ class Desk:
         vector, day = probe.vector, probe.day
         sims = self.state.vectors @ vector
         rows = np.flatnonzero(1.0 - sims <= cfg.candidate_distance)
+        outside = np.empty(0, dtype=rows.dtype)  # candidates dated further away than the window: a run never joins them
         if not np.isnan(day):
-            rows = rows[~too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)]
+            far = too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)
+            rows, outside = rows[~far], rows[far]
         if not len(rows):
-            return self._fresh_or_new(doc, probe, heads, float(sims.max()))
+            return self._fresh_or_new(doc, probe, heads, float(sims.max()), outside)
         rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
         mine_terms = probe.terms
         blended = sims[rows]
@@ -601,7 +608,7 @@ class Desk:
         dist[blended < cfg.min_similarity] = np.inf
         near = rows[dist <= cfg.distance_threshold]
         if not len(near):
-            return self._fresh_or_new(doc, probe, heads, float(blended.max()))
+            return self._fresh_or_new(doc, probe, heads, float(blended.max()), outside)
         fresh = np.array([i for head in sorted(heads) for i in self._fresh_rows[head]], dtype=np.int64)
         joined, fresh_joined = self._joined_groups(
             vector, mine_terms, day, mine, near, rows[blended >= cfg.min_similarity], fresh)
@@ -620,14 +627,38 @@ class Desk:
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(similarity, 4), differs, adds), None
 
     def _fresh_or_new(
-        self, doc: dict[str, Any], probe: _Probe, heads: set[int], similarity: float | None
+        self, doc: dict[str, Any], probe: _Probe, heads: set[int], similarity: float | None,
+        outside: np.ndarray | None = None,
     ) -> tuple[Verdict, int | None]:
-        """No held group is close: the batch's new story it joins (_joined_fresh), or new."""
+        """No held group in the time window is close: the batch's new story it joins (_joined_fresh), or new; a new
+        one within the story distance of a held group dated outside the window names that group's story (`nearest`)
+        and how many days lie between them (`days_apart`): an editor asking "is this new?" learns of the older story."""
         head = self._joined_fresh(probe, heads) if heads else None
         if head is not None:
             return self._fresh_verdict(doc, probe, head), head
-        return Verdict(NEW, doc["article_id"], doc["title"],
-                       similarity=None if similarity is None else round(similarity, 4)), None
+        verdict = Verdict(NEW, doc["article_id"], doc["title"],
+                          similarity=None if similarity is None else round(similarity, 4))
+        if outside is not None and len(outside):
+            self._near_outside_window(verdict, probe, outside)
+        return verdict, None
+
+    def _near_outside_window(self, verdict: Verdict, probe: _Probe, outside: np.ndarray) -> None:
+        """Name the closest of the held groups `outside` the time window that lies within the story distance of the
+        article (blended and hubness-corrected among them, as _story_verdict measures the window's), if any."""
+        cfg = self.settings.stories
+        rows = outside[np.argsort(-(self.state.vectors[outside] @ probe.vector), kind="stable")[: cfg.max_candidates]]
+        blended = self.state.vectors[rows] @ probe.vector
+        if cfg.embedding_weight < 1.0:
+            blended = blend(blended, self._term_similarities(probe.terms, rows), cfg)
+        mine = mean_of_top(blended[None, :], cfg.neighbours)[0] if cfg.neighbours else 0.0
+        dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
+        dist[blended < cfg.min_similarity] = np.inf
+        best = int(np.argmin(dist))
+        if dist[best] > cfg.distance_threshold:
+            return
+        verdict.nearest = self._story_of(self.group_story[rows[best]])
+        verdict.similarity = round(float(blended[best]), 4)
+        verdict.days_apart = round(float(abs(self.group_days[rows[best]] - probe.day)), 1)
 
     def _story_brief(self, story_id: str) -> dict[str, Any]:
         """A held story's part of a verdict's `of`: its id, its title as the reports give it, its most complete
