@@ -1504,6 +1504,22 @@ def test_the_headline_of_a_text_is_the_first_line_that_is_no_furniture(tmp_path)
     assert byline["text"] == "Heavy rain shut more than 1,500 schools across the state on Tuesday, officials said."
 
 
+@pytest.mark.parametrize("headline", ["WATCH: Army says 92 militants killed in raids", "VIDEO | Floods hit Kerala"])
+def test_a_headline_under_a_media_label_is_the_headline(tmp_path, headline):
+    """A broadcaster's "WATCH:" or "VIDEO |" headline was dropped as a promo line, and the lead became the title."""
+    doc = _text_doc(tmp_path, "v", f"date 2026-02-03\n{headline}\n\nQUETTA (Wire) - Security forces killed 92 militants on "
+                    "Saturday, the army said.\n\nWATCH: Minister visits the wounded\n\nAt least 31 civilians died.\n")
+    assert doc["title"] == headline
+    assert doc["text"] == "Security forces killed 92 militants on Saturday, the army said.\n\nAt least 31 civilians died."
+
+
+@pytest.mark.parametrize("credit", ["Video: Reuters", "Photos: AFP/Getty Images", "Photo: courtesy of the White House"])
+def test_a_media_credit_above_the_headline_is_not_the_headline(tmp_path, credit):
+    doc = _text_doc(tmp_path, "c", f"date 2026-02-03\n{credit}\nDock strike ends after pay deal\n\nDock workers ended a "
+                    "48-hour strike on Tuesday, the union said.\n")
+    assert doc["title"] == "Dock strike ends after pay deal"
+
+
 def test_a_dateline_alone_on_its_line_is_split_off_the_paragraph_under_it(tmp_path):
     doc = _text_doc(tmp_path, "fed", "date 2026-02-03\nWASHINGTON (Wire) \u2014\nThe central bank left its rate unchanged on Tuesday, officials said.\n")
     assert doc["dateline"] == "WASHINGTON (Wire)"

@@ -482,7 +482,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     lines = fold(text).lstrip("\ufeff").splitlines()
     meta: dict[str, str] = {}
     _read_headers(lines, meta)
-    if lines and "title" not in meta and "headline" not in meta and not _furniture(lines[0]) and _headline(lines, 0):
+    if lines and "title" not in meta and "headline" not in meta and _title_line(lines[0]) and _headline(lines, 0):
         under = lines[1:]
         known = len(meta)
         _read_headers(under, meta, strict=True)
@@ -503,7 +503,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     title = meta.get("title") or meta.get("headline")
     if not title:
         # the headline is the first line that is no furniture (a section "World | Europe", a byline, "Updated: ...")
-        first = next((i for i, line in enumerate(lines) if line.strip() and not _furniture(line)), None)
+        first = next((i for i, line in enumerate(lines) if line.strip() and _title_line(line, i == 0)), None)
         if first is not None and _headline(lines, first):
             title = lines.pop(first).strip()
             if not any(line.strip() for line in lines):
@@ -529,6 +529,29 @@ def _sentence_words(value: str) -> bool:
 
 def _furniture(line: str) -> bool:
     return is_boilerplate_line(line) or is_credit_line(line)
+
+
+# "WATCH: Army says 92 militants killed", "VIDEO | Floods cut off Kerala villages": a headline under a media label. In a
+# text such a line is a promo for another clip, dropped as furniture; as a text's first line it is the headline.
+_MEDIA_LABEL = re.compile(r"^\W*(?:watch|video|videos|listen|audio|podcast|photos|gallery|in pictures)\s*[:|\-]\s*(?P<rest>.+)$", re.I)
+
+
+_CREDIT_WORDS = frozenset({"of", "the", "for", "via", "and", "by", "from", "courtesy", "in", "at", "with", "on", "to", "a"})
+
+
+def _title_line(line: str, first: bool = True) -> bool:
+    """Whether a line may be a text's headline: no furniture, or its first line a headline under a media label: three
+    words or more with one in lower case that a credit does not use ("WATCH: Army says 92 militants killed", "VIDEO:
+    Floods hit Kerala"; not "Video: Reuters", "Photos: AFP/Getty Images", "Photo: courtesy of the White House")."""
+    if not _furniture(line):
+        return True
+    labelled = _MEDIA_LABEL.match(line.strip()) if first else None
+    if not labelled:
+        return False
+    rest = labelled.group("rest")
+    words = rest.split()
+    return (len(words) >= 3 and not any(c in rest for c in "/\u00a9") and looks_like_headline(rest)
+            and any(w.isalpha() and w.islower() and w not in _CREDIT_WORDS for w in words))
 
 
 def _headline(lines: list[str], i: int) -> bool:
