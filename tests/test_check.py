@@ -776,6 +776,20 @@ def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_fact
     assert again.exit_code == 0 and f"{first}: not added: already held" in again.output
 
 
+def test_cli_check_tells_two_inputs_of_one_name_apart_in_its_lines(saved, tmp_path_factory):
+    """A walk-through: `check a/story.txt b/story.txt` printed "story: ..." twice. The second input of an id printed
+    already says which file it is."""
+    root = tmp_path_factory.mktemp("same_name_lines")
+    for folder, seed in (("a", "002_ae9f11a7c17e6c9e.txt"), ("b", "000_88db8367fec8dc5d.txt")):
+        (root / folder).mkdir()
+        shutil.copy(SEEDS / seed, root / folder / "story.txt")
+    files = [str(root / "a" / "story.txt"), str(root / "b" / "story.txt")]
+    result = runner.invoke(app, ["check", *files, "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    first, second = result.stdout.splitlines()
+    assert first.startswith("story: ") and second.startswith(f"story ({files[1]}): HELD")
+
+
 def test_cli_remove_takes_out_an_article_check_add_added(saved, tmp_path_factory):
     """An operator's review: nothing took out an article added by mistake. `remove` does, from the state and the
     outputs, and refuses an input's article (a run reads it again) with the reason, exiting 1."""

@@ -676,6 +676,7 @@ def check(
         _no_state(output, settings, "check")
     desk = Desk(state, settings, models)
     added: dict[str, dict] = {}
+    shown_as: dict[str, str] = {}  # each article id printed: the input it came from, to tell a second input of that id
     pending: list[tuple[dict, str | None]] = []  # --json --add: the objects, printed once the add says which went in,
     # each with the id it is held under if it is (its own, or the one it is held as or the same as)
     n_rejected = n_given = 0
@@ -723,8 +724,11 @@ def check(
                               added) if add else None
             # why it is not added: in its JSON object, or a line on stderr beside the verdict line
             under = verdict.of["article_id"] if verdict.verdict == HELD else same_as or doc["article_id"]
+            line = verdict.line()
+            if shown_as.setdefault(doc["article_id"], where) != where:  # two inputs of one id ("a/story.txt", "b/story.txt")
+                line = f"{doc['article_id']} ({one_line(where)})" + line[len(doc["article_id"]) :]
             answer({"path": where, **verdict.as_dict(), "reason": None} | ({"not_added": held, "stored": None} if add else {}),
-                   verdict.line(), under)
+                   line, under)
             if held and not json_out:
                 typer.echo(f"{doc['article_id']}: not added: {held}", err=True)
             if add and not held:
