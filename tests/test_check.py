@@ -1198,7 +1198,7 @@ def test_an_item_given_twice_in_a_call_is_a_copy_of_its_version_checked_above(sa
         (tmp_path / name).write_text(item, encoding="utf-8")
     files = [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
     lines = runner.invoke(app, ["check", *files, "--output", str(saved)]).stdout.splitlines()
-    assert lines[1].startswith("wire-77: COPY of its version checked above ("), lines
+    assert lines[1].startswith(f"wire-77 ({files[1]}): COPY of its version checked above ("), lines  # which file
     out = tmp_path / "out"
     shutil.copytree(saved, out)
     result = runner.invoke(app, ["check", *files, "--add", "--json", "--output", str(out)])
@@ -1250,3 +1250,36 @@ def test_a_changed_lead_of_a_text_without_a_headline_is_an_edit_not_a_new_headli
     # a headline put above the same text is one
     titled = desk.check(_doc(tmp_path, "titled.txt", "Balochistan attacks kill 145\n\n" + SEED_001.read_text(encoding="utf-8")))
     assert "headline changed" in titled.differs
+
+
+def _ninjs_versions(tmp_path) -> tuple[Path, Path]:
+    """A wire's ninjs item in two versions: v1 is seed 001's text under the wire's headline, v2 adds a sentence."""
+    body = read_files(SEEDS, [SEED_001], load_config().ingest)[0]["text"][0]
+    news = "Late on Saturday, a provincial health official said 160 people had been killed."
+    files = []
+    for version, text in (("1", body), ("2", body + "\n\n" + news)):
+        path = tmp_path / f"v{version}.json"
+        path.write_text(json.dumps({"uri": "urn:newsml:wire:bal1", "version": version, "type": "text",
+                                    "headline": "Pakistan says 145 killed in Balochistan attacks", "body_text": text,
+                                    "versioncreated": f"2026-02-01T1{version}:00:00Z"}), encoding="utf-8")
+        files.append(path)
+    return files[0], files[1]
+
+
+def test_a_wire_s_next_version_is_an_update_of_its_own_earlier_version(desk, saved, tmp_path):
+    """A desk walk-through's case: a ninjs v2 checked after its v1 (a word-for-word copy of held seed 001) was an
+    "UPDATE of 001_..." since both hold it as much and 001 came first; it is an update of its own item's v1, checked
+    above or held."""
+    v1, v2 = _ninjs_versions(tmp_path)
+    docs = [read_files(tmp_path, [p], load_config().ingest)[0].row(0, named=True) for p in (v1, v2)]
+    first, second = (desk.check(doc, batch=True) for doc in docs)
+    assert first.verdict == COPY and first.of["article_id"] == "001_72621f2fa7bf588d"
+    assert second.verdict == UPDATE and second.of["article_id"] == "urn:newsml:wire:bal1" and second.of["checked_before"]
+    assert tuple(second.of) == OF_KEYS and second.of["story_id"] == first.of["story_id"]
+    assert "UPDATE of urn:newsml:wire:bal1, its earlier version checked above (" in second.line()
+    out = tmp_path / "out"
+    shutil.copytree(saved, out)
+    assert runner.invoke(app, ["check", str(v1), "--add", "--output", str(out)]).exit_code == 0
+    held = Desk(load_state(out, load_config()), load_config(), desk.models).check(docs[1])
+    assert held.verdict == UPDATE and held.of["article_id"] == "urn:newsml:wire:bal1" and not held.of["checked_before"]
+    assert "UPDATE of urn:newsml:wire:bal1, its held earlier version (" in held.line()

@@ -40,7 +40,7 @@ from newsdedup.html_report import edits_words, headline_changed, keeps_ending, p
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
-from newsdedup.ingest import named_by_file, stem_of
+from newsdedup.ingest import named_by_file, stem_of, unversioned, version_of
 from newsdedup.schema import DESK_PLACE, local_time
 from newsdedup.state import State, term_rows_fit
 from newsdedup.stories import (
@@ -121,9 +121,13 @@ class Verdict:
         head = f"{self.article_id}: {self.verdict.upper().replace('_', ' ')}"
         if self.verdict in (COPY, UPDATE):
             mine = self.of["article_id"] == self.article_id  # its own id: given again, or held in another version
+            version = ("" if mine or unversioned(self.of["article_id"]) != unversioned(self.article_id)  # a wire's v1 of v2
+                       else "earlier" if version_of(self.of["article_id"]) < version_of(self.article_id) else "later")
             of = ("its version checked above" if mine and self.of["checked_before"]
+                  else f"{self.of['article_id']}, its {version} version checked above" if version and self.of["checked_before"]
                   else f"{self.of['article_id']} (checked above)" if self.of["checked_before"]
-                  else "its held version" if mine else self.of["article_id"])
+                  else "its held version" if mine
+                  else f"{self.of['article_id']}, its held {version} version" if version else self.of["article_id"])
             head += f" of {of} ({self.of['title']!r}, {self.of['source'] or 'unknown source'})"
             head += f", Jaccard {self.jaccard:.2f}, containment {self.containment:.2f}"  # as the reports give them
         elif self.verdict == HELD:
@@ -253,6 +257,8 @@ class Desk:
         self._fresh_days = np.zeros(0)
         self._fresh_titles: dict[tuple[int, int], str] = {}  # (story, its size) -> its title (_fresh_title)
         self._batch_ids: set[str] = set()  # the ids checked in this batch so far
+        # the latest version of each wire item (unversioned id) checked in this batch that --add would add, as _batch
+        self._batch_versions: dict[str, tuple[dict[str, Any], np.ndarray, dict[str, Any]]] = {}
         self._batch_keys: dict[tuple, str] = {}  # the batch's articles --add adds, by headline, text, outlet and address
 
     def _shingles_of(self, article_id: str) -> np.ndarray:
@@ -294,7 +300,8 @@ class Desk:
         (mine,), (signature,) = fingerprint([doc["text"]], self.settings.syndication)
         head = None
         with self._threads.limit(limits=1, user_api="blas"), model_threads(self.settings.desk.model_threads or _free_threads):
-            verdict = self._copy_verdict(doc, mine, signature) or (batch and self._batch_copy(doc, mine))
+            verdict = ((batch and self._earlier_version_copy(doc, mine)) or self._copy_verdict(doc, mine, signature)
+                       or (batch and self._batch_copy(doc, mine)))
             if not verdict:
                 probe = self._probe(doc)
                 verdict, head = self._story_verdict(doc, probe, self._fresh_heads(probe) if batch else set())
@@ -313,6 +320,10 @@ class Desk:
             brief = {"article_id": article_id, "title": doc["title"], "source": doc["source"],
                      "syndicate_id": None, **story, "checked_before": True}
             self._batch[article_id] = (doc, mine, brief)
+        if added:  # a wire's next version in this batch is compared with this one first (_earlier_version_copy)
+            brief = (self._batch[article_id][2] if verdict.verdict in (NEW, SAME_STORY) else
+                     {**verdict.of, "article_id": article_id, "title": doc["title"], "source": doc["source"], "checked_before": True})
+            self._batch_versions[unversioned(article_id)] = (doc, mine, brief)
         if batch:
             self._batch_ids.add(article_id)
         if added:
@@ -324,6 +335,20 @@ class Desk:
     def _load_seconds(self) -> float:
         """How long loading the models took so far (an embedder that says: SentenceTransformerEmbedder)."""
         return sum(getattr(model, "load_seconds", 0.0) for model in {id(m): m for m in self.models}.values())
+
+    def _earlier_version_copy(self, doc: dict[str, Any], mine: np.ndarray) -> Verdict | None:
+        """doc (its shingles `mine`) as a copy of the earlier version of its item checked in this batch (a ninjs v2
+        after its v1: 'URI@v2' after 'URI'), when it is one: its own item's version is its original, whichever held
+        article that version copies too (as a held earlier version is, in _copy_verdict)."""
+        found = self._batch_versions.get(unversioned(doc["article_id"]))
+        if found is None or version_of(found[0]["article_id"]) >= version_of(doc["article_id"]):
+            return None
+        other, shingles, brief = found
+        score = score_pair(mine, shingles)
+        if not is_copy(score, self.settings.syndication):
+            return None
+        return self._as_copy(doc, mine, {**other, "story_id": brief["story_id"], "syndicate_id": brief["syndicate_id"]},
+                             shingles, score, brief)
 
     def _batch_copy(self, doc: dict[str, Any], mine: np.ndarray) -> Verdict | None:
         """doc (its shingles `mine`) as a copy of an article checked before it in its batch (not held): the one
@@ -460,7 +485,7 @@ class Desk:
         # for a wire update, the previous version (not a newspaper's trimmed copy, which this text contains);
         # then the closest (Jaccard). Candidates are tried by their estimated share of this text.
         guesses = np.minimum(estimated_shared(est_j, len(mine), self.sketch_sizes[rows]) / max(len(mine), 1), 1.0)[keep]
-        own = np.array([self.sketch_ids[r] == doc["article_id"] for r in rows[keep]], dtype=bool)
+        own = np.array([unversioned(self.sketch_ids[r]) == unversioned(doc["article_id"]) for r in rows[keep]], dtype=bool)
         order = np.lexsort((-guesses, ~own))  # its own held version first (held() prefers it at an equal share)
         best = None
 
@@ -469,7 +494,7 @@ class Desk:
             # published (of versions holding as much of it: a wire's version, not a site's copy of it that this text
             # matches as closely), then the closest
             when = self.docs[other].get("published")
-            return (round(score.shared / max(len(mine), 1), 2), other == doc["article_id"],
+            return (round(score.shared / max(len(mine), 1), 2), unversioned(other) == unversioned(doc["article_id"]),
                     -(when.timestamp() if when else float("inf")), score.jaccard)
 
         tried = set()

@@ -784,6 +784,12 @@ def unversioned(article_id: str) -> str:
     return _VERSIONED.sub("", article_id)
 
 
+def version_of(article_id: str) -> int:
+    """The version of a wire's item an id names ('URI@v2' -> 2); 1 for any other id."""
+    found = _VERSIONED.search(article_id)
+    return int(found.group()[2:]) if found else 1
+
+
 def _later_version(record: dict[str, Any]) -> bool:
     """A ninjs item saying it is a second or later version, with that version's time: a wire's UPDATE 2 is dated
     when it was issued, not by its story's firstcreated, which every version repeats."""
