@@ -467,6 +467,23 @@ STORM_RETOLD = (
 )
 
 
+def test_a_write_up_is_compared_with_the_full_original_a_trim_of_it_came_before(saved, tmp_path):
+    """A desk walk-through's case: a paper's trim, then the wire's full text (an update of the trim, checked above), then
+    another outlet's write-up: that one was compared with the trim, so a fact the full text states was listed as added."""
+    trim, full, other = tmp_path / "paper.txt", tmp_path / "wire.txt", tmp_path / "other.txt"
+    trim.write_text("Ports shut by storm | Daily Courier\n\n" + STORM.split("\n\n", 1)[1].rsplit("\n\n", 1)[0] + "\n",
+                    encoding="utf-8")
+    full.write_text(STORM, encoding="utf-8")
+    other.write_text(STORM_RETOLD, encoding="utf-8")
+    result = runner.invoke(app, ["check", str(trim), str(full), str(other), "--json", "--output", str(saved)])
+    assert result.exit_code == 0, result.output
+    verdicts = [json.loads(line) for line in result.output.splitlines()]
+    assert [v["verdict"] for v in verdicts] == ["new", "update", "same_story"]
+    assert verdicts[2]["of"]["article_id"] == "wire" and verdicts[2]["of"]["story_title"] == "Storm closes northern ports"
+    assert verdicts[2]["adds"] == ["A lorry driver was injured when a tree fell on the coast road near the northernmost "
+                                   "port, police said."]
+
+
 def test_two_write_ups_of_a_new_story_in_one_batch_are_one_story_as_add_makes_it(saved, tmp_path):
     """A desk integrator's case: two outlets' own write-ups of a story the state does not hold, in one feed batch,
     were both NEW, while `--add` (a run) put them in one story. Checked in one batch, the second is the same story

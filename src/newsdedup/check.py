@@ -256,6 +256,8 @@ class Desk:
         self._fresh_vectors = np.zeros((0, 0), np.float32)  # row i: _fresh[i]'s vector (capacity grows by doubling)
         self._fresh_days = np.zeros(0)
         self._fresh_titles: dict[tuple[int, int], str] = {}  # (story, its size) -> its title (_fresh_title)
+        self._fresh_head: dict[str, int] = {}  # the batch's articles of its new stories, and their copies: id -> story
+        self._fresh_copies: dict[int, list[dict[str, Any]]] = {}  # a new story's copies checked in this batch
         self._batch_ids: set[str] = set()  # the ids checked in this batch so far
         # the latest version of each wire item (unversioned id) checked in this batch that --add would add, as _batch
         self._batch_versions: dict[str, tuple[dict[str, Any], np.ndarray, dict[str, Any]]] = {}
@@ -320,10 +322,14 @@ class Desk:
             brief = {"article_id": article_id, "title": doc["title"], "source": doc["source"],
                      "syndicate_id": None, **story, "checked_before": True}
             self._batch[article_id] = (doc, mine, brief)
+        elif added:  # a copy: the next ones may copy it (the longer original a trim came before), in its original's story
+            brief = {**verdict.of, "article_id": article_id, "title": doc["title"], "source": doc["source"], "checked_before": True}
+            self._batch[article_id] = (doc, mine, brief)
+            if (head := self._fresh_head.get(verdict.of["article_id"])) is not None:  # of a story new in this batch: its
+                self._fresh_head[article_id] = head        # write-ups are compared with the longest version, this one too
+                self._fresh_copies.setdefault(head, []).append(doc)
         if added:  # a wire's next version in this batch is compared with this one first (_earlier_version_copy)
-            brief = (self._batch[article_id][2] if verdict.verdict in (NEW, SAME_STORY) else
-                     {**verdict.of, "article_id": article_id, "title": doc["title"], "source": doc["source"], "checked_before": True})
-            self._batch_versions[unversioned(article_id)] = (doc, mine, brief)
+            self._batch_versions[unversioned(article_id)] = self._batch[article_id]
         if batch:
             self._batch_ids.add(article_id)
         if added:
@@ -392,15 +398,16 @@ class Desk:
         complete version once all are in, and the longest is the likeliest); its similarity, the closest article's."""
         rows = self._fresh_rows[head]
         story = [self._fresh[i] for i in rows]
-        longest = max(story, key=lambda f: f.doc["n_words"])  # the first of equals
+        versions = self._fresh_versions(head)
+        longest = max(versions, key=lambda d: d["n_words"])  # the first of equals
         sims = self._fresh_vectors[rows] @ probe.vector
         cfg = self.settings.stories
         if cfg.embedding_weight < 1.0:
             sims = blend(sims, (vstack([f.probe.terms for f in story]) @ probe.terms.T).toarray().ravel(), cfg)
-        of = {"article_id": longest.doc["article_id"], "title": longest.doc["title"], "source": longest.doc["source"],
+        of = {"article_id": longest["article_id"], "title": longest["title"], "source": longest["source"],
               "syndicate_id": None, "story_id": None, "story_title": self._fresh_title(head), "canonical_article_id": None,
               "checked_before": True}
-        adds, differs = self._adds_to(doc, longest.doc, [f.doc for f in story])
+        adds, differs = self._adds_to(doc, longest, versions)
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], of, round(float(sims.max()), 4), differs, adds)
 
     def _joined_fresh(self, probe: _Probe, heads: set[int]) -> int | None:
@@ -439,16 +446,22 @@ class Desk:
         self._fresh_days[n] = fresh.probe.day
         self._fresh.append(fresh)
         self._fresh_rows.setdefault(fresh.head, []).append(n)
+        self._fresh_head[fresh.doc["article_id"]] = fresh.head
+
+    def _fresh_versions(self, head: int) -> list[dict[str, Any]]:
+        """The articles of a story new in this batch (`head`: its first article's row), then their copies checked in
+        it: a trim checked before its full original is no longer the story's longest version once that one is in."""
+        return [*(self._fresh[i].doc for i in self._fresh_rows[head]), *self._fresh_copies.get(head, [])]
 
     def _fresh_title(self, head: int) -> str:
         """The title of a story new in this batch as the reports would give it (report.story_title), its longest
         write-up taken for its most complete version; once per story and size."""
         from newsdedup.report import story_title
 
-        rows = self._fresh_rows[head]
-        key = (head, len(rows))
+        versions = self._fresh_versions(head)
+        key = (head, len(versions))
         if key not in self._fresh_titles:
-            story = [{**self._fresh[i].doc, "syndicate_id": None} for i in rows]
+            story = [{**doc, "syndicate_id": None} for doc in versions]
             longest = max(story, key=lambda d: d["n_words"])
             self._fresh_titles[key] = story_title(story, longest["article_id"])
         return self._fresh_titles[key]
