@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from newsdedup.config import IngestConfig
-from newsdedup.ingest import BadInput, decode, list_inputs, parse_date, parse_text, read_inputs
+from newsdedup.ingest import BadInput, _decode, decode, list_inputs, parse_date, parse_text, read_inputs
 from newsdedup.schema import DOCUMENTS, REJECTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -1433,8 +1433,11 @@ def test_one_curly_quote_in_utf8_keeps_the_utf8_whatever_the_stray_cp1252_bytes(
     assert decode("The mayor\u2019s budget".encode("utf-8") + b" passed 7\x962.") == "The mayor\u2019s budget passed 7\u20132."
     data = "The mayor\u2019s budget".encode("utf-8") + b" \x93passed\x94 7\x962, \x85"
     assert decode(data) == "The mayor\u2019s budget \u201cpassed\u201d 7\u20132, \u2026"
-    # a cp1252 file whose letters happen to form a two-byte UTF-8 sequence stays cp1252
-    assert decode("Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve".encode("cp1252")) == "Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve"
+    # a cp1252 file whose letters happen to form a two-byte UTF-8 sequence is read as cp1252 ("\u00e0", "\u00ef"
+    # kept), and then that sequence, double-encoded UTF-8 as it reads, is decoded once more
+    data = "Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve".encode("cp1252")
+    assert _decode(data) == "Caf\u00c3\u00a9 \u00e0 la carte, na\u00efve"
+    assert decode(data) == "Caf\u00e9 \u00e0 la carte, na\u00efve"
 
 
 def test_a_web_page_s_outlet_is_a_name_not_its_headline_and_its_title_tag_can_give_it(tmp_path):
@@ -2024,3 +2027,21 @@ def test_unwrap_reads_the_end_of_the_line_it_joins_as_the_joined_line_ends():
         assert _joined_tail(pieces) == joined.rstrip()[-_TAIL:]
     lines = [("word " * 14).strip() + (" ending" if i % 7 else " and") for i in range(3000)]
     assert _unwrap(lines) == [" ".join(lines)]  # one paragraph, hard-wrapped: one line
+
+
+def test_double_encoded_utf8_is_read_as_its_text_in_a_file_and_in_escaped_json(tmp_path):
+    """A desk walk-through's case: "Pakistan\u00e2\u20ac\u2122s" (a text's UTF-8 read as cp1252, saved as UTF-8 again) was
+    checked as an update of its clean original with a dozen garbled "edits". It is read as the text it was."""
+    clean = ("date 2026-02-01\nPakistan says 145 killed\n\nAt least 145 people died across Pakistan\u2019s Balochistan "
+             "province on Saturday, officials in Quetta said, and the caf\u00e9 owners of the market closed their shops.\n")
+    garbled = clean.encode("utf-8").decode("cp1252")  # every UTF-8 byte read as a cp1252 character
+    assert "Pakistan\u00e2\u20ac\u2122s" in garbled and "caf\u00c3\u00a9" in garbled
+    (tmp_path / "txt").mkdir()
+    doc = _text_doc(tmp_path / "txt", "m", garbled)
+    assert "Pakistan's Balochistan" in doc["text"] and "caf\u00e9 owners" in doc["text"]
+    body = garbled.split("\n\n", 1)[1].strip()
+    (tmp_path / "json").mkdir()
+    (tmp_path / "json" / "j.json").write_text(json.dumps({"id": "j", "title": "Caf\u00c3\u00a9 owners shut shops", "text": body}),
+                                             encoding="utf-8")  # ASCII JSON: the garbling hides in \\u escapes
+    doc = _doc(_ingest(tmp_path / "json")[0], "j")
+    assert doc["title"] == "Caf\u00e9 owners shut shops" and "Pakistan's Balochistan" in doc["text"]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from newsdedup.normalize import (
+    repair_mojibake,
     _untruncated,
     clean_body,
     counts,
@@ -1227,3 +1228,14 @@ def test_a_credit_line_of_thousands_of_names_or_marks_is_read_at_once():
     backtracking trap (a first version of the names-only rule hung on "Ab-Ab-...")."""
     for line in ("Reporting by " + "Ab-" * 10000 + "x", "Reporting by A" + " - " * 10000 + "x", "Reporting by A" + " A" * 15000 + " x"):
         assert is_boilerplate_line(line) in (True, False)
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("Pakistan\u00e2\u20ac\u2122s army", "Pakistan\u2019s army"),
+    ("a caf\u00c3\u00a9 in Quetta", "a caf\u00e9 in Quetta"),
+    ("S\u00e3o Paulo and \u00c2NGELA MERKEL", "S\u00e3o Paulo and \u00c2NGELA MERKEL"),  # only looks like it
+    ("Pakistan's army", "Pakistan's army"),
+])
+def test_repair_mojibake_decodes_double_encoded_utf8_only(text, fixed):
+    assert repair_mojibake(text) == fixed
+

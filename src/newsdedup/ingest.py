@@ -41,6 +41,7 @@ from newsdedup.normalize import (
     one_line,
     other_script,
     outlet_in_title,
+    repair_mojibake,
     split_dateline,
     split_sentences,
     strip_inline_credits,
@@ -344,8 +345,13 @@ def _stray_nuls(data: bytes) -> bool:
 
 
 def decode(data: bytes) -> str:
-    """Decode file bytes as UTF-16 by its byte order mark, else UTF-8 and cp1252 (_decode_8bit); raise
+    """Decode file bytes as UTF-16 by its byte order mark, else UTF-8 and cp1252 (_decode_8bit), double-encoded
+    UTF-8 decoded once more ("Pakistan\u00e2\u20ac\u2122s" is "Pakistan\u2019s": normalize.repair_mojibake); raise
     BadInput for binary data and for broken UTF-16."""
+    return repair_mojibake(_decode(data))
+
+
+def _decode(data: bytes) -> str:
     if not data.strip():
         raise BadInput(EMPTY_FILE)
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # UTF-32's marks (the first opens UTF-16's too)
@@ -697,6 +703,7 @@ def _body_text(body: Any) -> str:
 def _plain(text: str) -> str:
     """A JSON string as text: inline tags ("<b>", "<a href=...>") taken out, character references read ("Tom &amp;
     Jerry&#39;s" is "Tom & Jerry's")."""
+    text = repair_mojibake(text)  # also escaped in JSON ("\\u00e2\\u20ac\\u2122"), which decode() does not see
     if "<" in text and _INLINE_TAG.search(text):
         text = _INLINE_TAG.sub("", text)
     # only references closed by ";": html.unescape would also read "&sect" in a URL's "?a=1&sect=2"

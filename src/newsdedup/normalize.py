@@ -9,6 +9,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
+import ftfy
 import numpy as np
 
 _FOLD = str.maketrans(
@@ -352,6 +353,22 @@ _NOT_NAMES = frozenset(_NUMBER_WORDS) | frozenset(
     senator senators representative representatives governor congressman congresswoman secretary speaker
     spokesman spokeswoman spokesperson mayor judge justice""".split()
 )
+
+
+# Double-encoded UTF-8 ("mojibake": a text's UTF-8 bytes read as cp1252 or latin-1, then saved as UTF-8 again):
+# "Pakistan\u00e2\u20ac\u2122s" for "Pakistan\u2019s", "caf\u00c3\u00a9" for "caf\u00e9". Such a text holds a
+# letter of U+00C0-U+00FF followed by a continuation byte's character (U+0080-U+00BF, or the one cp1252 puts there);
+# that scan is cheap, and only a text showing it is given to ftfy.
+_MOJIBAKE = re.compile(
+    "[\u00c0-\u00ff][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+def repair_mojibake(text: str) -> str:
+    """The text with double-encoded UTF-8 decoded once more (ftfy.fix_encoding, which leaves text that only looks
+    like it alone: "S\u00e3o Paulo", "\u00c2NGELA"); any other text as it is."""
+    return ftfy.fix_encoding(text) if _MOJIBAKE.search(text) else text
 
 
 def fold(text: str) -> str:
