@@ -32,7 +32,7 @@ from newsdedup.schema import CONFLICTS, DOCUMENTS, FACTS, REJECTS, SECTIONS, con
 from newsdedup.stories import TermStats
 from newsdedup.syndication import index_signatures
 
-STATE_VERSION = 44  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
+STATE_VERSION = 45  # 7: figures are words in the TF-IDF (TermStats counts changed); 8: conflicts.numbers_differ;
 # 9: a title before a name ("Gov. Ada Marsh") no longer ends a sentence (sentence keys changed);
 # 10: sentence vectors come from the facts stage's own model (facts.model + facts.weights);
 # 11: one figure at two precisions ("6.3" / "6.32" billion) is one number (added facts and conflicts changed);
@@ -112,6 +112,8 @@ STATE_VERSION = 44  # 7: figures are words in the TF-IDF (TermStats counts chang
 # (canon, and so the added facts); a wire's "(This story has been refiled ...)", NDTV's "(Except for the headline,
 # ...)", "Published in Dawn, ...", "For the latest news, follow us on ..." and "Catch all the latest news ..." are
 # furniture (documents)
+# 45: a text's first line "WATCH: ..." / "VIDEO | ..." over a headline is its headline, not furniture; double-encoded
+# UTF-8 ("Pakistan\u00e2\u20ac\u2122s") is decoded once more (documents)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
