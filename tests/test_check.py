@@ -1300,3 +1300,12 @@ def test_a_wire_s_next_version_is_an_update_of_its_own_earlier_version(desk, sav
     held = Desk(load_state(out, load_config()), load_config(), desk.models).check(docs[1])
     assert held.verdict == UPDATE and held.of["article_id"] == "urn:newsml:wire:bal1" and not held.of["checked_before"]
     assert "UPDATE of urn:newsml:wire:bal1, its held earlier version (" in held.line()
+
+
+def test_a_copy_adding_only_a_slight_sentence_adds_no_fact_as_a_run_lists_none(desk, tmp_path):
+    """The facts stage lists no sentence of four content words or fewer naming no one and stating no figure
+    (facts.slight); the desk neither, and says why the text it adds is no fact."""
+    tail = "\"This is what we all wanted,\" a resident said."
+    verdict = desk.check(_doc(tmp_path, "tail.txt", SEED_001.read_text(encoding="utf-8") + "\n\n" + tail + "\n"))
+    assert verdict.verdict == COPY and verdict.adds == [], verdict
+    assert "text added, no fact in it" in verdict.differs, verdict.differs

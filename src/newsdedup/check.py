@@ -34,6 +34,7 @@ from newsdedup.facts import (
     same_fact,
     said_already,
     sentence_key,
+    slight,
     story_heads,
 )
 from newsdedup.html_report import edits_words, headline_changed, keeps_ending, pasted_words, word_edits
@@ -580,10 +581,12 @@ class Desk:
             # giving "at least 145 people") gives that figure otherwise, as a write-up's would
             held = original["article_id"] if original["article_id"] in self.docs else original
             facts_added, given_otherwise = self._adds_to({**doc, "text": "\n\n".join(new_text)}, held, against="the original")
-            restated = set(new_text) - set(facts_added)
-            adds = [s for s in adds if s not in restated]
-            differs.append("text added" + pasted_words(pasted_from(new_text, others), quote="")
-                           + ("" if len(restated) < len(new_text) else ", restating the original"))
+            left = set(new_text) - set(facts_added)  # said by the original, or too slight to list (facts.slight)
+            adds = [s for s in adds if s not in left]
+            slight_ones = {s for s in left if slight(as_sentence(s), self.settings.facts)}
+            why = ("" if len(left) < len(new_text) else ", restating the original" if not slight_ones
+                   else ", no fact in it" if slight_ones == left else ", restating the original or no fact in it")
+            differs.append("text added" + pasted_words(pasted_from(new_text, others), quote="") + why)
         if adds:
             differs += figures_changed(adds, split_sentences(original["text"]))
         differs += [g for g in given_otherwise if g not in differs]
@@ -837,7 +840,7 @@ class Desk:
         vocab, figures_said = Vocabulary(said_words), numbers(version["text"])
         flat = f" {' '.join(said_words)} "
         parsed = [as_sentence(s) for s in mine]
-        said = [f" {p.key} " in flat for p in parsed]
+        said = [f" {p.key} " in flat or slight(p, cfg) for p in parsed]  # a slight one is listed by no run either
         unsure = [i for i in range(len(mine)) if not said[i] and numbers_within(parsed[i].numbers, figures_said)]
         counting = {
             i: found for i in range(len(mine)) if not said[i] and parsed[i].numbers and (found := tuple(counts(mine[i])))

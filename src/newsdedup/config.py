@@ -72,6 +72,7 @@ class FactsConfig(_Section):
     support_similarity: float = Field(0.5, gt=0.0, le=1.0)
     lexical_coverage: float = Field(0.75, gt=0.0, le=1.0)
     min_fact_words: int = Field(5, ge=1)
+    slight_content_words: int = Field(4, ge=0)
     boilerplate_min_stories: int = Field(3, ge=2)
     conflict_similarity: float = Field(0.7, gt=0.0, le=1.0)
     count_similarity: float = Field(0.25, gt=0.0, le=1.0)

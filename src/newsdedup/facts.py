@@ -117,6 +117,13 @@ def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfi
     return not (pointing and not numbers(text)) and not is_boilerplate_line(text)
 
 
+def slight(sentence: Sentence, cfg: FactsConfig) -> bool:
+    """A sentence too slight to list as an added fact: at most slight_content_words content words, no name and no
+    figure ("That's what we need.\"", "We want it that way."; not "The army denied it, Sharif said." or "Two soldiers
+    died."). A name opening the sentence is no name to `names` ("Mattis has denied it." is slight)."""
+    return len(sentence.content) <= cfg.slight_content_words and not sentence.names and not sentence.numbers
+
+
 def _telling(number: str, years: frozenset[str] = frozenset()) -> bool:
     """A figure specific enough to tie two sentences to one fact: 10 or more, or with decimals (not the
     'two' or 'three' of everyday counting), and no year of `years` ("Inflation rose in 2025" / "Unemployment
@@ -1128,6 +1135,8 @@ def resolve_story(
     for group in sorted(groups, key=min):  # sentences are in article order, so facts read in text order
         detail = bool(covered[best][group].any())
         if not detail:
+            if all(slight(sents[i], cfg) for i in group):
+                continue  # a quotation's tail, a one-line reaction: no fact to list
             parts = [group]
         else:
             # the most complete version states this fact; a member stating a number it lacks still adds that
