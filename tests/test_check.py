@@ -794,8 +794,10 @@ def test_cli_check_add_keeps_two_articles_of_one_name_apart(saved, tmp_path_fact
 
 
 def test_cli_check_tells_two_inputs_of_one_name_apart_in_its_lines(saved, tmp_path_factory):
-    """A walk-through: `check a/story.txt b/story.txt` printed "story: ..." twice. The second input of an id printed
-    already says which file it is."""
+    """A walk-through: `check a/story.txt b/story.txt` printed "story: ..." twice, and then a review: the second was
+    "UPDATE of its version checked above", another outlet's article taken for a version of the first. The second input
+    of an id printed already says which file it is, and one named after its file is checked under the id `--add` gives
+    it."""
     root = tmp_path_factory.mktemp("same_name_lines")
     for folder, seed in (("a", "002_ae9f11a7c17e6c9e.txt"), ("b", "000_88db8367fec8dc5d.txt")):
         (root / folder).mkdir()
@@ -804,7 +806,7 @@ def test_cli_check_tells_two_inputs_of_one_name_apart_in_its_lines(saved, tmp_pa
     result = runner.invoke(app, ["check", *files, "--output", str(saved)])
     assert result.exit_code == 0, result.output
     first, second = result.stdout.splitlines()
-    assert first.startswith("story: ") and second.startswith(f"story ({files[1]}): HELD")
+    assert first.startswith("story: ") and re.match(rf"check:story-[0-9a-f]{{8}} \({re.escape(files[1])}\): HELD", second), second
 
 
 def test_cli_remove_takes_out_an_article_check_add_added(saved, tmp_path_factory):
@@ -1309,3 +1311,23 @@ def test_a_copy_adding_only_a_slight_sentence_adds_no_fact_as_a_run_lists_none(d
     verdict = desk.check(_doc(tmp_path, "tail.txt", SEED_001.read_text(encoding="utf-8") + "\n\n" + tail + "\n"))
     assert verdict.verdict == COPY and verdict.adds == [], verdict
     assert "text added, no fact in it" in verdict.differs, verdict.differs
+
+
+def test_a_wire_s_next_version_is_compared_with_its_latest_version_checked_above(desk, tmp_path):
+    """A review's case: v3, v2 and v4 of one item in one call; v4 was compared with v2, the last checked, and listed
+    v3's sentence as added again. It is an update of v3, adding only its own sentence."""
+    body = read_files(SEEDS, [SEED_001], load_config().ingest)[0]["text"][0]
+    news = ["Late on Saturday, a provincial health official said 160 people had been killed.",
+            "Rescue teams reached the last of the besieged police stations on Sunday morning, officials said.",
+            "The railway line through the province reopened on Monday after engineers repaired the damaged track."]
+    docs = {}
+    for version in (3, 2, 4):
+        path = tmp_path / f"v{version}.json"
+        path.write_text(json.dumps({"uri": "urn:newsml:wire:bal1", "version": str(version), "type": "text",
+                                    "headline": "Pakistan says 160 killed in Balochistan attacks",
+                                    "body_text": "\n\n".join([body, *news[: version - 1]]),
+                                    "versioncreated": f"2026-02-01T1{version}:00:00Z"}), encoding="utf-8")
+        docs[version] = read_files(tmp_path, [path], load_config().ingest)[0].row(0, named=True)
+    verdicts = {version: desk.check(doc, batch=True) for version, doc in docs.items()}
+    assert verdicts[4].verdict == UPDATE and verdicts[4].of["article_id"] == "urn:newsml:wire:bal1@v3"
+    assert verdicts[4].adds == [news[2]], verdicts[4].adds

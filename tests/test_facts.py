@@ -241,9 +241,10 @@ def test_details_of_one_stated_fact_are_listed_apart_with_their_own_carriers(tmp
 
 
 def test_a_quotation_s_tail_or_a_one_line_reaction_is_no_added_fact(tmp_path, real_models):
-    """Added-facts precision labels (session 27): of the sentences of four content words or fewer that name no one and
-    state no figure, 13 of 16 carried no news or were said already ("That's what we need.\"", "We want it that way.").
-    They are not listed; a short one naming someone or stating a figure still is."""
+    """Added-facts precision labels (session 27): of the quotations and first-person sentences of four content words or
+    fewer that name no one and state no figure, 10 of 13 carried no news or were said already ("That's what we need.\"",
+    "We want it that way."). They are not listed; a short one naming someone, stating a figure, or in the report's own
+    voice still is."""
     (tmp_path / "a.txt").write_text(
         "Council approves budget\n\nThe city council approved the budget for next year on Tuesday after a long debate "
         "about road repairs. The mayor said the plan would cut waiting times at the city's clinics. Members of the "
@@ -251,10 +252,11 @@ def test_a_quotation_s_tail_or_a_one_line_reaction_is_no_added_fact(tmp_path, re
     (tmp_path / "b.txt").write_text(
         "Budget passes\n\nThe city council approved next year's budget on Tuesday after a long debate about road "
         "repairs. \"We want it that way. That's what we need,\" the mayor told reporters. Councillor Ruiz then resigned, she "
-        "said. Two of its members abstained.\n", encoding="utf-8")
+        "said. Two of its members abstained. The city treasurer was also dismissed.\n", encoding="utf-8")
     canon, facts, _ = resolve_stories(_documents(tmp_path), real_models.facts, load_config().facts)
     assert canon["canonical_article_id"].to_list() == ["a"]
-    assert facts["text"].to_list() == ["Councillor Ruiz then resigned, she said.", "Two of its members abstained."]
+    assert facts["text"].to_list() == ["Councillor Ruiz then resigned, she said.", "Two of its members abstained.",
+                                       "The city treasurer was also dismissed."]  # a report's own short sentence is no speech
     everything = load_config().facts.model_copy(update={"slight_content_words": 0})
     assert "\"We want it that way." in resolve_stories(_documents(tmp_path), real_models.facts, everything)[1]["text"].to_list()
 

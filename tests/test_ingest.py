@@ -1516,7 +1516,9 @@ def test_a_headline_under_a_media_label_is_the_headline(tmp_path, headline):
     assert doc["text"] == "Security forces killed 92 militants on Saturday, the army said.\n\nAt least 31 civilians died."
 
 
-@pytest.mark.parametrize("credit", ["Video: Reuters", "Photos: AFP/Getty Images", "Photo: courtesy of the White House"])
+@pytest.mark.parametrize("credit", ["Video: Reuters", "Photos: AFP/Getty Images", "Photo: courtesy of the White House",
+                                    "Video: Screengrab from social media", "Photos: Courtesy of the family",
+                                    "WATCH: Minister visits the wounded in hospital"])  # a promo above the headline
 def test_a_media_credit_above_the_headline_is_not_the_headline(tmp_path, credit):
     doc = _text_doc(tmp_path, "c", f"date 2026-02-03\n{credit}\nDock strike ends after pay deal\n\nDock workers ended a "
                     "48-hour strike on Tuesday, the union said.\n")
@@ -2041,7 +2043,16 @@ def test_double_encoded_utf8_is_read_as_its_text_in_a_file_and_in_escaped_json(t
     assert "Pakistan's Balochistan" in doc["text"] and "caf\u00e9 owners" in doc["text"]
     body = garbled.split("\n\n", 1)[1].strip()
     (tmp_path / "json").mkdir()
-    (tmp_path / "json" / "j.json").write_text(json.dumps({"id": "j", "title": "Caf\u00c3\u00a9 owners shut shops", "text": body}),
+    (tmp_path / "json" / "j.json").write_text(json.dumps({"id": "j", "title": "Caf\u00c3\u00a9 owners shut shops", "text": body,
+                                                          "source": "Caf\u00c3\u00a9 News"}),
                                              encoding="utf-8")  # ASCII JSON: the garbling hides in \\u escapes
     doc = _doc(_ingest(tmp_path / "json")[0], "j")
     assert doc["title"] == "Caf\u00e9 owners shut shops" and "Pakistan's Balochistan" in doc["text"]
+    assert doc["source"] == "Caf\u00e9 News"
+    (tmp_path / "html").mkdir()  # a page writing it as character references
+    (tmp_path / "html" / "p.html").write_text(
+        "<html><head><title>Pakistan&acirc;&euro;&trade;s army says 145 killed</title></head><body><article><h1>Pakistan"
+        "&acirc;&euro;&trade;s army says 145 killed</h1>" + "".join(f"<p>{p}</p>" for p in body.replace(
+            "\u00e2\u20ac\u2122", "&acirc;&euro;&trade;").split("\n\n")) + "</article></body></html>", encoding="utf-8")
+    doc = _doc(_ingest(tmp_path / "html")[0], "p")
+    assert "Pakistan's Balochistan" in doc["text"], doc["text"]

@@ -78,6 +78,11 @@ def _held_key(doc: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return _text_key(doc["title"], doc["text"]), doc.get("source"), doc.get("url")
 
 
+def _version_rank(article_id: str, doc: dict[str, Any]) -> int:
+    """The version of doc's wire item an article is (ingest.version_of), 0 for another item's article."""
+    return version_of(article_id) if unversioned(article_id) == unversioned(doc["article_id"]) else 0
+
+
 def _free_threads() -> int:
     """The model's threads for a check when desk.model_threads is 0: one per core free when the check first calls the
     model (at least one; one where that cannot be told)."""
@@ -303,8 +308,11 @@ class Desk:
         (mine,), (signature,) = fingerprint([doc["text"]], self.settings.syndication)
         head = None
         with self._threads.limit(limits=1, user_api="blas"), model_threads(self.settings.desk.model_threads or _free_threads):
-            verdict = ((batch and self._earlier_version_copy(doc, mine)) or self._copy_verdict(doc, mine, signature)
-                       or (batch and self._batch_copy(doc, mine)))
+            held = self._copy_verdict(doc, mine, signature)
+            earlier = batch and self._earlier_version_copy(doc, mine)
+            if earlier and held and _version_rank(held.of["article_id"], doc) > _version_rank(earlier.of["article_id"], doc):
+                earlier = None  # a later version of its item is held (v3 held, v2 checked above, v4 checked)
+            verdict = earlier or held or (batch and self._batch_copy(doc, mine))
             if not verdict:
                 probe = self._probe(doc)
                 verdict, head = self._story_verdict(doc, probe, self._fresh_heads(probe) if batch else set())
@@ -329,7 +337,9 @@ class Desk:
             if (head := self._fresh_head.get(verdict.of["article_id"])) is not None:  # of a story new in this batch: its
                 self._fresh_head[article_id] = head        # write-ups are compared with the longest version, this one too
                 self._fresh_copies.setdefault(head, []).append(doc)
-        if added:  # a wire's next version in this batch is compared with this one first (_earlier_version_copy)
+        kept = self._batch_versions.get(unversioned(article_id))
+        if added and (kept is None or version_of(kept[0]["article_id"]) < version_of(article_id)):
+            # a wire's next version in this batch is compared with its latest one first (_earlier_version_copy)
             self._batch_versions[unversioned(article_id)] = self._batch[article_id]
         if batch:
             self._batch_ids.add(article_id)

@@ -660,7 +660,7 @@ def check(
     import polars as pl
 
     from newsdedup.check import HELD, REJECTED, Desk, Verdict, desk_article
-    from newsdedup.ingest import linked_input, not_a_file, read_files
+    from newsdedup.ingest import linked_input, named_by_file, not_a_file, read_files
     from newsdedup.normalize import one_line
     from newsdedup.state import StateError, load_steady_state
 
@@ -716,7 +716,10 @@ def check(
                    | ({"not_added": reason, "stored": None} if add else {}), f"{one_line(shown)}: REJECTED: {reason}")
         for doc in docs.iter_rows(named=True) if docs is not None else []:
             where = name + doc["path"][len(path.name) :]  # the input as given, 'feed.rss:3' for a feed's third item
-            if add:  # checked under the id it is added with
+            # a second input of an id printed already ("a/story.txt", "b/story.txt") says which file it is, and one
+            # named after its file is checked under the id --add gives it: another article, not a version of the first
+            clash = shown_as.setdefault(doc["article_id"], where) != where
+            if add or (clash and named_by_file(doc["article_id"], doc["path"])):  # checked under the id it is added with
                 doc = desk_article(doc, path.name if name == "-" else name, path.name)
             verdict = desk.check(doc, batch=True)
             same_as = desk.given_as(doc)
@@ -725,7 +728,7 @@ def check(
             # why it is not added: in its JSON object, or a line on stderr beside the verdict line
             under = verdict.of["article_id"] if verdict.verdict == HELD else same_as or doc["article_id"]
             line = verdict.line()
-            if shown_as.setdefault(doc["article_id"], where) != where:  # two inputs of one id ("a/story.txt", "b/story.txt")
+            if clash:
                 line = f"{doc['article_id']} ({one_line(where)})" + line[len(doc["article_id"]) :]
             answer({"path": where, **verdict.as_dict(), "reason": None} | ({"not_added": held, "stored": None} if add else {}),
                    line, under)

@@ -117,11 +117,17 @@ def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfi
     return not (pointing and not numbers(text)) and not is_boilerplate_line(text)
 
 
+# Speech: a quotation mark, or a speaker's own "I" or "we".
+_SPEECH = re.compile(r"[\"\u201c\u201d]|\b(?:I|I'm|I've|I'd|I'll|[Ww]e|[Ww]e're|[Ww]e've|[Mm]y|[Oo]ur|us|me|[Ll]et's)\b")  # not "US"
+
+
 def slight(sentence: Sentence, cfg: FactsConfig) -> bool:
-    """A sentence too slight to list as an added fact: at most slight_content_words content words, no name and no
-    figure ("That's what we need.\"", "We want it that way."; not "The army denied it, Sharif said." or "Two soldiers
-    died."). A name opening the sentence is no name to `names` ("Mattis has denied it." is slight)."""
-    return len(sentence.content) <= cfg.slight_content_words and not sentence.names and not sentence.numbers
+    """A sentence too slight to list as an added fact: speech (a quotation, a speaker's "I" or "we") of at most
+    slight_content_words content words, with no name and no figure ("That's what we need.\"", "We want it that
+    way."). Not "The army denied it, Sharif said.", "Two soldiers died." nor a report's own short sentence ("Trump fired
+    the defence secretary.": a name opening a sentence is no name to `names`)."""
+    return (len(sentence.content) <= cfg.slight_content_words and not sentence.names and not sentence.numbers
+            and bool(_SPEECH.search(sentence.text)))
 
 
 def _telling(number: str, years: frozenset[str] = frozenset()) -> bool:

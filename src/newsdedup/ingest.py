@@ -488,7 +488,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     lines = fold(text).lstrip("\ufeff").splitlines()
     meta: dict[str, str] = {}
     _read_headers(lines, meta)
-    if lines and "title" not in meta and "headline" not in meta and _title_line(lines[0]) and _headline(lines, 0):
+    if lines and "title" not in meta and "headline" not in meta and _title_line(lines, 0) and _headline(lines, 0):
         under = lines[1:]
         known = len(meta)
         _read_headers(under, meta, strict=True)
@@ -509,7 +509,7 @@ def parse_text(text: str, article_id: str, path: str) -> Record:
     title = meta.get("title") or meta.get("headline")
     if not title:
         # the headline is the first line that is no furniture (a section "World | Europe", a byline, "Updated: ...")
-        first = next((i for i, line in enumerate(lines) if line.strip() and _title_line(line, i == 0)), None)
+        first = next((i for i, line in enumerate(lines) if line.strip() and _title_line(lines, i)), None)
         if first is not None and _headline(lines, first):
             title = lines.pop(first).strip()
             if not any(line.strip() for line in lines):
@@ -543,21 +543,29 @@ _MEDIA_LABEL = re.compile(r"^\W*(?:watch|video|videos|listen|audio|podcast|photo
 
 
 _CREDIT_WORDS = frozenset({"of", "the", "for", "via", "and", "by", "from", "courtesy", "in", "at", "with", "on", "to", "a"})
+# what a credit under a media label opens with ("Video: Screengrab from social media", "Photos: Courtesy of the family")
+_CREDIT_OPENERS = frozenset({"courtesy", "screengrab", "screengrabs", "screenshot", "screenshots", "grab", "file", "handout",
+                             "supplied", "credit", "source", "via", "by", "still", "stills", "pool"})
 
 
-def _title_line(line: str, first: bool = True) -> bool:
-    """Whether a line may be a text's headline: no furniture, or its first line a headline under a media label: three
-    words or more with one in lower case that a credit does not use ("WATCH: Army says 92 militants killed", "VIDEO:
-    Floods hit Kerala"; not "Video: Reuters", "Photos: AFP/Getty Images", "Photo: courtesy of the White House")."""
+def _title_line(lines: list[str], i: int) -> bool:
+    """Whether line i of a text may be its headline: no furniture; or, as its first line, a headline under a media label
+    above the body: three words or more with one in lower case that a credit does not use, no credit's opening word,
+    and no headline-like line under it ("WATCH: Army says 92 militants killed", "VIDEO: Floods hit Kerala"; not "Video:
+    Reuters", "Photos: AFP/Getty Images", "Video: Screengrab from social media", nor a promo above the headline)."""
+    line = lines[i]
     if not _furniture(line):
         return True
-    labelled = _MEDIA_LABEL.match(line.strip()) if first else None
+    labelled = _MEDIA_LABEL.match(line.strip()) if i == 0 else None
     if not labelled:
         return False
     rest = labelled.group("rest")
     words = rest.split()
+    below = next((other for other in lines[i + 1 :] if other.strip()), "")
     return (len(words) >= 3 and not any(c in rest for c in "/\u00a9") and looks_like_headline(rest)
-            and any(w.isalpha() and w.islower() and w not in _CREDIT_WORDS for w in words))
+            and words[0].lower().strip(".,:;'\"") not in _CREDIT_OPENERS
+            and any(w.isalpha() and w.islower() and w not in _CREDIT_WORDS for w in words)
+            and not (below and looks_like_headline(below)))
 
 
 def _headline(lines: list[str], i: int) -> bool:
@@ -676,7 +684,7 @@ def _scalar(value: Any) -> str | None:
                        or value.get("rendered"))  # WordPress's REST API: {"title": {"rendered": "..."}}
     if isinstance(value, list):
         return _scalar(value[0]) if value else None
-    text = one_line(str(value).replace("\x00", "")).strip()  # an id, a title or an outlet from a JSON string that holds a line break
+    text = one_line(repair_mojibake(str(value).replace("\x00", ""))).strip()  # an id, a title or an outlet from a JSON string that holds a line break
     return text or None
 
 
@@ -703,11 +711,13 @@ def _body_text(body: Any) -> str:
 def _plain(text: str) -> str:
     """A JSON string as text: inline tags ("<b>", "<a href=...>") taken out, character references read ("Tom &amp;
     Jerry&#39;s" is "Tom & Jerry's")."""
-    text = repair_mojibake(text)  # also escaped in JSON ("\\u00e2\\u20ac\\u2122"), which decode() does not see
     if "<" in text and _INLINE_TAG.search(text):
         text = _INLINE_TAG.sub("", text)
     # only references closed by ";": html.unescape would also read "&sect" in a URL's "?a=1&sect=2"
-    return _ENTITY.sub(lambda m: unescape(m.group(0)), text) if "&" in text else text
+    text = _ENTITY.sub(lambda m: unescape(m.group(0)), text) if "&" in text else text
+    # double-encoded UTF-8 escaped in JSON ("\\u00e2\\u20ac\\u2122") or written as references ("&acirc;&euro;&trade;"),
+    # which decode() does not see
+    return repair_mojibake(text)
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -754,7 +764,7 @@ def _html_to_lines(html: str) -> list[str]:
         block.tail = "\n" + (block.tail or "")  # a block ends its line and starts one
         if block.tag not in ("br", "hr"):
             block.text = "\n" + (block.text or "")
-    return [" ".join(line.split()) for line in fold(tree.text_content()).split("\n")]  # quotes and dashes as every input's
+    return [" ".join(line.split()) for line in fold(repair_mojibake(tree.text_content())).split("\n")]  # quotes and dashes as every input's
 
 
 def _main_first(parts: list[Any]) -> list[dict[str, Any]]:
@@ -983,8 +993,8 @@ def parse_html(html: str, article_id: str, path: str) -> Record:
     return Record(
         article_id=article_id,
         path=path,
-        title=fold(data["title"]) if data.get("title") else None,
-        lines=fold(text).splitlines(),
+        title=fold(repair_mojibake(data["title"])) if data.get("title") else None,  # "&acirc;&euro;&trade;" in the markup
+        lines=fold(repair_mojibake(text)).splitlines(),
         source=_page_outlet(html, data),
         published=parse_date(_page_date(html, data.get("date"))),
         url=data.get("url"),
