@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SEEDS
-from newsdedup.check import COPY, NEW, OF_KEYS, SAME_STORY, UPDATE, Desk, Verdict
+from newsdedup.check import COPY, HELD, NEW, OF_KEYS, SAME_STORY, UPDATE, Desk, Verdict
 from newsdedup.cli import app
 from newsdedup.config import DEFAULT_CONFIG, load_config
 from newsdedup.embed import Embedders
@@ -1331,3 +1331,15 @@ def test_a_wire_s_next_version_is_compared_with_its_latest_version_checked_above
     verdicts = {version: desk.check(doc, batch=True) for version, doc in docs.items()}
     assert verdicts[4].verdict == UPDATE and verdicts[4].of["article_id"] == "urn:newsml:wire:bal1@v3"
     assert verdicts[4].adds == [news[2]], verdicts[4].adds
+
+
+def test_a_held_article_under_another_dateline_says_so(desk, tmp_path):
+    """A walk-through's case: the held words with a wire's dateline put before them were HELD with nothing more said;
+    the dateline an outlet gives is what a desk reads for."""
+    text = SEED_004.read_text(encoding="utf-8")
+    first = "Pakistan says at least 92 militants"
+    assert first in text
+    verdict = desk.check(_doc(tmp_path, "dl.txt", text.replace(first, "QUETTA, Pakistan (Reuters) - " + first, 1)))
+    assert verdict.verdict == HELD and verdict.of["article_id"] == "004_aa58e34a18a8b4a3", verdict
+    assert any("dateline" in d and "QUETTA" in d for d in verdict.differs), verdict.differs
+    assert "QUETTA" in verdict.line()

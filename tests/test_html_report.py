@@ -661,6 +661,12 @@ def test_a_copy_missing_a_middle_passage_is_cut_inside_in_the_reports_as_at_the_
     bottom = "\n".join(lines[:2])
     trimmed = compare_copy({**copy, "text": bottom, "n_words": len(bottom.split())}, original)
     assert not trimmed.ending_kept and any(w.startswith("trimmed to") for w in difference_words(trimmed))
+    # a walk-through's page without the lead paragraph was "cut inside"; it is cut from the top
+    top = "\n".join(lines[1:])
+    topcut = compare_copy({**copy, "text": top, "n_words": len(top.split())}, original)
+    assert topcut.opening_cut and any(w.startswith("top cut to") and w.endswith("(its opening gone)")
+                                      for w in difference_words(topcut)), difference_words(topcut)
+    assert not diff.opening_cut and not trimmed.opening_cut
 
 
 def test_an_article_that_rolled_off_its_feed_says_so_apart_from_why_it_is_undated():

@@ -1239,3 +1239,12 @@ def test_a_credit_line_of_thousands_of_names_or_marks_is_read_at_once():
 def test_repair_mojibake_decodes_double_encoded_utf8_only(text, fixed):
     assert repair_mojibake(text) == fixed
 
+
+
+def test_a_list_item_s_sentence_is_its_words_without_the_marker():
+    """A walk-through's list of what is known: "- A deputy commissioner was abducted in Noshki." was listed as an added
+    fact with its dash, and the report's own list showed "- - A deputy ..."."""
+    text = "- At least 92 militants were killed, the military said.\n\n\u2022 15 security personnel were killed. More died."
+    assert split_sentences(text) == ["At least 92 militants were killed, the military said.",
+                                     "15 security personnel were killed.", "More died."]
+    assert split_sentences("The toll - 18 civilians - rose.") == ["The toll - 18 civilians - rose."]

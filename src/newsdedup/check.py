@@ -37,7 +37,9 @@ from newsdedup.facts import (
     slight,
     story_heads,
 )
-from newsdedup.html_report import edits_words, headline_changed, keeps_ending, pasted_words, word_edits
+from newsdedup.html_report import (
+    edits_words, headline_changed, keeps_ending, keeps_opening, pasted_words, shortened_words, word_edits,
+)
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
 )
@@ -297,6 +299,9 @@ class Desk:
         same = doc["article_id"] if held is not None and held.get("text") == doc["text"] else self._held_as(doc)
         if same is not None:  # not a copy of itself (also when its id here is not the held one's: 'x', 'feeds/x')
             verdict = Verdict(HELD, doc["article_id"], doc["title"], self._brief(same), 1.0)
+            # the same words under another dateline ("QUETTA, Pakistan, Feb 1 (Reuters) -" for "Islamabad, Feb 2:")
+            if dateline := dateline_change(doc.get("dateline"), self.docs[same].get("dateline")):
+                verdict.differs.append(dateline)
             verdict.ms = round((time.perf_counter() - start) * 1000, 2)
             return verdict
         # One BLAS thread: numpy's BLAS threads spin on after each call and take the cores the model runs
@@ -563,9 +568,10 @@ class Desk:
         if doc["n_words"] < 0.95 * original["n_words"]:
             # a trim takes the bottom; a copy that keeps the original's last words lost text inside it (a
             # paragraph cut from the middle is what an editor reads for), as the reports tell them apart
+            # (and one keeping neither its original's first words was cut from the top: a lead paragraph dropped)
             inside = keeps_ending(doc["text"], original["text"])
-            share = f"{doc['n_words'] / original['n_words']:.0%} of the original"
-            differs.append(f"cut inside to {share} (its ending kept)" if inside else f"trimmed to {share}")
+            differs.append(shortened_words(doc["n_words"] / original["n_words"], inside,
+                                           inside and not keeps_opening(doc["text"], original["text"]), "% of the original"))
         # Sentences whose word shingles the original mostly lacks are what this copy adds, and so are sentences
         # stating a number it lacks (an update's "at least 160 people" in a lede the original gives with 145);
         # a copy whose shingles all occur in the original adds nothing, and needs no sentence splitting.

@@ -111,7 +111,9 @@ def is_fact_sentence(text: str, key: str, boilerplate: set[str], cfg: FactsConfi
     n = len(key.split())
     if n < cfg.min_fact_words or key in boilerplate:
         return False
-    pointing = n <= POINTER_WORDS and (text.rstrip().endswith(":") or _POINTER.match(text))
+    # "Here is what we know so far about Saturday's attacks in Pakistan's Balochistan province:" points at any length
+    colon, pointer = text.rstrip().endswith(":"), _POINTER.match(text)
+    pointing = (n <= POINTER_WORDS and (colon or pointer)) or (colon and pointer and n <= 2 * POINTER_WORDS)
     # ... unless it states a figure itself ("The ministry said 45 people had been killed, adding:", "Here's what we
     # know: 12 people died")
     return not (pointing and not numbers(text)) and not is_boilerplate_line(text)

@@ -368,6 +368,7 @@ class Differences:
     dateline: str | None = None  # 'dateline "KARACHI (Reuters)" added': a copy crediting another place or agency
     edits: list[Edit] = ()  # words changed, cut or added inside shared text: a correction's "not" cut (word_edits)
     ending_kept: bool = False  # a shorter copy that keeps the original's last words: cut inside, not trimmed from the bottom
+    opening_cut: bool = False  # ... and lacks its first words: cut from the top (a lead paragraph dropped)
 
 
 def _tokens(line: str) -> list[tuple[str, int, int]]:
@@ -684,6 +685,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
         kept_share=n_words / their_words if shorter else None,
         ending_kept=bool(shorter) and keeps_ending(text, theirs),
+        opening_cut=bool(shorter) and not keeps_opening(text, theirs),
         extra=[r.text for r in runs if not r.boilerplate and _added(r)],
         reworded=sum(r.n_words for r in runs if not r.boilerplate and not _added(r)),
         boilerplate=[r.text for r in runs if r.boilerplate],
@@ -702,9 +704,19 @@ def keeps_ending(text: str, theirs: str) -> bool:
     return bool(ending) and f" {' '.join(ending)} " in f" {' '.join(words(text))} "
 
 
-def shortened_words(share: float, ending_kept: bool) -> str:
-    """'trimmed to 62 %' (its bottom gone), or 'cut inside to 94 % (its ending kept)'."""
-    return f"cut inside to {_percent(share)} % (its ending kept)" if ending_kept else f"trimmed to {_percent(share)} %"
+def keeps_opening(text: str, theirs: str) -> bool:
+    """Whether text holds the first words of theirs (a phrase of _PHRASE words): one that ends as its original does
+    but lacks its opening was cut from the top (its lead paragraph dropped), not inside."""
+    opening = words(theirs)[:_PHRASE]
+    return bool(opening) and f" {' '.join(opening)} " in f" {' '.join(words(text))} "
+
+
+def shortened_words(share: float, ending_kept: bool, opening_cut: bool = False, of: str = " %") -> str:
+    """'trimmed to 62 %' (its bottom gone), 'cut inside to 94 % (its ending kept)', or 'top cut to 92 % (its opening
+    gone)' (its ending kept, its first words not); `of` follows the figure (" % of the original" at the desk)."""
+    if ending_kept and opening_cut:
+        return f"top cut to {_percent(share)}{of} (its opening gone)"
+    return f"cut inside to {_percent(share)}{of} (its ending kept)" if ending_kept else f"trimmed to {_percent(share)}{of}"
 
 
 def compare_cache_clear() -> None:
@@ -755,7 +767,7 @@ def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
     if diff.dateline:
         out.append(diff.dateline)
     if diff.kept_share is not None:
-        out.append(shortened_words(diff.kept_share, diff.ending_kept))
+        out.append(shortened_words(diff.kept_share, diff.ending_kept, diff.opening_cut))
     if diff.extra:
         out.append(f"{plural(sum(len(words(t)) for t in diff.extra), 'word')} added{pasted_words(list(pasted))}")
     if diff.edits:  # the words themselves: a correction is read, not counted
@@ -784,7 +796,7 @@ def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list
         tags.append(f'<span class="tag changed">{_e(diff.dateline)}</span>')
     if diff.kept_share is not None:
         tags.append(
-            f'<span class="tag changed">{_e(shortened_words(diff.kept_share, diff.ending_kept))} '
+            f'<span class="tag changed">{_e(shortened_words(diff.kept_share, diff.ending_kept, diff.opening_cut))} '
             f"({copy['n_words']} of {original['n_words']} words)</span>"
         )
     if diff.extra:

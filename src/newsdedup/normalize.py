@@ -747,6 +747,8 @@ def _paragraph_sentences(para: str) -> tuple[str, ...]:
     out = []
     for tokens in merged:
         text = "".join(token.spacing + token.value for token in tokens).strip()
+        if not out and (bullet := _BULLET.match(text)):  # a list's item is its words, not its marker ("- 18 civilians ...")
+            text = text[bullet.end() :].strip()
         if text:
             out.append(text)
     return tuple(out)

@@ -114,7 +114,8 @@ STATE_VERSION = 45  # 7: figures are words in the TF-IDF (TermStats counts chang
 # furniture (documents)
 # 45: a text's first line "WATCH: ..." / "VIDEO | ..." over a headline is its headline, not furniture; double-encoded
 # UTF-8 ("Pakistan\u00e2\u20ac\u2122s") is decoded once more (documents); a sentence of four content words or fewer
-# naming no one and stating no figure is listed as no added fact (facts.slight_content_words)
+# naming no one and stating no figure is listed as no added fact (facts.slight_content_words); a list item's sentence
+# loses its "-" marker, a "Here is what we know ...:" of any length points at what follows (facts)
 
 # An input's stat (size, mtime_ns, ctime_ns, inode) beside its hash: a later run trusts the hash while the stat is the
 # same, and reads the file again only when it differs (null: settled too recently to trust, or never hashed).
