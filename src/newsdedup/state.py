@@ -113,7 +113,7 @@ STATE_VERSION = 45  # 7: figures are words in the TF-IDF (TermStats counts chang
 # ...)", "Published in Dawn, ...", "For the latest news, follow us on ..." and "Catch all the latest news ..." are
 # furniture (documents)
 # 45: a text's first line "WATCH: ..." / "VIDEO | ..." over a headline is its headline, not furniture; double-encoded
-# UTF-8 ("Pakistan\u00e2\u20ac\u2122s") is decoded once more (documents); a sentence of four content words or fewer
+# UTF-8 ("Pakistan\u00e2\u20ac\u2122s") is decoded once more (documents); speech of four content words or fewer
 # naming no one and stating no figure is listed as no added fact (facts.slight_content_words); a list item's sentence
 # loses its "-" marker, a "Here is what we know ...:" of any length points at what follows (facts)
 
