@@ -747,3 +747,18 @@ def test_a_copy_typed_without_accents_changes_no_words():
     bare = "Police in Zurich said the river rose in Malmo on Monday night, and 40 homes were evacuated. STRASSE closed."
     diff = compare_copy({"title": "Flood", "text": bare, "n_words": 20}, {"title": "Flood", "text": text, "n_words": 20})
     assert diff.extra == [] and diff.missing == [] and diff.reworded == 0
+
+
+def test_a_headline_correcting_a_figure_says_which():
+    """A walk-through's "CORRECTED-" headline giving 93 militants for 92 said only "headline changed"."""
+    from newsdedup.html_report import difference_words, headline_change_words
+
+    assert headline_change_words("CORRECTED-Pakistan says 93 militants killed", "Pakistan says 92 militants killed") == (
+        'headline changed ("93" for "92")')
+    assert headline_change_words("UPDATE 2-Pakistan says 160 killed", "UPDATE 1-Pakistan says 145 killed") == (
+        'headline changed ("160" for "145")')  # a version's number is no figure
+    assert headline_change_words("Pakistan says 92 militants killed | Courier", "Pakistan says 92 militants killed") == (
+        "headline changed")
+    original = {"title": "Floods cut coastal road, 3 dead", "text": ORIGINAL, "n_words": len(ORIGINAL.split())}
+    diff = compare_copy({**original, "title": "CORRECTED-Floods cut coastal road, 4 dead"}, original)
+    assert 'headline changed ("4" for "3")' in difference_words(diff)

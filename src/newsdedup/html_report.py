@@ -24,7 +24,7 @@ import polars as pl
 
 from newsdedup.facts import figure_text, figures_changed, has_time, pasted_from, publication_order, sentence_key
 from newsdedup.normalize import (
-    clip, counts, dateline_change, fold, is_boilerplate_line, paragraphs, split_sentences, unaccented, words,
+    clip, counts, dateline_change, fold, is_boilerplate_line, numbers, paragraphs, split_sentences, unaccented, words,
 )
 from newsdedup.schema import (
     SECTIONS, conflict_counts, conflicts_by_kind, is_rolled_off_note, local_time, numbers_differing, pairs_by_articles,
@@ -368,6 +368,7 @@ class Differences:
     dateline: str | None = None  # 'dateline "KARACHI (Reuters)" added': a copy crediting another place or agency
     edits: list[Edit] = ()  # words changed, cut or added inside shared text: a correction's "not" cut (word_edits)
     ending_kept: bool = False  # a shorter copy that keeps the original's last words: cut inside, not trimmed from the bottom
+    headline_words: str = "headline changed"  # ... with the figures it changed: 'headline changed ("93" for "92")'
     opening_cut: bool = False  # ... and lacks its first words: cut from the top (a lead paragraph dropped)
 
 
@@ -667,6 +668,17 @@ def _lead_title(title: str | None, text: str) -> bool:
     return bool(head) and words(text)[: len(head)] == head
 
 
+def headline_change_words(title: str | None, their_title: str | None) -> str:
+    """'headline changed', with the figures it changed when it changed some: a correction's 'headline changed ("93"
+    for "92")' (a "CORRECTED-" headline giving 93 militants where the original gave 92)."""
+    from newsdedup.report import _VERSION_PREFIX  # "UPDATE 2-" numbers a version, not a figure
+
+    mine, theirs = (numbers(_VERSION_PREFIX.sub("", t or "")) for t in (title, their_title))
+    if not (mine - theirs and theirs - mine):
+        return "headline changed"
+    return f'headline changed ("{", ".join(sorted(mine - theirs))}" for "{", ".join(sorted(theirs - mine))}")'
+
+
 def headline_changed(title: str | None, text: str, their_title: str | None, theirs: str) -> bool:
     """Whether a copy's headline differs from its original's, word for word. Of two texts without a headline (ingest
     titles each by its first words) a changed lead is an edit (word_edits), not a headline."""
@@ -682,6 +694,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
     return Differences(
         dateline=dateline_change(dateline, their_dateline),
         headline_changed=headline_changed(title, text, their_title, theirs),
+        headline_words=headline_change_words(title, their_title),
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
         kept_share=n_words / their_words if shorter else None,
         ending_kept=bool(shorter) and keeps_ending(text, theirs),
@@ -763,7 +776,7 @@ def copy_role(diff: Differences | None) -> str:
 def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
     """A copy's differences from its original in a few words each, as the Markdown report lists them; pasted: the
     versions its added text comes from (pasted_from)."""
-    out = ["headline changed"] if diff.headline_changed else []
+    out = [diff.headline_words] if diff.headline_changed else []
     if diff.dateline:
         out.append(diff.dateline)
     if diff.kept_share is not None:
@@ -791,7 +804,7 @@ def edits_words(edits: list[Edit]) -> str:
 def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list[dict] = ()) -> str:
     tags, quotes = [], []
     if diff.headline_changed:
-        tags.append('<span class="tag changed">headline changed</span>')
+        tags.append(f'<span class="tag changed">{_e(diff.headline_words)}</span>')
     if diff.dateline:
         tags.append(f'<span class="tag changed">{_e(diff.dateline)}</span>')
     if diff.kept_share is not None:
