@@ -2056,3 +2056,13 @@ def test_double_encoded_utf8_is_read_as_its_text_in_a_file_and_in_escaped_json(t
             "\u00e2\u20ac\u2122", "&acirc;&euro;&trade;").split("\n\n")) + "</article></body></html>", encoding="utf-8")
     doc = _doc(_ingest(tmp_path / "html")[0], "p")
     assert "Pakistan's Balochistan" in doc["text"], doc["text"]
+
+
+def test_a_live_page_s_updated_line_without_a_colon_dates_it(tmp_path):
+    """A walk-through's live blog under "Updated 31 January 2026" was undated; a line only opening like one stays text."""
+    doc = _text_doc(tmp_path, "live", "Live: Attacks across the province\nUpdated 31 January 2026\n\n09:12 - Reports of "
+                    "explosions and gunfire in the provincial capital, police said.\n\n10:40 - Militants stormed a prison.\n")
+    assert doc["published"] == datetime(2026, 1, 31, tzinfo=timezone.utc)
+    doc = _text_doc(tmp_path, "rules", "Rules change\nUpdated rules took effect on 1 March 2026, the ministry said on "
+                    "Tuesday.\n\nThe new rules cover ferries and buses across the region.\n")
+    assert doc["published"] is None and doc["text"].startswith("Updated rules took effect")

@@ -115,9 +115,11 @@ _SENTENCE_END = re.compile(r"[.!?:\"')\]]$")  # a line's last mark may end a sen
 _BULLET_MARKS = "-*\u2022"  # a line opening with one is a list's item
 # characters lxml refuses in a document (C0 controls but tab and line breaks, and two non-characters)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# "Published: 3 Feb 2026 10:04 IST", "Updated on: 03.02.2026": where a page says when it was published
+# "Published: 3 Feb 2026 10:04 IST", "Updated on: 03.02.2026", a live page's "Updated 31 January 2026": where a page
+# says when it was published
 _STAMP = re.compile(
-    r"^(?:first )?(?:published|posted|updated|last updated)(?:(?:\s+(?:on|at))?\s*:|\s+(?:on|at))\s*"
+    r"^(?:first )?(?:published|posted|updated|last updated)(?:(?:\s+(?:on|at))?\s*:|\s+(?:on|at)"
+    r"|\s+(?=\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d))\s*"
     r"(?P<value>(?=[^|]*(?:19|20)\d\d)[^|]{6,40}?)(?:\s+by\s+[^|]{1,60})?$",
     re.I,
 )  # with a year ("Published: 3 hours ago" is no date); "Posted on Feb 6, 2026 by Priya Raman"
