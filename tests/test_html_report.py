@@ -753,12 +753,19 @@ def test_a_headline_correcting_a_figure_says_which():
     """A walk-through's "CORRECTED-" headline giving 93 militants for 92 said only "headline changed"."""
     from newsdedup.html_report import difference_words, headline_change_words
 
-    assert headline_change_words("CORRECTED-Pakistan says 93 militants killed", "Pakistan says 92 militants killed") == (
+    def words_for(title: str, their_title: str) -> str:
+        return headline_change_words(title, ORIGINAL, their_title, ORIGINAL)
+
+    assert words_for("CORRECTED-Pakistan says 93 militants killed", "Pakistan says 92 militants killed") == (
         'headline changed ("93" for "92")')
-    assert headline_change_words("UPDATE 2-Pakistan says 160 killed", "UPDATE 1-Pakistan says 145 killed") == (
+    assert words_for("UPDATE 2-Pakistan says 160 killed", "UPDATE 1-Pakistan says 145 killed") == (
         'headline changed ("160" for "145")')  # a version's number is no figure
-    assert headline_change_words("Pakistan says 92 militants killed | Courier", "Pakistan says 92 militants killed") == (
+    assert words_for("Pakistan says 92 militants killed | Courier", "Pakistan says 92 militants killed") == (
         "headline changed")
+    # an original without a headline is titled by its first words: no figures of a headline to compare
+    lead = "At least 145 people died in attacks on Saturday, marking one of the deadliest days."
+    assert headline_change_words("Pakistan says 160 killed", lead + " More text.", "At least 145 people died in attacks "
+                                 "on Saturday, marking one\u2026", lead + " More text.") == "headline changed"
     original = {"title": "Floods cut coastal road, 3 dead", "text": ORIGINAL, "n_words": len(ORIGINAL.split())}
     diff = compare_copy({**original, "title": "CORRECTED-Floods cut coastal road, 4 dead"}, original)
     assert 'headline changed ("4" for "3")' in difference_words(diff)

@@ -562,7 +562,7 @@ class Desk:
         cfg = self.settings.syndication
         differs = []
         if headline_changed(doc["title"], doc["text"], original["title"], original["text"]):
-            differs.append(headline_change_words(doc["title"], original["title"]))
+            differs.append(headline_change_words(doc["title"], doc["text"], original["title"], original["text"]))
         if dateline := dateline_change(doc.get("dateline"), original.get("dateline")):
             differs.append(dateline)
         if doc["n_words"] < 0.95 * original["n_words"]:

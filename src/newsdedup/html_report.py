@@ -668,11 +668,14 @@ def _lead_title(title: str | None, text: str) -> bool:
     return bool(head) and words(text)[: len(head)] == head
 
 
-def headline_change_words(title: str | None, their_title: str | None) -> str:
+def headline_change_words(title: str | None, text: str, their_title: str | None, theirs: str) -> str:
     """'headline changed', with the figures it changed when it changed some: a correction's 'headline changed ("93"
-    for "92")' (a "CORRECTED-" headline giving 93 militants where the original gave 92)."""
+    for "92")' (a "CORRECTED-" headline giving 93 militants where the original gave 92). Not against a title that is
+    its text's first words (ingest's, for a text without a headline: "... marking one…" gives no figure "1")."""
     from newsdedup.report import _VERSION_PREFIX  # "UPDATE 2-" numbers a version, not a figure
 
+    if _lead_title(title, text) or _lead_title(their_title, theirs):
+        return "headline changed"
     mine, theirs = (numbers(_VERSION_PREFIX.sub("", t or "")) for t in (title, their_title))
     if not (mine - theirs and theirs - mine):
         return "headline changed"
@@ -694,7 +697,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
     return Differences(
         dateline=dateline_change(dateline, their_dateline),
         headline_changed=headline_changed(title, text, their_title, theirs),
-        headline_words=headline_change_words(title, their_title),
+        headline_words=headline_change_words(title, text, their_title, theirs),
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
         kept_share=n_words / their_words if shorter else None,
         ending_kept=bool(shorter) and keeps_ending(text, theirs),
