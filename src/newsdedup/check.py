@@ -652,23 +652,24 @@ class Desk:
         if not np.isnan(day):
             far = too_far(self.group_days[rows], np.full(len(rows), day), cfg.time_window_days)
             rows, outside = rows[~far], rows[far]
+
+        def new_or_near(similarity: float) -> tuple[Verdict, int | None]:
+            # new (or the batch's story it joins); a new one close to a held story outside the window names it
+            verdict, head = self._fresh_or_new(doc, probe, heads, similarity)
+            if verdict.verdict == NEW and len(outside):
+                self._near_outside_window(verdict, probe, sims, outside)
+            return verdict, head
+
         if not len(rows):
-            return self._fresh_or_new(doc, probe, heads, float(sims.max()), outside)
-        rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]  # as the clustering's candidates
-        mine_terms = probe.terms
-        blended = sims[rows]
-        if cfg.embedding_weight < 1.0:
-            blended = blend(blended, self._term_similarities(mine_terms, rows), cfg)
+            return new_or_near(float(sims.max()))
+        rows, blended, mine, dist = self._candidate_distances(probe, sims, rows)
         probe.near = np.sort(blended[blended >= cfg.min_similarity])[::-1][: cfg.neighbours]
-        mine = mean_of_top(blended[None, :], cfg.neighbours)[0] if cfg.neighbours else 0.0
-        dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
-        dist[blended < cfg.min_similarity] = np.inf
         near = rows[dist <= cfg.distance_threshold]
         if not len(near):
-            return self._fresh_or_new(doc, probe, heads, float(blended.max()), outside)
+            return new_or_near(float(blended.max()))
         fresh = np.array([i for head in sorted(heads) for i in self._fresh_rows[head]], dtype=np.int64)
         joined, fresh_joined = self._joined_groups(
-            vector, mine_terms, day, mine, near, rows[blended >= cfg.min_similarity], fresh)
+            vector, probe.terms, day, mine, near, rows[blended >= cfg.min_similarity], fresh)
         story_of = [self.group_story[r] for r in rows[np.argsort(dist, kind="stable")]]
         if not len(joined) and (head := self._most_joined(fresh_joined)) is not None:  # the batch's own, no held story
             return self._fresh_verdict(doc, probe, head), head
@@ -683,35 +684,39 @@ class Desk:
         similarity = float(blended[with_it].max()) if with_it.any() else float(blended.max())
         return Verdict(SAME_STORY, doc["article_id"], doc["title"], brief, round(similarity, 4), differs, adds), None
 
-    def _fresh_or_new(
-        self, doc: dict[str, Any], probe: _Probe, heads: set[int], similarity: float | None,
-        outside: np.ndarray | None = None,
-    ) -> tuple[Verdict, int | None]:
-        """No held group in the time window is close: the batch's new story it joins (_joined_fresh), or new; a new
-        one within the story distance of a held group dated outside the window names that group's story (`nearest`)
-        and how many days lie between them (`days_apart`): an editor asking "is this new?" learns of the older story."""
-        head = self._joined_fresh(probe, heads) if heads else None
-        if head is not None:
-            return self._fresh_verdict(doc, probe, head), head
-        verdict = Verdict(NEW, doc["article_id"], doc["title"],
-                          similarity=None if similarity is None else round(similarity, 4))
-        if outside is not None and len(outside):
-            self._near_outside_window(verdict, probe, outside)
-        return verdict, None
-
-    def _near_outside_window(self, verdict: Verdict, probe: _Probe, outside: np.ndarray) -> None:
-        """Name the closest of the held groups `outside` the time window that lies within the story distance of the
-        article (blended and hubness-corrected among them, as _story_verdict measures the window's), if any."""
+    def _candidate_distances(
+        self, probe: _Probe, sims: np.ndarray, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+        """Of held groups `rows`, the clustering's candidates for the article (the max_candidates closest by cosine,
+        `sims` over all groups), their blended similarities to it, its hubness among them, and their hubness-corrected
+        distances to it (infinite below min_similarity), as the clustering measures them."""
         cfg = self.settings.stories
-        rows = outside[np.argsort(-(self.state.vectors[outside] @ probe.vector), kind="stable")[: cfg.max_candidates]]
-        blended = self.state.vectors[rows] @ probe.vector
+        rows = rows[np.argsort(-sims[rows], kind="stable")[: cfg.max_candidates]]
+        blended = sims[rows]
         if cfg.embedding_weight < 1.0:
             blended = blend(blended, self._term_similarities(probe.terms, rows), cfg)
         mine = mean_of_top(blended[None, :], cfg.neighbours)[0] if cfg.neighbours else 0.0
         dist = corrected_distance(blended, mine, self.group_hubs[rows], cfg)
         dist[blended < cfg.min_similarity] = np.inf
+        return rows, blended, mine, dist
+
+    def _fresh_or_new(
+        self, doc: dict[str, Any], probe: _Probe, heads: set[int], similarity: float | None
+    ) -> tuple[Verdict, int | None]:
+        """No held group is close: the batch's new story it joins (_joined_fresh), or new."""
+        head = self._joined_fresh(probe, heads) if heads else None
+        if head is not None:
+            return self._fresh_verdict(doc, probe, head), head
+        return Verdict(NEW, doc["article_id"], doc["title"],
+                       similarity=None if similarity is None else round(similarity, 4)), None
+
+    def _near_outside_window(self, verdict: Verdict, probe: _Probe, sims: np.ndarray, outside: np.ndarray) -> None:
+        """A new article's verdict names the held story closest to it among the groups `outside` the time window, and
+        the days between them (`days_apart`), when that group lies within the story distance (measured among them as
+        _candidate_distances measures the window's): an editor asking "is this new?" learns of the older story."""
+        rows, blended, _, dist = self._candidate_distances(probe, sims, outside)
         best = int(np.argmin(dist))
-        if dist[best] > cfg.distance_threshold:
+        if dist[best] > self.settings.stories.distance_threshold:
             return
         verdict.nearest = self._story_of(self.group_story[rows[best]])
         verdict.similarity = round(float(blended[best]), 4)
