@@ -38,7 +38,7 @@ from newsdedup.facts import (
     story_heads,
 )
 from newsdedup.html_report import (
-    edits_words, headline_change_words, headline_changed, keeps_ending, keeps_opening, pasted_words, shortened_words, word_edits,
+    edits_words, headline_change_words, keeps_ending, keeps_opening, pasted_words, shortened_words, word_edits,
 )
 from newsdedup.normalize import (
     counts, dateline_change, numbers, numbers_within, paragraphs, shingle_hashes, split_sentences, words,
@@ -561,8 +561,8 @@ class Desk:
         differs, what it adds."""
         cfg = self.settings.syndication
         differs = []
-        if headline_changed(doc["title"], doc["text"], original["title"], original["text"]):
-            differs.append(headline_change_words(doc["title"], doc["text"], original["title"], original["text"]))
+        if headline := headline_change_words(doc["title"], doc["text"], original["title"], original["text"]):
+            differs.append(headline)
         if dateline := dateline_change(doc.get("dateline"), original.get("dateline")):
             differs.append(dateline)
         if doc["n_words"] < 0.95 * original["n_words"]:

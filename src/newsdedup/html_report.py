@@ -358,7 +358,7 @@ class Run:
 class Differences:
     """How a copy differs from the version it reproduces (copy_source)."""
 
-    headline_changed: bool
+    headline: str | None  # 'headline changed', or 'headline changed ("93" for "92")'; None when it is the same
     kept_share: float | None  # words of the copy over words of the original, when the copy is shorter
     extra: list[str]  # passages of the copy that are not in the original
     reworded: int  # words of the copy in small edits (a word or a phrase changed)
@@ -368,8 +368,11 @@ class Differences:
     dateline: str | None = None  # 'dateline "KARACHI (Reuters)" added': a copy crediting another place or agency
     edits: list[Edit] = ()  # words changed, cut or added inside shared text: a correction's "not" cut (word_edits)
     ending_kept: bool = False  # a shorter copy that keeps the original's last words: cut inside, not trimmed from the bottom
-    headline_words: str = "headline changed"  # ... with the figures it changed: 'headline changed ("93" for "92")'
     opening_cut: bool = False  # ... and lacks its first words: cut from the top (a lead paragraph dropped)
+
+    @property
+    def headline_changed(self) -> bool:
+        return self.headline is not None
 
 
 def _tokens(line: str) -> list[tuple[str, int, int]]:
@@ -668,12 +671,15 @@ def _lead_title(title: str | None, text: str) -> bool:
     return bool(head) and words(text)[: len(head)] == head
 
 
-def headline_change_words(title: str | None, text: str, their_title: str | None, theirs: str) -> str:
-    """'headline changed', with the figures it changed when it changed some: a correction's 'headline changed ("93"
-    for "92")' (a "CORRECTED-" headline giving 93 militants where the original gave 92). Not against a title that is
-    its text's first words (ingest's, for a text without a headline: "... marking one…" gives no figure "1")."""
+def headline_change_words(title: str | None, text: str, their_title: str | None, theirs: str) -> str | None:
+    """'headline changed' when it did (headline_changed; else None), with the figures it changed when it changed
+    some: a correction's 'headline changed ("93" for "92")' (a "CORRECTED-" headline giving 93 militants where the
+    original gave 92). Not against a title that is its text's first words (ingest's, for a text without a headline:
+    "... marking one…" gives no figure "1")."""
     from newsdedup.report import _VERSION_PREFIX  # "UPDATE 2-" numbers a version, not a figure
 
+    if not headline_changed(title, text, their_title, theirs):
+        return None
     if _lead_title(title, text) or _lead_title(their_title, theirs):
         return "headline changed"
     mine, theirs = (numbers(_VERSION_PREFIX.sub("", t or "")) for t in (title, their_title))
@@ -696,8 +702,7 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
     shorter = n_words < their_words and their_words and missing
     return Differences(
         dateline=dateline_change(dateline, their_dateline),
-        headline_changed=headline_changed(title, text, their_title, theirs),
-        headline_words=headline_change_words(title, text, their_title, theirs),
+        headline=headline_change_words(title, text, their_title, theirs),
         # trimmed: shorter, and passages of the original gone (690 of 692 words, two words reworded, is no trim)
         kept_share=n_words / their_words if shorter else None,
         ending_kept=bool(shorter) and keeps_ending(text, theirs),
@@ -713,18 +718,20 @@ def _compare(title: str, text: str, n_words: int, their_title: str, theirs: str,
     )
 
 
+def _holds_phrase(text: str, phrase: list[str]) -> bool:
+    return bool(phrase) and f" {' '.join(phrase)} " in f" {' '.join(words(text))} "
+
+
 def keeps_ending(text: str, theirs: str) -> bool:
     """Whether text holds the last words of theirs (a phrase of _PHRASE words): a copy that lacks passages of its
     original but ends as it does lost them inside (a paragraph cut from the middle), not from the bottom."""
-    ending = words(theirs)[-_PHRASE:]
-    return bool(ending) and f" {' '.join(ending)} " in f" {' '.join(words(text))} "
+    return _holds_phrase(text, words(theirs)[-_PHRASE:])
 
 
 def keeps_opening(text: str, theirs: str) -> bool:
     """Whether text holds the first words of theirs (a phrase of _PHRASE words): one that ends as its original does
     but lacks its opening was cut from the top (its lead paragraph dropped), not inside."""
-    opening = words(theirs)[:_PHRASE]
-    return bool(opening) and f" {' '.join(opening)} " in f" {' '.join(words(text))} "
+    return _holds_phrase(text, words(theirs)[:_PHRASE])
 
 
 def shortened_words(share: float, ending_kept: bool, opening_cut: bool = False, of: str = " %") -> str:
@@ -779,7 +786,7 @@ def copy_role(diff: Differences | None) -> str:
 def difference_words(diff: Differences, pasted: list[dict] = ()) -> list[str]:
     """A copy's differences from its original in a few words each, as the Markdown report lists them; pasted: the
     versions its added text comes from (pasted_from)."""
-    out = [diff.headline_words] if diff.headline_changed else []
+    out = [diff.headline] if diff.headline else []
     if diff.dateline:
         out.append(diff.dateline)
     if diff.kept_share is not None:
@@ -806,8 +813,8 @@ def edits_words(edits: list[Edit]) -> str:
 
 def _difference_html(diff: Differences, copy: dict, original: dict, pasted: list[dict] = ()) -> str:
     tags, quotes = [], []
-    if diff.headline_changed:
-        tags.append(f'<span class="tag changed">{_e(diff.headline_words)}</span>')
+    if diff.headline:
+        tags.append(f'<span class="tag changed">{_e(diff.headline)}</span>')
     if diff.dateline:
         tags.append(f'<span class="tag changed">{_e(diff.dateline)}</span>')
     if diff.kept_share is not None:
